@@ -1,0 +1,28 @@
+/** Ports the domain depends on; adapters implement them. */
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Public material of one institution signing key. Private keys never leave the key store. */
+export interface SigningKey {
+  /** RFC 7638 JWK thumbprint (SHA-256, base64url). */
+  kid: string;
+  institutionCreditCode: string;
+  /** Certificate chain as base64 DER: the institution's x509 certificate first, then intermediates. */
+  x5c: string[];
+  publicJwk: { kty: 'EC'; crv: 'P-256'; x: string; y: string };
+}
+
+/**
+ * Signing goes through this interface so a hardware module can replace the file store:
+ * it hands out public material only.
+ */
+export interface KeyStore {
+  /** The institution's current signing key; throws DomainError `NO_SIGNING_KEY` if none. */
+  activeKey(institutionCreditCode: string): SigningKey;
+  /** ECDSA P-256 / SHA-256 signature over `data`, IEEE P1363 (r‖s) encoding, 64 bytes. */
+  sign(kid: string, data: Uint8Array): Promise<Uint8Array>;
+}
