@@ -26,3 +26,15 @@ export interface KeyStore {
   /** ECDSA P-256 / SHA-256 signature over `data`, IEEE P1363 (r‖s) encoding, 64 bytes. */
   sign(kid: string, data: Uint8Array): Promise<Uint8Array>;
 }
+
+/** Which characters the PDF's embedded fonts can draw; text no font can draw is refused at validation. */
+export interface GlyphCoverage {
+  /** The distinct characters (code points) of `text` that no embedded font can draw, in order of appearance. */
+  missingCharacters(text: string): string[];
+}
+
+/** GB/T 2260 county-level division codes with the names they derive. */
+export interface DivisionDirectory {
+  /** null when the code is not a current county-level division. */
+  lookup(code: string): { province: string; city: string; county: string } | null;
+}
