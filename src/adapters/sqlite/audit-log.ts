@@ -1,0 +1,109 @@
+import { createHash } from 'node:crypto';
+import type { AuditChainReport, AuditEvent, AuditEventInput, AuditLog } from '../../domain/audit/audit-event.ts';
+import type { SqliteDatabase } from './database.ts';
+
+const genesis = '0'.repeat(64);
+
+interface AuditRow {
+  seq: number;
+  at: string;
+  action: string;
+  actor: string | null;
+  role: string | null;
+  institution: string | null;
+  target: string | null;
+  purpose: string | null;
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+/** The hashed content of an event: every column but the hash itself, in a fixed order. */
+function canonical(row: Omit<AuditRow, 'hash' | 'prev_hash'>): string {
+  return JSON.stringify([
+    row.seq,
+    row.at,
+    row.action,
+    row.actor,
+    row.role,
+    row.institution,
+    row.target,
+    row.purpose,
+    row.details,
+  ]);
+}
+
+export const chainHash = (prevHash: string, row: Omit<AuditRow, 'hash' | 'prev_hash'>) =>
+  createHash('sha256').update(prevHash).update(canonical(row)).digest('hex');
+
+/**
+ * Each event's hash covers its sequence number and the previous hash, so an edited, deleted,
+ * inserted or reordered event breaks the chain from that point on. Appends run inside the
+ * caller's transaction when there is one, so an event lands with the change it describes.
+ */
+export function createSqliteAuditLog(
+  db: SqliteDatabase,
+): AuditLog & { list(limit: number, afterSeq: number): AuditEvent[] } {
+  const last = db.prepare<[], { seq: number; hash: string }>(
+    'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
+  );
+  const insert = db.prepare(
+    `INSERT INTO audit_events (seq, at, action, actor, role, institution, target, purpose, details, prev_hash, hash)
+     VALUES (@seq, @at, @action, @actor, @role, @institution, @target, @purpose, @details, @prev_hash, @hash)`,
+  );
+  const all = db.prepare<[], AuditRow>('SELECT * FROM audit_events ORDER BY seq');
+  const page = db.prepare<[number, number], AuditRow>('SELECT * FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?');
+
+  const append = db.transaction((event: AuditEventInput, now: Date): AuditEvent => {
+    const previous = last.get();
+    const row = {
+      seq: (previous?.seq ?? 0) + 1,
+      at: now.toISOString(),
+      action: event.action,
+      actor: event.actor,
+      role: event.role,
+      institution: event.institution,
+      target: event.target,
+      purpose: event.purpose,
+      details: JSON.stringify(event.details),
+    };
+    const prevHash = previous?.hash ?? genesis;
+    const hash = chainHash(prevHash, row);
+    insert.run({ ...row, prev_hash: prevHash, hash });
+    return toEvent({ ...row, prev_hash: prevHash, hash });
+  });
+
+  return {
+    record: (event, now) => append(event, now),
+    verify(): AuditChainReport {
+      let prevHash = genesis;
+      let expectedSeq = 1;
+      let events = 0;
+      for (const row of all.iterate()) {
+        events++;
+        const broken = row.seq !== expectedSeq || row.prev_hash !== prevHash || row.hash !== chainHash(prevHash, row);
+        if (broken) return { intact: false, events, firstBrokenAt: expectedSeq };
+        prevHash = row.hash;
+        expectedSeq++;
+      }
+      return { intact: true, events };
+    },
+    list: (limit, afterSeq) => page.all(afterSeq, limit).map(toEvent),
+  };
+}
+
+function toEvent(row: AuditRow): AuditEvent {
+  return {
+    seq: row.seq,
+    at: row.at,
+    action: row.action,
+    actor: row.actor,
+    role: row.role,
+    institution: row.institution,
+    target: row.target,
+    purpose: row.purpose,
+    details: JSON.parse(row.details) as Record<string, unknown>,
+    prevHash: row.prev_hash,
+    hash: row.hash,
+  };
+}

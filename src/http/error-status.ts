@@ -1,0 +1,32 @@
+import type { ErrorDetail } from '../domain/errors.ts';
+
+/** The one table mapping stable error codes to HTTP statuses. An unmapped code is a 500. */
+export const errorStatus: Record<string, number> = {
+  INVALID_REQUEST: 400,
+  PURPOSE_REQUIRED: 400,
+  UNAUTHENTICATED: 401,
+  INVALID_CREDENTIALS: 401,
+  ACCOUNT_LOCKED: 401,
+  INVALID_CLAIM: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  CROSS_CHECK_FAILED: 409,
+  ALREADY_REGISTERED: 409,
+  ALREADY_ISSUED: 409,
+  NUMBERS_EXHAUSTED: 409,
+  NUMBER_RANGE_OVERLAP: 409,
+  INVALID_STATE: 409,
+  CONFLICT: 409,
+  RATE_LIMITED: 429,
+  NO_SIGNING_KEY: 409,
+  SERVICE_UNAVAILABLE: 503,
+};
+
+export interface ErrorBody {
+  error: { code: string; message: string; details: ErrorDetail[] };
+}
+
+export const errorBody = (code: string, message: string, details: ErrorDetail[] = []): ErrorBody => ({
+  error: { code, message, details },
+});
