@@ -1,0 +1,23 @@
+/** ISO/IEC 7064 MOD 37,36 (hybrid system): the e-licence identifier's check character. */
+
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const M = 36;
+
+/** The check character over `text` (0-9, A-Z); null when another character appears. */
+export function mod37_36CheckChar(text: string): string | null {
+  let p = M;
+  for (const char of text) {
+    const value = ALPHABET.indexOf(char);
+    if (value < 0) return null;
+    p = (p + value) % M;
+    if (p === 0) p = M;
+    p = (2 * p) % (M + 1);
+  }
+  return ALPHABET[(M + 1 - p) % M]!;
+}
+
+/** `text` ends with the check character of everything before it. */
+export function isValidMod37_36(text: string): boolean {
+  if (text.length < 2) return false;
+  return mod37_36CheckChar(text.slice(0, -1)) === text.at(-1);
+}

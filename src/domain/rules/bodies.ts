@@ -1,0 +1,132 @@
+import type {
+  BirthPlaceCategory,
+  Certificate,
+  ELicencePayload,
+  IdType,
+  Institution,
+  LicenceEnvelope,
+  Newborn,
+  Parent,
+} from '../certificate.ts';
+import type { VoidReason } from '../codes/void-reasons.ts';
+
+/** The request bodies of API.md, as they are once schemas/*.schema.json and the semantic rules accept them. */
+
+export type NewbornWithoutName = Omit<Newborn, 'name'>;
+
+export interface DeliveryBody {
+  newborn: NewbornWithoutName;
+  birthPlace: { divisionCode: string };
+  birthPlaceCategory: BirthPlaceCategory;
+  birthPlaceOther?: string;
+  mother: Parent;
+  hospitalRecordNo: string;
+  midwifeName: string;
+  lateEntryReason?: string;
+  /** 胎数: how many babies this pregnancy delivered. */
+  multipleBirth?: number;
+  phone?: string;
+}
+
+export type ApplicantRelation = 'mother' | 'father' | 'other';
+
+export interface Applicant {
+  name: string;
+  relation: ApplicantRelation;
+  idType: IdType;
+  idNumber: string;
+}
+
+interface ApplicationCommon {
+  mother: Parent;
+  father: Parent | null;
+  fatherAbsentReason?: string;
+  applicant: Applicant;
+  marriageCertNo?: string;
+  phone?: string;
+}
+
+/** Birth in an institution: the delivery record supplies the newborn and birth-place items. */
+export interface ApplicationWithDelivery extends ApplicationCommon {
+  deliveryId: string;
+  newborn: { name: string };
+}
+
+/** Birth outside an institution (家庭/其他): no delivery record, a paternity report instead. */
+export interface ApplicationWithoutDelivery extends ApplicationCommon {
+  deliveryId?: undefined;
+  newborn: Newborn;
+  birthPlace: { divisionCode: string };
+  birthPlaceCategory: BirthPlaceCategory;
+  birthPlaceOther?: string;
+  deliveryInstitution?: Institution | null;
+  paternityReportNo: string;
+}
+
+export type ApplicationBody = ApplicationWithDelivery | ApplicationWithoutDelivery;
+
+/** The corrected items of a replacement (换发); number, issuer and issue date are never "corrected". */
+export interface CertificateChanges {
+  newborn?: Partial<Newborn>;
+  birthPlace?: { divisionCode: string };
+  birthPlaceCategory?: BirthPlaceCategory;
+  birthPlaceOther?: string;
+  deliveryInstitution?: Institution | null;
+  mother?: Partial<Parent>;
+  father?: Partial<Parent> | null;
+  fatherAbsentReason?: string;
+}
+
+export interface ReplacementBody {
+  reason: string;
+  changes: CertificateChanges;
+}
+
+export interface ReissueBody {
+  reason: string;
+  childRegistered?: boolean;
+}
+
+export interface VoidBody {
+  reason: VoidReason;
+  note?: string;
+}
+
+export interface HouseholdRegistrationBody {
+  childIdNumber: string;
+  /** `YYYY-MM-DD`. */
+  registeredOn: string;
+  policeUnit: string;
+}
+
+export interface CitizenClaimBody {
+  certificateNo: string;
+  motherIdNumber: string;
+  claimCode: string;
+}
+
+export interface AuthTokenBody {
+  username: string;
+  password: string;
+}
+
+/** Exactly one of the two: the QR text as scanned, or the signed e-licence (parsed or as text). */
+export type VerificationBody = { qr: string } | { signedJson: Record<string, unknown> | string };
+
+/** Schema id → the value a valid body of that schema is. */
+export interface BodyTypes {
+  certificate: Certificate;
+  'licence-envelope': LicenceEnvelope;
+  'elicence-payload': ELicencePayload;
+  'auth-token': AuthTokenBody;
+  delivery: DeliveryBody;
+  application: ApplicationBody;
+  replacement: ReplacementBody;
+  reissue: ReissueBody;
+  void: VoidBody;
+  'household-registration': HouseholdRegistrationBody;
+  'citizen-claim': CitizenClaimBody;
+  verification: VerificationBody;
+}
+
+export type SchemaId = keyof BodyTypes;
