@@ -1,0 +1,26 @@
+import { createHash, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import { LICENCE_SERIAL_RANDOM_BYTES, newLicenceSerial } from '../domain/licence-id.ts';
+import type { Secrets } from '../domain/lifecycle/ports.ts';
+
+/** No 0/O, 1/I/L: the code is read aloud and typed by parents. 31^10 ≈ 2^49 codes. */
+const claimAlphabet = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
+const claimLength = 10;
+
+const hash = (certificateNo: string, claimCode: string) =>
+  createHash('sha256').update(`birth-certificate-claim\0${certificateNo}\0${claimCode.toUpperCase()}`).digest('hex');
+
+export const nodeSecrets: Secrets = {
+  newClaimCode() {
+    let code = '';
+    for (let i = 0; i < claimLength; i++) code += claimAlphabet[randomInt(claimAlphabet.length)];
+    return code;
+  },
+  hashClaimCode: hash,
+  claimCodeMatches(certificateNo, claimCode, storedHash) {
+    const candidate = Buffer.from(hash(certificateNo, claimCode), 'hex');
+    const stored = Buffer.from(storedHash, 'hex');
+    return candidate.length === stored.length && timingSafeEqual(candidate, stored);
+  },
+  newLicenceSerial: () => newLicenceSerial(randomBytes(LICENCE_SERIAL_RANDOM_BYTES)),
+  newId: (prefix) => `${prefix}${randomBytes(12).toString('base64url')}`,
+};

@@ -1,0 +1,155 @@
+import 'reflect-metadata';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { createScryptPasswordHasher } from '../adapters/scrypt-password-hasher.ts';
+import { createSqliteAccountRepository } from '../adapters/sqlite/account-repository.ts';
+import { createSqliteAuditLog } from '../adapters/sqlite/audit-log.ts';
+import { openDatabase } from '../adapters/sqlite/database.ts';
+import { createSqliteInstitutionRepository } from '../adapters/sqlite/institution-repository.ts';
+import { loadConfig } from '../config.ts';
+import { institutionRoles, isRole } from '../domain/accounts/account.ts';
+import { isValidCreditCode } from '../domain/check/credit-code.ts';
+import { DomainError } from '../domain/errors.ts';
+
+const usage = `Operator commands (DATA_DIR selects the data directory):
+  add-institution --credit-code C --name N --division D
+  add-number-range --institution C --prefix Q --first 440000001 --last 440099999
+  add-account --username U --role R [--institution C] --password-file F   (or the password on stdin)
+  list-accounts
+  verify-audit
+Exit codes: 0 done, 1 refused, 2 usage error.`;
+
+class UsageError extends Error {}
+
+function need(values: Record<string, string | boolean | undefined>, name: string): string {
+  const value = values[name];
+  if (typeof value !== 'string' || value === '') throw new UsageError(`--${name} is required`);
+  return value;
+}
+
+async function readPassword(file: string | undefined): Promise<string> {
+  if (file) return (await readFile(file, 'utf8')).replace(/\r?\n$/, '');
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks)
+    .toString('utf8')
+    .replace(/\r?\n$/, '');
+}
+
+async function run(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  const { values } = parseArgs({
+    args: rest,
+    options: {
+      'credit-code': { type: 'string' },
+      name: { type: 'string' },
+      division: { type: 'string' },
+      institution: { type: 'string' },
+      prefix: { type: 'string' },
+      first: { type: 'string' },
+      last: { type: 'string' },
+      username: { type: 'string' },
+      role: { type: 'string' },
+      'password-file': { type: 'string' },
+    },
+    strict: true,
+  });
+  const config = await loadConfig();
+  const db = openDatabase(path.join(config.dataDir, 'service.sqlite'));
+  const institutions = createSqliteInstitutionRepository(db);
+  const accounts = createSqliteAccountRepository(db);
+  const audit = createSqliteAuditLog(db);
+  const now = new Date();
+  const operator = { actor: 'cli', role: 'operator', institution: null, purpose: null };
+  try {
+    switch (command) {
+      case 'add-institution': {
+        const creditCode = need(values, 'credit-code');
+        if (!isValidCreditCode(creditCode)) throw new UsageError('--credit-code has an invalid check character');
+        const division = need(values, 'division');
+        if (!/^\d{6}$/.test(division)) throw new UsageError('--division is a six-digit GB/T 2260 code');
+        institutions.create({ creditCode, name: need(values, 'name'), divisionCode: division }, now);
+        audit.record({ ...operator, action: 'institution.created', target: creditCode, details: {} }, now);
+        console.log(`institution ${creditCode} created`);
+        return 0;
+      }
+      case 'add-number-range': {
+        const institution = need(values, 'institution');
+        if (!institutions.find(institution)) throw new UsageError(`no institution ${institution}`);
+        const prefix = need(values, 'prefix');
+        const firstNo = Number(need(values, 'first'));
+        const lastNo = Number(need(values, 'last'));
+        if (!/^[A-Z]$/.test(prefix)) throw new UsageError('--prefix is one upper-case letter');
+        if (
+          !Number.isInteger(firstNo) ||
+          !Number.isInteger(lastNo) ||
+          firstNo < 0 ||
+          lastNo < firstNo ||
+          lastNo > 999_999_999
+        ) {
+          throw new UsageError('--first and --last are numbers 0–999999999 with first ≤ last');
+        }
+        const range = institutions.addNumberRange({
+          institution,
+          prefix,
+          firstNo,
+          lastNo,
+          receivedOn: now.toISOString().slice(0, 10),
+        });
+        audit.record(
+          { ...operator, action: 'number-range.received', target: institution, details: { prefix, firstNo, lastNo } },
+          now,
+        );
+        console.log(`range ${range.id} added: ${lastNo - firstNo + 1} numbers`);
+        return 0;
+      }
+      case 'add-account': {
+        const username = need(values, 'username');
+        const role = need(values, 'role');
+        if (!isRole(role))
+          throw new UsageError(`--role is one of admin, midwife, issuer, police, agency, auditor, statistician`);
+        const institution = values.institution ?? null;
+        if (institutionRoles.includes(role) !== (institution !== null)) {
+          throw new UsageError(`--institution is required for midwife and issuer accounts and not allowed otherwise`);
+        }
+        if (institution && !institutions.find(institution)) throw new UsageError(`no institution ${institution}`);
+        const password = await readPassword(values['password-file']);
+        if (password.length < 12) throw new UsageError('the password must have at least 12 characters');
+        const passwordHash = await createScryptPasswordHasher().hash(password);
+        accounts.create({ username, passwordHash, role, institution }, now);
+        audit.record({ ...operator, action: 'account.created', target: username, details: { role } }, now);
+        console.log(`account ${username} (${role}) created`);
+        return 0;
+      }
+      case 'list-accounts':
+        for (const a of accounts.list()) console.log(`${a.username}\t${a.role}\t${a.institution ?? '-'}`);
+        return 0;
+      case 'verify-audit': {
+        const report = audit.verify();
+        console.log(JSON.stringify(report));
+        return report.intact ? 0 : 1;
+      }
+      default:
+        throw new UsageError(command ? `unknown command "${command}"` : 'no command');
+    }
+  } finally {
+    db.close();
+  }
+}
+
+run(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof UsageError || (error as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION') {
+      console.error(`${(error as Error).message}\n\n${usage}`);
+      process.exit(2);
+    }
+    if (error instanceof DomainError || (error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
+      console.error(`refused: ${(error as Error).message}`);
+      process.exit(1);
+    }
+    console.error(error);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,142 @@
+import type { Certificate, Parent } from '../certificate.ts';
+import { DomainError, invalidRequest } from '../errors.ts';
+import type { CertificateChanges, ReissueBody, ReplacementBody } from '../rules/bodies.ts';
+import { chinaDate } from './compose.ts';
+import type { Actor, LifecyclePorts } from './ports.ts';
+import { type IssueResult, produce, takeNumberOrRefuse, validateOrRefuse } from './produce.ts';
+import type { CertificateRecord, IssueKind } from './records.ts';
+
+/** A certificate of the caller's institution, or a 404/403. */
+export function ownCertificate(ports: LifecyclePorts, actor: Actor, certificateNo: string): CertificateRecord {
+  const record = ports.store.findCertificate(certificateNo);
+  if (!record) throw new DomainError('NOT_FOUND', `No certificate ${certificateNo}`);
+  if (record.institution !== actor.institution) {
+    throw new DomainError('FORBIDDEN', 'The certificate was issued by another institution');
+  }
+  return record;
+}
+
+function requireCurrent(record: CertificateRecord): void {
+  if (record.status !== 'valid') {
+    throw new DomainError('INVALID_STATE', `Certificate ${record.certificateNo} is ${record.status}`, [
+      {
+        path: 'certificateNo',
+        message: record.supersededBy ? `superseded by ${record.supersededBy}` : `status is ${record.status}`,
+      },
+    ]);
+  }
+}
+
+/** Applies a replacement's corrections; a father given where none was recorded must be complete. */
+export function applyChanges(certificate: Certificate, changes: CertificateChanges): Certificate {
+  const next: Certificate = structuredClone(certificate);
+  if (changes.newborn) next.newborn = { ...next.newborn, ...changes.newborn };
+  if (changes.birthPlace) next.birthPlace = changes.birthPlace;
+  if (changes.birthPlaceCategory) next.birthPlaceCategory = changes.birthPlaceCategory;
+  if (changes.birthPlaceOther !== undefined) next.birthPlaceOther = changes.birthPlaceOther;
+  if (changes.deliveryInstitution !== undefined) next.deliveryInstitution = changes.deliveryInstitution;
+  if (changes.mother) next.mother = { ...next.mother, ...changes.mother };
+  if (changes.father === null) {
+    next.father = null;
+  } else if (changes.father) {
+    next.father = { ...(next.father ?? {}), ...changes.father } as Parent;
+    delete next.fatherAbsentReason;
+  }
+  if (changes.fatherAbsentReason !== undefined) next.fatherAbsentReason = changes.fatherAbsentReason;
+  return next;
+}
+
+async function supersedeWith(
+  ports: LifecyclePorts,
+  actor: Actor,
+  old: CertificateRecord,
+  kind: Extract<IssueKind, 'replacement' | 'reissue'>,
+  corrected: Omit<Certificate, 'certificateNo'>,
+  reason: string,
+  childRegistered: boolean | null,
+): Promise<IssueResult> {
+  validateOrRefuse(ports, { ...corrected, certificateNo: old.certificateNo });
+  const now = ports.clock.now();
+  const certificateNo = ports.store.transaction(() => {
+    const number = takeNumberOrRefuse(ports, old.institution);
+    ports.store.reserveNumber(number, old.institution, kind, now);
+    return number;
+  });
+  try {
+    return await produce(
+      ports,
+      actor,
+      {
+        certificate: { ...corrected, certificateNo },
+        registration: old.registration,
+        kind,
+        lineage: old.lineage,
+        version: old.version + 1,
+        supersedes: { licenceId: old.licenceId, certificateNo: old.certificateNo },
+        applicationId: old.applicationId,
+        changeReason: reason,
+        childRegistered,
+      },
+      () => {
+        // Checked again inside the transaction: two replacements of one certificate race here.
+        requireCurrent(ports.store.findCertificate(old.certificateNo)!);
+        ports.store.supersede(old.certificateNo, certificateNo, reason, ports.clock.now());
+        ports.store.releaseReservation(certificateNo);
+      },
+    );
+  } catch (error) {
+    // The number was taken but no certificate landed: void it so it is accounted for, never reused.
+    ports.store.transaction(() => {
+      if (ports.store.findCertificate(certificateNo)) return;
+      ports.store.voidBlankNumber(
+        certificateNo,
+        old.institution,
+        'OTHER',
+        `${kind} abandoned`,
+        actor.username ?? 'unknown',
+        ports.clock.now(),
+      );
+      ports.store.releaseReservation(certificateNo);
+    });
+    throw error;
+  }
+}
+
+/** 换发: corrected items under a new number; the old certificate points at its successor. */
+export async function replaceCertificate(
+  ports: LifecyclePorts,
+  actor: Actor,
+  certificateNo: string,
+  body: ReplacementBody,
+): Promise<IssueResult> {
+  const old = ownCertificate(ports, actor, certificateNo);
+  requireCurrent(old);
+  if (Object.keys(body.changes).length === 0) {
+    throw invalidRequest([{ path: 'changes', message: 'changes must correct at least one item' }]);
+  }
+  const institution = ports.institutions.find(old.institution)!;
+  const { certificateNo: _old, ...rest } = applyChanges(old.certificate, body.changes);
+  const corrected = {
+    ...rest,
+    issueDate: chinaDate(ports.clock.now()),
+    issuer: { name: institution.name, creditCode: institution.creditCode, divisionCode: institution.divisionCode },
+  };
+  return supersedeWith(ports, actor, old, 'replacement', corrected, body.reason, null);
+}
+
+/** 补发: the same items under a new number after the paper was lost. */
+export async function reissueCertificate(
+  ports: LifecyclePorts,
+  actor: Actor,
+  certificateNo: string,
+  body: ReissueBody,
+): Promise<IssueResult> {
+  const old = ownCertificate(ports, actor, certificateNo);
+  requireCurrent(old);
+  const { certificateNo: _old, ...items } = old.certificate;
+  const corrected = { ...items, issueDate: chinaDate(ports.clock.now()) };
+  const registered = body.childRegistered ?? ports.store.findRegistration(old.lineage) !== null;
+  return supersedeWith(ports, actor, old, 'reissue', corrected, body.reason, registered);
+}
+
+export { requireCurrent };

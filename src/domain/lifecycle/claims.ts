@@ -1,0 +1,73 @@
+import type { TokenStore } from '../accounts/account.ts';
+import { DomainError } from '../errors.ts';
+import type { CitizenClaimBody } from '../rules/bodies.ts';
+import type { LifecyclePorts } from './ports.ts';
+
+/** Wrong claims per certificate before it stops accepting claims until the issuer hands out a new code. */
+export const maxClaimFailures = 10;
+export const citizenTokenTtlSeconds = 15 * 60;
+
+const refused = () =>
+  new DomainError('INVALID_CLAIM', 'The certificate number, mother ID number or claim code is wrong');
+
+/**
+ * The parents open their e-certificate with the number, the mother's ID number and the claim
+ * code. Every way of being wrong gives the same answer, and a certificate locks after
+ * `maxClaimFailures` wrong attempts whatever their source.
+ */
+export function claimCertificate(ports: LifecyclePorts, tokens: TokenStore, body: CitizenClaimBody) {
+  const now = ports.clock.now();
+  const record = ports.store.findCertificate(body.certificateNo);
+  const state = record ? ports.store.claimState(body.certificateNo) : null;
+  const ok =
+    record !== null &&
+    state !== null &&
+    state.claimCodeHash !== null &&
+    state.failures < maxClaimFailures &&
+    record.certificate.mother.idNumber === body.motherIdNumber &&
+    ports.secrets.claimCodeMatches(body.certificateNo, body.claimCode, state.claimCodeHash);
+
+  if (!ok) {
+    const failures = record ? ports.store.recordClaimFailure(body.certificateNo) : null;
+    ports.audit.record(
+      {
+        action: 'citizen.claim-failed',
+        actor: null,
+        role: 'citizen',
+        institution: null,
+        target: record ? body.certificateNo : null,
+        purpose: null,
+        details: failures === null ? { cause: 'unknown-certificate' } : { failures },
+      },
+      now,
+    );
+    throw refused();
+  }
+  ports.store.resetClaimFailures(body.certificateNo);
+  const issued = tokens.issue(
+    { role: 'citizen', accountId: null, username: null, institution: null, certificateNo: body.certificateNo },
+    citizenTokenTtlSeconds,
+    now,
+  );
+  ports.audit.record(
+    {
+      action: 'citizen.claimed',
+      actor: null,
+      role: 'citizen',
+      institution: null,
+      target: body.certificateNo,
+      purpose: null,
+      details: {},
+    },
+    now,
+  );
+  return { accessToken: issued.token, tokenType: 'Bearer', expiresIn: issued.expiresInSeconds };
+}
+
+/** The issuer hands the parents a new claim code (the old one stops working). */
+export function newClaimCode(ports: LifecyclePorts, certificateNo: string): string {
+  const claimCode = ports.secrets.newClaimCode();
+  ports.store.setClaimCodeHash(certificateNo, ports.secrets.hashClaimCode(certificateNo, claimCode));
+  ports.store.resetClaimFailures(certificateNo);
+  return claimCode;
+}

@@ -1,0 +1,37 @@
+import type { ApplicationBody } from '../rules/bodies.ts';
+import type { DeliveryRecord } from './records.ts';
+
+export interface CheckResult {
+  name: string;
+  result: 'pass' | 'fail';
+  /** The items that disagree, as data-dictionary paths. */
+  items?: string[];
+}
+
+/**
+ * The issuer's review: the application must describe the birth the midwife recorded — the same
+ * mother (ID type and number, name), the same institution, and, where the parents stated them,
+ * the same birth time and sex.
+ */
+export function crossCheck(application: ApplicationBody, delivery: DeliveryRecord, institution: string): CheckResult[] {
+  const mismatched = (pairs: [string, unknown, unknown][]) =>
+    pairs.filter(([, a, b]) => a !== undefined && a !== b).map(([path]) => path);
+
+  const mother = mismatched([
+    ['mother.idType', application.mother.idType, delivery.mother.idType],
+    ['mother.idNumber', application.mother.idNumber, delivery.mother.idNumber],
+    ['mother.name', application.mother.name, delivery.mother.name],
+  ]);
+  const stated = application.newborn as { sex?: string; birthTime?: string };
+  const newborn = mismatched([
+    ['newborn.sex', stated.sex, delivery.newborn.sex],
+    ['newborn.birthTime', stated.birthTime, delivery.newborn.birthTime],
+  ]);
+  const place = delivery.institution === institution ? [] : ['deliveryInstitution'];
+
+  const result = (name: string, items: string[]): CheckResult =>
+    items.length === 0 ? { name, result: 'pass' } : { name, result: 'fail', items };
+  return [result('mother', mother), result('newborn', newborn), result('institution', place)];
+}
+
+export const failedItems = (checks: CheckResult[]): string[] => checks.flatMap((c) => c.items ?? []);

@@ -1,0 +1,60 @@
+import { DomainError, invalidRequest } from '../errors.ts';
+import type { DeliveryBody } from '../rules/bodies.ts';
+import type { Actor, LifecyclePorts } from './ports.ts';
+import type { DeliveryRecord } from './records.ts';
+
+/** The midwife records the delivery within this time of the birth; later entries need a reason. */
+export const deliveryEntryWindowMs = 24 * 3600_000;
+
+export function recordDelivery(ports: LifecyclePorts, actor: Actor, body: DeliveryBody): DeliveryRecord {
+  const institution = requireInstitution(actor);
+  const now = ports.clock.now();
+  const late = now.getTime() - Date.parse(body.newborn.birthTime) > deliveryEntryWindowMs;
+  if (late && !body.lateEntryReason?.trim()) {
+    throw invalidRequest([
+      {
+        path: 'lateEntryReason',
+        message: 'lateEntryReason is required when the delivery is recorded more than 24 hours after the birth',
+      },
+    ]);
+  }
+  const record: DeliveryRecord = {
+    ...body,
+    id: ports.secrets.newId('D'),
+    institution,
+    recordedBy: actor.username ?? 'unknown',
+    recordedAt: now.toISOString(),
+  };
+  ports.store.transaction(() => {
+    ports.store.insertDelivery(record);
+    ports.audit.record(
+      {
+        action: 'delivery.recorded',
+        actor: actor.username,
+        role: actor.role,
+        institution,
+        target: record.id,
+        purpose: null,
+        details: late ? { late: true } : {},
+      },
+      now,
+    );
+  });
+  return record;
+}
+
+export function requireInstitution(actor: Actor): string {
+  if (!actor.institution) throw new DomainError('FORBIDDEN', 'This account acts for no institution');
+  return actor.institution;
+}
+
+/** A record of another institution is refused as if it did not exist, so ids cannot be probed. */
+export function ownDelivery(ports: LifecyclePorts, actor: Actor, id: string): DeliveryRecord {
+  const delivery = ports.store.findDelivery(id);
+  if (!delivery || delivery.institution !== actor.institution) {
+    throw new DomainError('NOT_FOUND', `No delivery record ${id} in this institution`, [
+      { path: 'deliveryId', message: 'no such delivery record in this institution' },
+    ]);
+  }
+  return delivery;
+}

@@ -1,0 +1,74 @@
+import { citizenIdBirthDate, citizenIdSex } from '../check/citizen-id.ts';
+import { DomainError, invalidRequest } from '../errors.ts';
+import type { HouseholdRegistrationBody } from '../rules/bodies.ts';
+import { requireCurrent } from './amend.ts';
+import { chinaDate } from './compose.ts';
+import type { Actor, LifecyclePorts } from './ports.ts';
+
+/**
+ * 落户 feedback from the police. The child's ID number must fit the certificate (its birth date
+ * and sex digits), a birth is registered once, and an ID number belongs to one birth only.
+ */
+export function registerHousehold(
+  ports: LifecyclePorts,
+  actor: Actor,
+  certificateNo: string,
+  body: HouseholdRegistrationBody,
+) {
+  const now = ports.clock.now();
+  const record = ports.store.findCertificate(certificateNo);
+  if (!record) throw new DomainError('NOT_FOUND', `No certificate ${certificateNo}`);
+  requireCurrent(record);
+
+  const newborn = record.certificate.newborn;
+  const birthDate = newborn.birthTime.slice(0, 10);
+  const details = [];
+  if (citizenIdBirthDate(body.childIdNumber) !== birthDate) {
+    details.push({ path: 'childIdNumber', message: 'childIdNumber does not carry the birth date on the certificate' });
+  }
+  if (citizenIdSex(body.childIdNumber) !== newborn.sex) {
+    details.push({ path: 'childIdNumber', message: 'childIdNumber does not carry the sex on the certificate' });
+  }
+  if (body.registeredOn < birthDate || body.registeredOn > chinaDate(now)) {
+    details.push({ path: 'registeredOn', message: 'registeredOn must lie between the birth date and today' });
+  }
+  if (details.length > 0) throw invalidRequest(details);
+
+  ports.store.transaction(() => {
+    const existing = ports.store.findRegistration(record.lineage);
+    if (existing) {
+      throw new DomainError('ALREADY_REGISTERED', `This birth was already registered on ${existing.registeredOn}`, [
+        { path: 'certificateNo', message: `registered with certificate ${existing.certificateNo}` },
+      ]);
+    }
+    if (ports.store.isChildIdRegistered(body.childIdNumber)) {
+      throw new DomainError('ALREADY_REGISTERED', 'The child ID number is already registered for another birth', [
+        { path: 'childIdNumber', message: 'already registered for another birth' },
+      ]);
+    }
+    ports.store.insertRegistration(
+      record.lineage,
+      {
+        certificateNo,
+        childIdNumber: body.childIdNumber,
+        registeredOn: body.registeredOn,
+        policeUnit: body.policeUnit,
+        recordedAt: now.toISOString(),
+      },
+      actor.username ?? 'unknown',
+    );
+    ports.audit.record(
+      {
+        action: 'household.registered',
+        actor: actor.username,
+        role: actor.role,
+        institution: null,
+        target: certificateNo,
+        purpose: '落户',
+        details: { policeUnit: body.policeUnit, registeredOn: body.registeredOn },
+      },
+      now,
+    );
+  });
+  return { certificateNo, householdRegistered: true, registeredOn: body.registeredOn, policeUnit: body.policeUnit };
+}

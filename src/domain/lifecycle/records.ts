@@ -1,0 +1,70 @@
+import type { Certificate, CertificateStatus, LicenceEnvelope } from '../certificate.ts';
+import type { Applicant, ApplicationBody, DeliveryBody } from '../rules/bodies.ts';
+
+export interface DeliveryRecord extends DeliveryBody {
+  id: string;
+  institution: string;
+  recordedBy: string;
+  recordedAt: string;
+}
+
+export type ApplicationStatus = 'submitted' | 'issuing' | 'issued';
+
+export interface ApplicationRecord {
+  id: string;
+  institution: string;
+  deliveryId: string | null;
+  input: ApplicationBody;
+  status: ApplicationStatus;
+  certificateNo: string | null;
+  licenceSerial: string | null;
+  createdBy: string;
+  createdAt: string;
+}
+
+/** Items kept by the issuer that are never printed, signed or put in the QR. */
+export interface RegistrationItems {
+  hospitalRecordNo?: string;
+  midwifeName?: string;
+  applicant?: Applicant;
+  marriageCertNo?: string;
+  paternityReportNo?: string;
+  multipleBirth?: number;
+  phone?: string;
+  lateEntryReason?: string;
+}
+
+export type IssueKind = 'first' | 'out-of-institution' | 'replacement' | 'reissue';
+
+export interface CertificateRecord {
+  certificateNo: string;
+  licenceId: string;
+  lineage: string;
+  version: number;
+  institution: string;
+  applicationId: string | null;
+  kind: IssueKind;
+  status: CertificateStatus;
+  statusReason: string | null;
+  statusNote: string | null;
+  statusChangedAt: string | null;
+  supersedes: string | null;
+  supersededBy: string | null;
+  changeReason: string | null;
+  childRegistered: boolean | null;
+  certificate: Certificate;
+  licence: LicenceEnvelope;
+  registration: RegistrationItems;
+  signedJson: string;
+  qrText: string;
+  issuedAt: string;
+  issuedBy: string;
+}
+
+export interface HouseholdRegistration {
+  certificateNo: string;
+  childIdNumber: string;
+  registeredOn: string;
+  policeUnit: string;
+  recordedAt: string;
+}

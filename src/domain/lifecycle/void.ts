@@ -1,0 +1,54 @@
+import { DomainError } from '../errors.ts';
+import type { VoidBody } from '../rules/bodies.ts';
+import { ownCertificate, requireCurrent } from './amend.ts';
+import type { Actor, LifecyclePorts } from './ports.ts';
+
+export interface VoidResult {
+  certificateNo: string;
+  status: 'void';
+  reason: VoidBody['reason'];
+  /** `certificate` when an issued certificate was voided, `blank` for an unused number of the stock. */
+  voided: 'certificate' | 'blank';
+}
+
+/**
+ * 作废: an issued certificate before hand-over, or an unused number of the institution's stock
+ * (a spoilt or lost blank). Either way the number is never used again.
+ */
+export function voidCertificate(
+  ports: LifecyclePorts,
+  actor: Actor,
+  certificateNo: string,
+  body: VoidBody,
+): VoidResult {
+  const now = ports.clock.now();
+  const by = actor.username ?? 'unknown';
+  const voided = ports.store.transaction((): VoidResult['voided'] => {
+    if (ports.store.findCertificate(certificateNo)) {
+      requireCurrent(ownCertificate(ports, actor, certificateNo));
+      ports.store.setStatus(certificateNo, 'void', body.reason, body.note ?? null, now);
+      return 'certificate';
+    }
+    const owner = ports.store.numberBelongsTo(certificateNo);
+    if (owner === null) throw new DomainError('NOT_FOUND', `No certificate or stock number ${certificateNo}`);
+    if (owner !== actor.institution) throw new DomainError('FORBIDDEN', 'The number belongs to another institution');
+    if (ports.store.isNumberUsed(certificateNo)) {
+      throw new DomainError('INVALID_STATE', `Number ${certificateNo} is already voided or reserved`);
+    }
+    ports.store.voidBlankNumber(certificateNo, owner, body.reason, body.note ?? null, by, now);
+    return 'blank';
+  });
+  ports.audit.record(
+    {
+      action: 'certificate.voided',
+      actor: actor.username,
+      role: actor.role,
+      institution: actor.institution,
+      target: certificateNo,
+      purpose: null,
+      details: { reason: body.reason, voided },
+    },
+    now,
+  );
+  return { certificateNo, status: 'void', reason: body.reason, voided };
+}

@@ -1,0 +1,117 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Route } from './route.ts';
+
+const schemasDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schemas');
+
+/** `schemas/<name>.schema.json` files, keyed by name. */
+export function loadSchemas(dir = schemasDir): Record<string, Record<string, unknown>> {
+  const schemas: Record<string, Record<string, unknown>> = {};
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.schema.json'))
+    .sort()) {
+    schemas[file.replace(/\.schema\.json$/, '')] = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
+  }
+  return schemas;
+}
+
+const errorSchema = {
+  type: 'object',
+  required: ['error'],
+  properties: {
+    error: {
+      type: 'object',
+      required: ['code', 'message', 'details'],
+      properties: {
+        code: { type: 'string', examples: ['INVALID_REQUEST'] },
+        message: { type: 'string' },
+        details: {
+          type: 'array',
+          items: {
+            type: 'object',
+            required: ['path', 'message'],
+            properties: { path: { type: 'string' }, item: { type: 'string' }, message: { type: 'string' } },
+          },
+        },
+      },
+    },
+  },
+};
+
+/** The OpenAPI 3.1 document, built from the route table so it cannot drift from what is served. */
+export function buildOpenApi(
+  routes: readonly Route[],
+  schemas: Record<string, Record<string, unknown>>,
+  version: string,
+) {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const route of routes) {
+    const openApiPath = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
+    const parameters = [
+      ...[...route.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
+        name: m[1],
+        in: 'path',
+        required: true,
+        schema: { type: 'string' },
+      })),
+      ...(route.query ?? []).map((q) => ({
+        name: q.name,
+        in: 'query',
+        required: q.required,
+        description: q.description,
+        schema: { type: 'string' },
+      })),
+    ];
+    const responses = Object.fromEntries(
+      Object.entries(route.responses).map(([status, description]) => [
+        status,
+        Number(status) >= 400
+          ? { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }
+          : { description },
+      ]),
+    );
+    const operation: Record<string, unknown> = {
+      operationId: `${route.method}${openApiPath.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
+      summary: route.summary,
+      tags: [route.tag],
+      parameters,
+      responses,
+    };
+    if (route.access !== 'public') {
+      operation.security = [{ bearer: [] }];
+      operation.description = `Roles: ${route.access.join(', ')}`;
+    }
+    if (route.body) {
+      operation.requestBody = {
+        required: true,
+        content: { 'application/json': { schema: { $ref: `#/components/schemas/${route.body}` } } },
+      };
+    }
+    if (route.bodyMediaTypes) {
+      const content = (operation.requestBody as { content?: Record<string, unknown> } | undefined)?.content ?? {};
+      for (const type of route.bodyMediaTypes) content[type] ??= { schema: { type: 'string', format: 'binary' } };
+      operation.requestBody = { required: true, content };
+    }
+    paths[openApiPath] = { ...paths[openApiPath], [route.method]: operation };
+  }
+  const componentSchemas: Record<string, unknown> = { Error: errorSchema };
+  for (const [name, schema] of Object.entries(schemas)) {
+    const { $schema: _ignored, ...rest } = schema;
+    componentSchemas[name] = rest;
+  }
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'Birth medical certificate e-licence service (出生医学证明电子证照)',
+      version,
+      description: 'Issues and verifies birth medical certificate e-licences in the C0134-2019 data layout.',
+    },
+    servers: [{ url: '/' }],
+    paths,
+    components: {
+      schemas: componentSchemas,
+      securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+    },
+  };
+}

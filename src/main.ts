@@ -1,0 +1,46 @@
+import 'reflect-metadata';
+import { pino } from 'pino';
+import { ConfigError, loadConfig } from './config.ts';
+import { systemClock } from './domain/ports.ts';
+import { start } from './start.ts';
+import { createValidator } from './validation/validator.ts';
+
+/** Start-up: config → storage → keys → app → listen → graceful shutdown on SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  const startedAt = process.hrtime.bigint();
+  const config = await loadConfig();
+  const logger = pino({ level: config.logLevel, base: { service: 'birth-certificate' } });
+  const running = await start(config, {
+    logger,
+    clock: systemClock,
+    validate: createValidator({ clock: systemClock }),
+  });
+  logger.info(
+    { url: running.url, env: config.env, startMs: Math.round(Number(process.hrtime.bigint() - startedAt) / 1e6) },
+    'listening',
+  );
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    // A client that holds its connection open must not keep the process alive for ever.
+    setTimeout(() => {
+      logger.warn('forced exit after 10 s');
+      process.exit(1);
+    }, 10_000).unref();
+    running.stop().then(() => {
+      logger.info('stopped');
+      process.exit(0);
+    });
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ConfigError) console.error(`configuration: ${error.message}`);
+  else console.error('start-up failed', error);
+  process.exit(1);
+});

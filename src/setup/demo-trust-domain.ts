@@ -1,0 +1,91 @@
+import { randomBytes } from 'node:crypto';
+import { writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Role } from '../domain/accounts/account.ts';
+import { completeCreditCode } from '../domain/check/credit-code.ts';
+import type { Service } from '../service.ts';
+
+/** Demo institutions: invented names and numbers with valid check characters. Demo only. */
+export const demoInstitutions = [
+  {
+    key: 'gz',
+    name: '广州市天河区示范妇幼保健院',
+    creditCode: completeCreditCode('12440106455401234'),
+    divisionCode: '440106',
+    numbers: { prefix: 'Q', firstNo: 440_000_001, lastNo: 440_099_999 },
+  },
+  {
+    key: 'bj',
+    name: '北京市朝阳区示范妇产医院',
+    creditCode: completeCreditCode('12110105400000567'),
+    divisionCode: '110105',
+    numbers: { prefix: 'P', firstNo: 110_000_001, lastNo: 110_099_999 },
+  },
+] as const;
+
+const commissionRoles: Role[] = ['admin', 'police', 'agency', 'auditor', 'statistician'];
+const institutionRoles: Role[] = ['midwife', 'issuer'];
+
+export interface DemoAccount {
+  role: Role;
+  username: string;
+  password: string;
+  institution: string | null;
+}
+
+/**
+ * Seeds an empty, non-production data directory: the two institutions with number stock, one
+ * account per role (per institution for midwives and issuers), and `demo-credentials.json`
+ * (mode 0600) listing them. Passwords are random per data directory.
+ */
+export async function seedDemoAccounts(service: Service, dataDir: string, now: Date): Promise<DemoAccount[]> {
+  const accounts: DemoAccount[] = [];
+  const plan: { role: Role; username: string; institution: string | null }[] = [
+    ...commissionRoles.map((role) => ({ role, username: `demo-${role}`, institution: null })),
+    ...demoInstitutions.flatMap((inst) =>
+      institutionRoles.map((role) => ({ role, username: `demo-${role}-${inst.key}`, institution: inst.creditCode })),
+    ),
+  ];
+  const hashed = await Promise.all(
+    plan.map(async (entry) => {
+      const password = randomBytes(12).toString('base64url');
+      return { ...entry, password, passwordHash: await service.hasher.hash(password) };
+    }),
+  );
+
+  service.db.transaction(() => {
+    for (const inst of demoInstitutions) {
+      service.institutions.create(
+        { creditCode: inst.creditCode, name: inst.name, divisionCode: inst.divisionCode },
+        now,
+      );
+      service.institutions.addNumberRange({
+        institution: inst.creditCode,
+        ...inst.numbers,
+        receivedOn: now.toISOString().slice(0, 10),
+      });
+    }
+    for (const entry of hashed) {
+      service.accounts.create(
+        {
+          username: entry.username,
+          passwordHash: entry.passwordHash,
+          role: entry.role,
+          institution: entry.institution,
+        },
+        now,
+      );
+      accounts.push({
+        role: entry.role,
+        username: entry.username,
+        password: entry.password,
+        institution: entry.institution,
+      });
+    }
+  })();
+
+  await writeFile(path.join(dataDir, 'demo-credentials.json'), `${JSON.stringify({ accounts }, null, 2)}\n`, {
+    mode: 0o600,
+  });
+  return accounts;
+}

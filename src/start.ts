@@ -1,0 +1,58 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import type { Clock } from './domain/ports.ts';
+import type { Validate } from './http/validate.ts';
+import { createService, type Service } from './service.ts';
+import { prepareTrustDomain } from './setup/start-up.ts';
+
+export interface Running {
+  service: Service;
+  server: Server;
+  url: string;
+  /** Stops accepting, finishes in-flight requests, closes the database. */
+  stop(): Promise<void>;
+}
+
+/** storage → keys → app → listen. Used by `main.ts` and by the HTTP tests alike. */
+export async function start(
+  config: Config,
+  deps: { logger: Logger; clock: Clock; validate: Validate },
+): Promise<Running> {
+  const service = createService(config, deps);
+  try {
+    await prepareTrustDomain(service, config, deps.logger);
+  } catch (error) {
+    service.close();
+    throw error;
+  }
+  const server = service.app.listen(config.port, config.host);
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  server.headersTimeout = 20_000;
+  server.requestTimeout = 30_000;
+  service.setReady(true);
+  const { port } = server.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
+
+  let stopped: Promise<void> | null = null;
+  return {
+    service,
+    server,
+    url: `http://${host}:${port}`,
+    stop() {
+      stopped ??= new Promise<void>((resolve) => {
+        service.setReady(false);
+        server.close(() => {
+          service.close();
+          resolve();
+        });
+        server.closeIdleConnections();
+      });
+      return stopped;
+    },
+  };
+}
