@@ -1,0 +1,203 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { Readable } from 'node:stream';
+import * as fontkit from 'fontkit';
+import type { PDFDocument } from 'pdf-lib';
+import type { GlyphCoverage } from '../../domain/ports.ts';
+
+/** pdf-lib's fontkit interface (not exported by name). */
+type PdfLibFontkit = Parameters<PDFDocument['registerFontkit']>[0];
+
+/** A font file, and for a collection (.ttc) the PostScript name of the member to use. */
+export interface FontSource {
+  path: string;
+  postscriptName?: string;
+}
+
+/** One parsed font, shared by every PDF the process renders. */
+export interface FontFace {
+  readonly postscriptName: string;
+  readonly font: fontkit.Font;
+  /** The identity pdf-lib hands back to our fontkit adapter; the bytes are never read. */
+  readonly key: Uint8Array;
+  hasCodePoint(codePoint: number): boolean;
+  /** Advance width in em, as the PDF viewer positions the glyph (the /W entry). */
+  advanceEm(codePoint: number): number;
+}
+
+export interface TextRun {
+  face: FontFace;
+  text: string;
+}
+
+export interface LoadFontsOptions {
+  /** Defaults to Noto Serif SC Regular from the npm package: all of GB2312 and the URO block. */
+  main?: FontSource;
+  /** Tried in order for characters the main font lacks (CJK Ext-B name characters such as 𠮷).
+   *  Missing files are skipped: the service still starts, and validation refuses such names.
+   *  Defaults to the first installed of SYSTEM_FALLBACK_FONTS (one is enough: both cover the
+   *  same Ext-B set, and each costs 20–30 MB of memory). */
+  fallbacks?: FontSource[];
+}
+
+/** Debian's fonts-noto-cjk: looked up at run time, absent on a machine without the package. */
+export const SYSTEM_FALLBACK_FONTS: readonly FontSource[] = [
+  { path: '/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc', postscriptName: 'NotoSerifCJKsc-Regular' },
+  { path: '/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc', postscriptName: 'NotoSansCJKsc-Regular' },
+];
+
+const MAIN_FONT_MODULE = '@expo-google-fonts/noto-serif-sc/400Regular/NotoSerifSC_400Regular.ttf';
+
+/** Characters that select a glyph variant or join others but are never drawn on their own. */
+export function isIgnorableCodePoint(cp: number): boolean {
+  return (cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0xe0100 && cp <= 0xe01ef) || cp === 0x200d || cp === 0x200c;
+}
+
+function isSpace(cp: number): boolean {
+  return cp === 0x20 || cp === 0x3000;
+}
+
+function openFace(source: FontSource): FontFace {
+  const parsed = fontkit.create(readFileSync(source.path), source.postscriptName) as
+    | fontkit.Font
+    | fontkit.FontCollection
+    | null;
+  if (!parsed || !('unitsPerEm' in parsed)) {
+    throw new Error(`${source.path}: no font ${source.postscriptName ?? ''} (a collection needs a PostScript name)`);
+  }
+  const font = parsed;
+  // pdf-lib calls subset.encodeStream(), which fontkit 2 no longer has. fontkit 2 is used rather
+  // than @pdf-lib/fontkit because the latter silently corrupts CJK subsets.
+  const createSubset = font.createSubset.bind(font);
+  font.createSubset = () => {
+    const subset = createSubset();
+    Object.assign(subset, { encodeStream: () => Readable.from([subset.encode()]) });
+    return subset;
+  };
+  const scale = 1 / font.unitsPerEm;
+  const advances = new Map<number, number>();
+  const coverage = new Map<number, boolean>();
+  return {
+    postscriptName: font.postscriptName,
+    font,
+    key: new Uint8Array(0),
+    hasCodePoint(cp) {
+      let has = coverage.get(cp);
+      if (has === undefined) {
+        has = font.hasGlyphForCodePoint(cp);
+        coverage.set(cp, has);
+      }
+      return has;
+    },
+    advanceEm(cp) {
+      let advance = advances.get(cp);
+      if (advance === undefined) {
+        advance = font.glyphForCodePoint(cp).advanceWidth * scale;
+        advances.set(cp, advance);
+      }
+      return advance;
+    },
+  };
+}
+
+/**
+ * The fonts the certificate is printed with, parsed once per process, and the coverage check
+ * validation uses so that no character is ever printed as a missing-glyph box.
+ */
+export class FontSet implements GlyphCoverage {
+  readonly main: FontFace;
+  readonly faces: readonly FontFace[];
+  /** The pdf-lib fontkit adapter: hands back the already parsed font for a face's key. */
+  readonly fontkit: PdfLibFontkit;
+
+  constructor(faces: FontFace[]) {
+    const [main] = faces;
+    if (!main) throw new Error('FontSet needs at least one font');
+    this.main = main;
+    this.faces = faces;
+    const byKey = new Map(faces.map((face) => [face.key, face.font]));
+    this.fontkit = {
+      create(key: Uint8Array) {
+        const font = byKey.get(key);
+        if (!font) throw new Error('Font not loaded by this FontSet');
+        // pdf-lib types the fontkit 1 API; fontkit 2 matches it once encodeStream is patched in.
+        return font as unknown as ReturnType<PdfLibFontkit['create']>;
+      },
+    };
+  }
+
+  /** The first face that draws `cp`; null when none does. */
+  faceFor(cp: number): FontFace | null {
+    for (const face of this.faces) if (face.hasCodePoint(cp)) return face;
+    return null;
+  }
+
+  missingCharacters(text: string): string[] {
+    const missing: string[] = [];
+    for (const ch of text) {
+      const cp = ch.codePointAt(0)!;
+      if (isIgnorableCodePoint(cp) || isSpace(cp)) continue;
+      if (this.faceFor(cp) === null && !missing.includes(ch)) missing.push(ch);
+    }
+    return missing;
+  }
+
+  /**
+   * Splits text into runs drawable by one face each. Spaces stay in the current run; ignorable
+   * characters are dropped (pdf-lib draws glyphs, and a variation selector is not one).
+   * Throws GlyphMissingError rather than let pdf-lib print .notdef boxes.
+   */
+  splitRuns(text: string): TextRun[] {
+    const runs: TextRun[] = [];
+    let current = null as TextRun | null;
+    for (const ch of text) {
+      const cp = ch.codePointAt(0)!;
+      if (isIgnorableCodePoint(cp)) continue;
+      let face: FontFace | null;
+      if (isSpace(cp)) face = current?.face ?? this.main;
+      else face = this.faceFor(cp);
+      if (face === null) throw new GlyphMissingError(this.missingCharacters(text));
+      if (current && current.face === face) current.text += ch;
+      else {
+        current = { face, text: ch };
+        runs.push(current);
+      }
+    }
+    return runs;
+  }
+
+  /** Width of `text` at `size` points, summing advances as the PDF viewer will. */
+  widthOf(text: string, size: number): number {
+    let em = 0;
+    for (const ch of text) {
+      const cp = ch.codePointAt(0)!;
+      if (isIgnorableCodePoint(cp)) continue;
+      const face = isSpace(cp) ? this.main : this.faceFor(cp);
+      if (face) em += face.advanceEm(cp);
+    }
+    return em * size;
+  }
+}
+
+export class GlyphMissingError extends Error {
+  override readonly name = 'GlyphMissingError';
+  readonly code = 'GLYPH_MISSING';
+  constructor(readonly characters: string[]) {
+    super(`No embedded font can draw ${characters.map((c) => `"${c}"`).join(', ')}`);
+  }
+}
+
+function defaultMainSource(): FontSource {
+  return { path: createRequire(import.meta.url).resolve(MAIN_FONT_MODULE) };
+}
+
+/**
+ * Parses the fonts (about 0.1 s and 15–40 MB per face). Call once at start-up and pass the
+ * FontSet to every render; follow with `warmUpFonts` so the first request is not the slow one.
+ */
+export function loadFonts(options: LoadFontsOptions = {}): FontSet {
+  const main = openFace(options.main ?? defaultMainSource());
+  const installed = (options.fallbacks ?? SYSTEM_FALLBACK_FONTS).filter((source) => existsSync(source.path));
+  const fallbacks = options.fallbacks ? installed : installed.slice(0, 1);
+  return new FontSet([main, ...fallbacks.map(openFace)]);
+}

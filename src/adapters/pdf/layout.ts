@@ -1,0 +1,308 @@
+import { type PDFDocument, type PDFPage, popGraphicsState, pushGraphicsState, rgb, setCharacterSpacing } from 'pdf-lib';
+import {
+  type CertificateView,
+  formatBirthTime,
+  formatDate,
+  formatGestation,
+  formatLength,
+  type ParentView,
+} from './certificate-view.ts';
+import { drawQrCode } from './qr-drawing.ts';
+import { drawSeal } from './seal.ts';
+import { type Box, INK, type TextWriter } from './text.ts';
+
+/** A4 portrait in points, as the paper certificate since the 5th edition. */
+export const PAGE_SIZE: [number, number] = [595.28, 841.89];
+/** 140 pt ≈ 49 mm: above API.md's 45 mm, and what zbar reads from a 150 dpi render at version 13. */
+export const QR_WIDTH_PT = 140;
+
+export const NOT_PROVIDED = '未提供';
+/** Printed for items that do not apply (a foreigner's ethnicity, no midwifery institution). */
+export const NOT_APPLICABLE = '/';
+export const VERIFY_HINT = '扫描二维码或访问核验服务核验本证照真伪';
+const VERIFY_HINT_EN = 'Scan the QR code or use the verification service to check that this certificate is genuine.';
+
+const LINE = rgb(0.35, 0.42, 0.5);
+const LABEL_FILL = rgb(0.94, 0.955, 0.97);
+const LABEL_INK = rgb(0.16, 0.22, 0.3);
+const CAPTION_INK = rgb(0.38, 0.42, 0.48);
+const NUMBER_INK = rgb(0.6, 0.08, 0.1);
+
+const LEFT = 44;
+const RIGHT = 551;
+// Columns: group, label, value, second label, second value (sum = RIGHT - LEFT).
+const COL = { group: 34, label: 96, value: 165, label2: 84, value2: 128 } as const;
+const PAD = 5;
+
+type Label = readonly [zh: string, en: string];
+
+interface RowCell {
+  label: Label;
+  value: string;
+}
+
+export interface PageInput {
+  view: CertificateView;
+  qrText: string;
+  licenceId: string;
+}
+
+/** Every string of variable content the page prints: the fonts these need are embedded. */
+export function variableTexts(input: PageInput): string[] {
+  const { view } = input;
+  const parents = [view.mother, ...(view.father ? [view.father] : [])];
+  return [
+    view.certificateNo,
+    view.newborn.name,
+    view.newborn.sex,
+    view.newborn.health,
+    ...Object.values(view.birthPlace),
+    view.birthPlaceCategory,
+    view.deliveryInstitution ?? '',
+    view.issuer.name,
+    input.licenceId,
+    ...parents.flatMap((p) => [p.name, p.nationality, p.ethnicity ?? '', p.address, p.idType, p.idNumber]),
+  ];
+}
+
+/** Draws the front page (正页) of the certificate: items in the paper form's order. */
+export function drawCertificatePage(doc: PDFDocument, page: PDFPage, writer: TextWriter, input: PageInput) {
+  const { view } = input;
+  drawFrame(page);
+  drawHeader(page, writer, view.certificateNo);
+
+  let y = 706;
+  const newborn = view.newborn;
+  y = drawGroup(page, writer, ['新生儿', 'Newborn'], y, [
+    row(30, { label: ['姓名', 'Name'], value: newborn.name }, { label: ['性别', 'Sex'], value: newborn.sex }),
+    row(26, { label: ['出生时间', 'Date and time of birth'], value: formatBirthTime(newborn.birthTime) }),
+    row(
+      26,
+      { label: ['出生孕周', 'Gestational age'], value: formatGestation(newborn.gestation) },
+      { label: ['健康状况', 'Health'], value: newborn.health },
+    ),
+    row(
+      26,
+      { label: ['出生体重', 'Birth weight'], value: `${newborn.weightGrams} g` },
+      { label: ['出生身长', 'Birth length'], value: `${formatLength(newborn.lengthCm)} cm` },
+    ),
+    { height: 34, draw: (top) => drawBirthPlace(page, writer, top, view.birthPlace) },
+  ]);
+  y = drawGroup(page, writer, ['母亲', 'Mother'], y, parentRows(view.mother));
+  y = drawGroup(page, writer, ['父亲', 'Father'], y, parentRows(view.father));
+  y = drawWideRow(page, writer, y, 26, ['出生地点分类', 'Category of birth place'], view.birthPlaceCategory);
+  y = drawWideRow(
+    page,
+    writer,
+    y,
+    30,
+    ['助产机构名称', 'Midwifery institution'],
+    view.deliveryInstitution ?? NOT_APPLICABLE,
+  );
+  drawIssuer(writer, view);
+  drawQrBlock(doc, page, writer, input);
+}
+
+interface Row {
+  height: number;
+  /** Draws the row's cells right of the group column, given its top edge. */
+  draw(top: number): void;
+}
+
+function row(height: number, first: RowCell, second?: RowCell): { height: number; cells: RowCell[] } {
+  return { height, cells: second ? [first, second] : [first] };
+}
+
+function parentRows(parent: ParentView | null) {
+  const item = (get: (p: ParentView) => string) => (parent ? get(parent) : NOT_PROVIDED);
+  return [
+    row(
+      28,
+      { label: ['姓名', 'Name'], value: item((p) => p.name) },
+      { label: ['年龄', 'Age'], value: item((p) => `${p.age} 岁`) },
+    ),
+    row(
+      26,
+      { label: ['国籍', 'Nationality'], value: item((p) => p.nationality) },
+      { label: ['民族', 'Ethnicity'], value: item((p) => p.ethnicity ?? NOT_APPLICABLE) },
+    ),
+    row(34, { label: ['住址', 'Address'], value: item((p) => p.address) }),
+    row(
+      28,
+      { label: ['有效身份证件类别', 'ID document type'], value: item((p) => p.idType) },
+      { label: ['有效身份证件号码', 'ID document No.'], value: item((p) => p.idNumber) },
+    ),
+  ];
+}
+
+function drawFrame(page: PDFPage) {
+  const [w, h] = PAGE_SIZE;
+  page.drawRectangle({ x: 22, y: 22, width: w - 44, height: h - 44, borderColor: LINE, borderWidth: 1.6 });
+  page.drawRectangle({ x: 27, y: 27, width: w - 54, height: h - 54, borderColor: LINE, borderWidth: 0.5 });
+}
+
+function drawHeader(page: PDFPage, writer: TextWriter, certificateNo: string) {
+  const [w] = PAGE_SIZE;
+  const title = '出生医学证明';
+  const size = 28;
+  const spacing = 6;
+  const titleWidth = writer.fonts.widthOf(title, size) + spacing * ([...title].length - 1);
+  page.pushOperators(pushGraphicsState(), setCharacterSpacing(spacing));
+  writer.drawLine(title, (w - titleWidth) / 2, 772, size, INK, true);
+  page.pushOperators(popGraphicsState());
+  const english = 'Birth Certificate';
+  writer.drawLine(english, (w - writer.fonts.widthOf(english, 13)) / 2, 752, 13, LABEL_INK);
+
+  writer.drawLine('电子证照', LEFT, 722, 9, LABEL_INK);
+  writer.drawLine('E-licence', LEFT, 712, 6.5, CAPTION_INK);
+  const numberWidth = writer.fonts.widthOf(certificateNo, 14);
+  writer.drawLine(certificateNo, RIGHT - numberWidth, 716, 14, NUMBER_INK);
+  const labelRight = RIGHT - numberWidth - 8;
+  writer.drawLine('出生证编号', labelRight - writer.fonts.widthOf('出生证编号', 9), 722, 9, LABEL_INK);
+  const en = 'Birth Certificate No.';
+  writer.drawLine(en, labelRight - writer.fonts.widthOf(en, 6.5), 712, 6.5, CAPTION_INK);
+}
+
+function drawLabel(page: PDFPage, writer: TextWriter, box: Box, [zh, en]: Label) {
+  page.drawRectangle({ ...box, color: LABEL_FILL, borderColor: LINE, borderWidth: 0.6 });
+  const inner = { x: box.x + PAD, width: box.width - 2 * PAD };
+  const mid = box.y + box.height / 2;
+  writer.drawInBox(
+    zh,
+    { ...inner, y: mid - 0.5, height: Math.min(12, box.height / 2) },
+    { size: 9.5, minSize: 6, color: LABEL_INK },
+  );
+  writer.drawInBox(en, { ...inner, y: mid - 9.5, height: 8 }, { size: 6.5, minSize: 4.5, color: CAPTION_INK });
+}
+
+function drawValue(page: PDFPage, writer: TextWriter, box: Box, value: string) {
+  page.drawRectangle({ ...box, borderColor: LINE, borderWidth: 0.6 });
+  writer.drawInBox(
+    value,
+    { x: box.x + PAD, y: box.y + 2, width: box.width - 2 * PAD, height: box.height - 4 },
+    { size: 11 },
+  );
+}
+
+function drawCells(page: PDFPage, writer: TextWriter, top: number, height: number, cells: RowCell[]) {
+  let x = LEFT + COL.group;
+  const y = top - height;
+  const [first, second] = cells;
+  if (!first) return;
+  drawLabel(page, writer, { x, y, width: COL.label, height }, first.label);
+  x += COL.label;
+  const firstWidth = second ? COL.value : COL.value + COL.label2 + COL.value2;
+  drawValue(page, writer, { x, y, width: firstWidth, height }, first.value);
+  if (!second) return;
+  x += COL.value;
+  drawLabel(page, writer, { x, y, width: COL.label2, height }, second.label);
+  drawValue(page, writer, { x: x + COL.label2, y, width: COL.value2, height }, second.value);
+}
+
+function drawGroup(
+  page: PDFPage,
+  writer: TextWriter,
+  [zh, en]: Label,
+  top: number,
+  rows: Array<Row | { height: number; cells: RowCell[] }>,
+): number {
+  let y = top;
+  for (const r of rows) {
+    if ('draw' in r) r.draw(y);
+    else drawCells(page, writer, y, r.height, r.cells);
+    y -= r.height;
+  }
+  const box = { x: LEFT, y, width: COL.group, height: top - y };
+  page.drawRectangle({ ...box, color: LABEL_FILL, borderColor: LINE, borderWidth: 0.6 });
+  // Group names run top to bottom, one character a line, as in the margin of the paper form.
+  const chars = [...zh];
+  const size = 11;
+  const blockHeight = chars.length * size * 1.3 + 10;
+  let baseline = y + (top - y + blockHeight) / 2 - size;
+  for (const ch of chars) {
+    writer.drawLine(ch, LEFT + (COL.group - writer.fonts.widthOf(ch, size)) / 2, baseline, size, LABEL_INK);
+    baseline -= size * 1.3;
+  }
+  writer.drawInBox(
+    en,
+    { x: LEFT + 2, y: baseline - 1, width: COL.group - 4, height: 8 },
+    { size: 6.5, minSize: 4.5, align: 'center', color: CAPTION_INK },
+  );
+  return y;
+}
+
+function drawWideRow(page: PDFPage, writer: TextWriter, top: number, height: number, label: Label, value: string) {
+  const y = top - height;
+  drawLabel(page, writer, { x: LEFT, y, width: COL.group + COL.label, height }, label);
+  drawValue(
+    page,
+    writer,
+    { x: LEFT + COL.group + COL.label, y, width: RIGHT - LEFT - COL.group - COL.label, height },
+    value,
+  );
+  return y;
+}
+
+function drawBirthPlace(page: PDFPage, writer: TextWriter, top: number, place: CertificateView['birthPlace']) {
+  const height = 34;
+  const y = top - height;
+  let x = LEFT + COL.group;
+  drawLabel(page, writer, { x, y, width: COL.label, height }, ['出生地点', 'Place of birth']);
+  x += COL.label;
+  const width = RIGHT - x;
+  page.drawRectangle({ x, y, width, height, borderColor: LINE, borderWidth: 0.6 });
+  const parts: Array<[string, string]> = [
+    [place.province, 'Province'],
+    [place.city, 'City'],
+    [place.county, 'County / District'],
+  ];
+  const part = width / parts.length;
+  parts.forEach(([name, caption], i) => {
+    const px = x + i * part + PAD;
+    writer.drawInBox(name, { x: px, y: y + 11, width: part - 2 * PAD, height: 20 }, { size: 11 });
+    writer.drawInBox(
+      caption,
+      { x: px, y: y + 2, width: part - 2 * PAD, height: 8 },
+      { size: 6.5, minSize: 4.5, color: CAPTION_INK },
+    );
+  });
+}
+
+function drawIssuer(writer: TextWriter, view: CertificateView) {
+  const x = 318;
+  const width = RIGHT - x;
+  writer.drawLine('签发机构', x, 240, 9.5, LABEL_INK);
+  writer.drawLine('Issuing institution', x + writer.fonts.widthOf('签发机构', 9.5) + 5, 240, 6.5, CAPTION_INK);
+  writer.drawInBox(view.issuer.name, { x, y: 196, width, height: 36 }, { size: 13, minSize: 6 });
+  writer.drawLine('签发日期', x, 170, 9.5, LABEL_INK);
+  writer.drawLine('Date of issue', x + writer.fonts.widthOf('签发日期', 9.5) + 5, 170, 6.5, CAPTION_INK);
+  writer.drawLine(formatDate(view.issueDate), x, 148, 13);
+  // Stamped across the institution name and the date, as the seal is on paper.
+  drawSeal(writer, RIGHT - 72, 178, 54, view.issuer.name);
+}
+
+function drawQrBlock(doc: PDFDocument, page: PDFPage, writer: TextWriter, input: PageInput) {
+  const x = 58;
+  const y = 112;
+  drawQrCode(doc, page, input.qrText, x, y, QR_WIDTH_PT);
+  const blockWidth = 250;
+  writer.drawLine('电子证照标识', x - 6, 101, 7.5, LABEL_INK);
+  writer.drawLine('E-licence ID', x - 6 + writer.fonts.widthOf('电子证照标识', 7.5) + 4, 101, 6, CAPTION_INK);
+  writer.drawInBox(
+    input.licenceId,
+    { x: x - 6, y: 74, width: blockWidth, height: 22 },
+    { size: 7.5, minSize: 5, leading: 1.3 },
+  );
+
+  page.drawLine({ start: { x: LEFT, y: 66 }, end: { x: RIGHT, y: 66 }, thickness: 0.5, color: LINE });
+  writer.drawInBox(
+    VERIFY_HINT,
+    { x: LEFT, y: 50, width: RIGHT - LEFT, height: 13 },
+    { size: 10, align: 'center', color: LABEL_INK },
+  );
+  writer.drawInBox(
+    VERIFY_HINT_EN,
+    { x: LEFT, y: 38, width: RIGHT - LEFT, height: 10 },
+    { size: 7, align: 'center', color: CAPTION_INK },
+  );
+}

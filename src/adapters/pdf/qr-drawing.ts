@@ -1,0 +1,76 @@
+import {
+  concatTransformationMatrix,
+  drawObject,
+  fill,
+  type PDFDocument,
+  PDFName,
+  type PDFPage,
+  popGraphicsState,
+  pushGraphicsState,
+  rectangle,
+  rgb,
+  setFillingColor,
+} from 'pdf-lib';
+import QRCode from 'qrcode';
+
+/** The page resource name of the QR form XObject; inspectPdf looks it up by this name. */
+export const QR_XOBJECT_NAME = 'QrCode';
+/** API.md: error correction M. */
+export const QR_ERROR_CORRECTION = 'M';
+
+/** One horizontal run of dark modules, in module units with row 0 at the top. */
+export interface ModuleRun {
+  row: number;
+  col: number;
+  length: number;
+}
+
+export interface QrModules {
+  /** Modules per side, without the quiet zone. */
+  size: number;
+  version: number;
+  runs: ModuleRun[];
+}
+
+/** Encodes `text` exactly as printed: the same call re-encodes it for inspection. */
+export function encodeQrModules(text: string): QrModules {
+  const qr = QRCode.create(text, { errorCorrectionLevel: QR_ERROR_CORRECTION });
+  const { size, data } = qr.modules;
+  const runs: ModuleRun[] = [];
+  for (let row = 0; row < size; row++) {
+    let start = -1;
+    for (let col = 0; col <= size; col++) {
+      const dark = col < size && data[row * size + col] === 1;
+      if (dark && start < 0) start = col;
+      else if (!dark && start >= 0) {
+        runs.push({ row, col: start, length: col - start });
+        start = -1;
+      }
+    }
+  }
+  return { size, version: qr.version, runs };
+}
+
+/**
+ * Draws the QR code as vector rectangles in a form XObject, `widthPt` wide without the quiet
+ * zone, with its lower-left corner at (x, y). Dark runs of a row are merged and filled as one
+ * path, so the renderer leaves no hairline seams between modules for a scanner to trip on.
+ */
+export function drawQrCode(doc: PDFDocument, page: PDFPage, text: string, x: number, y: number, widthPt: number) {
+  const modules = encodeQrModules(text);
+  const n = modules.size;
+  const operators = [setFillingColor(rgb(0, 0, 0))];
+  for (const run of modules.runs) operators.push(rectangle(run.col, n - 1 - run.row, run.length, 1));
+  operators.push(fill());
+  const form = doc.context.formXObject(operators, { BBox: [0, 0, n, n], Resources: {} });
+  const formRef = doc.context.register(form);
+  page.node.setXObject(PDFName.of(QR_XOBJECT_NAME), formRef);
+  const scale = widthPt / n;
+  page.pushOperators(
+    pushGraphicsState(),
+    concatTransformationMatrix(scale, 0, 0, scale, x, y),
+    drawObject(QR_XOBJECT_NAME),
+    popGraphicsState(),
+  );
+  return modules;
+}
