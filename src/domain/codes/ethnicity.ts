@@ -12,11 +12,16 @@ const NAMES = [
   '独龙族', '鄂伦春族', '赫哲族', '门巴族', '珞巴族', '基诺族',
 ] as const;
 
-export const ETHNIC_GROUPS: Readonly<Record<string, string>> = Object.freeze({
-  ...Object.fromEntries(NAMES.map((name, i) => [String(i + 1).padStart(2, '0'), name])),
-  '97': '其他',
-  '98': '外国血统中国籍人士',
-});
+/** In the standard's order, for pick lists (object keys would put 97 and 98 first: they are integer-like). */
+export const ETHNIC_GROUP_LIST: readonly { code: string; name: string }[] = Object.freeze([
+  ...NAMES.map((name, i) => ({ code: String(i + 1).padStart(2, '0'), name })),
+  { code: '97', name: '其他' },
+  { code: '98', name: '外国血统中国籍人士' },
+]);
+
+export const ETHNIC_GROUPS: Readonly<Record<string, string>> = Object.freeze(
+  Object.fromEntries(ETHNIC_GROUP_LIST.map(({ code, name }) => [code, name])),
+);
 
 export const isEthnicityCode = (code: string): boolean => Object.hasOwn(ETHNIC_GROUPS, code);
 
