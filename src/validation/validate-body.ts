@@ -21,6 +21,18 @@ const LEFT_AS_SENT: ReadonlySet<SchemaId> = new Set([
   'elicence-payload',
 ]);
 
+/**
+ * A hostile body with thousands of unknown keys would otherwise get thousands of details back;
+ * past this many, the rest are summarised in one last detail.
+ */
+export const MAX_DETAILS = 100;
+
+function capped(details: ErrorDetail[]): ErrorDetail[] {
+  if (details.length <= MAX_DETAILS) return details;
+  const rest = details.length - (MAX_DETAILS - 1);
+  return [...details.slice(0, MAX_DETAILS - 1), { path: '', message: `…and ${rest} more problems not listed` }];
+}
+
 /** Schema first, then (only for schema-valid input, so rules see typed values) the semantic rules. */
 export function checkBody<K extends SchemaId>(
   schemaId: K,
@@ -33,12 +45,12 @@ export function checkBody<K extends SchemaId>(
   if (!validate(body)) {
     const findings = new Findings(schemaId);
     addSchemaErrors(findings, validate.errors ?? [], schemaId);
-    return { ok: false, details: findings.details };
+    return { ok: false, details: capped(findings.details) };
   }
   const normalise = options.normalise ?? !LEFT_AS_SENT.has(schemaId);
   const value = (normalise ? normaliseStrings(body) : body) as BodyTypes[K];
   const details = runSemanticRules(schemaId, value, ctx);
-  return details.length > 0 ? { ok: false, details } : { ok: true, value };
+  return details.length > 0 ? { ok: false, details: capped(details) } : { ok: true, value };
 }
 
 /**

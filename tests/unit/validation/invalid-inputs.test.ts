@@ -283,6 +283,14 @@ describe('error details', () => {
     ]);
   });
 
+  it('stop at 100 for a body with thousands of unknown keys', () => {
+    const body = Object.fromEntries(Array.from({ length: 5000 }, (_, i) => [`k${i}`, i]));
+    const result = checkBody('void', { reason: 'OTHER', ...body }, ctx);
+    const details = result.ok ? [] : result.details;
+    expect(details).toHaveLength(100);
+    expect(details.at(-1)).toEqual({ path: '', message: '…and 4901 more problems not listed' });
+  });
+
   it('never echo an ID number, good or bad', () => {
     const badIds = ['440106199305121248', '11010519491231002x', '44010619930512124', '440106199302301249'];
     for (const id of badIds) {
