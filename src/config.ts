@@ -15,6 +15,8 @@ export interface Config {
    *  public, so it is configurable; the default reuses DOMAIN.md's valid example credit code. */
   readonly licenceTypeCode: string;
   readonly logLevel: string;
+  /** Sign-in and citizen-claim attempts per client address per minute. */
+  readonly rateLimitPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -56,6 +58,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     tokenTtlSeconds: readPositiveInt('TOKEN_TTL_SECONDS', env.TOKEN_TTL_SECONDS, 900),
     licenceTypeCode: env.LICENCE_TYPE_CODE ?? '11100000000013338W001',
     logLevel: env.LOG_LEVEL ?? 'info',
+    rateLimitPerMinute: readPositiveInt('RATE_LIMIT_PER_MINUTE', env.RATE_LIMIT_PER_MINUTE, 20),
   };
   if (config.env === 'production' && config.keyPassphrase === null) {
     throw new ConfigError('KEY_PASSPHRASE or KEY_PASSPHRASE_FILE is required in production');

@@ -44,7 +44,10 @@ export function createService(config: Config, deps: { logger: Logger; clock: Clo
     tokens,
     clock: deps.clock,
     routes,
-    rateLimited: [{ path: '/api/v1/auth/token', perMinute: 30 }],
+    rateLimited: ['/api/v1/auth/token', '/api/v1/citizen/claims'].map((p) => ({
+      path: p,
+      perMinute: config.rateLimitPerMinute,
+    })),
   });
 
   return {
