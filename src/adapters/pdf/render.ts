@@ -59,10 +59,12 @@ export async function renderCertificatePdf(input: RenderCertificateInput): Promi
  * loaded and compiled before the first request: the first PDF in a process costs 0.2–0.4 s.
  */
 export async function warmUpFonts(fonts: FontSet): Promise<void> {
+  // 𠮷 (Ext-B) loads the fallback face's tables too, when one is installed.
+  const name = fonts.faceFor(0x20bb7) ? '预热𠮷' : '预热';
   const view: CertificateView = {
     certificateNo: 'A000000000',
     newborn: {
-      name: '预热',
+      name,
       sex: '男',
       birthTime: '2000-01-01T00:00+08:00',
       gestation: { weeks: 40, days: 0 },

@@ -69,12 +69,11 @@ export function drawSeal(writer: TextWriter, cx: number, cy: number, radius: num
 
   const purposeSize = Math.min(radius * 0.15, (radius * 1.2) / [...SEAL_PURPOSE].length);
   const purposeWidth = fonts.widthOf(SEAL_PURPOSE, purposeSize);
-  const font = writer.fontFor(SEAL_PURPOSE);
+  writer.useFont(writer.fontFor(SEAL_PURPOSE));
   page.drawText(SEAL_PURPOSE, {
     x: cx - purposeWidth / 2,
     y: cy - radius * 0.52,
     size: purposeSize,
-    font,
     color: SEAL_RED,
     opacity: SEAL_OPACITY,
   });

@@ -41,6 +41,11 @@ export class TextOverflowError extends Error {
 }
 
 const DEFAULT_MIN_SIZE = 5;
+// One glyph per character, the one the cmap names: widths are measured per character from the
+// cmap. A ligature (the "fi" in "Certificate") would merge two characters into one glyph, and
+// Noto's Latin-script 'locl' swaps digits for narrower ones next to Latin letters only, so
+// "3350 g" and an ID number would print different 3s.
+const CMAP_GLYPHS_ONLY = { liga: false, clig: false, dlig: false, calt: false, locl: false };
 const DEFAULT_LEADING = 1.22;
 // Closing punctuation never starts a line (Chinese line-breaking rule, 避头点).
 const NO_LINE_START = new Set([...'，。、；：！？）》」』】,.;:!?)]%·']);
@@ -132,6 +137,7 @@ export function fitText(fonts: FontSet, text: string, box: Box, style: TextStyle
 /** Draws text on one page, picking a font per run of characters. */
 export class TextWriter {
   private readonly pdfFonts: Map<FontFace, PDFFont>;
+  private currentFont: PDFFont | null = null;
 
   private constructor(
     readonly page: PDFPage,
@@ -150,8 +156,11 @@ export class TextWriter {
     const needed = new Set<FontFace>([fonts.main]);
     for (const text of texts) for (const run of fonts.splitRuns(text)) needed.add(run.face);
     const pdfFonts = new Map<FontFace, PDFFont>();
-    for (const face of fonts.faces) {
-      if (needed.has(face)) pdfFonts.set(face, await doc.embedFont(face.key, { subset: true }));
+    for (const [index, face] of fonts.faces.entries()) {
+      // A fixed six-letter tag marks the font as a subset (PDF 32000 §9.6.4) and keeps output reproducible.
+      const customName = `${'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[index] ?? 'Z'}CERTS+${face.postscriptName}`;
+      if (needed.has(face))
+        pdfFonts.set(face, await doc.embedFont(face.key, { subset: true, customName, features: CMAP_GLYPHS_ONLY }));
     }
     return new TextWriter(page, fonts, pdfFonts);
   }
@@ -162,6 +171,13 @@ export class TextWriter {
     const face = runs[0]?.face ?? this.fonts.main;
     if (runs.length > 1) throw new Error(`"${text}" needs more than one font`);
     return this.pdfFontOf(face);
+  }
+
+  /** pdf-lib adds a font resource entry on every setFont, so switch only when the font changes. */
+  useFont(font: PDFFont) {
+    if (this.currentFont === font) return;
+    this.page.setFont(font);
+    this.currentFont = font;
   }
 
   private pdfFontOf(face: FontFace): PDFFont {
@@ -183,8 +199,8 @@ export class TextWriter {
     }
     let cursor = x;
     for (const run of this.fonts.splitRuns(text)) {
-      const font = this.pdfFontOf(run.face);
-      this.page.drawText(run.text, { x: cursor, y, size, font, color });
+      this.useFont(this.pdfFontOf(run.face));
+      this.page.drawText(run.text, { x: cursor, y, size, color });
       cursor += this.fonts.widthOf(run.text, size);
     }
     if (bold) this.page.pushOperators(popGraphicsState());

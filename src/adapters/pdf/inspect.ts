@@ -1,0 +1,204 @@
+import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
+import { ELICENCE_ATTACHMENT, QR_TEXT_ATTACHMENT, readAttachments } from './attachment.ts';
+import { type CmsCheck, verifyDetachedCms } from './cms-verify.ts';
+import { encodeQrModules, QR_XOBJECT_NAME } from './qr-drawing.ts';
+
+export type PdfInspectionFailure =
+  /** No `%PDF-` header. */
+  | 'NOT_PDF'
+  /** No `%%EOF` at the end, or the signed byte range runs past the end of the file. */
+  | 'TRUNCATED'
+  /** The PDF structure cannot be read. */
+  | 'MALFORMED'
+  | 'NO_SIGNATURE'
+  /** The CMS is unreadable, the signed bytes changed, or the signature does not verify. */
+  | 'BAD_SIGNATURE'
+  /** Bytes follow the signed range (an incremental update): the attachment or page may be swapped. */
+  | 'MODIFIED_AFTER_SIGNING'
+  | 'NO_ELICENCE'
+  /** elicence.json is not UTF-8 JSON. */
+  | 'BAD_ELICENCE'
+  | 'NO_QR_TEXT'
+  /** The QR code drawn on the page is missing or does not encode the stored QR text. */
+  | 'QR_MISMATCH';
+
+export interface PdfSignatureInfo {
+  present: boolean;
+  /** The byte-range digest matches and the CMS signature verifies with the signer's certificate. */
+  intact: boolean;
+  /** The signature covers every byte of the file but its own value. */
+  coversWholeFile: boolean;
+  signerCertDer: Uint8Array | null;
+  /** Every certificate in the CMS, the signer's first: for the caller's chain and trust checks. */
+  chainDer: Uint8Array[];
+  /** The CMS signing-time attribute. */
+  signingTime: Date | null;
+}
+
+interface InspectedParts {
+  signedJson: unknown | null;
+  /** elicence.json exactly as embedded. */
+  signedJsonText: string | null;
+  qrText: string | null;
+  signature: PdfSignatureInfo;
+}
+
+export type PdfInspection =
+  | (InspectedParts & { ok: true; signedJson: unknown; signedJsonText: string; qrText: string })
+  | (InspectedParts & { ok: false; reason: PdfInspectionFailure; detail: string });
+
+const latin1 = { decode: (b: Uint8Array) => Buffer.from(b.buffer, b.byteOffset, b.length).toString('latin1') };
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+const BYTE_RANGE = /\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/g;
+
+interface FoundSignature {
+  check: CmsCheck;
+  coversWholeFile: boolean;
+  truncated: boolean;
+}
+
+/** Checks every /ByteRange in the file; the one that covers the whole file wins. */
+function findSignature(bytes: Uint8Array, text: string): FoundSignature | null {
+  let best: FoundSignature | null = null;
+  for (const m of text.matchAll(BYTE_RANGE)) {
+    const [a, b, c, d] = m.slice(1, 5).map(Number) as [number, number, number, number];
+    const candidate: FoundSignature = {
+      check: { intact: false, detail: 'byte range is invalid', signerCertDer: null, chainDer: [], signingTime: null },
+      coversWholeFile: false,
+      truncated: c + d > bytes.length,
+    };
+    // The gap between the two ranges must hold exactly the hex /Contents string.
+    if (!candidate.truncated && a === 0 && b < c && bytes[b] === 0x3c && bytes[c - 1] === 0x3e) {
+      const hex = text.slice(b + 1, c - 1);
+      if (/^[0-9a-fA-F]*$/.test(hex) && hex.length % 2 === 0) {
+        candidate.check = verifyDetachedCms(Buffer.from(hex, 'hex'), [bytes.subarray(0, b), bytes.subarray(c, c + d)]);
+        candidate.coversWholeFile = c + d === bytes.length;
+      }
+    }
+    const rank = (s: FoundSignature) => (s.check.intact ? 2 : 0) + (s.coversWholeFile ? 1 : 0);
+    if (!best || rank(candidate) > rank(best)) best = candidate;
+  }
+  return best;
+}
+
+function parseRects(content: string): Array<[number, number, number, number]> {
+  const rects: Array<[number, number, number, number]> = [];
+  for (const m of content.matchAll(/(-?[\d.]+)\s+(-?[\d.]+)\s+(-?[\d.]+)\s+(-?[\d.]+)\s+re\b/g)) {
+    rects.push(m.slice(1, 5).map(Number) as [number, number, number, number]);
+  }
+  return rects;
+}
+
+/** Re-encodes the QR text and compares it module by module with the drawing on page 1. */
+function qrDrawingMatches(doc: PDFDocument, qrText: string): boolean {
+  const page = doc.getPages()[0];
+  if (!page) return false;
+  const form = page.node.Resources()?.lookupMaybe(PDFName.of('XObject'), PDFDict)?.lookup(PDFName.of(QR_XOBJECT_NAME));
+  if (!(form instanceof PDFRawStream)) return false;
+  const pageContent = page.node.Contents();
+  const streams =
+    pageContent instanceof PDFArray ? pageContent.asArray().map((r) => doc.context.lookup(r)) : [pageContent];
+  const drawn = streams.some(
+    (s) =>
+      s instanceof PDFRawStream && latin1.decode(decodePDFRawStream(s).decode()).includes(`/${QR_XOBJECT_NAME} Do`),
+  );
+  if (!drawn) return false;
+
+  let expected: ReturnType<typeof encodeQrModules>;
+  try {
+    expected = encodeQrModules(qrText);
+  } catch {
+    return false; // more than a QR code can hold
+  }
+  const n = expected.size;
+  const want = new Uint8Array(n * n);
+  for (const run of expected.runs) want.fill(1, run.row * n + run.col, run.row * n + run.col + run.length);
+  const got = new Uint8Array(n * n);
+  for (const [x, y, w, h] of parseRects(latin1.decode(decodePDFRawStream(form).decode()))) {
+    if (h !== 1 || !Number.isInteger(x) || !Number.isInteger(y) || !Number.isInteger(w)) return false;
+    const row = n - 1 - y;
+    if (row < 0 || row >= n || x < 0 || x + w > n) return false;
+    got.fill(1, row * n + x, row * n + x + w);
+  }
+  return got.every((v, i) => v === want[i]);
+}
+
+/**
+ * Reads a certificate PDF without trusting it: the embedded e-licence, the QR text and the PDF
+ * signature's state. Never throws; the verifier combines this with JWS and trust-list checks.
+ */
+export async function inspectPdf(bytes: Uint8Array): Promise<PdfInspection> {
+  const parts: InspectedParts = {
+    signedJson: null,
+    signedJsonText: null,
+    qrText: null,
+    signature: {
+      present: false,
+      intact: false,
+      coversWholeFile: false,
+      signerCertDer: null,
+      chainDer: [],
+      signingTime: null,
+    },
+  };
+  const failure = (reason: PdfInspectionFailure, detail: string): PdfInspection => ({
+    ...parts,
+    ok: false,
+    reason,
+    detail,
+  });
+  try {
+    const text = latin1.decode(bytes);
+    if (!text.slice(0, 1024).includes('%PDF-')) return failure('NOT_PDF', 'no %PDF- header');
+    const found = findSignature(bytes, text);
+    if (found) {
+      const { check } = found;
+      parts.signature = {
+        present: true,
+        intact: check.intact,
+        coversWholeFile: found.coversWholeFile,
+        signerCertDer: check.signerCertDer,
+        chainDer: check.chainDer,
+        signingTime: check.signingTime,
+      };
+    }
+    if (!text.slice(-1024).includes('%%EOF') || found?.truncated) return failure('TRUNCATED', 'the file ends early');
+    if (!found) return failure('NO_SIGNATURE', 'no PDF signature');
+    if (!found.check.intact) return failure('BAD_SIGNATURE', found.check.detail);
+    if (!found.coversWholeFile) return failure('MODIFIED_AFTER_SIGNING', 'bytes were added after the signed range');
+
+    let doc: PDFDocument;
+    try {
+      doc = await PDFDocument.load(bytes, { updateMetadata: false, throwOnInvalidObject: true });
+    } catch {
+      return failure('MALFORMED', 'the PDF structure cannot be read');
+    }
+    const attachments = readAttachments(doc);
+    const json = attachments.get(ELICENCE_ATTACHMENT);
+    if (!json) return failure('NO_ELICENCE', `no ${ELICENCE_ATTACHMENT} attachment`);
+    try {
+      parts.signedJsonText = utf8.decode(json);
+      parts.signedJson = JSON.parse(parts.signedJsonText) as unknown;
+    } catch {
+      return failure('BAD_ELICENCE', `${ELICENCE_ATTACHMENT} is not UTF-8 JSON`);
+    }
+    const qr = attachments.get(QR_TEXT_ATTACHMENT);
+    if (!qr) return failure('NO_QR_TEXT', `no ${QR_TEXT_ATTACHMENT} attachment`);
+    try {
+      parts.qrText = utf8.decode(qr);
+    } catch {
+      return failure('NO_QR_TEXT', `${QR_TEXT_ATTACHMENT} is not UTF-8`);
+    }
+    if (!qrDrawingMatches(doc, parts.qrText))
+      return failure('QR_MISMATCH', 'the QR code on the page does not encode the QR text');
+    return {
+      ...parts,
+      ok: true,
+      signedJson: parts.signedJson,
+      signedJsonText: parts.signedJsonText,
+      qrText: parts.qrText,
+    };
+  } catch {
+    return failure('MALFORMED', 'the PDF cannot be inspected');
+  }
+}
