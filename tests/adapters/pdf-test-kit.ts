@@ -244,3 +244,23 @@ export function corruptGlyphs(text: string): string {
     .map((ch) => (/\p{Script=Han}/u.test(ch) ? String.fromCodePoint(ch.codePointAt(0)! + 1) : ch))
     .join('');
 }
+
+/**
+ * A QR text of the real shape and length whose signature part is fixed bytes, so a render is
+ * reproducible pixel for pixel (an ECDSA signature differs on every run).
+ */
+export function fixedQrText(view: CertificateView, licenceId: string): string {
+  const header = b64url(JSON.stringify({ alg: 'ES256', kid: 'reference-kid-0000000000000000000000000000' }));
+  const payload = b64url(
+    JSON.stringify({
+      no: view.certificateNo,
+      lid: licenceId,
+      nb: { n: view.newborn.name, s: view.newborn.sex, t: view.newborn.birthTime },
+      m: view.mother.name,
+      iss: view.issuer.name,
+      iat: 1_795_000_000,
+      dig: createHash('sha256').update(view.certificateNo).digest('base64url'),
+    }),
+  );
+  return `${header}.${payload}.${b64url(createHash('sha512').update(payload).digest())}`;
+}
