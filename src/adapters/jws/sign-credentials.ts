@@ -1,0 +1,26 @@
+import type { ELicencePayload } from '../../domain/certificate.ts';
+import type { Clock, KeyStore, SigningKey } from '../../domain/ports.ts';
+import type { FlattenedJws } from './flattened-jws.ts';
+import { signELicence } from './sign-elicence.ts';
+import { signQrToken } from './sign-qr-token.ts';
+
+export interface SignedCredentials {
+  signedJson: FlattenedJws;
+  qr: string;
+  /** The signing time both carry (whole seconds). */
+  signedAt: Date;
+}
+
+/** Both signatures of one e-licence, with one signing time. */
+export async function signCredentials(
+  payload: ELicencePayload,
+  key: SigningKey,
+  keyStore: KeyStore,
+  clock: Clock,
+): Promise<SignedCredentials> {
+  // Whole seconds: `sigT` and the QR's issue time have second precision and must agree.
+  const signedAt = new Date(Math.floor(clock.now().getTime() / 1000) * 1000);
+  const signedJson = await signELicence(payload, key, keyStore, { signedAt });
+  const qr = await signQrToken(payload, signedJson, key, keyStore, { signedAt });
+  return { signedJson, qr, signedAt };
+}

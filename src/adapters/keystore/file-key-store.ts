@@ -1,0 +1,143 @@
+import { generateKeyPairSync, type KeyObject, sign as signData } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Environment } from '../../config.ts';
+import { DomainError } from '../../domain/errors.ts';
+import { type Clock, type KeyStore, type SigningKey, systemClock } from '../../domain/ports.ts';
+import type { EcPublicJwk } from '../../domain/verification/ports.ts';
+import { pemToX5c } from '../pki/pem.ts';
+import type { X509Signer } from '../pki/x509-signer.ts';
+import {
+  DEFAULT_SCRYPT_LOG2N,
+  decryptPrivateKey,
+  type EncryptedKeyFile,
+  encryptPrivateKey,
+} from './encrypted-key-file.ts';
+import { EXAMPLE_PASSPHRASE, isExampleKey } from './example-keys.ts';
+import type { SigningKeyRecord, SigningKeyRepository } from './signing-key-repository.ts';
+
+export interface FileKeyStoreOptions {
+  /** One `<kid>.key` file per key, e.g. DATA_DIR/keys. */
+  directory: string;
+  passphrase: string;
+  repository: SigningKeyRepository;
+  environment: Environment;
+  clock?: Clock;
+  /** scrypt cost of new key files; tests lower it. */
+  scryptLog2N?: number;
+}
+
+/** A key just generated and not yet certified: it can sign only its own self-signed certificate. */
+export interface PendingKey {
+  kid: string;
+  publicJwk: EcPublicJwk;
+  sign: X509Signer;
+}
+
+const KID = /^[A-Za-z0-9_-]{43}$/;
+
+const refuseExample = (what: string) =>
+  new DomainError('EXAMPLE_KEY_REFUSED', `${what} is a published example or test key and is refused in production`);
+
+/**
+ * The file key store: private keys encrypted at rest (see encrypted-key-file.ts), decrypted on
+ * first use and kept as KeyObjects; public metadata in SQLite. It hands out public material
+ * only, and signs only with active keys.
+ */
+export class FileKeyStore implements KeyStore {
+  private readonly privateKeys = new Map<string, KeyObject>();
+  private readonly clock: Clock;
+
+  private constructor(private readonly options: FileKeyStoreOptions) {
+    this.clock = options.clock ?? systemClock;
+  }
+
+  /** Opens the directory; in production refuses the example passphrase and any example key. */
+  static open(options: FileKeyStoreOptions): FileKeyStore {
+    mkdirSync(options.directory, { recursive: true, mode: 0o700 });
+    if (options.environment === 'production') {
+      if (options.passphrase === EXAMPLE_PASSPHRASE) throw refuseExample('The key passphrase');
+      const files = readdirSync(options.directory).filter((name) => name.endsWith('.key'));
+      const kids = [...files.map((name) => name.slice(0, -4)), ...options.repository.list().map((key) => key.kid)];
+      const example = kids.find(isExampleKey);
+      if (example) throw refuseExample(`Key ${example}`);
+    }
+    return new FileKeyStore(options);
+  }
+
+  activeKey(institutionCreditCode: string): SigningKey {
+    const record = this.options.repository.active('licence', institutionCreditCode);
+    if (!record || Date.parse(record.notAfter) <= this.clock.now().getTime()) {
+      throw new DomainError('NO_SIGNING_KEY', `Institution ${institutionCreditCode} has no valid signing key`);
+    }
+    return this.toSigningKey(record);
+  }
+
+  /** Public material of any e-licence signing key, current or not. */
+  signingKey(kid: string): SigningKey {
+    const record = this.options.repository.get(kid);
+    if (record?.purpose !== 'licence') throw new DomainError('KEY_NOT_FOUND', `No signing key ${kid}`);
+    return this.toSigningKey(record);
+  }
+
+  async sign(kid: string, data: Uint8Array): Promise<Uint8Array> {
+    const record = this.options.repository.get(kid);
+    if (!record) throw new DomainError('KEY_NOT_FOUND', `No key ${kid}`);
+    // Rotated-out and revoked keys verify old signatures but make no new ones.
+    if (record.status !== 'active') throw new DomainError('KEY_NOT_USABLE', `Key ${kid} is ${record.status}`);
+    return this.signWith(kid, data);
+  }
+
+  /** A signer for certificates and bundles made with a CA or trust-list key. */
+  x509Signer(kid: string): X509Signer {
+    return (tbs) => this.sign(kid, tbs);
+  }
+
+  /** Creates a P-256 key and writes its encrypted file (never overwriting one). */
+  generateKey(): PendingKey {
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const file = encryptPrivateKey(
+      privateKey,
+      this.options.passphrase,
+      this.options.scryptLog2N ?? DEFAULT_SCRYPT_LOG2N,
+    );
+    writeFileSync(this.fileOf(file.kid), `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    this.privateKeys.set(file.kid, privateKey);
+    return { kid: file.kid, publicJwk: file.publicJwk, sign: async (tbs) => this.signWith(file.kid, tbs) };
+  }
+
+  private signWith(kid: string, data: Uint8Array): Uint8Array {
+    const key = this.privateKey(kid);
+    return new Uint8Array(signData('sha256', data, { key, dsaEncoding: 'ieee-p1363' }));
+  }
+
+  private privateKey(kid: string): KeyObject {
+    const cached = this.privateKeys.get(kid);
+    if (cached) return cached;
+    if (this.options.environment === 'production' && isExampleKey(kid)) throw refuseExample(`Key ${kid}`);
+    let file: EncryptedKeyFile;
+    try {
+      file = JSON.parse(readFileSync(this.fileOf(kid), 'utf8')) as EncryptedKeyFile;
+    } catch {
+      throw new DomainError('KEY_NOT_FOUND', `The key file of ${kid} is missing or unreadable`);
+    }
+    const key = decryptPrivateKey(file, this.options.passphrase, kid);
+    this.privateKeys.set(kid, key);
+    return key;
+  }
+
+  private fileOf(kid: string): string {
+    if (!KID.test(kid)) throw new DomainError('KEY_NOT_FOUND', 'Not a key id');
+    return path.join(this.options.directory, `${kid}.key`);
+  }
+
+  /** x5c = [the key's certificate]: our PKI has no intermediate CA (the root certifies institutions). */
+  private toSigningKey(record: SigningKeyRecord): SigningKey {
+    return {
+      kid: record.kid,
+      institutionCreditCode: record.institutionCreditCode!,
+      x5c: [pemToX5c(record.x509Pem)],
+      publicJwk: record.publicJwk,
+    };
+  }
+}

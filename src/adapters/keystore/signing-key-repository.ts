@@ -1,0 +1,114 @@
+import type Database from 'better-sqlite3';
+import type { EcPublicJwk, TrustedKeyStatus } from '../../domain/verification/ports.ts';
+
+export type KeyPurpose = 'root' | 'licence' | 'trust-list';
+
+/** One row of `signing_keys` (migration 002): public material and lifecycle only. */
+export interface SigningKeyRecord {
+  kid: string;
+  purpose: KeyPurpose;
+  institutionCreditCode: string | null;
+  institutionName: string | null;
+  publicJwk: EcPublicJwk;
+  x509Pem: string;
+  issuerKid: string | null;
+  notBefore: string;
+  notAfter: string;
+  status: TrustedKeyStatus;
+  createdAt: string;
+  retiredAt: string | null;
+  revokedAt: string | null;
+  revocationReason: string | null;
+}
+
+interface Row {
+  kid: string;
+  purpose: KeyPurpose;
+  institution_credit_code: string | null;
+  institution_name: string | null;
+  public_jwk: string;
+  x509_pem: string;
+  issuer_kid: string | null;
+  not_before: string;
+  not_after: string;
+  status: TrustedKeyStatus;
+  created_at: string;
+  retired_at: string | null;
+  revoked_at: string | null;
+  revocation_reason: string | null;
+}
+
+const toRecord = (row: Row): SigningKeyRecord => ({
+  kid: row.kid,
+  purpose: row.purpose,
+  institutionCreditCode: row.institution_credit_code,
+  institutionName: row.institution_name,
+  publicJwk: JSON.parse(row.public_jwk) as EcPublicJwk,
+  x509Pem: row.x509_pem,
+  issuerKid: row.issuer_kid,
+  notBefore: row.not_before,
+  notAfter: row.not_after,
+  status: row.status,
+  createdAt: row.created_at,
+  retiredAt: row.retired_at,
+  revokedAt: row.revoked_at,
+  revocationReason: row.revocation_reason,
+});
+
+export interface SigningKeyRepository {
+  insert(record: SigningKeyRecord): void;
+  get(kid: string): SigningKeyRecord | null;
+  /** Exact kid, or every key whose kid starts with an 8-character QR hint. */
+  findByKid(kid: string): SigningKeyRecord[];
+  /** The active key of a purpose (and institution, for licence keys). */
+  active(purpose: KeyPurpose, institutionCreditCode?: string): SigningKeyRecord | null;
+  list(purpose?: KeyPurpose): SigningKeyRecord[];
+  retire(kid: string, retiredAt: string): void;
+  revoke(kid: string, revokedAt: string, reason: string): void;
+  /** Runs `work` in one SQLite transaction. */
+  transaction<T>(work: () => T): T;
+}
+
+export function createSigningKeyRepository(db: Database.Database): SigningKeyRepository {
+  const insert = db.prepare(`INSERT INTO signing_keys (kid, purpose, institution_credit_code, institution_name,
+      public_jwk, x509_pem, issuer_kid, not_before, not_after, status, created_at, retired_at, revoked_at,
+      revocation_reason)
+    VALUES (@kid, @purpose, @institutionCreditCode, @institutionName, @publicJwk, @x509Pem, @issuerKid, @notBefore,
+      @notAfter, @status, @createdAt, @retiredAt, @revokedAt, @revocationReason)`);
+  const byKid = db.prepare<[string], Row>('SELECT * FROM signing_keys WHERE kid = ?');
+  const byHint = db.prepare<[string], Row>('SELECT * FROM signing_keys WHERE substr(kid, 1, 8) = ? ORDER BY kid');
+  const active = db.prepare<[string, string], Row>(
+    `SELECT * FROM signing_keys WHERE status = 'active' AND purpose = ? AND coalesce(institution_credit_code, '') = ?`,
+  );
+  const all = db.prepare<[], Row>('SELECT * FROM signing_keys ORDER BY created_at, kid');
+  const ofPurpose = db.prepare<[string], Row>('SELECT * FROM signing_keys WHERE purpose = ? ORDER BY created_at, kid');
+  const retire = db.prepare(
+    `UPDATE signing_keys SET status = 'retired', retired_at = ? WHERE kid = ? AND status = 'active'`,
+  );
+  const revoke = db.prepare(
+    `UPDATE signing_keys SET status = 'revoked', revoked_at = ?, revocation_reason = ? WHERE kid = ?`,
+  );
+
+  return {
+    insert(record) {
+      insert.run({ ...record, publicJwk: JSON.stringify(record.publicJwk) });
+    },
+    get: (kid) => {
+      const row = byKid.get(kid);
+      return row ? toRecord(row) : null;
+    },
+    findByKid: (kid) => (kid.length === 8 ? byHint.all(kid) : byKid.all(kid)).map(toRecord),
+    active: (purpose, institutionCreditCode) => {
+      const row = active.get(purpose, institutionCreditCode ?? '');
+      return row ? toRecord(row) : null;
+    },
+    list: (purpose) => (purpose ? ofPurpose.all(purpose) : all.all()).map(toRecord),
+    retire(kid, retiredAt) {
+      retire.run(retiredAt, kid);
+    },
+    revoke(kid, revokedAt, reason) {
+      revoke.run(revokedAt, reason, kid);
+    },
+    transaction: (work) => db.transaction(work)(),
+  };
+}

@@ -1,0 +1,65 @@
+import { type EcPublicJwk, keyIdentifierOf, spkiDerOf } from './ec-jwk.ts';
+import { EKU_ELICENCE_SIGNING, EKU_TRUST_LIST_SIGNING, POLICY_ELICENCE } from './oids.ts';
+import { addYears, randomSerialNumber, subjectName } from './x509-names.ts';
+import { cryptoWithSigner, P256_SIGNING_KEY_HANDLE, type X509Signer, x509 } from './x509-signer.ts';
+
+/**
+ * `elicence-signing`: an institution's e-licence signing certificate (digitalSignature +
+ * nonRepudiation: the signature is the institution's legal act). `trust-list-signing`: the key
+ * that signs offline bundles, so the root key can stay offline.
+ */
+export type LeafProfile = 'elicence-signing' | 'trust-list-signing';
+
+export interface LeafX509Request {
+  profile: LeafProfile;
+  subject: { commonName: string; organization: string; creditCode?: string };
+  publicJwk: EcPublicJwk;
+  notBefore: Date;
+  validityYears?: number;
+  issuerX509Pem: string;
+  /** Signs with the issuing CA's private key. */
+  sign: X509Signer;
+}
+
+const EKU: Record<LeafProfile, string> = {
+  'elicence-signing': EKU_ELICENCE_SIGNING,
+  'trust-list-signing': EKU_TRUST_LIST_SIGNING,
+};
+
+const KEY_USAGE: Record<LeafProfile, number> = {
+  'elicence-signing': x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation,
+  'trust-list-signing': x509.KeyUsageFlags.digitalSignature,
+};
+
+/** Issues an end-entity certificate under the given CA certificate; returns PEM. */
+export async function issueLeafX509(request: LeafX509Request): Promise<string> {
+  const issuer = new x509.X509Certificate(request.issuerX509Pem);
+  const issuerKeyId = issuer.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
+  if (!issuerKeyId) throw new TypeError('The issuing certificate has no subject key identifier');
+  const wanted = addYears(request.notBefore, request.validityYears ?? 3);
+  // Never outlive the issuer: a chain is only as valid as its shortest link.
+  const notAfter = new Date(Math.min(wanted.getTime(), issuer.notAfter.getTime()));
+  const certificate = await x509.X509CertificateGenerator.create(
+    {
+      serialNumber: randomSerialNumber(),
+      subject: subjectName(request.subject),
+      issuer: issuer.subjectName,
+      notBefore: request.notBefore,
+      notAfter,
+      publicKey: spkiDerOf(request.publicJwk),
+      signingKey: P256_SIGNING_KEY_HANDLE,
+      signingAlgorithm: { name: 'ECDSA', hash: 'SHA-256' },
+      extensions: [
+        new x509.BasicConstraintsExtension(false, undefined, true),
+        new x509.KeyUsagesExtension(KEY_USAGE[request.profile], true),
+        // Non-critical so generic tools still accept the key; our verifier enforces it.
+        new x509.ExtendedKeyUsageExtension([EKU[request.profile]], false),
+        new x509.CertificatePolicyExtension([POLICY_ELICENCE], false),
+        new x509.SubjectKeyIdentifierExtension(keyIdentifierOf(request.publicJwk)),
+        new x509.AuthorityKeyIdentifierExtension(issuerKeyId),
+      ],
+    },
+    cryptoWithSigner(request.sign),
+  );
+  return certificate.toString('pem');
+}
