@@ -58,16 +58,24 @@ export async function readJsonBody(req: Request, limitBytes = jsonBodyLimitBytes
   return value;
 }
 
-function checkShape(value: unknown, path: string, depth: number): void {
+/** Walks the parsed body once; a too-deep value is reported at its top-level field. */
+function checkShape(value: unknown, path: string, depth: number, field = path): void {
   if (value === null || typeof value !== 'object') return;
   if (depth >= maxDepth) {
     throw new DomainError('INVALID_REQUEST', 'The request body is nested too deeply', [
-      { path, message: `nesting deeper than ${maxDepth} levels` },
+      { path: field, message: `nesting deeper than ${maxDepth} levels` },
     ]);
   }
+  const topLevel = depth === 0;
   for (const key of Object.keys(value)) {
-    const child = path === 'body' ? key : `${path}.${key}`;
+    const child = topLevel ? key : `${path}.${key}`;
     if (forbiddenKeys.has(key)) throw invalidRequest([{ path: child, message: `the key "${key}" is not allowed` }]);
-    checkShape((value as Record<string, unknown>)[key], child, depth + 1);
+    // Arrays at the top are no request shape; their depth is reported against the body itself.
+    checkShape(
+      (value as Record<string, unknown>)[key],
+      child,
+      depth + 1,
+      topLevel ? (Array.isArray(value) ? 'body' : key) : field,
+    );
   }
 }

@@ -9,7 +9,15 @@ function logWithEvents(n: number) {
   const audit = createSqliteAuditLog(db);
   for (let i = 1; i <= n; i++) {
     audit.record(
-      { action: 'certificate.read', actor: `police-${i}`, role: 'police', institution: null, target: `Q44000000${i}`, purpose: '落户核验', details: { i } },
+      {
+        action: 'certificate.read',
+        actor: `police-${i}`,
+        role: 'police',
+        institution: null,
+        target: `Q44000000${i}`,
+        purpose: '落户核验',
+        details: { i },
+      },
       at,
     );
   }
@@ -32,7 +40,10 @@ describe('the audit log', () => {
   it('refuses updates and deletes through SQL while the guard triggers stand', () => {
     const db = openDatabase(':memory:');
     const audit = createSqliteAuditLog(db);
-    audit.record({ action: 'x', actor: null, role: null, institution: null, target: null, purpose: null, details: {} }, at);
+    audit.record(
+      { action: 'x', actor: null, role: null, institution: null, target: null, purpose: null, details: {} },
+      at,
+    );
     expect(() => db.exec("UPDATE audit_events SET action = 'y'")).toThrow(/append-only/);
     expect(() => db.exec('DELETE FROM audit_events')).toThrow(/append-only/);
   });
