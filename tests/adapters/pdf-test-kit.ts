@@ -209,20 +209,21 @@ export async function createTestPki(
 
 const b64url = (data: Uint8Array | string) => Buffer.from(data).toString('base64url');
 
-/** A compact JWS of minimal claims, as the QR carries (about 300 characters). */
+/** Claims of about the size the QR carries (API.md: ≤ version 13, about 300 characters in all). */
+function qrClaims(view: CertificateView, licenceId: string) {
+  return {
+    no: view.certificateNo,
+    lid: licenceId.split('.').slice(-3).join('.'),
+    t: view.newborn.birthTime.slice(0, 16),
+    s: view.newborn.sex === '男' ? '1' : '2',
+    dig: createHash('sha256').update(view.certificateNo).digest('base64url').slice(0, 16),
+  };
+}
+
+/** A compact ES256 JWS signed with the test key, as the QR carries. */
 export async function signQrText(pki: TestPki, view: CertificateView, licenceId: string): Promise<string> {
   const header = b64url(JSON.stringify({ alg: 'ES256', kid: pki.signingKey.kid }));
-  const payload = b64url(
-    JSON.stringify({
-      no: view.certificateNo,
-      lid: licenceId,
-      nb: { n: view.newborn.name, s: view.newborn.sex, t: view.newborn.birthTime },
-      m: view.mother.name,
-      iss: view.issuer.name,
-      iat: 1_795_000_000,
-      dig: createHash('sha256').update(view.certificateNo).digest('base64url'),
-    }),
-  );
+  const payload = b64url(JSON.stringify(qrClaims(view, licenceId)));
   const signature = await pki.keyStore.sign(pki.signingKey.kid, new TextEncoder().encode(`${header}.${payload}`));
   return `${header}.${payload}.${b64url(signature)}`;
 }
@@ -250,17 +251,7 @@ export function corruptGlyphs(text: string): string {
  * reproducible pixel for pixel (an ECDSA signature differs on every run).
  */
 export function fixedQrText(view: CertificateView, licenceId: string): string {
-  const header = b64url(JSON.stringify({ alg: 'ES256', kid: 'reference-kid-0000000000000000000000000000' }));
-  const payload = b64url(
-    JSON.stringify({
-      no: view.certificateNo,
-      lid: licenceId,
-      nb: { n: view.newborn.name, s: view.newborn.sex, t: view.newborn.birthTime },
-      m: view.mother.name,
-      iss: view.issuer.name,
-      iat: 1_795_000_000,
-      dig: createHash('sha256').update(view.certificateNo).digest('base64url'),
-    }),
-  );
+  const header = b64url(JSON.stringify({ alg: 'ES256', kid: 'reference-kid-000000000000000000000000000' }));
+  const payload = b64url(JSON.stringify(qrClaims(view, licenceId)));
   return `${header}.${payload}.${b64url(createHash('sha512').update(payload).digest())}`;
 }

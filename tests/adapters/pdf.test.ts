@@ -15,7 +15,7 @@ import { formatBirthTime, formatGestation, formatLength } from '../../src/adapte
 import { p1363ToDer } from '../../src/adapters/pdf/cms.ts';
 import { type FontSet, GlyphMissingError, loadFonts } from '../../src/adapters/pdf/fonts.ts';
 import { inspectPdf } from '../../src/adapters/pdf/inspect.ts';
-import { drawCertificatePage, PAGE_SIZE, variableTexts } from '../../src/adapters/pdf/layout.ts';
+import { drawCertificate, PAGE_SIZE, variableTexts } from '../../src/adapters/pdf/layout.ts';
 import { buildCertificateDocument, renderCertificatePdf, warmUpFonts } from '../../src/adapters/pdf/render.ts';
 import { saveSigned } from '../../src/adapters/pdf/sign-pdf.ts';
 import { fitText, TextOverflowError, TextWriter } from '../../src/adapters/pdf/text.ts';
@@ -298,7 +298,7 @@ describe('inspectPdf on crafted PDFs', () => {
     const doc = await PDFDocument.create();
     const page = doc.addPage(PAGE_SIZE);
     const writer = await TextWriter.create(doc, page, fonts, variableTexts(input));
-    drawCertificatePage(doc, page, writer, input);
+    drawCertificate(doc, page, writer, input);
     await attachCertificateFiles(doc, input.signedJson, `${input.qrText}x`, NOW);
     const signed = await saveSigned(doc, { ...input, signingTime: NOW, reason: 'test', location: 'test' });
     expect(await reasonOf(signed)).toBe('QR_MISMATCH');
@@ -308,7 +308,7 @@ describe('inspectPdf on crafted PDFs', () => {
     const doc = await PDFDocument.create();
     const page = doc.addPage(PAGE_SIZE);
     const writer = await TextWriter.create(doc, page, fonts, variableTexts(input));
-    drawCertificatePage(doc, page, writer, input);
+    drawCertificate(doc, page, writer, input);
     const signed = await saveSigned(doc, { ...input, signingTime: NOW, reason: 'test', location: 'test' });
     expect(await reasonOf(signed)).toBe('NO_ELICENCE');
   });

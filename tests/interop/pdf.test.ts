@@ -27,6 +27,9 @@ import {
 
 const NOW = new Date('2026-11-20T10:00:00+08:00');
 const REFERENCE = path.resolve(import.meta.dirname, 'reference/certificate-record-0.png');
+/** The item table only (150 dpi pixels), enough to show the Ext-B names. */
+const RARE_REFERENCE = path.resolve(import.meta.dirname, 'reference/certificate-rare-names-table.png');
+const TABLE_CROP = { x: 90, y: 280, width: 1062, height: 902 };
 /** 0–255 scale. Identical renders differ by 0; one wrong character pushes its tile well past 6. */
 const MAX_MEAN = 0.5;
 const MAX_TILE = 6;
@@ -56,11 +59,17 @@ async function render(view: CertificateView, qr: 'signed' | 'fixed', name: strin
   return { file, qrText, licenceId };
 }
 
-/** pdftoppm at 150 dpi, grayscale: what the reference was made with. */
-function rasterise(pdfFile: string): string {
+/** pdftoppm at 150 dpi, grayscale: what the references were made with. Crop in pixels. */
+function rasterise(pdfFile: string, crop?: { x: number; y: number; width: number; height: number }): string {
   const prefix = pdfFile.replace(/\.pdf$/, '');
-  run('pdftoppm', ['-r', '150', '-gray', '-png', '-singlefile', pdfFile, prefix]);
+  const cropArgs = crop ? ['-x', `${crop.x}`, '-y', `${crop.y}`, '-W', `${crop.width}`, '-H', `${crop.height}`] : [];
+  run('pdftoppm', ['-r', '150', '-gray', '-png', '-singlefile', ...cropArgs, pdfFile, prefix]);
   return `${prefix}.png`;
+}
+
+function compareWithReference(png: string, reference: string) {
+  if (process.env.UPDATE_PDF_REFERENCE === '1') writeFileSync(reference, readFileSync(png));
+  return compareImages(decodePng(readFileSync(png)), decodePng(readFileSync(reference)));
 }
 
 beforeAll(async () => {
@@ -141,8 +150,16 @@ describe('the page compared with the reference render', () => {
 
   it('matches the committed reference within tolerance', async () => {
     const png = rasterise((await render(view, 'fixed', 'reference')).file);
-    if (process.env.UPDATE_PDF_REFERENCE === '1') writeFileSync(REFERENCE, readFileSync(png));
-    const diff = compareImages(decodePng(readFileSync(png)), decodePng(readFileSync(REFERENCE)));
+    const diff = compareWithReference(png, REFERENCE);
+    expect(diff.mean).toBeLessThan(MAX_MEAN);
+    expect(diff.worstTile, `worst tile at ${JSON.stringify(diff.worstTileAt)}`).toBeLessThan(MAX_TILE);
+  });
+
+  // The Ext-B names come from the CFF fallback face, subset by a different code path.
+  it.skipIf(!loadFonts().faceFor(0x20bb7))('prints the rare-character names as the reference shows them', async () => {
+    const rare = fixtureRecords().findIndex((r) => r.newborn.name.includes('𠮷'));
+    const png = rasterise((await render(fixtureView(rare), 'fixed', 'rare-reference')).file, TABLE_CROP);
+    const diff = compareWithReference(png, RARE_REFERENCE);
     expect(diff.mean).toBeLessThan(MAX_MEAN);
     expect(diff.worstTile, `worst tile at ${JSON.stringify(diff.worstTileAt)}`).toBeLessThan(MAX_TILE);
   });

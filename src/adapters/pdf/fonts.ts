@@ -18,6 +18,8 @@ export interface FontSource {
 export interface FontFace {
   readonly postscriptName: string;
   readonly font: fontkit.Font;
+  /** The font as pdf-lib sees it: text maps to glyphs through the cmap alone (see openFace). */
+  readonly pdfFont: fontkit.Font;
   /** The identity pdf-lib hands back to our fontkit adapter; the bytes are never read. */
   readonly key: Uint8Array;
   hasCodePoint(codePoint: number): boolean;
@@ -57,6 +59,39 @@ function isSpace(cp: number): boolean {
   return cp === 0x20 || cp === 0x3000;
 }
 
+/** What speedUpCffSubset touches of fontkit 2's CFFSubset. */
+interface CffSubsetInternals {
+  cff: { stream: { pos: number; readBuffer(length: number): Uint8Array } };
+  subsetSubrs(subrs: Array<{ offset: number; length: number }>, used: Record<number, boolean>): Uint8Array[];
+}
+
+const RETURN_ONLY = new Uint8Array([11]);
+
+/**
+ * fontkit keeps every subroutine slot of a CFF font in the subset, replacing unused ones with a
+ * fresh `return`. Noto CJK's Ext-B glyphs sit in font dicts with ~26,000 local subroutines, which
+ * made one rare character cost ~35 ms and ~45 KB. Trailing unused slots are dropped instead, down
+ * to the count that keeps the subroutine bias unchanged (Type 2 charstrings, §4.7: 107 below
+ * 1,240 subroutines, 1,131 below 33,900, else 32,768), and the `return` stubs share one buffer.
+ */
+function speedUpCffSubset(subset: CffSubsetInternals) {
+  subset.subsetSubrs = (subrs, used) => {
+    let highest = -1;
+    for (const key of Object.keys(used)) highest = Math.max(highest, Number(key));
+    const floor = subrs.length < 1240 ? 0 : subrs.length < 33900 ? 1240 : 33900;
+    const count = Math.min(subrs.length, Math.max(highest + 1, floor));
+    const out = new Array<Uint8Array>(count);
+    for (let i = 0; i < count; i++) {
+      const subr = subrs[i]!;
+      if (used[i]) {
+        subset.cff.stream.pos = subr.offset;
+        out[i] = subset.cff.stream.readBuffer(subr.length);
+      } else out[i] = RETURN_ONLY;
+    }
+    return out;
+  };
+}
+
 function openFace(source: FontSource): FontFace {
   const parsed = fontkit.create(readFileSync(source.path), source.postscriptName) as
     | fontkit.Font
@@ -71,15 +106,29 @@ function openFace(source: FontSource): FontFace {
   const createSubset = font.createSubset.bind(font);
   font.createSubset = () => {
     const subset = createSubset();
+    if ('cff' in subset) speedUpCffSubset(subset as unknown as CffSubsetInternals);
     Object.assign(subset, { encodeStream: () => Readable.from([subset.encode()]) });
     return subset;
   };
+  // pdf-lib turns text into glyphs with font.layout(), full OpenType shaping: the most expensive
+  // step of a page, and Noto's Latin 'locl' and 'liga' would swap digits and merge "fi". The
+  // certificate prints Han, Latin, digits and punctuation, which need no shaping, so pdf-lib gets
+  // a view of the font whose layout() is the cmap: one glyph per character, exactly the glyphs
+  // and widths the layout code measured. Everything else is the parsed font itself.
+  const pdfFont: fontkit.Font = Object.create(font, {
+    layout: {
+      value: (text: string) => ({
+        glyphs: Array.from(text, (ch) => font.glyphForCodePoint(ch.codePointAt(0)!)),
+      }),
+    },
+  });
   const scale = 1 / font.unitsPerEm;
   const advances = new Map<number, number>();
   const coverage = new Map<number, boolean>();
   return {
     postscriptName: font.postscriptName,
     font,
+    pdfFont,
     key: new Uint8Array(0),
     hasCodePoint(cp) {
       let has = coverage.get(cp);
@@ -115,7 +164,7 @@ export class FontSet implements GlyphCoverage {
     if (!main) throw new Error('FontSet needs at least one font');
     this.main = main;
     this.faces = faces;
-    const byKey = new Map(faces.map((face) => [face.key, face.font]));
+    const byKey = new Map(faces.map((face) => [face.key, face.pdfFont]));
     this.fontkit = {
       create(key: Uint8Array) {
         const font = byKey.get(key);

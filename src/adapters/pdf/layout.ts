@@ -65,8 +65,21 @@ export function variableTexts(input: PageInput): string[] {
   ];
 }
 
-/** Draws the front page (正页) of the certificate: items in the paper form's order. */
-export function drawCertificatePage(doc: PDFDocument, page: PDFPage, writer: TextWriter, input: PageInput) {
+/** Lower-left corner of the QR symbol; the quiet zone around it is kept clear. */
+export const QR_ORIGIN = { x: 58, y: 112 } as const;
+
+/** The whole front page: text, frame and seal, then the QR symbol. */
+export function drawCertificate(doc: PDFDocument, page: PDFPage, writer: TextWriter, input: PageInput) {
+  drawCertificatePage(page, writer, input);
+  drawCertificateQr(doc, page, input.qrText);
+}
+
+export function drawCertificateQr(doc: PDFDocument, page: PDFPage, qrText: string) {
+  return drawQrCode(doc, page, qrText, QR_ORIGIN.x, QR_ORIGIN.y, QR_WIDTH_PT);
+}
+
+/** Draws the front page (正页) of the certificate but the QR symbol: items in the paper form's order. */
+export function drawCertificatePage(page: PDFPage, writer: TextWriter, input: PageInput) {
   const { view } = input;
   drawFrame(page);
   drawHeader(page, writer, view.certificateNo);
@@ -100,7 +113,7 @@ export function drawCertificatePage(doc: PDFDocument, page: PDFPage, writer: Tex
     view.deliveryInstitution ?? NOT_APPLICABLE,
   );
   drawIssuer(writer, view);
-  drawQrBlock(doc, page, writer, input);
+  drawQrCaption(page, writer, input);
 }
 
 interface Row {
@@ -281,10 +294,8 @@ function drawIssuer(writer: TextWriter, view: CertificateView) {
   drawSeal(writer, RIGHT - 72, 178, 54, view.issuer.name);
 }
 
-function drawQrBlock(doc: PDFDocument, page: PDFPage, writer: TextWriter, input: PageInput) {
-  const x = 58;
-  const y = 112;
-  drawQrCode(doc, page, input.qrText, x, y, QR_WIDTH_PT);
+function drawQrCaption(page: PDFPage, writer: TextWriter, input: PageInput) {
+  const { x } = QR_ORIGIN;
   const blockWidth = 250;
   writer.drawLine('电子证照标识', x - 6, 101, 7.5, LABEL_INK);
   writer.drawLine('E-licence ID', x - 6 + writer.fonts.widthOf('电子证照标识', 7.5) + 4, 101, 6, CAPTION_INK);

@@ -3,7 +3,7 @@ import type { KeyStore, SigningKey } from '../../domain/ports.ts';
 import { attachCertificateFiles } from './attachment.ts';
 import type { CertificateView } from './certificate-view.ts';
 import type { FontSet } from './fonts.ts';
-import { drawCertificatePage, PAGE_SIZE, type PageInput, variableTexts } from './layout.ts';
+import { drawCertificate, PAGE_SIZE, type PageInput, variableTexts } from './layout.ts';
 import { saveSigned } from './sign-pdf.ts';
 import { TextWriter } from './text.ts';
 
@@ -29,7 +29,7 @@ export async function buildCertificateDocument(
   const doc = await PDFDocument.create({ updateMetadata: false });
   const page = doc.addPage(PAGE_SIZE);
   const writer = await TextWriter.create(doc, page, input.fonts, variableTexts(input));
-  drawCertificatePage(doc, page, writer, input);
+  drawCertificate(doc, page, writer, input);
   await attachCertificateFiles(doc, input.signedJson, input.qrText, input.now);
   // Metadata carries the number only: names and ID numbers stay on the page and in the JSON.
   doc.setTitle(`出生医学证明 ${input.view.certificateNo}`);

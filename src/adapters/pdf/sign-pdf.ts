@@ -15,11 +15,10 @@ export interface PdfSignatureOptions {
 }
 
 /**
- * Saves the document with an invisible signature field and signs it: a CMS detached signature
- * (adbe.pkcs7.detached, the SubFilter every reader supports) over the whole file except the
- * signature value itself.
+ * Adds an invisible signature field whose value is a placeholder sized for the CMS, and returns
+ * the signer that will fill it in.
  */
-export async function saveSigned(doc: PDFDocument, options: PdfSignatureOptions): Promise<Uint8Array> {
+export function addSignaturePlaceholder(doc: PDFDocument, options: PdfSignatureOptions): KeyStoreCmsSigner {
   const signer = new KeyStoreCmsSigner(options.keyStore, options.signingKey);
   pdflibAddPlaceholder({
     pdfDoc: doc,
@@ -32,11 +31,19 @@ export async function saveSigned(doc: PDFDocument, options: PdfSignatureOptions)
     signatureLength: signer.maxSignatureBytes() * 2,
     subFilter: SUBFILTER_ADOBE_PKCS7_DETACHED,
   });
-  const unsigned = await doc.save();
-  const signed = await new SignPdf().sign(
-    Buffer.from(unsigned.buffer, unsigned.byteOffset, unsigned.length),
-    signer,
-    options.signingTime,
-  );
+  return signer;
+}
+
+/** Fills the saved PDF's byte range and signature value: a CMS detached signature over the whole file but the value. */
+export async function signSavedPdf(pdf: Uint8Array, signer: KeyStoreCmsSigner, signingTime: Date): Promise<Uint8Array> {
+  const signed = await new SignPdf().sign(Buffer.from(pdf.buffer, pdf.byteOffset, pdf.length), signer, signingTime);
   return new Uint8Array(signed.buffer, signed.byteOffset, signed.length);
+}
+
+/**
+ * Saves and signs the document (adbe.pkcs7.detached: the SubFilter every reader supports).
+ */
+export async function saveSigned(doc: PDFDocument, options: PdfSignatureOptions): Promise<Uint8Array> {
+  const signer = addSignaturePlaceholder(doc, options);
+  return signSavedPdf(await doc.save(), signer, options.signingTime);
 }

@@ -41,11 +41,6 @@ export class TextOverflowError extends Error {
 }
 
 const DEFAULT_MIN_SIZE = 5;
-// One glyph per character, the one the cmap names: widths are measured per character from the
-// cmap. A ligature (the "fi" in "Certificate") would merge two characters into one glyph, and
-// Noto's Latin-script 'locl' swaps digits for narrower ones next to Latin letters only, so
-// "3350 g" and an ID number would print different 3s.
-const CMAP_GLYPHS_ONLY = { liga: false, clig: false, dlig: false, calt: false, locl: false };
 const DEFAULT_LEADING = 1.22;
 // Closing punctuation never starts a line (Chinese line-breaking rule, 避头点).
 const NO_LINE_START = new Set([...'，。、；：！？）》」』】,.;:!?)]%·']);
@@ -159,8 +154,7 @@ export class TextWriter {
     for (const [index, face] of fonts.faces.entries()) {
       // A fixed six-letter tag marks the font as a subset (PDF 32000 §9.6.4) and keeps output reproducible.
       const customName = `${'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[index] ?? 'Z'}CERTS+${face.postscriptName}`;
-      if (needed.has(face))
-        pdfFonts.set(face, await doc.embedFont(face.key, { subset: true, customName, features: CMAP_GLYPHS_ONLY }));
+      if (needed.has(face)) pdfFonts.set(face, await doc.embedFont(face.key, { subset: true, customName }));
     }
     return new TextWriter(page, fonts, pdfFonts);
   }
