@@ -1,0 +1,66 @@
+/**
+ * Makes the known-answer vectors ONCE: `tsx tests/vectors/generate.ts [--force]`.
+ * Refuses to overwrite existing vectors without --force: vectors that change silently prove
+ * nothing. The fixture keys (TEST ONLY) are created on the very first run and reused after.
+ * Before writing, every vector is run through the verifier and must give its stated result.
+ */
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { createNodeJwsVerifier } from '../../src/adapters/jws/node-jws-verifier.ts';
+import { buildOfflineBundle } from '../../src/adapters/trust/build-offline-bundle.ts';
+import { buildTrustList } from '../../src/adapters/trust/build-trust-list.ts';
+import { createTrustStore } from '../../src/adapters/trust/create-trust-store.ts';
+import { verify } from '../../src/domain/verification/verify.ts';
+import { TYPE_CODE } from '../adapters/pki-test-kit.ts';
+import { fixtureDomain, TIMELINE } from './fixture-domain.ts';
+import type { VectorContext } from './load-vectors.ts';
+import { buildVectors, REGISTER } from './vector-cases.ts';
+import { fixtureKeyStore } from './vector-credentials.ts';
+
+const here = path.dirname(new URL(import.meta.url).pathname);
+const output = (file: string) => path.join(here, file);
+
+async function main(): Promise<void> {
+  if (existsSync(output('vectors.json')) && !process.argv.includes('--force')) {
+    console.error('tests/vectors/vectors.json exists; regenerate only deliberately, with --force');
+    process.exitCode = 1;
+    return;
+  }
+  const domain = await fixtureDomain();
+  const root = domain.records.find((record) => record.purpose === 'root')!;
+  const now = new Date(TIMELINE.now);
+  const trustList = buildTrustList({ rootX509Pem: root.x509Pem, keys: domain.records, licenceTypeCode: TYPE_CODE, issuedAt: now });
+  const context: VectorContext = { now: TIMELINE.now, licenceTypeCode: TYPE_CODE, trustList, register: REGISTER, keys: domain.records };
+  const vectors = await buildVectors(domain);
+
+  const byNumber = new Map(REGISTER.map((entry) => [entry.certificateNo, entry]));
+  const ports = {
+    trust: createTrustStore(trustList),
+    register: {
+      lookup: (no: string) => {
+        const entry = byNumber.get(no);
+        return entry ? { status: entry.status, supersededBy: entry.supersededBy ?? null, householdRegistered: entry.householdRegistered === true } : null;
+      },
+    },
+    jws: createNodeJwsVerifier(),
+    clock: { now: () => now },
+  };
+  for (const vector of vectors) {
+    const actual = await verify(vector.input, ports);
+    if (!isDeepStrictEqual(JSON.parse(JSON.stringify(actual)), vector.expected)) {
+      throw new Error(`${vector.name}: expected ${JSON.stringify(vector.expected)}\n got ${JSON.stringify(actual)}`);
+    }
+  }
+
+  const signer = domain.records.find((record) => record.purpose === 'trust-list')!;
+  const bundle = await buildOfflineBundle({ trustList, register: REGISTER, asOf: now, signer, keyStore: fixtureKeyStore(domain) });
+  const note = 'TEST ONLY: made with the committed fixture keys of tests/vectors/keys. Never trust this root.';
+  writeFileSync(output('context.json'), `${JSON.stringify(context, null, 2)}\n`);
+  writeFileSync(output('vectors.json'), `${JSON.stringify({ note, generatedAt: new Date().toISOString(), vectors }, null, 2)}\n`);
+  writeFileSync(output('bundle.json'), `${JSON.stringify(bundle, null, 2)}\n`);
+  writeFileSync(output('root.pem'), root.x509Pem);
+  console.log(`wrote ${vectors.length} vectors`);
+}
+
+await main();

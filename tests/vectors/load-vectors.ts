@@ -1,0 +1,64 @@
+/**
+ * Loader of the known-answer vectors, for every route that verifies (the in-process verifier,
+ * the HTTP route, the offline CLI). TEST ONLY material.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { SigningKeyRecord } from '../../src/adapters/keystore/signing-key-repository.ts';
+import type { RegisterSnapshotEntry } from '../../src/adapters/trust/build-offline-bundle.ts';
+import type { TrustList } from '../../src/adapters/trust/build-trust-list.ts';
+import { createTrustStore, type TrustStore } from '../../src/adapters/trust/create-trust-store.ts';
+import type { Clock } from '../../src/domain/ports.ts';
+import type { CertificateRegister } from '../../src/domain/verification/ports.ts';
+import type { Vector } from './vector-cases.ts';
+
+export const vectorsDirectory = path.dirname(fileURLToPath(import.meta.url));
+
+export interface VectorContext {
+  /** The instant every vector is verified at. */
+  now: string;
+  licenceTypeCode: string;
+  trustList: TrustList;
+  register: RegisterSnapshotEntry[];
+  /** The key register rows (public), to seed a signing_keys table. */
+  keys: SigningKeyRecord[];
+}
+
+export interface LoadedVectors {
+  context: VectorContext;
+  vectors: Vector[];
+  trust: TrustStore;
+  register: CertificateRegister;
+  clock: Clock;
+  /** Path of the offline bundle made from the same context (for the CLI). */
+  bundleFile: string;
+  rootPemFile: string;
+}
+
+export function loadVectors(): LoadedVectors {
+  const read = (file: string) => JSON.parse(readFileSync(path.join(vectorsDirectory, file), 'utf8'));
+  const context = read('context.json') as VectorContext;
+  const vectors = (read('vectors.json') as { vectors: Vector[] }).vectors;
+  const byNumber = new Map(context.register.map((entry) => [entry.certificateNo, entry]));
+  return {
+    context,
+    vectors,
+    trust: createTrustStore(context.trustList),
+    register: {
+      lookup(certificateNo) {
+        const entry = byNumber.get(certificateNo);
+        return entry
+          ? {
+              status: entry.status,
+              supersededBy: entry.supersededBy ?? null,
+              householdRegistered: entry.householdRegistered === true,
+            }
+          : null;
+      },
+    },
+    clock: { now: () => new Date(context.now) },
+    bundleFile: path.join(vectorsDirectory, 'bundle.json'),
+    rootPemFile: path.join(vectorsDirectory, 'root.pem'),
+  };
+}

@@ -1,0 +1,97 @@
+/** Signing and tampering helpers of the vector generator (TEST ONLY keys). */
+import { createHmac, type KeyObject, sign } from 'node:crypto';
+import { type FlattenedJws, signingTime } from '../../src/adapters/jws/flattened-jws.ts';
+import { signELicence } from '../../src/adapters/jws/sign-elicence.ts';
+import { signQrToken } from '../../src/adapters/jws/sign-qr-token.ts';
+import { publicJwkOf } from '../../src/adapters/pki/ec-jwk.ts';
+import { pemToX5c } from '../../src/adapters/pki/pem.ts';
+import type { ELicencePayload } from '../../src/domain/certificate.ts';
+import type { KeyStore, SigningKey } from '../../src/domain/ports.ts';
+import { ELICENCE_TYP } from '../../src/domain/verification/profile.ts';
+import type { PresentedCertificate } from '../../src/domain/verification/result.ts';
+import { type FixtureDomain, HOSPITAL_A } from './fixture-domain.ts';
+
+export const b64 = (data: string | Uint8Array) =>
+  (typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data)).toString('base64url');
+
+/** A key store over raw fixture keys; `override` signs every kid with one key (the wrong-key cases). */
+export function fixtureKeyStore(domain: FixtureDomain, override?: KeyObject): KeyStore {
+  return {
+    activeKey: () => {
+      throw new Error('not used by the generator');
+    },
+    sign: async (kid, data) => {
+      const key = override ?? domain.privateKeys.get(kid);
+      if (!key) throw new Error(`no fixture key ${kid}`);
+      return new Uint8Array(sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' }));
+    },
+  };
+}
+
+export function signingKeyOf(domain: FixtureDomain, kid: string): SigningKey {
+  const record = domain.records.find((candidate) => candidate.kid === kid);
+  if (record) {
+    return { kid, institutionCreditCode: record.institutionCreditCode!, x5c: [pemToX5c(record.x509Pem)], publicJwk: record.publicJwk };
+  }
+  // Keys outside the trust list: the impostor (certified by the untrusted root) and the stray key.
+  const x5c = kid === domain.kids.impostor ? [pemToX5c(domain.untrusted.impostorPem)] : [];
+  return { kid, institutionCreditCode: HOSPITAL_A.creditCode, x5c, publicJwk: publicJwkOf(domain.privateKeys.get(kid)!) };
+}
+
+export async function credentials(
+  domain: FixtureDomain,
+  payload: ELicencePayload,
+  kid: string,
+  signedAt: string,
+  keyStore = fixtureKeyStore(domain),
+): Promise<{ signedJson: FlattenedJws; qr: string }> {
+  const key = signingKeyOf(domain, kid);
+  const at = new Date(signedAt);
+  const signedJson = await signELicence(payload, key, keyStore, { signedAt: at });
+  const qr = await signQrToken(payload, signedJson, key, keyStore, { signedAt: at });
+  return { signedJson, qr };
+}
+
+/** A flattened JWS with any header and payload bytes, signed by a fixture key. */
+export function signRaw(key: KeyObject, header: object, payload: Uint8Array | string): FlattenedJws {
+  const protectedPart = b64(JSON.stringify(header));
+  const payloadPart = b64(payload);
+  const signature = sign('sha256', Buffer.from(`${protectedPart}.${payloadPart}`), { key, dsaEncoding: 'ieee-p1363' });
+  return { protected: protectedPart, payload: payloadPart, signature: b64(signature) };
+}
+
+/** The algorithm-confusion attack: HMAC-SHA256 keyed with the institution certificate's PEM. */
+export function hs256WithPublicKey(header: object, payload: string, secret: string): FlattenedJws {
+  const protectedPart = b64(JSON.stringify(header));
+  const payloadPart = b64(payload);
+  const mac = createHmac('sha256', secret).update(`${protectedPart}.${payloadPart}`).digest();
+  return { protected: protectedPart, payload: payloadPart, signature: b64(mac) };
+}
+
+export const elicenceHeader = (key: SigningKey, signedAt: string) => ({
+  alg: 'ES256',
+  typ: ELICENCE_TYP,
+  kid: key.kid,
+  x5c: key.x5c,
+  sigT: signingTime(new Date(signedAt)),
+});
+
+/** Replaces the character at `index` of a base64url text with another valid one. */
+export function flipCharacter(text: string, index: number): string {
+  const replacement = text[index] === 'A' ? 'B' : 'A';
+  return text.slice(0, index) + replacement + text.slice(index + 1);
+}
+
+/** What the verifier must echo for a credential of `payload` signed at `signedAt`. */
+export function shown(payload: ELicencePayload, signedAt: string): PresentedCertificate {
+  const { certificate, licence } = payload;
+  return {
+    certificateNo: certificate.certificateNo,
+    licenceId: licence.id,
+    newborn: { name: certificate.newborn.name, sex: certificate.newborn.sex, birthTime: certificate.newborn.birthTime },
+    mother: { name: certificate.mother.name },
+    issuer: { name: certificate.issuer.name, creditCode: certificate.issuer.creditCode },
+    issueDate: certificate.issueDate,
+    issuedAt: new Date(signedAt).toISOString(),
+  };
+}
