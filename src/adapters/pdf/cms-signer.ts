@@ -9,6 +9,14 @@ function sha256(data: Uint8Array): Uint8Array {
   return createHash('sha256').update(data).digest();
 }
 
+/** RFC 5652 §11.3: UTCTime for 1950–2049, GeneralizedTime otherwise. */
+function signingTimeValue(date: Date): asn1js.UTCTime | asn1js.GeneralizedTime {
+  const year = date.getUTCFullYear();
+  return year >= 1950 && year < 2050
+    ? new asn1js.UTCTime({ valueDate: date })
+    : new asn1js.GeneralizedTime({ valueDate: date });
+}
+
 /** ESS SigningCertificateV2 with one ESSCertIDv2 (hash algorithm SHA-256, the DEFAULT, so omitted). */
 function signingCertificateV2(certDer: Uint8Array, cert: pkijs.Certificate): asn1js.Sequence {
   const issuerSerial = new asn1js.Sequence({
@@ -56,7 +64,7 @@ export class KeyStoreCmsSigner extends Signer {
       new pkijs.Attribute({ type: OID.contentType, values: [new asn1js.ObjectIdentifier({ value: OID.data })] }),
       new pkijs.Attribute({
         type: OID.signingTime,
-        values: [new asn1js.UTCTime({ valueDate: signingTime ?? new Date() })],
+        values: [signingTimeValue(signingTime ?? new Date())],
       }),
       new pkijs.Attribute({
         type: OID.messageDigest,

@@ -118,7 +118,9 @@ export interface FittedText {
 }
 
 /** The largest size (half-point steps) at which the wrapped text fits the box. */
-export function fitText(fonts: FontSet, text: string, box: Box, style: TextStyle): FittedText {
+export function fitText(fonts: FontSet, raw: string, box: Box, style: TextStyle): FittedText {
+  // Tabs and line breaks in stored text print as one space: lines are the layout's to choose.
+  const text = raw.replace(/\s+/g, ' ').trim();
   const leading = style.leading ?? DEFAULT_LEADING;
   const minSize = style.minSize ?? DEFAULT_MIN_SIZE;
   for (let size = style.size; size >= minSize - 1e-9; size -= 0.5) {
