@@ -81,8 +81,8 @@ describe('fonts and glyph coverage', () => {
     const runs = fonts.splitRuns('吉𠮷 李');
     expect(runs.map((r) => [r.face === fonts.main, r.text])).toEqual([
       [true, '吉'],
-      [false, '𠮷 '],
-      [true, '李'],
+      [false, '𠮷'],
+      [true, ' 李'],
     ]);
   });
 
@@ -106,6 +106,14 @@ describe('text fitting', () => {
     const doc = await PDFDocument.load(bytes);
     const text = pageStrings(doc).join('');
     expect(text).toContain(longestView().mother.address.slice(0, 30));
+  });
+
+  it('prints stored line breaks and tabs as single spaces', async () => {
+    const view = fixtureView(0);
+    const bytes = await renderCertificatePdf(
+      await inputFor({ ...view, mother: { ...view.mother, address: '广东省广州市\n天河区\t天河路385号' } }),
+    );
+    expect(pageStrings(await PDFDocument.load(bytes)).join('')).toContain('广东省广州市 天河区 天河路385号');
   });
 
   it('refuses text that cannot fit even at the smallest size instead of cutting it', () => {

@@ -134,6 +134,40 @@ describe('the rendered certificate, by independent tools', () => {
     expect(out).toContain('广州市天河区妇幼保健院');
   });
 
+  it('openssl cms -verify accepts the CMS over the signed byte ranges, chained to the root', () => {
+    const bytes = readFileSync(file);
+    const m = /\/ByteRange\s*\[\s*(\d+)\s+(\d+)\s+(\d+)\s+(\d+)\s*\]/.exec(bytes.toString('latin1'));
+    const [a, b, c, d] = m!.slice(1, 5).map(Number) as [number, number, number, number];
+    const work = mkdtempSync(path.join(tmpdir(), 'cms-'));
+    const rootFile = path.join(work, 'root.pem');
+    writeFileSync(rootFile, pki.rootPem);
+    writeFileSync(path.join(work, 'content.bin'), Buffer.concat([bytes.subarray(a, a + b), bytes.subarray(c, c + d)]));
+    writeFileSync(path.join(work, 'sig.der'), Buffer.from(bytes.subarray(b + 1, c - 1).toString('latin1'), 'hex'));
+    const out = execFileSync(
+      'openssl',
+      [
+        'cms',
+        '-verify',
+        '-binary',
+        '-inform',
+        'DER',
+        '-in',
+        path.join(work, 'sig.der'),
+        '-content',
+        path.join(work, 'content.bin'),
+        '-CAfile',
+        rootFile,
+        '-purpose',
+        'any',
+        '-out',
+        '/dev/null',
+      ],
+      { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    rmSync(work, { recursive: true, force: true });
+    expect(out).toBe('');
+  });
+
   it('qpdf --check finds no structural errors', () => {
     expect(run('qpdf', ['--check', file])).toContain('No syntax or stream encoding errors found');
   });

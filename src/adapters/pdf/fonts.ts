@@ -55,8 +55,11 @@ export function isIgnorableCodePoint(cp: number): boolean {
   return (cp >= 0xfe00 && cp <= 0xfe0f) || (cp >= 0xe0100 && cp <= 0xe01ef) || cp === 0x200d || cp === 0x200c;
 }
 
+const WHITESPACE = /\s/u;
+
+/** Any white space: the layout prints a run of it as one space (U+0020, which every face has). */
 function isSpace(cp: number): boolean {
-  return cp === 0x20 || cp === 0x3000;
+  return cp === 0x20 || cp === 0x3000 || WHITESPACE.test(String.fromCodePoint(cp));
 }
 
 /** What speedUpCffSubset touches of fontkit 2's CFFSubset. */
@@ -192,8 +195,8 @@ export class FontSet implements GlyphCoverage {
   }
 
   /**
-   * Splits text into runs drawable by one face each. Spaces stay in the current run; ignorable
-   * characters are dropped (pdf-lib draws glyphs, and a variation selector is not one).
+   * Splits text into runs drawable by one face each. White space is the main face's (widthOf
+   * measures it so); ignorable characters are dropped (pdf-lib draws glyphs, and a variation selector is not one).
    * Throws GlyphMissingError rather than let pdf-lib print .notdef boxes.
    */
   splitRuns(text: string): TextRun[] {
@@ -203,7 +206,7 @@ export class FontSet implements GlyphCoverage {
       const cp = ch.codePointAt(0)!;
       if (isIgnorableCodePoint(cp)) continue;
       let face: FontFace | null;
-      if (isSpace(cp)) face = current?.face ?? this.main;
+      if (isSpace(cp)) face = this.main;
       else face = this.faceFor(cp);
       if (face === null) throw new GlyphMissingError(this.missingCharacters(text));
       if (current && current.face === face) current.text += ch;
@@ -221,8 +224,8 @@ export class FontSet implements GlyphCoverage {
     for (const ch of text) {
       const cp = ch.codePointAt(0)!;
       if (isIgnorableCodePoint(cp)) continue;
-      const face = isSpace(cp) ? this.main : this.faceFor(cp);
-      if (face) em += face.advanceEm(cp);
+      if (isSpace(cp)) em += this.main.advanceEm(0x20);
+      else em += this.faceFor(cp)?.advanceEm(cp) ?? 0;
     }
     return em * size;
   }
