@@ -103,7 +103,11 @@ describe('the QR token', () => {
     });
     const { qr } = await signCredentials(payload, domain.keyA, domain.keyStore, clock);
     const claims = decodeQrClaims(decodeBase64url(qr.split('.')[1]!)!)!;
-    expect([claims.newbornName, claims.motherName, claims.newbornNameTruncated]).toEqual(['欧阳沐阳', '司马晓红', false]);
+    expect([claims.newbornName, claims.motherName, claims.newbornNameTruncated]).toEqual([
+      '欧阳沐阳',
+      '司马晓红',
+      false,
+    ]);
   });
 
   it('verifies, with the e-licence, as valid and consistent', async () => {

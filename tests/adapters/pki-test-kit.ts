@@ -8,7 +8,10 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { FileKeyStore } from '../../src/adapters/keystore/file-key-store.ts';
 import { provisionRootCa } from '../../src/adapters/keystore/provision-root-ca.ts';
-import { provisionInstitutionKey, provisionTrustListSigner } from '../../src/adapters/keystore/provision-signing-key.ts';
+import {
+  provisionInstitutionKey,
+  provisionTrustListSigner,
+} from '../../src/adapters/keystore/provision-signing-key.ts';
 import {
   createSigningKeyRepository,
   type SigningKeyRepository,

@@ -1,0 +1,45 @@
+import type { TrustedKey, TrustSource } from '../../domain/verification/ports.ts';
+import { QR_KID_HINT_LENGTH } from '../../domain/verification/profile.ts';
+import { pemToX5c } from '../pki/pem.ts';
+import type { TrustList } from './build-trust-list.ts';
+import { trustedKeyOf } from './trusted-key-of.ts';
+
+export interface TrustStore extends TrustSource {
+  findKeys(kid: string): readonly TrustedKey[];
+  /** Every key that survived the checks. */
+  keys(): readonly TrustedKey[];
+  /** Listed certificates that did not chain to the root (for operators; never trusted). */
+  rejected(): readonly { creditCode: string; kid: string }[];
+}
+
+/** An in-memory trust source over a trust list (the service's, or an offline bundle's). */
+export function createTrustStore(trustList: TrustList): TrustStore {
+  const rootX5c = pemToX5c(trustList.root);
+  const byKid = new Map<string, TrustedKey>();
+  const byHint = new Map<string, TrustedKey[]>();
+  const rejected: { creditCode: string; kid: string }[] = [];
+  for (const issuer of trustList.issuers) {
+    issuer.certificates.forEach((pem, index) => {
+      const lifecycle = issuer.keys[index];
+      const key = lifecycle ? trustedKeyOf(pem, rootX5c, issuer, lifecycle) : null;
+      if (!key) {
+        rejected.push({ creditCode: issuer.creditCode, kid: lifecycle?.kid ?? '' });
+        return;
+      }
+      byKid.set(key.kid, key);
+      const hint = key.kid.slice(0, QR_KID_HINT_LENGTH);
+      byHint.set(hint, [...(byHint.get(hint) ?? []), key]);
+    });
+  }
+  return {
+    findKeys(kid) {
+      if (kid.length === QR_KID_HINT_LENGTH) return byHint.get(kid) ?? [];
+      const key = byKid.get(kid);
+      return key ? [key] : [];
+    },
+    rootX509: () => rootX5c,
+    licenceTypeCode: () => trustList.licenceTypeCode,
+    keys: () => [...byKid.values()],
+    rejected: () => rejected,
+  };
+}

@@ -1,0 +1,78 @@
+import { createHash, createPublicKey, verify } from 'node:crypto';
+import { DomainError } from '../../domain/errors.ts';
+import type { CertificateRegister, RegisterEntry } from '../../domain/verification/ports.ts';
+import { TRUST_BUNDLE_TYP } from '../../domain/verification/profile.ts';
+import { checkX509Chain } from '../pki/check-x509-chain.ts';
+import { pemToX5c } from '../pki/pem.ts';
+import type { OfflineBundlePayload, RegisterSnapshotEntry } from './build-offline-bundle.ts';
+import { createTrustStore, type TrustStore } from './create-trust-store.ts';
+
+export interface OpenedBundle {
+  trust: TrustStore;
+  register: CertificateRegister;
+  asOf: string;
+  /** SHA-256 of the root certificate (hex): what an operator compares with the published value. */
+  rootFingerprint: string;
+}
+
+const invalid = (message: string) => new DomainError('BUNDLE_INVALID', message);
+
+function decodeJson(part: unknown): unknown {
+  if (typeof part !== 'string' || !/^[A-Za-z0-9_-]*$/.test(part)) throw invalid('Not a bundle JWS');
+  try {
+    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+  } catch {
+    throw invalid('Not a bundle JWS');
+  }
+}
+
+function toRegister(entries: readonly RegisterSnapshotEntry[]): CertificateRegister {
+  const byNumber = new Map<string, RegisterEntry>();
+  for (const entry of entries) {
+    byNumber.set(entry.certificateNo, {
+      status: entry.status,
+      supersededBy: entry.supersededBy ?? null,
+      householdRegistered: entry.householdRegistered === true,
+      licenceDigest: entry.licenceDigest ?? null,
+    });
+  }
+  return { lookup: (certificateNo) => byNumber.get(certificateNo) ?? null };
+}
+
+/**
+ * Checks and opens an offline bundle: its signature by a trust-list signing certificate that
+ * chains to the bundle's root, and — when `pinnedRootPem` is given — that root is the pinned one.
+ * Throws `BUNDLE_INVALID` / `BUNDLE_ROOT_MISMATCH`; a bundle that opens is fully checked.
+ */
+export function openOfflineBundle(bundle: unknown, options: { pinnedRootPem?: string } = {}): OpenedBundle {
+  if (typeof bundle !== 'object' || bundle === null) throw invalid('Not a bundle JWS');
+  const jws = bundle as Record<string, unknown>;
+  const header = decodeJson(jws.protected) as Record<string, unknown>;
+  const payload = decodeJson(jws.payload) as OfflineBundlePayload;
+  if (header?.alg !== 'ES256' || header.typ !== TRUST_BUNDLE_TYP || 'crit' in header) throw invalid('Not a bundle JWS');
+  if (!Array.isArray(header.x5c) || payload?.version !== 1 || !payload.trustList || !Array.isArray(payload.register)) {
+    throw invalid('Not a bundle JWS');
+  }
+  const rootX5c = pemToX5c(payload.trustList.root);
+  if (options.pinnedRootPem && pemToX5c(options.pinnedRootPem) !== rootX5c) {
+    throw new DomainError('BUNDLE_ROOT_MISMATCH', 'The bundle is not from the pinned root');
+  }
+  const signer = checkX509Chain(header.x5c as string[], rootX5c, 'trust-list-signing');
+  if (!signer.ok || signer.leaf.kid !== header.kid) throw invalid('The bundle signer is not certified by its root');
+  const signature = Buffer.from(String(jws.signature), 'base64url');
+  const key = createPublicKey({ key: signer.leaf.publicJwk, format: 'jwk' });
+  const signingInput = Buffer.from(`${jws.protected}.${jws.payload}`, 'latin1');
+  if (!verify('sha256', signingInput, { key, dsaEncoding: 'ieee-p1363' }, signature)) {
+    throw invalid('The bundle signature does not verify');
+  }
+  const asOf = Date.parse(payload.asOf);
+  if (asOf < signer.leaf.notBefore.getTime() || asOf > signer.leaf.notAfter.getTime()) {
+    throw invalid('The bundle was signed outside its signer certificate validity');
+  }
+  return {
+    trust: createTrustStore(payload.trustList),
+    register: toRegister(payload.register),
+    asOf: payload.asOf,
+    rootFingerprint: createHash('sha256').update(Buffer.from(rootX5c, 'base64')).digest('hex'),
+  };
+}

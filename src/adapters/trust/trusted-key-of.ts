@@ -1,0 +1,43 @@
+import type { TrustedKey, TrustedKeyStatus } from '../../domain/verification/ports.ts';
+import { checkX509Chain } from '../pki/check-x509-chain.ts';
+import { pemToX5c } from '../pki/pem.ts';
+
+export interface KeyLifecycle {
+  kid: string;
+  status: TrustedKeyStatus;
+  retiredAt: string | null;
+  revokedAt: string | null;
+}
+
+/**
+ * A trusted key from a certificate and its lifecycle, or null when the certificate does not
+ * chain to the root as an e-licence signing certificate, certifies another key than the one
+ * listed, or names another institution. Nothing in a trust list is believed unchecked.
+ */
+export function trustedKeyOf(
+  x509Pem: string,
+  rootX5c: string,
+  institution: { creditCode: string; name: string },
+  lifecycle: KeyLifecycle,
+): TrustedKey | null {
+  let x5c: string;
+  try {
+    x5c = pemToX5c(x509Pem);
+  } catch {
+    return null;
+  }
+  const checked = checkX509Chain([x5c], rootX5c, 'elicence-signing');
+  if (!checked.ok) return null;
+  const { leaf } = checked;
+  if (leaf.kid !== lifecycle.kid || leaf.creditCode !== institution.creditCode) return null;
+  return {
+    kid: leaf.kid,
+    institution: { creditCode: institution.creditCode, name: institution.name },
+    publicJwk: leaf.publicJwk,
+    notBefore: leaf.notBefore.toISOString(),
+    notAfter: leaf.notAfter.toISOString(),
+    status: lifecycle.status,
+    retiredAt: lifecycle.retiredAt,
+    revokedAt: lifecycle.revokedAt,
+  };
+}

@@ -1,0 +1,96 @@
+/**
+ * Offline verification: `tsx src/cli/verify.ts --bundle bundle.json <qr-text | file.json>`.
+ * Needs no running service: the signed bundle carries the trust list and a status snapshot.
+ * Prints the verification result JSON. Exit 0 valid, 1 not valid, 2 usage error or bad bundle.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { createNodeJwsVerifier } from '../adapters/jws/node-jws-verifier.ts';
+import { openOfflineBundle } from '../adapters/trust/open-offline-bundle.ts';
+import { DomainError } from '../domain/errors.ts';
+import type { Clock } from '../domain/ports.ts';
+import { type VerificationInput, verify } from '../domain/verification/verify.ts';
+
+const USAGE = `usage: verify --bundle <bundle.json> [--root <root.pem>] [--now <ISO time>] <qr-text | signed.json | qr.txt>
+       verify --bundle <bundle.json> --qr <qr-text> --signed-json <signed.json>
+
+  --root  pin the root certificate the bundle must come from (strongly recommended)
+  --now   verify as of this time instead of the system clock
+  A *.json file is a signed e-licence; any other file holds QR text (one trailing newline is dropped).`;
+
+class UsageError extends Error {}
+
+/** A QR text read from a file: scanners and editors end lines; the token itself never has one. */
+const qrFromFile = (file: string) => readFileSync(file, 'utf8').replace(/\r?\n$/, '');
+
+function credentialFrom(argument: string): VerificationInput {
+  if (!existsSync(argument)) return { qr: argument };
+  if (argument.endsWith('.json')) return { signedJson: readFileSync(argument, 'utf8') };
+  return { qr: qrFromFile(argument) };
+}
+
+function readInput(argv: string[]): { bundle: string; root?: string; clock?: Clock; input: VerificationInput } {
+  let parsed: ReturnType<typeof parseArgs>;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        bundle: { type: 'string' },
+        root: { type: 'string' },
+        now: { type: 'string' },
+        qr: { type: 'string' },
+        'signed-json': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  if (values.help || typeof values.bundle !== 'string') throw new UsageError('--bundle is required');
+  const pair = typeof values.qr === 'string' || typeof values['signed-json'] === 'string';
+  if (pair === (positionals.length === 1) || positionals.length > 1) {
+    throw new UsageError('Give one credential, or --qr and/or --signed-json');
+  }
+  const input: VerificationInput = pair
+    ? {
+        ...(typeof values.qr === 'string' && { qr: values.qr }),
+        ...(typeof values['signed-json'] === 'string' && { signedJson: readFileSync(values['signed-json'], 'utf8') }),
+      }
+    : credentialFrom(positionals[0]!);
+  let clock: Clock | undefined;
+  if (typeof values.now === 'string') {
+    const now = new Date(values.now);
+    if (Number.isNaN(now.getTime())) throw new UsageError('--now is not a time');
+    clock = { now: () => now };
+  }
+  return { bundle: values.bundle, ...(typeof values.root === 'string' && { root: values.root }), clock, input };
+}
+
+async function main(argv: string[]): Promise<number> {
+  let options: ReturnType<typeof readInput>;
+  let opened: ReturnType<typeof openOfflineBundle>;
+  try {
+    options = readInput(argv);
+    const pinnedRootPem = options.root ? readFileSync(options.root, 'utf8') : undefined;
+    opened = openOfflineBundle(JSON.parse(readFileSync(options.bundle, 'utf8')), { pinnedRootPem });
+  } catch (error) {
+    const message = error instanceof UsageError || error instanceof DomainError ? error.message : String(error);
+    process.stderr.write(`${message}\n${USAGE}\n`);
+    return 2;
+  }
+  process.stderr.write(
+    `bundle as of ${opened.asOf}; root SHA-256 ${opened.rootFingerprint}${options.root ? ' (pinned)' : ' (NOT pinned)'}\n`,
+  );
+  const result = await verify(options.input, {
+    trust: opened.trust,
+    register: opened.register,
+    jws: createNodeJwsVerifier(),
+    clock: options.clock ?? { now: () => new Date() },
+  });
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+  return result.valid ? 0 : 1;
+}
+
+process.exitCode = await main(process.argv.slice(2));
