@@ -100,6 +100,22 @@ describe('fonts and glyph coverage', () => {
   });
 });
 
+describe('one FontSet shared by concurrent renders', () => {
+  it('gives every PDF its own subsets and the right text', async () => {
+    const indexes = fixtureRecords()
+      .map((_, i) => i)
+      .filter((i) => i !== RARE || hasExtBFont());
+    const pdfs = await Promise.all(indexes.map(async (i) => renderCertificatePdf(await inputFor(fixtureView(i)))));
+    for (const [k, bytes] of pdfs.entries()) {
+      const view = fixtureView(indexes[k]!);
+      const text = pageStrings(await PDFDocument.load(bytes)).join('');
+      expect(text).toContain(view.newborn.name);
+      expect(text).toContain(view.mother.idNumber);
+      expect((await inspectPdf(bytes)).ok).toBe(true);
+    }
+  });
+});
+
 describe('text fitting', () => {
   it('renders names, addresses and institutions at their length limits without overflowing', async () => {
     const bytes = await renderCertificatePdf(await inputFor(longestView()));
