@@ -111,4 +111,27 @@ describe('QR claims', () => {
     expect(fitted.motherName).toBe('𠮷'.repeat(Array.from(fitted.motherName).length));
     expect(fitQrClaims(claims, 1000)).toBe(claims);
   });
+
+  it('fit exactly as cutting one code point at a time and re-encoding would', () => {
+    const naive = (input: QrClaims, maxBytes: number): QrClaims => {
+      let fitted = input;
+      while (encodeQrClaims(fitted).length > maxBytes) {
+        const bytes = (text: string) => Buffer.byteLength(text);
+        const cutMother = bytes(fitted.motherName) >= bytes(fitted.newbornName);
+        const shorter = (name: string) => Array.from(name).slice(0, -1).join('');
+        fitted = cutMother
+          ? { ...fitted, motherName: shorter(fitted.motherName), motherNameTruncated: true }
+          : { ...fitted, newbornName: shorter(fitted.newbornName), newbornNameTruncated: true };
+      }
+      return fitted;
+    };
+    const alphabet = ['李', 'a', '𠮷', '·', 'é'];
+    for (let seed = 1; seed < 400; seed++) {
+      const name = (length: number, offset: number) =>
+        Array.from({ length }, (_, i) => alphabet[(i * seed + offset) % alphabet.length]).join('');
+      const input = { ...claims, newbornName: name(1 + (seed % 50), 1), motherName: name(1 + ((seed * 7) % 50), 2) };
+      const budget = encodeQrClaims(claims).length + (seed % 60);
+      expect(fitQrClaims(input, budget), `seed ${seed}`).toEqual(naive(input, budget));
+    }
+  });
 });

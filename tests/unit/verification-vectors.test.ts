@@ -15,6 +15,7 @@ describe('known-answer vectors', () => {
       'ISSUER_REVOKED',
       'MALFORMED',
       'NOT_FOUND',
+      'REVOKED',
       'SUPERSEDED',
       'UNTRUSTED_ISSUER',
       'VOID',

@@ -68,6 +68,7 @@ export const REGISTER = [
   { certificateNo: 'Q440000008', status: 'valid' as const },
   { certificateNo: 'Q440000009', status: 'valid' as const },
   { certificateNo: 'Q440000010', status: 'valid' as const },
+  { certificateNo: 'Q440000011', status: 'revoked' as const },
 ];
 
 export async function buildVectors(domain: FixtureDomain): Promise<Vector[]> {
@@ -133,6 +134,15 @@ export async function buildVectors(domain: FixtureDomain): Promise<Vector[]> {
     status: 'void',
     reason: 'VOID',
     certificate: shown(p7, SIGNED_AT),
+    householdRegistered: false,
+    checks: checks('format:pass', 'signature:pass', 'issuer:pass', 'status:fail'),
+  });
+  const p12 = payloadFor('Q440000011');
+  add('revoked', 'Revoked in the register (fraud)', { signedJson: (await credentials(domain, p12, kids.a, SIGNED_AT)).signedJson }, {
+    valid: false,
+    status: 'revoked',
+    reason: 'REVOKED',
+    certificate: shown(p12, SIGNED_AT),
     householdRegistered: false,
     checks: checks('format:pass', 'signature:pass', 'issuer:pass', 'status:fail'),
   });

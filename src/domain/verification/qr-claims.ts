@@ -135,23 +135,49 @@ export function decodeQrClaims(payload: Uint8Array): QrClaims | null {
   };
 }
 
-const utf8Length = (text: string) => new TextEncoder().encode(text).length;
+const utf8 = new TextEncoder();
+const utf8Length = (text: string) => utf8.encode(text).length;
+/** Bytes of a CBOR text string head for a given content length (names are far below 256 bytes). */
+const headLength = (length: number) => (length < 24 ? 1 : length < 256 ? 2 : 3);
 
 /**
  * Cuts names until the payload fits `maxBytes`: one code point at a time from the end of the
  * longer name (in UTF-8 bytes; the mother's on a tie, because the newborn's name is what a
  * verifier compares first). Deterministic, so the same record always gives the same token.
+ * Sizes are tracked arithmetically (content and head bytes) rather than re-encoding per cut.
  */
 export function fitQrClaims(claims: QrClaims, maxBytes: number): QrClaims {
-  let fitted = claims;
-  while (encodeQrClaims(fitted).length > maxBytes) {
-    const cutMother = utf8Length(fitted.motherName) >= utf8Length(fitted.newbornName);
-    const name = cutMother ? fitted.motherName : fitted.newbornName;
-    const shorter = Array.from(name).slice(0, -1).join('');
-    if (shorter === '') throw unencodable('The QR token cannot fit even with one-character names');
-    fitted = cutMother
-      ? { ...fitted, motherName: shorter, motherNameTruncated: true }
-      : { ...fitted, newbornName: shorter, newbornNameTruncated: true };
+  let size = encodeQrClaims(claims).length;
+  if (size <= maxBytes) return claims;
+  // The truncation label (2 bytes) appears once a name is cut.
+  if (!claims.newbornNameTruncated && !claims.motherNameTruncated) size += 2;
+  const names = {
+    newborn: {
+      points: Array.from(claims.newbornName),
+      bytes: utf8Length(claims.newbornName),
+      cut: claims.newbornNameTruncated,
+    },
+    mother: {
+      points: Array.from(claims.motherName),
+      bytes: utf8Length(claims.motherName),
+      cut: claims.motherNameTruncated,
+    },
+  };
+  while (size > maxBytes) {
+    const name = names.mother.bytes >= names.newborn.bytes ? names.mother : names.newborn;
+    if (name.points.length <= 1) throw unencodable('The QR token cannot fit even with one-character names');
+    const removed = utf8Length(name.points.pop()!);
+    size -= removed + headLength(name.bytes) - headLength(name.bytes - removed);
+    name.bytes -= removed;
+    name.cut = true;
   }
+  const fitted = {
+    ...claims,
+    newbornName: names.newborn.points.join(''),
+    newbornNameTruncated: names.newborn.cut,
+    motherName: names.mother.points.join(''),
+    motherNameTruncated: names.mother.cut,
+  };
+  if (encodeQrClaims(fitted).length > maxBytes) throw unencodable('The QR claims do not fit');
   return fitted;
 }
