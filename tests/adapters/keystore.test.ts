@@ -4,11 +4,13 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileKeyStore } from '../../src/adapters/keystore/file-key-store.ts';
+import { openKeyStore } from '../../src/adapters/keystore/open-key-store.ts';
+import { provisionDemoTrustDomain } from '../../src/adapters/keystore/provision-demo-trust-domain.ts';
 import { provisionInstitutionKey } from '../../src/adapters/keystore/provision-signing-key.ts';
 import { revokeSigningKey } from '../../src/adapters/keystore/revoke-signing-key.ts';
 import { createSigningKeyRepository } from '../../src/adapters/keystore/signing-key-repository.ts';
 import { openDatabase } from '../../src/adapters/sqlite/database.ts';
-import { createTestDomain, HOSPITAL_A, migrationSql, type TestDomain } from './pki-test-kit.ts';
+import { createTestDomain, HOSPITAL_A, HOSPITAL_B, migrationSql, type TestDomain } from './pki-test-kit.ts';
 
 let domain: TestDomain;
 beforeEach(async () => {
@@ -175,12 +177,18 @@ describe('in production', () => {
   });
 });
 
-describe('migration 002', () => {
-  it('applies with the project’s other migrations', () => {
+describe('a deployment’s key store', () => {
+  it('sets up the demo trust domain in DATA_DIR/keys, with migration 002 applied among the others', async () => {
     const db = openDatabase(':memory:');
-    expect(db.prepare("SELECT name FROM sqlite_master WHERE name = 'signing_keys'").get()).toEqual({
-      name: 'signing_keys',
-    });
+    const config = { dataDir: path.join(domain.directory, 'data'), keyPassphrase: null, env: 'development' as const };
+    const { keyStore, repository } = openKeyStore(config, db);
+    const now = new Date('2026-01-01T00:00:00Z');
+    const keys = await provisionDemoTrustDomain({ keyStore, repository, now, institutions: [HOSPITAL_A, HOSPITAL_B] });
+    expect(keys.map((key) => key.institutionCreditCode)).toEqual([HOSPITAL_A.creditCode, HOSPITAL_B.creditCode]);
+    expect(repository.list().map((key) => key.purpose).sort()).toEqual(['licence', 'licence', 'root', 'trust-list']);
+    expect(openKeyStore(config, db).keyStore.unlockActiveKeys()).toHaveLength(4);
+    const wrong = openKeyStore({ ...config, keyPassphrase: 'not the passphrase' }, db).keyStore;
+    expect(() => wrong.unlockActiveKeys()).toThrow(expect.objectContaining({ code: 'KEY_UNREADABLE' }));
     db.close();
   });
 });

@@ -88,6 +88,22 @@ export class FileKeyStore implements KeyStore {
     return this.signWith(kid, data);
   }
 
+  /**
+   * Decrypts every active key whose file is here, so a wrong passphrase or a damaged file stops
+   * start-up instead of the first issuance (and the scrypt cost is paid before serving). A root
+   * key kept offline simply has no file here. Returns the kids unlocked.
+   */
+  unlockActiveKeys(): string[] {
+    const files = new Set(readdirSync(this.options.directory));
+    return this.options.repository
+      .list()
+      .filter((record) => record.status === 'active' && files.has(`${record.kid}.key`))
+      .map((record) => {
+        this.privateKey(record.kid);
+        return record.kid;
+      });
+  }
+
   /** A signer for certificates and bundles made with a CA or trust-list key. */
   x509Signer(kid: string): X509Signer {
     return (tbs) => this.sign(kid, tbs);

@@ -1,0 +1,29 @@
+import path from 'node:path';
+import type Database from 'better-sqlite3';
+import type { Config } from '../../config.ts';
+import type { Clock } from '../../domain/ports.ts';
+import { FileKeyStore } from './file-key-store.ts';
+import { createSigningKeyRepository, type SigningKeyRepository } from './signing-key-repository.ts';
+
+/**
+ * Outside production a missing KEY_PASSPHRASE falls back to this published value: demo keys are
+ * throw-away. Production configuration refuses to start without a passphrase (config.ts).
+ */
+export const DEVELOPMENT_PASSPHRASE = 'development-only';
+
+/** The key store of a deployment: DATA_DIR/keys, metadata in the service database. */
+export function openKeyStore(
+  config: Pick<Config, 'dataDir' | 'keyPassphrase' | 'env'>,
+  db: Database.Database,
+  clock?: Clock,
+): { keyStore: FileKeyStore; repository: SigningKeyRepository } {
+  const repository = createSigningKeyRepository(db);
+  const keyStore = FileKeyStore.open({
+    directory: path.join(config.dataDir, 'keys'),
+    passphrase: config.keyPassphrase ?? DEVELOPMENT_PASSPHRASE,
+    repository,
+    environment: config.env,
+    ...(clock && { clock }),
+  });
+  return { keyStore, repository };
+}
