@@ -67,7 +67,7 @@ export function bindRoute(route: Route, deps: { tokens: TokenStore; clock: Clock
       const principal = authenticate(req, deps.tokens, deps.clock);
       authorise(route.access, principal);
       res.locals.principal = principal;
-      const body = route.body ? await readJsonBody(req) : undefined;
+      const body = route.body && !route.rawBody ? await readJsonBody(req) : undefined;
       const reply = await route.handle({
         req,
         principal,

@@ -47,7 +47,7 @@ const listValues = (values: readonly unknown[]): string => {
   return `one of ${values.map((v) => JSON.stringify(v)).join(', ')}`;
 };
 
-/** Alternatives of a oneOf whose branches are `required` lists, as "qr or signedJson". */
+/** Alternatives of a oneOf/anyOf whose branches are `required` lists, as "qr or signedJson". */
 function alternatives(error: ErrorObject): string {
   const branches = Array.isArray(error.schema) ? (error.schema as { required?: string[] }[]) : [];
   return branches.flatMap((b) => b.required ?? []).join(' or ') || 'the allowed shapes';
@@ -80,6 +80,8 @@ function problemFor(error: ErrorObject, nullable: boolean, schemaId: string): st
       return 'must contain at least one item';
     case 'oneOf':
       return `must contain exactly one of ${alternatives(error)}`;
+    case 'anyOf':
+      return `must contain ${alternatives(error)}`;
     case 'false schema':
       return schemaId === 'application'
         ? 'is not allowed with a deliveryId: the delivery record supplies it'
@@ -97,8 +99,10 @@ export function addSchemaErrors(findings: Findings, errors: readonly ErrorObject
       .filter((e) => e.keyword === 'if' && (e.parentSchema as { if?: { type?: unknown } })?.if?.type === 'null')
       .map((e) => e.instancePath),
   );
-  // A oneOf reports its own summary; the failed `required` of each branch would only repeat it.
-  const oneOfSchemaPaths = errors.filter((e) => e.keyword === 'oneOf').map((e) => `${e.schemaPath}/`);
+  // A oneOf/anyOf reports its own summary; the failed `required` of each branch would only repeat it.
+  const oneOfSchemaPaths = errors
+    .filter((e) => e.keyword === 'oneOf' || e.keyword === 'anyOf')
+    .map((e) => `${e.schemaPath}/`);
   for (const error of errors) {
     if (error.keyword === 'if') continue;
     if (oneOfSchemaPaths.some((prefix) => error.schemaPath.startsWith(prefix))) continue;

@@ -28,6 +28,7 @@ interface CertificateRow {
   licence: string;
   registration: string;
   signed_json: string;
+  licence_digest: string;
   qr_text: string;
   issued_at: string;
   issued_by: string;
@@ -35,7 +36,7 @@ interface CertificateRow {
 
 const certificateColumns = `certificate_no, licence_id, lineage, version, institution, application_id, kind, status,
   status_reason, status_note, status_changed_at, supersedes, superseded_by, change_reason, child_registered,
-  certificate, licence, registration, signed_json, qr_text, issued_at, issued_by`;
+  certificate, licence, registration, signed_json, licence_digest, qr_text, issued_at, issued_by`;
 
 const toCertificate = (row: CertificateRow): CertificateRecord => ({
   certificateNo: row.certificate_no,
@@ -57,9 +58,27 @@ const toCertificate = (row: CertificateRow): CertificateRecord => ({
   licence: JSON.parse(row.licence),
   registration: JSON.parse(row.registration),
   signedJson: row.signed_json,
+  licenceDigest: row.licence_digest,
   qrText: row.qr_text,
   issuedAt: row.issued_at,
   issuedBy: row.issued_by,
+});
+
+interface RegisterRow {
+  certificate_no: string;
+  status: CertificateRecord['status'];
+  superseded_by: string | null;
+  licence_id: string;
+  licence_digest: string;
+  registered: number;
+}
+
+const toRegisterEntry = (row: RegisterRow) => ({
+  status: row.status,
+  supersededBy: row.superseded_by,
+  licenceId: row.licence_id,
+  licenceDigest: row.licence_digest,
+  householdRegistered: row.registered === 1,
 });
 
 interface ApplicationRow {
@@ -123,7 +142,7 @@ export function createSqliteLifecycleStore(db: SqliteDatabase): LifecycleStore {
       `INSERT INTO certificates (${certificateColumns}, pdf, claim_code_hash, mother_id_number, birth_time, sex, division_code)
        VALUES (@certificate_no, @licence_id, @lineage, @version, @institution, @application_id, @kind, @status,
          @status_reason, @status_note, @status_changed_at, @supersedes, @superseded_by, @change_reason, @child_registered,
-         @certificate, @licence, @registration, @signed_json, @qr_text, @issued_at, @issued_by,
+         @certificate, @licence, @registration, @signed_json, @licence_digest, @qr_text, @issued_at, @issued_by,
          @pdf, @claim_code_hash, @mother_id_number, @birth_time, @sex, @division_code)`,
     ),
     certificate: db.prepare<[string], CertificateRow>(
@@ -154,6 +173,16 @@ export function createSqliteLifecycleStore(db: SqliteDatabase): LifecycleStore {
       'UPDATE certificates SET claim_failures = claim_failures + 1 WHERE certificate_no = ? RETURNING claim_failures',
     ),
     claimReset: db.prepare('UPDATE certificates SET claim_failures = 0 WHERE certificate_no = ?'),
+    registerEntry: db.prepare<[string], RegisterRow>(
+      `SELECT c.certificate_no, c.status, c.superseded_by, c.licence_id, c.licence_digest,
+              EXISTS (SELECT 1 FROM household_registrations h WHERE h.lineage = c.lineage) AS registered
+         FROM certificates c WHERE c.certificate_no = ?`,
+    ),
+    registerSnapshot: db.prepare<[], RegisterRow>(
+      `SELECT c.certificate_no, c.status, c.superseded_by, c.licence_id, c.licence_digest,
+              EXISTS (SELECT 1 FROM household_registrations h WHERE h.lineage = c.lineage) AS registered
+         FROM certificates c ORDER BY c.certificate_no`,
+    ),
     registration: db.prepare<
       [string],
       {
@@ -281,6 +310,7 @@ export function createSqliteLifecycleStore(db: SqliteDatabase): LifecycleStore {
         licence: JSON.stringify(r.licence),
         registration: JSON.stringify(r.registration),
         signed_json: r.signedJson,
+        licence_digest: r.licenceDigest,
         qr_text: r.qrText,
         issued_at: r.issuedAt,
         issued_by: r.issuedBy,
@@ -322,6 +352,12 @@ export function createSqliteLifecycleStore(db: SqliteDatabase): LifecycleStore {
     resetClaimFailures(no) {
       q.claimReset.run(no);
     },
+
+    registerEntry(no) {
+      const row = q.registerEntry.get(no);
+      return row ? toRegisterEntry(row) : null;
+    },
+    registerSnapshot: () => q.registerSnapshot.all().map((row) => ({ certificateNo: row.certificate_no, ...toRegisterEntry(row) })),
 
     findRegistration(lineage): HouseholdRegistration | null {
       const row = q.registration.get(lineage);

@@ -50,6 +50,17 @@ export interface LifecycleStore {
   recordClaimFailure(certificateNo: string): number;
   resetClaimFailures(certificateNo: string): void;
 
+  /** What verification needs of one number, in one read. */
+  registerEntry(certificateNo: string): {
+    status: CertificateRecord['status'];
+    supersededBy: string | null;
+    licenceId: string;
+    licenceDigest: string;
+    householdRegistered: boolean;
+  } | null;
+  /** Every certificate's verification status, for the offline bundle's snapshot. */
+  registerSnapshot(): { certificateNo: string; status: CertificateRecord['status']; supersededBy: string | null; licenceDigest: string; householdRegistered: boolean }[];
+
   findRegistration(lineage: string): HouseholdRegistration | null;
   isChildIdRegistered(childIdNumber: string): boolean;
   insertRegistration(lineage: string, registration: HouseholdRegistration, recordedBy: string): void;
@@ -57,7 +68,7 @@ export interface LifecycleStore {
 
 /** Signs the e-licence and the QR credential with the institution's current key. */
 export interface CertificateSigner {
-  sign(payload: ELicencePayload, issuedAt: Date): Promise<{ signedJson: string; qrText: string }>;
+  sign(payload: ELicencePayload, issuedAt: Date): Promise<{ signedJson: string; qrText: string; licenceDigest: string }>;
 }
 
 export interface CertificateRenderer {

@@ -71,7 +71,7 @@ export async function produce(
     version: production.version,
     supersedes: production.supersedes,
   });
-  const { signedJson, qrText } = await ports.signer.sign(payload, issuedAt);
+  const { signedJson, qrText, licenceDigest } = await ports.signer.sign(payload, issuedAt);
   const pdf = await ports.renderer.render({ payload, signedJson, qrText });
   const claimCode = ports.secrets.newClaimCode();
   const no = production.certificate.certificateNo;
@@ -95,6 +95,7 @@ export async function produce(
     licence: payload.licence,
     registration: production.registration,
     signedJson,
+    licenceDigest,
     qrText,
     issuedAt: issuedAt.toISOString(),
     issuedBy: actor.username ?? 'unknown',

@@ -56,6 +56,8 @@ export interface CertificateRecord {
   licence: LicenceEnvelope;
   registration: RegistrationItems;
   signedJson: string;
+  /** Digest of the e-licence's JWS signing input, which the QR carries (see the signer). */
+  licenceDigest: string;
   qrText: string;
   issuedAt: string;
   issuedBy: string;

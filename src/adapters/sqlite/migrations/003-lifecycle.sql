@@ -44,6 +44,7 @@ CREATE TABLE certificates (
   licence          TEXT NOT NULL,          -- JSON: the e-licence envelope
   registration     TEXT NOT NULL,          -- JSON: registration-only items, never signed or printed
   signed_json      TEXT NOT NULL,
+  licence_digest   TEXT NOT NULL,          -- binds QR tokens and register lookups to this e-licence
   qr_text          TEXT NOT NULL,
   pdf              BLOB NOT NULL,
   claim_code_hash  TEXT,

@@ -1,0 +1,48 @@
+import type { CountryDirectory } from '../domain/codes/countries.ts';
+import type { CertificateRenderer, CertificateSigner } from '../domain/lifecycle/ports.ts';
+import type { DivisionDirectory } from '../domain/ports.ts';
+import type { CertificateRegister } from '../domain/verification/ports.ts';
+import type { LifecycleStore } from '../domain/lifecycle/ports.ts';
+import { certificateViewOf } from './certificate-view-of.ts';
+import { licenceDigest } from './jws/licence-digest.ts';
+import { signCredentials } from './jws/sign-credentials.ts';
+import type { FileKeyStore } from './keystore/file-key-store.ts';
+import { type FontSet, renderCertificatePdf } from './pdf/index.ts';
+
+/** Both signatures with the issuing institution's current key, at the issue instant. */
+export function createCertificateSigner(keyStore: FileKeyStore): CertificateSigner {
+  return {
+    async sign(payload, issuedAt) {
+      const key = keyStore.activeKey(payload.certificate.issuer.creditCode);
+      const signed = await signCredentials(payload, key, keyStore, { now: () => issuedAt });
+      return { signedJson: JSON.stringify(signed.signedJson), qrText: signed.qr, licenceDigest: licenceDigest(signed.signedJson) };
+    },
+  };
+}
+
+/** The signed PDF, printed from the code tables and signed with the same institution key. */
+export function createCertificateRenderer(deps: {
+  keyStore: FileKeyStore;
+  fonts: FontSet;
+  divisions: DivisionDirectory;
+  countries: CountryDirectory;
+}): CertificateRenderer {
+  return {
+    render({ payload, signedJson, qrText }) {
+      return renderCertificatePdf({
+        view: certificateViewOf(payload.certificate, deps),
+        qrText,
+        licenceId: payload.licence.id,
+        signedJson,
+        signingKey: deps.keyStore.activeKey(payload.certificate.issuer.creditCode),
+        keyStore: deps.keyStore,
+        fonts: deps.fonts,
+      });
+    },
+  };
+}
+
+/** The verifier's view of the register. */
+export function createCertificateRegister(store: LifecycleStore): CertificateRegister {
+  return { lookup: (certificateNo) => store.registerEntry(certificateNo) };
+}

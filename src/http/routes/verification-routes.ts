@@ -1,0 +1,34 @@
+import { verifyPdf } from '../../adapters/verify-pdf.ts';
+import type { VerificationPorts } from '../../domain/verification/ports.ts';
+import { verify } from '../../domain/verification/verify.ts';
+import type { BodyTypes } from '../../domain/rules/bodies.ts';
+import { mediaType, readJsonBody, readRawBody } from '../read-body.ts';
+import type { Route } from '../route.ts';
+import type { Validate } from '../validate.ts';
+
+/** A certificate PDF is ~50 KB; rare-name fonts and a long chain stay far below this. */
+const pdfLimitBytes = 4 * 1024 * 1024;
+
+export function verificationRoutes(deps: { verification: VerificationPorts; validate: Validate }): Route[] {
+  return [
+    {
+      method: 'post',
+      path: '/api/v1/verifications',
+      summary: 'Verify a QR text, a signed e-licence, or a PDF e-certificate (application/pdf body)',
+      tag: 'verification',
+      access: 'public',
+      body: 'verification',
+      rawBody: true,
+      bodyMediaTypes: ['application/pdf'],
+      responses: { 200: 'The verification result, valid or not', 400: 'Not one of the accepted shapes' },
+      async handle({ req }) {
+        if (mediaType(req) === 'application/pdf') {
+          const pdf = await readRawBody(req, pdfLimitBytes);
+          return { status: 200, body: await verifyPdf(pdf, deps.verification), headers: { 'Cache-Control': 'no-store' } };
+        }
+        const body = deps.validate<BodyTypes['verification']>('verification', await readJsonBody(req));
+        return { status: 200, body: await verify(body, deps.verification), headers: { 'Cache-Control': 'no-store' } };
+      },
+    },
+  ];
+}
