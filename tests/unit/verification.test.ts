@@ -115,3 +115,19 @@ describe('the verifier', () => {
     await expect(verify({ qr }, down)).rejects.toThrow('database unavailable');
   });
 });
+
+describe('the issuer check fails closed', () => {
+  it('treats a revoked key without a readable revocation time as revoked for everything', async () => {
+    const trust = {
+      ...loaded.trust,
+      findKeys: (kid: string) =>
+        loaded.trust.findKeys(kid).map((key) => ({ ...key, status: 'revoked' as const, revokedAt: null })),
+    };
+    expect((await verify({ qr }, { ...ports, trust })).reason).toBe('ISSUER_REVOKED');
+    const garbled = {
+      ...trust,
+      findKeys: (kid: string) => trust.findKeys(kid).map((key) => ({ ...key, revokedAt: 'soon' })),
+    };
+    expect((await verify({ qr }, { ...ports, trust: garbled })).reason).toBe('ISSUER_REVOKED');
+  });
+});

@@ -55,12 +55,14 @@ export async function checkIssuer(
   const { key, notBefore, notAfter } = resolved;
   const signedAt = credential.signedAtMs;
   if (key.institution.creditCode !== credential.issuerCreditCode) return untrusted;
-  if (key.revokedAt !== null && signedAt >= Date.parse(key.revokedAt)) {
+  // Fail closed: a revoked key without a readable revocation time is revoked for everything.
+  const revokedAt = key.revokedAt === null ? Number.NaN : Date.parse(key.revokedAt);
+  if ((key.status === 'revoked' || key.revokedAt !== null) && !(signedAt < revokedAt)) {
     return { result: 'fail', reason: 'ISSUER_REVOKED', key };
   }
   if (signedAt > nowMs + MAX_CLOCK_SKEW_MS) return untrusted;
   if (!(signedAt >= notBefore && signedAt <= notAfter)) return untrusted;
   // A rotated-out key signs nothing new; a signature dated after its retirement is not genuine.
-  if (key.retiredAt !== null && signedAt > Date.parse(key.retiredAt)) return untrusted;
+  if (key.retiredAt !== null && !(signedAt <= Date.parse(key.retiredAt))) return untrusted;
   return { result: 'pass', key };
 }
