@@ -185,7 +185,8 @@ describe('a deployment’s key store', () => {
     const now = new Date('2026-01-01T00:00:00Z');
     const keys = await provisionDemoTrustDomain({ keyStore, repository, now, institutions: [HOSPITAL_A, HOSPITAL_B] });
     expect(keys.map((key) => key.institutionCreditCode)).toEqual([HOSPITAL_A.creditCode, HOSPITAL_B.creditCode]);
-    expect(repository.list().map((key) => key.purpose).sort()).toEqual(['licence', 'licence', 'root', 'trust-list']);
+    const purposes = repository.list().map((key) => key.purpose);
+    expect(purposes.sort()).toEqual(['licence', 'licence', 'root', 'trust-list']);
     expect(openKeyStore(config, db).keyStore.unlockActiveKeys()).toHaveLength(4);
     const wrong = openKeyStore({ ...config, keyPassphrase: 'not the passphrase' }, db).keyStore;
     expect(() => wrong.unlockActiveKeys()).toThrow(expect.objectContaining({ code: 'KEY_UNREADABLE' }));
