@@ -3,7 +3,6 @@ import { pino } from 'pino';
 import { ConfigError, loadConfig } from './config.ts';
 import { systemClock } from './domain/ports.ts';
 import { start } from './start.ts';
-import { createValidator } from './validation/validator.ts';
 
 /** Start-up: config → storage → keys → app → listen → graceful shutdown on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
@@ -13,7 +12,6 @@ async function main(): Promise<void> {
   const running = await start(config, {
     logger,
     clock: systemClock,
-    validate: createValidator({ clock: systemClock }),
   });
   logger.info(
     { url: running.url, env: config.env, startMs: Math.round(Number(process.hrtime.bigint() - startedAt) / 1e6) },

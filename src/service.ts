@@ -1,40 +1,97 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
+import {
+  createCertificateRegister,
+  createCertificateRenderer,
+  createCertificateSigner,
+} from './adapters/certificate-production.ts';
+import { countryDirectory } from './adapters/countries.ts';
+import { divisionDirectory } from './adapters/divisions.ts';
+import { createNodeJwsVerifier } from './adapters/jws/node-jws-verifier.ts';
+import { openKeyStore } from './adapters/keystore/open-key-store.ts';
+import { loadFonts } from './adapters/pdf/index.ts';
 import { createScryptPasswordHasher } from './adapters/scrypt-password-hasher.ts';
+import { nodeSecrets } from './adapters/secrets.ts';
 import { createSqliteAccountRepository } from './adapters/sqlite/account-repository.ts';
 import { createSqliteAuditLog } from './adapters/sqlite/audit-log.ts';
 import { openDatabase, type SqliteDatabase } from './adapters/sqlite/database.ts';
 import { createSqliteInstitutionRepository } from './adapters/sqlite/institution-repository.ts';
+import { createSqliteLifecycleStore } from './adapters/sqlite/lifecycle-store.ts';
 import { createSqliteTokenStore } from './adapters/sqlite/token-store.ts';
+import { createRepositoryTrustSource } from './adapters/trust/repository-trust-source.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
+import type { LifecyclePorts } from './domain/lifecycle/ports.ts';
 import type { Clock } from './domain/ports.ts';
+import type { VerificationPorts } from './domain/verification/ports.ts';
 import { buildOpenApi, loadSchemas } from './http/openapi.ts';
 import type { Route } from './http/route.ts';
+import { adminRoutes } from './http/routes/admin-routes.ts';
 import { auditRoutes } from './http/routes/audit-routes.ts';
 import { authRoutes } from './http/routes/auth-routes.ts';
+import { issuingRoutes } from './http/routes/issuing-routes.ts';
+import { recordRoutes } from './http/routes/record-routes.ts';
 import { systemRoutes } from './http/routes/system-routes.ts';
-import type { Validate } from './http/validate.ts';
+import { trustRoutes } from './http/routes/trust-routes.ts';
+import { verificationRoutes } from './http/routes/verification-routes.ts';
+import { keyPassphrase } from './setup/key-passphrase.ts';
+import { createCertificateValidator, createValidator } from './validation/validator.ts';
 
 export const serviceVersion = '1.0.0';
 
 /** Everything the service holds open; built once at start, closed once at shutdown. */
-export function createService(config: Config, deps: { logger: Logger; clock: Clock; validate: Validate }) {
+export function createService(config: Config, deps: { logger: Logger; clock: Clock }) {
+  const { clock } = deps;
   const db: SqliteDatabase = openDatabase(path.join(config.dataDir, 'service.sqlite'));
   const accounts = createSqliteAccountRepository(db);
   const institutions = createSqliteInstitutionRepository(db);
   const tokens = createSqliteTokenStore(db);
   const audit = createSqliteAuditLog(db);
   const hasher = createScryptPasswordHasher();
+  const { keyStore, repository: signingKeys } = openKeyStore(
+    { ...config, keyPassphrase: keyPassphrase(config) },
+    db,
+    clock,
+  );
+  // A wrong passphrase fails here, at start, not at the first issue.
+  keyStore.unlockActiveKeys();
+  const fonts = loadFonts();
+  const directories = { divisions: divisionDirectory, countries: countryDirectory };
+  const validate = createValidator({ clock, glyphs: fonts, ...directories });
+  const store = createSqliteLifecycleStore(db);
+
+  const lifecycle: LifecyclePorts = {
+    store,
+    institutions,
+    signer: createCertificateSigner(keyStore),
+    renderer: createCertificateRenderer({ keyStore, fonts, ...directories }),
+    validateCertificate: createCertificateValidator({ clock, glyphs: fonts, ...directories }),
+    secrets: nodeSecrets,
+    audit,
+    clock,
+    licenceTypeCode: config.licenceTypeCode,
+  };
+  const verification: VerificationPorts = {
+    trust: createRepositoryTrustSource(signingKeys, config.licenceTypeCode),
+    register: createCertificateRegister(store),
+    jws: createNodeJwsVerifier(),
+    clock,
+  };
+
   let ready = false;
   let openApi: unknown = null;
-
+  const trust = { signingKeys, keyStore, store, clock, licenceTypeCode: config.licenceTypeCode };
   const routes: Route[] = [
     ...systemRoutes({ isReady: () => ready, openApi: () => openApi }),
     ...authRoutes({
-      signIn: { accounts, hasher, tokens, audit, clock: deps.clock, tokenTtlSeconds: config.tokenTtlSeconds },
-      validate: deps.validate,
+      signIn: { accounts, hasher, tokens, audit, clock, tokenTtlSeconds: config.tokenTtlSeconds },
+      validate,
     }),
+    ...issuingRoutes({ lifecycle, tokens, validate }),
+    ...recordRoutes({ lifecycle }),
+    ...verificationRoutes({ verification, validate }),
+    ...trustRoutes(trust),
+    ...adminRoutes({ institutions, keyStore, signingKeys, audit, clock, validate }),
     ...auditRoutes({ audit }),
   ];
   openApi = buildOpenApi(routes, loadSchemas(), serviceVersion);
@@ -42,7 +99,7 @@ export function createService(config: Config, deps: { logger: Logger; clock: Clo
   const app = createApp({
     logger: deps.logger,
     tokens,
-    clock: deps.clock,
+    clock,
     routes,
     rateLimited: ['/api/v1/auth/token', '/api/v1/citizen/claims'].map((p) => ({
       path: p,
@@ -58,6 +115,11 @@ export function createService(config: Config, deps: { logger: Logger; clock: Clo
     tokens,
     audit,
     hasher,
+    signingKeys,
+    keyStore,
+    fonts,
+    lifecycle,
+    verification,
     setReady(value: boolean) {
       ready = value;
     },

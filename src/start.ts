@@ -3,9 +3,8 @@ import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Clock } from './domain/ports.ts';
-import type { Validate } from './http/validate.ts';
 import { createService, type Service } from './service.ts';
-import { prepareTrustDomain } from './setup/start-up.ts';
+import { prepareTrustDomain, voidInterruptedReservations, warmUp } from './setup/start-up.ts';
 
 export interface Running {
   service: Service;
@@ -15,14 +14,13 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-/** storage → keys → app → listen. Used by `main.ts` and by the HTTP tests alike. */
-export async function start(
-  config: Config,
-  deps: { logger: Logger; clock: Clock; validate: Validate },
-): Promise<Running> {
+/** storage → keys → recovery → fonts → app → listen. Used by `main.ts` and by the HTTP tests alike. */
+export async function start(config: Config, deps: { logger: Logger; clock: Clock }): Promise<Running> {
   const service = createService(config, deps);
   try {
     await prepareTrustDomain(service, config, deps.logger);
+    voidInterruptedReservations(service, deps.logger);
+    await warmUp(service);
   } catch (error) {
     service.close();
     throw error;

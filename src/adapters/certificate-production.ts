@@ -1,8 +1,7 @@
 import type { CountryDirectory } from '../domain/codes/countries.ts';
-import type { CertificateRenderer, CertificateSigner } from '../domain/lifecycle/ports.ts';
+import type { CertificateRenderer, CertificateSigner, LifecycleStore } from '../domain/lifecycle/ports.ts';
 import type { DivisionDirectory } from '../domain/ports.ts';
 import type { CertificateRegister } from '../domain/verification/ports.ts';
-import type { LifecycleStore } from '../domain/lifecycle/ports.ts';
 import { certificateViewOf } from './certificate-view-of.ts';
 import { licenceDigest } from './jws/licence-digest.ts';
 import { signCredentials } from './jws/sign-credentials.ts';
@@ -15,7 +14,11 @@ export function createCertificateSigner(keyStore: FileKeyStore): CertificateSign
     async sign(payload, issuedAt) {
       const key = keyStore.activeKey(payload.certificate.issuer.creditCode);
       const signed = await signCredentials(payload, key, keyStore, { now: () => issuedAt });
-      return { signedJson: JSON.stringify(signed.signedJson), qrText: signed.qr, licenceDigest: licenceDigest(signed.signedJson) };
+      return {
+        signedJson: JSON.stringify(signed.signedJson),
+        qrText: signed.qr,
+        licenceDigest: licenceDigest(signed.signedJson),
+      };
     },
   };
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { verify } from '../domain/verification/verify.ts';
 import type { VerificationPorts } from '../domain/verification/ports.ts';
 import type { VerificationReason, VerificationResult } from '../domain/verification/result.ts';
+import { verify } from '../domain/verification/verify.ts';
 import { inspectPdf, type PdfInspectionFailure } from './pdf/index.ts';
 
 export type PdfVerificationResult = Omit<VerificationResult, 'checks'> & {
@@ -59,7 +59,10 @@ export async function verifyPdf(bytes: Uint8Array, ports: VerificationPorts): Pr
       reason: 'DATA_MISMATCH',
       householdRegistered: false,
       checks: [{ name: 'pdf', result: 'fail' }],
-      pdf: { failure: 'BAD_SIGNATURE', detail: 'the PDF was not signed with the certificate that signed its e-licence' },
+      pdf: {
+        failure: 'BAD_SIGNATURE',
+        detail: 'the PDF was not signed with the certificate that signed its e-licence',
+      },
     };
   }
   const result = await verify({ signedJson: inspection.signedJsonText, qr: inspection.qrText }, ports);

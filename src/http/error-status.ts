@@ -20,6 +20,9 @@ export const errorStatus: Record<string, number> = {
   CONFLICT: 409,
   RATE_LIMITED: 429,
   NO_SIGNING_KEY: 409,
+  KEY_NOT_FOUND: 404,
+  KEY_ALREADY_REVOKED: 409,
+  NO_ROOT_CA: 503,
   SERVICE_UNAVAILABLE: 503,
 };
 

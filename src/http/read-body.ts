@@ -54,28 +54,40 @@ export async function readJsonBody(req: Request, limitBytes = jsonBodyLimitBytes
   } catch (error) {
     throw invalidRequest([{ path: 'body', message: `is not valid JSON: ${(error as Error).message}` }]);
   }
-  checkShape(value, 'body', 0);
+  checkShape(value);
   return value;
 }
 
-/** Walks the parsed body once; a too-deep value is reported at its top-level field. */
-function checkShape(value: unknown, path: string, depth: number, field = path): void {
-  if (value === null || typeof value !== 'object') return;
-  if (depth >= maxDepth) {
-    throw new DomainError('INVALID_REQUEST', 'The request body is nested too deeply', [
-      { path: field, message: `nesting deeper than ${maxDepth} levels` },
-    ]);
-  }
-  const topLevel = depth === 0;
-  for (const key of Object.keys(value)) {
-    const child = topLevel ? key : `${path}.${key}`;
-    if (forbiddenKeys.has(key)) throw invalidRequest([{ path: child, message: `the key "${key}" is not allowed` }]);
-    // Arrays at the top are no request shape; their depth is reported against the body itself.
-    checkShape(
-      (value as Record<string, unknown>)[key],
-      child,
-      depth + 1,
-      topLevel ? (Array.isArray(value) ? 'body' : key) : field,
-    );
-  }
+/**
+ * Walks the parsed body once. A too-deep value is reported where its degenerate nesting starts:
+ * the shallowest node from which every level down has a single child, e.g. `mother.name` for
+ * `{"mother":{"name":{"a":{"a":…}}}}`, or the body itself for `[[[[…]]]]`.
+ */
+function checkShape(value: unknown): void {
+  const path: string[] = [];
+  const singleChild: boolean[] = [];
+  const walk = (node: unknown): void => {
+    if (node === null || typeof node !== 'object') return;
+    const keys = Object.keys(node);
+    if (path.length >= maxDepth) {
+      // A top-level field is always named; only a top-level array is reported as the body.
+      const floor = Array.isArray(value) ? 0 : 1;
+      let start = path.length;
+      while (start > floor && singleChild[start - 1]) start--;
+      const at = start === 0 ? 'body' : path.slice(0, start).join('.');
+      throw new DomainError('INVALID_REQUEST', 'The request body is nested too deeply', [
+        { path: at, message: `nesting deeper than ${maxDepth} levels` },
+      ]);
+    }
+    for (const key of keys) {
+      path.push(key);
+      if (forbiddenKeys.has(key))
+        throw invalidRequest([{ path: path.join('.'), message: `the key "${key}" is not allowed` }]);
+      singleChild.push(keys.length === 1);
+      walk((node as Record<string, unknown>)[key]);
+      singleChild.pop();
+      path.pop();
+    }
+  };
+  walk(value);
 }

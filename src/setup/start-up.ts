@@ -1,7 +1,9 @@
 import type { Logger } from 'pino';
+import { provisionDemoTrustDomain } from '../adapters/keystore/provision-demo-trust-domain.ts';
+import { warmUpFonts } from '../adapters/pdf/index.ts';
 import type { Config } from '../config.ts';
 import type { Service } from '../service.ts';
-import { seedDemoAccounts } from './demo-trust-domain.ts';
+import { demoInstitutions, seedDemoAccounts } from './demo-trust-domain.ts';
 
 /**
  * On an empty data directory outside production, creates the demo trust domain. In production
@@ -14,6 +16,57 @@ export async function prepareTrustDomain(service: Service, config: Config, logge
     logger.warn('no institutions or accounts yet: run the set-up CLI (npm run cli -- help)');
     return;
   }
-  const accounts = await seedDemoAccounts(service, config.dataDir, new Date());
+  const now = new Date();
+  // A first start stopped between the two steps finds the PKI made and only seeds the rest.
+  if (!service.signingKeys.active('root')) {
+    await provisionDemoTrustDomain({
+      keyStore: service.keyStore,
+      repository: service.signingKeys,
+      institutions: demoInstitutions.map(({ name, creditCode }) => ({ name, creditCode })),
+      now,
+    });
+  }
+  const accounts = await seedDemoAccounts(service, config.dataDir, now);
   logger.info({ accounts: accounts.length, file: 'demo-credentials.json' }, 'demo trust domain created');
+}
+
+/**
+ * A number taken for a replacement or reissue whose certificate never landed (the process
+ * stopped in between) is voided, so it is accounted for and never handed out again.
+ */
+export function voidInterruptedReservations(service: Service, logger: Logger): void {
+  const { store, audit, clock } = service.lifecycle;
+  for (const reservation of store.staleReservations()) {
+    store.transaction(() => {
+      if (!store.findCertificate(reservation.certificateNo)) {
+        store.voidBlankNumber(
+          reservation.certificateNo,
+          reservation.institution,
+          'OTHER',
+          `${reservation.purpose} interrupted`,
+          'system',
+          clock.now(),
+        );
+        audit.record(
+          {
+            action: 'certificate.voided',
+            actor: 'system',
+            role: null,
+            institution: reservation.institution,
+            target: reservation.certificateNo,
+            purpose: null,
+            details: { reason: 'OTHER', voided: 'blank', cause: 'interrupted' },
+          },
+          clock.now(),
+        );
+      }
+      store.releaseReservation(reservation.certificateNo);
+    });
+    logger.warn({ certificateNo: reservation.certificateNo }, 'voided a number left reserved by an interrupted issue');
+  }
+}
+
+/** Parses and exercises the fonts so the first certificate is not the slow one. */
+export async function warmUp(service: Service): Promise<void> {
+  await warmUpFonts(service.fonts);
 }

@@ -7,7 +7,9 @@ import citizenClaim from '../../schemas/citizen-claim.schema.json' with { type: 
 import delivery from '../../schemas/delivery.schema.json' with { type: 'json' };
 import elicencePayload from '../../schemas/elicence-payload.schema.json' with { type: 'json' };
 import householdRegistration from '../../schemas/household-registration.schema.json' with { type: 'json' };
+import keyRevocation from '../../schemas/key-revocation.schema.json' with { type: 'json' };
 import licenceEnvelope from '../../schemas/licence-envelope.schema.json' with { type: 'json' };
+import numberRange from '../../schemas/number-range.schema.json' with { type: 'json' };
 import reissue from '../../schemas/reissue.schema.json' with { type: 'json' };
 import replacement from '../../schemas/replacement.schema.json' with { type: 'json' };
 import verification from '../../schemas/verification.schema.json' with { type: 'json' };
@@ -28,6 +30,8 @@ export const SCHEMAS: Readonly<Record<SchemaId, { $id: string; examples: unknown
   'household-registration': householdRegistration,
   'citizen-claim': citizenClaim,
   verification,
+  'number-range': numberRange,
+  'key-revocation': keyRevocation,
 };
 
 export const SCHEMA_IDS = Object.keys(SCHEMAS) as SchemaId[];

@@ -6,7 +6,6 @@ import { pino } from 'pino';
 import { loadConfig } from '../../src/config.ts';
 import type { Clock } from '../../src/domain/ports.ts';
 import { type Running, start } from '../../src/start.ts';
-import { createValidator } from '../../src/validation/validator.ts';
 
 export interface DemoAccountEntry {
   role: string;
@@ -47,7 +46,6 @@ export async function startTestService(
   const running = await start(config, {
     logger: pino({ level: 'silent' }),
     clock,
-    validate: createValidator({ clock }),
   });
   const accounts = (
     JSON.parse(readFileSync(path.join(dataDir, 'demo-credentials.json'), 'utf8')) as { accounts: DemoAccountEntry[] }

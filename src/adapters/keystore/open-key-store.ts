@@ -6,8 +6,9 @@ import { FileKeyStore } from './file-key-store.ts';
 import { createSigningKeyRepository, type SigningKeyRepository } from './signing-key-repository.ts';
 
 /**
- * Outside production a missing KEY_PASSPHRASE falls back to this published value: demo keys are
- * throw-away. Production configuration refuses to start without a passphrase (config.ts).
+ * Outside production a missing KEY_PASSPHRASE falls back to this published value (tests and
+ * tools); the service itself passes a per-data-directory random one (setup/key-passphrase.ts).
+ * Production configuration refuses to start without a passphrase (config.ts).
  */
 export const DEVELOPMENT_PASSPHRASE = 'development-only';
 

@@ -357,7 +357,8 @@ export function createSqliteLifecycleStore(db: SqliteDatabase): LifecycleStore {
       const row = q.registerEntry.get(no);
       return row ? toRegisterEntry(row) : null;
     },
-    registerSnapshot: () => q.registerSnapshot.all().map((row) => ({ certificateNo: row.certificate_no, ...toRegisterEntry(row) })),
+    registerSnapshot: () =>
+      q.registerSnapshot.all().map((row) => ({ certificateNo: row.certificate_no, ...toRegisterEntry(row) })),
 
     findRegistration(lineage): HouseholdRegistration | null {
       const row = q.registration.get(lineage);

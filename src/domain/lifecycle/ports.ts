@@ -59,7 +59,13 @@ export interface LifecycleStore {
     householdRegistered: boolean;
   } | null;
   /** Every certificate's verification status, for the offline bundle's snapshot. */
-  registerSnapshot(): { certificateNo: string; status: CertificateRecord['status']; supersededBy: string | null; licenceDigest: string; householdRegistered: boolean }[];
+  registerSnapshot(): {
+    certificateNo: string;
+    status: CertificateRecord['status'];
+    supersededBy: string | null;
+    licenceDigest: string;
+    householdRegistered: boolean;
+  }[];
 
   findRegistration(lineage: string): HouseholdRegistration | null;
   isChildIdRegistered(childIdNumber: string): boolean;
@@ -68,7 +74,10 @@ export interface LifecycleStore {
 
 /** Signs the e-licence and the QR credential with the institution's current key. */
 export interface CertificateSigner {
-  sign(payload: ELicencePayload, issuedAt: Date): Promise<{ signedJson: string; qrText: string; licenceDigest: string }>;
+  sign(
+    payload: ELicencePayload,
+    issuedAt: Date,
+  ): Promise<{ signedJson: string; qrText: string; licenceDigest: string }>;
 }
 
 export interface CertificateRenderer {

@@ -113,6 +113,19 @@ export interface AuthTokenBody {
 /** Exactly one of the two: the QR text as scanned, or the signed e-licence (parsed or as text). */
 export type VerificationBody = { qr: string } | { signedJson: Record<string, unknown> | string };
 
+/** Admin: certificate-number stock received by an institution. */
+export interface NumberRangeBody {
+  prefix: string;
+  firstNo: number;
+  lastNo: number;
+}
+
+/** Admin: revoke an institution signing key from `revokedAt` (default now). */
+export interface KeyRevocationBody {
+  revokedAt?: string;
+  reason: string;
+}
+
 /** Schema id → the value a valid body of that schema is. */
 export interface BodyTypes {
   certificate: Certificate;
@@ -127,6 +140,8 @@ export interface BodyTypes {
   'household-registration': HouseholdRegistrationBody;
   'citizen-claim': CitizenClaimBody;
   verification: VerificationBody;
+  'number-range': NumberRangeBody;
+  'key-revocation': KeyRevocationBody;
 }
 
 export type SchemaId = keyof BodyTypes;

@@ -8,6 +8,7 @@ import type {
   BodyTypes,
   DeliveryBody,
   HouseholdRegistrationBody,
+  NumberRangeBody,
   ReplacementBody,
   SchemaId,
 } from './bodies.ts';
@@ -132,6 +133,10 @@ const RULES: { [K in SchemaId]: Rule<K> } = {
   'household-registration': checkHouseholdRegistration,
   'citizen-claim': none,
   verification: none,
+  'number-range': (findings, body: NumberRangeBody) => {
+    if (body.lastNo < body.firstNo) findings.add('lastNo', 'must not be below firstNo');
+  },
+  'key-revocation': none,
 };
 
 /** The semantic rules of one schema, run on a value the schema already accepted. */

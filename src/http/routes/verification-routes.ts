@@ -1,7 +1,7 @@
 import { verifyPdf } from '../../adapters/verify-pdf.ts';
+import type { BodyTypes } from '../../domain/rules/bodies.ts';
 import type { VerificationPorts } from '../../domain/verification/ports.ts';
 import { verify } from '../../domain/verification/verify.ts';
-import type { BodyTypes } from '../../domain/rules/bodies.ts';
 import { mediaType, readJsonBody, readRawBody } from '../read-body.ts';
 import type { Route } from '../route.ts';
 import type { Validate } from '../validate.ts';
@@ -24,7 +24,11 @@ export function verificationRoutes(deps: { verification: VerificationPorts; vali
       async handle({ req }) {
         if (mediaType(req) === 'application/pdf') {
           const pdf = await readRawBody(req, pdfLimitBytes);
-          return { status: 200, body: await verifyPdf(pdf, deps.verification), headers: { 'Cache-Control': 'no-store' } };
+          return {
+            status: 200,
+            body: await verifyPdf(pdf, deps.verification),
+            headers: { 'Cache-Control': 'no-store' },
+          };
         }
         const body = deps.validate<BodyTypes['verification']>('verification', await readJsonBody(req));
         return { status: 200, body: await verify(body, deps.verification), headers: { 'Cache-Control': 'no-store' } };

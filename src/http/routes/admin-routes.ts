@@ -1,0 +1,130 @@
+import type { FileKeyStore } from '../../adapters/keystore/file-key-store.ts';
+import { provisionInstitutionKey } from '../../adapters/keystore/provision-signing-key.ts';
+import { revokeSigningKey } from '../../adapters/keystore/revoke-signing-key.ts';
+import type { SigningKeyRepository } from '../../adapters/keystore/signing-key-repository.ts';
+import type { Principal } from '../../domain/accounts/account.ts';
+import type { AuditLog } from '../../domain/audit/audit-event.ts';
+import { DomainError } from '../../domain/errors.ts';
+import type { InstitutionRecord, InstitutionRepository } from '../../domain/institution.ts';
+import type { Clock } from '../../domain/ports.ts';
+import type { BodyTypes } from '../../domain/rules/bodies.ts';
+import type { Route } from '../route.ts';
+import type { Validate } from '../validate.ts';
+
+interface AdminDeps {
+  institutions: InstitutionRepository;
+  keyStore: FileKeyStore;
+  signingKeys: SigningKeyRepository;
+  audit: AuditLog;
+  clock: Clock;
+  validate: Validate;
+}
+
+/** Health-commission administration: number stock and institution signing keys. */
+export function adminRoutes(deps: AdminDeps): Route[] {
+  const institution = (creditCode: string | undefined): InstitutionRecord => {
+    const found = creditCode ? deps.institutions.find(creditCode) : null;
+    if (!found) throw new DomainError('NOT_FOUND', `No institution ${creditCode}`);
+    return found;
+  };
+  const record = (actor: Principal, action: string, target: string, details: Record<string, unknown>) =>
+    deps.audit.record(
+      { action, actor: actor.username, role: actor.role, institution: null, target, purpose: null, details },
+      deps.clock.now(),
+    );
+
+  return [
+    {
+      method: 'get',
+      path: '/api/v1/institutions',
+      summary: 'Institutions with their number stock',
+      tag: 'admin',
+      access: ['admin', 'statistician', 'auditor'],
+      responses: { 200: '{institutions: [...]}' },
+      handle: () => ({
+        status: 200,
+        body: {
+          institutions: deps.institutions.list().map((i) => ({
+            ...i,
+            numberRanges: deps.institutions.numberRanges(i.creditCode).map(({ institution: _i, ...range }) => ({
+              ...range,
+              remaining: range.lastNo - range.nextNo + 1,
+            })),
+          })),
+        },
+      }),
+    },
+    {
+      method: 'post',
+      path: '/api/v1/institutions/:creditCode/number-ranges',
+      summary: 'Record certificate-number stock received by an institution (ranges never overlap)',
+      tag: 'admin',
+      access: ['admin'],
+      body: 'number-range',
+      responses: { 201: 'The range', 400: 'Invalid body', 404: 'Unknown institution', 409: 'Overlaps a range' },
+      handle: ({ principal, params, body }) => {
+        const target = institution(params.creditCode);
+        const range = deps.validate<BodyTypes['number-range']>('number-range', body);
+        const created = deps.institutions.addNumberRange({
+          institution: target.creditCode,
+          ...range,
+          receivedOn: deps.clock.now().toISOString().slice(0, 10),
+        });
+        record(principal!, 'number-range.received', target.creditCode, range as unknown as Record<string, unknown>);
+        return { status: 201, body: created };
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/v1/institutions/:creditCode/signing-keys',
+      summary: "Rotate the institution's signing key: a new key and certificate; the old one keeps verifying",
+      tag: 'admin',
+      access: ['admin'],
+      responses: { 201: 'The new key (public material)', 404: 'Unknown institution' },
+      async handle({ principal, params }) {
+        const target = institution(params.creditCode);
+        const key = await provisionInstitutionKey({
+          keyStore: deps.keyStore,
+          repository: deps.signingKeys,
+          now: deps.clock.now(),
+          institution: { name: target.name, creditCode: target.creditCode },
+        });
+        record(principal!, 'signing-key.rotated', target.creditCode, { kid: key.kid });
+        return { status: 201, body: { kid: key.kid, institutionCreditCode: key.institutionCreditCode, x5c: key.x5c } };
+      },
+    },
+    {
+      method: 'post',
+      path: '/api/v1/signing-keys/:kid/revoke',
+      summary: 'Revoke a signing key from a given time: e-licences it signed from then on fail with ISSUER_REVOKED',
+      tag: 'admin',
+      access: ['admin'],
+      body: 'key-revocation',
+      responses: { 200: 'The revoked key', 400: 'Invalid body', 404: 'Unknown key', 409: 'Already revoked' },
+      handle: ({ principal, params, body }) => {
+        const request = deps.validate<BodyTypes['key-revocation']>('key-revocation', body);
+        const now = deps.clock.now();
+        const revoked = revokeSigningKey({
+          repository: deps.signingKeys,
+          kid: params.kid ?? '',
+          revokedAt: request.revokedAt ? new Date(request.revokedAt) : now,
+          reason: request.reason,
+          now,
+        });
+        record(principal!, 'signing-key.revoked', revoked.kid, {
+          revokedAt: revoked.revokedAt,
+          reason: request.reason,
+        });
+        return {
+          status: 200,
+          body: {
+            kid: revoked.kid,
+            status: revoked.status,
+            revokedAt: revoked.revokedAt,
+            reason: revoked.revocationReason,
+          },
+        };
+      },
+    },
+  ];
+}
