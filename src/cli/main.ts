@@ -2,6 +2,11 @@ import 'reflect-metadata';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { divisionDirectory } from '../adapters/divisions.ts';
+import { openKeyStore } from '../adapters/keystore/open-key-store.ts';
+import { provisionRootCa } from '../adapters/keystore/provision-root-ca.ts';
+import { provisionInstitutionKey, provisionTrustListSigner } from '../adapters/keystore/provision-signing-key.ts';
+import { revokeSigningKey } from '../adapters/keystore/revoke-signing-key.ts';
 import { createScryptPasswordHasher } from '../adapters/scrypt-password-hasher.ts';
 import { createSqliteAccountRepository } from '../adapters/sqlite/account-repository.ts';
 import { createSqliteAuditLog } from '../adapters/sqlite/audit-log.ts';
@@ -11,9 +16,13 @@ import { loadConfig } from '../config.ts';
 import { institutionRoles, isRole } from '../domain/accounts/account.ts';
 import { isValidCreditCode } from '../domain/check/credit-code.ts';
 import { DomainError } from '../domain/errors.ts';
+import { keyPassphrase } from '../setup/key-passphrase.ts';
 
-const usage = `Operator commands (DATA_DIR selects the data directory):
-  add-institution --credit-code C --name N --division D
+const usage = `Operator commands (DATA_DIR selects the data directory; KEY_PASSPHRASE or KEY_PASSPHRASE_FILE the key passphrase):
+  init-root-ca --name CN --organization O          the trust root and the trust-list signing key (once)
+  add-institution --credit-code C --name N --division D   the institution and its first signing key
+  rotate-key --institution C                        a new signing key; the old one keeps verifying
+  revoke-key --kid K --reason R [--revoked-at ISO]  e-licences signed from then on fail ISSUER_REVOKED
   add-number-range --institution C --prefix Q --first 440000001 --last 440099999
   add-account --username U --role R [--institution C] --password-file F   (or the password on stdin)
   list-accounts
@@ -52,6 +61,10 @@ async function run(argv: string[]): Promise<number> {
       username: { type: 'string' },
       role: { type: 'string' },
       'password-file': { type: 'string' },
+      organization: { type: 'string' },
+      kid: { type: 'string' },
+      reason: { type: 'string' },
+      'revoked-at': { type: 'string' },
     },
     strict: true,
   });
@@ -60,18 +73,79 @@ async function run(argv: string[]): Promise<number> {
   const institutions = createSqliteInstitutionRepository(db);
   const accounts = createSqliteAccountRepository(db);
   const audit = createSqliteAuditLog(db);
+  const keys = () => openKeyStore({ ...config, keyPassphrase: keyPassphrase(config) }, db);
   const now = new Date();
   const operator = { actor: 'cli', role: 'operator', institution: null, purpose: null };
   try {
     switch (command) {
+      case 'init-root-ca': {
+        const { keyStore, repository } = keys();
+        const root = await provisionRootCa({
+          keyStore,
+          repository,
+          now,
+          commonName: need(values, 'name'),
+          organization: need(values, 'organization'),
+        });
+        const trustListSigner = await provisionTrustListSigner({ keyStore, repository, now });
+        audit.record(
+          {
+            ...operator,
+            action: 'root-ca.created',
+            target: root.kid,
+            details: { trustListSigner: trustListSigner.kid },
+          },
+          now,
+        );
+        console.log(`root CA ${root.kid} created; trust-list signer ${trustListSigner.kid}`);
+        return 0;
+      }
       case 'add-institution': {
         const creditCode = need(values, 'credit-code');
         if (!isValidCreditCode(creditCode)) throw new UsageError('--credit-code has an invalid check character');
         const division = need(values, 'division');
-        if (!/^\d{6}$/.test(division)) throw new UsageError('--division is a six-digit GB/T 2260 code');
-        institutions.create({ creditCode, name: need(values, 'name'), divisionCode: division }, now);
-        audit.record({ ...operator, action: 'institution.created', target: creditCode, details: {} }, now);
-        console.log(`institution ${creditCode} created`);
+        if (!divisionDirectory.lookup(division))
+          throw new UsageError('--division is not a current GB/T 2260 county-level code');
+        const name = need(values, 'name');
+        const { keyStore, repository } = keys();
+        institutions.create({ creditCode, name, divisionCode: division }, now);
+        const key = await provisionInstitutionKey({ keyStore, repository, now, institution: { name, creditCode } });
+        audit.record(
+          { ...operator, action: 'institution.created', target: creditCode, details: { kid: key.kid } },
+          now,
+        );
+        console.log(`institution ${creditCode} created with signing key ${key.kid}`);
+        return 0;
+      }
+      case 'rotate-key': {
+        const found = institutions.find(need(values, 'institution'));
+        if (!found) throw new UsageError(`no institution ${values.institution}`);
+        const { keyStore, repository } = keys();
+        const institution = { name: found.name, creditCode: found.creditCode };
+        const key = await provisionInstitutionKey({ keyStore, repository, now, institution });
+        audit.record(
+          { ...operator, action: 'signing-key.rotated', target: found.creditCode, details: { kid: key.kid } },
+          now,
+        );
+        console.log(`institution ${found.creditCode} now signs with ${key.kid}`);
+        return 0;
+      }
+      case 'revoke-key': {
+        const revokedAt = values['revoked-at'] ? new Date(String(values['revoked-at'])) : now;
+        if (Number.isNaN(revokedAt.getTime())) throw new UsageError('--revoked-at is not a time');
+        const { repository } = keys();
+        const reason = need(values, 'reason');
+        const revoked = revokeSigningKey({ repository, kid: need(values, 'kid'), revokedAt, reason, now });
+        audit.record(
+          {
+            ...operator,
+            action: 'signing-key.revoked',
+            target: revoked.kid,
+            details: { revokedAt: revoked.revokedAt, reason },
+          },
+          now,
+        );
+        console.log(`key ${revoked.kid} revoked from ${revoked.revokedAt}`);
         return 0;
       }
       case 'add-number-range': {

@@ -1,5 +1,5 @@
 /**
- * Offline verification: `tsx src/cli/verify.ts --bundle bundle.json <qr-text | file.json>`.
+ * Offline verification: `tsx src/cli/verify.ts --bundle bundle.json <qr-text | file.json | file.pdf>`.
  * Needs no running service: the signed bundle carries the trust list and a status snapshot.
  * Prints the verification result JSON. Exit 0 valid, 1 not valid, 2 usage error or bad bundle.
  */
@@ -7,29 +7,34 @@ import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { createNodeJwsVerifier } from '../adapters/jws/node-jws-verifier.ts';
 import { openOfflineBundle } from '../adapters/trust/open-offline-bundle.ts';
+import { verifyPdf } from '../adapters/verify-pdf.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Clock } from '../domain/ports.ts';
 import { type VerificationInput, verify } from '../domain/verification/verify.ts';
 
-const USAGE = `usage: verify --bundle <bundle.json> [--root <root.pem>] [--now <ISO time>] <qr-text | signed.json | qr.txt>
+const USAGE = `usage: verify --bundle <bundle.json> [--root <root.pem>] [--now <ISO time>] <qr-text | signed.json | qr.txt | certificate.pdf>
        verify --bundle <bundle.json> --qr <qr-text> --signed-json <signed.json>
 
   --root  pin the root certificate the bundle must come from (strongly recommended)
   --now   verify as of this time instead of the system clock
-  A *.json file is a signed e-licence; any other file holds QR text (one trailing newline is dropped).`;
+  A *.json file is a signed e-licence, a *.pdf file an e-certificate (its PDF signature, embedded
+  e-licence and QR are checked together); any other file holds QR text (one trailing newline is dropped).`;
 
 class UsageError extends Error {}
 
 /** A QR text read from a file: scanners and editors end lines; the token itself never has one. */
 const qrFromFile = (file: string) => readFileSync(file, 'utf8').replace(/\r?\n$/, '');
 
-function credentialFrom(argument: string): VerificationInput {
+type Credential = VerificationInput | { pdf: Uint8Array };
+
+function credentialFrom(argument: string): Credential {
   if (!existsSync(argument)) return { qr: argument };
+  if (argument.toLowerCase().endsWith('.pdf')) return { pdf: readFileSync(argument) };
   if (argument.endsWith('.json')) return { signedJson: readFileSync(argument, 'utf8') };
   return { qr: qrFromFile(argument) };
 }
 
-function readInput(argv: string[]): { bundle: string; root?: string; clock?: Clock; input: VerificationInput } {
+function readInput(argv: string[]): { bundle: string; root?: string; clock?: Clock; input: Credential } {
   let parsed: ReturnType<typeof parseArgs>;
   try {
     parsed = parseArgs({
@@ -53,7 +58,7 @@ function readInput(argv: string[]): { bundle: string; root?: string; clock?: Clo
   if (pair === (positionals.length === 1) || positionals.length > 1) {
     throw new UsageError('Give one credential, or --qr and/or --signed-json');
   }
-  const input: VerificationInput = pair
+  const input: Credential = pair
     ? {
         ...(typeof values.qr === 'string' && { qr: values.qr }),
         ...(typeof values['signed-json'] === 'string' && { signedJson: readFileSync(values['signed-json'], 'utf8') }),
@@ -83,12 +88,14 @@ async function main(argv: string[]): Promise<number> {
   process.stderr.write(
     `bundle as of ${opened.asOf}; root SHA-256 ${opened.rootFingerprint}${options.root ? ' (pinned)' : ' (NOT pinned)'}\n`,
   );
-  const result = await verify(options.input, {
+  const ports = {
     trust: opened.trust,
     register: opened.register,
     jws: createNodeJwsVerifier(),
     clock: options.clock ?? { now: () => new Date() },
-  });
+  };
+  const result =
+    'pdf' in options.input ? await verifyPdf(options.input.pdf, ports) : await verify(options.input, ports);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   return result.valid ? 0 : 1;
 }

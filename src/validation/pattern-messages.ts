@@ -20,6 +20,9 @@ const PATTERN_PROBLEMS: Readonly<Record<string, string>> = {
   '^\\+?[0-9][0-9-]{4,19}$': 'must be a phone number: 5–20 digits, hyphens allowed, optional leading +',
   '^[A-Za-z0-9_-]{1,64}$': 'must be 1–64 letters, digits, hyphens or underscores',
   '^[0-9A-Za-z-]{4,64}$': 'must be 4–64 letters, digits or hyphens',
+  '^[A-Z]$': 'must be one upper-case letter',
+  '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,3})?)?(Z|[+-]\\d{2}:\\d{2})$':
+    'must be a date and time with a UTC offset, e.g. 2026-11-24T09:00+08:00',
 };
 
 export const KNOWN_PATTERNS: readonly string[] = Object.keys(PATTERN_PROBLEMS);

@@ -16,16 +16,18 @@ export interface CheckResult {
 export function crossCheck(application: ApplicationBody, delivery: DeliveryRecord, institution: string): CheckResult[] {
   const mismatched = (pairs: [string, unknown, unknown][]) =>
     pairs.filter(([, a, b]) => a !== undefined && a !== b).map(([path]) => path);
+  // Birth times are compared as instants: 08:31+08:00 and 00:31Z are the same birth.
+  const instant = (text: string | undefined) => (text === undefined ? undefined : Date.parse(text));
 
   const mother = mismatched([
     ['mother.idType', application.mother.idType, delivery.mother.idType],
     ['mother.idNumber', application.mother.idNumber, delivery.mother.idNumber],
     ['mother.name', application.mother.name, delivery.mother.name],
   ]);
-  const stated = application.newborn as { sex?: string; birthTime?: string };
+  const stated: { sex?: string; birthTime?: string } = application.deliveryId === undefined ? {} : application.newborn;
   const newborn = mismatched([
     ['newborn.sex', stated.sex, delivery.newborn.sex],
-    ['newborn.birthTime', stated.birthTime, delivery.newborn.birthTime],
+    ['newborn.birthTime', instant(stated.birthTime), instant(delivery.newborn.birthTime)],
   ]);
   const place = delivery.institution === institution ? [] : ['deliveryInstitution'];
 

@@ -49,7 +49,8 @@ interface ApplicationCommon {
 /** Birth in an institution: the delivery record supplies the newborn and birth-place items. */
 export interface ApplicationWithDelivery extends ApplicationCommon {
   deliveryId: string;
-  newborn: { name: string };
+  /** The name; the sex and birth time, when the parents state them, are cross-checked at review. */
+  newborn: { name: string; sex?: Newborn['sex']; birthTime?: string };
 }
 
 /** Birth outside an institution (家庭/其他): no delivery record, a paternity report instead. */
