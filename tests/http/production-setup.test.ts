@@ -1,0 +1,129 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { pino } from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { completeCreditCode } from '../../src/domain/check/credit-code.ts';
+import { start } from '../../src/start.ts';
+
+const run = promisify(execFile);
+const dataDir = mkdtempSync(path.join(tmpdir(), 'bc-production-'));
+const passwordFile = path.join(dataDir, '..', `${path.basename(dataDir)}-password`);
+const env = {
+  ...process.env,
+  NODE_ENV: 'production',
+  DATA_DIR: dataDir,
+  KEY_PASSPHRASE: 'a real passphrase for this test',
+};
+const creditCode = completeCreditCode('12350102488000123');
+
+afterAll(() => {
+  rmSync(dataDir, { recursive: true, force: true });
+  rmSync(passwordFile, { force: true });
+});
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run('./node_modules/.bin/tsx', ['src/cli/main.ts', ...args], { env });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('a production deployment set up with the operator CLI', () => {
+  it('creates the root CA, an institution with its key, number stock and accounts', async () => {
+    expect(
+      (await cli('init-root-ca', '--name', '出生医学证明电子证照根CA', '--organization', '福建省卫生健康委员会')).code,
+    ).toBe(0);
+    expect(
+      (
+        await cli(
+          'add-institution',
+          '--credit-code',
+          creditCode,
+          '--name',
+          '福州市鼓楼区妇幼保健院',
+          '--division',
+          '350102',
+        )
+      ).code,
+    ).toBe(0);
+    expect(
+      (
+        await cli(
+          'add-number-range',
+          '--institution',
+          creditCode,
+          '--prefix',
+          'M',
+          '--first',
+          '350000001',
+          '--last',
+          '350000100',
+        )
+      ).code,
+    ).toBe(0);
+    writeFileSync(passwordFile, 'correct horse battery staple\n', { mode: 0o600 });
+    const issuer = await cli(
+      'add-account',
+      '--username',
+      'issuer.gulou',
+      '--role',
+      'issuer',
+      '--institution',
+      creditCode,
+      '--password-file',
+      passwordFile,
+    );
+    expect(issuer).toMatchObject({ code: 0, stdout: 'account issuer.gulou (issuer) created\n' });
+  }, 60_000);
+
+  it('refuses bad commands with exit 2 and refused changes with exit 1', async () => {
+    expect((await cli('no-such-command')).code).toBe(2);
+    expect((await cli('add-institution', '--credit-code', '123', '--name', 'x', '--division', '350102')).code).toBe(2);
+    expect(
+      (await cli('add-account', '--username', 'x', '--role', 'issuer', '--password-file', passwordFile)).code,
+    ).toBe(2);
+    const again = await cli('add-institution', '--credit-code', creditCode, '--name', '重复', '--division', '350102');
+    expect(again.code).toBe(1);
+    expect((await cli('init-root-ca', '--name', 'second', '--organization', 'second')).code).toBe(1);
+  }, 60_000);
+
+  it('starts without demo data, signs the issuer in and publishes the institution in the trust list', async () => {
+    const config = await loadConfig({ ...env, PORT: '0', HOST: '127.0.0.1' });
+    const running = await start(config, { logger: pino({ level: 'silent' }), clock: { now: () => new Date() } });
+    try {
+      expect(existsSync(path.join(dataDir, 'demo-credentials.json'))).toBe(false);
+      const token = await fetch(`${running.url}/api/v1/auth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ username: 'issuer.gulou', password: 'correct horse battery staple' }),
+      });
+      expect(token.status).toBe(200);
+      expect((await token.json()).role).toBe('issuer');
+      const trustList = await (await fetch(`${running.url}/api/v1/trust-list`)).json();
+      expect(trustList.root).toMatch(/^-----BEGIN CERTIFICATE-----/);
+      expect(
+        trustList.issuers.map((i: { creditCode: string; name: string; status: string }) => [
+          i.creditCode,
+          i.name,
+          i.status,
+        ]),
+      ).toEqual([[creditCode, '福州市鼓楼区妇幼保健院', 'active']]);
+      const audit = await cli('verify-audit');
+      expect(audit.code).toBe(0);
+      expect(JSON.parse(audit.stdout)).toMatchObject({ intact: true });
+    } finally {
+      await running.stop();
+    }
+  }, 60_000);
+
+  it('refuses to start in production without a key passphrase', async () => {
+    await expect(loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir })).rejects.toThrow(/KEY_PASSPHRASE/);
+  });
+});
