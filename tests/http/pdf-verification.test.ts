@@ -1,0 +1,104 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applicationBodyFor, chinaTime, deliveryBodyFor, fixtureRecords, withBirthTime } from '../fixtures/records.ts';
+import { startTestService, type TestService } from './harness.ts';
+
+let svc: TestService;
+let pdf: Buffer;
+let certificateNo: string;
+
+async function issueOne(record = fixtureRecords[0]!): Promise<string> {
+  const rec = withBirthTime(record, chinaTime(new Date(Date.now() - 3_600_000)));
+  const delivery = await svc.request('POST', '/api/v1/deliveries', {
+    token: await svc.token('midwife', 'gz'),
+    json: deliveryBodyFor(rec),
+  });
+  const issuer = await svc.token('issuer', 'gz');
+  const application = await svc.request('POST', '/api/v1/applications', {
+    token: issuer,
+    json: applicationBodyFor(rec, delivery.body.id),
+  });
+  const issued = await svc.request('POST', `/api/v1/applications/${application.body.id}/issue`, { token: issuer });
+  return issued.body.certificateNo;
+}
+
+const verifyPdf = (body: Uint8Array) =>
+  svc.request('POST', '/api/v1/verifications', { body, headers: { 'content-type': 'application/pdf' } });
+
+beforeAll(async () => {
+  svc = await startTestService();
+  certificateNo = await issueOne();
+  const res = await svc.request('GET', `/api/v1/certificates/${certificateNo}/pdf`, {
+    token: await svc.token('issuer', 'gz'),
+  });
+  pdf = res.body as Buffer;
+});
+afterAll(async () => {
+  await svc?.stop();
+});
+
+describe('POST /api/v1/verifications with a PDF', () => {
+  it('verifies the PDF signature, the embedded e-licence and the QR on the page together', async () => {
+    const res = await verifyPdf(pdf);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ valid: true, status: 'valid', certificate: { certificateNo } });
+    expect(res.body.checks.map((c: { name: string; result: string }) => `${c.name}:${c.result}`)).toEqual([
+      'pdf:pass',
+      'format:pass',
+      'signature:pass',
+      'issuer:pass',
+      'status:pass',
+      'consistency:pass',
+    ]);
+  });
+
+  const crafted: [string, () => Uint8Array, string][] = [
+    ['a truncated PDF', () => pdf.subarray(0, Math.floor(pdf.length / 2)), 'MALFORMED'],
+    ['bytes that are no PDF', () => Buffer.from('not a pdf at all'), 'MALFORMED'],
+    ['an empty body', () => Buffer.alloc(0), 'MALFORMED'],
+    [
+      'one byte changed inside the signed range',
+      () => {
+        const copy = Buffer.from(pdf);
+        const at = copy.indexOf('Birth Certificate');
+        copy[at > 0 ? at : 200] ^= 0x01;
+        return copy;
+      },
+      'BAD_SIGNATURE',
+    ],
+    [
+      'an incremental update appended after signing',
+      () => Buffer.concat([pdf, Buffer.from('\n1 0 obj\n<< /Type /Catalog >>\nendobj\n%%EOF\n')]),
+      'BAD_SIGNATURE',
+    ],
+  ];
+  it.each(crafted)('refuses %s with a reason, never a 5xx', async (_name, make, reason) => {
+    const res = await verifyPdf(make());
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ valid: false, status: 'unknown', reason });
+    expect(res.body.certificate).toBeUndefined();
+  });
+
+  it('reports a superseded certificate from its PDF', async () => {
+    const issuer = await svc.token('issuer', 'gz');
+    const second = await issueOne(fixtureRecords[2]!);
+    const oldPdf = (await svc.request('GET', `/api/v1/certificates/${second}/pdf`, { token: issuer })).body as Buffer;
+    const reissue = await svc.request('POST', `/api/v1/certificates/${second}/reissues`, {
+      token: issuer,
+      json: { reason: '原件遗失' },
+    });
+    expect(reissue.status).toBe(201);
+    const res = await verifyPdf(oldPdf);
+    expect(res.body).toMatchObject({
+      valid: false,
+      status: 'superseded',
+      reason: 'SUPERSEDED',
+      supersededBy: reissue.body.certificateNo,
+    });
+  });
+
+  it('refuses a PDF over 4 MB with a 400', async () => {
+    const res = await verifyPdf(Buffer.alloc(4 * 1024 * 1024 + 1, 0x20));
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([{ path: 'body', message: 'the body exceeds 4194304 bytes' }]);
+  });
+});
