@@ -5,7 +5,12 @@ import { checkX509Chain } from '../../src/adapters/pki/check-x509-chain.ts';
 import { createRootX509 } from '../../src/adapters/pki/create-root-x509.ts';
 import { jwkThumbprint, publicJwkOf } from '../../src/adapters/pki/ec-jwk.ts';
 import { issueLeafX509 } from '../../src/adapters/pki/issue-leaf-x509.ts';
-import { EKU_ELICENCE_SIGNING, EKU_TRUST_LIST_SIGNING, POLICY_ELICENCE } from '../../src/adapters/pki/oids.ts';
+import {
+  EKU_ELICENCE_SIGNING,
+  EKU_EMAIL_PROTECTION,
+  EKU_TRUST_LIST_SIGNING,
+  POLICY_ELICENCE,
+} from '../../src/adapters/pki/oids.ts';
 import { pemToX5c } from '../../src/adapters/pki/pem.ts';
 import { x509 } from '../../src/adapters/pki/x509-signer.ts';
 
@@ -97,7 +102,7 @@ describe('an institution signing certificate', () => {
       critical: true,
     });
     // @peculiar/x509 mis-prints 128-bit arcs, so read the EKU with node and look for the policy's DER.
-    expect(new X509Certificate(leafPem).keyUsage).toEqual([EKU_ELICENCE_SIGNING]);
+    expect(new X509Certificate(leafPem).keyUsage).toEqual([EKU_ELICENCE_SIGNING, EKU_EMAIL_PROTECTION]);
     expect(Buffer.from(pemToX5c(leafPem), 'base64').includes(oidDer(POLICY_ELICENCE))).toBe(true);
     const ski = new x509.X509Certificate(rootPem).getExtension(x509.SubjectKeyIdentifierExtension)!.keyId;
     expect(leaf.getExtension(x509.AuthorityKeyIdentifierExtension)?.keyId).toBe(ski);

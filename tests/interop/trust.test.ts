@@ -124,7 +124,9 @@ describe('openssl', () => {
     );
     expect(stdout).toMatch(/X509v3 Basic Constraints: critical\s+CA:FALSE/);
     expect(stdout).toMatch(/X509v3 Key Usage: critical\s+Digital Signature, Non Repudiation\n/);
-    expect(stdout).toMatch(/X509v3 Extended Key Usage: \s+2\.25\.94328201679108206604610668606858128788\.1\.1\n/);
+    expect(stdout).toMatch(
+      /X509v3 Extended Key Usage: \s+2\.25\.94328201679108206604610668606858128788\.1\.1, E-mail Protection\n/,
+    );
     expect(stdout).toMatch(/X509v3 Subject Key Identifier/);
     expect(stdout).toMatch(/X509v3 Authority Key Identifier/);
     expect(stdout).toContain('ASN1 OID: prime256v1');

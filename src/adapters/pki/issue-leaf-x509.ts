@@ -1,5 +1,5 @@
 import { type EcPublicJwk, keyIdentifierOf, spkiDerOf } from './ec-jwk.ts';
-import { EKU_ELICENCE_SIGNING, EKU_TRUST_LIST_SIGNING, POLICY_ELICENCE } from './oids.ts';
+import { EKU_ELICENCE_SIGNING, EKU_EMAIL_PROTECTION, EKU_TRUST_LIST_SIGNING, POLICY_ELICENCE } from './oids.ts';
 import { addYears, randomSerialNumber, subjectName } from './x509-names.ts';
 import { cryptoWithSigner, P256_SIGNING_KEY_HANDLE, type X509Signer, x509 } from './x509-signer.ts';
 
@@ -21,9 +21,10 @@ export interface LeafX509Request {
   sign: X509Signer;
 }
 
-const EKU: Record<LeafProfile, string> = {
-  'elicence-signing': EKU_ELICENCE_SIGNING,
-  'trust-list-signing': EKU_TRUST_LIST_SIGNING,
+const EKU: Record<LeafProfile, string[]> = {
+  // The PDF is signed with the same certificate, so PDF readers' signer usage must pass too.
+  'elicence-signing': [EKU_ELICENCE_SIGNING, EKU_EMAIL_PROTECTION],
+  'trust-list-signing': [EKU_TRUST_LIST_SIGNING],
 };
 
 const KEY_USAGE: Record<LeafProfile, number> = {
@@ -53,7 +54,7 @@ export async function issueLeafX509(request: LeafX509Request): Promise<string> {
         new x509.BasicConstraintsExtension(false, undefined, true),
         new x509.KeyUsagesExtension(KEY_USAGE[request.profile], true),
         // Non-critical so generic tools still accept the key; our verifier enforces it.
-        new x509.ExtendedKeyUsageExtension([EKU[request.profile]], false),
+        new x509.ExtendedKeyUsageExtension(EKU[request.profile], false),
         new x509.CertificatePolicyExtension([POLICY_ELICENCE], false),
         new x509.SubjectKeyIdentifierExtension(keyIdentifierOf(request.publicJwk)),
         new x509.AuthorityKeyIdentifierExtension(issuerKeyId),

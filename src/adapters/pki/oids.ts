@@ -20,3 +20,10 @@ export const POLICY_ELICENCE = `${PROJECT_ARC}.2.1`;
 
 /** ETSI EN 319 412-1 organizationIdentifier; carries `NTRCN-<unified social credit code>`. */
 export const OID_ORGANIZATION_IDENTIFIER = '2.5.4.97';
+
+/**
+ * id-kp-emailProtection (RFC 5280). PDF readers validate a document signer for NSS's
+ * "email signer" usage, which an extended key usage without this purpose fails
+ * (pdfsig: "Unknown issue with Certificate"); institution certificates carry it beside ours.
+ */
+export const EKU_EMAIL_PROTECTION = '1.3.6.1.5.5.7.3.4';
