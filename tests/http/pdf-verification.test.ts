@@ -59,8 +59,8 @@ describe('POST /api/v1/verifications with a PDF', () => {
       'one byte changed inside the signed range',
       () => {
         const copy = Buffer.from(pdf);
-        const at = copy.indexOf('Birth Certificate');
-        copy[at > 0 ? at : 200] ^= 0x01;
+        const at = Math.max(copy.indexOf('Birth Certificate'), 200);
+        copy.writeUInt8(copy.readUInt8(at) ^ 0x01, at);
         return copy;
       },
       'BAD_SIGNATURE',

@@ -105,8 +105,8 @@ describe('a production deployment set up with the operator CLI', () => {
         body: JSON.stringify({ username: 'issuer.gulou', password: 'correct horse battery staple' }),
       });
       expect(token.status).toBe(200);
-      expect((await token.json()).role).toBe('issuer');
-      const trustList = await (await fetch(`${running.url}/api/v1/trust-list`)).json();
+      expect(((await token.json()) as { role: string }).role).toBe('issuer');
+      const trustList = (await (await fetch(`${running.url}/api/v1/trust-list`)).json()) as any;
       expect(trustList.root).toMatch(/^-----BEGIN CERTIFICATE-----/);
       expect(
         trustList.issuers.map((i: { creditCode: string; name: string; status: string }) => [
