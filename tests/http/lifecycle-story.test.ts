@@ -16,7 +16,6 @@ import {
   frozenClock,
   type Issued,
   issueApplication,
-  issueBirth,
   nextStockNumber,
   qrTextOf,
   recordDelivery,
@@ -140,6 +139,7 @@ const story = {} as {
   replacement: Issued;
   reissue: Issued;
   misprinted: Issued;
+  misprintedDeliveryId: string;
   blankNo: string;
   lateIssued: Issued;
   childIdNumber: string;
@@ -644,7 +644,10 @@ describe('replacement (换发) and reissue (补发)', () => {
 
 describe('void (作废)', () => {
   it('of a freshly issued certificate with PRINT_ERROR: 200, status void, and it verifies as VOID', async () => {
-    story.misprinted = await issueBirth(svc, gz, births.misprinted);
+    const delivery = await recordDelivery(svc, gz.midwife, births.misprinted);
+    story.misprintedDeliveryId = delivery.id;
+    const application = await submitApplication(svc, gz.issuer, applicationBodyFor(births.misprinted, delivery.id));
+    story.misprinted = await issueApplication(svc, gz.issuer, application.id);
     expect(story.misprinted.certificateNo).toBe('Q440000005');
     const signed = await get(story.misprinted.links.signedJson, 'issuer', 'gz');
 
@@ -780,6 +783,23 @@ describe('a name with a rare character (吉𠮷)', () => {
       expect(res.body.error.code).toBe('INVALID_REQUEST');
       expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain('newborn.name');
     }
+  });
+});
+
+describe('after a void for a printing or entry error', () => {
+  it('the same birth is issued again under a new number (a new application on its delivery record)', async () => {
+    // The misprinted certificate was voided before hand-over; the family still needs one.
+    const record = await get(story.misprinted.links.self, 'issuer', 'gz');
+    expect(record.body.status).toBe('void');
+    const application = await submitApplication(
+      svc,
+      gz.issuer,
+      applicationBodyFor(births.misprinted, story.misprintedDeliveryId),
+    );
+    const expectedNo = await nextStockNumber(svc, 'gz');
+    const res = await svc.request('POST', `/api/v1/applications/${application.id}/issue`, { token: gz.issuer });
+    expect(res.body).toEqual(issuedBody(expectedNo));
+    expect(res.status).toBe(201);
   });
 });
 
