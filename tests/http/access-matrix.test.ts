@@ -1,0 +1,260 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applicationBodyFor, deliveryBodyFor, fixtureRecords } from '../fixtures/records.ts';
+import { startTestService, type TestService } from './harness.ts';
+import {
+  bornBefore,
+  childIdNumber,
+  chinaDateOf,
+  claimToken,
+  demo,
+  frozenClock,
+  type Issued,
+  issueBirth,
+  recordDelivery,
+  type Staff,
+  staffOf,
+  submitApplication,
+} from './lifecycle-helpers.ts';
+
+/**
+ * Who may call what: every route of the service × every kind of caller. The targets (records,
+ * certificates, applications) belong to the gz institution, so `…/gz` is the own institution
+ * and `…/bj` the other one; `citizen/own` holds a claim token for the certificate read, and
+ * `citizen/other` one for another certificate.
+ */
+const callers = [
+  'none',
+  'admin',
+  'midwife/gz',
+  'midwife/bj',
+  'issuer/gz',
+  'issuer/bj',
+  'police',
+  'agency',
+  'auditor',
+  'statistician',
+  'citizen/own',
+  'citizen/other',
+] as const;
+type Caller = (typeof callers)[number];
+
+/**
+ * The expected status of each call, written out by hand from API.md and the route summaries —
+ * never derived from the route table, so a wrong `access` list shows up here.
+ * 401 no token, 403 wrong role or institution, otherwise the route's success or another 4xx.
+ */
+// biome-ignore format: a table reads best aligned
+const expected: [route: string, ...statuses: number[]][] = [
+  //                                                       none   admin  mw/gz  mw/bj  is/gz  is/bj  police agency audit  stat   cit    cit'
+  ['GET /healthz',                                         200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200],
+  ['GET /openapi.json',                                    200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200],
+  ['POST /api/v1/auth/token',                              200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200],
+  ['POST /api/v1/deliveries',                              401,   403,   201,   201,   403,   403,   403,   403,   403,   403,   403,   403],
+  ['POST /api/v1/applications',                            401,   403,   403,   403,   201,   201,   403,   403,   403,   403,   403,   403],
+  ['POST /api/v1/applications/:id/issue',                  401,   403,   403,   403,   201,   403,   403,   403,   403,   403,   403,   403],
+  ['GET /api/v1/certificates',                             401,   200,   403,   403,   403,   403,   200,   200,   403,   403,   403,   403],
+  ['GET /api/v1/certificates/:no',                         401,   200,   403,   403,   200,   403,   200,   403,   403,   403,   403,   403],
+  ['GET /api/v1/certificates/:no/signed.json',             401,   200,   403,   403,   200,   403,   200,   403,   403,   403,   200,   403],
+  ['GET /api/v1/certificates/:no/pdf',                     401,   200,   403,   403,   200,   403,   200,   403,   403,   403,   200,   403],
+  ['POST /api/v1/certificates/:no/replacements',           401,   403,   403,   403,   201,   403,   403,   403,   403,   403,   403,   403],
+  ['POST /api/v1/certificates/:no/reissues',               401,   403,   403,   403,   201,   403,   403,   403,   403,   403,   403,   403],
+  ['POST /api/v1/certificates/:no/void',                   401,   403,   403,   403,   200,   403,   403,   403,   403,   403,   403,   403],
+  ['POST /api/v1/certificates/:no/claim-code',             401,   403,   403,   403,   200,   403,   403,   403,   403,   403,   403,   403],
+  ['POST /api/v1/certificates/:no/household-registration', 401,   403,   403,   403,   403,   403,   201,   403,   403,   403,   403,   403],
+  ['POST /api/v1/citizen/claims',                          200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200],
+  ['POST /api/v1/verifications',                           200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200],
+  ['GET /.well-known/jwks.json',                           200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200],
+  ['GET /api/v1/trust-list',                               200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200],
+  ['GET /api/v1/trust-bundle',                             200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200],
+  ['GET /api/v1/institutions',                             401,   200,   403,   403,   403,   403,   403,   403,   200,   200,   403,   403],
+  ['POST /api/v1/institutions/:creditCode/number-ranges',  401,   201,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
+  ['POST /api/v1/institutions/:creditCode/signing-keys',   401,   201,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
+  // An admin revoking an unknown key: 404, the call itself is allowed.
+  ['POST /api/v1/signing-keys/:kid/revoke',                401,   404,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
+  ['GET /api/v1/audit-events/verify',                      401,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403,   403],
+];
+
+const { clock, now: NOW } = frozenClock();
+
+let svc: TestService;
+let gz: Staff;
+let bj: Staff;
+/** What the calls act on, made in beforeAll by the gz staff (and one bj delivery). */
+const made = {} as {
+  gzDeliveryId: string;
+  bjDeliveryId: string;
+  applicationToIssue: string;
+  read: Issued;
+  other: Issued;
+  toReplace: Issued;
+  toReissue: Issued;
+  toVoid: Issued;
+  toRegister: Issued;
+  citizenOwn: string;
+  citizenOther: string;
+  signedJson: unknown;
+};
+
+const births = {
+  read: bornBefore(fixtureRecords[0]!, NOW, 1),
+  other: bornBefore(fixtureRecords[1]!, NOW, 2),
+  toReplace: bornBefore(fixtureRecords[2]!, NOW, 3),
+  toReissue: bornBefore(fixtureRecords[3]!, NOW, 4),
+  toVoid: bornBefore(fixtureRecords[4]!, NOW, 5),
+  toRegister: bornBefore(fixtureRecords[5]!, NOW, 6),
+  toIssue: bornBefore(fixtureRecords[0]!, NOW, 7),
+  gzApplication: bornBefore(fixtureRecords[2]!, NOW, 8),
+  bjApplication: bornBefore(fixtureRecords[1]!, NOW, 9, 'bj'),
+};
+
+beforeAll(async () => {
+  svc = await startTestService({ clock, env: { RATE_LIMIT_PER_MINUTE: '100000' } });
+  gz = await staffOf(svc, 'gz');
+  bj = await staffOf(svc, 'bj');
+  made.read = await issueBirth(svc, gz, births.read);
+  made.other = await issueBirth(svc, gz, births.other);
+  made.toReplace = await issueBirth(svc, gz, births.toReplace);
+  made.toReissue = await issueBirth(svc, gz, births.toReissue);
+  made.toVoid = await issueBirth(svc, gz, births.toVoid);
+  made.toRegister = await issueBirth(svc, gz, births.toRegister);
+  const toIssue = await recordDelivery(svc, gz.midwife, births.toIssue);
+  made.applicationToIssue = (
+    await submitApplication(svc, gz.issuer, applicationBodyFor(births.toIssue, toIssue.id))
+  ).id;
+  made.gzDeliveryId = (await recordDelivery(svc, gz.midwife, births.gzApplication)).id;
+  made.bjDeliveryId = (await recordDelivery(svc, bj.midwife, births.bjApplication)).id;
+  made.citizenOwn = await claimToken(svc, made.read, births.read.mother.idNumber);
+  made.citizenOther = await claimToken(svc, made.other, births.other.mother.idNumber);
+  made.signedJson = (await svc.request('GET', made.read.links.signedJson, { token: gz.issuer })).body;
+});
+afterAll(async () => {
+  await svc?.stop();
+});
+
+async function tokenOf(caller: Caller): Promise<string | undefined> {
+  if (caller === 'none') return undefined;
+  if (caller === 'citizen/own') return made.citizenOwn;
+  if (caller === 'citizen/other') return made.citizenOther;
+  const [role, at] = caller.split('/') as [string, 'gz' | 'bj' | undefined];
+  return svc.token(role, at);
+}
+
+const purpose = `purpose=${encodeURIComponent('核验出生医学证明')}`;
+const atOf = (caller: Caller): 'gz' | 'bj' => (caller.endsWith('/bj') ? 'bj' : 'gz');
+
+/** One request per route: path and body, made so that an allowed caller succeeds. */
+const calls: Record<string, (caller: Caller) => { path: string; json?: unknown }> = {
+  'GET /healthz': () => ({ path: '/healthz' }),
+  'GET /openapi.json': () => ({ path: '/openapi.json' }),
+  'POST /api/v1/auth/token': () => {
+    const admin = svc.accounts.find((a) => a.role === 'admin')!;
+    return { path: '/api/v1/auth/token', json: { username: admin.username, password: admin.password } };
+  },
+  'POST /api/v1/deliveries': (caller) => ({
+    path: '/api/v1/deliveries',
+    json: deliveryBodyFor(bornBefore(fixtureRecords[3]!, NOW, 10, atOf(caller))),
+  }),
+  'POST /api/v1/applications': (caller) =>
+    atOf(caller) === 'bj'
+      ? { path: '/api/v1/applications', json: applicationBodyFor(births.bjApplication, made.bjDeliveryId) }
+      : { path: '/api/v1/applications', json: applicationBodyFor(births.gzApplication, made.gzDeliveryId) },
+  'POST /api/v1/applications/:id/issue': () => ({ path: `/api/v1/applications/${made.applicationToIssue}/issue` }),
+  'GET /api/v1/certificates': () => ({
+    path: `/api/v1/certificates?motherIdNumber=${births.read.mother.idNumber}&${purpose}`,
+  }),
+  'GET /api/v1/certificates/:no': () => ({ path: `${made.read.links.self}?${purpose}` }),
+  'GET /api/v1/certificates/:no/signed.json': () => ({ path: `${made.read.links.signedJson}?${purpose}` }),
+  'GET /api/v1/certificates/:no/pdf': () => ({ path: `${made.read.links.pdf}?${purpose}` }),
+  'POST /api/v1/certificates/:no/replacements': () => ({
+    path: `/api/v1/certificates/${made.toReplace.certificateNo}/replacements`,
+    json: { reason: '更正新生儿姓名', changes: { newborn: { name: '艾力·买买江' } } },
+  }),
+  'POST /api/v1/certificates/:no/reissues': () => ({
+    path: `/api/v1/certificates/${made.toReissue.certificateNo}/reissues`,
+    json: { reason: '原证遗失' },
+  }),
+  'POST /api/v1/certificates/:no/void': () => ({
+    path: `/api/v1/certificates/${made.toVoid.certificateNo}/void`,
+    json: { reason: 'PRINT_ERROR' },
+  }),
+  'POST /api/v1/certificates/:no/claim-code': () => ({
+    path: `/api/v1/certificates/${made.read.certificateNo}/claim-code`,
+  }),
+  'POST /api/v1/certificates/:no/household-registration': () => ({
+    path: `/api/v1/certificates/${made.toRegister.certificateNo}/household-registration`,
+    json: {
+      childIdNumber: childIdNumber(births.toRegister.newborn.birthTime.slice(0, 10), births.toRegister.newborn.sex),
+      registeredOn: chinaDateOf(NOW),
+      policeUnit: '广州市公安局天河区分局天河南派出所',
+    },
+  }),
+  'POST /api/v1/citizen/claims': () => ({
+    path: '/api/v1/citizen/claims',
+    json: {
+      certificateNo: made.other.certificateNo,
+      motherIdNumber: births.other.mother.idNumber,
+      claimCode: made.other.claimCode,
+    },
+  }),
+  'POST /api/v1/verifications': () => ({ path: '/api/v1/verifications', json: { signedJson: made.signedJson } }),
+  'GET /.well-known/jwks.json': () => ({ path: '/.well-known/jwks.json' }),
+  'GET /api/v1/trust-list': () => ({ path: '/api/v1/trust-list' }),
+  'GET /api/v1/trust-bundle': () => ({ path: '/api/v1/trust-bundle' }),
+  'GET /api/v1/institutions': () => ({ path: '/api/v1/institutions' }),
+  'POST /api/v1/institutions/:creditCode/number-ranges': () => ({
+    path: `/api/v1/institutions/${demo.bj.creditCode}/number-ranges`,
+    json: { prefix: 'P', firstNo: 110_100_001, lastNo: 110_100_100 },
+  }),
+  'POST /api/v1/institutions/:creditCode/signing-keys': () => ({
+    path: `/api/v1/institutions/${demo.bj.creditCode}/signing-keys`,
+  }),
+  'POST /api/v1/signing-keys/:kid/revoke': () => ({
+    path: `/api/v1/signing-keys/${'A'.repeat(43)}/revoke`,
+    json: { reason: '私钥疑似泄露' },
+  }),
+  'GET /api/v1/audit-events/verify': () => ({ path: '/api/v1/audit-events/verify' }),
+};
+
+describe('the access matrix', () => {
+  it('has a row for every route the service documents, and a call for every row', async () => {
+    const openApi = await svc.request('GET', '/openapi.json');
+    const documented = Object.entries(openApi.body.paths as Record<string, Record<string, unknown>>).flatMap(
+      ([path, operations]) =>
+        Object.keys(operations).map((method) => `${method.toUpperCase()} ${path.replace(/\{(\w+)\}/g, ':$1')}`),
+    );
+    const rows = expected.map(([route]) => route);
+    expect([...rows].sort()).toEqual([...documented].sort());
+    expect(Object.keys(calls).sort()).toEqual([...rows].sort());
+    for (const [route, ...statuses] of expected) expect(statuses, route).toHaveLength(callers.length);
+  });
+
+  it.each(expected.map(([route, ...statuses]) => [route, statuses] as const))('%s', async (route, statuses) => {
+    const want: Record<string, number> = {};
+    const got: Record<string, number> = {};
+    const bodies: Record<string, unknown> = {};
+    for (const [index, caller] of callers.entries()) {
+      const { path, json } = calls[route]!(caller);
+      const method = route.split(' ')[0]!;
+      const res = await svc.request(method, path, { token: await tokenOf(caller), json });
+      want[caller] = statuses[index]!;
+      got[caller] = res.status;
+      if (res.status >= 400) bodies[caller] = res.body?.error?.code;
+    }
+    expect(got, JSON.stringify(bodies)).toEqual(want);
+  });
+
+  it('answers 401 with UNAUTHENTICATED and 403 with FORBIDDEN', async () => {
+    const none = await svc.request('GET', made.read.links.self);
+    expect(none.body).toEqual({
+      error: {
+        code: 'UNAUTHENTICATED',
+        message: 'This route needs Authorization: Bearer <accessToken>',
+        details: [],
+      },
+    });
+    const otherInstitution = await svc.request('GET', made.read.links.self, { token: bj.issuer });
+    expect(otherInstitution.body).toEqual({
+      error: { code: 'FORBIDDEN', message: 'The certificate was issued by another institution', details: [] },
+    });
+  });
+});
