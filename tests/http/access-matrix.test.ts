@@ -243,6 +243,26 @@ describe('the access matrix', () => {
     expect(got, JSON.stringify(bodies)).toEqual(want);
   });
 
+  it("keeps an issuer off the other institution's stock numbers and delivery records", async () => {
+    const gzStock = await svc.request('POST', `/api/v1/certificates/${demo.gz.numbers.prefix}440099999/void`, {
+      token: bj.issuer,
+      json: { reason: 'LOST_BLANK' },
+    });
+    expect(gzStock.status).toBe(403);
+    expect(gzStock.body).toEqual({
+      error: { code: 'FORBIDDEN', message: 'The number belongs to another institution', details: [] },
+    });
+    // Deliberately answered as if the record did not exist (ids cannot be probed), not 403.
+    const gzDelivery = await svc.request('POST', '/api/v1/applications', {
+      token: bj.issuer,
+      json: applicationBodyFor(births.gzApplication, made.gzDeliveryId),
+    });
+    expect(gzDelivery.status).toBe(404);
+    expect(gzDelivery.body.error.details).toEqual([
+      { path: 'deliveryId', message: 'no such delivery record in this institution' },
+    ]);
+  });
+
   it('answers 401 with UNAUTHENTICATED and 403 with FORBIDDEN', async () => {
     const none = await svc.request('GET', made.read.links.self);
     expect(none.body).toEqual({
