@@ -264,6 +264,16 @@ describe('the issuer reviews the application and issues', () => {
   });
 });
 
+describe('one birth, one certificate', () => {
+  it('a second application on an already issued delivery record cannot be issued: 409 ALREADY_ISSUED', async () => {
+    const application = await submitApplication(svc, gz.issuer, applicationBodyFor(births.main, story.mainDeliveryId));
+    const res = await svc.request('POST', `/api/v1/applications/${application.id}/issue`, { token: gz.issuer });
+    expect(res.status).toBe(409);
+    expect(res.body).toEqual(errorOf('ALREADY_ISSUED', 'A certificate was already issued for this delivery record'));
+    expect(await nextStockNumber(svc, 'gz')).toBe('Q440000002');
+  });
+});
+
 describe('reading the record', () => {
   const path = () => `/api/v1/certificates/${story.main.certificateNo}`;
   const recordView = () => ({
@@ -748,6 +758,31 @@ describe('household registration (落户) by the police', () => {
     const signed = await get(story.reissue.links.signedJson, 'issuer', 'gz');
     const verification = await verifyOverHttp(svc, { signedJson: signed.body });
     expect(verification.body).toMatchObject({ valid: true, status: 'valid', householdRegistered: true });
+  });
+
+  it("the admin sees the child's ID number masked, and agencies see every version of the birth as registered", async () => {
+    const admin = await get(story.reissue.links.self, 'admin');
+    expect(admin.body.householdRegistration).toEqual({
+      certificateNo: story.reissue.certificateNo,
+      childIdNumber: `${story.childIdNumber.slice(0, 3)}***********${story.childIdNumber.slice(-4)}`,
+      registeredOn: TODAY,
+      policeUnit: POLICE_UNIT,
+    });
+    const search = await get(
+      `/api/v1/certificates?motherIdNumber=${births.main.mother.idNumber}&purpose=${encodeURIComponent('社保登记核验')}`,
+      'agency',
+    );
+    expect(
+      search.body.results.map((r: { certificateNo: string; status: string; householdRegistered: boolean }) => [
+        r.certificateNo,
+        r.status,
+        r.householdRegistered,
+      ]),
+    ).toEqual([
+      [story.main.certificateNo, 'superseded', true],
+      [story.replacement.certificateNo, 'superseded', true],
+      [story.reissue.certificateNo, 'valid', true],
+    ]);
   });
 
   it('a second registration of the same birth: 409 ALREADY_REGISTERED', async () => {
