@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { provisionDemoTrustDomain } from '../adapters/keystore/provision-demo-trust-domain.ts';
 import { warmUpFonts } from '../adapters/pdf/index.ts';
 import type { Config } from '../config.ts';
+import { voidAbandonedNumber } from '../domain/lifecycle/void.ts';
 import type { Service } from '../service.ts';
 import { demoInstitutions, seedDemoAccounts } from './demo-trust-domain.ts';
 
@@ -10,13 +11,14 @@ import { demoInstitutions, seedDemoAccounts } from './demo-trust-domain.ts';
  * nothing is seeded: the operator CLI sets up the root CA, institutions and accounts.
  */
 export async function prepareTrustDomain(service: Service, config: Config, logger: Logger): Promise<void> {
+  const { clock } = service.lifecycle;
   const empty = service.institutions.list().length === 0 && service.accounts.list().length === 0;
   if (!empty) return;
   if (config.env === 'production') {
     logger.warn('no institutions or accounts yet: run the set-up CLI (npm run cli -- help)');
     return;
   }
-  const now = new Date();
+  const now = clock.now();
   // A first start stopped between the two steps finds the PKI made and only seeds the rest.
   if (!service.signingKeys.active('root')) {
     await provisionDemoTrustDomain({
@@ -35,33 +37,16 @@ export async function prepareTrustDomain(service: Service, config: Config, logge
  * stopped in between) is voided, so it is accounted for and never handed out again.
  */
 export function voidInterruptedReservations(service: Service, logger: Logger): void {
-  const { store, audit, clock } = service.lifecycle;
-  for (const reservation of store.staleReservations()) {
-    store.transaction(() => {
-      if (!store.findCertificate(reservation.certificateNo)) {
-        store.voidBlankNumber(
-          reservation.certificateNo,
-          reservation.institution,
-          'OTHER',
-          `${reservation.purpose} interrupted`,
-          'system',
-          clock.now(),
-        );
-        audit.record(
-          {
-            action: 'certificate.voided',
-            actor: 'system',
-            role: null,
-            institution: reservation.institution,
-            target: reservation.certificateNo,
-            purpose: null,
-            details: { reason: 'OTHER', voided: 'blank', cause: 'interrupted' },
-          },
-          clock.now(),
-        );
-      }
-      store.releaseReservation(reservation.certificateNo);
-    });
+  const { lifecycle } = service;
+  for (const reservation of lifecycle.store.staleReservations()) {
+    const system = { username: 'system', role: null };
+    voidAbandonedNumber(
+      lifecycle,
+      system,
+      reservation.certificateNo,
+      reservation.institution,
+      `${reservation.purpose} interrupted`,
+    );
     logger.warn({ certificateNo: reservation.certificateNo }, 'voided a number left reserved by an interrupted issue');
   }
 }

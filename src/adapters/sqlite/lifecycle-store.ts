@@ -103,8 +103,14 @@ export function createSqliteLifecycleStore(db: SqliteDatabase): LifecycleStore {
       [string],
       { record: string; id: string; institution: string; recorded_by: string; recorded_at: string }
     >('SELECT * FROM deliveries WHERE id = ?'),
+    // A birth has its certificate while an issue is under way or any version of it is valid or
+    // revoked; after a void (printing or entry error) the delivery record may be issued again.
     deliveryIssued: db.prepare<[string], { n: number }>(
-      "SELECT count(*) AS n FROM applications WHERE delivery_id = ? AND status IN ('issuing', 'issued')",
+      `SELECT count(*) AS n FROM applications a
+        WHERE a.delivery_id = ?
+          AND (a.status = 'issuing'
+               OR EXISTS (SELECT 1 FROM certificates c JOIN certificates v ON v.lineage = c.lineage
+                           WHERE c.certificate_no = a.certificate_no AND v.status IN ('valid', 'revoked')))`,
     ),
     insertApplication: db.prepare(
       `INSERT INTO applications (id, institution, delivery_id, record, status, created_by, created_at)
@@ -127,6 +133,9 @@ export function createSqliteLifecycleStore(db: SqliteDatabase): LifecycleStore {
     ),
     issuedNumber: db.prepare<[string], { certificate_no: string }>(
       'SELECT certificate_no FROM certificates WHERE certificate_no = ?',
+    ),
+    applicationNumber: db.prepare<[string], { certificate_no: string }>(
+      'SELECT certificate_no FROM applications WHERE certificate_no = ?',
     ),
     reserve: db.prepare(
       'INSERT INTO number_reservations (certificate_no, institution, purpose, reserved_at) VALUES (?, ?, ?, ?)',
@@ -202,8 +211,11 @@ export function createSqliteLifecycleStore(db: SqliteDatabase): LifecycleStore {
     ),
   };
 
+  /** Issued, voided, reserved for an amendment, or reserved by an application being issued. */
   const isNumberUsed = (no: string) =>
-    Boolean(q.issuedNumber.get(no) ?? q.voidedNumber.get(no) ?? q.reservedNumber.get(no));
+    Boolean(
+      q.issuedNumber.get(no) ?? q.voidedNumber.get(no) ?? q.reservedNumber.get(no) ?? q.applicationNumber.get(no),
+    );
 
   return {
     transaction: (fn) => db.transaction(fn)(),

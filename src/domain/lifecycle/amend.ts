@@ -5,6 +5,7 @@ import { chinaDate } from './compose.ts';
 import type { Actor, LifecyclePorts } from './ports.ts';
 import { type IssueResult, produce, takeNumberOrRefuse, validateOrRefuse } from './produce.ts';
 import type { CertificateRecord, IssueKind } from './records.ts';
+import { voidAbandonedNumber } from './void.ts';
 
 /** A certificate of the caller's institution, or a 404/403. */
 export function ownCertificate(ports: LifecyclePorts, actor: Actor, certificateNo: string): CertificateRecord {
@@ -78,26 +79,15 @@ async function supersedeWith(
         childRegistered,
       },
       () => {
-        // Checked again inside the transaction: two replacements of one certificate race here.
-        requireCurrent(ports.store.findCertificate(old.certificateNo)!);
         ports.store.supersede(old.certificateNo, certificateNo, reason, ports.clock.now());
         ports.store.releaseReservation(certificateNo);
       },
+      // Checked again inside the transaction: two amendments of one certificate race here.
+      () => requireCurrent(ports.store.findCertificate(old.certificateNo)!),
     );
   } catch (error) {
     // The number was taken but no certificate landed: void it so it is accounted for, never reused.
-    ports.store.transaction(() => {
-      if (ports.store.findCertificate(certificateNo)) return;
-      ports.store.voidBlankNumber(
-        certificateNo,
-        old.institution,
-        'OTHER',
-        `${kind} abandoned`,
-        actor.username ?? 'unknown',
-        ports.clock.now(),
-      );
-      ports.store.releaseReservation(certificateNo);
-    });
+    voidAbandonedNumber(ports, actor, certificateNo, old.institution, `${kind} abandoned`);
     throw error;
   }
 }

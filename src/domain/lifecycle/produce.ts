@@ -63,6 +63,8 @@ export async function produce(
   actor: Actor,
   production: Production,
   land: (record: CertificateRecord) => void,
+  /** Runs first in the landing transaction: re-checks what a concurrent request may have changed. */
+  guard: () => void = () => {},
 ): Promise<IssueResult> {
   const issuedAt = ports.clock.now();
   const payload = envelope(production.certificate, {
@@ -102,6 +104,7 @@ export async function produce(
   };
 
   ports.store.transaction(() => {
+    guard();
     ports.store.insertCertificate(record, pdf, ports.secrets.hashClaimCode(no, claimCode));
     land(record);
     ports.audit.record(

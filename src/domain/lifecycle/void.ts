@@ -24,31 +24,66 @@ export function voidCertificate(
   const now = ports.clock.now();
   const by = actor.username ?? 'unknown';
   const voided = ports.store.transaction((): VoidResult['voided'] => {
+    let kind: VoidResult['voided'] = 'certificate';
     if (ports.store.findCertificate(certificateNo)) {
       requireCurrent(ownCertificate(ports, actor, certificateNo));
       ports.store.setStatus(certificateNo, 'void', body.reason, body.note ?? null, now);
-      return 'certificate';
+    } else {
+      const owner = ports.store.numberBelongsTo(certificateNo);
+      if (owner === null) throw new DomainError('NOT_FOUND', `No certificate or stock number ${certificateNo}`);
+      if (owner !== actor.institution) throw new DomainError('FORBIDDEN', 'The number belongs to another institution');
+      if (ports.store.isNumberUsed(certificateNo)) {
+        throw new DomainError('INVALID_STATE', `Number ${certificateNo} is already voided or reserved`);
+      }
+      ports.store.voidBlankNumber(certificateNo, owner, body.reason, body.note ?? null, by, now);
+      kind = 'blank';
     }
-    const owner = ports.store.numberBelongsTo(certificateNo);
-    if (owner === null) throw new DomainError('NOT_FOUND', `No certificate or stock number ${certificateNo}`);
-    if (owner !== actor.institution) throw new DomainError('FORBIDDEN', 'The number belongs to another institution');
-    if (ports.store.isNumberUsed(certificateNo)) {
-      throw new DomainError('INVALID_STATE', `Number ${certificateNo} is already voided or reserved`);
-    }
-    ports.store.voidBlankNumber(certificateNo, owner, body.reason, body.note ?? null, by, now);
-    return 'blank';
+    ports.audit.record(
+      {
+        action: 'certificate.voided',
+        actor: actor.username,
+        role: actor.role,
+        institution: actor.institution,
+        target: certificateNo,
+        purpose: null,
+        details: { reason: body.reason, voided: kind },
+      },
+      now,
+    );
+    return kind;
   });
-  ports.audit.record(
-    {
-      action: 'certificate.voided',
-      actor: actor.username,
-      role: actor.role,
-      institution: actor.institution,
-      target: certificateNo,
-      purpose: null,
-      details: { reason: body.reason, voided },
-    },
-    now,
-  );
   return { certificateNo, status: 'void', reason: body.reason, voided };
+}
+
+/**
+ * A number taken from stock whose certificate never landed (a lost race, a failed signature, a
+ * process stopped mid-way) is voided as OTHER with the cause, so the annual usage report
+ * accounts for it and it is never handed out again. Idempotent; runs in one transaction.
+ */
+export function voidAbandonedNumber(
+  ports: Pick<LifecyclePorts, 'store' | 'audit' | 'clock'>,
+  actor: { username: string | null; role: string | null },
+  certificateNo: string,
+  institution: string,
+  cause: string,
+): void {
+  ports.store.transaction(() => {
+    if (!ports.store.findCertificate(certificateNo)) {
+      const now = ports.clock.now();
+      ports.store.voidBlankNumber(certificateNo, institution, 'OTHER', cause, actor.username ?? 'system', now);
+      ports.audit.record(
+        {
+          action: 'certificate.voided',
+          actor: actor.username,
+          role: actor.role,
+          institution,
+          target: certificateNo,
+          purpose: null,
+          details: { reason: 'OTHER', voided: 'blank', cause },
+        },
+        now,
+      );
+    }
+    ports.store.releaseReservation(certificateNo);
+  });
 }

@@ -23,6 +23,7 @@ CREATE TABLE applications (
   created_at     TEXT NOT NULL
 );
 CREATE INDEX applications_delivery ON applications (delivery_id);
+CREATE INDEX applications_number ON applications (certificate_no);
 
 CREATE TABLE certificates (
   certificate_no   TEXT PRIMARY KEY,
