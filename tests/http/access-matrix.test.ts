@@ -252,15 +252,13 @@ describe('the access matrix', () => {
     expect(gzStock.body).toEqual({
       error: { code: 'FORBIDDEN', message: 'The number belongs to another institution', details: [] },
     });
-    // Deliberately answered as if the record did not exist (ids cannot be probed), not 403.
+    // Wrong institution → 403, as API.md says; ids are random, so this reveals nothing useful.
     const gzDelivery = await svc.request('POST', '/api/v1/applications', {
       token: bj.issuer,
       json: applicationBodyFor(births.gzApplication, made.gzDeliveryId),
     });
-    expect(gzDelivery.status).toBe(404);
-    expect(gzDelivery.body.error.details).toEqual([
-      { path: 'deliveryId', message: 'no such delivery record in this institution' },
-    ]);
+    expect(gzDelivery.status).toBe(403);
+    expect(gzDelivery.body.error.details).toEqual([{ path: 'deliveryId', message: 'recorded by another institution' }]);
   });
 
   it('answers 401 with UNAUTHENTICATED and 403 with FORBIDDEN', async () => {

@@ -798,6 +798,23 @@ describe('household registration (落户) by the police', () => {
       ]),
     );
   });
+  it('a registered certificate can no longer be voided: 409 INVALID_STATE', async () => {
+    const res = await post(
+      `/api/v1/certificates/${story.reissue.certificateNo}/void`,
+      'issuer',
+      { reason: 'ENTRY_ERROR' },
+      'gz',
+    );
+    expect(res.status).toBe(409);
+    expect(res.body).toEqual(
+      errorOf('INVALID_STATE', `Certificate ${story.reissue.certificateNo} was used for household registration`, [
+        {
+          path: 'certificateNo',
+          message: 'already used for household registration (落户); replace or reissue it instead',
+        },
+      ]),
+    );
+  });
 });
 
 describe('a name with a rare character (吉𠮷)', () => {

@@ -48,12 +48,17 @@ export function requireInstitution(actor: Actor): string {
   return actor.institution;
 }
 
-/** A record of another institution is refused as if it did not exist, so ids cannot be probed. */
+/** A delivery record of the caller's institution: unknown → 404, another institution's → 403. */
 export function ownDelivery(ports: LifecyclePorts, actor: Actor, id: string): DeliveryRecord {
   const delivery = ports.store.findDelivery(id);
-  if (!delivery || delivery.institution !== actor.institution) {
-    throw new DomainError('NOT_FOUND', `No delivery record ${id} in this institution`, [
-      { path: 'deliveryId', message: 'no such delivery record in this institution' },
+  if (!delivery) {
+    throw new DomainError('NOT_FOUND', `No delivery record ${id}`, [
+      { path: 'deliveryId', message: 'no such delivery record' },
+    ]);
+  }
+  if (delivery.institution !== actor.institution) {
+    throw new DomainError('FORBIDDEN', 'The delivery record belongs to another institution', [
+      { path: 'deliveryId', message: 'recorded by another institution' },
     ]);
   }
   return delivery;

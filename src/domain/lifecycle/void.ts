@@ -25,8 +25,18 @@ export function voidCertificate(
   const by = actor.username ?? 'unknown';
   const voided = ports.store.transaction((): VoidResult['voided'] => {
     let kind: VoidResult['voided'] = 'certificate';
-    if (ports.store.findCertificate(certificateNo)) {
+    const record = ports.store.findCertificate(certificateNo);
+    if (record) {
       requireCurrent(ownCertificate(ports, actor, certificateNo));
+      // A void is for a certificate not yet handed over; one the police registered was used.
+      if (ports.store.findRegistration(record.lineage)) {
+        throw new DomainError('INVALID_STATE', `Certificate ${certificateNo} was used for household registration`, [
+          {
+            path: 'certificateNo',
+            message: 'already used for household registration (落户); replace or reissue it instead',
+          },
+        ]);
+      }
       ports.store.setStatus(certificateNo, 'void', body.reason, body.note ?? null, now);
     } else {
       const owner = ports.store.numberBelongsTo(certificateNo);

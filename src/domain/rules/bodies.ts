@@ -111,8 +111,11 @@ export interface AuthTokenBody {
   password: string;
 }
 
-/** Exactly one of the two: the QR text as scanned, or the signed e-licence (parsed or as text). */
-export type VerificationBody = { qr: string } | { signedJson: Record<string, unknown> | string };
+/**
+ * The QR text as scanned, the signed e-licence (parsed or as text), or both. Their content is
+ * not checked here: a malformed credential is the verifier's MALFORMED, not a 400.
+ */
+export type VerificationBody = { qr?: unknown; signedJson?: unknown };
 
 /** Admin: certificate-number stock received by an institution. */
 export interface NumberRangeBody {
