@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applicationBodyFor, chinaTime, deliveryBodyFor, fixtureRecords, withBirthTime } from '../fixtures/records.ts';
+import { applicationBodyFor, fixtureRecords } from '../fixtures/records.ts';
 import { startTestService, type TestService } from './harness.ts';
+import { bornBefore, issueBirth, recordDelivery, staffOf, submitApplication } from './lifecycle-helpers.ts';
 
 /** A clock the test moves forward, so "signed before / after the revocation" is exact. */
 let nowMs = Date.now();
@@ -8,26 +9,10 @@ const clock = { now: () => new Date(nowMs) };
 let svc: TestService;
 
 async function issue(record = fixtureRecords[0]!) {
-  const rec = withBirthTime(record, chinaTime(new Date(nowMs - 3_600_000)));
-  const issuer = await svc.token('issuer', 'gz');
-  const delivery = await svc.request('POST', '/api/v1/deliveries', {
-    token: await svc.token('midwife', 'gz'),
-    json: deliveryBodyFor(rec),
-  });
-  const application = await svc.request('POST', '/api/v1/applications', {
-    token: issuer,
-    json: applicationBodyFor(rec, delivery.body.id),
-  });
-  const issued = await svc.request('POST', `/api/v1/applications/${application.body.id}/issue`, { token: issuer });
-  expect(issued.status).toBe(201);
-  const signed = await svc.request('GET', `/api/v1/certificates/${issued.body.certificateNo}/signed.json`, {
-    token: issuer,
-  });
-  return {
-    certificateNo: issued.body.certificateNo as string,
-    signedJson: signed.body,
-    kid: JSON.parse(Buffer.from(signed.body.protected, 'base64url').toString()).kid as string,
-  };
+  const issued = await issueBirth(svc, await staffOf(svc, 'gz'), bornBefore(record, new Date(nowMs), 1));
+  const signed = await svc.request('GET', issued.links.signedJson, { token: await svc.token('issuer', 'gz') });
+  const header = JSON.parse(Buffer.from(signed.body.protected, 'base64url').toString());
+  return { certificateNo: issued.certificateNo, signedJson: signed.body, kid: header.kid as string };
 }
 
 const verify = async (signedJson: unknown) =>
@@ -87,17 +72,11 @@ describe('institution signing keys over their life', () => {
 
   it('stops issuing with a revoked key until the admin provisions a new one', async () => {
     nowMs += 60_000;
-    const rec = withBirthTime(fixtureRecords[4]!, chinaTime(new Date(nowMs - 3_600_000)));
+    const rec = bornBefore(fixtureRecords[4]!, new Date(nowMs), 1);
     const issuer = await svc.token('issuer', 'gz');
-    const delivery = await svc.request('POST', '/api/v1/deliveries', {
-      token: await svc.token('midwife', 'gz'),
-      json: deliveryBodyFor(rec),
-    });
-    const application = await svc.request('POST', '/api/v1/applications', {
-      token: issuer,
-      json: applicationBodyFor(rec, delivery.body.id),
-    });
-    const refused = await svc.request('POST', `/api/v1/applications/${application.body.id}/issue`, { token: issuer });
+    const delivery = await recordDelivery(svc, await svc.token('midwife', 'gz'), rec);
+    const application = await submitApplication(svc, issuer, applicationBodyFor(rec, delivery.id));
+    const refused = await svc.request('POST', `/api/v1/applications/${application.id}/issue`, { token: issuer });
     expect(refused.status).toBe(409);
     expect(refused.body.error.code).toBe('NO_SIGNING_KEY');
     const gz = svc.accounts.find((a) => a.role === 'issuer' && a.username.endsWith('-gz'))!.institution!;
@@ -105,7 +84,7 @@ describe('institution signing keys over their life', () => {
       (await svc.request('POST', `/api/v1/institutions/${gz}/signing-keys`, { token: await svc.token('admin') }))
         .status,
     ).toBe(201);
-    const retried = await svc.request('POST', `/api/v1/applications/${application.body.id}/issue`, { token: issuer });
+    const retried = await svc.request('POST', `/api/v1/applications/${application.id}/issue`, { token: issuer });
     expect(retried.status).toBe(201);
     const audit = await svc.request('GET', '/api/v1/audit-events/verify', { token: await svc.token('auditor') });
     expect(audit.body.intact).toBe(true);

@@ -1,24 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applicationBodyFor, chinaTime, deliveryBodyFor, fixtureRecords, withBirthTime } from '../fixtures/records.ts';
+import { fixtureRecords } from '../fixtures/records.ts';
 import { startTestService, type TestService } from './harness.ts';
+import { bornBefore, issueBirth, staffOf } from './lifecycle-helpers.ts';
 
 let svc: TestService;
 let pdf: Buffer;
 let certificateNo: string;
 
 async function issueOne(record = fixtureRecords[0]!): Promise<string> {
-  const rec = withBirthTime(record, chinaTime(new Date(Date.now() - 3_600_000)));
-  const delivery = await svc.request('POST', '/api/v1/deliveries', {
-    token: await svc.token('midwife', 'gz'),
-    json: deliveryBodyFor(rec),
-  });
-  const issuer = await svc.token('issuer', 'gz');
-  const application = await svc.request('POST', '/api/v1/applications', {
-    token: issuer,
-    json: applicationBodyFor(rec, delivery.body.id),
-  });
-  const issued = await svc.request('POST', `/api/v1/applications/${application.body.id}/issue`, { token: issuer });
-  return issued.body.certificateNo;
+  const staff = await staffOf(svc, 'gz');
+  return (await issueBirth(svc, staff, bornBefore(record, new Date(), 1))).certificateNo;
 }
 
 const verifyPdf = (body: Uint8Array) =>

@@ -10,8 +10,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applicationBodyFor, chinaTime, deliveryBodyFor, fixtureRecords, withBirthTime } from '../fixtures/records.ts';
+import { fixtureRecords } from '../fixtures/records.ts';
 import { startTestService, type TestService } from '../http/harness.ts';
+import { bornBefore, issueBirth, staffOf } from '../http/lifecycle-helpers.ts';
 
 const run = promisify(execFile);
 let svc: TestService;
@@ -20,7 +21,7 @@ let signedJson: string;
 let pdfFile: string;
 let rootFile: string;
 let certificateNo: string;
-const record = withBirthTime(fixtureRecords[2]!, chinaTime(new Date(Date.now() - 3_600_000)));
+const record = bornBefore(fixtureRecords[2]!, new Date(), 1);
 
 const file = (name: string, content: string | Uint8Array) => {
   const target = path.join(scratch, name);
@@ -32,16 +33,7 @@ beforeAll(async () => {
   svc = await startTestService();
   scratch = mkdtempSync(path.join(tmpdir(), 'service-interop-'));
   const issuer = await svc.token('issuer', 'gz');
-  const delivery = await svc.request('POST', '/api/v1/deliveries', {
-    token: await svc.token('midwife', 'gz'),
-    json: deliveryBodyFor(record),
-  });
-  const application = await svc.request('POST', '/api/v1/applications', {
-    token: issuer,
-    json: applicationBodyFor(record, delivery.body.id),
-  });
-  const issued = await svc.request('POST', `/api/v1/applications/${application.body.id}/issue`, { token: issuer });
-  certificateNo = issued.body.certificateNo;
+  certificateNo = (await issueBirth(svc, await staffOf(svc, 'gz'), record)).certificateNo;
   signedJson = JSON.stringify(
     (await svc.request('GET', `/api/v1/certificates/${certificateNo}/signed.json`, { token: issuer })).body,
   );
