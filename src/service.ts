@@ -17,6 +17,7 @@ import { createSqliteAuditLog } from './adapters/sqlite/audit-log.ts';
 import { openDatabase, type SqliteDatabase } from './adapters/sqlite/database.ts';
 import { createSqliteInstitutionRepository } from './adapters/sqlite/institution-repository.ts';
 import { createSqliteLifecycleStore } from './adapters/sqlite/lifecycle-store.ts';
+import { createSqliteReportsStore } from './adapters/sqlite/reports-store.ts';
 import { createSqliteTokenStore } from './adapters/sqlite/token-store.ts';
 import { createRepositoryTrustSource } from './adapters/trust/repository-trust-source.ts';
 import { createApp } from './app.ts';
@@ -31,6 +32,7 @@ import { auditRoutes } from './http/routes/audit-routes.ts';
 import { authRoutes } from './http/routes/auth-routes.ts';
 import { issuingRoutes } from './http/routes/issuing-routes.ts';
 import { recordRoutes } from './http/routes/record-routes.ts';
+import { reportRoutes } from './http/routes/report-routes.ts';
 import { systemRoutes } from './http/routes/system-routes.ts';
 import { trustRoutes } from './http/routes/trust-routes.ts';
 import { verificationRoutes } from './http/routes/verification-routes.ts';
@@ -92,6 +94,7 @@ export function createService(config: Config, deps: { logger: Logger; clock: Clo
     ...verificationRoutes({ verification, validate }),
     ...trustRoutes(trust),
     ...adminRoutes({ institutions, keyStore, signingKeys, audit, clock, validate }),
+    ...reportRoutes({ reports: createSqliteReportsStore(db), audit, clock }),
     ...auditRoutes({ audit }),
   ];
   openApi = buildOpenApi(routes, loadSchemas(), serviceVersion);

@@ -71,6 +71,9 @@ const expected: [route: string, ...statuses: number[]][] = [
   ['POST /api/v1/institutions/:creditCode/signing-keys',   401,   201,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
   // An admin revoking an unknown key: 404, the call itself is allowed.
   ['POST /api/v1/signing-keys/:kid/revoke',                401,   404,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
+  ['GET /api/v1/reports/sex-ratio',                        401,   200,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403],
+  ['GET /api/v1/reports/birth-register',                   401,   200,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403],
+  ['GET /api/v1/reports/certificate-usage',                401,   200,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403],
   ['GET /api/v1/audit-events/verify',                      401,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403,   403],
 ];
 
@@ -211,6 +214,13 @@ const calls: Record<string, (caller: Caller) => { path: string; json?: unknown }
   'POST /api/v1/signing-keys/:kid/revoke': () => ({
     path: `/api/v1/signing-keys/${'A'.repeat(43)}/revoke`,
     json: { reason: '私钥疑似泄露' },
+  }),
+  'GET /api/v1/reports/sex-ratio': () => ({ path: '/api/v1/reports/sex-ratio' }),
+  'GET /api/v1/reports/birth-register': () => ({
+    path: `/api/v1/reports/birth-register?institution=${demo.gz.creditCode}`,
+  }),
+  'GET /api/v1/reports/certificate-usage': () => ({
+    path: `/api/v1/reports/certificate-usage?institution=${demo.gz.creditCode}`,
   }),
   'GET /api/v1/audit-events/verify': () => ({ path: '/api/v1/audit-events/verify' }),
 };

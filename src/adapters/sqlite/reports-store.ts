@@ -1,0 +1,89 @@
+import type { Certificate } from '../../domain/certificate.ts';
+import type { ReportsStore, SexCount, UsageCounts } from '../../domain/reports/reports.ts';
+import type { SqliteDatabase } from './database.ts';
+
+/** China Standard Time calendar date of a stored instant (ISO UTC or with an offset). */
+const chinaDay = (column: string) => `date(${column}, '+8 hours')`;
+
+/**
+ * Report queries. A birth counts once: by its current (valid) certificate; superseded versions
+ * and voided or revoked certificates are not births of their own.
+ */
+export function createSqliteReportsStore(db: SqliteDatabase): ReportsStore {
+  const inPeriod = (column: string) => `${chinaDay(column)} >= @from AND ${chinaDay(column)} < @to`;
+  const sexBy = (group: string) =>
+    db.prepare<{ from: string; to: string; institution: string | null }, SexCount>(
+      `SELECT ${group} AS "group", sum(sex = '1') AS boys, sum(sex = '2') AS girls
+         FROM certificates
+        WHERE status = 'valid' AND ${inPeriod('birth_time')} AND (@institution IS NULL OR institution = @institution)
+        GROUP BY ${group} ORDER BY ${group}`,
+    );
+  const sexByInstitution = sexBy('institution');
+  const sexByDivision = sexBy('division_code');
+  const register = db.prepare<{ from: string; to: string; institution: string }, { certificate: string }>(
+    `SELECT certificate FROM certificates
+      WHERE status = 'valid' AND institution = @institution AND ${inPeriod('birth_time')}
+      ORDER BY birth_time, certificate_no`,
+  );
+  const count = (sql: string) => db.prepare<{ from: string; to: string; institution: string }, { n: number }>(sql);
+  const usage = {
+    receivedBefore: count(
+      'SELECT coalesce(sum(last_no - first_no + 1), 0) AS n FROM number_ranges WHERE institution = @institution AND received_on < @from',
+    ),
+    received: count(
+      `SELECT coalesce(sum(last_no - first_no + 1), 0) AS n FROM number_ranges
+        WHERE institution = @institution AND received_on >= @from AND received_on < @to`,
+    ),
+    usedBefore: count(
+      `SELECT (SELECT count(*) FROM certificates WHERE institution = @institution AND ${chinaDay('issued_at')} < @from)
+            + (SELECT count(*) FROM voided_numbers WHERE institution = @institution AND ${chinaDay('voided_at')} < @from) AS n`,
+    ),
+    liveBirths: count(
+      `SELECT count(*) AS n FROM deliveries
+        WHERE institution = @institution AND ${inPeriod("json_extract(record, '$.newborn.birthTime')")}`,
+    ),
+  };
+  const issuedByKind = db.prepare<{ from: string; to: string; institution: string }, { kind: string; n: number }>(
+    `SELECT kind, count(*) AS n FROM certificates
+      WHERE institution = @institution AND status <> 'void' AND ${inPeriod('issued_at')} GROUP BY kind`,
+  );
+  const voidsByReason = db.prepare<{ from: string; to: string; institution: string }, { reason: string; n: number }>(
+    `SELECT reason, count(*) AS n FROM (
+        SELECT status_reason AS reason, status_changed_at AS at FROM certificates
+         WHERE institution = @institution AND status = 'void'
+        UNION ALL
+        SELECT reason, voided_at AS at FROM voided_numbers WHERE institution = @institution)
+      WHERE ${inPeriod('at')} GROUP BY reason`,
+  );
+
+  return {
+    sexCounts(period, groupBy, institution) {
+      return (groupBy === 'institution' ? sexByInstitution : sexByDivision).all({ ...period, institution });
+    },
+    birthRegister(period, institution) {
+      return register.all({ ...period, institution }).map((row) => JSON.parse(row.certificate) as Certificate);
+    },
+    usage(period, institution): UsageCounts {
+      const args = { ...period, institution };
+      const kinds = Object.fromEntries(issuedByKind.all(args).map((r) => [r.kind, r.n]));
+      const reasons = Object.fromEntries(voidsByReason.all(args).map((r) => [r.reason, r.n]));
+      return {
+        receivedBefore: usage.receivedBefore.get(args)!.n,
+        usedBefore: usage.usedBefore.get(args)!.n,
+        received: usage.received.get(args)!.n,
+        issued: {
+          first: kinds.first ?? 0,
+          outOfInstitution: kinds['out-of-institution'] ?? 0,
+          replacement: kinds.replacement ?? 0,
+          reissue: kinds.reissue ?? 0,
+        },
+        voids: {
+          printOrEntryError: (reasons.PRINT_ERROR ?? 0) + (reasons.ENTRY_ERROR ?? 0),
+          lostBlank: reasons.LOST_BLANK ?? 0,
+          other: reasons.OTHER ?? 0,
+        },
+        liveBirths: usage.liveBirths.get(args)!.n,
+      };
+    },
+  };
+}
