@@ -26,7 +26,7 @@ import {
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'bc-crash-'));
-const rounds = 5;
+const rounds = Number(process.env.CRASH_ROUNDS ?? 4);
 const workers = 3;
 const seed = Number(process.env.CRASH_SEED ?? Date.now() % 1_000_000);
 let current: ChildProcess | null = null;
