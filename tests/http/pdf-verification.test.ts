@@ -87,6 +87,16 @@ describe('POST /api/v1/verifications with a PDF', () => {
     });
   });
 
+  it('checks one signature however many /ByteRange entries a crafted PDF repeats', async () => {
+    // Each entry points at the genuine signature; checking every one would hash the file 2,000 times.
+    const range = /\/ByteRange\s*\[[^\]]*\]/.exec(pdf.toString('latin1'))![0];
+    const crafted = Buffer.concat([pdf, Buffer.from(`\n%${`${range} `.repeat(2000)}\n%%EOF\n`, 'latin1')]);
+    const res = await verifyPdf(crafted);
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ valid: false, reason: 'BAD_SIGNATURE' });
+    expect((await svc.request('GET', '/healthz')).status).toBe(200);
+  });
+
   it('refuses a PDF over 4 MB with a 400', async () => {
     const res = await verifyPdf(Buffer.alloc(4 * 1024 * 1024 + 1, 0x20));
     expect(res.status).toBe(400);

@@ -57,28 +57,36 @@ interface FoundSignature {
   truncated: boolean;
 }
 
-/** Checks every /ByteRange in the file; the one that covers the whole file wins. */
+/**
+ * Finds the signature to check: the last /ByteRange that covers the whole file, else the last
+ * well-formed one. Exactly one CMS check runs, whatever the file holds: a crafted PDF with
+ * thousands of /ByteRange entries must not make a public request hash the file thousands of times.
+ */
 function findSignature(bytes: Uint8Array, text: string): FoundSignature | null {
-  let best: FoundSignature | null = null;
+  let chosen: { b: number; c: number; d: number; whole: boolean } | null = null;
+  let last: FoundSignature | null = null;
   for (const m of text.matchAll(BYTE_RANGE)) {
     const [a, b, c, d] = m.slice(1, 5).map(Number) as [number, number, number, number];
-    const candidate: FoundSignature = {
+    const truncated = c + d > bytes.length;
+    last = {
       check: { intact: false, detail: 'byte range is invalid', signerCertDer: null, chainDer: [], signingTime: null },
       coversWholeFile: false,
-      truncated: c + d > bytes.length,
+      truncated,
     };
     // The gap between the two ranges must hold exactly the hex /Contents string.
-    if (!candidate.truncated && a === 0 && b < c && bytes[b] === 0x3c && bytes[c - 1] === 0x3e) {
-      const hex = text.slice(b + 1, c - 1);
-      if (/^[0-9a-fA-F]*$/.test(hex) && hex.length % 2 === 0) {
-        candidate.check = verifyDetachedCms(Buffer.from(hex, 'hex'), [bytes.subarray(0, b), bytes.subarray(c, c + d)]);
-        candidate.coversWholeFile = c + d === bytes.length;
-      }
-    }
-    const rank = (s: FoundSignature) => (s.check.intact ? 2 : 0) + (s.coversWholeFile ? 1 : 0);
-    if (!best || rank(candidate) > rank(best)) best = candidate;
+    if (truncated || a !== 0 || b >= c || bytes[b] !== 0x3c || bytes[c - 1] !== 0x3e) continue;
+    const whole = c + d === bytes.length;
+    if (!chosen || whole || !chosen.whole) chosen = { b, c, d, whole };
   }
-  return best;
+  if (!chosen) return last;
+  const { b, c, d, whole } = chosen;
+  const hex = text.slice(b + 1, c - 1);
+  if (!/^[0-9a-fA-F]*$/.test(hex) || hex.length % 2 !== 0) return last;
+  return {
+    check: verifyDetachedCms(Buffer.from(hex, 'hex'), [bytes.subarray(0, b), bytes.subarray(c, c + d)]),
+    coversWholeFile: whole,
+    truncated: false,
+  };
 }
 
 function parseRects(content: string): Array<[number, number, number, number]> {
