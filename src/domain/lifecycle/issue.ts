@@ -1,3 +1,4 @@
+import type { Certificate } from '../certificate.ts';
 import { DomainError } from '../errors.ts';
 import { ownApplication } from './applications.ts';
 import { chinaDate, composeCertificate, registrationItems } from './compose.ts';
@@ -41,6 +42,7 @@ export async function issueCertificate(
   const issueDate = chinaDate(ports.clock.now());
   const draft = composeCertificate(application.input, delivery, institution, issueDate);
   validateOrRefuse(ports, { ...draft, certificateNo: 'A000000000' });
+  refuseSecondCertificate(ports, draft);
 
   const reservation = ports.store.transaction(() => {
     const current = ports.store.findApplication(applicationId)!;
@@ -79,6 +81,31 @@ export async function issueCertificate(
       return { created: false, result: replay(ports, reservation.certificateNo) };
     }
     throw error;
+  }
+}
+
+/**
+ * One birth, one current certificate: the same mother, birth instant and sex already holding a
+ * valid certificate is the same birth entered twice (or a 冒领 attempt), whichever institution
+ * or path it comes through. Corrections go through 换发, lost papers through 补发.
+ */
+function refuseSecondCertificate(ports: LifecyclePorts, draft: Omit<Certificate, 'certificateNo'>): void {
+  const born = Date.parse(draft.newborn.birthTime);
+  const existing = ports.store
+    .findCertificatesByMother(draft.mother.idNumber)
+    .find(
+      (c) =>
+        c.status === 'valid' &&
+        c.certificate.newborn.sex === draft.newborn.sex &&
+        Date.parse(c.certificate.newborn.birthTime) === born,
+    );
+  if (existing) {
+    throw new DomainError('ALREADY_ISSUED', `This birth already has certificate ${existing.certificateNo}`, [
+      {
+        path: 'newborn.birthTime',
+        message: `the same mother, birth time and sex hold certificate ${existing.certificateNo}`,
+      },
+    ]);
   }
 }
 

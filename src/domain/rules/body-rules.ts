@@ -54,6 +54,11 @@ function checkApplication(findings: Findings, body: ApplicationBody, ctx: RuleCo
     if (body.birthPlaceOther !== undefined) {
       checkPrintedText(findings, 'birthPlaceOther', body.birthPlaceOther, ctx.glyphs);
     }
+    // A birth in an institution is issued from the midwife's delivery record, which the review
+    // cross-checks; only births outside one (家庭/其他) may come without it.
+    if (body.birthPlaceCategory === '1' || body.birthPlaceCategory === '2') {
+      findings.add('deliveryId', 'is required for a birth in a hospital or maternal and child health institution');
+    }
   }
   // With a deliveryId the birth date lives in the delivery record: ages are checked when the
   // lifecycle assembles the certificate (checkCertificate), not here.

@@ -1,0 +1,60 @@
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { applicationBodyFor, fixtureRecords } from '../fixtures/records.ts';
+import { startTestService, type TestService } from './harness.ts';
+import { bornBefore, issueBirth, staffOf, submitApplication } from './lifecycle-helpers.ts';
+
+let svc: TestService;
+beforeAll(async () => {
+  svc = await startTestService();
+});
+afterAll(async () => {
+  await svc?.stop();
+});
+
+it('refuses a second certificate for a birth that holds one, through the path without a delivery record', async () => {
+  const birth = bornBefore(fixtureRecords[0]!, new Date(), 2);
+  const first = await issueBirth(svc, await staffOf(svc, 'gz'), birth);
+
+  // The other institution enters the same mother, birth time and sex as a home birth.
+  const bj = await staffOf(svc, 'bj');
+  const { deliveryId: _none, ...asHomeBirth } = applicationBodyFor(birth, 'unused') as Record<string, unknown>;
+  const application = await submitApplication(svc, bj.issuer, {
+    ...asHomeBirth,
+    newborn: { ...birth.newborn },
+    birthPlace: birth.birthPlace,
+    birthPlaceCategory: '3',
+    paternityReportNo: 'GZ-SFJD-2026-00001',
+  });
+  const res = await svc.request('POST', `/api/v1/applications/${application.id}/issue`, { token: bj.issuer });
+  expect(res.status).toBe(409);
+  expect(res.body).toEqual({
+    error: {
+      code: 'ALREADY_ISSUED',
+      message: `This birth already has certificate ${first.certificateNo}`,
+      details: [
+        {
+          path: 'newborn.birthTime',
+          message: `the same mother, birth time and sex hold certificate ${first.certificateNo}`,
+        },
+      ],
+    },
+  });
+});
+
+it('refuses a hospital birth without its delivery record with a 400 naming deliveryId', async () => {
+  const birth = bornBefore(fixtureRecords[1]!, new Date(), 2);
+  const { deliveryId: _none, ...body } = applicationBodyFor(birth, 'unused') as Record<string, unknown>;
+  const res = await svc.request('POST', '/api/v1/applications', {
+    token: await svc.token('issuer', 'gz'),
+    json: {
+      ...body,
+      newborn: { ...birth.newborn },
+      birthPlace: birth.birthPlace,
+      birthPlaceCategory: '1',
+      deliveryInstitution: { name: '北京市朝阳区示范妇产医院', creditCode: '121101054000005672' },
+      paternityReportNo: 'X-1',
+    },
+  });
+  expect(res.status).toBe(400);
+  expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain('deliveryId');
+});
