@@ -17,7 +17,10 @@ it('refuses a second certificate for a birth that holds one, through the path wi
 
   // The other institution enters the same mother, birth time and sex as a home birth.
   const bj = await staffOf(svc, 'bj');
-  const { deliveryId: _none, ...asHomeBirth } = applicationBodyFor(birth, 'unused') as Record<string, unknown>;
+  const { deliveryId: _none, ...asHomeBirth } = applicationBodyFor(birth, 'unused') as unknown as Record<
+    string,
+    unknown
+  >;
   const application = await submitApplication(svc, bj.issuer, {
     ...asHomeBirth,
     newborn: { ...birth.newborn },
@@ -43,7 +46,7 @@ it('refuses a second certificate for a birth that holds one, through the path wi
 
 it('refuses a hospital birth without its delivery record with a 400 naming deliveryId', async () => {
   const birth = bornBefore(fixtureRecords[1]!, new Date(), 2);
-  const { deliveryId: _none, ...body } = applicationBodyFor(birth, 'unused') as Record<string, unknown>;
+  const { deliveryId: _none, ...body } = applicationBodyFor(birth, 'unused') as unknown as Record<string, unknown>;
   const res = await svc.request('POST', '/api/v1/applications', {
     token: await svc.token('issuer', 'gz'),
     json: {
@@ -57,4 +60,19 @@ it('refuses a hospital birth without its delivery record with a 400 naming deliv
   });
   expect(res.status).toBe(400);
   expect(res.body.error.details.map((d: { path: string }) => d.path)).toContain('deliveryId');
+});
+
+it('refuses a replacement that moves the birth away from its delivery record', async () => {
+  const birth = bornBefore(fixtureRecords[2]!, new Date(), 3);
+  const issued = await issueBirth(svc, await staffOf(svc, 'gz'), birth);
+  const res = await svc.request('POST', `/api/v1/certificates/${issued.certificateNo}/replacements`, {
+    token: await svc.token('issuer', 'gz'),
+    json: { reason: '更正', changes: { newborn: { sex: '2' }, mother: { idNumber: '11010519491231002X' } } },
+  });
+  expect(res.status).toBe(409);
+  expect(res.body.error.code).toBe('CROSS_CHECK_FAILED');
+  expect(res.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual([
+    'changes.mother.idNumber',
+    'changes.newborn.sex',
+  ]);
 });

@@ -1,7 +1,8 @@
 import type { Certificate, Parent } from '../certificate.ts';
 import { DomainError, invalidRequest } from '../errors.ts';
-import type { CertificateChanges, ReissueBody, ReplacementBody } from '../rules/bodies.ts';
+import type { ApplicationBody, CertificateChanges, ReissueBody, ReplacementBody } from '../rules/bodies.ts';
 import { chinaDate } from './compose.ts';
+import { crossCheck, failedItems } from './cross-check.ts';
 import type { Actor, LifecyclePorts } from './ports.ts';
 import { type IssueResult, produce, takeNumberOrRefuse, validateOrRefuse } from './produce.ts';
 import type { CertificateRecord, IssueKind } from './records.ts';
@@ -106,12 +107,45 @@ export async function replaceCertificate(
   }
   const institution = ports.institutions.find(old.institution)!;
   const { certificateNo: _old, ...rest } = applyChanges(old.certificate, body.changes);
+  refuseDepartureFromDelivery(ports, old, rest);
   const corrected = {
     ...rest,
     issueDate: chinaDate(ports.clock.now()),
     issuer: { name: institution.name, creditCode: institution.creditCode, divisionCode: institution.divisionCode },
   };
   return supersedeWith(ports, actor, old, 'replacement', corrected, body.reason, null);
+}
+
+/** Items a correction may not take away from what the midwife recorded at the birth. */
+const anchoredItems = new Set(['mother.idType', 'mother.idNumber', 'newborn.sex', 'newborn.birthTime']);
+
+/**
+ * A 换发 corrects items, it does not re-assign a birth: for a birth with a delivery record the
+ * mother's document, the sex and the birth time must still agree with that record.
+ */
+function refuseDepartureFromDelivery(
+  ports: LifecyclePorts,
+  old: CertificateRecord,
+  corrected: Omit<Certificate, 'certificateNo'>,
+): void {
+  const deliveryId = old.applicationId ? ports.store.findApplication(old.applicationId)?.deliveryId : null;
+  const delivery = deliveryId ? ports.store.findDelivery(deliveryId) : null;
+  if (!delivery) return;
+  const stated = {
+    deliveryId: delivery.id,
+    newborn: { name: corrected.newborn.name, sex: corrected.newborn.sex, birthTime: corrected.newborn.birthTime },
+    mother: corrected.mother,
+  } as ApplicationBody;
+  const failed = failedItems(crossCheck(stated, delivery, delivery.institution)).filter((item) =>
+    anchoredItems.has(item),
+  );
+  if (failed.length > 0) {
+    throw new DomainError(
+      'CROSS_CHECK_FAILED',
+      `The correction departs from the delivery record: ${failed.join(', ')}`,
+      failed.map((path) => ({ path: `changes.${path}`, message: 'differs from the delivery record' })),
+    );
+  }
 }
 
 /** 补发: the same items under a new number after the paper was lost. */
@@ -125,7 +159,8 @@ export async function reissueCertificate(
   requireCurrent(old);
   const { certificateNo: _old, ...items } = old.certificate;
   const corrected = { ...items, issueDate: chinaDate(ports.clock.now()) };
-  const registered = body.childRegistered ?? ports.store.findRegistration(old.lineage) !== null;
+  // The register knows a registration the caller may not; the caller may know one it does not.
+  const registered = ports.store.findRegistration(old.lineage) !== null || body.childRegistered === true;
   return supersedeWith(ports, actor, old, 'reissue', corrected, body.reason, registered);
 }
 

@@ -42,7 +42,6 @@ export async function issueCertificate(
   const issueDate = chinaDate(ports.clock.now());
   const draft = composeCertificate(application.input, delivery, institution, issueDate);
   validateOrRefuse(ports, { ...draft, certificateNo: 'A000000000' });
-  refuseSecondCertificate(ports, draft);
 
   const reservation = ports.store.transaction(() => {
     const current = ports.store.findApplication(applicationId)!;
@@ -51,6 +50,7 @@ export async function issueCertificate(
     if (delivery && ports.store.deliveryIssued(delivery.id)) {
       throw new DomainError('ALREADY_ISSUED', 'A certificate was already issued for this delivery record');
     }
+    refuseSecondCertificate(ports, draft);
     const certificateNo = takeNumberOrRefuse(ports, institution.creditCode);
     const serial = ports.secrets.newLicenceSerial();
     ports.store.markApplicationIssuing(applicationId, certificateNo, serial);
