@@ -90,3 +90,31 @@ describe('institution signing keys over their life', () => {
     expect(audit.body.intact).toBe(true);
   });
 });
+
+describe('revocation requests that cannot be honoured', () => {
+  it('refuses an impossible revokedAt with a 400 naming it', async () => {
+    const kid = svc.running.service.signingKeys.list('licence')[0]!.kid;
+    for (const revokedAt of ['2026-11-25T25:61Z', '2026-02-31T10:00+08:00']) {
+      const res = await svc.request('POST', `/api/v1/signing-keys/${kid}/revoke`, {
+        token: await svc.token('admin'),
+        json: { reason: '测试', revokedAt },
+      });
+      expect(res.status).toBe(400);
+      expect(res.body.error.details).toEqual([
+        { path: 'revokedAt', message: 'revokedAt must be a real date and time' },
+      ]);
+    }
+  });
+
+  it('refuses to revoke the root or the trust-list key through the API', async () => {
+    for (const purpose of ['root', 'trust-list'] as const) {
+      const kid = svc.running.service.signingKeys.active(purpose)!.kid;
+      const res = await svc.request('POST', `/api/v1/signing-keys/${kid}/revoke`, {
+        token: await svc.token('admin'),
+        json: { reason: '测试' },
+      });
+      expect(res.status).toBe(403);
+    }
+    expect((await svc.request('GET', '/api/v1/trust-list')).status).toBe(200);
+  });
+});

@@ -4,7 +4,8 @@ import { revokeSigningKey } from '../../adapters/keystore/revoke-signing-key.ts'
 import type { SigningKeyRepository } from '../../adapters/keystore/signing-key-repository.ts';
 import type { Principal } from '../../domain/accounts/account.ts';
 import type { AuditLog } from '../../domain/audit/audit-event.ts';
-import { DomainError } from '../../domain/errors.ts';
+import { parseOffsetDateTime } from '../../domain/check/offset-date-time.ts';
+import { DomainError, invalidRequest } from '../../domain/errors.ts';
 import type { InstitutionRecord, InstitutionRepository } from '../../domain/institution.ts';
 import type { Clock } from '../../domain/ports.ts';
 import type { BodyTypes } from '../../domain/rules/bodies.ts';
@@ -18,6 +19,13 @@ interface AdminDeps {
   audit: AuditLog;
   clock: Clock;
   validate: Validate;
+}
+
+/** An ISO date-time with offset and optional milliseconds, checked field by field; undefined if impossible. */
+function instantOf(text: string): number | undefined {
+  const fraction = /\.(\d{1,3})(?=Z|[+-])/.exec(text);
+  const parsed = parseOffsetDateTime(text.replace(/\.\d{1,3}(?=Z|[+-])/, ''));
+  return parsed ? parsed.instantMs + (fraction ? Number(fraction[1]!.padEnd(3, '0')) : 0) : undefined;
 }
 
 /** Health-commission administration: number stock and institution signing keys. */
@@ -104,10 +112,20 @@ export function adminRoutes(deps: AdminDeps): Route[] {
       handle: ({ principal, params, body }) => {
         const request = deps.validate<BodyTypes['key-revocation']>('key-revocation', body);
         const now = deps.clock.now();
+        const revokedAt = request.revokedAt === undefined ? now.getTime() : instantOf(request.revokedAt);
+        if (revokedAt === undefined) {
+          throw invalidRequest([{ path: 'revokedAt', message: 'revokedAt must be a real date and time' }]);
+        }
+        // The root and the trust-list key are the operator's (CLI); revoking them here would stop
+        // every verification with no way back through the API.
+        const key = deps.signingKeys.get(params.kid ?? '');
+        if (key && key.purpose !== 'licence') {
+          throw new DomainError('FORBIDDEN', 'Only institution signing keys can be revoked here');
+        }
         const revoked = revokeSigningKey({
           repository: deps.signingKeys,
           kid: params.kid ?? '',
-          revokedAt: request.revokedAt ? new Date(request.revokedAt) : now,
+          revokedAt: new Date(revokedAt),
           reason: request.reason,
           now,
         });
