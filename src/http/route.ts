@@ -64,7 +64,9 @@ export function authorise(access: Access, principal: Principal | null): void {
 export function bindRoute(route: Route, deps: { tokens: TokenStore; clock: Clock }): RequestHandler {
   return async (req, res, next) => {
     try {
-      const principal = authenticate(req, deps.tokens, deps.clock);
+      // Public routes ignore credentials: a stale or foreign Authorization header must not
+      // turn away a verification or a health check.
+      const principal = route.access === 'public' ? null : authenticate(req, deps.tokens, deps.clock);
       authorise(route.access, principal);
       res.locals.principal = principal;
       const body = route.body && !route.rawBody ? await readJsonBody(req) : undefined;

@@ -65,7 +65,7 @@ const expected: [route: string, ...statuses: number[]][] = [
   ['POST /api/v1/verifications',                           200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200],
   ['GET /.well-known/jwks.json',                           200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200],
   ['GET /api/v1/trust-list',                               200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200],
-  ['GET /api/v1/trust-bundle',                             200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200],
+  ['GET /api/v1/trust-bundle',                             401,   200,   403,   403,   403,   403,   200,   200,   200,   403,   403,   403],
   ['GET /api/v1/institutions',                             401,   200,   403,   403,   403,   403,   403,   403,   200,   200,   403,   403],
   ['POST /api/v1/institutions/:creditCode/number-ranges',  401,   201,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
   ['POST /api/v1/institutions/:creditCode/signing-keys',   401,   201,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],

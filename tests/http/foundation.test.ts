@@ -60,6 +60,13 @@ describe('a fresh demo service', () => {
     expect(res.headers.get('x-powered-by')).toBeNull();
   });
 
+  it('ignores a stale or foreign Authorization header on public routes', async () => {
+    for (const authorization of [`Bearer ${'A'.repeat(43)}`, 'Basic dXNlcjpwYXNz']) {
+      const res = await svc.request('GET', '/healthz', { headers: { authorization } });
+      expect(res.status).toBe(200);
+    }
+  });
+
   it('answers an unknown route with a JSON 404', async () => {
     const res = await svc.request('GET', '/api/v1/nothing-here');
     expect(res.status).toBe(404);
@@ -95,7 +102,7 @@ describe('sign-in', () => {
       json: { username: agency.username, password: agency.password },
     });
     expect(locked.status).toBe(401);
-    expect(locked.body.error.code).toBe('ACCOUNT_LOCKED');
+    expect(locked.body.error.code).toBe('INVALID_CREDENTIALS');
   });
 
   it('refuses a missing, malformed or unknown bearer token with 401 and a wrong role with 403', async () => {

@@ -165,11 +165,13 @@ export function createSqliteLifecycleStore(db: SqliteDatabase): LifecycleStore {
     ),
     pdf: db.prepare<[string], { pdf: Buffer }>('SELECT pdf FROM certificates WHERE certificate_no = ?'),
     supersede: db.prepare(
-      `UPDATE certificates SET status = 'superseded', superseded_by = ?, status_reason = ?, status_changed_at = ?
+      `UPDATE certificates SET status = 'superseded', superseded_by = ?, status_reason = ?, status_changed_at = ?,
+              claim_code_hash = NULL
        WHERE certificate_no = ?`,
     ),
     setStatus: db.prepare(
-      'UPDATE certificates SET status = ?, status_reason = ?, status_note = ?, status_changed_at = ? WHERE certificate_no = ?',
+      `UPDATE certificates SET status = ?, status_reason = ?, status_note = ?, status_changed_at = ?, claim_code_hash = NULL
+       WHERE certificate_no = ?`,
     ),
     voidBlank: db.prepare(
       'INSERT INTO voided_numbers (certificate_no, institution, reason, note, voided_at, voided_by) VALUES (?, ?, ?, ?, ?, ?)',

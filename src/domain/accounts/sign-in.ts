@@ -31,6 +31,8 @@ const invalidCredentials = () => new DomainError('INVALID_CREDENTIALS', 'The use
 /**
  * The same refusal for an unknown user, a wrong password and a locked account, so a caller
  * cannot probe which usernames exist; a hash is computed in every case for the same reason.
+ * The lock is per account (the per-address rate limit sits in front); it lasts a minute,
+ * doubling per further failure up to an hour, so a stranger can delay a user but not shut one out for long.
  */
 export async function signIn(ports: SignInPorts, username: string, password: string): Promise<SignInResult> {
   const now = ports.clock.now();
@@ -42,10 +44,9 @@ export async function signIn(ports: SignInPorts, username: string, password: str
     throw invalidCredentials();
   }
   if (account.lockedUntil && account.lockedUntil > now) {
+    // Same answer as a wrong password: a distinct one would confirm the account exists.
     ports.audit.record(failureEvent(username, account.role, 'locked'), now);
-    throw new DomainError('ACCOUNT_LOCKED', 'Too many failed sign-ins; try again later', [
-      { path: 'username', message: `locked until ${account.lockedUntil.toISOString()}` },
-    ]);
+    throw invalidCredentials();
   }
   if (!passwordOk) {
     const failedAttempts = account.failedAttempts + 1;

@@ -1,7 +1,7 @@
 import type { TokenStore } from '../accounts/account.ts';
 import { DomainError } from '../errors.ts';
 import type { CitizenClaimBody } from '../rules/bodies.ts';
-import type { LifecyclePorts } from './ports.ts';
+import type { Actor, LifecyclePorts } from './ports.ts';
 
 /** Wrong claims per certificate before it stops accepting claims until the issuer hands out a new code. */
 export const maxClaimFailures = 10;
@@ -28,7 +28,10 @@ export function claimCertificate(ports: LifecyclePorts, tokens: TokenStore, body
     ports.secrets.claimCodeMatches(body.certificateNo, body.claimCode, state.claimCodeHash);
 
   if (!ok) {
-    const failures = record ? ports.store.recordClaimFailure(body.certificateNo) : null;
+    // Only a guess that already knows the mother's ID number counts towards the lock, so a
+    // stranger walking the (printed, sequential) numbers cannot lock families out.
+    const motherMatches = record !== null && record.certificate.mother.idNumber === body.motherIdNumber;
+    const failures = motherMatches ? ports.store.recordClaimFailure(body.certificateNo) : null;
     ports.audit.record(
       {
         action: 'citizen.claim-failed',
@@ -37,7 +40,7 @@ export function claimCertificate(ports: LifecyclePorts, tokens: TokenStore, body
         institution: null,
         target: record ? body.certificateNo : null,
         purpose: null,
-        details: failures === null ? { cause: 'unknown-certificate' } : { failures },
+        details: failures === null ? { cause: record ? 'mother-mismatch' : 'unknown-certificate' } : { failures },
       },
       now,
     );
@@ -64,10 +67,30 @@ export function claimCertificate(ports: LifecyclePorts, tokens: TokenStore, body
   return { accessToken: issued.token, tokenType: 'Bearer', expiresIn: issued.expiresInSeconds };
 }
 
-/** The issuer hands the parents a new claim code (the old one stops working). */
-export function newClaimCode(ports: LifecyclePorts, certificateNo: string): string {
+/** The issuer hands the parents a new claim code (the old one stops working); audited. */
+export function newClaimCode(ports: LifecyclePorts, actor: Actor, certificateNo: string): string {
+  const record = ports.store.findCertificate(certificateNo);
+  if (record?.status !== 'valid') {
+    throw new DomainError('INVALID_STATE', `Certificate ${certificateNo} is ${record?.status ?? 'unknown'}`, [
+      { path: 'certificateNo', message: 'only a current certificate can be claimed' },
+    ]);
+  }
   const claimCode = ports.secrets.newClaimCode();
-  ports.store.setClaimCodeHash(certificateNo, ports.secrets.hashClaimCode(certificateNo, claimCode));
-  ports.store.resetClaimFailures(certificateNo);
+  ports.store.transaction(() => {
+    ports.store.setClaimCodeHash(certificateNo, ports.secrets.hashClaimCode(certificateNo, claimCode));
+    ports.store.resetClaimFailures(certificateNo);
+    ports.audit.record(
+      {
+        action: 'claim-code.reissued',
+        actor: actor.username,
+        role: actor.role,
+        institution: actor.institution,
+        target: certificateNo,
+        purpose: null,
+        details: {},
+      },
+      ports.clock.now(),
+    );
+  });
   return claimCode;
 }

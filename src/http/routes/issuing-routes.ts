@@ -149,7 +149,10 @@ export function issuingRoutes(deps: { lifecycle: LifecyclePorts; tokens: TokenSt
         const record = ownCertificate(ports, principal!, certificateNoParam(params.no));
         return {
           status: 200,
-          body: { certificateNo: record.certificateNo, claimCode: newClaimCode(ports, record.certificateNo) },
+          body: {
+            certificateNo: record.certificateNo,
+            claimCode: newClaimCode(ports, principal!, record.certificateNo),
+          },
         };
       },
     },

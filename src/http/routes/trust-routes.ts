@@ -62,7 +62,9 @@ export function trustRoutes(deps: TrustDeps): Route[] {
       path: '/api/v1/trust-bundle',
       summary: 'Offline bundle: trust list + register status snapshot, signed, with the time it is valid as of',
       tag: 'trust',
-      access: 'public',
+      // The snapshot lists every certificate number with its status and registration: for
+      // verifying bodies, not the public.
+      access: ['police', 'agency', 'admin', 'auditor'],
       responses: {
         200: 'A flattened JWS whose payload is {version, asOf, trustList, register}',
         503: 'No trust-list key',
