@@ -18,6 +18,7 @@ export function createCertificateSigner(keyStore: FileKeyStore): CertificateSign
         signedJson: JSON.stringify(signed.signedJson),
         qrText: signed.qr,
         licenceDigest: licenceDigest(signed.signedJson),
+        kid: key.kid,
       };
     },
   };
@@ -31,13 +32,14 @@ export function createCertificateRenderer(deps: {
   countries: CountryDirectory;
 }): CertificateRenderer {
   return {
-    render({ payload, signedJson, qrText }) {
+    render({ payload, signedJson, qrText, kid }) {
       return renderCertificatePdf({
         view: certificateViewOf(payload.certificate, deps),
         qrText,
         licenceId: payload.licence.id,
         signedJson,
-        signingKey: deps.keyStore.activeKey(payload.certificate.issuer.creditCode),
+        // The key that signed the e-licence; the key store refuses it if it was retired since.
+        signingKey: deps.keyStore.signingKey(kid),
         keyStore: deps.keyStore,
         fonts: deps.fonts,
       });

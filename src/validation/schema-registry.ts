@@ -3,6 +3,7 @@ import addFormatsModule from 'ajv-formats';
 import application from '../../schemas/application.schema.json' with { type: 'json' };
 import authToken from '../../schemas/auth-token.schema.json' with { type: 'json' };
 import certificate from '../../schemas/certificate.schema.json' with { type: 'json' };
+import certificateRevocation from '../../schemas/certificate-revocation.schema.json' with { type: 'json' };
 import citizenClaim from '../../schemas/citizen-claim.schema.json' with { type: 'json' };
 import delivery from '../../schemas/delivery.schema.json' with { type: 'json' };
 import elicencePayload from '../../schemas/elicence-payload.schema.json' with { type: 'json' };
@@ -32,6 +33,7 @@ export const SCHEMAS: Readonly<Record<SchemaId, { $id: string; examples: unknown
   verification,
   'number-range': numberRange,
   'key-revocation': keyRevocation,
+  'certificate-revocation': certificateRevocation,
 };
 
 export const SCHEMA_IDS = Object.keys(SCHEMAS) as SchemaId[];

@@ -59,6 +59,7 @@ const expected: [route: string, ...statuses: number[]][] = [
   ['POST /api/v1/certificates/:no/replacements',           401,   403,   403,   403,   201,   403,   403,   403,   403,   403,   403,   403],
   ['POST /api/v1/certificates/:no/reissues',               401,   403,   403,   403,   201,   403,   403,   403,   403,   403,   403,   403],
   ['POST /api/v1/certificates/:no/void',                   401,   403,   403,   403,   200,   403,   403,   403,   403,   403,   403,   403],
+  ['POST /api/v1/certificates/:no/revoke',                 401,   200,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
   ['POST /api/v1/certificates/:no/claim-code',             401,   403,   403,   403,   200,   403,   403,   403,   403,   403,   403,   403],
   ['POST /api/v1/certificates/:no/household-registration', 401,   403,   403,   403,   403,   403,   201,   403,   403,   403,   403,   403],
   ['POST /api/v1/citizen/claims',                          200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200],
@@ -93,6 +94,7 @@ const made = {} as {
   toReissue: Issued;
   toVoid: Issued;
   toRegister: Issued;
+  toRevoke: Issued;
   citizenOwn: string;
   citizenOther: string;
   signedJson: unknown;
@@ -105,6 +107,7 @@ const births = {
   toReissue: bornBefore(fixtureRecords[3]!, NOW, 4),
   toVoid: bornBefore(fixtureRecords[4]!, NOW, 5),
   toRegister: bornBefore(fixtureRecords[5]!, NOW, 6),
+  toRevoke: bornBefore(fixtureRecords[6]!, NOW, 10),
   toIssue: bornBefore(fixtureRecords[0]!, NOW, 7),
   gzApplication: bornBefore(fixtureRecords[2]!, NOW, 8),
   bjApplication: bornBefore(fixtureRecords[1]!, NOW, 9, 'bj'),
@@ -120,6 +123,7 @@ beforeAll(async () => {
   made.toReissue = await issueBirth(svc, gz, births.toReissue);
   made.toVoid = await issueBirth(svc, gz, births.toVoid);
   made.toRegister = await issueBirth(svc, gz, births.toRegister);
+  made.toRevoke = await issueBirth(svc, gz, births.toRevoke);
   const toIssue = await recordDelivery(svc, gz.midwife, births.toIssue);
   made.applicationToIssue = (
     await submitApplication(svc, gz.issuer, applicationBodyFor(births.toIssue, toIssue.id))
@@ -179,6 +183,10 @@ const calls: Record<string, (caller: Caller) => { path: string; json?: unknown }
   'POST /api/v1/certificates/:no/void': () => ({
     path: `/api/v1/certificates/${made.toVoid.certificateNo}/void`,
     json: { reason: 'PRINT_ERROR' },
+  }),
+  'POST /api/v1/certificates/:no/revoke': () => ({
+    path: `/api/v1/certificates/${made.toRevoke.certificateNo}/revoke`,
+    json: { reason: '冒用他人身份申领' },
   }),
   'POST /api/v1/certificates/:no/claim-code': () => ({
     path: `/api/v1/certificates/${made.read.certificateNo}/claim-code`,

@@ -48,6 +48,9 @@ function seeded(start: number): () => number {
   };
 }
 const random = seeded(seed);
+let births = 0;
+/** Birth times count back from one instant, so no two births of one mother share a minute. */
+const loadStartedAt = Date.now();
 
 interface Launched {
   child: ChildProcess;
@@ -142,9 +145,11 @@ async function runLoad(call: Call, tokens: { midwife: string; issuer: string }, 
     try {
       const pick = random();
       if (own.length === 0 || pick < 0.6) {
-        const n = Math.floor(random() * 600);
-        const base = fixtureRecords[Math.floor(random() * fixtureRecords.length)]!;
-        const record = withBirthTime(base, chinaTime(new Date(Date.now() - (30 + n) * 60_000)));
+        // Each birth distinct (record × minute): one birth may hold only one current certificate.
+        const k = births++;
+        const base = fixtureRecords[k % fixtureRecords.length]!;
+        const minutesAgo = 30 + Math.floor(k / fixtureRecords.length);
+        const record = withBirthTime(base, chinaTime(new Date(loadStartedAt - minutesAgo * 60_000)));
         let body = applicationBodyFor(record);
         if (isInstitutionalBirth(record)) {
           const delivery = await call('POST', '/api/v1/deliveries', tokens.midwife, deliveryBodyFor(record));

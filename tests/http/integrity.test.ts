@@ -24,6 +24,8 @@ let midwife: string;
 let issuers: [string, string];
 let institution: string;
 let births = 0;
+/** Birth times count back from one instant, so no two births of one mother share a minute. */
+const testStartedAt = Date.now();
 
 beforeAll(async () => {
   svc = await startTestService();
@@ -54,7 +56,7 @@ afterAll(async () => {
 async function newApplication(staff = { midwife, issuer: issuers[0] }): Promise<string> {
   const n = births++;
   const base = fixtureRecords[n % fixtureRecords.length]!;
-  const record = withBirthTime(base, chinaTime(new Date(Date.now() - (60 + n) * 60_000)));
+  const record = withBirthTime(base, chinaTime(new Date(testStartedAt - (60 + n) * 60_000)));
   let body = applicationBodyFor(record);
   if (isInstitutionalBirth(record)) {
     const delivery = await svc.request('POST', '/api/v1/deliveries', {

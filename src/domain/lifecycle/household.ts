@@ -21,7 +21,8 @@ export function registerHousehold(
   requireCurrent(record);
 
   const newborn = record.certificate.newborn;
-  const birthDate = newborn.birthTime.slice(0, 10);
+  // ID numbers carry the birth date as registered in China: the date in China Standard Time.
+  const birthDate = chinaDate(new Date(newborn.birthTime));
   const details = [];
   if (citizenIdBirthDate(body.childIdNumber) !== birthDate) {
     details.push({ path: 'childIdNumber', message: 'childIdNumber does not carry the birth date on the certificate' });

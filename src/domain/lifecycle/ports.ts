@@ -72,16 +72,19 @@ export interface LifecycleStore {
   insertRegistration(lineage: string, registration: HouseholdRegistration, recordedBy: string): void;
 }
 
-/** Signs the e-licence and the QR credential with the institution's current key. */
+/**
+ * Signs the e-licence and the QR credential with the institution's current key, and names the
+ * key (`kid`) so the PDF is signed by the very same one even if a rotation lands in between.
+ */
 export interface CertificateSigner {
   sign(
     payload: ELicencePayload,
     issuedAt: Date,
-  ): Promise<{ signedJson: string; qrText: string; licenceDigest: string }>;
+  ): Promise<{ signedJson: string; qrText: string; licenceDigest: string; kid: string }>;
 }
 
 export interface CertificateRenderer {
-  render(input: { payload: ELicencePayload; signedJson: string; qrText: string }): Promise<Uint8Array>;
+  render(input: { payload: ELicencePayload; signedJson: string; qrText: string; kid: string }): Promise<Uint8Array>;
 }
 
 /** Semantic validation of a complete certificate (check digits, codes, cross-field rules, glyphs). */

@@ -73,8 +73,8 @@ export async function produce(
     version: production.version,
     supersedes: production.supersedes,
   });
-  const { signedJson, qrText, licenceDigest } = await ports.signer.sign(payload, issuedAt);
-  const pdf = await ports.renderer.render({ payload, signedJson, qrText });
+  const { signedJson, qrText, licenceDigest, kid } = await ports.signer.sign(payload, issuedAt);
+  const pdf = await ports.renderer.render({ payload, signedJson, qrText, kid });
   const claimCode = ports.secrets.newClaimCode();
   const no = production.certificate.certificateNo;
   const record: CertificateRecord = {

@@ -146,6 +146,7 @@ export interface BodyTypes {
   verification: VerificationBody;
   'number-range': NumberRangeBody;
   'key-revocation': KeyRevocationBody;
+  'certificate-revocation': { reason: string };
 }
 
 export type SchemaId = keyof BodyTypes;

@@ -6,6 +6,7 @@ import { recordDelivery } from '../../domain/lifecycle/deliveries.ts';
 import { registerHousehold } from '../../domain/lifecycle/household.ts';
 import { issueCertificate } from '../../domain/lifecycle/issue.ts';
 import type { LifecyclePorts } from '../../domain/lifecycle/ports.ts';
+import { revokeCertificate } from '../../domain/lifecycle/revoke.ts';
 import { voidCertificate } from '../../domain/lifecycle/void.ts';
 import type { BodyTypes } from '../../domain/rules/bodies.ts';
 import type { Route } from '../route.ts';
@@ -136,6 +137,31 @@ export function issuingRoutes(deps: { lifecycle: LifecyclePorts; tokens: TokenSt
       handle: ({ principal, params, body }) => ({
         status: 200,
         body: voidCertificate(ports, principal!, certificateNoParam(params.no), validate('void', body)),
+      }),
+    },
+    {
+      method: 'post',
+      path: '/api/v1/certificates/:no/revoke',
+      summary: 'Revoke a fraudulent certificate (health commission decision); verification then answers REVOKED',
+      tag: 'issuing',
+      access: ['admin'],
+      body: 'certificate-revocation',
+      responses: {
+        200: 'Revoked',
+        400: 'Invalid body',
+        401: 'No token',
+        403: 'Not an admin',
+        404: 'Unknown',
+        409: 'Not current',
+      },
+      handle: ({ principal, params, body }) => ({
+        status: 200,
+        body: revokeCertificate(
+          ports,
+          principal!,
+          certificateNoParam(params.no),
+          validate<BodyTypes['certificate-revocation']>('certificate-revocation', body).reason,
+        ),
       }),
     },
     {

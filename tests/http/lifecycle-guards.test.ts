@@ -76,3 +76,26 @@ it('refuses a replacement that moves the birth away from its delivery record', a
     'changes.newborn.sex',
   ]);
 });
+
+it('revokes a fraudulent certificate: verification answers REVOKED and it can be neither replaced nor claimed', async () => {
+  const birth = bornBefore(fixtureRecords[6]!, new Date(), 4);
+  const issued = await issueBirth(svc, await staffOf(svc, 'gz'), birth);
+  const revoked = await svc.request('POST', `/api/v1/certificates/${issued.certificateNo}/revoke`, {
+    token: await svc.token('admin'),
+    json: { reason: '冒用他人身份申领' },
+  });
+  expect(revoked.status).toBe(200);
+  expect(revoked.body).toEqual({ certificateNo: issued.certificateNo, status: 'revoked', reason: '冒用他人身份申领' });
+  const signed = await svc.request('GET', issued.links.signedJson, { token: await svc.token('issuer', 'gz') });
+  const verdict = await svc.request('POST', '/api/v1/verifications', { json: { signedJson: signed.body } });
+  expect(verdict.body).toMatchObject({ valid: false, status: 'revoked', reason: 'REVOKED' });
+  const replace = await svc.request('POST', `/api/v1/certificates/${issued.certificateNo}/replacements`, {
+    token: await svc.token('issuer', 'gz'),
+    json: { reason: '更正', changes: { newborn: { name: '吉祥' } } },
+  });
+  expect(replace.status).toBe(409);
+  const claim = await svc.request('POST', '/api/v1/citizen/claims', {
+    json: { certificateNo: issued.certificateNo, motherIdNumber: birth.mother.idNumber, claimCode: issued.claimCode },
+  });
+  expect(claim.status).toBe(401);
+});
