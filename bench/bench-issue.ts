@@ -1,0 +1,209 @@
+/**
+ * Issue throughput over HTTP: POST /api/v1/applications/{id}/issue on the real app (in this
+ * process, port 0, its own temporary data directory), deliveries and applications made
+ * beforehand so only the issue calls are timed. Measured:
+ *   - certificates/s one at a time and with `--concurrency` requests in flight, with the PDF;
+ *   - the same with the PDF left out (BENCHMARK ONLY: the renderer returns an empty PDF);
+ *   - the cost of one issue split by stage (validate, sign, render, store), by timing the
+ *     service's own LifecyclePorts wrapped here, in the one-at-a-time runs.
+ * The HTTP client runs in this process too; its share shows in "other".
+ *
+ *   tsx bench/bench-issue.ts [--count 100] [--concurrency 4]
+ */
+import { parseArgs } from 'node:util';
+import type { CertificateRenderer, LifecyclePorts, LifecycleStore } from '../src/domain/lifecycle/ports.ts';
+import {
+  applicationBodyFor,
+  chinaTime,
+  deliveryBodyFor,
+  fixtureRecords,
+  isInstitutionalBirth,
+  withBirthTime,
+} from '../tests/fixtures/records.ts';
+import { startTestService } from '../tests/http/harness.ts';
+
+const { values } = parseArgs({
+  options: {
+    count: { type: 'string', default: '100' },
+    concurrency: { type: 'string', default: '4' },
+  },
+});
+const count = Number(values.count);
+const concurrency = Number(values.concurrency);
+
+type Stage = 'validate' | 'sign' | 'render' | 'store';
+const stageMs: Record<Stage, number> = { validate: 0, sign: 0, render: 0, store: 0 };
+let timing = false;
+/** Store time by outermost method (`transaction` holds everything run inside one). */
+const storeByMethod = new Map<string, number>();
+
+function timed<F extends (...args: any[]) => any>(stage: Stage, fn: F): F {
+  return ((...args: Parameters<F>) => {
+    if (!timing) return fn(...args);
+    const started = performance.now();
+    const result = fn(...args);
+    if (result instanceof Promise) {
+      return result.finally(() => {
+        stageMs[stage] += performance.now() - started;
+      });
+    }
+    stageMs[stage] += performance.now() - started;
+    return result;
+  }) as F;
+}
+
+/** Every store call, counted once at the outermost level (a transaction's inner calls are in it). */
+function timedStore(store: LifecycleStore): LifecycleStore {
+  let depth = 0;
+  return new Proxy(store, {
+    get(target, key, receiver) {
+      const value = Reflect.get(target, key, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        if (!timing || depth > 0) return value.apply(target, args);
+        depth++;
+        const started = performance.now();
+        try {
+          return value.apply(target, args);
+        } finally {
+          const ms = performance.now() - started;
+          stageMs.store += ms;
+          storeByMethod.set(String(key), (storeByMethod.get(String(key)) ?? 0) + ms);
+          depth--;
+        }
+      };
+    },
+  });
+}
+
+const svc = await startTestService();
+const ports: LifecyclePorts = svc.running.service.lifecycle;
+const real = { renderer: ports.renderer };
+// The routes hold this same ports object, so replacing its members here reaches every request.
+ports.signer = { sign: timed('sign', ports.signer.sign.bind(ports.signer)) };
+const pdfRenderer: CertificateRenderer = { render: timed('render', real.renderer.render.bind(real.renderer)) };
+/** BENCHMARK ONLY: no PDF at all, to show what the rest of issuing costs. */
+const noPdfRenderer: CertificateRenderer = { render: timed('render', async () => new Uint8Array(0)) };
+ports.validateCertificate = timed('validate', ports.validateCertificate);
+ports.store = timedStore(ports.store);
+
+const midwife = await svc.token('midwife', 'gz');
+const issuer = await svc.token('issuer', 'gz');
+let births = 0;
+/** Birth times count back from one instant, so no two births of one mother share a minute. */
+const preparedFrom = Date.now();
+
+/** Applications ready to issue: births an hour or so ago, cycling through the fixture records. */
+async function prepare(n: number): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const k = births++;
+    // Each birth distinct (record × minute): one birth may hold only one current certificate.
+    const minutesAgo = 30 + Math.floor(k / fixtureRecords.length);
+    const record = withBirthTime(
+      fixtureRecords[k % fixtureRecords.length]!,
+      chinaTime(new Date(preparedFrom - minutesAgo * 60_000)),
+    );
+    let body = applicationBodyFor(record);
+    if (isInstitutionalBirth(record)) {
+      const delivery = await svc.request('POST', '/api/v1/deliveries', {
+        token: midwife,
+        json: deliveryBodyFor(record),
+      });
+      body = applicationBodyFor(record, delivery.body.id);
+    }
+    const application = await svc.request('POST', '/api/v1/applications', { token: issuer, json: body });
+    if (application.status !== 201) throw new Error(`application refused: ${JSON.stringify(application.body)}`);
+    ids.push(application.body.id);
+  }
+  return ids;
+}
+
+interface Run {
+  perS: number;
+  p50Ms: number;
+  p99Ms: number;
+  cpuMsEach: number;
+  stages: Record<Stage, number>;
+  storeTop: string;
+}
+
+async function issueAll(ids: string[], inFlight: number): Promise<Run> {
+  for (const stage of Object.keys(stageMs) as Stage[]) stageMs[stage] = 0;
+  storeByMethod.clear();
+  const latencies: number[] = [];
+  const queue = [...ids];
+  const cpu = process.cpuUsage();
+  const started = performance.now();
+  timing = true;
+  await Promise.all(
+    Array.from({ length: inFlight }, async () => {
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+        const sent = performance.now();
+        const res = await svc.request('POST', `/api/v1/applications/${id}/issue`, { token: issuer });
+        latencies.push(performance.now() - sent);
+        if (res.status !== 201) throw new Error(`issue failed: ${res.status} ${JSON.stringify(res.body)}`);
+      }
+    }),
+  );
+  timing = false;
+  const wallMs = performance.now() - started;
+  const used = process.cpuUsage(cpu);
+  latencies.sort((a, b) => a - b);
+  const stages = { ...stageMs };
+  for (const stage of Object.keys(stages) as Stage[]) stages[stage] /= ids.length;
+  const storeTop = [...storeByMethod]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 4)
+    .map(([method, ms]) => `${method} ${(ms / ids.length).toFixed(2)}`)
+    .join(', ');
+  return {
+    storeTop,
+    perS: (ids.length * 1000) / wallMs,
+    p50Ms: latencies[Math.floor(latencies.length * 0.5)]!,
+    p99Ms: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))]!,
+    cpuMsEach: (used.user + used.system) / 1000 / ids.length,
+    stages,
+  };
+}
+
+const line = (label: string, r: Run) =>
+  `${label.padEnd(44)} ${r.perS.toFixed(1).padStart(6)} certificates/s  p50 ${r.p50Ms.toFixed(1).padStart(6)} ms  p99 ${r.p99Ms
+    .toFixed(1)
+    .padStart(6)} ms  ${r.cpuMsEach.toFixed(1).padStart(5)} ms CPU each (all threads)`;
+
+const split = (r: Run) => {
+  const total = 1000 / r.perS;
+  const known = Object.values(r.stages).reduce((a, b) => a + b, 0);
+  return `${Object.entries(r.stages)
+    .map(([stage, ms]) => `${stage} ${ms.toFixed(2)}`)
+    .join('  ')}  other (HTTP, auth, cross-check, client) ${(total - known).toFixed(2)}  = ${total.toFixed(2)} ms`;
+};
+
+console.log(`node ${process.version}, ${count} issues per run, ${concurrency} in flight for the concurrent runs`);
+console.log(`preparing ${4 * count + 20} deliveries and applications…`);
+const batches = await prepare(4 * count + 20);
+const take = (n: number) => batches.splice(0, n);
+
+ports.renderer = pdfRenderer;
+await issueAll(take(20), concurrency); // warm-up: JIT, fonts, key caches
+const pdfOne = await issueAll(take(count), 1);
+const pdfMany = await issueAll(take(count), concurrency);
+ports.renderer = noPdfRenderer;
+const bareOne = await issueAll(take(count), 1);
+const bareMany = await issueAll(take(count), concurrency);
+ports.renderer = real.renderer;
+
+console.log('\nwith the signed PDF (the product):');
+console.log(line('  one at a time', pdfOne));
+console.log(line(`  ${concurrency} in flight`, pdfMany));
+console.log(`  per issue, one at a time, ms: ${split(pdfOne)}`);
+console.log(`  store by call, ms: ${pdfOne.storeTop}`);
+console.log('without the PDF (BENCHMARK ONLY: empty PDF renderer):');
+console.log(line('  one at a time', bareOne));
+console.log(line(`  ${concurrency} in flight`, bareMany));
+console.log(`  per issue, one at a time, ms: ${split(bareOne)}`);
+console.log(`  store by call, ms: ${bareOne.storeTop}`);
+console.log(`\nthe PDF costs ${(1000 / pdfOne.perS - 1000 / bareOne.perS).toFixed(1)} ms of each issue, one at a time`);
+
+await svc.stop();
