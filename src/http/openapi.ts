@@ -39,6 +39,70 @@ const errorSchema = {
   },
 };
 
+const signedELicenceSchema = {
+  description:
+    'JWS flattened JSON serialization (RFC 7515 §7.2.2), ES256; the protected header carries typ, kid (RFC 7638) and x5c; ' +
+    'the payload is the UTF-8 JSON of elicence-payload.',
+  type: 'object',
+  required: ['protected', 'payload', 'signature'],
+  properties: { protected: { type: 'string' }, payload: { type: 'string' }, signature: { type: 'string' } },
+};
+
+const verificationResultSchema = {
+  type: 'object',
+  required: ['valid', 'status', 'householdRegistered', 'checks'],
+  properties: {
+    valid: { type: 'boolean' },
+    status: { enum: ['valid', 'superseded', 'void', 'revoked', 'unknown'] },
+    reason: {
+      enum: [
+        'MALFORMED',
+        'BAD_SIGNATURE',
+        'UNTRUSTED_ISSUER',
+        'ISSUER_REVOKED',
+        'NOT_FOUND',
+        'SUPERSEDED',
+        'VOID',
+        'REVOKED',
+        'DATA_MISMATCH',
+      ],
+    },
+    supersededBy: { type: 'string' },
+    certificate: {
+      description: 'Only what the presented credential carried, and only once its signature holds',
+      type: 'object',
+      properties: {
+        certificateNo: { type: 'string' },
+        licenceId: { type: 'string' },
+        newborn: {
+          type: 'object',
+          properties: { name: { type: 'string' }, sex: { type: 'string' }, birthTime: { type: 'string' } },
+        },
+        mother: { type: 'object', properties: { name: { type: 'string' } } },
+        issuer: { type: 'object', properties: { name: { type: 'string' }, creditCode: { type: 'string' } } },
+        issueDate: { type: 'string' },
+        issuedAt: { type: 'string' },
+      },
+    },
+    householdRegistered: { type: 'boolean' },
+    checks: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          name: { enum: ['pdf', 'format', 'signature', 'issuer', 'status', 'consistency'] },
+          result: { enum: ['pass', 'fail', 'skip'] },
+        },
+      },
+    },
+  },
+};
+
+function successSchema(route: Route): Record<string, unknown> {
+  if (route.responseMediaType === 'application/pdf') return { type: 'string', format: 'binary' };
+  return route.responseSchema ? { $ref: `#/components/schemas/${route.responseSchema}` } : { type: 'object' };
+}
+
 /** The OpenAPI 3.1 document, built from the route table so it cannot drift from what is served. */
 export function buildOpenApi(
   routes: readonly Route[],
@@ -63,12 +127,21 @@ export function buildOpenApi(
         schema: { type: 'string' },
       })),
     ];
+    const declared: Record<number, string> = { ...route.responses };
+    if (route.body) declared[400] ??= 'Invalid request: one detail per bad field';
+    if (route.access !== 'public') {
+      declared[401] ??= 'Missing, invalid or expired bearer token';
+      declared[403] ??= 'Wrong role or institution';
+    }
     const responses = Object.fromEntries(
-      Object.entries(route.responses).map(([status, description]) => [
+      Object.entries(declared).map(([status, description]) => [
         status,
         Number(status) >= 400
           ? { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }
-          : { description },
+          : {
+              description,
+              content: { [route.responseMediaType ?? 'application/json']: { schema: successSchema(route) } },
+            },
       ]),
     );
     const operation: Record<string, unknown> = {
@@ -95,7 +168,11 @@ export function buildOpenApi(
     }
     paths[openApiPath] = { ...paths[openApiPath], [route.method]: operation };
   }
-  const componentSchemas: Record<string, unknown> = { Error: errorSchema };
+  const componentSchemas: Record<string, unknown> = {
+    Error: errorSchema,
+    SignedELicence: signedELicenceSchema,
+    VerificationResult: verificationResultSchema,
+  };
   for (const [name, schema] of Object.entries(schemas)) {
     const { $schema: _ignored, ...rest } = schema;
     componentSchemas[name] = rest;

@@ -38,6 +38,10 @@ export interface Route {
   bodyMediaTypes?: string[];
   query?: { name: string; required: boolean; description: string }[];
   responses: Record<number, string>;
+  /** Media type of the success body when it is not JSON (e.g. application/pdf). */
+  responseMediaType?: string;
+  /** Name of a component schema describing the success body. */
+  responseSchema?: string;
   handle(ctx: RequestContext): Promise<Reply> | Reply;
 }
 

@@ -141,4 +141,19 @@ describe('the OpenAPI document', () => {
     });
     expect(res.body.components.schemas['auth-token']).toBeDefined();
   });
+
+  it('documents 401 and 403 on every protected operation and the media type of every success', async () => {
+    const { paths } = (await svc.request('GET', '/openapi.json')).body;
+    for (const [path, operations] of Object.entries<Record<string, any>>(paths)) {
+      for (const [method, operation] of Object.entries<any>(operations)) {
+        if (operation.security)
+          expect(Object.keys(operation.responses), `${method} ${path}`).toEqual(expect.arrayContaining(['401', '403']));
+        const success = Object.entries<any>(operation.responses).find(([status]) => status.startsWith('2'))!;
+        expect(Object.keys(success[1].content ?? {}), `${method} ${path}`).toHaveLength(1);
+      }
+    }
+    expect(Object.keys(paths['/api/v1/certificates/{no}/pdf'].get.responses['200'].content)).toEqual([
+      'application/pdf',
+    ]);
+  });
 });

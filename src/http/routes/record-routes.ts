@@ -51,7 +51,8 @@ export function recordRoutes(deps: { lifecycle: LifecyclePorts }): Route[] {
       tag: 'records',
       access: ['issuer', 'police', 'admin', 'citizen'],
       query: [purposeQuery],
-      responses: { 200: 'application/json', 400: 'PURPOSE_REQUIRED', 403: 'Not yours', 404: 'Unknown' },
+      responses: { 200: 'The flattened JWS', 400: 'PURPOSE_REQUIRED', 403: 'Not yours', 404: 'Unknown' },
+      responseSchema: 'SignedELicence',
       handle: ({ principal, params, query }) => {
         const signedJson = readSignedJson(ports, principal!, params.no ?? '', query.purpose);
         return {
@@ -69,7 +70,8 @@ export function recordRoutes(deps: { lifecycle: LifecyclePorts }): Route[] {
       tag: 'records',
       access: ['issuer', 'police', 'admin', 'citizen'],
       query: [purposeQuery],
-      responses: { 200: 'application/pdf', 400: 'PURPOSE_REQUIRED', 403: 'Not yours', 404: 'Unknown' },
+      responses: { 200: 'The PDF', 400: 'PURPOSE_REQUIRED', 403: 'Not yours', 404: 'Unknown' },
+      responseMediaType: 'application/pdf',
       handle: ({ principal, params, query }) => {
         const no = params.no ?? '';
         return {

@@ -21,6 +21,7 @@ export function verificationRoutes(deps: { verification: VerificationPorts; vali
       rawBody: true,
       bodyMediaTypes: ['application/pdf'],
       responses: { 200: 'The verification result, valid or not', 400: 'Not one of the accepted shapes' },
+      responseSchema: 'VerificationResult',
       async handle({ req }) {
         if (mediaType(req) === 'application/pdf') {
           const pdf = await readRawBody(req, pdfLimitBytes);
