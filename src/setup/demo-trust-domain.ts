@@ -39,7 +39,6 @@ export interface DemoAccount {
  * (mode 0600) listing them. Passwords are random per data directory.
  */
 export async function seedDemoAccounts(service: Service, dataDir: string, now: Date): Promise<DemoAccount[]> {
-  const accounts: DemoAccount[] = [];
   const plan: { role: Role; username: string; institution: string | null }[] = [
     ...commissionRoles.map((role) => ({ role, username: `demo-${role}`, institution: null })),
     ...demoInstitutions.flatMap((inst) =>
@@ -53,6 +52,17 @@ export async function seedDemoAccounts(service: Service, dataDir: string, now: D
     }),
   );
 
+  const accounts: DemoAccount[] = hashed.map(({ role, username, password, institution }) => ({
+    role,
+    username,
+    password,
+    institution,
+  }));
+  // The file first: a start stopped before the commit below finds an empty database, seeds
+  // again and rewrites the file, so the file never lacks passwords the database holds.
+  await writeFile(path.join(dataDir, 'demo-credentials.json'), `${JSON.stringify({ accounts }, null, 2)}\n`, {
+    mode: 0o600,
+  });
   service.db.transaction(() => {
     for (const inst of demoInstitutions) {
       service.institutions.create(
@@ -75,17 +85,7 @@ export async function seedDemoAccounts(service: Service, dataDir: string, now: D
         },
         now,
       );
-      accounts.push({
-        role: entry.role,
-        username: entry.username,
-        password: entry.password,
-        institution: entry.institution,
-      });
     }
   })();
-
-  await writeFile(path.join(dataDir, 'demo-credentials.json'), `${JSON.stringify({ accounts }, null, 2)}\n`, {
-    mode: 0o600,
-  });
   return accounts;
 }
