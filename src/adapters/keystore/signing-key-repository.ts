@@ -67,6 +67,11 @@ export interface SigningKeyRepository {
   revoke(kid: string, revokedAt: string, reason: string): void;
   /** Runs `work` in one SQLite transaction. */
   transaction<T>(work: () => T): T;
+  /**
+   * Changes whenever the key register may have changed, by this process or another (the
+   * operator CLI): lets readers cache what they derive from it.
+   */
+  changeMark(): string;
 }
 
 export function createSigningKeyRepository(db: Database.Database): SigningKeyRepository {
@@ -89,8 +94,14 @@ export function createSigningKeyRepository(db: Database.Database): SigningKeyRep
     `UPDATE signing_keys SET status = 'revoked', revoked_at = ?, revocation_reason = ? WHERE kid = ?`,
   );
 
+  // data_version moves when another connection commits; our own writes bump `generation`.
+  const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
+  let generation = 0;
+
   return {
+    changeMark: () => `${dataVersion.get()}:${generation}`,
     insert(record) {
+      generation++;
       insert.run({ ...record, publicJwk: JSON.stringify(record.publicJwk) });
     },
     get: (kid) => {
@@ -104,9 +115,11 @@ export function createSigningKeyRepository(db: Database.Database): SigningKeyRep
     },
     list: (purpose) => (purpose ? ofPurpose.all(purpose) : all.all()).map(toRecord),
     retire(kid, retiredAt) {
+      generation++;
       retire.run(retiredAt, kid);
     },
     revoke(kid, revokedAt, reason) {
+      generation++;
       revoke.run(revokedAt, reason, kid);
     },
     transaction: (work) => db.transaction(work)(),
