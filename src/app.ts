@@ -21,6 +21,8 @@ export interface AppDeps {
 export function createApp(deps: AppDeps): express.Express {
   const app = express();
   app.disable('x-powered-by');
+  // Responses are per caller and mostly no-store: an ETag would hash every body for nothing.
+  app.set('etag', false);
   app.set('query parser', 'simple');
   app.set('trust proxy', false);
   app.use(helmet());
