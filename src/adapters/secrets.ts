@@ -6,8 +6,13 @@ import type { Secrets } from '../domain/lifecycle/ports.ts';
 const claimAlphabet = '23456789ABCDEFGHJKMNPQRSTUVWXYZ';
 const claimLength = 10;
 
+/** Parents may type the code in lower case or in groups (7KQ2-M9XW-4H): neither changes it. */
+const normalise = (claimCode: string) => claimCode.replaceAll('-', '').toUpperCase();
+
 const hash = (certificateNo: string, claimCode: string) =>
-  createHash('sha256').update(`birth-certificate-claim\0${certificateNo}\0${claimCode.toUpperCase()}`).digest('hex');
+  createHash('sha256')
+    .update(`birth-certificate-claim\0${certificateNo}\0${normalise(claimCode)}`)
+    .digest('hex');
 
 export const nodeSecrets: Secrets = {
   newClaimCode() {
