@@ -29,3 +29,29 @@ export interface AuditLog {
   record(event: AuditEventInput, now: Date): AuditEvent;
   verify(): AuditChainReport;
 }
+
+/** Who acts, as far as the audit log cares. */
+export interface Acting {
+  username: string | null;
+  role: string | null;
+  institution?: string | null;
+}
+
+/** The event of `actor` doing `action` to `target`: one shape for every caller. */
+export function eventBy(
+  actor: Acting,
+  action: string,
+  target: string | null,
+  details: Record<string, unknown> = {},
+  purpose: string | null = null,
+): AuditEventInput {
+  return {
+    action,
+    actor: actor.username,
+    role: actor.role,
+    institution: actor.institution ?? null,
+    target,
+    purpose,
+    details,
+  };
+}

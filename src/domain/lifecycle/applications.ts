@@ -1,3 +1,4 @@
+import { eventBy } from '../audit/audit-event.ts';
 import { DomainError } from '../errors.ts';
 import type { ApplicationBody } from '../rules/bodies.ts';
 import { type CheckResult, crossCheck } from './cross-check.ts';
@@ -39,15 +40,10 @@ export function submitApplication(ports: LifecyclePorts, actor: Actor, body: App
   ports.store.transaction(() => {
     ports.store.insertApplication(record);
     ports.audit.record(
-      {
-        action: 'application.submitted',
-        actor: actor.username,
-        role: actor.role,
-        institution,
-        target: record.id,
-        purpose: null,
-        details: { deliveryId: record.deliveryId, applicantRelation: body.applicant.relation },
-      },
+      eventBy(actor, 'application.submitted', record.id, {
+        deliveryId: record.deliveryId,
+        applicantRelation: body.applicant.relation,
+      }),
       now,
     );
   });

@@ -1,4 +1,5 @@
 import type { TokenStore } from '../accounts/account.ts';
+import { eventBy } from '../audit/audit-event.ts';
 import { DomainError } from '../errors.ts';
 import type { CitizenClaimBody } from '../rules/bodies.ts';
 import type { Actor, LifecyclePorts } from './ports.ts';
@@ -33,15 +34,12 @@ export function claimCertificate(ports: LifecyclePorts, tokens: TokenStore, body
     const motherMatches = record !== null && record.certificate.mother.idNumber === body.motherIdNumber;
     const failures = motherMatches ? ports.store.recordClaimFailure(body.certificateNo) : null;
     ports.audit.record(
-      {
-        action: 'citizen.claim-failed',
-        actor: null,
-        role: 'citizen',
-        institution: null,
-        target: record ? body.certificateNo : null,
-        purpose: null,
-        details: failures === null ? { cause: record ? 'mother-mismatch' : 'unknown-certificate' } : { failures },
-      },
+      eventBy(
+        { username: null, role: 'citizen', institution: null },
+        'citizen.claim-failed',
+        record ? body.certificateNo : null,
+        failures === null ? { cause: record ? 'mother-mismatch' : 'unknown-certificate' } : { failures },
+      ),
       now,
     );
     throw refused();
@@ -53,15 +51,7 @@ export function claimCertificate(ports: LifecyclePorts, tokens: TokenStore, body
     now,
   );
   ports.audit.record(
-    {
-      action: 'citizen.claimed',
-      actor: null,
-      role: 'citizen',
-      institution: null,
-      target: body.certificateNo,
-      purpose: null,
-      details: {},
-    },
+    eventBy({ username: null, role: 'citizen', institution: null }, 'citizen.claimed', body.certificateNo),
     now,
   );
   return { accessToken: issued.token, tokenType: 'Bearer', expiresIn: issued.expiresInSeconds };
@@ -79,18 +69,7 @@ export function newClaimCode(ports: LifecyclePorts, actor: Actor, certificateNo:
   ports.store.transaction(() => {
     ports.store.setClaimCodeHash(certificateNo, ports.secrets.hashClaimCode(certificateNo, claimCode));
     ports.store.resetClaimFailures(certificateNo);
-    ports.audit.record(
-      {
-        action: 'claim-code.reissued',
-        actor: actor.username,
-        role: actor.role,
-        institution: actor.institution,
-        target: certificateNo,
-        purpose: null,
-        details: {},
-      },
-      ports.clock.now(),
-    );
+    ports.audit.record(eventBy(actor, 'claim-code.reissued', certificateNo), ports.clock.now());
   });
   return claimCode;
 }

@@ -1,3 +1,4 @@
+import { eventBy } from '../audit/audit-event.ts';
 import { DomainError, invalidRequest } from '../errors.ts';
 import type { DeliveryBody } from '../rules/bodies.ts';
 import type { Actor, LifecyclePorts } from './ports.ts';
@@ -27,18 +28,7 @@ export function recordDelivery(ports: LifecyclePorts, actor: Actor, body: Delive
   };
   ports.store.transaction(() => {
     ports.store.insertDelivery(record);
-    ports.audit.record(
-      {
-        action: 'delivery.recorded',
-        actor: actor.username,
-        role: actor.role,
-        institution,
-        target: record.id,
-        purpose: null,
-        details: late ? { late: true } : {},
-      },
-      now,
-    );
+    ports.audit.record(eventBy(actor, 'delivery.recorded', record.id, late ? { late: true } : {}), now);
   });
   return record;
 }

@@ -1,3 +1,4 @@
+import { eventBy } from '../audit/audit-event.ts';
 import { citizenIdBirthDate, citizenIdSex } from '../check/citizen-id.ts';
 import { DomainError, invalidRequest } from '../errors.ts';
 import type { HouseholdRegistrationBody } from '../rules/bodies.ts';
@@ -59,15 +60,13 @@ export function registerHousehold(
       actor.username ?? 'unknown',
     );
     ports.audit.record(
-      {
-        action: 'household.registered',
-        actor: actor.username,
-        role: actor.role,
-        institution: null,
-        target: certificateNo,
-        purpose: '落户',
-        details: { policeUnit: body.policeUnit, registeredOn: body.registeredOn },
-      },
+      eventBy(
+        { ...actor, institution: null },
+        'household.registered',
+        certificateNo,
+        { policeUnit: body.policeUnit, registeredOn: body.registeredOn },
+        '落户',
+      ),
       now,
     );
   });

@@ -1,3 +1,4 @@
+import { eventBy } from '../audit/audit-event.ts';
 import type { Certificate, LicenceEnvelope } from '../certificate.ts';
 import { DomainError, invalidRequest } from '../errors.ts';
 import { envelope } from './compose.ts';
@@ -108,20 +109,12 @@ export async function produce(
     ports.store.insertCertificate(record, pdf, ports.secrets.hashClaimCode(no, claimCode));
     land(record);
     ports.audit.record(
-      {
-        action: auditAction[production.kind],
-        actor: actor.username,
-        role: actor.role,
-        institution: actor.institution,
-        target: no,
-        purpose: null,
-        details: {
-          licenceId: record.licenceId,
-          kind: production.kind,
-          ...(record.supersedes ? { supersedes: record.supersedes } : {}),
-          ...(production.changeReason ? { reason: production.changeReason } : {}),
-        },
-      },
+      eventBy(actor, auditAction[production.kind], no, {
+        licenceId: record.licenceId,
+        kind: production.kind,
+        ...(record.supersedes ? { supersedes: record.supersedes } : {}),
+        ...(production.changeReason ? { reason: production.changeReason } : {}),
+      }),
       issuedAt,
     );
   });

@@ -1,3 +1,4 @@
+import { eventBy } from '../audit/audit-event.ts';
 import type { Certificate, Parent } from '../certificate.ts';
 import { DomainError } from '../errors.ts';
 import type { Actor, LifecyclePorts } from './ports.ts';
@@ -103,10 +104,7 @@ function auditRead(
   purpose: string | null,
   details: Record<string, unknown> = {},
 ) {
-  ports.audit.record(
-    { action, actor: actor.username, role: actor.role, institution: actor.institution, target, purpose, details },
-    ports.clock.now(),
-  );
+  ports.audit.record(eventBy(actor, action, target, details, purpose), ports.clock.now());
 }
 
 /** A record read by an issuer (own institution), the police or an admin; every read is audited. */

@@ -1,3 +1,4 @@
+import { eventBy } from '../audit/audit-event.ts';
 import { DomainError } from '../errors.ts';
 import { requireCurrent } from './amend.ts';
 import type { Actor, LifecyclePorts } from './ports.ts';
@@ -14,18 +15,7 @@ export function revokeCertificate(ports: LifecyclePorts, actor: Actor, certifica
     if (!record) throw new DomainError('NOT_FOUND', `No certificate ${certificateNo}`);
     requireCurrent(record);
     ports.store.setStatus(certificateNo, 'revoked', reason, null, now);
-    ports.audit.record(
-      {
-        action: 'certificate.revoked',
-        actor: actor.username,
-        role: actor.role,
-        institution: null,
-        target: certificateNo,
-        purpose: null,
-        details: { reason },
-      },
-      now,
-    );
+    ports.audit.record(eventBy({ ...actor, institution: null }, 'certificate.revoked', certificateNo, { reason }), now);
   });
   return { certificateNo, status: 'revoked' as const, reason };
 }

@@ -1,3 +1,4 @@
+import { eventBy } from '../audit/audit-event.ts';
 import { DomainError } from '../errors.ts';
 import type { VoidBody } from '../rules/bodies.ts';
 import { ownCertificate, requireCurrent } from './amend.ts';
@@ -48,18 +49,7 @@ export function voidCertificate(
       ports.store.voidBlankNumber(certificateNo, owner, body.reason, body.note ?? null, by, now);
       kind = 'blank';
     }
-    ports.audit.record(
-      {
-        action: 'certificate.voided',
-        actor: actor.username,
-        role: actor.role,
-        institution: actor.institution,
-        target: certificateNo,
-        purpose: null,
-        details: { reason: body.reason, voided: kind },
-      },
-      now,
-    );
+    ports.audit.record(eventBy(actor, 'certificate.voided', certificateNo, { reason: body.reason, voided: kind }), now);
     return kind;
   });
   return { certificateNo, status: 'void', reason: body.reason, voided };
@@ -82,15 +72,11 @@ export function voidAbandonedNumber(
       const now = ports.clock.now();
       ports.store.voidBlankNumber(certificateNo, institution, 'OTHER', cause, actor.username ?? 'system', now);
       ports.audit.record(
-        {
-          action: 'certificate.voided',
-          actor: actor.username,
-          role: actor.role,
-          institution,
-          target: certificateNo,
-          purpose: null,
-          details: { reason: 'OTHER', voided: 'blank', cause },
-        },
+        eventBy({ ...actor, institution }, 'certificate.voided', certificateNo, {
+          reason: 'OTHER',
+          voided: 'blank',
+          cause,
+        }),
         now,
       );
     }

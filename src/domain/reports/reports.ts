@@ -1,5 +1,5 @@
 import type { Principal } from '../accounts/account.ts';
-import type { AuditLog } from '../audit/audit-event.ts';
+import { type AuditLog, eventBy } from '../audit/audit-event.ts';
 import type { Certificate } from '../certificate.ts';
 import { invalidRequest } from '../errors.ts';
 import { maskIdNumber } from '../lifecycle/reads.ts';
@@ -68,18 +68,7 @@ function readInstitution(query: Record<string, unknown>, required: boolean): str
 }
 
 function audited(ports: ReportPorts, actor: Principal, report: string, details: Record<string, unknown>) {
-  ports.audit.record(
-    {
-      action: 'report.read',
-      actor: actor.username,
-      role: actor.role,
-      institution: null,
-      target: report,
-      purpose: null,
-      details,
-    },
-    ports.clock.now(),
-  );
+  ports.audit.record(eventBy({ ...actor, institution: null }, 'report.read', report, details), ports.clock.now());
 }
 
 /** Sex ratio at birth = boys / girls × 100, per group and in total. */

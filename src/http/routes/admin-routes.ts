@@ -3,7 +3,7 @@ import { provisionInstitutionKey } from '../../adapters/keystore/provision-signi
 import { revokeSigningKey } from '../../adapters/keystore/revoke-signing-key.ts';
 import type { SigningKeyRepository } from '../../adapters/keystore/signing-key-repository.ts';
 import type { Principal } from '../../domain/accounts/account.ts';
-import type { AuditLog } from '../../domain/audit/audit-event.ts';
+import { type AuditLog, eventBy } from '../../domain/audit/audit-event.ts';
 import { parseOffsetDateTime } from '../../domain/check/offset-date-time.ts';
 import { DomainError, invalidRequest } from '../../domain/errors.ts';
 import type { InstitutionRecord, InstitutionRepository } from '../../domain/institution.ts';
@@ -36,10 +36,7 @@ export function adminRoutes(deps: AdminDeps): Route[] {
     return found;
   };
   const record = (actor: Principal, action: string, target: string, details: Record<string, unknown>) =>
-    deps.audit.record(
-      { action, actor: actor.username, role: actor.role, institution: null, target, purpose: null, details },
-      deps.clock.now(),
-    );
+    deps.audit.record(eventBy(actor, action, target, details), deps.clock.now());
 
   return [
     {
