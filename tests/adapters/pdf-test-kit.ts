@@ -46,7 +46,7 @@ function lookup(table: Record<string, string>, code: string): string {
 }
 
 export function fixtureRecords(): FixtureRecord[] {
-  const file = path.resolve(import.meta.dirname, '../../../shared/fixtures/records.json');
+  const file = path.resolve(import.meta.dirname, '../fixtures/records.json');
   return (JSON.parse(readFileSync(file, 'utf8')) as { records: FixtureRecord[] }).records;
 }
 
