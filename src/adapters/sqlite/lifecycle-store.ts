@@ -1,12 +1,8 @@
 import { formatCertificateNo } from '../../domain/institution.ts';
 import type { LifecycleStore } from '../../domain/lifecycle/ports.ts';
-import type {
-  ApplicationRecord,
-  CertificateRecord,
-  DeliveryRecord,
-  HouseholdRegistration,
-} from '../../domain/lifecycle/records.ts';
+import type { ApplicationRecord, CertificateRecord, DeliveryRecord } from '../../domain/lifecycle/records.ts';
 import type { SqliteDatabase } from './database.ts';
+import { createSqliteRegistrationQueries } from './registration-queries.ts';
 
 interface CertificateRow {
   certificate_no: string;
@@ -62,23 +58,6 @@ const toCertificate = (row: CertificateRow): CertificateRecord => ({
   qrText: row.qr_text,
   issuedAt: row.issued_at,
   issuedBy: row.issued_by,
-});
-
-interface RegisterRow {
-  certificate_no: string;
-  status: CertificateRecord['status'];
-  superseded_by: string | null;
-  licence_id: string;
-  licence_digest: string;
-  registered: number;
-}
-
-const toRegisterEntry = (row: RegisterRow) => ({
-  status: row.status,
-  supersededBy: row.superseded_by,
-  licenceId: row.licence_id,
-  licenceDigest: row.licence_digest,
-  householdRegistered: row.registered === 1,
 });
 
 interface ApplicationRow {
@@ -184,33 +163,6 @@ export function createSqliteLifecycleStore(db: SqliteDatabase): LifecycleStore {
       'UPDATE certificates SET claim_failures = claim_failures + 1 WHERE certificate_no = ? RETURNING claim_failures',
     ),
     claimReset: db.prepare('UPDATE certificates SET claim_failures = 0 WHERE certificate_no = ?'),
-    registerEntry: db.prepare<[string], RegisterRow>(
-      `SELECT c.certificate_no, c.status, c.superseded_by, c.licence_id, c.licence_digest,
-              EXISTS (SELECT 1 FROM household_registrations h WHERE h.lineage = c.lineage) AS registered
-         FROM certificates c WHERE c.certificate_no = ?`,
-    ),
-    registerSnapshot: db.prepare<[], RegisterRow>(
-      `SELECT c.certificate_no, c.status, c.superseded_by, c.licence_id, c.licence_digest,
-              EXISTS (SELECT 1 FROM household_registrations h WHERE h.lineage = c.lineage) AS registered
-         FROM certificates c ORDER BY c.certificate_no`,
-    ),
-    registration: db.prepare<
-      [string],
-      {
-        certificate_no: string;
-        child_id_number: string;
-        registered_on: string;
-        police_unit: string;
-        recorded_at: string;
-      }
-    >('SELECT * FROM household_registrations WHERE lineage = ?'),
-    childRegistered: db.prepare<[string], { lineage: string }>(
-      'SELECT lineage FROM household_registrations WHERE child_id_number = ?',
-    ),
-    insertRegistration: db.prepare(
-      `INSERT INTO household_registrations (lineage, certificate_no, child_id_number, registered_on, police_unit, recorded_by, recorded_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?)`,
-    ),
   };
 
   /** Issued, voided, reserved for an amendment, or reserved by an application being issued. */
@@ -367,35 +319,6 @@ export function createSqliteLifecycleStore(db: SqliteDatabase): LifecycleStore {
       q.claimReset.run(no);
     },
 
-    registerEntry(no) {
-      const row = q.registerEntry.get(no);
-      return row ? toRegisterEntry(row) : null;
-    },
-    registerSnapshot: () =>
-      q.registerSnapshot.all().map((row) => ({ certificateNo: row.certificate_no, ...toRegisterEntry(row) })),
-
-    findRegistration(lineage): HouseholdRegistration | null {
-      const row = q.registration.get(lineage);
-      if (!row) return null;
-      return {
-        certificateNo: row.certificate_no,
-        childIdNumber: row.child_id_number,
-        registeredOn: row.registered_on,
-        policeUnit: row.police_unit,
-        recordedAt: row.recorded_at,
-      };
-    },
-    isChildIdRegistered: (id) => q.childRegistered.get(id) !== undefined,
-    insertRegistration(lineage, r, by) {
-      q.insertRegistration.run(
-        lineage,
-        r.certificateNo,
-        r.childIdNumber,
-        r.registeredOn,
-        r.policeUnit,
-        by,
-        r.recordedAt,
-      );
-    },
+    ...createSqliteRegistrationQueries(db),
   };
 }
