@@ -76,6 +76,7 @@ const expected: [route: string, ...statuses: number[]][] = [
   ['GET /api/v1/reports/birth-register',                   401,   200,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403],
   ['GET /api/v1/reports/certificate-usage',                401,   200,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403],
   ['GET /api/v1/audit-events/verify',                      401,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403,   403],
+  ['GET /api/v1/audit-events/head',                        401,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403,   403],
 ];
 
 const { clock, now: NOW } = frozenClock();
@@ -231,6 +232,7 @@ const calls: Record<string, (caller: Caller) => { path: string; json?: unknown }
     path: `/api/v1/reports/certificate-usage?institution=${demo.gz.creditCode}`,
   }),
   'GET /api/v1/audit-events/verify': () => ({ path: '/api/v1/audit-events/verify' }),
+  'GET /api/v1/audit-events/head': () => ({ path: '/api/v1/audit-events/head' }),
 };
 
 describe('the access matrix', () => {

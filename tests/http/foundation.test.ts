@@ -120,6 +120,19 @@ describe('sign-in', () => {
     expect(police.body.error.code).toBe('FORBIDDEN');
   });
 
+  it('checks the chain against an anchor the auditor kept, and names a malformed one', async () => {
+    const token = await svc.token('auditor');
+    const head = (await svc.request('GET', '/api/v1/audit-events/head', { token })).body;
+    expect(head).toEqual({ seq: expect.any(Number), hash: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    const anchored = await svc.request('GET', `/api/v1/audit-events/verify?seq=${head.seq}&hash=${head.hash}`, {
+      token,
+    });
+    expect(anchored.body.intact).toBe(true);
+    const bad = await svc.request('GET', '/api/v1/audit-events/verify?seq=0&hash=xyz', { token });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.map((d: { path: string }) => d.path)).toEqual(['seq', 'hash']);
+  });
+
   it('records sign-in failures in an intact audit chain', async () => {
     const res = await svc.request('GET', '/api/v1/audit-events/verify', { token: await svc.token('auditor') });
     expect(res.status).toBe(200);

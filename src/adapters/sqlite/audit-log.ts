@@ -1,5 +1,11 @@
 import { createHash } from 'node:crypto';
-import type { AuditChainReport, AuditEvent, AuditEventInput, AuditLog } from '../../domain/audit/audit-event.ts';
+import type {
+  AuditAnchor,
+  AuditChainReport,
+  AuditEvent,
+  AuditEventInput,
+  AuditLog,
+} from '../../domain/audit/audit-event.ts';
 import type { SqliteDatabase } from './database.ts';
 
 const genesis = '0'.repeat(64);
@@ -75,18 +81,29 @@ export function createSqliteAuditLog(
 
   return {
     record: (event, now) => append(event, now),
-    verify(): AuditChainReport {
+    verify(anchor?: AuditAnchor): AuditChainReport {
       let prevHash = genesis;
       let expectedSeq = 1;
       let events = 0;
+      let anchorHeld = anchor === undefined;
       for (const row of all.iterate()) {
         events++;
         const broken = row.seq !== expectedSeq || row.prev_hash !== prevHash || row.hash !== chainHash(prevHash, row);
         if (broken) return { intact: false, events, firstBrokenAt: expectedSeq };
+        if (anchor && row.seq === anchor.seq) {
+          if (row.hash !== anchor.hash) return { intact: false, events, firstBrokenAt: row.seq };
+          anchorHeld = true;
+        }
         prevHash = row.hash;
         expectedSeq++;
       }
+      // The anchored event is gone: the log was cut back to before it.
+      if (!anchorHeld) return { intact: false, events, firstBrokenAt: expectedSeq };
       return { intact: true, events };
+    },
+    head(): AuditAnchor {
+      const newest = last.get();
+      return { seq: newest?.seq ?? 0, hash: newest?.hash ?? genesis };
     },
     list: (limit, afterSeq) => page.all(afterSeq, limit).map(toEvent),
   };

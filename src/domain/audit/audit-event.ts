@@ -25,9 +25,21 @@ export interface AuditChainReport {
   firstBrokenAt?: number;
 }
 
+/** A head the auditor wrote down earlier (outside the database): event `seq` had `hash`. */
+export interface AuditAnchor {
+  seq: number;
+  hash: string;
+}
+
 export interface AuditLog {
   record(event: AuditEventInput, now: Date): AuditEvent;
-  verify(): AuditChainReport;
+  /**
+   * Recomputes the chain. With an anchor it also proves nothing up to that event was cut off:
+   * the chain alone cannot tell a log whose newest events were deleted from a shorter one.
+   */
+  verify(anchor?: AuditAnchor): AuditChainReport;
+  /** The newest event's position and hash, for the auditor to keep outside the database. */
+  head(): AuditAnchor;
 }
 
 /** Who acts, as far as the audit log cares. */
