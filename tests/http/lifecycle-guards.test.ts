@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { citizenIdCheckChar } from '../../src/domain/check/citizen-id.ts';
 import { applicationBodyFor, fixtureRecords } from '../fixtures/records.ts';
 import { startTestService, type TestService } from './harness.ts';
 import { bornBefore, issueBirth, staffOf, submitApplication } from './lifecycle-helpers.ts';
@@ -98,4 +99,30 @@ it('revokes a fraudulent certificate: verification answers REVOKED and it can be
     json: { certificateNo: issued.certificateNo, motherIdNumber: birth.mother.idNumber, claimCode: issued.claimCode },
   });
   expect(claim.status).toBe(401);
+});
+
+it('asks for a paternity report when a correction names another father, not when it spells his name', async () => {
+  const birth = bornBefore(fixtureRecords[3]!, new Date(), 5);
+  const issued = await issueBirth(svc, await staffOf(svc, 'gz'), birth);
+  const token = await svc.token('issuer', 'gz');
+  const url = `/api/v1/certificates/${issued.certificateNo}/replacements`;
+  // Another man born the same day: same age, a different ID number.
+  const first17 = `${birth.father!.idNumber.slice(0, 14)}951`;
+  const otherFather = { ...birth.father!, name: '王建华', idNumber: first17 + citizenIdCheckChar(first17) };
+  const refused = await svc.request('POST', url, {
+    token,
+    json: { reason: '父亲信息变更', changes: { father: otherFather } },
+  });
+  expect(refused.status).toBe(400);
+  expect(refused.body.error.details).toEqual([
+    {
+      path: 'paternityReportNo',
+      message: 'paternityReportNo is required when the correction changes who the father is',
+    },
+  ]);
+  const spelled = await svc.request('POST', url, {
+    token,
+    json: { reason: '父亲姓名笔误', changes: { father: { name: `${birth.father!.name.slice(0, 1)}建华` } } },
+  });
+  expect(spelled.status).toBe(201);
 });

@@ -108,12 +108,36 @@ export async function replaceCertificate(
   const institution = ports.institutions.find(old.institution)!;
   const { certificateNo: _old, ...rest } = applyChanges(old.certificate, body.changes);
   refuseDepartureFromDelivery(ports, old, rest);
+  // A different father is a change of parentage, not a typo: DOMAIN.md asks for DNA evidence.
+  if (fatherChanges(old.certificate.father, rest.father) && !body.paternityReportNo) {
+    throw invalidRequest([
+      {
+        path: 'paternityReportNo',
+        message: 'paternityReportNo is required when the correction changes who the father is',
+      },
+    ]);
+  }
   const corrected = {
     ...rest,
     issueDate: chinaDate(ports.clock.now()),
     issuer: { name: institution.name, creditCode: institution.creditCode, divisionCode: institution.divisionCode },
   };
-  return supersedeWith(ports, actor, old, 'replacement', corrected, body.reason, null);
+  const evidence = body.paternityReportNo ? { paternityReportNo: body.paternityReportNo } : {};
+  return supersedeWith(
+    ports,
+    actor,
+    { ...old, registration: { ...old.registration, ...evidence } },
+    'replacement',
+    corrected,
+    body.reason,
+    null,
+  );
+}
+
+/** Whether a correction names another father (or adds or removes one), beyond spelling his name. */
+function fatherChanges(before: Parent | null, after: Parent | null): boolean {
+  if (before === null || after === null) return before !== after;
+  return before.idType !== after.idType || before.idNumber !== after.idNumber;
 }
 
 /** Items a correction may not take away from what the midwife recorded at the birth. */

@@ -81,6 +81,8 @@ export interface CertificateChanges {
 export interface ReplacementBody {
   reason: string;
   changes: CertificateChanges;
+  /** 亲子鉴定证明编号: evidence for a correction that changes who the father is. */
+  paternityReportNo?: string;
 }
 
 export interface ReissueBody {
