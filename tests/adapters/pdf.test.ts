@@ -11,7 +11,7 @@ import {
 } from 'pdf-lib';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { attachCertificateFiles, readAttachments } from '../../src/adapters/pdf/attachment.ts';
-import { formatBirthTime, formatGestation, formatLength } from '../../src/adapters/pdf/certificate-view.ts';
+import { formatLength } from '../../src/adapters/pdf/certificate-view.ts';
 import { p1363ToDer } from '../../src/adapters/pdf/cms.ts';
 import { type FontSet, GlyphMissingError, loadFonts } from '../../src/adapters/pdf/fonts.ts';
 import { inspectPdf } from '../../src/adapters/pdf/inspect.ts';
@@ -19,6 +19,7 @@ import { drawCertificate, PAGE_SIZE, variableTexts } from '../../src/adapters/pd
 import { buildCertificateDocument, renderCertificatePdf, warmUpFonts } from '../../src/adapters/pdf/render.ts';
 import { saveSigned } from '../../src/adapters/pdf/sign-pdf.ts';
 import { fitText, TextOverflowError, TextWriter } from '../../src/adapters/pdf/text.ts';
+import { birthTimeText, gestationText } from '../../src/domain/codes/display-text.ts';
 import { embeddedFonts, pageStrings, shownTexts } from './pdf-reader.ts';
 import {
   createTestPki,
@@ -139,8 +140,8 @@ describe('text fitting', () => {
   });
 
   it('formats birth time, gestation and length as the paper form prints them', () => {
-    expect(formatBirthTime('2026-11-20T08:31+08:00')).toBe('2026年11月20日08时31分');
-    expect(formatGestation({ weeks: 39, days: 2 })).toBe('39+2 周');
+    expect(birthTimeText('2026-11-20T08:31+08:00')).toBe('2026年11月20日08时31分');
+    expect(gestationText({ weeks: 39, days: 2 })).toBe('39+2 周');
     expect(formatLength(49)).toBe('49.0');
   });
 });

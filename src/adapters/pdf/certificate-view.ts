@@ -46,33 +46,6 @@ export interface ParentView {
   idNumber: string;
 }
 
-export class ViewFormatError extends Error {
-  override readonly name = 'ViewFormatError';
-  readonly code = 'INVALID_VIEW';
-}
-
-const BIRTH_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:\d{2})$/;
-const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
-
-/** `2026-11-20T08:31+08:00` → `2026年11月20日08时31分`: the wall-clock time written, never re-zoned. */
-export function formatBirthTime(birthTime: string): string {
-  const m = BIRTH_TIME.exec(birthTime);
-  if (!m) throw new ViewFormatError(`newborn.birthTime "${birthTime}" is not a date-time with offset`);
-  return `${m[1]}年${m[2]}月${m[3]}日${m[4]}时${m[5]}分`;
-}
-
-/** `2026-11-20` → `2026年11月20日` */
-export function formatDate(date: string): string {
-  const m = DATE.exec(date);
-  if (!m) throw new ViewFormatError(`date "${date}" is not YYYY-MM-DD`);
-  return `${m[1]}年${m[2]}月${m[3]}日`;
-}
-
-/** `{weeks: 39, days: 2}` → `39+2 周` */
-export function formatGestation(gestation: Gestation): string {
-  return `${gestation.weeks}+${gestation.days} 周`;
-}
-
 /** One decimal always, as the paper form prints it: 49 → `49.0`. */
 export function formatLength(lengthCm: number): string {
   return lengthCm.toFixed(1);

@@ -1,12 +1,6 @@
 import { type PDFDocument, type PDFPage, popGraphicsState, pushGraphicsState, setCharacterSpacing } from 'pdf-lib';
-import {
-  type CertificateView,
-  formatBirthTime,
-  formatDate,
-  formatGestation,
-  formatLength,
-  type ParentView,
-} from './certificate-view.ts';
+import { birthTimeText, dateText, gestationText } from '../../domain/codes/display-text.ts';
+import { type CertificateView, formatLength, type ParentView } from './certificate-view.ts';
 import {
   CAPTION_INK,
   COL,
@@ -83,10 +77,10 @@ export function drawCertificatePage(page: PDFPage, writer: TextWriter, input: Pa
   const newborn = view.newborn;
   y = drawGroup(page, writer, ['新生儿', 'Newborn'], y, [
     row(30, { label: ['姓名', 'Name'], value: newborn.name }, { label: ['性别', 'Sex'], value: newborn.sex }),
-    row(26, { label: ['出生时间', 'Date and time of birth'], value: formatBirthTime(newborn.birthTime) }),
+    row(26, { label: ['出生时间', 'Date and time of birth'], value: birthTimeText(newborn.birthTime) }),
     row(
       26,
-      { label: ['出生孕周', 'Gestational age'], value: formatGestation(newborn.gestation) },
+      { label: ['出生孕周', 'Gestational age'], value: gestationText(newborn.gestation) },
       { label: ['健康状况', 'Health'], value: newborn.health },
     ),
     row(
@@ -194,7 +188,7 @@ function drawIssuer(writer: TextWriter, view: CertificateView) {
   writer.drawInBox(view.issuer.name, { x, y: 196, width, height: 36 }, { size: 13, minSize: 6 });
   writer.drawLine('签发日期', x, 170, 9.5, LABEL_INK);
   writer.drawLine('Date of issue', x + writer.fonts.widthOf('签发日期', 9.5) + 5, 170, 6.5, CAPTION_INK);
-  writer.drawLine(formatDate(view.issueDate), x, 148, 13);
+  writer.drawLine(dateText(view.issueDate), x, 148, 13);
   // Stamped across the institution name and the date, as the seal is on paper.
   drawSeal(writer, RIGHT - 72, 178, 54, view.issuer.name);
 }
