@@ -25,7 +25,7 @@ import type { Config } from './config.ts';
 import type { LifecyclePorts } from './domain/lifecycle/ports.ts';
 import type { Clock } from './domain/ports.ts';
 import type { VerificationPorts } from './domain/verification/ports.ts';
-import { buildOpenApi, loadSchemas } from './http/openapi.ts';
+import { buildOpenApi } from './http/openapi.ts';
 import type { Route } from './http/route.ts';
 import { adminRoutes } from './http/routes/admin-routes.ts';
 import { auditRoutes } from './http/routes/audit-routes.ts';
@@ -37,6 +37,7 @@ import { systemRoutes } from './http/routes/system-routes.ts';
 import { trustRoutes } from './http/routes/trust-routes.ts';
 import { verificationRoutes } from './http/routes/verification-routes.ts';
 import { keyPassphrase } from './setup/key-passphrase.ts';
+import { SCHEMAS } from './validation/schema-registry.ts';
 import { createCertificateValidator, createValidator } from './validation/validator.ts';
 
 export const serviceVersion = '1.0.0';
@@ -97,7 +98,8 @@ export function createService(config: Config, deps: { logger: Logger; clock: Clo
     ...reportRoutes({ reports: createSqliteReportsStore(db), audit, clock }),
     ...auditRoutes({ audit }),
   ];
-  openApi = buildOpenApi(routes, loadSchemas(), serviceVersion);
+  // The same schema objects the validator compiled: what is documented is what is enforced.
+  openApi = buildOpenApi(routes, SCHEMAS as unknown as Record<string, Record<string, unknown>>, serviceVersion);
 
   const app = createApp({
     logger: deps.logger,

@@ -1,20 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { Route } from './route.ts';
-
-const schemasDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../schemas');
-
-/** `schemas/<name>.schema.json` files, keyed by name. */
-export function loadSchemas(dir = schemasDir): Record<string, Record<string, unknown>> {
-  const schemas: Record<string, Record<string, unknown>> = {};
-  for (const file of readdirSync(dir)
-    .filter((f) => f.endsWith('.schema.json'))
-    .sort()) {
-    schemas[file.replace(/\.schema\.json$/, '')] = JSON.parse(readFileSync(path.join(dir, file), 'utf8'));
-  }
-  return schemas;
-}
 
 const errorSchema = {
   type: 'object',
