@@ -2,6 +2,7 @@ import type { Principal } from '../accounts/account.ts';
 import { type AuditLog, eventBy } from '../audit/audit-event.ts';
 import type { Certificate } from '../certificate.ts';
 import { invalidRequest } from '../errors.ts';
+import { chinaDate } from '../lifecycle/compose.ts';
 import { maskIdNumber } from '../lifecycle/reads.ts';
 import type { Clock } from '../ports.ts';
 
@@ -44,7 +45,7 @@ const isoDate = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 
 /** Reads `from`/`to` query parameters (YYYY-MM-DD, `to` exclusive; defaults: this calendar year). */
 export function readPeriod(query: Record<string, unknown>, now: Date): Period {
-  const year = new Date(now.getTime() + 8 * 3600_000).getUTCFullYear();
+  const year = Number(chinaDate(now).slice(0, 4));
   const from = query.from ?? `${year}-01-01`;
   const to = query.to ?? `${year + 1}-01-01`;
   const details = [];
