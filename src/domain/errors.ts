@@ -9,10 +9,48 @@ export interface ErrorDetail {
   message: string;
 }
 
+/**
+ * Every stable code a refusal or fault can carry. The HTTP layer maps each to a status in a
+ * `Record<ErrorCode, number>`, so a new code without a status does not compile.
+ */
+export type ErrorCode =
+  // the request is wrong
+  | 'INVALID_REQUEST'
+  | 'PURPOSE_REQUIRED'
+  | 'BUNDLE_INVALID'
+  | 'BUNDLE_ROOT_MISMATCH'
+  // who is asking
+  | 'UNAUTHENTICATED'
+  | 'INVALID_CREDENTIALS'
+  | 'INVALID_CLAIM'
+  | 'FORBIDDEN'
+  | 'RATE_LIMITED'
+  // what it names
+  | 'NOT_FOUND'
+  | 'KEY_NOT_FOUND'
+  // the state of the register or the trust domain refuses it
+  | 'CROSS_CHECK_FAILED'
+  | 'ALREADY_REGISTERED'
+  | 'ALREADY_ISSUED'
+  | 'NUMBERS_EXHAUSTED'
+  | 'NUMBER_RANGE_OVERLAP'
+  | 'INVALID_STATE'
+  | 'NO_SIGNING_KEY'
+  | 'KEY_NOT_USABLE'
+  | 'KEY_ALREADY_REVOKED'
+  | 'ROOT_CA_EXISTS'
+  | 'SIGNING_KEY_MISMATCH'
+  | 'QR_UNENCODABLE'
+  // the service cannot serve (configuration, key custody)
+  | 'NO_ROOT_CA'
+  | 'SERVICE_UNAVAILABLE'
+  | 'KEY_UNREADABLE'
+  | 'EXAMPLE_KEY_REFUSED';
+
 export class DomainError extends Error {
   override readonly name = 'DomainError';
   constructor(
-    readonly code: string,
+    readonly code: ErrorCode,
     message: string,
     readonly details: ErrorDetail[] = [],
   ) {

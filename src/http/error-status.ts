@@ -1,9 +1,15 @@
-import type { ErrorDetail } from '../domain/errors.ts';
+import type { ErrorCode, ErrorDetail } from '../domain/errors.ts';
 
-/** The one table mapping stable error codes to HTTP statuses. An unmapped code is a 500. */
-export const errorStatus: Record<string, number> = {
+/**
+ * The one table mapping stable error codes to HTTP statuses; every code has one. Faults of the
+ * service's own custody (an unreadable key file, an example key in production) are 503: the
+ * client did nothing wrong and may retry once an operator has acted.
+ */
+export const errorStatus: Record<ErrorCode, number> = {
   INVALID_REQUEST: 400,
   PURPOSE_REQUIRED: 400,
+  BUNDLE_INVALID: 400,
+  BUNDLE_ROOT_MISMATCH: 400,
   UNAUTHENTICATED: 401,
   INVALID_CREDENTIALS: 401,
   INVALID_CLAIM: 401,
@@ -20,8 +26,15 @@ export const errorStatus: Record<string, number> = {
   KEY_NOT_USABLE: 409,
   KEY_NOT_FOUND: 404,
   KEY_ALREADY_REVOKED: 409,
+  ROOT_CA_EXISTS: 409,
+  // A key that does not belong to the issuer, or claims no QR can carry, reach signing only
+  // through a fault of ours: validation refuses such records first.
+  SIGNING_KEY_MISMATCH: 500,
+  QR_UNENCODABLE: 500,
   NO_ROOT_CA: 503,
   SERVICE_UNAVAILABLE: 503,
+  KEY_UNREADABLE: 503,
+  EXAMPLE_KEY_REFUSED: 503,
 };
 
 export interface ErrorBody {

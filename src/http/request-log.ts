@@ -41,12 +41,10 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
       res.destroy();
       return;
     }
-    if (error instanceof DomainError) {
-      const status = errorStatus[error.code];
-      if (status !== undefined) {
-        res.status(status).json(errorBody(error.code, error.message, error.details));
-        return;
-      }
+    // A code mapped to 500 is a fault of ours: logged, and answered like any other fault.
+    if (error instanceof DomainError && errorStatus[error.code] !== 500) {
+      res.status(errorStatus[error.code]).json(errorBody(error.code, error.message, error.details));
+      return;
     }
     // Errors raised by express/body parsers carry a 4xx `status` of their own.
     const status = (error as { status?: unknown })?.status;
