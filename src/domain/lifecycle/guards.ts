@@ -73,7 +73,7 @@ export function findReadable(
   return record;
 }
 
-/** Only the current version of a birth's certificate can be amended, voided, revoked or registered. */
+/** Only the current version of a birth's certificate can be amended, voided, revoked or used for 落户. */
 export function requireCurrent(record: CertificateRecord): void {
   if (record.status !== 'valid') {
     throw new DomainError('INVALID_STATE', `Certificate ${record.certificateNo} is ${record.status}`, [
