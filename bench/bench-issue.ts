@@ -11,7 +11,7 @@
  *   tsx bench/bench-issue.ts [--count 100] [--concurrency 4]
  */
 import { parseArgs } from 'node:util';
-import type { CertificateRenderer, LifecyclePorts, LifecycleStore } from '../src/domain/lifecycle/ports.ts';
+import type { CertificateRenderer, LifecyclePorts } from '../src/domain/lifecycle/ports.ts';
 import {
   applicationBodyFor,
   chinaTime,
@@ -34,7 +34,7 @@ const concurrency = Number(values.concurrency);
 type Stage = 'validate' | 'sign' | 'render' | 'store';
 const stageMs: Record<Stage, number> = { validate: 0, sign: 0, render: 0, store: 0 };
 let timing = false;
-/** Store time by outermost method (`transaction` holds everything run inside one). */
+/** Storage time by outermost method (`transactions.run` holds everything run inside one). */
 const storeByMethod = new Map<string, number>();
 
 function timed<F extends (...args: any[]) => any>(stage: Stage, fn: F): F {
@@ -52,9 +52,9 @@ function timed<F extends (...args: any[]) => any>(stage: Stage, fn: F): F {
   }) as F;
 }
 
-/** Every store call, counted once at the outermost level (a transaction's inner calls are in it). */
-function timedStore(store: LifecycleStore): LifecycleStore {
-  let depth = 0;
+/** Every storage call, counted once at the outermost level (a unit of work's inner calls are in it). */
+let depth = 0;
+function timedStore<T extends object>(name: string, store: T): T {
   return new Proxy(store, {
     get(target, key, receiver) {
       const value = Reflect.get(target, key, receiver);
@@ -68,7 +68,7 @@ function timedStore(store: LifecycleStore): LifecycleStore {
         } finally {
           const ms = performance.now() - started;
           stageMs.store += ms;
-          storeByMethod.set(String(key), (storeByMethod.get(String(key)) ?? 0) + ms);
+          storeByMethod.set(`${name}.${String(key)}`, (storeByMethod.get(`${name}.${String(key)}`) ?? 0) + ms);
           depth--;
         }
       };
@@ -85,7 +85,11 @@ const pdfRenderer: CertificateRenderer = { render: timed('render', real.renderer
 /** BENCHMARK ONLY: no PDF at all, to show what the rest of issuing costs. */
 const noPdfRenderer: CertificateRenderer = { render: timed('render', async () => new Uint8Array(0)) };
 ports.validateCertificate = timed('validate', ports.validateCertificate);
-ports.store = timedStore(ports.store);
+ports.transactions = timedStore('transactions', ports.transactions);
+ports.stock = timedStore('stock', ports.stock);
+ports.applications = timedStore('applications', ports.applications);
+ports.register = timedStore('register', ports.register);
+ports.claimCodes = timedStore('claimCodes', ports.claimCodes);
 
 const midwife = await svc.token('midwife', 'gz');
 const issuer = await svc.token('issuer', 'gz');

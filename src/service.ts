@@ -1,10 +1,6 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
-import {
-  createCertificateRegister,
-  createCertificateRenderer,
-  createCertificateSigner,
-} from './adapters/certificate-production.ts';
+import { createCertificateRenderer, createCertificateSigner } from './adapters/certificate-production.ts';
 import { countryDirectory } from './adapters/countries.ts';
 import { divisionDirectory } from './adapters/divisions.ts';
 import { createNodeJwsVerifier } from './adapters/jws/node-jws-verifier.ts';
@@ -13,12 +9,17 @@ import { loadFonts } from './adapters/pdf/index.ts';
 import { createScryptPasswordHasher } from './adapters/scrypt-password-hasher.ts';
 import { nodeSecrets } from './adapters/secrets.ts';
 import { createSqliteAccountRepository } from './adapters/sqlite/account-repository.ts';
+import { createSqliteApplicationStore } from './adapters/sqlite/application-store.ts';
 import { createSqliteAuditLog } from './adapters/sqlite/audit-log.ts';
+import { createSqliteCertificateRegister } from './adapters/sqlite/certificate-register.ts';
+import { createSqliteClaimCodeStore } from './adapters/sqlite/claim-code-store.ts';
 import { openDatabase, type SqliteDatabase } from './adapters/sqlite/database.ts';
+import { createSqliteHouseholdRegistrations } from './adapters/sqlite/household-registrations.ts';
 import { createSqliteInstitutionRepository } from './adapters/sqlite/institution-repository.ts';
-import { createSqliteLifecycleStore } from './adapters/sqlite/lifecycle-store.ts';
+import { createSqliteNumberStock } from './adapters/sqlite/number-stock.ts';
 import { createSqliteReportsStore } from './adapters/sqlite/reports-store.ts';
 import { createSqliteTokenStore } from './adapters/sqlite/token-store.ts';
+import { createSqliteUnitOfWork } from './adapters/sqlite/unit-of-work.ts';
 import { createRepositoryTrustSource } from './adapters/trust/repository-trust-source.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
@@ -61,10 +62,15 @@ export function createService(config: Config, deps: { logger: Logger; clock: Clo
   const fonts = loadFonts();
   const directories = { divisions: divisionDirectory, countries: countryDirectory };
   const validate = createValidator({ clock, glyphs: fonts, ...directories });
-  const store = createSqliteLifecycleStore(db);
+  const register = createSqliteCertificateRegister(db);
 
   const lifecycle: LifecyclePorts = {
-    store,
+    transactions: createSqliteUnitOfWork(db),
+    stock: createSqliteNumberStock(db),
+    applications: createSqliteApplicationStore(db),
+    register,
+    claimCodes: createSqliteClaimCodeStore(db),
+    households: createSqliteHouseholdRegistrations(db),
     institutions,
     signer: createCertificateSigner(keyStore),
     renderer: createCertificateRenderer({ keyStore, fonts, ...directories }),
@@ -76,14 +82,14 @@ export function createService(config: Config, deps: { logger: Logger; clock: Clo
   };
   const verification: VerificationPorts = {
     trust: createRepositoryTrustSource(signingKeys, config.licenceTypeCode),
-    register: createCertificateRegister(store),
+    register,
     jws: createNodeJwsVerifier(),
     clock,
   };
 
   let ready = false;
   let openApi: unknown = null;
-  const trust = { signingKeys, keyStore, store, clock, licenceTypeCode: config.licenceTypeCode };
+  const trust = { signingKeys, keyStore, register, clock, licenceTypeCode: config.licenceTypeCode };
   const routes: Route[] = [
     ...systemRoutes({ isReady: () => ready, openApi: () => openApi }),
     ...authRoutes({

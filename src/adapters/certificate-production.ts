@@ -1,7 +1,6 @@
 import type { CountryDirectory } from '../domain/codes/countries.ts';
-import type { CertificateRenderer, CertificateSigner, LifecycleStore } from '../domain/lifecycle/ports.ts';
+import type { CertificateRenderer, CertificateSigner } from '../domain/lifecycle/ports.ts';
 import type { DivisionDirectory } from '../domain/ports.ts';
-import type { CertificateRegister } from '../domain/verification/ports.ts';
 import { certificateViewOf } from './certificate-view-of.ts';
 import { licenceDigest } from './jws/licence-digest.ts';
 import { signCredentials } from './jws/sign-credentials.ts';
@@ -24,7 +23,7 @@ export function createCertificateSigner(keyStore: FileKeyStore): CertificateSign
   };
 }
 
-/** The signed PDF, printed from the code tables and signed with the same institution key. */
+/** The signed PDF, printed from the code tables, signed with the same institution key at the same instant. */
 export function createCertificateRenderer(deps: {
   keyStore: FileKeyStore;
   fonts: FontSet;
@@ -32,7 +31,7 @@ export function createCertificateRenderer(deps: {
   countries: CountryDirectory;
 }): CertificateRenderer {
   return {
-    render({ payload, signedJson, qrText, kid }) {
+    render({ payload, signedJson, qrText, kid, issuedAt }) {
       return renderCertificatePdf({
         view: certificateViewOf(payload.certificate, deps),
         qrText,
@@ -42,12 +41,8 @@ export function createCertificateRenderer(deps: {
         signingKey: deps.keyStore.signingKey(kid),
         keyStore: deps.keyStore,
         fonts: deps.fonts,
+        now: issuedAt,
       });
     },
   };
-}
-
-/** The verifier's view of the register. */
-export function createCertificateRegister(store: LifecycleStore): CertificateRegister {
-  return { lookup: (certificateNo) => store.registerEntry(certificateNo) };
 }

@@ -2,7 +2,7 @@ import type { Logger } from 'pino';
 import { provisionDemoTrustDomain } from '../adapters/keystore/provision-demo-trust-domain.ts';
 import { warmUpFonts } from '../adapters/pdf/index.ts';
 import type { Config } from '../config.ts';
-import { voidAbandonedNumber } from '../domain/lifecycle/void.ts';
+import { voidInterruptedReservations as voidInterrupted } from '../domain/lifecycle/numbers.ts';
 import type { Service } from '../service.ts';
 import { demoInstitutions, seedDemoAccounts } from './demo-trust-domain.ts';
 
@@ -37,17 +37,8 @@ export async function prepareTrustDomain(service: Service, config: Config, logge
  * stopped in between) is voided, so it is accounted for and never handed out again.
  */
 export function voidInterruptedReservations(service: Service, logger: Logger): void {
-  const { lifecycle } = service;
-  for (const reservation of lifecycle.store.staleReservations()) {
-    const system = { username: 'system', role: null };
-    voidAbandonedNumber(
-      lifecycle,
-      system,
-      reservation.certificateNo,
-      reservation.institution,
-      `${reservation.purpose} interrupted`,
-    );
-    logger.warn({ certificateNo: reservation.certificateNo }, 'voided a number left reserved by an interrupted issue');
+  for (const certificateNo of voidInterrupted(service.lifecycle)) {
+    logger.warn({ certificateNo }, 'voided a number left reserved by an interrupted issue');
   }
 }
 

@@ -56,7 +56,9 @@ export class KeyStoreCmsSigner extends Signer {
     return this.chainDer.reduce((sum, der) => sum + der.length, 0) + 2048;
   }
 
+  /** `signingTime` is required: the PDF is signed at the certificate's signing instant, never "now". */
   override async sign(pdfBuffer: Buffer, signingTime?: Date): Promise<Buffer> {
+    if (!signingTime) throw new TypeError('A PDF signature needs the signing time');
     const [leafDer] = this.chainDer as [Uint8Array, ...Uint8Array[]];
     const certificates = this.chainDer.map((der) => pkijs.Certificate.fromBER(der));
     const leaf = certificates[0]!;
@@ -64,7 +66,7 @@ export class KeyStoreCmsSigner extends Signer {
       new pkijs.Attribute({ type: OID.contentType, values: [new asn1js.ObjectIdentifier({ value: OID.data })] }),
       new pkijs.Attribute({
         type: OID.signingTime,
-        values: [signingTimeValue(signingTime ?? new Date())],
+        values: [signingTimeValue(signingTime)],
       }),
       new pkijs.Attribute({
         type: OID.messageDigest,

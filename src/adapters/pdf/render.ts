@@ -18,8 +18,8 @@ export interface RenderCertificateInput {
   signingKey: SigningKey;
   keyStore: KeyStore;
   fonts: FontSet;
-  /** Signing time and the PDF's dates; defaults to now. */
-  now?: Date;
+  /** The signing instant (the e-licence's): the PDF signature's time and the document's dates. */
+  now: Date;
 }
 
 /** Lays out the page and attaches the files, without signing: the PDF before its signature. */
@@ -43,12 +43,11 @@ export async function buildCertificateDocument(
 
 /** The signed certificate PDF: page, embedded e-licence and QR text, PDF signature. */
 export async function renderCertificatePdf(input: RenderCertificateInput): Promise<Uint8Array> {
-  const now = input.now ?? new Date();
-  const doc = await buildCertificateDocument({ ...input, now });
+  const doc = await buildCertificateDocument(input);
   return saveSigned(doc, {
     keyStore: input.keyStore,
     signingKey: input.signingKey,
-    signingTime: now,
+    signingTime: input.now,
     reason: `Birth certificate ${input.view.certificateNo} issued`,
     location: input.signingKey.institutionCreditCode,
   });

@@ -3,31 +3,19 @@ import { DomainError, invalidRequest } from '../errors.ts';
 import type { ApplicationBody, CertificateChanges, ReissueBody, ReplacementBody } from '../rules/bodies.ts';
 import { chinaDate } from './compose.ts';
 import { crossCheck, failedItems } from './cross-check.ts';
+import { ownCertificate, requireCurrent } from './guards.ts';
+import {
+  checkCertificate,
+  commit,
+  type IssueDraft,
+  type IssueResult,
+  render,
+  reserveNumber,
+  sign,
+} from './issuing-steps.ts';
+import { voidAbandonedNumber } from './numbers.ts';
 import type { Actor, LifecyclePorts } from './ports.ts';
-import { type IssueResult, produce, takeNumberOrRefuse, validateOrRefuse } from './produce.ts';
-import type { CertificateRecord, IssueKind } from './records.ts';
-import { voidAbandonedNumber } from './void.ts';
-
-/** A certificate of the caller's institution, or a 404/403. */
-export function ownCertificate(ports: LifecyclePorts, actor: Actor, certificateNo: string): CertificateRecord {
-  const record = ports.store.findCertificate(certificateNo);
-  if (!record) throw new DomainError('NOT_FOUND', `No certificate ${certificateNo}`);
-  if (record.institution !== actor.institution) {
-    throw new DomainError('FORBIDDEN', 'The certificate was issued by another institution');
-  }
-  return record;
-}
-
-function requireCurrent(record: CertificateRecord): void {
-  if (record.status !== 'valid') {
-    throw new DomainError('INVALID_STATE', `Certificate ${record.certificateNo} is ${record.status}`, [
-      {
-        path: 'certificateNo',
-        message: record.supersededBy ? `superseded by ${record.supersededBy}` : `status is ${record.status}`,
-      },
-    ]);
-  }
-}
+import type { CertificateRecord } from './records.ts';
 
 /** Applies a replacement's corrections; a father given where none was recorded must be complete. */
 export function applyChanges(certificate: Certificate, changes: CertificateChanges): Certificate {
@@ -48,54 +36,55 @@ export function applyChanges(certificate: Certificate, changes: CertificateChang
   return next;
 }
 
+export type AmendPorts = LifecyclePorts;
+
+/**
+ * 换发 and 补发 go through the same steps as a first issue — check → reserve number → sign →
+ * render → commit — under a new number in the predecessor's lineage; commit supersedes it.
+ */
 async function supersedeWith(
-  ports: LifecyclePorts,
+  ports: AmendPorts,
   actor: Actor,
   old: CertificateRecord,
-  kind: Extract<IssueKind, 'replacement' | 'reissue'>,
-  corrected: Omit<Certificate, 'certificateNo'>,
+  kind: 'replacement' | 'reissue',
+  certificate: Omit<Certificate, 'certificateNo'>,
   reason: string,
-  childRegistered: boolean | null,
+  householdRegisteredAtReissue: boolean | null,
 ): Promise<IssueResult> {
-  validateOrRefuse(ports, { ...corrected, certificateNo: old.certificateNo });
-  const now = ports.clock.now();
-  const certificateNo = ports.store.transaction(() => {
-    const number = takeNumberOrRefuse(ports, old.institution);
-    ports.store.reserveNumber(number, old.institution, kind, now);
-    return number;
-  });
+  // 1. check
+  checkCertificate(ports, certificate, old.certificateNo);
+  // 2. reserve number
+  const reservation = ports.transactions.run(() =>
+    reserveNumber(ports, old.institution, { kind: 'amendment', purpose: kind }),
+  );
+  const draft: IssueDraft = {
+    certificate,
+    registrationItems: old.registrationItems,
+    kind,
+    lineage: old.lineage,
+    version: old.version + 1,
+    supersedes: { record: old, reason },
+    applicationId: old.applicationId,
+    householdRegisteredAtReissue,
+  };
   try {
-    return await produce(
-      ports,
-      actor,
-      {
-        certificate: { ...corrected, certificateNo },
-        registration: old.registration,
-        kind,
-        lineage: old.lineage,
-        version: old.version + 1,
-        supersedes: { licenceId: old.licenceId, certificateNo: old.certificateNo },
-        applicationId: old.applicationId,
-        changeReason: reason,
-        childRegistered,
-      },
-      () => {
-        ports.store.supersede(old.certificateNo, certificateNo, reason, ports.clock.now());
-        ports.store.releaseReservation(certificateNo);
-      },
-      // Checked again inside the transaction: two amendments of one certificate race here.
-      () => requireCurrent(ports.store.findCertificate(old.certificateNo)!),
-    );
+    const issuedAt = ports.clock.now();
+    // 3. sign
+    const signed = await sign(ports, draft, reservation, issuedAt);
+    // 4. render
+    const pdf = await render(ports, signed, issuedAt);
+    // 5. commit (fails with INVALID_STATE when a concurrent amendment superseded `old` first)
+    return commit(ports, actor, draft, reservation, signed, pdf, issuedAt);
   } catch (error) {
     // The number was taken but no certificate landed: void it so it is accounted for, never reused.
-    voidAbandonedNumber(ports, actor, certificateNo, old.institution, `${kind} abandoned`);
+    voidAbandonedNumber(ports, actor, reservation, `${kind} abandoned`);
     throw error;
   }
 }
 
 /** 换发: corrected items under a new number; the old certificate points at its successor. */
 export async function replaceCertificate(
-  ports: LifecyclePorts,
+  ports: AmendPorts,
   actor: Actor,
   certificateNo: string,
   body: ReplacementBody,
@@ -126,7 +115,7 @@ export async function replaceCertificate(
   return supersedeWith(
     ports,
     actor,
-    { ...old, registration: { ...old.registration, ...evidence } },
+    { ...old, registrationItems: { ...old.registrationItems, ...evidence } },
     'replacement',
     corrected,
     body.reason,
@@ -148,12 +137,12 @@ const anchoredItems = new Set(['mother.idType', 'mother.idNumber', 'newborn.sex'
  * mother's document, the sex and the birth time must still agree with that record.
  */
 function refuseDepartureFromDelivery(
-  ports: LifecyclePorts,
+  ports: Pick<LifecyclePorts, 'applications'>,
   old: CertificateRecord,
   corrected: Omit<Certificate, 'certificateNo'>,
 ): void {
-  const deliveryId = old.applicationId ? ports.store.findApplication(old.applicationId)?.deliveryId : null;
-  const delivery = deliveryId ? ports.store.findDelivery(deliveryId) : null;
+  const deliveryId = old.applicationId ? ports.applications.findApplication(old.applicationId)?.deliveryId : null;
+  const delivery = deliveryId ? ports.applications.findDelivery(deliveryId) : null;
   if (!delivery) return;
   const stated = {
     deliveryId: delivery.id,
@@ -174,7 +163,7 @@ function refuseDepartureFromDelivery(
 
 /** 补发: the same items under a new number after the paper was lost. */
 export async function reissueCertificate(
-  ports: LifecyclePorts,
+  ports: AmendPorts,
   actor: Actor,
   certificateNo: string,
   body: ReissueBody,
@@ -183,9 +172,7 @@ export async function reissueCertificate(
   requireCurrent(old);
   const { certificateNo: _old, ...items } = old.certificate;
   const corrected = { ...items, issueDate: chinaDate(ports.clock.now()) };
-  // The register knows a registration the caller may not; the caller may know one it does not.
-  const registered = ports.store.findRegistration(old.lineage) !== null || body.childRegistered === true;
-  return supersedeWith(ports, actor, old, 'reissue', corrected, body.reason, registered);
+  // 落户 may be on record here without the caller knowing, or known to the caller and not on record.
+  const householdRegistered = ports.households.find(old.lineage) !== null || body.childRegistered === true;
+  return supersedeWith(ports, actor, old, 'reissue', corrected, body.reason, householdRegistered);
 }
-
-export { requireCurrent };

@@ -1,8 +1,7 @@
 import { eventBy } from '../audit/audit-event.ts';
-import { DomainError } from '../errors.ts';
 import type { ApplicationBody } from '../rules/bodies.ts';
 import { type CheckResult, crossCheck } from './cross-check.ts';
-import { ownDelivery, requireInstitution } from './deliveries.ts';
+import { ownDelivery, requireInstitution } from './guards.ts';
 import type { Actor, LifecyclePorts } from './ports.ts';
 import type { ApplicationRecord } from './records.ts';
 
@@ -16,7 +15,11 @@ export interface SubmittedApplication {
  * The issuer enters the parents' application. With a delivery record the review's cross-check
  * runs now too, so the issuer sees a mismatch before trying to issue; issue enforces it.
  */
-export function submitApplication(ports: LifecyclePorts, actor: Actor, body: ApplicationBody): SubmittedApplication {
+export function submitApplication(
+  ports: Pick<LifecyclePorts, 'transactions' | 'applications' | 'secrets' | 'audit' | 'clock'>,
+  actor: Actor,
+  body: ApplicationBody,
+): SubmittedApplication {
   const institution = requireInstitution(actor);
   const now = ports.clock.now();
   let checks: CheckResult[];
@@ -37,8 +40,8 @@ export function submitApplication(ports: LifecyclePorts, actor: Actor, body: App
     createdBy: actor.username ?? 'unknown',
     createdAt: now.toISOString(),
   };
-  ports.store.transaction(() => {
-    ports.store.insertApplication(record);
+  ports.transactions.run(() => {
+    ports.applications.insertApplication(record);
     ports.audit.record(
       eventBy(actor, 'application.submitted', record.id, {
         deliveryId: record.deliveryId,
@@ -48,13 +51,4 @@ export function submitApplication(ports: LifecyclePorts, actor: Actor, body: App
     );
   });
   return { id: record.id, status: 'submitted', checks };
-}
-
-export function ownApplication(ports: LifecyclePorts, actor: Actor, id: string): ApplicationRecord {
-  const application = ports.store.findApplication(id);
-  if (!application) throw new DomainError('NOT_FOUND', `No application ${id}`);
-  if (application.institution !== actor.institution) {
-    throw new DomainError('FORBIDDEN', 'The application belongs to another institution');
-  }
-  return application;
 }

@@ -16,23 +16,27 @@ const refused = () =>
  * code. Every way of being wrong gives the same answer, and a certificate locks after
  * `maxClaimFailures` wrong attempts whatever their source.
  */
-export function claimCertificate(ports: LifecyclePorts, tokens: TokenStore, body: CitizenClaimBody) {
+export function claimCertificate(
+  ports: Pick<LifecyclePorts, 'register' | 'claimCodes' | 'secrets' | 'audit' | 'clock'>,
+  tokens: Pick<TokenStore, 'issue'>,
+  body: CitizenClaimBody,
+) {
   const now = ports.clock.now();
-  const record = ports.store.findCertificate(body.certificateNo);
-  const state = record ? ports.store.claimState(body.certificateNo) : null;
+  const record = ports.register.find(body.certificateNo);
+  const state = record ? ports.claimCodes.state(body.certificateNo) : null;
   const ok =
     record !== null &&
     state !== null &&
-    state.claimCodeHash !== null &&
+    state.hash !== null &&
     state.failures < maxClaimFailures &&
     record.certificate.mother.idNumber === body.motherIdNumber &&
-    ports.secrets.claimCodeMatches(body.certificateNo, body.claimCode, state.claimCodeHash);
+    ports.secrets.claimCodeMatches(body.certificateNo, body.claimCode, state.hash);
 
   if (!ok) {
     // Only a guess that already knows the mother's ID number counts towards the lock, so a
     // stranger walking the (printed, sequential) numbers cannot lock families out.
     const motherMatches = record !== null && record.certificate.mother.idNumber === body.motherIdNumber;
-    const failures = motherMatches ? ports.store.recordClaimFailure(body.certificateNo) : null;
+    const failures = motherMatches ? ports.claimCodes.recordFailure(body.certificateNo) : null;
     ports.audit.record(
       eventBy(
         { username: null, role: 'citizen', institution: null },
@@ -44,7 +48,7 @@ export function claimCertificate(ports: LifecyclePorts, tokens: TokenStore, body
     );
     throw refused();
   }
-  ports.store.resetClaimFailures(body.certificateNo);
+  ports.claimCodes.resetFailures(body.certificateNo);
   const issued = tokens.issue(
     { role: 'citizen', accountId: null, username: null, institution: null, certificateNo: body.certificateNo },
     citizenTokenTtlSeconds,
@@ -58,17 +62,20 @@ export function claimCertificate(ports: LifecyclePorts, tokens: TokenStore, body
 }
 
 /** The issuer hands the parents a new claim code (the old one stops working); audited. */
-export function newClaimCode(ports: LifecyclePorts, actor: Actor, certificateNo: string): string {
-  const record = ports.store.findCertificate(certificateNo);
+export function newClaimCode(
+  ports: Pick<LifecyclePorts, 'transactions' | 'register' | 'claimCodes' | 'secrets' | 'audit' | 'clock'>,
+  actor: Actor,
+  certificateNo: string,
+): string {
+  const record = ports.register.find(certificateNo);
   if (record?.status !== 'valid') {
     throw new DomainError('INVALID_STATE', `Certificate ${certificateNo} is ${record?.status ?? 'unknown'}`, [
       { path: 'certificateNo', message: 'only a current certificate can be claimed' },
     ]);
   }
   const claimCode = ports.secrets.newClaimCode();
-  ports.store.transaction(() => {
-    ports.store.setClaimCodeHash(certificateNo, ports.secrets.hashClaimCode(certificateNo, claimCode));
-    ports.store.resetClaimFailures(certificateNo);
+  ports.transactions.run(() => {
+    ports.claimCodes.set(certificateNo, ports.secrets.hashClaimCode(certificateNo, claimCode));
     ports.audit.record(eventBy(actor, 'claim-code.reissued', certificateNo), ports.clock.now());
   });
   return claimCode;

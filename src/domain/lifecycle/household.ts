@@ -2,22 +2,22 @@ import { eventBy } from '../audit/audit-event.ts';
 import { citizenIdBirthDate, citizenIdSex } from '../check/citizen-id.ts';
 import { DomainError, invalidRequest } from '../errors.ts';
 import type { HouseholdRegistrationBody } from '../rules/bodies.ts';
-import { requireCurrent } from './amend.ts';
 import { chinaDate } from './compose.ts';
+import { requireCurrent } from './guards.ts';
 import type { Actor, LifecyclePorts } from './ports.ts';
 
 /**
  * 落户 feedback from the police. The child's ID number must fit the certificate (its birth date
  * and sex digits), a birth is registered once, and an ID number belongs to one birth only.
  */
-export function registerHousehold(
-  ports: LifecyclePorts,
+export function recordHouseholdRegistration(
+  ports: Pick<LifecyclePorts, 'transactions' | 'register' | 'households' | 'audit' | 'clock'>,
   actor: Actor,
   certificateNo: string,
   body: HouseholdRegistrationBody,
 ) {
   const now = ports.clock.now();
-  const record = ports.store.findCertificate(certificateNo);
+  const record = ports.register.find(certificateNo);
   if (!record) throw new DomainError('NOT_FOUND', `No certificate ${certificateNo}`);
   requireCurrent(record);
 
@@ -36,19 +36,19 @@ export function registerHousehold(
   }
   if (details.length > 0) throw invalidRequest(details);
 
-  ports.store.transaction(() => {
-    const existing = ports.store.findRegistration(record.lineage);
+  ports.transactions.run(() => {
+    const existing = ports.households.find(record.lineage);
     if (existing) {
       throw new DomainError('ALREADY_REGISTERED', `This birth was already registered on ${existing.registeredOn}`, [
         { path: 'certificateNo', message: `registered with certificate ${existing.certificateNo}` },
       ]);
     }
-    if (ports.store.isChildIdRegistered(body.childIdNumber)) {
+    if (ports.households.holdsChildIdNumber(body.childIdNumber)) {
       throw new DomainError('ALREADY_REGISTERED', 'The child ID number is already registered for another birth', [
         { path: 'childIdNumber', message: 'already registered for another birth' },
       ]);
     }
-    ports.store.insertRegistration(
+    ports.households.insert(
       record.lineage,
       {
         certificateNo,

@@ -1,87 +1,111 @@
 import type { Certificate } from '../certificate.ts';
 import { DomainError } from '../errors.ts';
-import { ownApplication } from './applications.ts';
 import { chinaDate, composeCertificate, registrationItems } from './compose.ts';
 import { crossCheck, failedItems } from './cross-check.ts';
-import { ownDelivery } from './deliveries.ts';
-import type { Actor, LifecyclePorts } from './ports.ts';
-import { certificateLinks, type IssueResult, produce, takeNumberOrRefuse, validateOrRefuse } from './produce.ts';
+import { ownApplication, ownDelivery } from './guards.ts';
+import {
+  certificateLinks,
+  checkCertificate,
+  commit,
+  type IssueDraft,
+  type IssueResult,
+  render,
+  reserveNumber,
+  sign,
+} from './issuing-steps.ts';
+import type { Actor, ApplicationHolder, LifecyclePorts, Reservation } from './ports.ts';
+import type { ApplicationRecord, DeliveryRecord } from './records.ts';
 
 /** A replay of an issued application: the certificate, without a claim code (see newClaimCode). */
 export type IssueReplay = Omit<IssueResult, 'claimCode' | 'status'> & { status: string };
 export type IssueOutcome = { created: true; result: IssueResult } | { created: false; result: IssueReplay };
 
+export type IssuePorts = Omit<LifecyclePorts, 'households'>;
+
 /**
- * 首次签发: cross-check → number → sign → render → store. The number and licence serial are
- * reserved on the application first, so a retry or a restart after a crash signs again with
- * the same number instead of taking another; an application already issued is answered with
- * its certificate (no second certificate, and the claim code handed out stays the only one).
+ * 首次签发: check → reserve number → sign → render → commit. The number and licence serial stay
+ * reserved for the application until its certificate lands, so a retry or a restart after a crash
+ * signs again with the same number instead of taking another; an application already issued is
+ * answered with its certificate (no second certificate, and the claim code handed out stays the
+ * only one).
  */
-export async function issueCertificate(
-  ports: LifecyclePorts,
-  actor: Actor,
-  applicationId: string,
-): Promise<IssueOutcome> {
+export async function issueCertificate(ports: IssuePorts, actor: Actor, applicationId: string): Promise<IssueOutcome> {
   const application = ownApplication(ports, actor, applicationId);
   const institution = ports.institutions.find(application.institution)!;
   const delivery = application.deliveryId ? ownDelivery(ports, actor, application.deliveryId) : null;
-
   if (application.status === 'issued') return { created: false, result: replay(ports, application.certificateNo!) };
 
-  if (delivery) {
-    const failed = failedItems(crossCheck(application.input, delivery, institution.creditCode));
-    if (failed.length > 0) {
-      throw new DomainError(
-        'CROSS_CHECK_FAILED',
-        `The application disagrees with the delivery record: ${failed.join(', ')}`,
-        failed.map((path) => ({ path, message: 'differs from the delivery record' })),
-      );
-    }
-  }
+  // 1. check
+  if (delivery) refuseCrossCheckFailure(application, delivery, institution.creditCode);
+  const certificate = composeCertificate(application.input, delivery, institution, chinaDate(ports.clock.now()));
+  checkCertificate(ports, certificate, 'A000000000');
 
-  const issueDate = chinaDate(ports.clock.now());
-  const draft = composeCertificate(application.input, delivery, institution, issueDate);
-  validateOrRefuse(ports, { ...draft, certificateNo: 'A000000000' });
-
-  const reservation = ports.store.transaction(() => {
-    const current = ports.store.findApplication(applicationId)!;
-    if (current.status !== 'submitted')
-      return { certificateNo: current.certificateNo!, serial: current.licenceSerial! };
-    if (delivery && ports.store.deliveryIssued(delivery.id)) {
-      throw new DomainError('ALREADY_ISSUED', 'A certificate was already issued for this delivery record');
-    }
-    refuseSecondCertificate(ports, draft);
-    const certificateNo = takeNumberOrRefuse(ports, institution.creditCode);
-    const serial = ports.secrets.newLicenceSerial();
-    ports.store.markApplicationIssuing(applicationId, certificateNo, serial);
-    return { certificateNo, serial };
+  // 2. reserve number, or take up the one an earlier attempt at this application reserved
+  const reservation = ports.transactions.run(() => {
+    const current = ports.applications.findApplication(applicationId)!;
+    if (current.status === 'issued') return current.certificateNo!;
+    return (
+      ports.stock.heldByApplication(applicationId) ?? reserveForApplication(ports, application, delivery, certificate)
+    );
   });
+  // A concurrent request for the same application landed in between.
+  if (typeof reservation === 'string') return { created: false, result: replay(ports, reservation) };
+  const draft: IssueDraft = {
+    certificate,
+    registrationItems: registrationItems(application.input, delivery),
+    kind: delivery ? 'first' : 'out-of-institution',
+    lineage: reservation.holder.lineage,
+    version: 1,
+    supersedes: null,
+    applicationId,
+    householdRegisteredAtReissue: null,
+  };
 
   try {
-    const result = await produce(
-      ports,
-      actor,
-      {
-        certificate: { ...draft, certificateNo: reservation.certificateNo },
-        registration: registrationItems(application.input, delivery),
-        kind: delivery ? 'first' : 'out-of-institution',
-        lineage: reservation.serial,
-        version: 1,
-        supersedes: null,
-        applicationId,
-        changeReason: null,
-        childRegistered: null,
-      },
-      () => ports.store.markApplicationIssued(applicationId, ports.clock.now().toISOString()),
-    );
-    return { created: true, result };
+    const issuedAt = ports.clock.now();
+    // 3. sign
+    const signed = await sign(ports, draft, reservation, issuedAt);
+    // 4. render
+    const pdf = await render(ports, signed, issuedAt);
+    // 5. commit
+    return { created: true, result: commit(ports, actor, draft, reservation, signed, pdf, issuedAt) };
   } catch (error) {
     // A concurrent request for the same application landed first: answer with its certificate.
-    if (ports.store.findCertificate(reservation.certificateNo)) {
+    // Otherwise the reservation stays with the application for the retry.
+    if (ports.register.find(reservation.certificateNo)) {
       return { created: false, result: replay(ports, reservation.certificateNo) };
     }
     throw error;
   }
+}
+
+function refuseCrossCheckFailure(application: ApplicationRecord, delivery: DeliveryRecord, institution: string) {
+  const failed = failedItems(crossCheck(application.input, delivery, institution));
+  if (failed.length > 0) {
+    throw new DomainError(
+      'CROSS_CHECK_FAILED',
+      `The application disagrees with the delivery record: ${failed.join(', ')}`,
+      failed.map((path) => ({ path, message: 'differs from the delivery record' })),
+    );
+  }
+}
+
+/** Within the unit of work: the birth must not have its certificate yet, then a number is taken. */
+function reserveForApplication(
+  ports: IssuePorts,
+  application: ApplicationRecord,
+  delivery: DeliveryRecord | null,
+  certificate: Omit<Certificate, 'certificateNo'>,
+): Reservation<ApplicationHolder> {
+  if (delivery && ports.applications.deliveryIssued(delivery.id)) {
+    throw new DomainError('ALREADY_ISSUED', 'A certificate was already issued for this delivery record');
+  }
+  refuseSecondCertificate(ports, certificate);
+  return reserveNumber(ports, application.institution, {
+    kind: 'application',
+    applicationId: application.id,
+    lineage: ports.secrets.newLicenceSerial(),
+  });
 }
 
 /**
@@ -89,10 +113,10 @@ export async function issueCertificate(
  * valid certificate is the same birth entered twice (or a 冒领 attempt), whichever institution
  * or path it comes through. Corrections go through 换发, lost papers through 补发.
  */
-function refuseSecondCertificate(ports: LifecyclePorts, draft: Omit<Certificate, 'certificateNo'>): void {
+function refuseSecondCertificate(ports: Pick<LifecyclePorts, 'register'>, draft: Omit<Certificate, 'certificateNo'>) {
   const born = Date.parse(draft.newborn.birthTime);
-  const existing = ports.store
-    .findCertificatesByMother(draft.mother.idNumber)
+  const existing = ports.register
+    .findByMother(draft.mother.idNumber)
     .find(
       (c) =>
         c.status === 'valid' &&
@@ -109,7 +133,7 @@ function refuseSecondCertificate(ports: LifecyclePorts, draft: Omit<Certificate,
   }
 }
 
-function replay(ports: LifecyclePorts, certificateNo: string): IssueReplay {
-  const record = ports.store.findCertificate(certificateNo)!;
+function replay(ports: Pick<LifecyclePorts, 'register'>, certificateNo: string): IssueReplay {
+  const record = ports.register.find(certificateNo)!;
   return { certificateNo, licenceId: record.licenceId, status: record.status, links: certificateLinks(certificateNo) };
 }

@@ -1,76 +1,121 @@
 import type { Principal } from '../accounts/account.ts';
 import type { AuditLog } from '../audit/audit-event.ts';
-import type { Certificate, ELicencePayload } from '../certificate.ts';
+import type { Certificate, CertificateStatus, ELicencePayload } from '../certificate.ts';
 import type { ErrorDetail } from '../errors.ts';
 import type { InstitutionRepository } from '../institution.ts';
 import type { Clock } from '../ports.ts';
+import type { RegisterEntry } from '../verification/ports.ts';
 import type { ApplicationRecord, CertificateRecord, DeliveryRecord, HouseholdRegistration } from './records.ts';
 
-export interface LifecycleStore {
-  /** Runs `fn` atomically; nested calls join the outer transaction. */
-  transaction<T>(fn: () => T): T;
+/*
+ * The lifecycle's ports, one per seam of the storage (number stock, applications, the
+ * certificate register, claim codes, household registration) plus the unit of work that makes
+ * several of them change together, and the certificate production (signer, renderer, validator).
+ */
 
-  insertDelivery(record: DeliveryRecord): void;
-  findDelivery(id: string): DeliveryRecord | null;
-  /** Whether any application of this delivery record has reached issue. */
-  deliveryIssued(deliveryId: string): boolean;
+/** Runs `fn` atomically; nested calls join the outer unit of work. */
+export interface UnitOfWork {
+  run<T>(fn: () => T): T;
+}
 
-  insertApplication(record: ApplicationRecord): void;
-  findApplication(id: string): ApplicationRecord | null;
-  markApplicationIssuing(id: string, certificateNo: string, licenceSerial: string): void;
-  markApplicationIssued(id: string, issuedAt: string): void;
+/**
+ * Who holds a reserved number until its certificate lands:
+ * - an application being issued (首次签发): the reservation outlives a failed attempt or a stopped
+ *   process, so the retry signs again with the same number and licence serial;
+ * - an amendment (换发/补发): a reservation nobody finished is voided (see `voidAbandonedNumber`).
+ */
+export type NumberHolder =
+  | { kind: 'application'; applicationId: string; lineage: string }
+  | { kind: 'amendment'; purpose: 'replacement' | 'reissue' };
 
-  /** The next unused number of the institution's stock, taken for good; null when exhausted. */
-  takeNumber(institution: string): string | null;
-  reserveNumber(certificateNo: string, institution: string, purpose: string, now: Date): void;
-  releaseReservation(certificateNo: string): void;
-  /** Reservations a crash left behind; the caller voids them. */
-  staleReservations(): { certificateNo: string; institution: string; purpose: string }[];
-  isNumberUsed(certificateNo: string): boolean;
-  numberBelongsTo(certificateNo: string): string | null;
+export type ApplicationHolder = Extract<NumberHolder, { kind: 'application' }>;
 
-  insertCertificate(record: CertificateRecord, pdf: Uint8Array, claimCodeHash: string | null): void;
-  findCertificate(certificateNo: string): CertificateRecord | null;
-  findCertificatesByMother(motherIdNumber: string): CertificateRecord[];
-  /** Every version of one birth, oldest first. */
-  lineage(lineage: string): CertificateRecord[];
-  certificatePdf(certificateNo: string): Uint8Array | null;
-  supersede(certificateNo: string, successorNo: string, reason: string, now: Date): void;
-  setStatus(certificateNo: string, status: 'void' | 'revoked', reason: string, note: string | null, now: Date): void;
-  voidBlankNumber(
+export interface Reservation<H extends NumberHolder = NumberHolder> {
+  certificateNo: string;
+  institution: string;
+  holder: H;
+}
+
+/** The institutions' certificate number stock: ranges, reservations and voided numbers. */
+export interface NumberStock {
+  /** Takes the next unused number of the institution's stock for `holder`; null when exhausted. */
+  reserve<H extends NumberHolder>(institution: string, holder: H, at: Date): Reservation<H> | null;
+  /** The reservation an application still holds from an attempt that did not land, or null. */
+  heldByApplication(applicationId: string): Reservation<ApplicationHolder> | null;
+  /** The certificate landed: the reservation ends (an application becomes issued). */
+  settle(reservation: Reservation, at: Date): void;
+  /** Ends an amendment's reservation without a certificate (its number is voided alongside). */
+  release(certificateNo: string): void;
+  /** Amendments' reservations a stopped process left behind. */
+  abandoned(): Reservation[];
+  /** Issued, voided or reserved: a number that is never handed out again. */
+  isUsed(certificateNo: string): boolean;
+  /** The institution whose range holds the number, or null. */
+  ownerOf(certificateNo: string): string | null;
+  voidNumber(
     certificateNo: string,
     institution: string,
     reason: string,
     note: string | null,
     by: string,
-    now: Date,
+    at: Date,
   ): void;
-  setClaimCodeHash(certificateNo: string, hash: string): void;
-  claimState(certificateNo: string): { claimCodeHash: string | null; failures: number } | null;
-  recordClaimFailure(certificateNo: string): number;
-  resetClaimFailures(certificateNo: string): void;
+}
 
+/** Delivery records (the midwife's items) and the parents' applications. */
+export interface ApplicationStore {
+  insertDelivery(record: DeliveryRecord): void;
+  findDelivery(id: string): DeliveryRecord | null;
+  /** Whether the birth of this delivery record has its certificate (being issued, valid or revoked). */
+  deliveryIssued(deliveryId: string): boolean;
+  insertApplication(record: ApplicationRecord): void;
+  findApplication(id: string): ApplicationRecord | null;
+}
+
+/** The certificate register: every certificate issued, its status and its documents. */
+export interface CertificateRegister {
+  insert(record: CertificateRecord, pdf: Uint8Array): void;
+  find(certificateNo: string): CertificateRecord | null;
+  findByMother(motherIdNumber: string): CertificateRecord[];
+  /** Every version of one birth, oldest first. */
+  lineage(lineage: string): CertificateRecord[];
+  pdf(certificateNo: string): Uint8Array | null;
+  supersede(certificateNo: string, successorNo: string, reason: string, at: Date): void;
+  setStatus(certificateNo: string, status: 'void' | 'revoked', reason: string, note: string | null, at: Date): void;
   /** What verification needs of one number, in one read. */
-  registerEntry(certificateNo: string): {
-    status: CertificateRecord['status'];
-    supersededBy: string | null;
-    licenceId: string;
-    licenceDigest: string;
-    householdRegistered: boolean;
-  } | null;
+  lookup(certificateNo: string): (RegisterEntry & { licenceId: string; licenceDigest: string }) | null;
   /** Every certificate's verification status, for the offline bundle's snapshot. */
-  registerSnapshot(): {
+  snapshot(): {
     certificateNo: string;
-    status: CertificateRecord['status'];
+    status: CertificateStatus;
     supersededBy: string | null;
     licenceDigest: string;
     householdRegistered: boolean;
   }[];
-
-  findRegistration(lineage: string): HouseholdRegistration | null;
-  isChildIdRegistered(childIdNumber: string): boolean;
-  insertRegistration(lineage: string, registration: HouseholdRegistration, recordedBy: string): void;
 }
+
+/** The parents' claim codes (stored hashed) and the wrong guesses counted against them. */
+export interface ClaimCodeStore {
+  /** Null when the certificate is unknown; `hash` null when it accepts no claim. */
+  state(certificateNo: string): { hash: string | null; failures: number } | null;
+  /** Sets a new code and clears the failures. */
+  set(certificateNo: string, hash: string): void;
+  /** The certificate stops accepting claims (superseded, void or revoked). */
+  withdraw(certificateNo: string): void;
+  /** Counts one wrong guess; returns the count. */
+  recordFailure(certificateNo: string): number;
+  resetFailures(certificateNo: string): void;
+}
+
+/** 落户: the police's household registrations, one per birth (lineage), not per version. */
+export interface HouseholdRegistrationStore {
+  find(lineage: string): HouseholdRegistration | null;
+  /** Whether a child ID number is already registered for some birth. */
+  holdsChildIdNumber(childIdNumber: string): boolean;
+  insert(lineage: string, registration: HouseholdRegistration, recordedBy: string): void;
+}
+
+export type InstitutionDirectory = Pick<InstitutionRepository, 'find'>;
 
 /**
  * Signs the e-licence and the QR credential with the institution's current key, and names the
@@ -83,8 +128,15 @@ export interface CertificateSigner {
   ): Promise<{ signedJson: string; qrText: string; licenceDigest: string; kid: string }>;
 }
 
+/** The signed PDF, with every date it carries taken from `issuedAt` (the signing instant). */
 export interface CertificateRenderer {
-  render(input: { payload: ELicencePayload; signedJson: string; qrText: string; kid: string }): Promise<Uint8Array>;
+  render(input: {
+    payload: ELicencePayload;
+    signedJson: string;
+    qrText: string;
+    kid: string;
+    issuedAt: Date;
+  }): Promise<Uint8Array>;
 }
 
 /** Semantic validation of a complete certificate (check digits, codes, cross-field rules, glyphs). */
@@ -100,14 +152,23 @@ export interface Secrets {
   newId(prefix: string): string;
 }
 
+/**
+ * Everything the lifecycle's use cases may use, as the composition root wires it. Each use case
+ * names the few members it needs (`Pick<LifecyclePorts, …>`), so a test supplies only those.
+ */
 export interface LifecyclePorts {
-  store: LifecycleStore;
-  institutions: InstitutionRepository;
+  transactions: UnitOfWork;
+  stock: NumberStock;
+  applications: ApplicationStore;
+  register: CertificateRegister;
+  claimCodes: ClaimCodeStore;
+  households: HouseholdRegistrationStore;
+  institutions: InstitutionDirectory;
   signer: CertificateSigner;
   renderer: CertificateRenderer;
   validateCertificate: CertificateValidator;
   secrets: Secrets;
-  audit: AuditLog;
+  audit: Pick<AuditLog, 'record'>;
   clock: Clock;
   licenceTypeCode: string;
 }

@@ -16,13 +16,17 @@ export interface ApplicationRecord {
   deliveryId: string | null;
   input: ApplicationBody;
   status: ApplicationStatus;
+  /** The number (and licence serial) reserved when issuing started; see `NumberHolder`. */
   certificateNo: string | null;
   licenceSerial: string | null;
   createdBy: string;
   createdAt: string;
 }
 
-/** Items kept by the issuer that are never printed, signed or put in the QR. */
+/**
+ * 登记 items: kept by the issuer, never printed, signed or put in the QR. Not to be confused with
+ * the certificate register or with 落户 (`HouseholdRegistration`).
+ */
 export interface RegistrationItems {
   hospitalRecordNo?: string;
   midwifeName?: string;
@@ -51,10 +55,11 @@ export interface CertificateRecord {
   supersedes: string | null;
   supersededBy: string | null;
   changeReason: string | null;
-  childRegistered: boolean | null;
+  /** For a 补发: whether the child had been through 落户 when the paper was lost (null otherwise). */
+  householdRegisteredAtReissue: boolean | null;
   certificate: Certificate;
   licence: LicenceEnvelope;
-  registration: RegistrationItems;
+  registrationItems: RegistrationItems;
   signedJson: string;
   /** Digest of the e-licence's JWS signing input, which the QR carries (see the signer). */
   licenceDigest: string;
@@ -63,6 +68,7 @@ export interface CertificateRecord {
   issuedBy: string;
 }
 
+/** 落户: the police registered the child in a household with this certificate. */
 export interface HouseholdRegistration {
   certificateNo: string;
   childIdNumber: string;

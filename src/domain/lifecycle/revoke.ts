@@ -1,6 +1,6 @@
 import { eventBy } from '../audit/audit-event.ts';
 import { DomainError } from '../errors.ts';
-import { requireCurrent } from './amend.ts';
+import { requireCurrent } from './guards.ts';
 import type { Actor, LifecyclePorts } from './ports.ts';
 
 /**
@@ -8,13 +8,19 @@ import type { Actor, LifecyclePorts } from './ports.ts';
  * health commission's decision, not the institution's, so an admin call. Verification then
  * answers REVOKED; the record and its history stay.
  */
-export function revokeCertificate(ports: LifecyclePorts, actor: Actor, certificateNo: string, reason: string) {
+export function revokeCertificate(
+  ports: Pick<LifecyclePorts, 'transactions' | 'register' | 'claimCodes' | 'audit' | 'clock'>,
+  actor: Actor,
+  certificateNo: string,
+  reason: string,
+) {
   const now = ports.clock.now();
-  ports.store.transaction(() => {
-    const record = ports.store.findCertificate(certificateNo);
+  ports.transactions.run(() => {
+    const record = ports.register.find(certificateNo);
     if (!record) throw new DomainError('NOT_FOUND', `No certificate ${certificateNo}`);
     requireCurrent(record);
-    ports.store.setStatus(certificateNo, 'revoked', reason, null, now);
+    ports.register.setStatus(certificateNo, 'revoked', reason, null, now);
+    ports.claimCodes.withdraw(certificateNo);
     ports.audit.record(eventBy({ ...actor, institution: null }, 'certificate.revoked', certificateNo, { reason }), now);
   });
   return { certificateNo, status: 'revoked' as const, reason };

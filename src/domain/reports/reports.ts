@@ -3,7 +3,7 @@ import { type AuditLog, eventBy } from '../audit/audit-event.ts';
 import type { Certificate } from '../certificate.ts';
 import { invalidRequest } from '../errors.ts';
 import { chinaDate } from '../lifecycle/compose.ts';
-import { maskIdNumber } from '../lifecycle/reads.ts';
+import { maskIdNumber } from '../lifecycle/visibility.ts';
 import type { Clock } from '../ports.ts';
 
 /** A half-open period of China-time calendar dates: `from` ≤ day < `to`. */

@@ -1,9 +1,10 @@
 import type { TokenStore } from '../../domain/accounts/account.ts';
-import { ownCertificate, reissueCertificate, replaceCertificate } from '../../domain/lifecycle/amend.ts';
+import { reissueCertificate, replaceCertificate } from '../../domain/lifecycle/amend.ts';
 import { submitApplication } from '../../domain/lifecycle/applications.ts';
 import { claimCertificate, newClaimCode } from '../../domain/lifecycle/claims.ts';
 import { recordDelivery } from '../../domain/lifecycle/deliveries.ts';
-import { registerHousehold } from '../../domain/lifecycle/household.ts';
+import { ownCertificate } from '../../domain/lifecycle/guards.ts';
+import { recordHouseholdRegistration } from '../../domain/lifecycle/household.ts';
 import { issueCertificate } from '../../domain/lifecycle/issue.ts';
 import type { LifecyclePorts } from '../../domain/lifecycle/ports.ts';
 import { revokeCertificate } from '../../domain/lifecycle/revoke.ts';
@@ -192,7 +193,7 @@ export function issuingRoutes(deps: { lifecycle: LifecyclePorts; tokens: TokenSt
       responses: { 201: 'Recorded', 400: 'Invalid body', 404: 'Unknown', 409: 'ALREADY_REGISTERED or not current' },
       handle: ({ principal, params, body }) => ({
         status: 201,
-        body: registerHousehold(
+        body: recordHouseholdRegistration(
           ports,
           principal!,
           certificateNoParam(params.no),

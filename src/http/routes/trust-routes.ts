@@ -4,14 +4,14 @@ import { buildJwks } from '../../adapters/trust/build-jwks.ts';
 import { buildOfflineBundle, type RegisterSnapshotEntry } from '../../adapters/trust/build-offline-bundle.ts';
 import { buildTrustList } from '../../adapters/trust/build-trust-list.ts';
 import { DomainError } from '../../domain/errors.ts';
-import type { LifecycleStore } from '../../domain/lifecycle/ports.ts';
+import type { CertificateRegister } from '../../domain/lifecycle/ports.ts';
 import type { Clock } from '../../domain/ports.ts';
 import type { Route } from '../route.ts';
 
 export interface TrustDeps {
   signingKeys: SigningKeyRepository;
   keyStore: FileKeyStore;
-  store: LifecycleStore;
+  register: Pick<CertificateRegister, 'snapshot'>;
   clock: Clock;
   licenceTypeCode: string;
 }
@@ -27,8 +27,8 @@ export function currentTrustList(deps: TrustDeps) {
   });
 }
 
-function registerSnapshot(store: LifecycleStore): RegisterSnapshotEntry[] {
-  return store.registerSnapshot().map((entry) => ({
+function registerSnapshot(register: TrustDeps['register']): RegisterSnapshotEntry[] {
+  return register.snapshot().map((entry) => ({
     certificateNo: entry.certificateNo,
     status: entry.status,
     ...(entry.supersededBy ? { supersededBy: entry.supersededBy } : {}),
@@ -74,7 +74,7 @@ export function trustRoutes(deps: TrustDeps): Route[] {
         if (!signer) throw new DomainError('SERVICE_UNAVAILABLE', 'No trust-list signing key is provisioned');
         const bundle = await buildOfflineBundle({
           trustList: currentTrustList(deps),
-          register: registerSnapshot(deps.store),
+          register: registerSnapshot(deps.register),
           asOf: deps.clock.now(),
           signer,
           keyStore: deps.keyStore,

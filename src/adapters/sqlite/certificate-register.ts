@@ -1,0 +1,175 @@
+import type { CertificateRegister } from '../../domain/lifecycle/ports.ts';
+import type { CertificateRecord } from '../../domain/lifecycle/records.ts';
+import type { SqliteDatabase } from './database.ts';
+
+interface CertificateRow {
+  certificate_no: string;
+  licence_id: string;
+  lineage: string;
+  version: number;
+  institution: string;
+  application_id: string | null;
+  kind: CertificateRecord['kind'];
+  status: CertificateRecord['status'];
+  status_reason: string | null;
+  status_note: string | null;
+  status_changed_at: string | null;
+  supersedes: string | null;
+  superseded_by: string | null;
+  change_reason: string | null;
+  child_registered: number | null;
+  certificate: string;
+  licence: string;
+  registration: string;
+  signed_json: string;
+  licence_digest: string;
+  qr_text: string;
+  issued_at: string;
+  issued_by: string;
+}
+
+const certificateColumns = `certificate_no, licence_id, lineage, version, institution, application_id, kind, status,
+  status_reason, status_note, status_changed_at, supersedes, superseded_by, change_reason, child_registered,
+  certificate, licence, registration, signed_json, licence_digest, qr_text, issued_at, issued_by`;
+
+const toCertificate = (row: CertificateRow): CertificateRecord => ({
+  certificateNo: row.certificate_no,
+  licenceId: row.licence_id,
+  lineage: row.lineage,
+  version: row.version,
+  institution: row.institution,
+  applicationId: row.application_id,
+  kind: row.kind,
+  status: row.status,
+  statusReason: row.status_reason,
+  statusNote: row.status_note,
+  statusChangedAt: row.status_changed_at,
+  supersedes: row.supersedes,
+  supersededBy: row.superseded_by,
+  changeReason: row.change_reason,
+  householdRegisteredAtReissue: row.child_registered === null ? null : row.child_registered === 1,
+  certificate: JSON.parse(row.certificate),
+  licence: JSON.parse(row.licence),
+  registrationItems: JSON.parse(row.registration),
+  signedJson: row.signed_json,
+  licenceDigest: row.licence_digest,
+  qrText: row.qr_text,
+  issuedAt: row.issued_at,
+  issuedBy: row.issued_by,
+});
+
+interface RegisterRow {
+  certificate_no: string;
+  status: CertificateRecord['status'];
+  superseded_by: string | null;
+  licence_id: string;
+  licence_digest: string;
+  household_registered: number;
+}
+
+const toRegisterEntry = (row: RegisterRow) => ({
+  status: row.status,
+  supersededBy: row.superseded_by,
+  licenceId: row.licence_id,
+  licenceDigest: row.licence_digest,
+  householdRegistered: row.household_registered === 1,
+});
+
+const registerEntryColumns = `c.certificate_no, c.status, c.superseded_by, c.licence_id, c.licence_digest,
+  EXISTS (SELECT 1 FROM household_registrations h WHERE h.lineage = c.lineage) AS household_registered`;
+
+/**
+ * The certificate register: certificates, their status and documents. The claim code columns of
+ * the same rows are the claim code store's; a lookup also says whether the birth went through 落户.
+ */
+export function createSqliteCertificateRegister(db: SqliteDatabase): CertificateRegister {
+  const q = {
+    insert: db.prepare(
+      `INSERT INTO certificates (${certificateColumns}, pdf, mother_id_number, birth_time, sex, division_code)
+       VALUES (@certificate_no, @licence_id, @lineage, @version, @institution, @application_id, @kind, @status,
+         @status_reason, @status_note, @status_changed_at, @supersedes, @superseded_by, @change_reason, @child_registered,
+         @certificate, @licence, @registration, @signed_json, @licence_digest, @qr_text, @issued_at, @issued_by,
+         @pdf, @mother_id_number, @birth_time, @sex, @division_code)`,
+    ),
+    find: db.prepare<[string], CertificateRow>(
+      `SELECT ${certificateColumns} FROM certificates WHERE certificate_no = ?`,
+    ),
+    byMother: db.prepare<[string], CertificateRow>(
+      `SELECT ${certificateColumns} FROM certificates WHERE mother_id_number = ? ORDER BY issued_at`,
+    ),
+    lineage: db.prepare<[string], CertificateRow>(
+      `SELECT ${certificateColumns} FROM certificates WHERE lineage = ? ORDER BY version`,
+    ),
+    pdf: db.prepare<[string], { pdf: Buffer }>('SELECT pdf FROM certificates WHERE certificate_no = ?'),
+    supersede: db.prepare(
+      `UPDATE certificates SET status = 'superseded', superseded_by = ?, status_reason = ?, status_changed_at = ?
+       WHERE certificate_no = ?`,
+    ),
+    setStatus: db.prepare(
+      `UPDATE certificates SET status = ?, status_reason = ?, status_note = ?, status_changed_at = ?
+       WHERE certificate_no = ?`,
+    ),
+    lookup: db.prepare<[string], RegisterRow>(
+      `SELECT ${registerEntryColumns} FROM certificates c WHERE c.certificate_no = ?`,
+    ),
+    snapshot: db.prepare<[], RegisterRow>(
+      `SELECT ${registerEntryColumns} FROM certificates c ORDER BY c.certificate_no`,
+    ),
+  };
+
+  return {
+    insert(r, pdf) {
+      q.insert.run({
+        certificate_no: r.certificateNo,
+        licence_id: r.licenceId,
+        lineage: r.lineage,
+        version: r.version,
+        institution: r.institution,
+        application_id: r.applicationId,
+        kind: r.kind,
+        status: r.status,
+        status_reason: r.statusReason,
+        status_note: r.statusNote,
+        status_changed_at: r.statusChangedAt,
+        supersedes: r.supersedes,
+        superseded_by: r.supersededBy,
+        change_reason: r.changeReason,
+        child_registered: r.householdRegisteredAtReissue === null ? null : Number(r.householdRegisteredAtReissue),
+        certificate: JSON.stringify(r.certificate),
+        licence: JSON.stringify(r.licence),
+        registration: JSON.stringify(r.registrationItems),
+        signed_json: r.signedJson,
+        licence_digest: r.licenceDigest,
+        qr_text: r.qrText,
+        issued_at: r.issuedAt,
+        issued_by: r.issuedBy,
+        pdf: Buffer.from(pdf),
+        mother_id_number: r.certificate.mother.idNumber,
+        birth_time: r.certificate.newborn.birthTime,
+        sex: r.certificate.newborn.sex,
+        division_code: r.certificate.birthPlace.divisionCode,
+      });
+    },
+    find(no) {
+      const row = q.find.get(no);
+      return row ? toCertificate(row) : null;
+    },
+    findByMother: (id) => q.byMother.all(id).map(toCertificate),
+    lineage: (lineage) => q.lineage.all(lineage).map(toCertificate),
+    pdf(no) {
+      const row = q.pdf.get(no);
+      return row ? new Uint8Array(row.pdf) : null;
+    },
+    supersede(no, successor, reason, at) {
+      q.supersede.run(successor, reason, at.toISOString(), no);
+    },
+    setStatus(no, status, reason, note, at) {
+      q.setStatus.run(status, reason, note, at.toISOString(), no);
+    },
+    lookup(no) {
+      const row = q.lookup.get(no);
+      return row ? toRegisterEntry(row) : null;
+    },
+    snapshot: () => q.snapshot.all().map((row) => ({ certificateNo: row.certificate_no, ...toRegisterEntry(row) })),
+  };
+}
