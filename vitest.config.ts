@@ -8,6 +8,7 @@ export default defineConfig({
           name: 'default',
           include: ['tests/**/*.test.ts'],
           exclude: ['tests/interop/**'],
+          globalSetup: ['tests/http/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
@@ -16,6 +17,7 @@ export default defineConfig({
         test: {
           name: 'interop',
           include: ['tests/interop/**/*.test.ts'],
+          globalSetup: ['tests/http/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },
