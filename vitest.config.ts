@@ -5,10 +5,20 @@ export default defineConfig({
     projects: [
       {
         test: {
+          // Unit, adapter and in-process HTTP tests: `npm test`, about a minute or less.
           name: 'default',
           include: ['tests/**/*.test.ts'],
-          exclude: ['tests/interop/**'],
+          exclude: ['tests/interop/**', 'tests/slow/**'],
           globalSetup: ['tests/http/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          // Soak, crash and process-spawning tests: `npm run test:slow`.
+          name: 'slow',
+          include: ['tests/slow/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
