@@ -5,9 +5,25 @@ export default defineConfig({
     projects: [
       {
         test: {
+          // Unit, adapter and in-process HTTP tests: `npm test`, about a minute or less.
           name: 'default',
           include: ['tests/**/*.test.ts'],
-          exclude: ['tests/interop/**'],
+          exclude: ['tests/interop/**', 'tests/slow/**'],
+          globalSetup: ['tests/http/global-setup.ts'],
+          // The files of a worker share one module graph: importing the app (express, ajv, pdf-lib,
+          // fontkit) once instead of once per file more than halves the run. Every file still
+          // starts its own service on its own data directory; `npm test -- --isolate` runs the
+          // files isolated, to rule out one leaking into another.
+          isolate: false,
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          // Soak, crash and process-spawning tests: `npm run test:slow`.
+          name: 'slow',
+          include: ['tests/slow/**/*.test.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,
         },
@@ -16,6 +32,7 @@ export default defineConfig({
         test: {
           name: 'interop',
           include: ['tests/interop/**/*.test.ts'],
+          globalSetup: ['tests/http/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
         },

@@ -43,19 +43,37 @@ import { createCertificateValidator, createValidator } from './validation/valida
 
 export const serviceVersion = '1.0.0';
 
+/**
+ * scrypt costs as log2 N, of password hashes and of new key files. Absent in production, where
+ * each adapter uses its own production cost; tests pass a low one so a service starts in
+ * milliseconds.
+ */
+export interface KdfCost {
+  passwordLog2N: number;
+  keyFileLog2N: number;
+}
+
+export interface ServiceDeps {
+  logger: Logger;
+  clock: Clock;
+  kdfCost?: KdfCost;
+}
+
 /** Everything the service holds open; built once at start, closed once at shutdown. */
-export function createService(config: Config, deps: { logger: Logger; clock: Clock }) {
-  const { clock } = deps;
+export function createService(config: Config, deps: ServiceDeps) {
+  const { clock, kdfCost } = deps;
+  if (kdfCost && config.env === 'production') throw new Error('a lowered KDF cost is for tests, never production');
   const db: SqliteDatabase = openDatabase(path.join(config.dataDir, 'service.sqlite'));
   const accounts = createSqliteAccountRepository(db);
   const institutions = createSqliteInstitutionRepository(db);
   const tokens = createSqliteTokenStore(db);
   const audit = createSqliteAuditLog(db);
-  const hasher = createScryptPasswordHasher();
+  const hasher = createScryptPasswordHasher(kdfCost && { N: 2 ** kdfCost.passwordLog2N });
   const { keyStore, repository: signingKeys } = openKeyStore(
     { ...config, keyPassphrase: keyPassphrase(config) },
     db,
     clock,
+    kdfCost && { scryptLog2N: kdfCost.keyFileLog2N },
   );
   // A wrong passphrase fails here, at start, not at the first issue.
   keyStore.unlockActiveKeys();

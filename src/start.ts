@@ -1,9 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Logger } from 'pino';
 import type { Config } from './config.ts';
-import type { Clock } from './domain/ports.ts';
-import { createService, type Service } from './service.ts';
+import { createService, type Service, type ServiceDeps } from './service.ts';
 import { prepareTrustDomain, voidInterruptedReservations, warmUp } from './setup/start-up.ts';
 
 export interface Running {
@@ -15,7 +13,7 @@ export interface Running {
 }
 
 /** storage → keys → recovery → fonts → app → listen. Used by `main.ts` and by the HTTP tests alike. */
-export async function start(config: Config, deps: { logger: Logger; clock: Clock }): Promise<Running> {
+export async function start(config: Config, deps: ServiceDeps): Promise<Running> {
   const service = createService(config, deps);
   try {
     await prepareTrustDomain(service, config, deps.logger);

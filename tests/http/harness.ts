@@ -1,11 +1,10 @@
-import 'reflect-metadata';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { pino } from 'pino';
-import { loadConfig } from '../../src/config.ts';
+import { inject } from 'vitest';
 import type { Clock } from '../../src/domain/ports.ts';
-import { type Running, start } from '../../src/start.ts';
+import type { Running } from '../../src/start.ts';
+import { startInProcess } from './demo-data-dir.ts';
 
 export interface DemoAccountEntry {
   role: string;
@@ -29,24 +28,22 @@ export interface TestService {
   stop(): Promise<void>;
 }
 
-/** The real service on an ephemeral port with its own temporary data directory. */
+/**
+ * The real service on an ephemeral port with its own temporary data directory: a copy of the demo
+ * trust domain the global set-up seeded once (copying is far cheaper than seeding). That seed was
+ * made at the real time before the tests began, so a test clock must not run behind it. A test
+ * that passes `dataDir` gets that directory as it is, seeded on first start as in production.
+ */
 export async function startTestService(
   options: { clock?: Clock; dataDir?: string; env?: Record<string, string> } = {},
 ): Promise<TestService> {
-  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'bc-test-'));
-  const config = await loadConfig({
-    DATA_DIR: dataDir,
-    PORT: '0',
-    HOST: '127.0.0.1',
-    NODE_ENV: 'test',
-    KEY_PASSPHRASE: 'test-passphrase',
-    ...options.env,
-  });
-  const clock = options.clock ?? { now: () => new Date() };
-  const running = await start(config, {
-    logger: pino({ level: 'silent' }),
-    clock,
-  });
+  let dataDir = options.dataDir;
+  if (!dataDir) {
+    dataDir = mkdtempSync(path.join(tmpdir(), 'bc-test-'));
+    const seeded = inject('demoDataDir');
+    if (seeded) cpSync(seeded, dataDir, { recursive: true });
+  }
+  const running = await startInProcess(dataDir, options);
   const accounts = (
     JSON.parse(readFileSync(path.join(dataDir, 'demo-credentials.json'), 'utf8')) as { accounts: DemoAccountEntry[] }
   ).accounts;

@@ -2,7 +2,7 @@ import path from 'node:path';
 import type Database from 'better-sqlite3';
 import type { Config } from '../../config.ts';
 import type { Clock } from '../../domain/ports.ts';
-import { FileKeyStore } from './file-key-store.ts';
+import { FileKeyStore, type FileKeyStoreOptions } from './file-key-store.ts';
 import { createSigningKeyRepository, type SigningKeyRepository } from './signing-key-repository.ts';
 
 /**
@@ -17,6 +17,7 @@ export function openKeyStore(
   config: Pick<Config, 'dataDir' | 'keyPassphrase' | 'env'>,
   db: Database.Database,
   clock?: Clock,
+  cost?: Pick<FileKeyStoreOptions, 'scryptLog2N'>,
 ): { keyStore: FileKeyStore; repository: SigningKeyRepository } {
   const repository = createSigningKeyRepository(db);
   const keyStore = FileKeyStore.open({
@@ -25,6 +26,7 @@ export function openKeyStore(
     repository,
     environment: config.env,
     ...(clock && { clock }),
+    ...cost,
   });
   return { keyStore, repository };
 }

@@ -1,0 +1,53 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { pino } from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { createService } from '../../src/service.ts';
+import { testEnvironment, testKdfCost } from './demo-data-dir.ts';
+import { startTestService } from './harness.ts';
+
+const scratch = mkdtempSync(path.join(tmpdir(), 'bc-kdf-'));
+afterAll(() => rmSync(scratch, { recursive: true, force: true }));
+
+const logger = pino({ level: 'silent' });
+const clock = { now: () => new Date() };
+const keyFileOf = (dataDir: string, kid: string) =>
+  JSON.parse(readFileSync(path.join(dataDir, 'keys', `${kid}.key`), 'utf8')) as { kdf: unknown };
+
+describe('the scrypt cost of password hashes and key files', () => {
+  it('is production strength when the service is wired as main.ts wires it: N=2^15 and N=2^16', async () => {
+    const dataDir = path.join(scratch, 'as-main');
+    const service = createService(await loadConfig(testEnvironment(dataDir)), { logger, clock });
+    try {
+      expect(await service.hasher.hash('correct horse battery staple')).toMatch(/^scrypt\$32768\$8\$1\$/);
+      const { kid } = service.keyStore.generateKey();
+      expect(keyFileOf(dataDir, kid).kdf).toMatchObject({ name: 'scrypt', log2N: 16, r: 8, p: 1 });
+    } finally {
+      service.close();
+    }
+  });
+
+  it('cannot be lowered in production', async () => {
+    const config = await loadConfig({
+      ...testEnvironment(path.join(scratch, 'production')),
+      NODE_ENV: 'production',
+      KEY_PASSPHRASE: 'a real passphrase for this test',
+    });
+    expect(() => createService(config, { logger, clock, kdfCost: testKdfCost })).toThrow(/never production/);
+  });
+
+  it('is lowered for the test services, whose seeded hashes and key files carry the low cost', async () => {
+    const svc = await startTestService();
+    try {
+      const hashes = svc.running.service.accounts.list().map((account) => account.passwordHash);
+      expect(hashes.length).toBeGreaterThan(0);
+      for (const hash of hashes) expect(hash).toMatch(/^scrypt\$1024\$8\$1\$/);
+      const kids = svc.running.service.signingKeys.list().map((key) => key.kid);
+      for (const kid of kids) expect(keyFileOf(svc.dataDir, kid).kdf).toMatchObject({ log2N: 10 });
+    } finally {
+      await svc.stop();
+    }
+  });
+});
