@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
-import { provisionDemoTrustDomain } from '../adapters/keystore/provision-demo-trust-domain.ts';
 import { warmUpFonts } from '../adapters/pdf/index.ts';
 import type { Config } from '../config.ts';
 import { voidAbandonedNumber } from '../domain/lifecycle/void.ts';
+import { provisionDemoTrustDomain } from '../domain/trust/provision-demo-trust-domain.ts';
 import type { Service } from '../service.ts';
 import { demoInstitutions, seedDemoAccounts } from './demo-trust-domain.ts';
 
@@ -22,8 +22,7 @@ export async function prepareTrustDomain(service: Service, config: Config, logge
   // A first start stopped between the two steps finds the PKI made and only seeds the rest.
   if (!service.signingKeys.active('root')) {
     await provisionDemoTrustDomain({
-      keyStore: service.keyStore,
-      repository: service.signingKeys,
+      ...service.keyAdministration,
       institutions: demoInstitutions.map(({ name, creditCode }) => ({ name, creditCode })),
       now,
     });
