@@ -9,7 +9,7 @@ import { countryDirectory } from './adapters/countries.ts';
 import { divisionDirectory } from './adapters/divisions.ts';
 import { createNodeJwsVerifier } from './adapters/jws/node-jws-verifier.ts';
 import { openKeyStore } from './adapters/keystore/open-key-store.ts';
-import { loadFonts, pdfInspector } from './adapters/pdf/index.ts';
+import { loadFonts, pdfInspector, warmUpFonts } from './adapters/pdf/index.ts';
 import { nodeX509 } from './adapters/pki/node-x509.ts';
 import { createScryptPasswordHasher } from './adapters/scrypt-password-hasher.ts';
 import { nodeSecrets } from './adapters/secrets.ts';
@@ -143,6 +143,8 @@ export function createService(config: Config, deps: { logger: Logger; clock: Clo
     fonts,
     lifecycle,
     verification,
+    /** Parses and exercises the fonts so the first certificate is not the slow one. */
+    warmUp: () => warmUpFonts(fonts),
     setReady(value: boolean) {
       ready = value;
     },

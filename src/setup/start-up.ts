@@ -1,5 +1,4 @@
 import type { Logger } from 'pino';
-import { warmUpFonts } from '../adapters/pdf/index.ts';
 import type { Config } from '../config.ts';
 import { voidAbandonedNumber } from '../domain/lifecycle/void.ts';
 import { provisionDemoTrustDomain } from '../domain/trust/provision-demo-trust-domain.ts';
@@ -52,5 +51,5 @@ export function voidInterruptedReservations(service: Service, logger: Logger): v
 
 /** Parses and exercises the fonts so the first certificate is not the slow one. */
 export async function warmUp(service: Service): Promise<void> {
-  await warmUpFonts(service.fonts);
+  await service.warmUp();
 }
