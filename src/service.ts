@@ -180,7 +180,5 @@ export function openOperatorTools(config: Config, clock: Clock = systemClock) {
   };
 }
 
-export type OperatorTools = ReturnType<typeof openOperatorTools>;
-
 /** What offline verification (a bundle, no service) needs besides the bundle itself. */
 export const offlineVerificationTools = () => ({ x509: nodeX509, jws: createNodeJwsVerifier(), pdf: pdfInspector });

@@ -20,8 +20,11 @@ export async function prepareTrustDomain(service: Service, config: Config, logge
   const now = clock.now();
   // A first start stopped between the two steps finds the PKI made and only seeds the rest.
   if (!service.signingKeys.active('root')) {
+    const { keyStore, register, x509 } = service.keyAdministration;
     await provisionDemoTrustDomain({
-      ...service.keyAdministration,
+      keyStore,
+      register,
+      x509,
       institutions: demoInstitutions.map(({ name, creditCode }) => ({ name, creditCode })),
       now,
     });
