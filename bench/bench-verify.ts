@@ -4,9 +4,10 @@
  */
 import { createNodeJwsVerifier } from '../src/adapters/jws/node-jws-verifier.ts';
 import { signCredentials } from '../src/adapters/jws/sign-credentials.ts';
-import { buildTrustList } from '../src/adapters/trust/build-trust-list.ts';
-import { createTrustStore } from '../src/adapters/trust/create-trust-store.ts';
-import { createRepositoryTrustSource } from '../src/adapters/trust/repository-trust-source.ts';
+import { nodeX509 } from '../src/adapters/pki/node-x509.ts';
+import { buildTrustList } from '../src/domain/trust/build-trust-list.ts';
+import { createTrustStore } from '../src/domain/trust/create-trust-store.ts';
+import { createRegisterTrustSource } from '../src/domain/trust/register-trust-source.ts';
 import type { VerificationPorts } from '../src/domain/verification/ports.ts';
 import { type VerificationInput, verify } from '../src/domain/verification/verify.ts';
 import { createTestDomain, sampleLicence, TYPE_CODE } from '../tests/adapters/pki-test-kit.ts';
@@ -21,14 +22,15 @@ const inMemory: VerificationPorts = {
   ...common,
   trust: createTrustStore(
     buildTrustList({
-      rootX509Pem: domain.repository.active('root')!.x509Pem,
-      keys: domain.repository.list(),
+      rootX509Pem: domain.register.active('root')!.x509Pem,
+      keys: domain.register.list(),
       licenceTypeCode: TYPE_CODE,
       issuedAt: now,
     }),
+    nodeX509,
   ),
 };
-const sqlite: VerificationPorts = { ...common, trust: createRepositoryTrustSource(domain.repository, TYPE_CODE) };
+const sqlite: VerificationPorts = { ...common, trust: createRegisterTrustSource(domain.register, nodeX509, TYPE_CODE) };
 
 async function measure(label: string, input: VerificationInput, ports: VerificationPorts): Promise<void> {
   const expected = await verify(input, ports);

@@ -5,7 +5,8 @@ import { countryDirectory } from './adapters/countries.ts';
 import { divisionDirectory } from './adapters/divisions.ts';
 import { createNodeJwsVerifier } from './adapters/jws/node-jws-verifier.ts';
 import { openKeyStore } from './adapters/keystore/open-key-store.ts';
-import { loadFonts } from './adapters/pdf/index.ts';
+import { loadFonts, pdfInspector, warmUpFonts } from './adapters/pdf/index.ts';
+import { nodeX509 } from './adapters/pki/node-x509.ts';
 import { createScryptPasswordHasher } from './adapters/scrypt-password-hasher.ts';
 import { nodeSecrets } from './adapters/secrets.ts';
 import { createSqliteAccountRepository } from './adapters/sqlite/account-repository.ts';
@@ -20,11 +21,12 @@ import { createSqliteNumberStock } from './adapters/sqlite/number-stock.ts';
 import { createSqliteReportsStore } from './adapters/sqlite/reports-store.ts';
 import { createSqliteTokenStore } from './adapters/sqlite/token-store.ts';
 import { createSqliteUnitOfWork } from './adapters/sqlite/unit-of-work.ts';
-import { createRepositoryTrustSource } from './adapters/trust/repository-trust-source.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import type { LifecyclePorts } from './domain/lifecycle/ports.ts';
-import type { Clock } from './domain/ports.ts';
+import { type Clock, systemClock } from './domain/ports.ts';
+import type { KeyAdministration } from './domain/trust/key-administration.ts';
+import { createRegisterTrustSource } from './domain/trust/register-trust-source.ts';
 import type { VerificationPorts } from './domain/verification/ports.ts';
 import { buildOpenApi } from './http/openapi.ts';
 import type { Route } from './http/route.ts';
@@ -99,7 +101,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     licenceTypeCode: config.licenceTypeCode,
   };
   const verification: VerificationPorts = {
-    trust: createRepositoryTrustSource(signingKeys, config.licenceTypeCode),
+    trust: createRegisterTrustSource(signingKeys, nodeX509, config.licenceTypeCode),
     register,
     jws: createNodeJwsVerifier(),
     clock,
@@ -107,7 +109,22 @@ export function createService(config: Config, deps: ServiceDeps) {
 
   let ready = false;
   let openApi: unknown = null;
-  const trust = { signingKeys, keyStore, register, clock, licenceTypeCode: config.licenceTypeCode };
+  const keyAdministration: KeyAdministration = {
+    keyStore,
+    register: signingKeys,
+    x509: nodeX509,
+    institutions,
+    audit,
+    clock,
+  };
+  const trust = {
+    register: signingKeys,
+    keyStore,
+    x509: nodeX509,
+    certificates: register,
+    clock,
+    licenceTypeCode: config.licenceTypeCode,
+  };
   const routes: Route[] = [
     ...systemRoutes({ isReady: () => ready, openApi: () => openApi }),
     ...authRoutes({
@@ -116,9 +133,9 @@ export function createService(config: Config, deps: ServiceDeps) {
     }),
     ...issuingRoutes({ lifecycle, tokens, validate }),
     ...recordRoutes({ lifecycle }),
-    ...verificationRoutes({ verification, validate }),
+    ...verificationRoutes({ verification, pdf: pdfInspector, validate }),
     ...trustRoutes(trust),
-    ...adminRoutes({ institutions, keyStore, signingKeys, audit, clock, validate }),
+    ...adminRoutes({ keys: keyAdministration, validate }),
     ...reportRoutes({ reports: createSqliteReportsStore(db), audit, clock }),
     ...auditRoutes({ audit }),
   ];
@@ -146,9 +163,12 @@ export function createService(config: Config, deps: ServiceDeps) {
     hasher,
     signingKeys,
     keyStore,
+    keyAdministration,
     fonts,
     lifecycle,
     verification,
+    /** Parses and exercises the fonts so the first certificate is not the slow one. */
+    warmUp: () => warmUpFonts(fonts),
     setReady(value: boolean) {
       ready = value;
     },
@@ -160,3 +180,29 @@ export function createService(config: Config, deps: ServiceDeps) {
 }
 
 export type Service = ReturnType<typeof createService>;
+
+/**
+ * What the operator CLI works with: the service database with its institutions, accounts and
+ * audit log, and — opened only by the commands that need it — key administration.
+ */
+export function openOperatorTools(config: Config, clock: Clock = systemClock) {
+  const db = openDatabase(path.join(config.dataDir, 'service.sqlite'));
+  const institutions = createSqliteInstitutionRepository(db);
+  const audit = createSqliteAuditLog(db);
+  return {
+    institutions,
+    accounts: createSqliteAccountRepository(db),
+    audit,
+    hasher: createScryptPasswordHasher(),
+    divisions: divisionDirectory,
+    clock,
+    keyAdministration(): KeyAdministration {
+      const { keyStore, repository } = openKeyStore({ ...config, keyPassphrase: keyPassphrase(config) }, db, clock);
+      return { keyStore, register: repository, x509: nodeX509, institutions, audit, clock };
+    },
+    close: () => db.close(),
+  };
+}
+
+/** What offline verification (a bundle, no service) needs besides the bundle itself. */
+export const offlineVerificationTools = () => ({ x509: nodeX509, jws: createNodeJwsVerifier(), pdf: pdfInspector });

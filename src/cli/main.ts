@@ -1,22 +1,18 @@
 import 'reflect-metadata';
 import { readFile } from 'node:fs/promises';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { divisionDirectory } from '../adapters/divisions.ts';
-import { openKeyStore } from '../adapters/keystore/open-key-store.ts';
-import { provisionRootCa } from '../adapters/keystore/provision-root-ca.ts';
-import { provisionInstitutionKey, provisionTrustListSigner } from '../adapters/keystore/provision-signing-key.ts';
-import { revokeSigningKey } from '../adapters/keystore/revoke-signing-key.ts';
-import { createScryptPasswordHasher } from '../adapters/scrypt-password-hasher.ts';
-import { createSqliteAccountRepository } from '../adapters/sqlite/account-repository.ts';
-import { createSqliteAuditLog } from '../adapters/sqlite/audit-log.ts';
-import { openDatabase } from '../adapters/sqlite/database.ts';
-import { createSqliteInstitutionRepository } from '../adapters/sqlite/institution-repository.ts';
 import { loadConfig } from '../config.ts';
 import { institutionRoles, isRole } from '../domain/accounts/account.ts';
+import { eventBy } from '../domain/audit/audit-event.ts';
 import { isValidCreditCode } from '../domain/check/credit-code.ts';
 import { DomainError } from '../domain/errors.ts';
-import { keyPassphrase } from '../setup/key-passphrase.ts';
+import {
+  createInstitution,
+  createRootCa,
+  revokeKey,
+  rotateInstitutionKey,
+} from '../domain/trust/key-administration.ts';
+import { openOperatorTools } from '../service.ts';
 
 const usage = `Operator commands (DATA_DIR selects the data directory; KEY_PASSPHRASE or KEY_PASSPHRASE_FILE the key passphrase):
   init-root-ca --name CN --organization O          the trust root and the trust-list signing key (once)
@@ -69,34 +65,15 @@ async function run(argv: string[]): Promise<number> {
     strict: true,
   });
   const config = await loadConfig();
-  const db = openDatabase(path.join(config.dataDir, 'service.sqlite'));
-  const institutions = createSqliteInstitutionRepository(db);
-  const accounts = createSqliteAccountRepository(db);
-  const audit = createSqliteAuditLog(db);
-  const keys = () => openKeyStore({ ...config, keyPassphrase: keyPassphrase(config) }, db);
-  const now = new Date();
-  const operator = { actor: 'cli', role: 'operator', institution: null, purpose: null };
+  const tools = openOperatorTools(config);
+  const { institutions, accounts, audit } = tools;
+  const now = tools.clock.now();
+  const operator = { username: 'cli', role: 'operator' };
   try {
     switch (command) {
       case 'init-root-ca': {
-        const { keyStore, repository } = keys();
-        const root = await provisionRootCa({
-          keyStore,
-          repository,
-          now,
-          commonName: need(values, 'name'),
-          organization: need(values, 'organization'),
-        });
-        const trustListSigner = await provisionTrustListSigner({ keyStore, repository, now });
-        audit.record(
-          {
-            ...operator,
-            action: 'root-ca.created',
-            target: root.kid,
-            details: { trustListSigner: trustListSigner.kid },
-          },
-          now,
-        );
+        const request = { commonName: need(values, 'name'), organization: need(values, 'organization') };
+        const { root, trustListSigner } = await createRootCa(tools.keyAdministration(), operator, request);
         console.log(`root CA ${root.kid} created; trust-list signer ${trustListSigner.kid}`);
         return 0;
       }
@@ -104,47 +81,33 @@ async function run(argv: string[]): Promise<number> {
         const creditCode = need(values, 'credit-code');
         if (!isValidCreditCode(creditCode)) throw new UsageError('--credit-code has an invalid check character');
         const division = need(values, 'division');
-        if (!divisionDirectory.lookup(division))
+        if (!tools.divisions.lookup(division))
           throw new UsageError('--division is not a current GB/T 2260 county-level code');
         const name = need(values, 'name');
-        const { keyStore, repository } = keys();
-        institutions.create({ creditCode, name, divisionCode: division }, now);
-        const key = await provisionInstitutionKey({ keyStore, repository, now, institution: { name, creditCode } });
-        audit.record(
-          { ...operator, action: 'institution.created', target: creditCode, details: { kid: key.kid } },
-          now,
-        );
+        const { key } = await createInstitution(tools.keyAdministration(), operator, {
+          creditCode,
+          name,
+          divisionCode: division,
+        });
         console.log(`institution ${creditCode} created with signing key ${key.kid}`);
         return 0;
       }
       case 'rotate-key': {
         const found = institutions.find(need(values, 'institution'));
         if (!found) throw new UsageError(`no institution ${values.institution}`);
-        const { keyStore, repository } = keys();
-        const institution = { name: found.name, creditCode: found.creditCode };
-        const key = await provisionInstitutionKey({ keyStore, repository, now, institution });
-        audit.record(
-          { ...operator, action: 'signing-key.rotated', target: found.creditCode, details: { kid: key.kid } },
-          now,
-        );
+        const key = await rotateInstitutionKey(tools.keyAdministration(), operator, found.creditCode);
         console.log(`institution ${found.creditCode} now signs with ${key.kid}`);
         return 0;
       }
       case 'revoke-key': {
         const revokedAt = values['revoked-at'] ? new Date(String(values['revoked-at'])) : now;
         if (Number.isNaN(revokedAt.getTime())) throw new UsageError('--revoked-at is not a time');
-        const { repository } = keys();
-        const reason = need(values, 'reason');
-        const revoked = revokeSigningKey({ repository, kid: need(values, 'kid'), revokedAt, reason, now });
-        audit.record(
-          {
-            ...operator,
-            action: 'signing-key.revoked',
-            target: revoked.kid,
-            details: { revokedAt: revoked.revokedAt, reason },
-          },
-          now,
-        );
+        const revoked = revokeKey(tools.keyAdministration(), operator, {
+          kid: need(values, 'kid'),
+          revokedAt,
+          reason: need(values, 'reason'),
+          institutionKeysOnly: false,
+        });
         console.log(`key ${revoked.kid} revoked from ${revoked.revokedAt}`);
         return 0;
       }
@@ -171,10 +134,7 @@ async function run(argv: string[]): Promise<number> {
           lastNo,
           receivedOn: now.toISOString().slice(0, 10),
         });
-        audit.record(
-          { ...operator, action: 'number-range.received', target: institution, details: { prefix, firstNo, lastNo } },
-          now,
-        );
+        audit.record(eventBy(operator, 'number-range.received', institution, { prefix, firstNo, lastNo }), now);
         console.log(`range ${range.id} added: ${lastNo - firstNo + 1} numbers`);
         return 0;
       }
@@ -190,9 +150,9 @@ async function run(argv: string[]): Promise<number> {
         if (institution && !institutions.find(institution)) throw new UsageError(`no institution ${institution}`);
         const password = await readPassword(values['password-file']);
         if (password.length < 12) throw new UsageError('the password must have at least 12 characters');
-        const passwordHash = await createScryptPasswordHasher().hash(password);
+        const passwordHash = await tools.hasher.hash(password);
         accounts.create({ username, passwordHash, role, institution }, now);
-        audit.record({ ...operator, action: 'account.created', target: username, details: { role } }, now);
+        audit.record(eventBy(operator, 'account.created', username, { role }), now);
         console.log(`account ${username} (${role}) created`);
         return 0;
       }
@@ -208,7 +168,7 @@ async function run(argv: string[]): Promise<number> {
         throw new UsageError(command ? `unknown command "${command}"` : 'no command');
     }
   } finally {
-    db.close();
+    tools.close();
   }
 }
 

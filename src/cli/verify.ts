@@ -5,12 +5,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { createNodeJwsVerifier } from '../adapters/jws/node-jws-verifier.ts';
-import { openOfflineBundle } from '../adapters/trust/open-offline-bundle.ts';
-import { verifyPdf } from '../adapters/verify-pdf.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Clock } from '../domain/ports.ts';
+import { openOfflineBundle } from '../domain/trust/open-offline-bundle.ts';
 import { type VerificationInput, verify } from '../domain/verification/verify.ts';
+import { verifyPdf } from '../domain/verification/verify-pdf.ts';
+import { offlineVerificationTools } from '../service.ts';
 
 const USAGE = `usage: verify --bundle <bundle.json> [--root <root.pem>] [--now <ISO time>] <qr-text | signed.json | qr.txt | certificate.pdf>
        verify --bundle <bundle.json> --qr <qr-text> --signed-json <signed.json>
@@ -76,10 +76,11 @@ function readInput(argv: string[]): { bundle: string; root?: string; clock?: Clo
 async function main(argv: string[]): Promise<number> {
   let options: ReturnType<typeof readInput>;
   let opened: ReturnType<typeof openOfflineBundle>;
+  const tools = offlineVerificationTools();
   try {
     options = readInput(argv);
     const pinnedRootPem = options.root ? readFileSync(options.root, 'utf8') : undefined;
-    opened = openOfflineBundle(JSON.parse(readFileSync(options.bundle, 'utf8')), { pinnedRootPem });
+    opened = openOfflineBundle(JSON.parse(readFileSync(options.bundle, 'utf8')), tools.x509, { pinnedRootPem });
   } catch (error) {
     const message = error instanceof UsageError || error instanceof DomainError ? error.message : String(error);
     process.stderr.write(`${message}\n${USAGE}\n`);
@@ -91,11 +92,11 @@ async function main(argv: string[]): Promise<number> {
   const ports = {
     trust: opened.trust,
     register: opened.register,
-    jws: createNodeJwsVerifier(),
+    jws: tools.jws,
     clock: options.clock ?? { now: () => new Date() },
   };
   const result =
-    'pdf' in options.input ? await verifyPdf(options.input.pdf, ports) : await verify(options.input, ports);
+    'pdf' in options.input ? await verifyPdf(options.input.pdf, tools.pdf, ports) : await verify(options.input, ports);
   process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
   return result.valid ? 0 : 1;
 }

@@ -16,6 +16,14 @@ export interface SigningKey {
   publicJwk: { kty: 'EC'; crv: 'P-256'; x: string; y: string };
 }
 
+/** A key just generated and not yet certified: it can sign only its own certificate. */
+export interface PendingKey {
+  kid: string;
+  publicJwk: SigningKey['publicJwk'];
+  /** ECDSA P-256 / SHA-256, IEEE P1363: for the key's first (self-signed or CA-signed) certificate. */
+  sign(data: Uint8Array): Promise<Uint8Array>;
+}
+
 /**
  * Signing goes through this interface so a hardware module can replace the file store:
  * it hands out public material only.
@@ -25,6 +33,14 @@ export interface KeyStore {
   activeKey(institutionCreditCode: string): SigningKey;
   /** ECDSA P-256 / SHA-256 signature over `data`, IEEE P1363 (r‖s) encoding, 64 bytes. */
   sign(kid: string, data: Uint8Array): Promise<Uint8Array>;
+}
+
+/** The key store as key management sees it: it also makes keys, and still hands out public material only. */
+export interface ManagedKeyStore extends KeyStore {
+  /** Public material of any e-licence signing key, current or not; DomainError `KEY_NOT_FOUND` if none. */
+  signingKey(kid: string): SigningKey;
+  /** Creates a P-256 key and keeps its private half; the caller certifies and registers it. */
+  generateKey(): PendingKey;
 }
 
 /** Which characters the PDF's embedded fonts can draw; text no font can draw is refused at validation. */

@@ -1,8 +1,7 @@
 import type { Logger } from 'pino';
-import { provisionDemoTrustDomain } from '../adapters/keystore/provision-demo-trust-domain.ts';
-import { warmUpFonts } from '../adapters/pdf/index.ts';
 import type { Config } from '../config.ts';
 import { voidInterruptedReservations as voidInterrupted } from '../domain/lifecycle/numbers.ts';
+import { provisionDemoTrustDomain } from '../domain/trust/provision-demo-trust-domain.ts';
 import type { Service } from '../service.ts';
 import { demoInstitutions, seedDemoAccounts } from './demo-trust-domain.ts';
 
@@ -21,9 +20,11 @@ export async function prepareTrustDomain(service: Service, config: Config, logge
   const now = clock.now();
   // A first start stopped between the two steps finds the PKI made and only seeds the rest.
   if (!service.signingKeys.active('root')) {
+    const { keyStore, register, x509 } = service.keyAdministration;
     await provisionDemoTrustDomain({
-      keyStore: service.keyStore,
-      repository: service.signingKeys,
+      keyStore,
+      register,
+      x509,
       institutions: demoInstitutions.map(({ name, creditCode }) => ({ name, creditCode })),
       now,
     });
@@ -44,5 +45,5 @@ export function voidInterruptedReservations(service: Service, logger: Logger): v
 
 /** Parses and exercises the fonts so the first certificate is not the slow one. */
 export async function warmUp(service: Service): Promise<void> {
-  await warmUpFonts(service.fonts);
+  await service.warmUp();
 }

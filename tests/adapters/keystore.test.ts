@@ -5,11 +5,12 @@ import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileKeyStore } from '../../src/adapters/keystore/file-key-store.ts';
 import { openKeyStore } from '../../src/adapters/keystore/open-key-store.ts';
-import { provisionDemoTrustDomain } from '../../src/adapters/keystore/provision-demo-trust-domain.ts';
-import { provisionInstitutionKey } from '../../src/adapters/keystore/provision-signing-key.ts';
-import { revokeSigningKey } from '../../src/adapters/keystore/revoke-signing-key.ts';
 import { createSigningKeyRepository } from '../../src/adapters/keystore/signing-key-repository.ts';
+import { nodeX509 } from '../../src/adapters/pki/node-x509.ts';
 import { openDatabase } from '../../src/adapters/sqlite/database.ts';
+import { provisionDemoTrustDomain } from '../../src/domain/trust/provision-demo-trust-domain.ts';
+import { provisionInstitutionKey } from '../../src/domain/trust/provision-signing-key.ts';
+import { revokeSigningKey } from '../../src/domain/trust/revoke-signing-key.ts';
 import { createTestDomain, HOSPITAL_A, HOSPITAL_B, migrationSql, type TestDomain } from './pki-test-kit.ts';
 
 let domain: TestDomain;
@@ -23,7 +24,7 @@ const reopen = (overrides: Partial<Parameters<typeof FileKeyStore.open>[0]> = {}
   FileKeyStore.open({
     directory: keysDirectory(),
     passphrase: 'test passphrase',
-    repository: domain.repository,
+    register: domain.register,
     environment: 'test',
     clock: { now: () => new Date('2026-06-01T00:00:00Z') },
     ...overrides,
@@ -85,20 +86,18 @@ describe('the file key store', () => {
     const next = await provisionInstitutionKey({ ...domain, now, institution: HOSPITAL_A });
     expect(next.kid).not.toBe(domain.keyA.kid);
     expect(domain.keyStore.activeKey(HOSPITAL_A.creditCode)).toEqual(next);
-    expect(domain.repository.get(domain.keyA.kid)).toMatchObject({ status: 'retired', retiredAt: now.toISOString() });
+    expect(domain.register.get(domain.keyA.kid)).toMatchObject({ status: 'retired', retiredAt: now.toISOString() });
     await expect(domain.keyStore.sign(domain.keyA.kid, new Uint8Array([1]))).rejects.toMatchObject({
       code: 'KEY_NOT_USABLE',
     });
-    expect(() => domain.repository.insert({ ...domain.repository.get(next.kid)!, kid: 'x'.repeat(43) })).toThrow(
-      /UNIQUE/,
-    );
+    expect(() => domain.register.insert({ ...domain.register.get(next.kid)!, kid: 'x'.repeat(43) })).toThrow(/UNIQUE/);
   });
 
   it('revokes from a given (past) time, never from the future', () => {
     const now = new Date('2026-06-01T00:00:00Z');
     const revokedAt = new Date('2026-05-01T00:00:00Z');
     const revoked = revokeSigningKey({
-      repository: domain.repository,
+      register: domain.register,
       kid: domain.keyB.kid,
       revokedAt,
       reason: 'keyCompromise',
@@ -111,7 +110,7 @@ describe('the file key store', () => {
     });
     expect(() =>
       revokeSigningKey({
-        repository: domain.repository,
+        register: domain.register,
         kid: domain.keyA.kid,
         revokedAt: new Date('2026-07-01'),
         reason: 'x',
@@ -119,7 +118,7 @@ describe('the file key store', () => {
       }),
     ).toThrow(expect.objectContaining({ code: 'INVALID_REQUEST' }));
     expect(() =>
-      revokeSigningKey({ repository: domain.repository, kid: domain.keyB.kid, revokedAt, reason: 'x', now }),
+      revokeSigningKey({ register: domain.register, kid: domain.keyB.kid, revokedAt, reason: 'x', now }),
     ).toThrow(expect.objectContaining({ code: 'KEY_ALREADY_REVOKED' }));
   });
 });
@@ -137,7 +136,7 @@ describe('in production', () => {
       FileKeyStore.open({
         directory,
         passphrase,
-        repository: createSigningKeyRepository(db),
+        register: createSigningKeyRepository(db),
         environment: 'production',
       });
   };
@@ -169,7 +168,7 @@ describe('in production', () => {
     const store = FileKeyStore.open({
       directory,
       passphrase: 'example-only',
-      repository,
+      register: repository,
       environment: 'development',
       clock: { now: () => new Date('2026-06-01T00:00:00Z') },
     });
@@ -183,7 +182,13 @@ describe('a deployment’s key store', () => {
     const config = { dataDir: path.join(domain.directory, 'data'), keyPassphrase: null, env: 'development' as const };
     const { keyStore, repository } = openKeyStore(config, db);
     const now = new Date('2026-01-01T00:00:00Z');
-    const keys = await provisionDemoTrustDomain({ keyStore, repository, now, institutions: [HOSPITAL_A, HOSPITAL_B] });
+    const keys = await provisionDemoTrustDomain({
+      keyStore,
+      register: repository,
+      x509: nodeX509,
+      now,
+      institutions: [HOSPITAL_A, HOSPITAL_B],
+    });
     expect(keys.map((key) => key.institutionCreditCode)).toEqual([HOSPITAL_A.creditCode, HOSPITAL_B.creditCode]);
     const purposes = repository.list().map((key) => key.purpose);
     expect(purposes.sort()).toEqual(['licence', 'licence', 'root', 'trust-list']);

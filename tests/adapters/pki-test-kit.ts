@@ -7,17 +7,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { FileKeyStore } from '../../src/adapters/keystore/file-key-store.ts';
-import { provisionRootCa } from '../../src/adapters/keystore/provision-root-ca.ts';
-import {
-  provisionInstitutionKey,
-  provisionTrustListSigner,
-} from '../../src/adapters/keystore/provision-signing-key.ts';
-import {
-  createSigningKeyRepository,
-  type SigningKeyRepository,
-} from '../../src/adapters/keystore/signing-key-repository.ts';
+import { createSigningKeyRepository } from '../../src/adapters/keystore/signing-key-repository.ts';
+import { nodeX509 } from '../../src/adapters/pki/node-x509.ts';
 import type { ELicencePayload, Institution } from '../../src/domain/certificate.ts';
 import type { SigningKey } from '../../src/domain/ports.ts';
+import type { KeyRegister, X509Tools } from '../../src/domain/trust/ports.ts';
+import { provisionRootCa } from '../../src/domain/trust/provision-root-ca.ts';
+import { provisionInstitutionKey, provisionTrustListSigner } from '../../src/domain/trust/provision-signing-key.ts';
 
 export const TYPE_CODE = '11100000000013338W001';
 export const HOSPITAL_A: Institution = { name: '广州市妇女儿童医疗中心', creditCode: '12440100455361428Y' };
@@ -114,8 +110,9 @@ export function worstCaseLicence(): ELicencePayload {
 export interface TestDomain {
   directory: string;
   db: Database.Database;
-  repository: SigningKeyRepository;
+  register: KeyRegister;
   keyStore: FileKeyStore;
+  x509: X509Tools;
   keyA: SigningKey;
   keyB: SigningKey;
   close(): void;
@@ -129,16 +126,16 @@ export async function createTestDomain(now = new Date('2026-01-01T00:00:00Z')): 
   const directory = mkdtempSync(path.join(tmpdir(), 'trust-test-'));
   const db = new Database(':memory:');
   db.exec(migrationSql());
-  const repository = createSigningKeyRepository(db);
+  const register = createSigningKeyRepository(db);
   const keyStore = FileKeyStore.open({
     directory: path.join(directory, 'keys'),
     passphrase: 'test passphrase',
-    repository,
+    register,
     environment: 'test',
     clock: { now: () => now },
     scryptLog2N: 10,
   });
-  const request = { keyStore, repository, now };
+  const request = { keyStore, register, x509: nodeX509, now };
   await provisionRootCa({ ...request, commonName: '出生医学证明电子证照测试根CA', organization: '测试卫生健康委员会' });
   await provisionTrustListSigner(request);
   const keyA = await provisionInstitutionKey({ ...request, institution: HOSPITAL_A });
@@ -146,8 +143,9 @@ export async function createTestDomain(now = new Date('2026-01-01T00:00:00Z')): 
   return {
     directory,
     db,
-    repository,
+    register,
     keyStore,
+    x509: nodeX509,
     keyA,
     keyB,
     close() {

@@ -2,15 +2,16 @@ import { createLocalJWKSet, flattenedVerify } from 'jose';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createNodeJwsVerifier } from '../../src/adapters/jws/node-jws-verifier.ts';
 import { signCredentials } from '../../src/adapters/jws/sign-credentials.ts';
-import { provisionInstitutionKey } from '../../src/adapters/keystore/provision-signing-key.ts';
-import { revokeSigningKey } from '../../src/adapters/keystore/revoke-signing-key.ts';
+import { nodeX509 } from '../../src/adapters/pki/node-x509.ts';
 import { pemToX5c } from '../../src/adapters/pki/pem.ts';
-import { buildJwks } from '../../src/adapters/trust/build-jwks.ts';
-import { buildOfflineBundle } from '../../src/adapters/trust/build-offline-bundle.ts';
-import { buildTrustList } from '../../src/adapters/trust/build-trust-list.ts';
-import { createTrustStore } from '../../src/adapters/trust/create-trust-store.ts';
-import { openOfflineBundle } from '../../src/adapters/trust/open-offline-bundle.ts';
-import { createRepositoryTrustSource } from '../../src/adapters/trust/repository-trust-source.ts';
+import { buildJwks } from '../../src/domain/trust/build-jwks.ts';
+import { buildOfflineBundle } from '../../src/domain/trust/build-offline-bundle.ts';
+import { buildTrustList } from '../../src/domain/trust/build-trust-list.ts';
+import { createTrustStore } from '../../src/domain/trust/create-trust-store.ts';
+import { openOfflineBundle } from '../../src/domain/trust/open-offline-bundle.ts';
+import { provisionInstitutionKey } from '../../src/domain/trust/provision-signing-key.ts';
+import { createRegisterTrustSource } from '../../src/domain/trust/register-trust-source.ts';
+import { revokeSigningKey } from '../../src/domain/trust/revoke-signing-key.ts';
 import { verify } from '../../src/domain/verification/verify.ts';
 import { loadVectors } from '../vectors/load-vectors.ts';
 import { createTestDomain, HOSPITAL_A, HOSPITAL_B, sampleLicence, type TestDomain, TYPE_CODE } from './pki-test-kit.ts';
@@ -22,7 +23,7 @@ beforeEach(async () => {
   domain = await createTestDomain();
   await provisionInstitutionKey({ ...domain, now: rotatedAt, institution: HOSPITAL_A });
   revokeSigningKey({
-    repository: domain.repository,
+    register: domain.register,
     kid: domain.keyB.kid,
     revokedAt: rotatedAt,
     reason: 'keyCompromise',
@@ -33,8 +34,8 @@ afterEach(() => domain.close());
 
 const trustListOf = (d: TestDomain) =>
   buildTrustList({
-    rootX509Pem: d.repository.active('root')!.x509Pem,
-    keys: d.repository.list(),
+    rootX509Pem: d.register.active('root')!.x509Pem,
+    keys: d.register.list(),
     licenceTypeCode: TYPE_CODE,
     issuedAt: now,
   });
@@ -43,7 +44,7 @@ describe('the trust list', () => {
   it('lists every institution with every certificate it ever had, and each key’s status', () => {
     const trustList = trustListOf(domain);
     const current = domain.keyStore.activeKey(HOSPITAL_A.creditCode);
-    expect(trustList.root).toBe(domain.repository.active('root')!.x509Pem);
+    expect(trustList.root).toBe(domain.register.active('root')!.x509Pem);
     expect([trustList.version, trustList.licenceTypeCode, trustList.issuedAt]).toEqual([
       1,
       TYPE_CODE,
@@ -68,8 +69,8 @@ describe('the trust list', () => {
     const other = await createTestDomain();
     const forged = structuredClone(trustList);
     const issuerA = forged.issuers.find((issuer) => issuer.creditCode === HOSPITAL_A.creditCode)!;
-    issuerA.certificates[1] = other.repository.get(other.keyA.kid)!.x509Pem;
-    const store = createTrustStore(forged);
+    issuerA.certificates[1] = other.register.get(other.keyA.kid)!.x509Pem;
+    const store = createTrustStore(forged, nodeX509);
     expect(store.keys().map((key) => key.kid)).not.toContain(other.keyA.kid);
     expect(store.rejected()).toEqual([{ creditCode: HOSPITAL_A.creditCode, kid: issuerA.keys[1]!.kid }]);
     expect(store.findKeys(domain.keyA.kid.slice(0, 8)).map((key) => key.kid)).toEqual([domain.keyA.kid]);
@@ -79,7 +80,7 @@ describe('the trust list', () => {
 
 describe('the JWKS', () => {
   it('publishes every signing key ever trusted, by thumbprint, that a stock JOSE library uses as is', async () => {
-    const jwks = buildJwks(domain.repository.list());
+    const jwks = buildJwks(domain.register.list(), nodeX509);
     expect(jwks.keys).toHaveLength(3);
     expect(jwks.keys.find((key) => key.kid === domain.keyA.kid)).toMatchObject({
       kid: domain.keyA.kid,
@@ -108,14 +109,14 @@ describe('the service trust source', () => {
     const key = domain.keyStore.activeKey(HOSPITAL_A.creditCode);
     const { qr } = await signCredentials(sampleLicence(), key, domain.keyStore, { now: () => now });
     const ports = {
-      trust: createRepositoryTrustSource(domain.repository, TYPE_CODE),
+      trust: createRegisterTrustSource(domain.register, nodeX509, TYPE_CODE),
       register: { lookup: () => ({ status: 'valid' as const, supersededBy: null, householdRegistered: false }) },
       jws: createNodeJwsVerifier(),
       clock: { now: () => now },
     };
     expect((await verify({ qr }, ports)).valid).toBe(true);
     revokeSigningKey({
-      repository: domain.repository,
+      register: domain.register,
       kid: key.kid,
       revokedAt: rotatedAt,
       reason: 'keyCompromise',
@@ -131,14 +132,15 @@ describe('the offline bundle', () => {
       trustList: trustListOf(d),
       register: [{ certificateNo: 'Q440000001', status: 'superseded', supersededBy: 'Q440000002' }],
       asOf: now,
-      signer: d.repository.active('trust-list')!,
+      signer: d.register.active('trust-list')!,
       keyStore: d.keyStore,
+      x509: nodeX509,
     });
 
   it('opens when signed by the trust-list key under its (pinned) root, and verifies offline', async () => {
     const bundle = await build(domain);
-    const rootPem = domain.repository.active('root')!.x509Pem;
-    const opened = openOfflineBundle(JSON.parse(JSON.stringify(bundle)), { pinnedRootPem: rootPem });
+    const rootPem = domain.register.active('root')!.x509Pem;
+    const opened = openOfflineBundle(JSON.parse(JSON.stringify(bundle)), nodeX509, { pinnedRootPem: rootPem });
     expect(opened.asOf).toBe(now.toISOString());
     expect(opened.rootFingerprint).toMatch(/^[0-9a-f]{64}$/);
     expect(await opened.register.lookup('Q440000001')).toEqual({
@@ -164,10 +166,10 @@ describe('the offline bundle', () => {
     const payload = JSON.parse(Buffer.from(bundle.payload, 'base64url').toString('utf8'));
     payload.register[0].status = 'valid';
     const tampered = { ...bundle, payload: Buffer.from(JSON.stringify(payload)).toString('base64url') };
-    expect(() => openOfflineBundle(tampered)).toThrow(expect.objectContaining({ code: 'BUNDLE_INVALID' }));
+    expect(() => openOfflineBundle(tampered, nodeX509)).toThrow(expect.objectContaining({ code: 'BUNDLE_INVALID' }));
     const { rootPemFile } = loadVectors();
     const { readFileSync } = await import('node:fs');
-    expect(() => openOfflineBundle(bundle, { pinnedRootPem: readFileSync(rootPemFile, 'utf8') })).toThrow(
+    expect(() => openOfflineBundle(bundle, nodeX509, { pinnedRootPem: readFileSync(rootPemFile, 'utf8') })).toThrow(
       expect.objectContaining({ code: 'BUNDLE_ROOT_MISMATCH' }),
     );
     await expect(
@@ -175,11 +177,12 @@ describe('the offline bundle', () => {
         trustList: trustListOf(domain),
         register: [],
         asOf: now,
-        signer: domain.repository.get(domain.keyA.kid)!,
+        signer: domain.register.get(domain.keyA.kid)!,
         keyStore: domain.keyStore,
+        x509: nodeX509,
       }),
     ).rejects.toThrow(TypeError);
-    expect(() => openOfflineBundle({ protected: 'e30', payload: 'e30', signature: '' })).toThrow(
+    expect(() => openOfflineBundle({ protected: 'e30', payload: 'e30', signature: '' }, nodeX509)).toThrow(
       expect.objectContaining({ code: 'BUNDLE_INVALID' }),
     );
   });

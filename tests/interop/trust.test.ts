@@ -11,9 +11,10 @@ import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createNodeJwsVerifier } from '../../src/adapters/jws/node-jws-verifier.ts';
 import { type SignedCredentials, signCredentials } from '../../src/adapters/jws/sign-credentials.ts';
+import { nodeX509 } from '../../src/adapters/pki/node-x509.ts';
 import { x5cToPem } from '../../src/adapters/pki/pem.ts';
-import { buildJwks } from '../../src/adapters/trust/build-jwks.ts';
-import { createRepositoryTrustSource } from '../../src/adapters/trust/repository-trust-source.ts';
+import { buildJwks } from '../../src/domain/trust/build-jwks.ts';
+import { createRegisterTrustSource } from '../../src/domain/trust/register-trust-source.ts';
 import { verify } from '../../src/domain/verification/verify.ts';
 import {
   createTestDomain,
@@ -49,7 +50,7 @@ const file = (name: string, content: string) => {
 
 const verifyInProcess = (input: { qr?: string; signedJson?: unknown }) =>
   verify(input, {
-    trust: createRepositoryTrustSource(domain.repository, TYPE_CODE),
+    trust: createRegisterTrustSource(domain.register, nodeX509, TYPE_CODE),
     register: { lookup: () => ({ status: 'valid', supersededBy: null, householdRegistered: false }) },
     jws: createNodeJwsVerifier(),
     clock: { now: () => now },
@@ -87,7 +88,7 @@ describe('python jwcrypto', () => {
   });
 
   it('verifies the QR token with the published JWKS key', async () => {
-    const jwks = buildJwks(domain.repository.list());
+    const jwks = buildJwks(domain.register.list(), nodeX509);
     const publicOnly = { keys: jwks.keys.map(({ kty, crv, x, y, kid }) => ({ kty, crv, x, y, kid })) };
     const { stdout } = await run('/usr/bin/python3', [
       '-c',
@@ -102,7 +103,7 @@ describe('python jwcrypto', () => {
 
 describe('openssl', () => {
   it('verifies the x5c chain against the root', async () => {
-    const root = file('root.pem', domain.repository.active('root')!.x509Pem);
+    const root = file('root.pem', domain.register.active('root')!.x509Pem);
     const leaf = file('leaf.pem', x5cToPem(domain.keyA.x5c[0]!));
     const { stdout } = await run('openssl', ['verify', '-CAfile', root, leaf]);
     expect(stdout.trim()).toBe(`${leaf}: OK`);

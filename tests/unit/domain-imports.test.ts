@@ -10,9 +10,19 @@ const files = readdirSync(ROOT, { recursive: true, encoding: 'utf8' })
   .map((name) => path.join(ROOT, name));
 
 describe('the domain', () => {
-  it('has files in every part: rules, lifecycle, verification, accounts, audit, reports', () => {
+  it('has files in every part: rules, lifecycle, verification, trust, accounts, audit, reports', () => {
     const parts = new Set(files.map((file) => path.relative(ROOT, file).split(path.sep)[0]));
-    for (const part of ['rules', 'lifecycle', 'verification', 'accounts', 'audit', 'reports', 'check', 'codes']) {
+    for (const part of [
+      'rules',
+      'lifecycle',
+      'verification',
+      'trust',
+      'accounts',
+      'audit',
+      'reports',
+      'check',
+      'codes',
+    ]) {
       expect(parts).toContain(part);
     }
   });

@@ -12,7 +12,7 @@ import {
   type EncryptedKeyFile,
   encryptPrivateKey,
 } from '../../src/adapters/keystore/encrypted-key-file.ts';
-import type { SigningKeyRecord } from '../../src/adapters/keystore/signing-key-repository.ts';
+import type { SigningKeyRecord } from '../../src/domain/trust/ports.ts';
 import { createRootX509 } from '../../src/adapters/pki/create-root-x509.ts';
 import { jwkThumbprint, publicJwkOf } from '../../src/adapters/pki/ec-jwk.ts';
 import { issueLeafX509 } from '../../src/adapters/pki/issue-leaf-x509.ts';

@@ -4,13 +4,14 @@
  * nothing. The fixture keys (TEST ONLY) are created on the very first run and reused after.
  * Before writing, every vector is run through the verifier and must give its stated result.
  */
+import { nodeX509 } from '../../src/adapters/pki/node-x509.ts';
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { createNodeJwsVerifier } from '../../src/adapters/jws/node-jws-verifier.ts';
-import { buildOfflineBundle } from '../../src/adapters/trust/build-offline-bundle.ts';
-import { buildTrustList } from '../../src/adapters/trust/build-trust-list.ts';
-import { createTrustStore } from '../../src/adapters/trust/create-trust-store.ts';
+import { buildOfflineBundle } from '../../src/domain/trust/build-offline-bundle.ts';
+import { buildTrustList } from '../../src/domain/trust/build-trust-list.ts';
+import { createTrustStore } from '../../src/domain/trust/create-trust-store.ts';
 import { verify } from '../../src/domain/verification/verify.ts';
 import { TYPE_CODE } from '../adapters/pki-test-kit.ts';
 import { fixtureDomain, TIMELINE } from './fixture-domain.ts';
@@ -36,7 +37,7 @@ async function main(): Promise<void> {
 
   const byNumber = new Map(REGISTER.map((entry) => [entry.certificateNo, entry]));
   const ports = {
-    trust: createTrustStore(trustList),
+    trust: createTrustStore(trustList, nodeX509),
     register: {
       lookup: (no: string) => {
         const entry = byNumber.get(no);
@@ -54,7 +55,7 @@ async function main(): Promise<void> {
   }
 
   const signer = domain.records.find((record) => record.purpose === 'trust-list')!;
-  const bundle = await buildOfflineBundle({ trustList, register: REGISTER, asOf: now, signer, keyStore: fixtureKeyStore(domain) });
+  const bundle = await buildOfflineBundle({ trustList, register: REGISTER, asOf: now, signer, keyStore: fixtureKeyStore(domain), x509: nodeX509 });
   const note = 'TEST ONLY: made with the committed fixture keys of tests/vectors/keys. Never trust this root.';
   writeFileSync(output('context.json'), `${JSON.stringify(context, null, 2)}\n`);
   writeFileSync(output('vectors.json'), `${JSON.stringify({ note, generatedAt: new Date().toISOString(), vectors }, null, 2)}\n`);

@@ -2,13 +2,14 @@
  * Loader of the known-answer vectors, for every route that verifies (the in-process verifier,
  * the HTTP route, the offline CLI). TEST ONLY material.
  */
+import { nodeX509 } from '../../src/adapters/pki/node-x509.ts';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { SigningKeyRecord } from '../../src/adapters/keystore/signing-key-repository.ts';
-import type { RegisterSnapshotEntry } from '../../src/adapters/trust/build-offline-bundle.ts';
-import type { TrustList } from '../../src/adapters/trust/build-trust-list.ts';
-import { createTrustStore, type TrustStore } from '../../src/adapters/trust/create-trust-store.ts';
+import type { SigningKeyRecord } from '../../src/domain/trust/ports.ts';
+import type { RegisterSnapshotEntry } from '../../src/domain/trust/build-offline-bundle.ts';
+import type { TrustList } from '../../src/domain/trust/build-trust-list.ts';
+import { createTrustStore, type TrustStore } from '../../src/domain/trust/create-trust-store.ts';
 import type { Clock } from '../../src/domain/ports.ts';
 import type { CertificateRegister } from '../../src/domain/verification/ports.ts';
 import type { Vector } from './vector-cases.ts';
@@ -44,7 +45,7 @@ export function loadVectors(): LoadedVectors {
   return {
     context,
     vectors,
-    trust: createTrustStore(context.trustList),
+    trust: createTrustStore(context.trustList, nodeX509),
     register: {
       lookup(certificateNo) {
         const entry = byNumber.get(certificateNo);

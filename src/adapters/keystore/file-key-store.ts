@@ -1,12 +1,10 @@
 import { generateKeyPairSync, type KeyObject, sign as signData } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { Environment } from '../../config.ts';
 import { DomainError } from '../../domain/errors.ts';
-import { type Clock, type KeyStore, type SigningKey, systemClock } from '../../domain/ports.ts';
-import type { EcPublicJwk } from '../../domain/verification/ports.ts';
+import { type Clock, type ManagedKeyStore, type PendingKey, type SigningKey, systemClock } from '../../domain/ports.ts';
+import type { KeyRegister, SigningKeyRecord } from '../../domain/trust/ports.ts';
 import { pemToX5c } from '../pki/pem.ts';
-import type { X509Signer } from '../pki/x509-signer.ts';
 import {
   DEFAULT_SCRYPT_LOG2N,
   decryptPrivateKey,
@@ -14,24 +12,17 @@ import {
   encryptPrivateKey,
 } from './encrypted-key-file.ts';
 import { EXAMPLE_PASSPHRASE, isExampleKey } from './example-keys.ts';
-import type { SigningKeyRecord, SigningKeyRepository } from './signing-key-repository.ts';
 
 export interface FileKeyStoreOptions {
   /** One `<kid>.key` file per key, e.g. DATA_DIR/keys. */
   directory: string;
   passphrase: string;
-  repository: SigningKeyRepository;
-  environment: Environment;
+  register: KeyRegister;
+  /** In production the example passphrase and the published example keys are refused. */
+  environment: 'production' | 'development' | 'test';
   clock?: Clock;
   /** scrypt cost of new key files; tests lower it. */
   scryptLog2N?: number;
-}
-
-/** A key just generated and not yet certified: it can sign only its own self-signed certificate. */
-export interface PendingKey {
-  kid: string;
-  publicJwk: EcPublicJwk;
-  sign: X509Signer;
 }
 
 const KID = /^[A-Za-z0-9_-]{43}$/;
@@ -44,7 +35,7 @@ const refuseExample = (what: string) =>
  * first use and kept as KeyObjects; public metadata in SQLite. It hands out public material
  * only, and signs only with active keys.
  */
-export class FileKeyStore implements KeyStore {
+export class FileKeyStore implements ManagedKeyStore {
   private readonly privateKeys = new Map<string, KeyObject>();
   private readonly clock: Clock;
 
@@ -58,7 +49,7 @@ export class FileKeyStore implements KeyStore {
     if (options.environment === 'production') {
       if (options.passphrase === EXAMPLE_PASSPHRASE) throw refuseExample('The key passphrase');
       const files = readdirSync(options.directory).filter((name) => name.endsWith('.key'));
-      const kids = [...files.map((name) => name.slice(0, -4)), ...options.repository.list().map((key) => key.kid)];
+      const kids = [...files.map((name) => name.slice(0, -4)), ...options.register.list().map((key) => key.kid)];
       const example = kids.find(isExampleKey);
       if (example) throw refuseExample(`Key ${example}`);
     }
@@ -66,7 +57,7 @@ export class FileKeyStore implements KeyStore {
   }
 
   activeKey(institutionCreditCode: string): SigningKey {
-    const record = this.options.repository.active('licence', institutionCreditCode);
+    const record = this.options.register.active('licence', institutionCreditCode);
     if (!record || Date.parse(record.notAfter) <= this.clock.now().getTime()) {
       throw new DomainError('NO_SIGNING_KEY', `Institution ${institutionCreditCode} has no valid signing key`);
     }
@@ -75,13 +66,13 @@ export class FileKeyStore implements KeyStore {
 
   /** Public material of any e-licence signing key, current or not. */
   signingKey(kid: string): SigningKey {
-    const record = this.options.repository.get(kid);
+    const record = this.options.register.get(kid);
     if (record?.purpose !== 'licence') throw new DomainError('KEY_NOT_FOUND', `No signing key ${kid}`);
     return this.toSigningKey(record);
   }
 
   async sign(kid: string, data: Uint8Array): Promise<Uint8Array> {
-    const record = this.options.repository.get(kid);
+    const record = this.options.register.get(kid);
     if (!record) throw new DomainError('KEY_NOT_FOUND', `No key ${kid}`);
     // Rotated-out and revoked keys verify old signatures but make no new ones.
     if (record.status !== 'active') throw new DomainError('KEY_NOT_USABLE', `Key ${kid} is ${record.status}`);
@@ -95,18 +86,13 @@ export class FileKeyStore implements KeyStore {
    */
   unlockActiveKeys(): string[] {
     const files = new Set(readdirSync(this.options.directory));
-    return this.options.repository
+    return this.options.register
       .list()
       .filter((record) => record.status === 'active' && files.has(`${record.kid}.key`))
       .map((record) => {
         this.privateKey(record.kid);
         return record.kid;
       });
-  }
-
-  /** A signer for certificates and bundles made with a CA or trust-list key. */
-  x509Signer(kid: string): X509Signer {
-    return (tbs) => this.sign(kid, tbs);
   }
 
   /** Creates a P-256 key and writes its encrypted file (never overwriting one). */

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import type { Config } from '../../config.ts';
 import type { Clock } from '../../domain/ports.ts';
+import type { KeyRegister } from '../../domain/trust/ports.ts';
 import { FileKeyStore, type FileKeyStoreOptions } from './file-key-store.ts';
-import { createSigningKeyRepository, type SigningKeyRepository } from './signing-key-repository.ts';
+import { createSigningKeyRepository } from './signing-key-repository.ts';
 
 /**
  * Outside production a missing KEY_PASSPHRASE falls back to this published value (tests and
@@ -14,16 +14,16 @@ export const DEVELOPMENT_PASSPHRASE = 'development-only';
 
 /** The key store of a deployment: DATA_DIR/keys, metadata in the service database. */
 export function openKeyStore(
-  config: Pick<Config, 'dataDir' | 'keyPassphrase' | 'env'>,
+  config: { dataDir: string; keyPassphrase: string | null; env: FileKeyStoreOptions['environment'] },
   db: Database.Database,
   clock?: Clock,
   cost?: Pick<FileKeyStoreOptions, 'scryptLog2N'>,
-): { keyStore: FileKeyStore; repository: SigningKeyRepository } {
+): { keyStore: FileKeyStore; repository: KeyRegister } {
   const repository = createSigningKeyRepository(db);
   const keyStore = FileKeyStore.open({
     directory: path.join(config.dataDir, 'keys'),
     passphrase: config.keyPassphrase ?? DEVELOPMENT_PASSPHRASE,
-    repository,
+    register: repository,
     environment: config.env,
     ...(clock && { clock }),
     ...cost,

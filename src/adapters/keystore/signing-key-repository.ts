@@ -1,25 +1,6 @@
 import type Database from 'better-sqlite3';
+import type { KeyPurpose, KeyRegister, SigningKeyRecord } from '../../domain/trust/ports.ts';
 import type { EcPublicJwk, TrustedKeyStatus } from '../../domain/verification/ports.ts';
-
-export type KeyPurpose = 'root' | 'licence' | 'trust-list';
-
-/** One row of `signing_keys` (migration 002): public material and lifecycle only. */
-export interface SigningKeyRecord {
-  kid: string;
-  purpose: KeyPurpose;
-  institutionCreditCode: string | null;
-  institutionName: string | null;
-  publicJwk: EcPublicJwk;
-  x509Pem: string;
-  issuerKid: string | null;
-  notBefore: string;
-  notAfter: string;
-  status: TrustedKeyStatus;
-  createdAt: string;
-  retiredAt: string | null;
-  revokedAt: string | null;
-  revocationReason: string | null;
-}
 
 interface Row {
   kid: string;
@@ -55,26 +36,8 @@ const toRecord = (row: Row): SigningKeyRecord => ({
   revocationReason: row.revocation_reason,
 });
 
-export interface SigningKeyRepository {
-  insert(record: SigningKeyRecord): void;
-  get(kid: string): SigningKeyRecord | null;
-  /** Exact kid, or every key whose kid starts with an 8-character QR hint. */
-  findByKid(kid: string): SigningKeyRecord[];
-  /** The active key of a purpose (and institution, for licence keys). */
-  active(purpose: KeyPurpose, institutionCreditCode?: string): SigningKeyRecord | null;
-  list(purpose?: KeyPurpose): SigningKeyRecord[];
-  retire(kid: string, retiredAt: string): void;
-  revoke(kid: string, revokedAt: string, reason: string): void;
-  /** Runs `work` in one SQLite transaction. */
-  transaction<T>(work: () => T): T;
-  /**
-   * Changes whenever the key register may have changed, by this process or another (the
-   * operator CLI): lets readers cache what they derive from it.
-   */
-  changeMark(): string;
-}
-
-export function createSigningKeyRepository(db: Database.Database): SigningKeyRepository {
+/** The key register in the service database: `signing_keys` (migration 002). */
+export function createSigningKeyRepository(db: Database.Database): KeyRegister {
   const insert = db.prepare(`INSERT INTO signing_keys (kid, purpose, institution_credit_code, institution_name,
       public_jwk, x509_pem, issuer_kid, not_before, not_after, status, created_at, retired_at, revoked_at,
       revocation_reason)

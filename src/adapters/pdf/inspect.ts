@@ -1,26 +1,10 @@
 import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
+import type { PdfInspectionFailure, PdfInspector } from '../../domain/verification/ports.ts';
 import { ELICENCE_ATTACHMENT, QR_TEXT_ATTACHMENT, readAttachments } from './attachment.ts';
 import { type CmsCheck, verifyDetachedCms } from './cms-verify.ts';
 import { encodeQrModules, QR_XOBJECT_NAME } from './qr-drawing.ts';
 
-export type PdfInspectionFailure =
-  /** No `%PDF-` header. */
-  | 'NOT_PDF'
-  /** No `%%EOF` at the end, or the signed byte range runs past the end of the file. */
-  | 'TRUNCATED'
-  /** The PDF structure cannot be read. */
-  | 'MALFORMED'
-  | 'NO_SIGNATURE'
-  /** The CMS is unreadable, the signed bytes changed, or the signature does not verify. */
-  | 'BAD_SIGNATURE'
-  /** Bytes follow the signed range (an incremental update): the attachment or page may be swapped. */
-  | 'MODIFIED_AFTER_SIGNING'
-  | 'NO_ELICENCE'
-  /** elicence.json is not UTF-8 JSON. */
-  | 'BAD_ELICENCE'
-  | 'NO_QR_TEXT'
-  /** The QR code drawn on the page is missing or does not encode the stored QR text. */
-  | 'QR_MISMATCH';
+export type { PdfInspectionFailure };
 
 export interface PdfSignatureInfo {
   present: boolean;
@@ -210,3 +194,6 @@ export async function inspectPdf(bytes: Uint8Array): Promise<PdfInspection> {
     return failure('MALFORMED', 'the PDF cannot be inspected');
   }
 }
+
+/** The verification domain's view of the PDF parser. */
+export const pdfInspector: PdfInspector = { inspect: inspectPdf };

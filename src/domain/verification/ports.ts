@@ -68,3 +68,39 @@ export interface VerificationPorts {
   jws: JwsVerifier;
   clock: Clock;
 }
+
+export type PdfInspectionFailure =
+  /** No `%PDF-` header. */
+  | 'NOT_PDF'
+  /** No `%%EOF` at the end, or the signed byte range runs past the end of the file. */
+  | 'TRUNCATED'
+  /** The PDF structure cannot be read. */
+  | 'MALFORMED'
+  | 'NO_SIGNATURE'
+  /** The CMS is unreadable, the signed bytes changed, or the signature does not verify. */
+  | 'BAD_SIGNATURE'
+  /** Bytes follow the signed range (an incremental update): the attachment or page may be swapped. */
+  | 'MODIFIED_AFTER_SIGNING'
+  | 'NO_ELICENCE'
+  /** elicence.json is not UTF-8 JSON. */
+  | 'BAD_ELICENCE'
+  | 'NO_QR_TEXT'
+  /** The QR code drawn on the page is missing or does not encode the stored QR text. */
+  | 'QR_MISMATCH';
+
+/** What verification needs from a PDF e-certificate; the PDF adapter finds it. */
+export type PdfContents =
+  | {
+      ok: true;
+      /** elicence.json exactly as embedded. */
+      signedJsonText: string;
+      qrText: string;
+      /** The PDF signature is intact over the whole file; this is its signer's certificate (DER). */
+      signature: { signerCertDer: Uint8Array | null };
+    }
+  | { ok: false; reason: PdfInspectionFailure; detail: string };
+
+/** Reads a PDF e-certificate: its PDF signature, embedded e-licence and QR. */
+export interface PdfInspector {
+  inspect(bytes: Uint8Array): Promise<PdfContents>;
+}

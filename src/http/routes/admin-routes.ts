@@ -1,23 +1,15 @@
-import type { FileKeyStore } from '../../adapters/keystore/file-key-store.ts';
-import { provisionInstitutionKey } from '../../adapters/keystore/provision-signing-key.ts';
-import { revokeSigningKey } from '../../adapters/keystore/revoke-signing-key.ts';
-import type { SigningKeyRepository } from '../../adapters/keystore/signing-key-repository.ts';
 import type { Principal } from '../../domain/accounts/account.ts';
-import { type AuditLog, eventBy } from '../../domain/audit/audit-event.ts';
+import { eventBy } from '../../domain/audit/audit-event.ts';
 import { parseOffsetDateTime } from '../../domain/check/offset-date-time.ts';
 import { DomainError, invalidRequest } from '../../domain/errors.ts';
-import type { InstitutionRecord, InstitutionRepository } from '../../domain/institution.ts';
-import type { Clock } from '../../domain/ports.ts';
+import type { InstitutionRecord } from '../../domain/institution.ts';
 import type { BodyTypes } from '../../domain/rules/bodies.ts';
+import { type KeyAdministration, revokeKey, rotateInstitutionKey } from '../../domain/trust/key-administration.ts';
 import type { Route } from '../route.ts';
 import type { Validate } from '../validate.ts';
 
 interface AdminDeps {
-  institutions: InstitutionRepository;
-  keyStore: FileKeyStore;
-  signingKeys: SigningKeyRepository;
-  audit: AuditLog;
-  clock: Clock;
+  keys: KeyAdministration;
   validate: Validate;
 }
 
@@ -30,13 +22,14 @@ function instantOf(text: string): number | undefined {
 
 /** Health-commission administration: number stock and institution signing keys. */
 export function adminRoutes(deps: AdminDeps): Route[] {
+  const { institutions, audit, clock } = deps.keys;
   const institution = (creditCode: string | undefined): InstitutionRecord => {
-    const found = creditCode ? deps.institutions.find(creditCode) : null;
+    const found = creditCode ? institutions.find(creditCode) : null;
     if (!found) throw new DomainError('NOT_FOUND', `No institution ${creditCode}`);
     return found;
   };
   const record = (actor: Principal, action: string, target: string, details: Record<string, unknown>) =>
-    deps.audit.record(eventBy(actor, action, target, details), deps.clock.now());
+    audit.record(eventBy(actor, action, target, details), clock.now());
 
   return [
     {
@@ -49,9 +42,9 @@ export function adminRoutes(deps: AdminDeps): Route[] {
       handle: () => ({
         status: 200,
         body: {
-          institutions: deps.institutions.list().map((i) => ({
+          institutions: institutions.list().map((i) => ({
             ...i,
-            numberRanges: deps.institutions.numberRanges(i.creditCode).map(({ institution: _i, ...range }) => ({
+            numberRanges: institutions.numberRanges(i.creditCode).map(({ institution: _i, ...range }) => ({
               ...range,
               remaining: range.lastNo - range.nextNo + 1,
             })),
@@ -70,10 +63,10 @@ export function adminRoutes(deps: AdminDeps): Route[] {
       handle: ({ principal, params, body }) => {
         const target = institution(params.creditCode);
         const range = deps.validate<BodyTypes['number-range']>('number-range', body);
-        const created = deps.institutions.addNumberRange({
+        const created = institutions.addNumberRange({
           institution: target.creditCode,
           ...range,
-          receivedOn: deps.clock.now().toISOString().slice(0, 10),
+          receivedOn: clock.now().toISOString().slice(0, 10),
         });
         record(principal!, 'number-range.received', target.creditCode, range as unknown as Record<string, unknown>);
         return { status: 201, body: created };
@@ -88,13 +81,7 @@ export function adminRoutes(deps: AdminDeps): Route[] {
       responses: { 201: 'The new key (public material)', 404: 'Unknown institution' },
       async handle({ principal, params }) {
         const target = institution(params.creditCode);
-        const key = await provisionInstitutionKey({
-          keyStore: deps.keyStore,
-          repository: deps.signingKeys,
-          now: deps.clock.now(),
-          institution: { name: target.name, creditCode: target.creditCode },
-        });
-        record(principal!, 'signing-key.rotated', target.creditCode, { kid: key.kid });
+        const key = await rotateInstitutionKey(deps.keys, principal!, target.creditCode);
         return { status: 201, body: { kid: key.kid, institutionCreditCode: key.institutionCreditCode, x5c: key.x5c } };
       },
     },
@@ -108,27 +95,15 @@ export function adminRoutes(deps: AdminDeps): Route[] {
       responses: { 200: 'The revoked key', 400: 'Invalid body', 404: 'Unknown key', 409: 'Already revoked' },
       handle: ({ principal, params, body }) => {
         const request = deps.validate<BodyTypes['key-revocation']>('key-revocation', body);
-        const now = deps.clock.now();
-        const revokedAt = request.revokedAt === undefined ? now.getTime() : instantOf(request.revokedAt);
-        if (revokedAt === undefined) {
+        const revokedAt = request.revokedAt === undefined ? undefined : instantOf(request.revokedAt);
+        if (request.revokedAt !== undefined && revokedAt === undefined) {
           throw invalidRequest([{ path: 'revokedAt', message: 'revokedAt must be a real date and time' }]);
         }
-        // The root and the trust-list key are the operator's (CLI); revoking them here would stop
-        // every verification with no way back through the API.
-        const key = deps.signingKeys.get(params.kid ?? '');
-        if (key && key.purpose !== 'licence') {
-          throw new DomainError('FORBIDDEN', 'Only institution signing keys can be revoked here');
-        }
-        const revoked = revokeSigningKey({
-          repository: deps.signingKeys,
+        const revoked = revokeKey(deps.keys, principal!, {
           kid: params.kid ?? '',
-          revokedAt: new Date(revokedAt),
+          ...(revokedAt !== undefined && { revokedAt: new Date(revokedAt) }),
           reason: request.reason,
-          now,
-        });
-        record(principal!, 'signing-key.revoked', revoked.kid, {
-          revokedAt: revoked.revokedAt,
-          reason: request.reason,
+          institutionKeysOnly: true,
         });
         return {
           status: 200,

@@ -1,43 +1,12 @@
-import type { FileKeyStore } from '../../adapters/keystore/file-key-store.ts';
-import type { SigningKeyRepository } from '../../adapters/keystore/signing-key-repository.ts';
-import { buildJwks } from '../../adapters/trust/build-jwks.ts';
-import { buildOfflineBundle, type RegisterSnapshotEntry } from '../../adapters/trust/build-offline-bundle.ts';
-import { buildTrustList } from '../../adapters/trust/build-trust-list.ts';
-import { DomainError } from '../../domain/errors.ts';
-import type { CertificateRegister } from '../../domain/lifecycle/ports.ts';
-import type { Clock } from '../../domain/ports.ts';
+import {
+  currentJwks,
+  currentOfflineBundle,
+  currentTrustList,
+  type TrustPublication,
+} from '../../domain/trust/publish-trust.ts';
 import type { Route } from '../route.ts';
 
-export interface TrustDeps {
-  signingKeys: SigningKeyRepository;
-  keyStore: FileKeyStore;
-  register: Pick<CertificateRegister, 'snapshot'>;
-  clock: Clock;
-  licenceTypeCode: string;
-}
-
-export function currentTrustList(deps: TrustDeps) {
-  const root = deps.signingKeys.active('root');
-  if (!root) throw new DomainError('SERVICE_UNAVAILABLE', 'The trust domain has no root CA yet');
-  return buildTrustList({
-    rootX509Pem: root.x509Pem,
-    keys: deps.signingKeys.list('licence'),
-    licenceTypeCode: deps.licenceTypeCode,
-    issuedAt: deps.clock.now(),
-  });
-}
-
-function registerSnapshot(register: TrustDeps['register']): RegisterSnapshotEntry[] {
-  return register.snapshot().map((entry) => ({
-    certificateNo: entry.certificateNo,
-    status: entry.status,
-    ...(entry.supersededBy ? { supersededBy: entry.supersededBy } : {}),
-    ...(entry.householdRegistered ? { householdRegistered: true as const } : {}),
-    licenceDigest: entry.licenceDigest,
-  }));
-}
-
-export function trustRoutes(deps: TrustDeps): Route[] {
+export function trustRoutes(deps: TrustPublication): Route[] {
   return [
     {
       method: 'get',
@@ -46,7 +15,7 @@ export function trustRoutes(deps: TrustDeps): Route[] {
       tag: 'trust',
       access: 'public',
       responses: { 200: 'JWK Set' },
-      handle: () => ({ status: 200, body: buildJwks(deps.signingKeys.list('licence')) }),
+      handle: () => ({ status: 200, body: currentJwks(deps) }),
     },
     {
       method: 'get',
@@ -70,16 +39,7 @@ export function trustRoutes(deps: TrustDeps): Route[] {
         503: 'No trust-list key',
       },
       async handle() {
-        const signer = deps.signingKeys.active('trust-list');
-        if (!signer) throw new DomainError('SERVICE_UNAVAILABLE', 'No trust-list signing key is provisioned');
-        const bundle = await buildOfflineBundle({
-          trustList: currentTrustList(deps),
-          register: registerSnapshot(deps.register),
-          asOf: deps.clock.now(),
-          signer,
-          keyStore: deps.keyStore,
-        });
-        return { status: 200, body: bundle, headers: { 'Cache-Control': 'no-store' } };
+        return { status: 200, body: await currentOfflineBundle(deps), headers: { 'Cache-Control': 'no-store' } };
       },
     },
   ];

@@ -1,7 +1,7 @@
-import { verifyPdf } from '../../adapters/verify-pdf.ts';
 import type { BodyTypes } from '../../domain/rules/bodies.ts';
-import type { VerificationPorts } from '../../domain/verification/ports.ts';
+import type { PdfInspector, VerificationPorts } from '../../domain/verification/ports.ts';
 import { verify } from '../../domain/verification/verify.ts';
+import { verifyPdf } from '../../domain/verification/verify-pdf.ts';
 import { mediaType, readJsonBody, readRawBody } from '../read-body.ts';
 import type { Route } from '../route.ts';
 import type { Validate } from '../validate.ts';
@@ -9,7 +9,11 @@ import type { Validate } from '../validate.ts';
 /** A certificate PDF is ~50 KB; rare-name fonts and a long chain stay far below this. */
 const pdfLimitBytes = 4 * 1024 * 1024;
 
-export function verificationRoutes(deps: { verification: VerificationPorts; validate: Validate }): Route[] {
+export function verificationRoutes(deps: {
+  verification: VerificationPorts;
+  pdf: PdfInspector;
+  validate: Validate;
+}): Route[] {
   return [
     {
       method: 'post',
@@ -27,7 +31,7 @@ export function verificationRoutes(deps: { verification: VerificationPorts; vali
           const pdf = await readRawBody(req, pdfLimitBytes);
           return {
             status: 200,
-            body: await verifyPdf(pdf, deps.verification),
+            body: await verifyPdf(pdf, deps.pdf, deps.verification),
             headers: { 'Cache-Control': 'no-store' },
           };
         }

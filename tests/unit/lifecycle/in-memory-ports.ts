@@ -4,6 +4,9 @@
  * codes, 落户), kept in plain maps so a lifecycle rule runs in microseconds. The signer and the
  * renderer are simple stand-ins that record the instant they were given; they sign nothing.
  */
+
+import { countryDirectory } from '../../../src/adapters/countries.ts';
+import { divisionDirectory } from '../../../src/adapters/divisions.ts';
 import type { AuditEvent, AuditEventInput } from '../../../src/domain/audit/audit-event.ts';
 import type { ELicencePayload } from '../../../src/domain/certificate.ts';
 import { formatCertificateNo, type InstitutionRecord } from '../../../src/domain/institution.ts';
@@ -363,7 +366,11 @@ export function inMemoryLifecycle(options: { now: Date; institutions: Institutio
     signer,
     renderer,
     // The real rules over the real code tables; no glyph check (there are no fonts here).
-    validateCertificate: createCertificateValidator({ clock }),
+    validateCertificate: createCertificateValidator({
+      clock,
+      divisions: divisionDirectory,
+      countries: countryDirectory,
+    }),
     secrets: countingSecrets(),
     audit: {
       record(event: AuditEventInput, now: Date): AuditEvent {

@@ -1,7 +1,7 @@
-import type { TrustedKey, TrustSource } from '../../domain/verification/ports.ts';
-import { QR_KID_HINT_LENGTH } from '../../domain/verification/profile.ts';
-import { pemToX5c } from '../pki/pem.ts';
+import type { TrustedKey, TrustSource } from '../verification/ports.ts';
+import { QR_KID_HINT_LENGTH } from '../verification/profile.ts';
 import type { TrustList } from './build-trust-list.ts';
+import type { X509Checker } from './ports.ts';
 import { trustedKeyOf } from './trusted-key-of.ts';
 
 export interface TrustStore extends TrustSource {
@@ -13,15 +13,15 @@ export interface TrustStore extends TrustSource {
 }
 
 /** An in-memory trust source over a trust list (the service's, or an offline bundle's). */
-export function createTrustStore(trustList: TrustList): TrustStore {
-  const rootX5c = pemToX5c(trustList.root);
+export function createTrustStore(trustList: TrustList, x509: X509Checker): TrustStore {
+  const rootX5c = x509.x5cOf(trustList.root);
   const byKid = new Map<string, TrustedKey>();
   const byHint = new Map<string, TrustedKey[]>();
   const rejected: { creditCode: string; kid: string }[] = [];
   for (const issuer of trustList.issuers) {
     issuer.certificates.forEach((pem, index) => {
       const lifecycle = issuer.keys[index];
-      const key = lifecycle ? trustedKeyOf(pem, rootX5c, issuer, lifecycle) : null;
+      const key = lifecycle ? trustedKeyOf(x509, pem, rootX5c, issuer, lifecycle) : null;
       if (!key) {
         rejected.push({ creditCode: issuer.creditCode, kid: lifecycle?.kid ?? '' });
         return;

@@ -1,11 +1,10 @@
-import { createHash, createPublicKey, verify } from 'node:crypto';
-import { DomainError } from '../../domain/errors.ts';
-import type { CertificateRegister, RegisterEntry } from '../../domain/verification/ports.ts';
-import { TRUST_BUNDLE_TYP } from '../../domain/verification/profile.ts';
-import { checkX509Chain } from '../pki/check-x509-chain.ts';
-import { pemToX5c } from '../pki/pem.ts';
+import { DomainError } from '../errors.ts';
+import { decodeBase64url, decodeUtf8 } from '../verification/base64url.ts';
+import type { CertificateRegister, RegisterEntry } from '../verification/ports.ts';
+import { TRUST_BUNDLE_TYP } from '../verification/profile.ts';
 import type { OfflineBundlePayload, RegisterSnapshotEntry } from './build-offline-bundle.ts';
 import { createTrustStore, type TrustStore } from './create-trust-store.ts';
+import type { X509Checker } from './ports.ts';
 
 export interface OpenedBundle {
   trust: TrustStore;
@@ -19,8 +18,11 @@ const invalid = (message: string) => new DomainError('BUNDLE_INVALID', message);
 
 function decodeJson(part: unknown): unknown {
   if (typeof part !== 'string' || !/^[A-Za-z0-9_-]*$/.test(part)) throw invalid('Not a bundle JWS');
+  const bytes = decodeBase64url(part);
+  const text = bytes && decodeUtf8(bytes);
+  if (text === null || text === undefined) throw invalid('Not a bundle JWS');
   try {
-    return JSON.parse(Buffer.from(part, 'base64url').toString('utf8'));
+    return JSON.parse(text);
   } catch {
     throw invalid('Not a bundle JWS');
   }
@@ -39,12 +41,18 @@ function toRegister(entries: readonly RegisterSnapshotEntry[]): CertificateRegis
   return { lookup: (certificateNo) => byNumber.get(certificateNo) ?? null };
 }
 
+const hex = (bytes: Uint8Array) => Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
+
 /**
  * Checks and opens an offline bundle: its signature by a trust-list signing certificate that
  * chains to the bundle's root, and — when `pinnedRootPem` is given — that root is the pinned one.
  * Throws `BUNDLE_INVALID` / `BUNDLE_ROOT_MISMATCH`; a bundle that opens is fully checked.
  */
-export function openOfflineBundle(bundle: unknown, options: { pinnedRootPem?: string } = {}): OpenedBundle {
+export function openOfflineBundle(
+  bundle: unknown,
+  x509: X509Checker,
+  options: { pinnedRootPem?: string | undefined } = {},
+): OpenedBundle {
   if (typeof bundle !== 'object' || bundle === null) throw invalid('Not a bundle JWS');
   const jws = bundle as Record<string, unknown>;
   const header = decodeJson(jws.protected) as Record<string, unknown>;
@@ -53,16 +61,15 @@ export function openOfflineBundle(bundle: unknown, options: { pinnedRootPem?: st
   if (!Array.isArray(header.x5c) || payload?.version !== 1 || !payload.trustList || !Array.isArray(payload.register)) {
     throw invalid('Not a bundle JWS');
   }
-  const rootX5c = pemToX5c(payload.trustList.root);
-  if (options.pinnedRootPem && pemToX5c(options.pinnedRootPem) !== rootX5c) {
+  const rootX5c = x509.x5cOf(payload.trustList.root);
+  if (options.pinnedRootPem && x509.x5cOf(options.pinnedRootPem) !== rootX5c) {
     throw new DomainError('BUNDLE_ROOT_MISMATCH', 'The bundle is not from the pinned root');
   }
-  const signer = checkX509Chain(header.x5c as string[], rootX5c, 'trust-list-signing');
+  const signer = x509.checkChain(header.x5c as string[], rootX5c, 'trust-list-signing');
   if (!signer.ok || signer.leaf.kid !== header.kid) throw invalid('The bundle signer is not certified by its root');
-  const signature = Buffer.from(String(jws.signature), 'base64url');
-  const key = createPublicKey({ key: signer.leaf.publicJwk, format: 'jwk' });
-  const signingInput = Buffer.from(`${jws.protected}.${jws.payload}`, 'latin1');
-  if (!verify('sha256', signingInput, { key, dsaEncoding: 'ieee-p1363' }, signature)) {
+  const signature = decodeBase64url(String(jws.signature));
+  const signingInput = new TextEncoder().encode(`${jws.protected}.${jws.payload}`);
+  if (!signature || !x509.verifyEs256(signer.leaf.publicJwk, signingInput, signature)) {
     throw invalid('The bundle signature does not verify');
   }
   const asOf = Date.parse(payload.asOf);
@@ -70,9 +77,9 @@ export function openOfflineBundle(bundle: unknown, options: { pinnedRootPem?: st
     throw invalid('The bundle was signed outside its signer certificate validity');
   }
   return {
-    trust: createTrustStore(payload.trustList),
+    trust: createTrustStore(payload.trustList, x509),
     register: toRegister(payload.register),
     asOf: payload.asOf,
-    rootFingerprint: createHash('sha256').update(Buffer.from(rootX5c, 'base64')).digest('hex'),
+    rootFingerprint: hex(x509.sha256Of(rootX5c)),
   };
 }

@@ -1,10 +1,9 @@
-import type { CertificateStatus } from '../../domain/certificate.ts';
-import type { KeyStore } from '../../domain/ports.ts';
-import { TRUST_BUNDLE_TYP } from '../../domain/verification/profile.ts';
-import { type FlattenedJws, signJwsParts } from '../jws/flattened-jws.ts';
-import type { SigningKeyRecord } from '../keystore/signing-key-repository.ts';
-import { pemToX5c } from '../pki/pem.ts';
+import type { CertificateStatus } from '../certificate.ts';
+import type { KeyStore } from '../ports.ts';
+import { encodeBase64url } from '../verification/base64url.ts';
+import { TRUST_BUNDLE_TYP } from '../verification/profile.ts';
 import type { TrustList } from './build-trust-list.ts';
+import type { SigningKeyRecord, X509Checker } from './ports.ts';
 
 /** One certificate number in the status snapshot. Optional members appear only when set. */
 export interface RegisterSnapshotEntry {
@@ -24,6 +23,13 @@ export interface OfflineBundlePayload {
   register: RegisterSnapshotEntry[];
 }
 
+/** RFC 7515 §7.2.2 flattened JSON serialization. */
+export interface FlattenedJws {
+  protected: string;
+  payload: string;
+  signature: string;
+}
+
 export interface OfflineBundleRequest {
   trustList: TrustList;
   register: readonly RegisterSnapshotEntry[];
@@ -31,12 +37,16 @@ export interface OfflineBundleRequest {
   /** The active trust-list signing key (purpose `trust-list`), not the root: the root stays offline. */
   signer: SigningKeyRecord;
   keyStore: KeyStore;
+  x509: Pick<X509Checker, 'x5cOf'>;
 }
+
+const utf8 = new TextEncoder();
 
 /**
  * The offline bundle: trust list + status snapshot in one flattened JWS signed by the
  * trust-list key, whose certificate (in x5c) chains to the root the bundle carries. A verifier
  * should pin that root out of band; the signature then proves the whole bundle came from it.
+ * The JOSE work is done by hand on purpose: the key store signs, no library sees the key.
  */
 export async function buildOfflineBundle(request: OfflineBundleRequest): Promise<FlattenedJws> {
   if (request.signer.purpose !== 'trust-list') throw new TypeError('Offline bundles are signed by a trust-list key');
@@ -50,7 +60,11 @@ export async function buildOfflineBundle(request: OfflineBundleRequest): Promise
     alg: 'ES256',
     typ: TRUST_BUNDLE_TYP,
     kid: request.signer.kid,
-    x5c: [pemToX5c(request.signer.x509Pem)],
+    x5c: [request.x509.x5cOf(request.signer.x509Pem)],
   };
-  return signJwsParts(header, Buffer.from(JSON.stringify(payload), 'utf8'), request.signer.kid, request.keyStore);
+  const protectedPart = encodeBase64url(utf8.encode(JSON.stringify(header)));
+  const payloadPart = encodeBase64url(utf8.encode(JSON.stringify(payload)));
+  const signature = await request.keyStore.sign(request.signer.kid, utf8.encode(`${protectedPart}.${payloadPart}`));
+  if (signature.length !== 64) throw new TypeError('The key store returned a signature that is not ES256 P1363');
+  return { protected: protectedPart, payload: payloadPart, signature: encodeBase64url(signature) };
 }

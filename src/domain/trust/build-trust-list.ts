@@ -1,5 +1,5 @@
-import type { TrustedKeyStatus } from '../../domain/verification/ports.ts';
-import type { SigningKeyRecord } from '../keystore/signing-key-repository.ts';
+import type { TrustedKeyStatus } from '../verification/ports.ts';
+import type { SigningKeyRecord } from './ports.ts';
 
 export interface TrustListKey {
   kid: string;

@@ -1,7 +1,14 @@
-import type { TrustedKey, TrustSource } from '../../domain/verification/ports.ts';
-import { rootX5cOf } from '../keystore/provision-root-ca.ts';
-import type { SigningKeyRepository } from '../keystore/signing-key-repository.ts';
+import { DomainError } from '../errors.ts';
+import type { TrustedKey, TrustSource } from '../verification/ports.ts';
+import type { KeyRegister, X509Checker } from './ports.ts';
 import { trustedKeyOf } from './trusted-key-of.ts';
+
+/** The active root's certificate as base64 DER (the trust anchor verifiers pin). */
+export function rootX5cOf(register: KeyRegister, x509: X509Checker): string {
+  const root = register.active('root');
+  if (!root) throw new DomainError('NO_ROOT_CA', 'This trust domain has no root CA');
+  return x509.x5cOf(root.x509Pem);
+}
 
 /**
  * The service's trust source. What it derives from the key register (the root, the chained
@@ -9,15 +16,19 @@ import { trustedKeyOf } from './trusted-key-of.ts';
  * — by this process or by the operator CLI — is still seen by the very next verification,
  * while an unchanged register costs one pragma read instead of a query and a chain check.
  */
-export function createRepositoryTrustSource(repository: SigningKeyRepository, licenceTypeCode: string): TrustSource {
+export function createRegisterTrustSource(
+  register: KeyRegister,
+  x509: X509Checker,
+  licenceTypeCode: string,
+): TrustSource {
   let mark = '';
   let root = '';
   const keys = new Map<string, TrustedKey[]>();
   const fresh = () => {
-    const current = repository.changeMark();
+    const current = register.changeMark();
     if (current !== mark) {
       keys.clear();
-      root = rootX5cOf(repository);
+      root = rootX5cOf(register, x509);
       mark = current;
     }
   };
@@ -39,11 +50,12 @@ export function createRepositoryTrustSource(repository: SigningKeyRepository, li
   };
 
   function lookup(kid: string, rootX5c: string): TrustedKey[] {
-    return repository
+    return register
       .findByKid(kid)
       .filter((record) => record.purpose === 'licence')
       .map((record) =>
         trustedKeyOf(
+          x509,
           record.x509Pem,
           rootX5c,
           { creditCode: record.institutionCreditCode!, name: record.institutionName! },

@@ -1,6 +1,5 @@
-import type { TrustedKey, TrustedKeyStatus } from '../../domain/verification/ports.ts';
-import { checkX509Chain } from '../pki/check-x509-chain.ts';
-import { pemToX5c } from '../pki/pem.ts';
+import type { TrustedKey, TrustedKeyStatus } from '../verification/ports.ts';
+import type { X509Checker } from './ports.ts';
 
 export interface KeyLifecycle {
   kid: string;
@@ -15,6 +14,7 @@ export interface KeyLifecycle {
  * listed, or names another institution. Nothing in a trust list is believed unchecked.
  */
 export function trustedKeyOf(
+  x509: X509Checker,
   x509Pem: string,
   rootX5c: string,
   institution: { creditCode: string; name: string },
@@ -22,11 +22,11 @@ export function trustedKeyOf(
 ): TrustedKey | null {
   let x5c: string;
   try {
-    x5c = pemToX5c(x509Pem);
+    x5c = x509.x5cOf(x509Pem);
   } catch {
     return null;
   }
-  const checked = checkX509Chain([x5c], rootX5c, 'elicence-signing');
+  const checked = x509.checkChain([x5c], rootX5c, 'elicence-signing');
   if (!checked.ok) return null;
   const { leaf } = checked;
   if (leaf.kid !== lifecycle.kid || leaf.creditCode !== institution.creditCode) return null;

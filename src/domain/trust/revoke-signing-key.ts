@@ -1,8 +1,8 @@
-import { DomainError } from '../../domain/errors.ts';
-import type { SigningKeyRecord, SigningKeyRepository } from './signing-key-repository.ts';
+import { DomainError } from '../errors.ts';
+import type { KeyRegister, SigningKeyRecord } from './ports.ts';
 
 export interface RevokeRequest {
-  repository: SigningKeyRepository;
+  register: KeyRegister;
   kid: string;
   /**
    * From when the key is no longer trusted: usually the suspected compromise time, so it may
@@ -16,8 +16,8 @@ export interface RevokeRequest {
 
 /** Revokes a key from a given time. Irreversible; a revoked key's metadata stays for verification. */
 export function revokeSigningKey(request: RevokeRequest): SigningKeyRecord {
-  const { repository, kid } = request;
-  const record = repository.get(kid);
+  const { register, kid } = request;
+  const record = register.get(kid);
   if (!record) throw new DomainError('KEY_NOT_FOUND', `No key ${kid}`);
   if (record.status === 'revoked') throw new DomainError('KEY_ALREADY_REVOKED', `Key ${kid} is already revoked`);
   // A revocation dated in the future would leave a "revoked" key signing until then.
@@ -26,6 +26,6 @@ export function revokeSigningKey(request: RevokeRequest): SigningKeyRecord {
       { path: 'revokedAt', message: 'must not be in the future' },
     ]);
   }
-  repository.revoke(kid, request.revokedAt.toISOString(), request.reason);
-  return repository.get(kid)!;
+  register.revoke(kid, request.revokedAt.toISOString(), request.reason);
+  return register.get(kid)!;
 }
