@@ -4,7 +4,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import type { Clock } from './domain/ports.ts';
 import { createService, type Service } from './service.ts';
-import { prepareTrustDomain, voidInterruptedReservations, warmUp } from './setup/start-up.ts';
+import { prepareToServe } from './setup/start-up.ts';
 
 export interface Running {
   service: Service;
@@ -14,13 +14,11 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-/** storage → keys → recovery → fonts → app → listen. Used by `main.ts` and by the HTTP tests alike. */
+/** storage → keys → demo trust domain and fonts → recovery → listen. Used by `main.ts` and by the HTTP tests alike. */
 export async function start(config: Config, deps: { logger: Logger; clock: Clock }): Promise<Running> {
   const service = createService(config, deps);
   try {
-    await prepareTrustDomain(service, config, deps.logger);
-    voidInterruptedReservations(service, deps.logger);
-    await warmUp(service);
+    await prepareToServe(service, config, deps.logger);
   } catch (error) {
     service.close();
     throw error;
