@@ -6,8 +6,10 @@
  * Each repetition uses a fresh temporary DATA_DIR and a free port; the command runs in its own
  * process group, which is stopped (SIGTERM, then SIGKILL after 10 s) before the next run.
  * Also prints the service's own share (the `startMs` of its "listening" log line).
+ * Several `--command`s are run in turn within each repetition, so a comparison (say of two
+ * checkouts: `--command "npm start" --command "cd ../other && npm start"`) sees the same load.
  *
- *   tsx bench/bench-start.ts [--repeat 5] [--warm 1] [--command "npm start"]
+ *   tsx bench/bench-start.ts [--repeat 5] [--warm 1] [--command "npm start"]...
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
@@ -22,12 +24,12 @@ const { values } = parseArgs({
   options: {
     repeat: { type: 'string', default: '5' },
     warm: { type: 'string', default: '1' },
-    command: { type: 'string', default: 'npm start' },
+    command: { type: 'string', multiple: true, default: ['npm start'] },
   },
 });
 const repeat = Number(values.repeat);
 const warmPerCold = Number(values.warm);
-const command = values.command;
+const commands = values.command;
 const pollMs = 10;
 // As a fresh shell would run it: no passphrase or environment from whoever runs the benchmark.
 const env = { ...process.env };
@@ -95,7 +97,7 @@ function serviceMsFrom(logFile: string): number | null {
   return null;
 }
 
-async function timeStart(dataDir: string, logFile: string): Promise<Run> {
+async function timeStart(command: string, dataDir: string, logFile: string): Promise<Run> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}/healthz`;
   const out = openSync(logFile, 'w');
@@ -148,27 +150,32 @@ function summary(label: string, runs: Run[]): string {
   return `${label.padEnd(5)} n=${runs.length}  ${stats(runs.map((r) => r.wallMs))}${inService}`;
 }
 
-const cold: Run[] = [];
-const warm: Run[] = [];
-console.log(`command: ${command}   repetitions: ${repeat} cold, ${repeat * warmPerCold} warm`);
+const cold = commands.map((): Run[] => []);
+const warm = commands.map((): Run[] => []);
+console.log(`repetitions: ${repeat} cold, ${repeat * warmPerCold} warm`);
 for (let i = 0; i < repeat; i++) {
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-start-'));
-  try {
-    const logFile = path.join(dataDir, 'start.log');
-    // The log sits beside, not inside, what the service reads: it owns only DATA_DIR/data.
-    const dir = path.join(dataDir, 'data');
-    const run = await timeStart(dir, logFile);
-    cold.push(run);
-    const line = [`cold ${(run.wallMs / 1000).toFixed(2)} s`];
-    for (let w = 0; w < warmPerCold; w++) {
-      const again = await timeStart(dir, logFile);
-      warm.push(again);
-      line.push(`warm ${(again.wallMs / 1000).toFixed(2)} s`);
+  for (const [c, command] of commands.entries()) {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'bench-start-'));
+    try {
+      const logFile = path.join(dataDir, 'start.log');
+      // The log sits beside, not inside, the data directory the service is given.
+      const dir = path.join(dataDir, 'data');
+      const run = await timeStart(command, dir, logFile);
+      cold[c]!.push(run);
+      const line = [`cold ${(run.wallMs / 1000).toFixed(2)} s`];
+      for (let w = 0; w < warmPerCold; w++) {
+        const again = await timeStart(command, dir, logFile);
+        warm[c]!.push(again);
+        line.push(`warm ${(again.wallMs / 1000).toFixed(2)} s`);
+      }
+      console.log(`  #${i + 1} ${command}: ${line.join(', ')}`);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
     }
-    console.log(`  #${i + 1}: ${line.join(', ')}`);
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
   }
 }
-console.log(summary('cold', cold));
-console.log(summary('warm', warm));
+for (const [c, command] of commands.entries()) {
+  console.log(`command: ${command}`);
+  console.log(summary('cold', cold[c]!));
+  console.log(summary('warm', warm[c]!));
+}
