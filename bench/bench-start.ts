@@ -5,14 +5,16 @@
  *   - warm: the same DATA_DIR again, already populated.
  * Each repetition uses a fresh temporary DATA_DIR and a free port; the command runs in its own
  * process group, which is stopped (SIGTERM, then SIGKILL after 10 s) before the next run.
- * Also prints the service's own share (the `startMs` of its "listening" log line).
+ * Also prints the CPU time the command's processes used until then (a shared machine's load
+ * stretches wall time, much less CPU time) and the service's own share of the wall time (the
+ * `startMs` of its "listening" log line).
  * Several `--command`s are run in turn within each repetition, so a comparison (say of two
  * checkouts: `--command "npm start" --command "cd ../other && npm start"`) sees the same load.
  *
  *   tsx bench/bench-start.ts [--repeat 5] [--warm 1] [--command "npm start"]...
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -50,6 +52,8 @@ interface Run {
   wallMs: number;
   /** What the service logs as its own start time (config → listening), if it logged one. */
   serviceMs: number | null;
+  /** CPU time (user + system) the command's processes had used by then: less sensitive to load. */
+  cpuMs: number;
 }
 
 function exited(child: ChildProcess): Promise<void> {
@@ -82,6 +86,21 @@ async function stopGroup(child: ChildProcess): Promise<void> {
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   signal('SIGKILL');
+}
+
+/** utime + stime of every live process in the group, in ms (Linux /proc, 100 ticks per second). */
+function groupCpuMs(pgid: number): number {
+  let ticks = 0;
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const fields = readFileSync(`/proc/${entry}/stat`, 'utf8').split(') ')[1]!.split(' ');
+      if (Number(fields[2]) === pgid) ticks += Number(fields[11]) + Number(fields[12]);
+    } catch {
+      // the process ended meanwhile
+    }
+  }
+  return ticks * 10;
 }
 
 function serviceMsFrom(logFile: string): number | null {
@@ -121,9 +140,10 @@ async function timeStart(command: string, dataDir: string, logFile: string): Pro
         if (response.status === 200) {
           if (body !== '{"status":"ok"}') throw new Error(`unexpected /healthz body ${body}`);
           const wallMs = performance.now() - startedAt;
-          // Give the asynchronous logger a moment to write the "listening" line.
-          await new Promise((resolve) => setTimeout(resolve, 50));
-          return { wallMs, serviceMs: serviceMsFrom(logFile) };
+          const cpuMs = groupCpuMs(child.pid!);
+          await stopGroup(child);
+          // Read once stopped: the service logs asynchronously.
+          return { wallMs, cpuMs, serviceMs: serviceMsFrom(logFile) };
         }
       } catch (error) {
         if (error instanceof Error && error.message.startsWith('unexpected')) throw error;
@@ -146,8 +166,12 @@ function summary(label: string, runs: Run[]): string {
     return `median ${s(median)}  min ${s(sorted[0]!)}  max ${s(sorted.at(-1)!)}`;
   };
   const service = runs.map((r) => r.serviceMs).filter((ms): ms is number => ms !== null);
-  const inService = service.length === runs.length ? `   (in the service: ${stats(service)})` : '';
-  return `${label.padEnd(5)} n=${runs.length}  ${stats(runs.map((r) => r.wallMs))}${inService}`;
+  const inService = service.length === runs.length;
+  return [
+    `${label.padEnd(5)} n=${runs.length}  ${stats(runs.map((r) => r.wallMs))}`,
+    `      cpu     ${stats(runs.map((r) => r.cpuMs))}`,
+    ...(inService ? [`      service ${stats(service)}`] : []),
+  ].join('\n');
 }
 
 const cold = commands.map((): Run[] => []);
