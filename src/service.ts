@@ -77,8 +77,6 @@ export function createService(config: Config, deps: ServiceDeps) {
     clock,
     kdfCost && { scryptLog2N: kdfCost.keyFileLog2N },
   );
-  // A wrong passphrase fails here, at start, not at the first issue.
-  keyStore.unlockActiveKeys();
   const fonts = loadFonts();
   const directories = { divisions: divisionDirectory, countries: countryDirectory };
   const validate = createValidator({ clock, glyphs: fonts, ...directories });
@@ -168,7 +166,13 @@ export function createService(config: Config, deps: ServiceDeps) {
     lifecycle,
     verification,
     /** Parses and exercises the fonts so the first certificate is not the slow one. */
-    warmUp: () => warmUpFonts(fonts),
+    /**
+     * Unlocks the active keys (scrypt on the thread pool) while the fonts warm up on the main
+     * thread: a wrong passphrase fails here, at start, not at the first issue.
+     */
+    warmUp: async () => {
+      await Promise.all([keyStore.unlockActiveKeys(), warmUpFonts(fonts)]);
+    },
     setReady(value: boolean) {
       ready = value;
     },
