@@ -14,7 +14,7 @@ import {
   sign,
 } from './issuing-steps.ts';
 import { voidAbandonedNumber } from './numbers.ts';
-import type { Actor, LifecyclePorts } from './ports.ts';
+import type { Issuer, LifecyclePorts } from './ports.ts';
 import type { CertificateRecord } from './records.ts';
 
 /** Applies a replacement's corrections; a father given where none was recorded must be complete. */
@@ -44,7 +44,7 @@ export type AmendPorts = LifecyclePorts;
  */
 async function supersedeWith(
   ports: AmendPorts,
-  actor: Actor,
+  actor: Issuer,
   old: CertificateRecord,
   kind: 'replacement' | 'reissue',
   certificate: Omit<Certificate, 'certificateNo'>,
@@ -85,7 +85,7 @@ async function supersedeWith(
 /** 换发: corrected items under a new number; the old certificate points at its successor. */
 export async function replaceCertificate(
   ports: AmendPorts,
-  actor: Actor,
+  actor: Issuer,
   certificateNo: string,
   body: ReplacementBody,
 ): Promise<IssueResult> {
@@ -164,7 +164,7 @@ function refuseDepartureFromDelivery(
 /** 补发: the same items under a new number after the paper was lost. */
 export async function reissueCertificate(
   ports: AmendPorts,
-  actor: Actor,
+  actor: Issuer,
   certificateNo: string,
   body: ReissueBody,
 ): Promise<IssueResult> {

@@ -1,8 +1,8 @@
 import { eventBy } from '../audit/audit-event.ts';
 import type { ApplicationBody } from '../rules/bodies.ts';
 import { type CheckResult, crossCheck } from './cross-check.ts';
-import { ownDelivery, requireInstitution } from './guards.ts';
-import type { Actor, LifecyclePorts } from './ports.ts';
+import { ownDelivery } from './guards.ts';
+import type { Issuer, LifecyclePorts } from './ports.ts';
 import type { ApplicationRecord } from './records.ts';
 
 export interface SubmittedApplication {
@@ -17,10 +17,10 @@ export interface SubmittedApplication {
  */
 export function submitApplication(
   ports: Pick<LifecyclePorts, 'transactions' | 'applications' | 'secrets' | 'audit' | 'clock'>,
-  actor: Actor,
+  actor: Issuer,
   body: ApplicationBody,
 ): SubmittedApplication {
-  const institution = requireInstitution(actor);
+  const { institution } = actor;
   const now = ports.clock.now();
   let checks: CheckResult[];
   if (body.deliveryId !== undefined) {
@@ -37,7 +37,7 @@ export function submitApplication(
     status: 'submitted',
     certificateNo: null,
     licenceSerial: null,
-    createdBy: actor.username ?? 'unknown',
+    createdBy: actor.username,
     createdAt: now.toISOString(),
   };
   ports.transactions.run(() => {

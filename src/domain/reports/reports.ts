@@ -1,4 +1,4 @@
-import type { Principal } from '../accounts/account.ts';
+import type { PrincipalOf } from '../accounts/account.ts';
 import { type AuditLog, eventBy } from '../audit/audit-event.ts';
 import type { Certificate } from '../certificate.ts';
 import { invalidRequest } from '../errors.ts';
@@ -68,12 +68,15 @@ function readInstitution(query: Record<string, unknown>, required: boolean): str
   return value;
 }
 
-function audited(ports: ReportPorts, actor: Principal, report: string, details: Record<string, unknown>) {
-  ports.audit.record(eventBy({ ...actor, institution: null }, 'report.read', report, details), ports.clock.now());
+/** The health commissions' staff who read reports (no institution of their own). */
+export type ReportReader = PrincipalOf<'statistician' | 'admin'>;
+
+function audited(ports: ReportPorts, actor: ReportReader, report: string, details: Record<string, unknown>) {
+  ports.audit.record(eventBy(actor, 'report.read', report, details), ports.clock.now());
 }
 
 /** Sex ratio at birth = boys / girls × 100, per group and in total. */
-export function sexRatioReport(ports: ReportPorts, actor: Principal, query: Record<string, unknown>) {
+export function sexRatioReport(ports: ReportPorts, actor: ReportReader, query: Record<string, unknown>) {
   const period = readPeriod(query, ports.clock.now());
   const groupBy = query.groupBy ?? 'institution';
   if (groupBy !== 'institution' && groupBy !== 'division') {
@@ -91,7 +94,7 @@ export function sexRatioReport(ports: ReportPorts, actor: Principal, query: Reco
 }
 
 /** 出生登记: the monthly birth register of one institution. ID numbers masked. */
-export function birthRegisterReport(ports: ReportPorts, actor: Principal, query: Record<string, unknown>) {
+export function birthRegisterReport(ports: ReportPorts, actor: ReportReader, query: Record<string, unknown>) {
   const period = readPeriod(query, ports.clock.now());
   const institution = readInstitution(query, true)!;
   const rows = ports.reports.birthRegister(period, institution).map((c) => ({
@@ -112,7 +115,7 @@ export function birthRegisterReport(ports: ReportPorts, actor: Principal, query:
 }
 
 /** Annual certificate usage of one institution: stock, issues by kind, voids by reason. */
-export function certificateUsageReport(ports: ReportPorts, actor: Principal, query: Record<string, unknown>) {
+export function certificateUsageReport(ports: ReportPorts, actor: ReportReader, query: Record<string, unknown>) {
   const period = readPeriod(query, ports.clock.now());
   const institution = readInstitution(query, true)!;
   const u = ports.reports.usage(period, institution);
