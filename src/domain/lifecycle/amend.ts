@@ -2,7 +2,7 @@ import type { Certificate, Parent } from '../certificate.ts';
 import { DomainError, invalidRequest } from '../errors.ts';
 import type { ApplicationBody, CertificateChanges, ReissueBody, ReplacementBody } from '../rules/bodies.ts';
 import { chinaDate } from './compose.ts';
-import { crossCheck, failedItems } from './cross-check.ts';
+import { crossCheck, discrepantItems } from './cross-check.ts';
 import { ownCertificate, requireCurrent } from './guards.ts';
 import {
   checkCertificate,
@@ -149,7 +149,7 @@ function refuseDepartureFromDelivery(
     newborn: { name: corrected.newborn.name, sex: corrected.newborn.sex, birthTime: corrected.newborn.birthTime },
     mother: corrected.mother,
   } as ApplicationBody;
-  const failed = failedItems(crossCheck(stated, delivery, delivery.institution)).filter((item) =>
+  const failed = discrepantItems(crossCheck(stated, delivery, delivery.institution)).filter((item) =>
     anchoredItems.has(item),
   );
   if (failed.length > 0) {

@@ -1,6 +1,6 @@
 import { eventBy } from '../audit/audit-event.ts';
 import type { ApplicationBody } from '../rules/bodies.ts';
-import { type CheckResult, crossCheck } from './cross-check.ts';
+import { type CrossCheckFinding, crossCheck } from './cross-check.ts';
 import { ownDelivery } from './guards.ts';
 import type { Issuer, LifecyclePorts } from './ports.ts';
 import type { ApplicationRecord } from './records.ts';
@@ -8,7 +8,8 @@ import type { ApplicationRecord } from './records.ts';
 export interface SubmittedApplication {
   id: string;
   status: 'submitted';
-  checks: CheckResult[];
+  /** The cross-check's findings, a preview of what issue will enforce (`checks` in the API). */
+  checks: CrossCheckFinding[];
 }
 
 /**
@@ -22,12 +23,12 @@ export function submitApplication(
 ): SubmittedApplication {
   const { institution } = actor;
   const now = ports.clock.now();
-  let checks: CheckResult[];
+  let findings: CrossCheckFinding[];
   if (body.deliveryId !== undefined) {
     const delivery = ownDelivery(ports, actor, body.deliveryId);
-    checks = crossCheck(body, delivery, institution);
+    findings = crossCheck(body, delivery, institution);
   } else {
-    checks = [{ name: 'paternity-report', result: 'pass' }];
+    findings = [{ name: 'paternity-report', result: 'pass' }];
   }
   const record: ApplicationRecord = {
     id: ports.secrets.newId('A'),
@@ -50,5 +51,5 @@ export function submitApplication(
       now,
     );
   });
-  return { id: record.id, status: 'submitted', checks };
+  return { id: record.id, status: 'submitted', checks: findings };
 }

@@ -1,7 +1,7 @@
 import type { Certificate } from '../certificate.ts';
 import { DomainError } from '../errors.ts';
 import { chinaDate, composeCertificate, registrationItems } from './compose.ts';
-import { crossCheck, failedItems } from './cross-check.ts';
+import { crossCheck, discrepantItems } from './cross-check.ts';
 import { ownApplication, ownDelivery } from './guards.ts';
 import {
   certificateLinks,
@@ -80,7 +80,7 @@ export async function issueCertificate(ports: IssuePorts, actor: Issuer, applica
 }
 
 function refuseCrossCheckFailure(application: ApplicationRecord, delivery: DeliveryRecord, institution: string) {
-  const failed = failedItems(crossCheck(application.input, delivery, institution));
+  const failed = discrepantItems(crossCheck(application.input, delivery, institution));
   if (failed.length > 0) {
     throw new DomainError(
       'CROSS_CHECK_FAILED',

@@ -31,7 +31,7 @@ export interface ReportsStore {
   /** Births with a current certificate (one per birth), by institution or by county division. */
   sexCounts(period: Period, groupBy: 'institution' | 'division', institution: string | null): SexCount[];
   /** The current certificates of births in the period, oldest first. */
-  birthRegister(period: Period, institution: string): Certificate[];
+  birthRoll(period: Period, institution: string): Certificate[];
   usage(period: Period, institution: string): UsageCounts;
 }
 
@@ -93,11 +93,11 @@ export function sexRatioReport(ports: ReportPorts, actor: ReportReader, query: R
   return { period, groupBy, groups: rows, total: { boys, girls, births: boys + girls, sexRatio: ratio(boys, girls) } };
 }
 
-/** 出生登记: the monthly birth register of one institution. ID numbers masked. */
-export function birthRegisterReport(ports: ReportPorts, actor: ReportReader, query: Record<string, unknown>) {
+/** 出生登记: the monthly roll of births of one institution (route `birth-register`; not the certificate register). ID numbers masked. */
+export function birthRollReport(ports: ReportPorts, actor: ReportReader, query: Record<string, unknown>) {
   const period = readPeriod(query, ports.clock.now());
   const institution = readInstitution(query, true)!;
-  const rows = ports.reports.birthRegister(period, institution).map((c) => ({
+  const rows = ports.reports.birthRoll(period, institution).map((c) => ({
     certificateNo: c.certificateNo,
     newborn: {
       name: c.newborn.name,

@@ -1,5 +1,5 @@
 import {
-  birthRegisterReport,
+  birthRollReport,
   certificateUsageReport,
   type ReportPorts,
   type ReportReader,
@@ -50,7 +50,7 @@ export function reportRoutes(ports: ReportPorts): Route[] {
       '/api/v1/reports/birth-register',
       'Birth register of one institution (ID numbers masked)',
       [...period, institution],
-      birthRegisterReport,
+      birthRollReport,
     ),
     report(
       '/api/v1/reports/certificate-usage',

@@ -4,7 +4,7 @@
  */
 
 import type { Role, StaffPrincipal } from '../../../src/domain/accounts/account.ts';
-import { citizenIdCheckChar } from '../../../src/domain/check/citizen-id.ts';
+import { citizenIdCheckCharacter } from '../../../src/domain/check/citizen-id.ts';
 import type { InstitutionRecord } from '../../../src/domain/institution.ts';
 import { submitApplication } from '../../../src/domain/lifecycle/applications.ts';
 import { recordDelivery } from '../../../src/domain/lifecycle/deliveries.ts';
@@ -77,7 +77,7 @@ export function world() {
 /** A valid citizen ID number of a Guangzhou child born on `birthDate` (YYYY-MM-DD). */
 export function childIdNumber(birthDate: string, sex: '1' | '2', serial = 1): string {
   const first17 = `440106${birthDate.replaceAll('-', '')}${String(serial * 2 - (sex === '1' ? 1 : 0)).padStart(3, '0')}`;
-  return first17 + citizenIdCheckChar(first17);
+  return first17 + citizenIdCheckCharacter(first17);
 }
 
 /** The DomainError code a call fails with (sync or async), or null when it succeeds. */
