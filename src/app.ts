@@ -7,12 +7,15 @@ import type { Clock } from './domain/ports.ts';
 import { errorBody } from './http/error-status.ts';
 import { errorHandler, notFound, requestLog } from './http/request-log.ts';
 import { bindRoute, type Route } from './http/route.ts';
+import type { Validate } from './http/validate.ts';
 
 export interface AppDeps {
   logger: Logger;
   tokens: TokenStore;
   clock: Clock;
   routes: Route[];
+  /** Validates the body of every route that declares a schema. */
+  validate: Validate;
   /** Paths whose POSTs are limited per client address (sign-in, citizen claims). */
   rateLimited: { path: string; perMinute: number }[];
 }

@@ -127,13 +127,12 @@ export function createService(config: Config, deps: ServiceDeps) {
     ...systemRoutes({ isReady: () => ready, openApi: () => openApi }),
     ...authRoutes({
       signIn: { accounts, hasher, tokens, audit, clock, tokenTtlSeconds: config.tokenTtlSeconds },
-      validate,
     }),
-    ...issuingRoutes({ lifecycle, tokens, validate }),
+    ...issuingRoutes({ lifecycle, tokens }),
     ...recordRoutes({ lifecycle }),
-    ...verificationRoutes({ verification, pdf: pdfInspector, validate }),
+    ...verificationRoutes({ verification, pdf: pdfInspector }),
     ...trustRoutes(trust),
-    ...adminRoutes({ keys: keyAdministration, validate }),
+    ...adminRoutes({ keys: keyAdministration }),
     ...reportRoutes({ reports: createSqliteReportsStore(db), audit, clock }),
     ...auditRoutes({ audit }),
   ];
@@ -145,6 +144,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     tokens,
     clock,
     routes,
+    validate,
     rateLimited: ['/api/v1/auth/token', '/api/v1/citizen/claims'].map((p) => ({
       path: p,
       perMinute: config.rateLimitPerMinute,

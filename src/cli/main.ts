@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
 import { institutionRoles, isRole } from '../domain/accounts/account.ts';
-import { eventBy } from '../domain/audit/audit-event.ts';
+import { eventBy, type Operator } from '../domain/audit/audit-event.ts';
 import { isValidCreditCode } from '../domain/check/credit-code.ts';
 import { DomainError } from '../domain/errors.ts';
 import {
@@ -68,7 +68,7 @@ async function run(argv: string[]): Promise<number> {
   const tools = openOperatorTools(config);
   const { institutions, accounts, audit } = tools;
   const now = tools.clock.now();
-  const operator = { username: 'cli', role: 'operator' };
+  const operator: Operator = { username: 'cli', role: 'operator' };
   try {
     switch (command) {
       case 'init-root-ca': {

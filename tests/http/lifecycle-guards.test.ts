@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { citizenIdCheckChar } from '../../src/domain/check/citizen-id.ts';
+import { citizenIdCheckCharacter } from '../../src/domain/check/citizen-id.ts';
 import { applicationBodyFor, fixtureRecords } from '../fixtures/records.ts';
 import { startTestService, type TestService } from './harness.ts';
 import { bornBefore, issueBirth, staffOf, submitApplication } from './lifecycle-helpers.ts';
@@ -108,7 +108,7 @@ it('asks for a paternity report when a correction names another father, not when
   const url = `/api/v1/certificates/${issued.certificateNo}/replacements`;
   // Another man born the same day: same age, a different ID number.
   const first17 = `${birth.father!.idNumber.slice(0, 14)}951`;
-  const otherFather = { ...birth.father!, name: '王建华', idNumber: first17 + citizenIdCheckChar(first17) };
+  const otherFather = { ...birth.father!, name: '王建华', idNumber: first17 + citizenIdCheckCharacter(first17) };
   const refused = await svc.request('POST', url, {
     token,
     json: { reason: '父亲信息变更', changes: { father: otherFather } },

@@ -1,6 +1,6 @@
 import { flattenedVerify, importX509 } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { citizenIdCheckChar } from '../../src/domain/check/citizen-id.ts';
+import { citizenIdCheckCharacter } from '../../src/domain/check/citizen-id.ts';
 import { parseLicenceId } from '../../src/domain/licence-id.ts';
 import { applicationBodyFor, deliveryBodyFor, type FixtureRecord, fixtureRecords } from '../fixtures/records.ts';
 import { startTestService, type TestService } from './harness.ts';
@@ -212,7 +212,7 @@ describe('the issuer reviews the application and issues', () => {
     const body = applicationBodyFor(births.main, story.mainDeliveryId);
     // Same birth date (the age still agrees), another sequence number: a typing slip.
     const first17 = `${births.main.mother.idNumber.slice(0, 14)}126`;
-    body.mother.idNumber = first17 + citizenIdCheckChar(first17);
+    body.mother.idNumber = first17 + citizenIdCheckCharacter(first17);
     body.applicant.idNumber = body.mother.idNumber;
     const res = await svc.request('POST', '/api/v1/applications', { token: gz.issuer, json: body });
     expect(res.status).toBe(201);

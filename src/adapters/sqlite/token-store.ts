@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Principal, Role, TokenStore } from '../../domain/accounts/account.ts';
+import { type Principal, principalOf, type TokenStore } from '../../domain/accounts/account.ts';
 import type { SqliteDatabase } from './database.ts';
 
 interface TokenRow {
   account_id: number | null;
   username: string | null;
-  role: Role | 'citizen';
+  role: string;
   institution: string | null;
   certificate_no: string | null;
 }
@@ -47,13 +47,13 @@ export function createSqliteTokenStore(db: SqliteDatabase): TokenStore {
     resolve(token, now) {
       const row = find.get(hashToken(token), now.getTime());
       if (!row) return null;
-      return {
+      return principalOf({
         role: row.role,
         accountId: row.account_id,
         username: row.username,
         institution: row.institution,
         certificateNo: row.certificate_no,
-      };
+      });
     },
   };
 }

@@ -1,7 +1,14 @@
 import type { AuditLog } from '../audit/audit-event.ts';
 import { DomainError } from '../errors.ts';
 import type { Clock } from '../ports.ts';
-import type { AccountRepository, IssuedToken, PasswordHasher, Role, TokenStore } from './account.ts';
+import {
+  type AccountRepository,
+  type IssuedToken,
+  type PasswordHasher,
+  type Role,
+  staffPrincipalOf,
+  type TokenStore,
+} from './account.ts';
 
 /** Consecutive failures before an account locks; the lock doubles with each further failure. */
 export const maxFailedAttempts = 5;
@@ -61,17 +68,7 @@ export async function signIn(ports: SignInPorts, username: string, password: str
   }
 
   ports.accounts.recordSuccess(account.id);
-  const issued = ports.tokens.issue(
-    {
-      role: account.role,
-      accountId: account.id,
-      username: account.username,
-      institution: account.institution,
-      certificateNo: null,
-    },
-    ports.tokenTtlSeconds,
-    now,
-  );
+  const issued = ports.tokens.issue(staffPrincipalOf(account), ports.tokenTtlSeconds, now);
   return { ...issued, role: account.role };
 }
 

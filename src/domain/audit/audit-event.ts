@@ -1,3 +1,5 @@
+import type { Principal } from '../accounts/account.ts';
+
 /** An event of the tamper-evident audit log. Details never hold ID numbers or passwords. */
 export interface AuditEventInput {
   action: string;
@@ -42,10 +44,20 @@ export interface AuditLog {
   head(): AuditAnchor;
 }
 
-/** Who acts, as far as the audit log cares. */
+/** The operator at the command line (src/cli): no account, no institution. */
+export interface Operator {
+  username: string;
+  role: 'operator';
+  institution?: null;
+}
+
+/**
+ * Who acts, as far as the audit log cares: a caller (a signed-in principal, a citizen before or
+ * after a claim), the operator, or the service itself (`role` null, e.g. voiding numbers at start).
+ */
 export interface Acting {
   username: string | null;
-  role: string | null;
+  role: Principal['role'] | Operator['role'] | null;
   institution?: string | null;
 }
 

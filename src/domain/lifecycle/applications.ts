@@ -1,14 +1,15 @@
 import { eventBy } from '../audit/audit-event.ts';
 import type { ApplicationBody } from '../rules/bodies.ts';
-import { type CheckResult, crossCheck } from './cross-check.ts';
-import { ownDelivery, requireInstitution } from './guards.ts';
-import type { Actor, LifecyclePorts } from './ports.ts';
+import { type CrossCheckFinding, crossCheck } from './cross-check.ts';
+import { ownDelivery } from './guards.ts';
+import type { Issuer, LifecyclePorts } from './ports.ts';
 import type { ApplicationRecord } from './records.ts';
 
 export interface SubmittedApplication {
   id: string;
   status: 'submitted';
-  checks: CheckResult[];
+  /** The cross-check's findings, a preview of what issue will enforce (`checks` in the API). */
+  checks: CrossCheckFinding[];
 }
 
 /**
@@ -17,17 +18,17 @@ export interface SubmittedApplication {
  */
 export function submitApplication(
   ports: Pick<LifecyclePorts, 'transactions' | 'applications' | 'secrets' | 'audit' | 'clock'>,
-  actor: Actor,
+  actor: Issuer,
   body: ApplicationBody,
 ): SubmittedApplication {
-  const institution = requireInstitution(actor);
+  const { institution } = actor;
   const now = ports.clock.now();
-  let checks: CheckResult[];
+  let findings: CrossCheckFinding[];
   if (body.deliveryId !== undefined) {
     const delivery = ownDelivery(ports, actor, body.deliveryId);
-    checks = crossCheck(body, delivery, institution);
+    findings = crossCheck(body, delivery, institution);
   } else {
-    checks = [{ name: 'paternity-report', result: 'pass' }];
+    findings = [{ name: 'paternity-report', result: 'pass' }];
   }
   const record: ApplicationRecord = {
     id: ports.secrets.newId('A'),
@@ -37,7 +38,7 @@ export function submitApplication(
     status: 'submitted',
     certificateNo: null,
     licenceSerial: null,
-    createdBy: actor.username ?? 'unknown',
+    createdBy: actor.username,
     createdAt: now.toISOString(),
   };
   ports.transactions.run(() => {
@@ -50,5 +51,5 @@ export function submitApplication(
       now,
     );
   });
-  return { id: record.id, status: 'submitted', checks };
+  return { id: record.id, status: 'submitted', checks: findings };
 }

@@ -1,8 +1,7 @@
 import { eventBy } from '../audit/audit-event.ts';
 import { invalidRequest } from '../errors.ts';
 import type { DeliveryBody } from '../rules/bodies.ts';
-import { requireInstitution } from './guards.ts';
-import type { Actor, LifecyclePorts } from './ports.ts';
+import type { LifecyclePorts, Midwife } from './ports.ts';
 import type { DeliveryRecord } from './records.ts';
 
 /** The midwife records the delivery within this time of the birth; later entries need a reason. */
@@ -10,10 +9,10 @@ export const deliveryEntryWindowMs = 24 * 3600_000;
 
 export function recordDelivery(
   ports: Pick<LifecyclePorts, 'transactions' | 'applications' | 'secrets' | 'audit' | 'clock'>,
-  actor: Actor,
+  actor: Midwife,
   body: DeliveryBody,
 ): DeliveryRecord {
-  const institution = requireInstitution(actor);
+  const { institution } = actor;
   const now = ports.clock.now();
   const late = now.getTime() - Date.parse(body.newborn.birthTime) > deliveryEntryWindowMs;
   if (late && !body.lateEntryReason?.trim()) {
@@ -28,7 +27,7 @@ export function recordDelivery(
     ...body,
     id: ports.secrets.newId('D'),
     institution,
-    recordedBy: actor.username ?? 'unknown',
+    recordedBy: actor.username,
     recordedAt: now.toISOString(),
   };
   ports.transactions.run(() => {

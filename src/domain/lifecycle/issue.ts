@@ -1,7 +1,7 @@
 import type { Certificate } from '../certificate.ts';
 import { DomainError } from '../errors.ts';
 import { chinaDate, composeCertificate, registrationItems } from './compose.ts';
-import { crossCheck, failedItems } from './cross-check.ts';
+import { crossCheck, discrepantItems } from './cross-check.ts';
 import { ownApplication, ownDelivery } from './guards.ts';
 import {
   certificateLinks,
@@ -13,7 +13,7 @@ import {
   reserveNumber,
   sign,
 } from './issuing-steps.ts';
-import type { Actor, ApplicationHolder, LifecyclePorts, Reservation } from './ports.ts';
+import type { ApplicationHolder, Issuer, LifecyclePorts, Reservation } from './ports.ts';
 import type { ApplicationRecord, DeliveryRecord } from './records.ts';
 
 /** A replay of an issued application: the certificate, without a claim code (see newClaimCode). */
@@ -29,7 +29,7 @@ export type IssuePorts = Omit<LifecyclePorts, 'households'>;
  * answered with its certificate (no second certificate, and the claim code handed out stays the
  * only one).
  */
-export async function issueCertificate(ports: IssuePorts, actor: Actor, applicationId: string): Promise<IssueOutcome> {
+export async function issueCertificate(ports: IssuePorts, actor: Issuer, applicationId: string): Promise<IssueOutcome> {
   const application = ownApplication(ports, actor, applicationId);
   const institution = ports.institutions.find(application.institution)!;
   const delivery = application.deliveryId ? ownDelivery(ports, actor, application.deliveryId) : null;
@@ -80,7 +80,7 @@ export async function issueCertificate(ports: IssuePorts, actor: Actor, applicat
 }
 
 function refuseCrossCheckFailure(application: ApplicationRecord, delivery: DeliveryRecord, institution: string) {
-  const failed = failedItems(crossCheck(application.input, delivery, institution));
+  const failed = discrepantItems(crossCheck(application.input, delivery, institution));
   if (failed.length > 0) {
     throw new DomainError(
       'CROSS_CHECK_FAILED',

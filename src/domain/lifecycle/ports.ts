@@ -1,4 +1,4 @@
-import type { Principal } from '../accounts/account.ts';
+import type { InstitutionRole, Principal, PrincipalOf } from '../accounts/account.ts';
 import type { AuditLog } from '../audit/audit-event.ts';
 import type { Certificate, CertificateStatus, ELicencePayload } from '../certificate.ts';
 import type { ErrorDetail } from '../errors.ts';
@@ -173,4 +173,11 @@ export interface LifecyclePorts {
   licenceTypeCode: string;
 }
 
+/** Whoever calls a lifecycle use case; each use case narrows it to the roles it is for. */
 export type Actor = Principal;
+/** A midwife or an issuer: acts for exactly one institution. */
+export type InstitutionStaff = PrincipalOf<InstitutionRole>;
+export type Midwife = PrincipalOf<'midwife'>;
+export type Issuer = PrincipalOf<'issuer'>;
+export type PoliceOfficer = PrincipalOf<'police'>;
+export type Admin = PrincipalOf<'admin'>;

@@ -1,6 +1,6 @@
 import type { AuditAnchor, AuditLog } from '../../domain/audit/audit-event.ts';
 import { invalidRequest } from '../../domain/errors.ts';
-import type { Route } from '../route.ts';
+import { defineRoute, type Route } from '../route.ts';
 
 /** `?seq=N&hash=H`: an anchor the auditor kept from an earlier `head`; both or neither. */
 function readAnchor(query: Record<string, unknown>): AuditAnchor | undefined {
@@ -16,7 +16,7 @@ function readAnchor(query: Record<string, unknown>): AuditAnchor | undefined {
 
 export function auditRoutes(deps: { audit: AuditLog }): Route[] {
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/api/v1/audit-events/verify',
       summary:
@@ -29,8 +29,8 @@ export function auditRoutes(deps: { audit: AuditLog }): Route[] {
       ],
       responses: { 200: '{intact, events, firstBrokenAt?}', 400: 'Malformed anchor' },
       handle: ({ query }) => ({ status: 200, body: deps.audit.verify(readAnchor(query)) }),
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/api/v1/audit-events/head',
       summary: "The newest event's sequence number and hash, to keep outside the service as an anchor",
@@ -38,6 +38,6 @@ export function auditRoutes(deps: { audit: AuditLog }): Route[] {
       access: ['auditor'],
       responses: { 200: '{seq, hash}' },
       handle: () => ({ status: 200, body: deps.audit.head(), headers: { 'Cache-Control': 'no-store' } }),
-    },
+    }),
   ];
 }

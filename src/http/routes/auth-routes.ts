@@ -1,16 +1,10 @@
 import type { SignInPorts } from '../../domain/accounts/sign-in.ts';
 import { signIn } from '../../domain/accounts/sign-in.ts';
-import type { Route } from '../route.ts';
-import type { Validate } from '../validate.ts';
+import { defineRoute, type Route } from '../route.ts';
 
-interface TokenRequest {
-  username: string;
-  password: string;
-}
-
-export function authRoutes(deps: { signIn: SignInPorts; validate: Validate }): Route[] {
+export function authRoutes(deps: { signIn: SignInPorts }): Route[] {
   return [
-    {
+    defineRoute({
       method: 'post',
       path: '/api/v1/auth/token',
       summary: 'Sign in with a username and password; returns a short-lived bearer token',
@@ -23,8 +17,7 @@ export function authRoutes(deps: { signIn: SignInPorts; validate: Validate }): R
         401: 'Wrong credentials or locked account',
         429: 'Too many attempts',
       },
-      async handle({ body }) {
-        const { username, password } = deps.validate<TokenRequest>('auth-token', body);
+      async handle({ body: { username, password } }) {
         const result = await signIn(deps.signIn, username, password);
         return {
           status: 200,
@@ -37,6 +30,6 @@ export function authRoutes(deps: { signIn: SignInPorts; validate: Validate }): R
           headers: { 'Cache-Control': 'no-store' },
         };
       },
-    },
+    }),
   ];
 }
