@@ -47,11 +47,14 @@ export interface Route {
 
 const bearer = /^Bearer ([A-Za-z0-9_-]{16,128})$/;
 
+/** The well-formed bearer token of the request, if any. */
+export const bearerToken = (req: Request): string | null => bearer.exec(req.headers.authorization ?? '')?.[1] ?? null;
+
 export function authenticate(req: Request, tokens: TokenStore, clock: Clock): Principal | null {
   const header = req.headers.authorization;
   if (header === undefined) return null;
-  const match = bearer.exec(header);
-  const principal = match ? tokens.resolve(match[1]!, clock.now()) : null;
+  const token = bearerToken(req);
+  const principal = token ? tokens.resolve(token, clock.now()) : null;
   if (!principal) throw new DomainError('UNAUTHENTICATED', 'The bearer token is missing, invalid or expired');
   return principal;
 }
@@ -73,7 +76,9 @@ export function bindRoute(route: Route, deps: { tokens: TokenStore; clock: Clock
       const principal = route.access === 'public' ? null : authenticate(req, deps.tokens, deps.clock);
       authorise(route.access, principal);
       res.locals.principal = principal;
-      const body = route.body && !route.rawBody ? await readJsonBody(req) : undefined;
+      // A body-keyed rate limit (app.ts) may have parsed the body already.
+      const parsed = 'jsonBody' in res.locals;
+      const body = route.body && !route.rawBody ? (parsed ? res.locals.jsonBody : await readJsonBody(req)) : undefined;
       const reply = await route.handle({
         req,
         principal,
