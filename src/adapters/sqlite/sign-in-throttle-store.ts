@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto';
 import {
+  failureWindowSeconds,
   lockDurationSeconds,
   type SignInLock,
   type SignInThrottle,
@@ -29,14 +30,17 @@ export function createSqliteSignInThrottle(db: SqliteDatabase): SignInThrottle {
         WHERE account_id = ? AND source IN (?, ?) AND locked_until > ?`,
     ),
     // The increment happens in SQL: parallel failures each add one, none is lost.
-    count: db.prepare<{ accountId: number; source: string; now: number }, { failures: number }>(
+    // A count whose last failure is older than the window starts again at one.
+    count: db.prepare<{ accountId: number; source: string; now: number; window: number }, { failures: number }>(
       `INSERT INTO sign_in_throttles (account_id, source, failures, locked_until, last_failure_at)
        VALUES (@accountId, @source, 1, NULL, @now)
-       ON CONFLICT (account_id, source) DO UPDATE SET failures = failures + 1, last_failure_at = @now
+       ON CONFLICT (account_id, source) DO UPDATE SET
+         failures = CASE WHEN last_failure_at <= @now - @window THEN 1 ELSE failures + 1 END,
+         last_failure_at = @now
        RETURNING failures`,
     ),
     setLock: db.prepare('UPDATE sign_in_throttles SET locked_until = ? WHERE account_id = ? AND source = ?'),
-    clearSource: db.prepare('DELETE FROM sign_in_throttles WHERE account_id = ? AND source IN (?, ?)'),
+    clearSource: db.prepare('DELETE FROM sign_in_throttles WHERE account_id = ? AND source = ?'),
     remember: db.prepare(
       `INSERT INTO sign_in_known_sources (account_id, source, last_success_at) VALUES (?, ?, ?)
        ON CONFLICT (account_id, source) DO UPDATE SET last_success_at = excluded.last_success_at`,
@@ -50,7 +54,7 @@ export function createSqliteSignInThrottle(db: SqliteDatabase): SignInThrottle {
   };
 
   const count = (accountId: number, source: string, now: number, policy: ThrottlePolicy): number => {
-    const { failures } = q.count.get({ accountId, source, now })!;
+    const { failures } = q.count.get({ accountId, source, now, window: failureWindowSeconds * 1000 })!;
     const seconds = lockDurationSeconds(failures, policy);
     if (seconds > 0) q.setLock.run(now + seconds * 1000, accountId, source);
     return failures;
@@ -71,8 +75,10 @@ export function createSqliteSignInThrottle(db: SqliteDatabase): SignInThrottle {
     },
     recordFailure,
     recordSuccess: db.transaction((accountId: number, address: string, now: Date) => {
+      // The account-wide count stays: the owner signing in from a known place says nothing about
+      // the guesses from elsewhere. It expires with its lock and the failure window.
       const source = sourceOf(address);
-      q.clearSource.run(accountId, source, UNKNOWN_SOURCES);
+      q.clearSource.run(accountId, source);
       q.remember.run(accountId, source, now.getTime());
     }),
     locks: (now) =>

@@ -14,6 +14,8 @@ export const maxSourceFailures = 5;
 export const maxUnknownSourceFailures = 20;
 export const baseLockSeconds = 60;
 export const maxLockSeconds = 60 * 60;
+/** Failures further apart than this do not add up: a typo a month does not lock anyone. */
+export const failureWindowSeconds = 24 * 60 * 60;
 
 export interface ThrottlePolicy {
   threshold: number;
@@ -53,11 +55,12 @@ export interface SignInThrottle {
   lockedUntil(accountId: number, source: string, known: boolean, now: Date): Date | null;
   /**
    * Counts one failure atomically (an UPSERT that increments in SQL), for the source and, when the
-   * source is unknown, for the account-wide count; sets the locks the counts call for.
+   * source is unknown, for the account-wide count; sets the locks the counts call for. Counts
+   * restart after `failureWindowSeconds` without a failure.
    * Returns the source's count after this failure.
    */
   recordFailure(accountId: number, source: string, known: boolean, now: Date): number;
-  /** Clears the account's counters and remembers the source as known. */
+  /** Clears the source's count and remembers the source as known (the account-wide count stays). */
   recordSuccess(accountId: number, source: string, now: Date): void;
   /** Locks still in force. */
   locks(now: Date): SignInLock[];

@@ -45,7 +45,16 @@ function auditRead(
 }
 
 /** A record read by an issuer (own institution), the police or an admin; every read is audited. */
-export function readCertificate(ports: ReadPorts, actor: Actor, certificateNo: string, purposeParam: unknown) {
+type RecordView = ReturnType<typeof recordView>;
+/** What the parents see of a superseded version: its status and the lineage, not its items. */
+type HistoryView = Omit<RecordView, 'certificate' | 'licence'> & { certificate?: undefined; licence?: undefined };
+
+export function readCertificate(
+  ports: ReadPorts,
+  actor: Actor,
+  certificateNo: string,
+  purposeParam: unknown,
+): RecordView | HistoryView {
   const purpose = checkPurpose(actor, purposeParam);
   const record = findReadable(ports, actor, certificateNo);
   auditRead(ports, actor, 'certificate.read', certificateNo, purpose);
@@ -54,7 +63,7 @@ export function readCertificate(ports: ReadPorts, actor: Actor, certificateNo: s
     // The parents' token for a version that was replaced shows that it was, and the lineage;
     // not the superseded items as if they still stood.
     const { certificate: _c, licence: _l, ...history } = view;
-    return history;
+    return history satisfies HistoryView;
   }
   return view;
 }
