@@ -3,7 +3,11 @@ import path from 'node:path';
 import type { Config } from '../config.ts';
 import type { PasswordStrength } from '../domain/accounts/account.ts';
 import type { KeyRegister, X509Issuer } from '../domain/trust/ports.ts';
-import { checkNoDemoTrustDomain, checkProductionPassphrase } from '../domain/trust/production-guards.ts';
+import {
+  demoTraceProblems,
+  passphraseProblems,
+  refuseUnsafeProduction,
+} from '../domain/trust/production-guards.ts';
 import { demoInstitutions } from './demo-trust-domain.ts';
 
 const demoFileNames = ['demo-credentials.json', 'demo-key-passphrase'];
@@ -19,10 +23,9 @@ export interface GuardedService {
 /** In production: a strong, unpublished key passphrase and no trace of the demo, or no start. */
 export function guardProduction(service: GuardedService, config: Config): void {
   if (config.env !== 'production') return;
-  checkProductionPassphrase(config.keyPassphrase, service.passwordStrength);
   const root = service.signingKeys.active('root');
   const demoCodes = new Set<string>(demoInstitutions.map((i) => i.creditCode));
-  checkNoDemoTrustDomain({
+  const demo = demoTraceProblems({
     rootOrganization: root ? service.keyAdministration.x509.describe(root.x509Pem).organization : null,
     demoInstitutions: service.institutions
       .list()
@@ -34,4 +37,5 @@ export function guardProduction(service: GuardedService, config: Config): void {
       .filter((name) => name.startsWith('demo-')),
     demoFiles: demoFileNames.filter((name) => existsSync(path.join(config.dataDir, name))),
   });
+  refuseUnsafeProduction([...passphraseProblems(config.keyPassphrase, service.passwordStrength), ...demo]);
 }

@@ -17,21 +17,30 @@ export const PUBLISHED_PASSPHRASES: readonly string[] = [
 export const minPassphraseLength = 16;
 export const minPassphraseScore = 3;
 
-const refuse = (message: string) => new DomainError('UNSAFE_FOR_PRODUCTION', `Production refuses to start: ${message}`);
-
-/** Refuses a missing, short, published or guessable key passphrase. Never quotes it. */
-export function checkProductionPassphrase(passphrase: string | null, strength: PasswordStrength): void {
-  if (passphrase === null) throw refuse('KEY_PASSPHRASE or KEY_PASSPHRASE_FILE is required');
-  if (PUBLISHED_PASSPHRASES.includes(passphrase.trim().toLowerCase())) {
-    throw refuse('the key passphrase is a published example or development passphrase');
-  }
-  if ([...passphrase].length < minPassphraseLength) {
-    throw refuse(`the key passphrase must have at least ${minPassphraseLength} characters`);
-  }
-  if (strength.score(passphrase, ['birth', 'certificate', 'elicence', 'passphrase']) < minPassphraseScore) {
-    throw refuse('the key passphrase is too easy to guess (strength estimate below 3 of 4)');
+/** One refusal naming every problem found, so an operator fixes them in one go. */
+export function refuseUnsafeProduction(problems: readonly string[]): void {
+  if (problems.length > 0) {
+    throw new DomainError('UNSAFE_FOR_PRODUCTION', `Production refuses to start: ${problems.join('; ')}`);
   }
 }
+
+/** What is wrong with a key passphrase for production: missing, published, short or guessable. Never quotes it. */
+export function passphraseProblems(passphrase: string | null, strength: PasswordStrength): string[] {
+  if (passphrase === null) return ['KEY_PASSPHRASE or KEY_PASSPHRASE_FILE is required'];
+  if (PUBLISHED_PASSPHRASES.includes(passphrase.trim().toLowerCase())) {
+    return ['the key passphrase is a published example or development passphrase'];
+  }
+  if ([...passphrase].length < minPassphraseLength) {
+    return [`the key passphrase must have at least ${minPassphraseLength} characters`];
+  }
+  if (strength.score(passphrase, ['birth', 'certificate', 'elicence', 'passphrase']) < minPassphraseScore) {
+    return ['the key passphrase is too easy to guess (strength estimate below 3 of 4)'];
+  }
+  return [];
+}
+
+export const checkProductionPassphrase = (passphrase: string | null, strength: PasswordStrength): void =>
+  refuseUnsafeProduction(passphraseProblems(passphrase, strength));
 
 /** What a data directory holds that only the demo seeding puts there. */
 export interface DemoTraces {
@@ -49,15 +58,15 @@ export interface DemoTraces {
  * A data directory seeded by the demo is not a production trust domain: its root and keys were
  * made on a developer's start and its accounts' passwords sit in a file beside it.
  */
-export function checkNoDemoTrustDomain(traces: DemoTraces): void {
+export function demoTraceProblems(traces: DemoTraces): string[] {
   const found: string[] = [];
   if (traces.rootOrganization?.includes('演示')) found.push('the trust root is the demo root CA');
   if (traces.demoInstitutions.length > 0) found.push(`demo institutions (${traces.demoInstitutions.join(', ')})`);
   if (traces.demoAccounts.length > 0) found.push(`demo accounts (${traces.demoAccounts.join(', ')})`);
   if (traces.demoFiles.length > 0) found.push(`demo files in the data directory (${traces.demoFiles.join(', ')})`);
-  if (found.length > 0) {
-    throw refuse(
-      `the data directory was seeded by the demo: ${found.join('; ')}. Set up a new one with the operator CLI`,
-    );
-  }
+  return found.length > 0
+    ? [`the data directory was seeded by the demo: ${found.join('; ')}. Set up a new one with the operator CLI`]
+    : [];
 }
+
+export const checkNoDemoTrustDomain = (traces: DemoTraces): void => refuseUnsafeProduction(demoTraceProblems(traces));
