@@ -3,11 +3,7 @@ import path from 'node:path';
 import type { Config } from '../config.ts';
 import type { PasswordStrength } from '../domain/accounts/account.ts';
 import type { KeyRegister, X509Issuer } from '../domain/trust/ports.ts';
-import {
-  demoTraceProblems,
-  passphraseProblems,
-  refuseUnsafeProduction,
-} from '../domain/trust/production-guards.ts';
+import { demoTraceProblems, passphraseProblems, refuseUnsafeProduction } from '../domain/trust/production-guards.ts';
 import { demoInstitutions } from './demo-trust-domain.ts';
 
 const demoFileNames = ['demo-credentials.json', 'demo-key-passphrase'];

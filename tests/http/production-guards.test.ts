@@ -46,7 +46,12 @@ describe('a production start', () => {
     cpSync(inject('demoDataDir'), dataDir, { recursive: true });
     expect(await refusalOf(startInProduction(dataDir, 'test-passphrase'))).toEqual({
       code: 'UNSAFE_FOR_PRODUCTION',
-      message: `Production refuses to start: the key passphrase is a published example or development passphrase; the data directory was seeded by the demo: the trust root is the demo root CA; demo institutions (${demoInstitutions.map((i) => i.creditCode).sort().join(', ')}); demo accounts (demo-admin, demo-police, demo-agency, demo-auditor, demo-statistician, demo-midwife-gz, demo-issuer-gz, demo-midwife-bj, demo-issuer-bj); demo files in the data directory (demo-credentials.json). Set up a new one with the operator CLI`,
+      message: `Production refuses to start: the key passphrase is a published example or development passphrase; the data directory was seeded by the demo: the trust root is the demo root CA; demo institutions (${demoInstitutions
+        .map((i) => i.creditCode)
+        .sort()
+        .join(
+          ', ',
+        )}); demo accounts (demo-admin, demo-police, demo-agency, demo-auditor, demo-statistician, demo-midwife-gz, demo-issuer-gz, demo-midwife-bj, demo-issuer-bj); demo files in the data directory (demo-credentials.json). Set up a new one with the operator CLI`,
     });
   });
 

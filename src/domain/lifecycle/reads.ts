@@ -45,30 +45,17 @@ function auditRead(
 }
 
 /** A record read by an issuer (own institution), the police or an admin; every read is audited. */
-type RecordView = ReturnType<typeof recordView>;
-/** What the parents see of a superseded version: its status and the lineage, not its items. */
-type HistoryView = Omit<RecordView, 'certificate' | 'licence'> & { certificate?: undefined; licence?: undefined };
-
-export function readCertificate(
-  ports: ReadPorts,
-  actor: Actor,
-  certificateNo: string,
-  purposeParam: unknown,
-): RecordView | HistoryView {
+export function readCertificate(ports: ReadPorts, actor: Actor, certificateNo: string, purposeParam: unknown) {
   const purpose = checkPurpose(actor, purposeParam);
   const record = findReadable(ports, actor, certificateNo);
   auditRead(ports, actor, 'certificate.read', certificateNo, purpose);
-  const view = recordView(ports, actor, record);
-  if (actor.role === 'citizen' && record.status === 'superseded') {
-    // The parents' token for a version that was replaced shows that it was, and the lineage;
-    // not the superseded items as if they still stood.
-    const { certificate: _c, licence: _l, ...history } = view;
-    return history satisfies HistoryView;
-  }
-  return view;
+  return recordView(ports, actor, record);
 }
 
-/** A superseded version is history to the parents: they download the current one, with its own claim. */
+/**
+ * A superseded version is history to the parents: its download answers that it was superseded
+ * and by which number; they open the current one with its own claim code.
+ */
 function refuseSupersededForCitizen(actor: Actor, record: { status: string; supersededBy: string | null }) {
   if (actor.role === 'citizen' && record.status === 'superseded') {
     throw new DomainError('INVALID_STATE', 'This certificate was superseded; only its history is shown', [

@@ -12,11 +12,11 @@ describe('who sees what of a record', () => {
     voidCertificate(w.ports, actors.issuer, certificateNo, { reason: 'PRINT_ERROR', note: '套打错位' });
 
     const own = readCertificate(w.ports, actors.issuer, certificateNo, undefined);
-    expect(own.certificate?.mother.idNumber).toBe(record.mother.idNumber);
+    expect(own.certificate.mother.idNumber).toBe(record.mother.idNumber);
     expect(own).toMatchObject({ statusNote: '套打错位', registration: { midwifeName: '刘芳' } });
 
     const admin = readCertificate(w.ports, actors.admin, certificateNo, undefined);
-    expect(admin.certificate?.mother.idNumber).toBe(maskIdNumber(record.mother.idNumber));
+    expect(admin.certificate.mother.idNumber).toBe(maskIdNumber(record.mother.idNumber));
     expect(admin).not.toHaveProperty('statusNote');
     expect(admin).not.toHaveProperty('registration');
   });
@@ -29,7 +29,7 @@ describe('who sees what of a record', () => {
       code: 'PURPOSE_REQUIRED',
     });
     const read = readCertificate(w.ports, actors.police, certificateNo, '落户核验');
-    expect(read.certificate?.mother.idNumber).toBe(record.mother.idNumber);
+    expect(read.certificate.mother.idNumber).toBe(record.mother.idNumber);
     expect(w.state().audit.at(-1)).toMatchObject({ action: 'certificate.read', purpose: '落户核验' });
   });
 
