@@ -19,10 +19,13 @@ import { createSqliteHouseholdRegistrations } from './adapters/sqlite/household-
 import { createSqliteInstitutionRepository } from './adapters/sqlite/institution-repository.ts';
 import { createSqliteNumberStock } from './adapters/sqlite/number-stock.ts';
 import { createSqliteReportsStore } from './adapters/sqlite/reports-store.ts';
+import { createSqliteSignInThrottle } from './adapters/sqlite/sign-in-throttle-store.ts';
 import { createSqliteTokenStore } from './adapters/sqlite/token-store.ts';
 import { createSqliteUnitOfWork } from './adapters/sqlite/unit-of-work.ts';
+import { zxcvbnPasswordStrength } from './adapters/zxcvbn-password-strength.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
+import type { AccountAdministration } from './domain/accounts/account-administration.ts';
 import type { LifecyclePorts } from './domain/lifecycle/ports.ts';
 import { type Clock, systemClock } from './domain/ports.ts';
 import type { KeyAdministration } from './domain/trust/key-administration.ts';
@@ -30,6 +33,7 @@ import { createRegisterTrustSource } from './domain/trust/register-trust-source.
 import type { VerificationPorts } from './domain/verification/ports.ts';
 import { buildOpenApi } from './http/openapi.ts';
 import type { Route } from './http/route.ts';
+import { accountRoutes } from './http/routes/account-routes.ts';
 import { adminRoutes } from './http/routes/admin-routes.ts';
 import { auditRoutes } from './http/routes/audit-routes.ts';
 import { authRoutes } from './http/routes/auth-routes.ts';
@@ -71,6 +75,16 @@ export function createService(config: Config, deps: ServiceDeps) {
   const tokens = createSqliteTokenStore(db);
   const audit = createSqliteAuditLog(db);
   const hasher = createScryptPasswordHasher(kdfCost && { N: 2 ** kdfCost.passwordLog2N });
+  const throttle = createSqliteSignInThrottle(db);
+  const accountAdministration: AccountAdministration = {
+    accounts,
+    tokens,
+    throttle,
+    hasher,
+    strength: zxcvbnPasswordStrength,
+    audit,
+    clock,
+  };
   const { keyStore, repository: signingKeys } = openKeyStore(
     { ...config, keyPassphrase: keyPassphrase(config) },
     db,
@@ -126,8 +140,10 @@ export function createService(config: Config, deps: ServiceDeps) {
   const routes: Route[] = [
     ...systemRoutes({ isReady: () => ready, openApi: () => openApi }),
     ...authRoutes({
-      signIn: { accounts, hasher, tokens, audit, clock, tokenTtlSeconds: config.tokenTtlSeconds },
+      signIn: { accounts, hasher, tokens, throttle, audit, clock, tokenTtlSeconds: config.tokenTtlSeconds },
+      signOut: { tokens, audit, clock },
     }),
+    ...accountRoutes({ accounts: accountAdministration }),
     ...issuingRoutes({ lifecycle, tokens }),
     ...recordRoutes({ lifecycle }),
     ...verificationRoutes({ verification, pdf: pdfInspector }),
@@ -145,10 +161,15 @@ export function createService(config: Config, deps: ServiceDeps) {
     clock,
     routes,
     validate,
-    rateLimited: ['/api/v1/auth/token', '/api/v1/citizen/claims'].map((p) => ({
-      path: p,
-      perMinute: config.rateLimitPerMinute,
-    })),
+    rateLimited: [
+      { path: '/api/v1/auth/token', perMinute: config.rateLimitPerMinute, key: { by: 'body', field: 'username' } },
+      {
+        path: '/api/v1/citizen/claims',
+        perMinute: config.rateLimitPerMinute,
+        key: { by: 'body', field: 'certificateNo' },
+      },
+    ],
+    trustProxy: config.trustProxy,
   });
 
   return {
@@ -159,6 +180,8 @@ export function createService(config: Config, deps: ServiceDeps) {
     tokens,
     audit,
     hasher,
+    accountAdministration,
+    passwordStrength: zxcvbnPasswordStrength,
     signingKeys,
     keyStore,
     keyAdministration,
@@ -193,11 +216,24 @@ export function openOperatorTools(config: Config, clock: Clock = systemClock) {
   const db = openDatabase(path.join(config.dataDir, 'service.sqlite'));
   const institutions = createSqliteInstitutionRepository(db);
   const audit = createSqliteAuditLog(db);
+  const accounts = createSqliteAccountRepository(db);
+  const hasher = createScryptPasswordHasher();
+  const accountAdministration: AccountAdministration = {
+    accounts,
+    tokens: createSqliteTokenStore(db),
+    throttle: createSqliteSignInThrottle(db),
+    hasher,
+    strength: zxcvbnPasswordStrength,
+    audit,
+    clock,
+  };
   return {
     institutions,
-    accounts: createSqliteAccountRepository(db),
+    accounts,
+    accountAdministration,
     audit,
-    hasher: createScryptPasswordHasher(),
+    hasher,
+    passwordStrength: zxcvbnPasswordStrength,
     divisions: divisionDirectory,
     clock,
     keyAdministration(): KeyAdministration {

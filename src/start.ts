@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
 import { createService, type Service, type ServiceDeps } from './service.ts';
+import { guardProduction } from './setup/production-guards.ts';
 import { prepareToServe } from './setup/start-up.ts';
 
 export interface Running {
@@ -16,6 +17,7 @@ export interface Running {
 export async function start(config: Config, deps: ServiceDeps): Promise<Running> {
   const service = createService(config, deps);
   try {
+    guardProduction(service, config);
     await prepareToServe(service, config, deps.logger);
   } catch (error) {
     service.close();

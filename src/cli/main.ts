@@ -3,6 +3,15 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
 import { institutionRoles, isRole } from '../domain/accounts/account.ts';
+import {
+  clearLocks,
+  disableAccount,
+  enableAccount,
+  listAccounts,
+  resetPassword,
+  revokeTokens,
+} from '../domain/accounts/account-administration.ts';
+import { checkNewPassword } from '../domain/accounts/password-policy.ts';
 import { eventBy, type Operator } from '../domain/audit/audit-event.ts';
 import { isValidCreditCode } from '../domain/check/credit-code.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -12,6 +21,7 @@ import {
   revokeKey,
   rotateInstitutionKey,
 } from '../domain/trust/key-administration.ts';
+import { checkProductionPassphrase } from '../domain/trust/production-guards.ts';
 import { openOperatorTools } from '../service.ts';
 
 const usage = `Operator commands (DATA_DIR selects the data directory; KEY_PASSPHRASE or KEY_PASSPHRASE_FILE the key passphrase):
@@ -21,7 +31,13 @@ const usage = `Operator commands (DATA_DIR selects the data directory; KEY_PASSP
   revoke-key --kid K --reason R [--revoked-at ISO]  e-licences signed from then on fail ISSUER_REVOKED
   add-number-range --institution C --prefix Q --first 440000001 --last 440099999
   add-account --username U --role R [--institution C] --password-file F   (or the password on stdin)
-  list-accounts
+  list-accounts                                     accounts, disabled or not, with their sign-in locks
+  unlock-account --username U                       clears the account's sign-in failures and locks
+  revoke-tokens --username U                        every bearer token of the account stops working
+  disable-account --username U                      no sign-in, all tokens revoked
+  enable-account --username U
+  reset-password --username U --password-file F     (or on stdin) revokes tokens, clears locks
+  Passwords: at least 12 characters, not the username, strength score 3 of 4 (zxcvbn).
   verify-audit
 Exit codes: 0 done, 1 refused, 2 usage error.`;
 
@@ -69,7 +85,10 @@ async function run(argv: string[]): Promise<number> {
   const { institutions, accounts, audit } = tools;
   const now = tools.clock.now();
   const operator: Operator = { username: 'cli', role: 'operator' };
+  const username = () => need(values, 'username');
   try {
+    // Every command may create or open keys under this passphrase.
+    if (config.env === 'production') checkProductionPassphrase(config.keyPassphrase, tools.passwordStrength);
     switch (command) {
       case 'init-root-ca': {
         const request = { commonName: need(values, 'name'), organization: need(values, 'organization') };
@@ -149,7 +168,7 @@ async function run(argv: string[]): Promise<number> {
         }
         if (institution && !institutions.find(institution)) throw new UsageError(`no institution ${institution}`);
         const password = await readPassword(values['password-file']);
-        if (password.length < 12) throw new UsageError('the password must have at least 12 characters');
+        checkNewPassword(password, { username }, tools.passwordStrength);
         const passwordHash = await tools.hasher.hash(password);
         accounts.create({ username, passwordHash, role, institution }, now);
         audit.record(eventBy(operator, 'account.created', username, { role }), now);
@@ -157,8 +176,47 @@ async function run(argv: string[]): Promise<number> {
         return 0;
       }
       case 'list-accounts':
-        for (const a of accounts.list()) console.log(`${a.username}\t${a.role}\t${a.institution ?? '-'}`);
+        for (const a of listAccounts(tools.accountAdministration)) {
+          const locks = a.locks.map(
+            (l) => `${l.scope}:${l.sourceFingerprint ?? '*'} until ${l.lockedUntil.toISOString()}`,
+          );
+          console.log(
+            [
+              a.username,
+              a.role,
+              a.institution ?? '-',
+              a.disabled ? 'disabled' : 'active',
+              locks.join(', ') || '-',
+            ].join('\t'),
+          );
+        }
         return 0;
+      case 'unlock-account': {
+        const { cleared } = clearLocks(tools.accountAdministration, operator, username());
+        console.log(`account ${values.username}: ${cleared} sign-in counters cleared`);
+        return 0;
+      }
+      case 'revoke-tokens': {
+        const { revokedTokens } = revokeTokens(tools.accountAdministration, operator, username());
+        console.log(`account ${values.username}: ${revokedTokens} tokens revoked`);
+        return 0;
+      }
+      case 'disable-account': {
+        const { revokedTokens } = disableAccount(tools.accountAdministration, operator, username());
+        console.log(`account ${values.username} disabled; ${revokedTokens} tokens revoked`);
+        return 0;
+      }
+      case 'enable-account':
+        enableAccount(tools.accountAdministration, operator, username());
+        console.log(`account ${values.username} enabled`);
+        return 0;
+      case 'reset-password': {
+        const name = username();
+        const password = await readPassword(values['password-file']);
+        const { revokedTokens } = await resetPassword(tools.accountAdministration, operator, name, password);
+        console.log(`account ${name}: password reset; ${revokedTokens} tokens revoked`);
+        return 0;
+      }
       case 'verify-audit': {
         const report = audit.verify();
         console.log(JSON.stringify(report));

@@ -88,6 +88,7 @@ const BY_SCHEMA: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   reissue: { reason: '补发原因' },
   void: { reason: '作废原因' },
   'auth-token': { username: '用户名', password: '密码' },
+  'password-reset': { password: '密码' },
   verification: { qr: '二维码内容', signedJson: '签名电子证照' },
 };
 

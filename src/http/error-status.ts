@@ -8,6 +8,7 @@ import type { ErrorCode, ErrorDetail } from '../domain/errors.ts';
 export const errorStatus: Record<ErrorCode, number> = {
   INVALID_REQUEST: 400,
   PURPOSE_REQUIRED: 400,
+  WEAK_PASSWORD: 400,
   BUNDLE_INVALID: 400,
   BUNDLE_ROOT_MISMATCH: 400,
   UNAUTHENTICATED: 401,
@@ -35,6 +36,7 @@ export const errorStatus: Record<ErrorCode, number> = {
   SERVICE_UNAVAILABLE: 503,
   KEY_UNREADABLE: 503,
   EXAMPLE_KEY_REFUSED: 503,
+  UNSAFE_FOR_PRODUCTION: 503,
 };
 
 export interface ErrorBody {

@@ -145,11 +145,14 @@ export function defineRoute<
 
 const bearer = /^Bearer ([A-Za-z0-9_-]{16,128})$/;
 
+/** The well-formed bearer token of the request, if any. */
+export const bearerToken = (req: Request): string | null => bearer.exec(req.headers.authorization ?? '')?.[1] ?? null;
+
 export function authenticate(req: Request, tokens: TokenStore, clock: Clock): Principal | null {
   const header = req.headers.authorization;
   if (header === undefined) return null;
-  const match = bearer.exec(header);
-  const principal = match ? tokens.resolve(match[1]!, clock.now()) : null;
+  const token = bearerToken(req);
+  const principal = token ? tokens.resolve(token, clock.now()) : null;
   if (!principal) throw new DomainError('UNAUTHENTICATED', 'The bearer token is missing, invalid or expired');
   return principal;
 }

@@ -77,6 +77,15 @@ const expected: [route: string, ...statuses: number[]][] = [
   ['GET /api/v1/reports/certificate-usage',                401,   200,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403],
   ['GET /api/v1/audit-events/verify',                      401,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403,   403],
   ['GET /api/v1/audit-events/head',                        401,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403,   403],
+  // Every caller signs out a token of its own, taken for this call.
+  ['POST /api/v1/auth/sign-out',                           401,   204,   204,   204,   204,   204,   204,   204,   204,   204,   204,   204],
+  ['GET /api/v1/accounts',                                 401,   200,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
+  ['GET /api/v1/accounts/locks',                           401,   200,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
+  ['POST /api/v1/accounts/:username/unlock',               401,   200,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
+  ['POST /api/v1/accounts/:username/revoke-tokens',        401,   200,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
+  ['POST /api/v1/accounts/:username/disable',              401,   200,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
+  ['POST /api/v1/accounts/:username/enable',               401,   200,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
+  ['POST /api/v1/accounts/:username/password',             401,   200,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
 ];
 
 const { clock, now: NOW } = frozenClock();
@@ -134,10 +143,36 @@ beforeAll(async () => {
   made.citizenOwn = await claimToken(svc, made.read, births.read.mother.idNumber);
   made.citizenOther = await claimToken(svc, made.other, births.other.mother.idNumber);
   made.signedJson = (await svc.request('GET', made.read.links.signedJson, { token: gz.issuer })).body;
+  // The account the account routes act on: none of the callers, so disabling it signs no caller out.
+  const { service } = svc.running;
+  service.accounts.create(
+    {
+      username: 'matrix-target',
+      passwordHash: await service.hasher.hash('matrix target old password'),
+      role: 'statistician',
+      institution: null,
+    },
+    new Date(),
+  );
 });
 afterAll(async () => {
   await svc?.stop();
 });
+
+/** A token of the caller's own that no other call uses (sign-out ends it). */
+async function freshTokenOf(caller: Caller): Promise<string | undefined> {
+  if (caller === 'none') return undefined;
+  if (caller.startsWith('citizen/')) {
+    const [issued, birth] = caller === 'citizen/own' ? [made.read, births.read] : [made.other, births.other];
+    return claimToken(svc, issued, birth.mother.idNumber);
+  }
+  const [role, at] = caller.split('/') as [string, 'gz' | 'bj' | undefined];
+  const account = svc.accounts.find((a) => a.role === role && (at === undefined || a.username.endsWith(`-${at}`)))!;
+  const res = await svc.request('POST', '/api/v1/auth/token', {
+    json: { username: account.username, password: account.password },
+  });
+  return res.body.accessToken as string;
+}
 
 async function tokenOf(caller: Caller): Promise<string | undefined> {
   if (caller === 'none') return undefined;
@@ -189,8 +224,9 @@ const calls: Record<string, (caller: Caller) => { path: string; json?: unknown }
     path: `/api/v1/certificates/${made.toRevoke.certificateNo}/revoke`,
     json: { reason: '冒用他人身份申领' },
   }),
+  // Not made.read: a new claim code ends the claim tokens of its certificate, citizen/own's among them.
   'POST /api/v1/certificates/:no/claim-code': () => ({
-    path: `/api/v1/certificates/${made.read.certificateNo}/claim-code`,
+    path: `/api/v1/certificates/${made.toRegister.certificateNo}/claim-code`,
   }),
   'POST /api/v1/certificates/:no/household-registration': () => ({
     path: `/api/v1/certificates/${made.toRegister.certificateNo}/household-registration`,
@@ -233,6 +269,17 @@ const calls: Record<string, (caller: Caller) => { path: string; json?: unknown }
   }),
   'GET /api/v1/audit-events/verify': () => ({ path: '/api/v1/audit-events/verify' }),
   'GET /api/v1/audit-events/head': () => ({ path: '/api/v1/audit-events/head' }),
+  'POST /api/v1/auth/sign-out': () => ({ path: '/api/v1/auth/sign-out' }),
+  'GET /api/v1/accounts': () => ({ path: '/api/v1/accounts' }),
+  'GET /api/v1/accounts/locks': () => ({ path: '/api/v1/accounts/locks' }),
+  'POST /api/v1/accounts/:username/unlock': () => ({ path: '/api/v1/accounts/matrix-target/unlock' }),
+  'POST /api/v1/accounts/:username/revoke-tokens': () => ({ path: '/api/v1/accounts/matrix-target/revoke-tokens' }),
+  'POST /api/v1/accounts/:username/disable': () => ({ path: '/api/v1/accounts/matrix-target/disable' }),
+  'POST /api/v1/accounts/:username/enable': () => ({ path: '/api/v1/accounts/matrix-target/enable' }),
+  'POST /api/v1/accounts/:username/password': () => ({
+    path: '/api/v1/accounts/matrix-target/password',
+    json: { password: 'quiet harbour lanterns at dusk' },
+  }),
 };
 
 describe('the access matrix', () => {
@@ -255,7 +302,8 @@ describe('the access matrix', () => {
     for (const [index, caller] of callers.entries()) {
       const { path, json } = calls[route]!(caller);
       const method = route.split(' ')[0]!;
-      const res = await svc.request(method, path, { token: await tokenOf(caller), json });
+      const token = route === 'POST /api/v1/auth/sign-out' ? await freshTokenOf(caller) : await tokenOf(caller);
+      const res = await svc.request(method, path, { token, json });
       want[caller] = statuses[index]!;
       got[caller] = res.status;
       if (res.status >= 400) bodies[caller] = res.body?.error?.code;

@@ -304,8 +304,11 @@ describe('reading the record', () => {
     const res = await get(path(), 'police');
     expect(res.status).toBe(400);
     expect(res.body).toEqual(
-      errorOf('PURPOSE_REQUIRED', 'State the purpose of this read: query parameter purpose, 1–200 characters', [
-        { path: 'purpose', message: 'purpose must be 1–200 characters of text' },
+      errorOf('PURPOSE_REQUIRED', 'State the purpose of this read: query parameter purpose, 2–200 characters', [
+        {
+          path: 'purpose',
+          message: 'purpose must be 2–200 characters of visible text, without control or invisible format characters',
+        },
       ]),
     );
   });
@@ -316,8 +319,8 @@ describe('reading the record', () => {
     const view = recordView();
     view.certificate = {
       ...view.certificate,
-      mother: { ...births.main.mother, idNumber: '440***********1249' },
-      father: { ...births.main.father!, idNumber: '440***********4571' },
+      mother: { ...births.main.mother, idNumber: '44************1249' },
+      father: { ...births.main.father!, idNumber: '44************4571' },
     };
     expect(res.body).toEqual(view);
   });
@@ -764,7 +767,7 @@ describe('household registration (落户) by the police', () => {
     const admin = await get(story.reissue.links.self, 'admin');
     expect(admin.body.householdRegistration).toEqual({
       certificateNo: story.reissue.certificateNo,
-      childIdNumber: `${story.childIdNumber.slice(0, 3)}***********${story.childIdNumber.slice(-4)}`,
+      childIdNumber: `${story.childIdNumber.slice(0, 2)}************${story.childIdNumber.slice(-4)}`,
       registeredOn: TODAY,
       policeUnit: POLICE_UNIT,
     });

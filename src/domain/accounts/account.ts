@@ -14,8 +14,6 @@ export interface Account {
   /** Credit code of the institution, for midwives and issuers; null for the other roles. */
   institution: string | null;
   displayName: string | null;
-  failedAttempts: number;
-  lockedUntil: Date | null;
   disabled: boolean;
 }
 
@@ -30,8 +28,10 @@ export interface NewAccount {
 export interface AccountRepository {
   findByUsername(username: string): Account | null;
   create(account: NewAccount, now: Date): Account;
-  recordFailure(id: number, failedAttempts: number, lockedUntil: Date | null): void;
-  recordSuccess(id: number): void;
+  list(): Account[];
+  /** False when there is no such account. */
+  setPassword(username: string, passwordHash: string): boolean;
+  setDisabled(id: number, disabled: boolean): void;
 }
 
 export interface PasswordHasher {
@@ -114,4 +114,13 @@ export interface IssuedToken {
 export interface TokenStore {
   issue(principal: Principal, ttlSeconds: number, now: Date): IssuedToken;
   resolve(token: string, now: Date): Principal | null;
+  /** Ends one token (sign-out); false if it was unknown or already ended. */
+  revoke(token: string): boolean;
+  /** Ends every token of an account; returns how many were live. */
+  revokeAllOf(accountId: number): number;
+}
+
+/** Strength of a new secret as a cracker would guess it; 0 (guessable) to 4 (very unguessable). */
+export interface PasswordStrength {
+  score(password: string, userInputs: readonly string[]): 0 | 1 | 2 | 3 | 4;
 }

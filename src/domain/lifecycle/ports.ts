@@ -98,7 +98,7 @@ export interface CertificateRegister {
 export interface ClaimCodeStore {
   /** Null when the certificate is unknown; `hash` null when it accepts no claim. */
   state(certificateNo: string): { hash: string | null; failures: number } | null;
-  /** Sets a new code and clears the failures. */
+  /** Sets a new code, clears the failures and ends every citizen token opened with an earlier code. */
   set(certificateNo: string, hash: string): void;
   /** The certificate stops accepting claims (superseded, void or revoked). */
   withdraw(certificateNo: string): void;

@@ -132,6 +132,11 @@ export interface KeyRevocationBody {
   reason: string;
 }
 
+/** Admin: a new password for an account. */
+export interface PasswordResetBody {
+  password: string;
+}
+
 /** Schema id → the value a valid body of that schema is. */
 export interface BodyTypes {
   certificate: Certificate;
@@ -149,6 +154,7 @@ export interface BodyTypes {
   'number-range': NumberRangeBody;
   'key-revocation': KeyRevocationBody;
   'certificate-revocation': { reason: string };
+  'password-reset': PasswordResetBody;
 }
 
 export type SchemaId = keyof BodyTypes;

@@ -1,8 +1,15 @@
+import type { TokenStore } from '../../domain/accounts/account.ts';
+import { signOut } from '../../domain/accounts/account-administration.ts';
 import type { SignInPorts } from '../../domain/accounts/sign-in.ts';
 import { signIn } from '../../domain/accounts/sign-in.ts';
-import { defineRoute, type Route } from '../route.ts';
+import type { AuditLog } from '../../domain/audit/audit-event.ts';
+import type { Clock } from '../../domain/ports.ts';
+import { bearerToken, defineRoute, type Route } from '../route.ts';
 
-export function authRoutes(deps: { signIn: SignInPorts }): Route[] {
+export function authRoutes(deps: {
+  signIn: SignInPorts;
+  signOut: { tokens: TokenStore; audit: Pick<AuditLog, 'record'>; clock: Clock };
+}): Route[] {
   return [
     defineRoute({
       method: 'post',
@@ -14,11 +21,12 @@ export function authRoutes(deps: { signIn: SignInPorts }): Route[] {
       responses: {
         200: 'A bearer token',
         400: 'Invalid body',
-        401: 'Wrong credentials or locked account',
+        401: 'Wrong credentials, or a disabled or locked account',
         429: 'Too many attempts',
       },
-      async handle({ body: { username, password } }) {
-        const result = await signIn(deps.signIn, username, password);
+      async handle({ req, body: { username, password } }) {
+        // req.ip honours TRUST_PROXY: behind the configured proxies it is the client's address.
+        const result = await signIn(deps.signIn, username, password, req.ip ?? req.socket.remoteAddress ?? '');
         return {
           status: 200,
           body: {
@@ -29,6 +37,18 @@ export function authRoutes(deps: { signIn: SignInPorts }): Route[] {
           },
           headers: { 'Cache-Control': 'no-store' },
         };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/api/v1/auth/sign-out',
+      summary: 'Sign out: the bearer token of this request stops working at once',
+      tag: 'auth',
+      access: ['admin', 'midwife', 'issuer', 'police', 'agency', 'auditor', 'statistician', 'citizen'],
+      responses: { 204: 'Signed out', 401: 'No valid bearer token' },
+      handle({ req, principal }) {
+        signOut(deps.signOut, principal, bearerToken(req)!);
+        return { status: 204, body: null };
       },
     }),
   ];
