@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applicationBodyFor, deliveryBodyFor, fixtureRecords } from '../fixtures/records.ts';
+import { applicationBodyFor, deliveryBodyFor, fixtureRecords, withAnotherMother } from '../fixtures/records.ts';
 import { startTestService, type TestService } from './harness.ts';
 import {
   bornBefore,
@@ -109,9 +109,9 @@ const births = {
   toVoid: bornBefore(fixtureRecords[4]!, NOW, 5),
   toRegister: bornBefore(fixtureRecords[5]!, NOW, 6),
   toRevoke: bornBefore(fixtureRecords[6]!, NOW, 10),
-  toIssue: bornBefore(fixtureRecords[0]!, NOW, 7),
-  gzApplication: bornBefore(fixtureRecords[2]!, NOW, 8),
-  bjApplication: bornBefore(fixtureRecords[1]!, NOW, 9, 'bj'),
+  toIssue: withAnotherMother(bornBefore(fixtureRecords[0]!, NOW, 7), 1),
+  gzApplication: withAnotherMother(bornBefore(fixtureRecords[2]!, NOW, 8), 1),
+  bjApplication: withAnotherMother(bornBefore(fixtureRecords[1]!, NOW, 9, 'bj'), 1),
 };
 
 beforeAll(async () => {

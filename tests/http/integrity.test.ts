@@ -9,6 +9,7 @@ import {
   deliveryBodyFor,
   fixtureRecords,
   isInstitutionalBirth,
+  withAnotherMother,
   withBirthTime,
 } from '../fixtures/records.ts';
 import { startTestService, type TestService } from './harness.ts';
@@ -56,7 +57,8 @@ afterAll(async () => {
 async function newApplication(staff = { midwife, issuer: issuers[0] }): Promise<string> {
   const n = births++;
   const base = fixtureRecords[n % fixtureRecords.length]!;
-  const record = withBirthTime(base, chinaTime(new Date(testStartedAt - (60 + n) * 60_000)));
+  // Each birth its own mother: one mother's births an hour apart would be one pregnancy.
+  const record = withAnotherMother(withBirthTime(base, chinaTime(new Date(testStartedAt - (60 + n) * 60_000))), n + 1);
   let body = applicationBodyFor(record);
   if (isInstitutionalBirth(record)) {
     const delivery = await svc.request('POST', '/api/v1/deliveries', {

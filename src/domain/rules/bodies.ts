@@ -25,6 +25,8 @@ export interface DeliveryBody {
   lateEntryReason?: string;
   /** 胎数: how many babies this pregnancy delivered. */
   multipleBirth?: number;
+  /** 出生顺序 within a multiple birth (1 = first born); only with multipleBirth ≥ 2. */
+  birthOrder?: number;
   phone?: string;
 }
 
@@ -62,6 +64,9 @@ export interface ApplicationWithoutDelivery extends ApplicationCommon {
   birthPlaceOther?: string;
   deliveryInstitution?: Institution | null;
   paternityReportNo: string;
+  /** 胎数 and 出生顺序, as for a delivery record. */
+  multipleBirth?: number;
+  birthOrder?: number;
 }
 
 export type ApplicationBody = ApplicationWithDelivery | ApplicationWithoutDelivery;
