@@ -18,6 +18,7 @@ export async function start(config: Config, deps: ServiceDeps): Promise<Running>
   try {
     await prepareTrustDomain(service, config, deps.logger);
     voidInterruptedReservations(service, deps.logger);
+    await service.startAuditCheckpoints();
     await warmUp(service);
   } catch (error) {
     service.close();

@@ -77,6 +77,9 @@ const expected: [route: string, ...statuses: number[]][] = [
   ['GET /api/v1/reports/certificate-usage',                401,   200,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403],
   ['GET /api/v1/audit-events/verify',                      401,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403,   403],
   ['GET /api/v1/audit-events/head',                        401,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403,   403],
+  ['GET /api/v1/audit-checkpoints',                        401,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403,   403],
+  ['GET /api/v1/audit-checkpoints/export',                 401,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403,   403],
+  ['POST /api/v1/audit-checkpoints',                       401,   403,   403,   403,   403,   403,   403,   403,   201,   403,   403,   403],
 ];
 
 const { clock, now: NOW } = frozenClock();
@@ -233,6 +236,9 @@ const calls: Record<string, (caller: Caller) => { path: string; json?: unknown }
   }),
   'GET /api/v1/audit-events/verify': () => ({ path: '/api/v1/audit-events/verify' }),
   'GET /api/v1/audit-events/head': () => ({ path: '/api/v1/audit-events/head' }),
+  'GET /api/v1/audit-checkpoints': () => ({ path: '/api/v1/audit-checkpoints' }),
+  'GET /api/v1/audit-checkpoints/export': () => ({ path: '/api/v1/audit-checkpoints/export' }),
+  'POST /api/v1/audit-checkpoints': () => ({ path: '/api/v1/audit-checkpoints' }),
 };
 
 describe('the access matrix', () => {
