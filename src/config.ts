@@ -23,6 +23,8 @@ export interface Config {
    * X-Forwarded-For. false (the default) uses the connection's address.
    */
   readonly trustProxy: false | number | readonly string[];
+  /** How often the service signs the audit chain head, when it moved (seconds). */
+  readonly auditCheckpointSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -105,6 +107,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     logLevel: env.LOG_LEVEL ?? 'info',
     rateLimitPerMinute: readPositiveInt('RATE_LIMIT_PER_MINUTE', env.RATE_LIMIT_PER_MINUTE, 20),
     trustProxy: readTrustProxy(env.TRUST_PROXY),
+    auditCheckpointSeconds: readPositiveInt('AUDIT_CHECKPOINT_SECONDS', env.AUDIT_CHECKPOINT_SECONDS, 300),
   };
   if (config.env === 'production' && config.keyPassphrase === null) {
     throw new ConfigError('KEY_PASSPHRASE or KEY_PASSPHRASE_FILE is required in production');

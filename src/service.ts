@@ -4,6 +4,7 @@ import { createCertificateRenderer, createCertificateSigner } from './adapters/c
 import { countryDirectory } from './adapters/countries.ts';
 import { divisionDirectory } from './adapters/divisions.ts';
 import { createNodeJwsVerifier } from './adapters/jws/node-jws-verifier.ts';
+import { createAuditKey } from './adapters/keystore/audit-key.ts';
 import { openKeyStore } from './adapters/keystore/open-key-store.ts';
 import { loadFonts, pdfInspector, warmUpFonts } from './adapters/pdf/index.ts';
 import { nodeX509 } from './adapters/pki/node-x509.ts';
@@ -11,6 +12,7 @@ import { createScryptPasswordHasher } from './adapters/scrypt-password-hasher.ts
 import { nodeSecrets } from './adapters/secrets.ts';
 import { createSqliteAccountRepository } from './adapters/sqlite/account-repository.ts';
 import { createSqliteApplicationStore } from './adapters/sqlite/application-store.ts';
+import { createSqliteAuditCheckpointStore } from './adapters/sqlite/audit-checkpoint-store.ts';
 import { createSqliteAuditLog } from './adapters/sqlite/audit-log.ts';
 import { createSqliteCertificateRegister } from './adapters/sqlite/certificate-register.ts';
 import { createSqliteClaimCodeStore } from './adapters/sqlite/claim-code-store.ts';
@@ -26,9 +28,11 @@ import { zxcvbnPasswordStrength } from './adapters/zxcvbn-password-strength.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import type { AccountAdministration } from './domain/accounts/account-administration.ts';
+import { createAuditCheckpointer } from './domain/audit/audit-checkpoint.ts';
 import type { LifecyclePorts } from './domain/lifecycle/ports.ts';
 import { type Clock, systemClock } from './domain/ports.ts';
 import type { KeyAdministration } from './domain/trust/key-administration.ts';
+import { ensureAuditSigner } from './domain/trust/provision-signing-key.ts';
 import { createRegisterTrustSource } from './domain/trust/register-trust-source.ts';
 import type { VerificationPorts } from './domain/verification/ports.ts';
 import { buildOpenApi } from './http/openapi.ts';
@@ -91,6 +95,15 @@ export function createService(config: Config, deps: ServiceDeps) {
     clock,
     kdfCost && { scryptLog2N: kdfCost.keyFileLog2N },
   );
+  /** The keys whose files opened at start (warmUp): where the root key is, the audit key can be made. */
+  const unlocked = new Set<string>();
+  const auditCheckpoints = createAuditCheckpointer({
+    audit,
+    checkpoints: createSqliteAuditCheckpointStore(db),
+    key: createAuditKey(keyStore, signingKeys),
+    clock,
+  });
+  let checkpointTimer: NodeJS.Timeout | null = null;
   const fonts = loadFonts();
   const directories = { divisions: divisionDirectory, countries: countryDirectory };
   const validate = createValidator({ clock, glyphs: fonts, ...directories });
@@ -150,7 +163,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     ...trustRoutes(trust),
     ...adminRoutes({ keys: keyAdministration }),
     ...reportRoutes({ reports: createSqliteReportsStore(db), audit, clock }),
-    ...auditRoutes({ audit }),
+    ...auditRoutes({ audit, checkpoints: auditCheckpoints, auditKeys: () => signingKeys.list('audit') }),
   ];
   // The same schema objects the validator compiled: what is documented is what is enforced.
   openApi = buildOpenApi(routes, SCHEMAS as unknown as Record<string, Record<string, unknown>>, serviceVersion);
@@ -188,19 +201,37 @@ export function createService(config: Config, deps: ServiceDeps) {
     fonts,
     lifecycle,
     verification,
+    auditCheckpoints,
     /** Parses and exercises the fonts so the first certificate is not the slow one. */
     /**
      * Unlocks the active keys (scrypt on the thread pool) while the fonts warm up on the main
      * thread: a wrong passphrase fails here, at start, not at the first issue.
      */
     warmUp: async () => {
-      await Promise.all([keyStore.unlockActiveKeys(), warmUpFonts(fonts)]);
+      const [kids] = await Promise.all([keyStore.unlockActiveKeys(), warmUpFonts(fonts)]);
+      for (const kid of kids) unlocked.add(kid);
+    },
+    /**
+     * Makes the audit key if this trust domain has none and the root key is here, then signs the
+     * audit chain head every AUDIT_CHECKPOINT_SECONDS when it moved. Stopped by close().
+     */
+    async startAuditCheckpoints() {
+      const now = clock.now();
+      const key = await ensureAuditSigner({ ...keyAdministration, now, rootKeyHere: (kid) => unlocked.has(kid) });
+      if (!key) deps.logger.warn('no audit key: checkpoints of the audit log are not signed (see README, security)');
+      const tick = () =>
+        auditCheckpoints
+          .sign({ onlyIfMoved: true })
+          .catch((error: unknown) => deps.logger.error({ err: error }, 'signing an audit checkpoint failed'));
+      checkpointTimer = setInterval(tick, config.auditCheckpointSeconds * 1000);
+      checkpointTimer.unref();
     },
     setReady(value: boolean) {
       ready = value;
     },
     close() {
       ready = false;
+      if (checkpointTimer) clearInterval(checkpointTimer);
       db.close();
     },
   };
@@ -239,6 +270,12 @@ export function openOperatorTools(config: Config, clock: Clock = systemClock) {
     keyAdministration(): KeyAdministration {
       const { keyStore, repository } = openKeyStore({ ...config, keyPassphrase: keyPassphrase(config) }, db, clock);
       return { keyStore, register: repository, x509: nodeX509, institutions, audit, clock };
+    },
+    /** The audit log with its signed checkpoints, checked against the key store's audit keys. */
+    auditCheckpoints() {
+      const { keyStore, repository } = openKeyStore({ ...config, keyPassphrase: keyPassphrase(config) }, db, clock);
+      const checkpoints = createSqliteAuditCheckpointStore(db);
+      return createAuditCheckpointer({ audit, checkpoints, key: createAuditKey(keyStore, repository), clock });
     },
     close: () => db.close(),
   };

@@ -19,6 +19,7 @@ export async function start(config: Config, deps: ServiceDeps): Promise<Running>
   try {
     guardProduction(service, config);
     await prepareToServe(service, config, deps.logger);
+    await service.startAuditCheckpoints();
   } catch (error) {
     service.close();
     throw error;

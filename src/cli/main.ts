@@ -25,7 +25,7 @@ import { checkProductionPassphrase } from '../domain/trust/production-guards.ts'
 import { openOperatorTools } from '../service.ts';
 
 const usage = `Operator commands (DATA_DIR selects the data directory; KEY_PASSPHRASE or KEY_PASSPHRASE_FILE the key passphrase):
-  init-root-ca --name CN --organization O          the trust root and the trust-list signing key (once)
+  init-root-ca --name CN --organization O          the trust root, the trust-list and audit signing keys (once)
   add-institution --credit-code C --name N --division D   the institution and its first signing key
   rotate-key --institution C                        a new signing key; the old one keeps verifying
   revoke-key --kid K --reason R [--revoked-at ISO]  e-licences signed from then on fail ISSUER_REVOKED
@@ -38,7 +38,7 @@ const usage = `Operator commands (DATA_DIR selects the data directory; KEY_PASSP
   enable-account --username U
   reset-password --username U --password-file F     (or on stdin) revokes tokens, clears locks
   Passwords: at least 12 characters, not the username, strength score 3 of 4 (zxcvbn).
-  verify-audit
+  verify-audit                                      the audit chain against every signed checkpoint
 Exit codes: 0 done, 1 refused, 2 usage error.`;
 
 class UsageError extends Error {}
@@ -92,8 +92,10 @@ async function run(argv: string[]): Promise<number> {
     switch (command) {
       case 'init-root-ca': {
         const request = { commonName: need(values, 'name'), organization: need(values, 'organization') };
-        const { root, trustListSigner } = await createRootCa(tools.keyAdministration(), operator, request);
-        console.log(`root CA ${root.kid} created; trust-list signer ${trustListSigner.kid}`);
+        const { root, trustListSigner, auditSigner } = await createRootCa(tools.keyAdministration(), operator, request);
+        console.log(
+          `root CA ${root.kid} created; trust-list signer ${trustListSigner.kid}; audit signer ${auditSigner.kid}`,
+        );
         return 0;
       }
       case 'add-institution': {
@@ -218,7 +220,8 @@ async function run(argv: string[]): Promise<number> {
         return 0;
       }
       case 'verify-audit': {
-        const report = audit.verify();
+        // The chain against every signed checkpoint; the key store (passphrase) checks the signatures.
+        const report = tools.auditCheckpoints().verify();
         console.log(JSON.stringify(report));
         return report.intact ? 0 : 1;
       }

@@ -46,6 +46,7 @@ const ITEMS: Readonly<Record<string, string>> = {
   midwifeName: '接生人员',
   lateEntryReason: '补录原因',
   multipleBirth: '胎数',
+  birthOrder: '出生顺序',
   phone: '联系电话',
   marriageCertNo: '结婚证编号',
   paternityReportNo: '亲子鉴定证明编号',

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applicationBodyFor, deliveryBodyFor, fixtureRecords } from '../fixtures/records.ts';
+import { applicationBodyFor, deliveryBodyFor, fixtureRecords, withAnotherMother } from '../fixtures/records.ts';
 import { startTestService, type TestService } from './harness.ts';
 import {
   bornBefore,
@@ -86,6 +86,9 @@ const expected: [route: string, ...statuses: number[]][] = [
   ['POST /api/v1/accounts/:username/disable',              401,   200,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
   ['POST /api/v1/accounts/:username/enable',               401,   200,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
   ['POST /api/v1/accounts/:username/password',             401,   200,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
+  ['GET /api/v1/audit-checkpoints',                        401,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403,   403],
+  ['GET /api/v1/audit-checkpoints/export',                 401,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403,   403],
+  ['POST /api/v1/audit-checkpoints',                       401,   403,   403,   403,   403,   403,   403,   403,   201,   403,   403,   403],
 ];
 
 const { clock, now: NOW } = frozenClock();
@@ -118,9 +121,9 @@ const births = {
   toVoid: bornBefore(fixtureRecords[4]!, NOW, 5),
   toRegister: bornBefore(fixtureRecords[5]!, NOW, 6),
   toRevoke: bornBefore(fixtureRecords[6]!, NOW, 10),
-  toIssue: bornBefore(fixtureRecords[0]!, NOW, 7),
-  gzApplication: bornBefore(fixtureRecords[2]!, NOW, 8),
-  bjApplication: bornBefore(fixtureRecords[1]!, NOW, 9, 'bj'),
+  toIssue: withAnotherMother(bornBefore(fixtureRecords[0]!, NOW, 7), 1),
+  gzApplication: withAnotherMother(bornBefore(fixtureRecords[2]!, NOW, 8), 1),
+  bjApplication: withAnotherMother(bornBefore(fixtureRecords[1]!, NOW, 9, 'bj'), 1),
 };
 
 beforeAll(async () => {
@@ -280,6 +283,9 @@ const calls: Record<string, (caller: Caller) => { path: string; json?: unknown }
     path: '/api/v1/accounts/matrix-target/password',
     json: { password: 'quiet harbour lanterns at dusk' },
   }),
+  'GET /api/v1/audit-checkpoints': () => ({ path: '/api/v1/audit-checkpoints' }),
+  'GET /api/v1/audit-checkpoints/export': () => ({ path: '/api/v1/audit-checkpoints/export' }),
+  'POST /api/v1/audit-checkpoints': () => ({ path: '/api/v1/audit-checkpoints' }),
 };
 
 describe('the access matrix', () => {

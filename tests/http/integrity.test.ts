@@ -9,6 +9,7 @@ import {
   deliveryBodyFor,
   fixtureRecords,
   isInstitutionalBirth,
+  withAnotherMother,
   withBirthTime,
 } from '../fixtures/records.ts';
 import { startTestService, type TestService } from './harness.ts';
@@ -57,7 +58,8 @@ afterAll(async () => {
 async function newApplication(staff = { midwife, issuer: issuers[0] }, at: 'gz' | 'bj' = 'gz'): Promise<string> {
   const n = births++;
   const base = fixtureRecords[n % fixtureRecords.length]!;
-  const record = withBirthTime(base, chinaTime(new Date(testStartedAt - (60 + n) * 60_000)));
+  // Each birth its own mother: one mother's births an hour apart would be one pregnancy.
+  const record = withAnotherMother(withBirthTime(base, chinaTime(new Date(testStartedAt - (60 + n) * 60_000))), n + 1);
   // A delivery at the institution happened in its division.
   if (isInstitutionalBirth(record)) record.birthPlace = { divisionCode: demo[at].divisionCode };
   let body = applicationBodyFor(record);

@@ -863,7 +863,7 @@ describe('the audit chain', () => {
     const res = await get('/api/v1/audit-events/verify', 'auditor');
     expect(res.status).toBe(200);
     const trail = auditTrail(svc);
-    expect(res.body).toEqual({ intact: true, events: trail.length });
+    expect(res.body).toEqual({ intact: true, events: trail.length, checkpoints: 0 });
     const events = trail.map((e) => `${e.action} ${e.target ?? '-'}`);
     const main = story.main.certificateNo;
     expect(events).toEqual(

@@ -1,4 +1,4 @@
-import { generateKeyPairSync, type KeyObject, sign as signData } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, type KeyObject, sign as signData } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DomainError } from '../../domain/errors.ts';
@@ -119,6 +119,14 @@ export class FileKeyStore implements ManagedKeyStore {
     writeFileSync(this.fileOf(file.kid), `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
     this.privateKeys.set(file.kid, privateKey);
     return { kid: file.kid, publicJwk: file.publicJwk, sign: async (tbs) => this.signWith(file.kid, tbs) };
+  }
+
+  /**
+   * The public half of the private key this store holds for `kid` (decrypting its file), for
+   * checks that must not trust the register's copy. Throws KEY_NOT_FOUND when there is no file.
+   */
+  publicKeyOf(kid: string): KeyObject {
+    return createPublicKey(this.privateKey(kid));
   }
 
   private signWith(kid: string, data: Uint8Array): Uint8Array {

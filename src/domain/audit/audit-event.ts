@@ -25,6 +25,8 @@ export interface AuditChainReport {
   events: number;
   /** Sequence number of the first event whose hash or link does not hold. */
   firstBrokenAt?: number;
+  /** The anchor (by its seq) that did not hold, when that is why the chain is not intact. */
+  failedAnchorSeq?: number;
 }
 
 /** A head the auditor wrote down earlier (outside the database): event `seq` had `hash`. */
@@ -36,10 +38,11 @@ export interface AuditAnchor {
 export interface AuditLog {
   record(event: AuditEventInput, now: Date): AuditEvent;
   /**
-   * Recomputes the chain. With an anchor it also proves nothing up to that event was cut off:
-   * the chain alone cannot tell a log whose newest events were deleted from a shorter one.
+   * Recomputes the chain. With anchors it also proves each anchored event still has the hash
+   * it had, and that nothing up to it was cut off: the chain alone cannot tell a log whose
+   * newest events were deleted from a shorter one, nor one recomputed after an edit.
    */
-  verify(anchor?: AuditAnchor): AuditChainReport;
+  verify(anchors?: AuditAnchor | readonly AuditAnchor[]): AuditChainReport;
   /** The newest event's position and hash, for the auditor to keep outside the database. */
   head(): AuditAnchor;
 }

@@ -13,6 +13,7 @@ import {
   reserveNumber,
   sign,
 } from './issuing-steps.ts';
+import { refuseSecondCertificate } from './multiple-birth.ts';
 import type { ApplicationHolder, Issuer, LifecyclePorts, Reservation } from './ports.ts';
 import type { ApplicationRecord, DeliveryRecord } from './records.ts';
 
@@ -100,37 +101,12 @@ function reserveForApplication(
   if (delivery && ports.applications.deliveryIssued(delivery.id)) {
     throw new DomainError('ALREADY_ISSUED', 'A certificate was already issued for this delivery record');
   }
-  refuseSecondCertificate(ports, certificate);
+  refuseSecondCertificate(ports, certificate, registrationItems(application.input, delivery), application.institution);
   return reserveNumber(ports, application.institution, {
     kind: 'application',
     applicationId: application.id,
     lineage: ports.secrets.newLicenceSerial(),
   });
-}
-
-/**
- * One birth, one current certificate: the same mother, birth instant and sex already holding a
- * valid certificate is the same birth entered twice (or a 冒领 attempt), whichever institution
- * or path it comes through. Corrections go through 换发, lost papers through 补发.
- */
-function refuseSecondCertificate(ports: Pick<LifecyclePorts, 'register'>, draft: Omit<Certificate, 'certificateNo'>) {
-  const born = Date.parse(draft.newborn.birthTime);
-  const existing = ports.register
-    .findByMother(draft.mother.idNumber)
-    .find(
-      (c) =>
-        c.status === 'valid' &&
-        c.certificate.newborn.sex === draft.newborn.sex &&
-        Date.parse(c.certificate.newborn.birthTime) === born,
-    );
-  if (existing) {
-    throw new DomainError('ALREADY_ISSUED', `This birth already has certificate ${existing.certificateNo}`, [
-      {
-        path: 'newborn.birthTime',
-        message: `the same mother, birth time and sex hold certificate ${existing.certificateNo}`,
-      },
-    ]);
-  }
 }
 
 function replay(ports: Pick<LifecyclePorts, 'register'>, certificateNo: string): IssueReplay {

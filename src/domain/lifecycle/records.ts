@@ -34,6 +34,7 @@ export interface RegistrationItems {
   marriageCertNo?: string;
   paternityReportNo?: string;
   multipleBirth?: number;
+  birthOrder?: number;
   phone?: string;
   lateEntryReason?: string;
 }

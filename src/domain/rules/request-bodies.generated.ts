@@ -13,6 +13,8 @@ export type ApplicationBody =
       paternityReportNo?: undefined;
       birthPlaceOther?: undefined;
       deliveryInstitution?: undefined;
+      multipleBirth?: undefined;
+      birthOrder?: undefined;
       fatherAbsentReason?: string;
       marriageCertNo?: string;
       phone?: string;
@@ -26,6 +28,8 @@ export type ApplicationBody =
       deliveryId?: undefined;
       birthPlaceOther?: string;
       deliveryInstitution?: null | Institution;
+      multipleBirth?: number;
+      birthOrder?: number;
       fatherAbsentReason?: string;
       marriageCertNo?: string;
       phone?: string;
@@ -71,9 +75,10 @@ export type CitizenClaimBody = {
  */
 export type DeliveryBody = {
   birthPlaceOther?: string;
+  multipleBirth?: number;
+  birthOrder?: number;
   phone?: string;
   lateEntryReason?: string;
-  multipleBirth?: number;
   mother: Parent;
   birthPlaceCategory: BirthPlaceCategory;
   newborn: NewbornWithoutName;

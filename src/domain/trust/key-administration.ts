@@ -29,7 +29,7 @@ const institutionOf = (ports: KeyAdministration, creditCode: string): Institutio
 };
 
 /**
- * The trust root and the trust-list signer, once per trust domain. The root is registered
+ * The trust root, the trust-list signer and the audit-checkpoint signer, once per trust domain. The root is registered
  * first: the trust-list signer's certificate is signed with it. The signer and the audit event
  * land together.
  */
@@ -37,15 +37,23 @@ export async function createRootCa(
   ports: KeyAdministration,
   actor: KeyAdministrator,
   request: { commonName: string; organization: string },
-): Promise<{ root: SigningKeyRecord; trustListSigner: SigningKeyRecord }> {
+): Promise<{ root: SigningKeyRecord; trustListSigner: SigningKeyRecord; auditSigner: SigningKeyRecord }> {
   const now = ports.clock.now();
   const root = await provisionRootCa({ ...ports, ...request, now });
   const trustListSigner = await certifyNewKey({ ...ports, now }, 'trust-list', null);
+  const auditSigner = await certifyNewKey({ ...ports, now }, 'audit', null);
   ports.register.transaction(() => {
     registerNewKey({ register: ports.register, now }, trustListSigner);
-    ports.audit.record(eventBy(actor, 'root-ca.created', root.kid, { trustListSigner: trustListSigner.kid }), now);
+    registerNewKey({ register: ports.register, now }, auditSigner);
+    ports.audit.record(
+      eventBy(actor, 'root-ca.created', root.kid, {
+        trustListSigner: trustListSigner.kid,
+        auditSigner: auditSigner.kid,
+      }),
+      now,
+    );
   });
-  return { root, trustListSigner };
+  return { root, trustListSigner, auditSigner };
 }
 
 /** A new institution with its first signing key. */
