@@ -3,6 +3,7 @@ import type { Principal, Role, TokenStore } from '../domain/accounts/account.ts'
 import { DomainError } from '../domain/errors.ts';
 import type { Clock } from '../domain/ports.ts';
 import { readJsonBody } from './read-body.ts';
+import { checkPathParams } from './unprintable.ts';
 
 /** Who may call a route: anyone, or principals with one of the roles (`citizen` = a claim token). */
 export type Access = 'public' | readonly (Role | 'citizen')[];
@@ -73,6 +74,7 @@ export function bindRoute(route: Route, deps: { tokens: TokenStore; clock: Clock
       const principal = route.access === 'public' ? null : authenticate(req, deps.tokens, deps.clock);
       authorise(route.access, principal);
       res.locals.principal = principal;
+      checkPathParams(req.params as Record<string, string>);
       const body = route.body && !route.rawBody ? await readJsonBody(req) : undefined;
       const reply = await route.handle({
         req,
