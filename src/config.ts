@@ -17,6 +17,8 @@ export interface Config {
   readonly logLevel: string;
   /** Sign-in and citizen-claim attempts per client address per minute. */
   readonly rateLimitPerMinute: number;
+  /** Public PDF verifications per client address per minute (a PDF costs far more than a QR). */
+  readonly pdfVerificationsPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -59,6 +61,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     licenceTypeCode: env.LICENCE_TYPE_CODE ?? '11100000000013338W001',
     logLevel: env.LOG_LEVEL ?? 'info',
     rateLimitPerMinute: readPositiveInt('RATE_LIMIT_PER_MINUTE', env.RATE_LIMIT_PER_MINUTE, 20),
+    pdfVerificationsPerMinute: readPositiveInt('PDF_VERIFICATIONS_PER_MINUTE', env.PDF_VERIFICATIONS_PER_MINUTE, 30),
   };
   if (config.env === 'production' && config.keyPassphrase === null) {
     throw new ConfigError('KEY_PASSPHRASE or KEY_PASSPHRASE_FILE is required in production');
