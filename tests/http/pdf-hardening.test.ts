@@ -1,9 +1,11 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { certificateViewOf } from '../../src/adapters/certificate-view-of.ts';
 import { countryDirectory } from '../../src/adapters/countries.ts';
 import { divisionDirectory } from '../../src/adapters/divisions.ts';
 import type { CertificateView } from '../../src/adapters/pdf/certificate-view.ts';
 import { renderCertificatePdf } from '../../src/adapters/pdf/render.ts';
+import { createSqliteCertificateRegister } from '../../src/adapters/sqlite/certificate-register.ts';
 import type { VerificationPorts } from '../../src/domain/verification/ports.ts';
 import { verifyPdf } from '../../src/domain/verification/verify-pdf.ts';
 import { offlineVerificationTools } from '../../src/service.ts';
@@ -106,6 +108,13 @@ describe('a deflate bomb posted for verification', () => {
 });
 
 describe('the printed page is bound to the e-licence', () => {
+  it('keeps the SHA-256 of the PDF as issued, and fills it in for rows issued before it was kept', async () => {
+    const digest = createHash('sha256').update(genuine).digest('base64url');
+    expect((await service().verification.register.lookup(certificateNo))?.pdfDigest).toBe(digest);
+    service().db.prepare('UPDATE certificates SET pdf_sha256 = NULL').run();
+    expect(createSqliteCertificateRegister(service().db).lookup(certificateNo)?.pdfDigest).toBe(digest);
+  });
+
   it('accepts the PDF as issued', async () => {
     const res = await verifyOverHttp(genuine);
     expect(res.body).toMatchObject({ valid: true, status: 'valid', certificate: { certificateNo } });

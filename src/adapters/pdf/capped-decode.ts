@@ -31,6 +31,11 @@ export class StreamDecodeError extends Error {
 
 export class InflationBudget {
   private remaining: number;
+  /**
+   * Why a cap was hit, once one was: pdf-lib catches errors thrown while it parses an object and
+   * reports the object as invalid, so callers ask the budget rather than the error.
+   */
+  exceeded: string | null = null;
   constructor(readonly limits: InflationLimits = DEFAULT_INFLATION_LIMITS) {
     this.remaining = limits.totalBytes;
   }
@@ -53,14 +58,19 @@ export class InflationBudget {
       if (stage !== PDFName.of('FlateDecode'))
         throw new StreamDecodeError('a stream uses a filter other than FlateDecode');
       const cap = Math.min(capBytes, this.remaining);
-      if (cap <= 0) throw new InflationLimitError(`the streams inflate past ${this.limits.totalBytes} bytes in total`);
+      if (cap <= 0) {
+        this.exceeded = `the streams inflate past ${this.limits.totalBytes} bytes in total`;
+        throw new InflationLimitError(this.exceeded);
+      }
       try {
         data = inflateSync(data, { maxOutputLength: cap });
       } catch (error) {
         if ((error as { code?: unknown }).code === 'ERR_BUFFER_TOO_LARGE') {
-          throw cap < capBytes
-            ? new InflationLimitError(`the streams inflate past ${this.limits.totalBytes} bytes in total`)
-            : new InflationLimitError(`a stream inflates past ${capBytes} bytes`);
+          this.exceeded =
+            cap < capBytes
+              ? `the streams inflate past ${this.limits.totalBytes} bytes in total`
+              : `a stream inflates past ${capBytes} bytes`;
+          throw new InflationLimitError(this.exceeded);
         }
         throw new StreamDecodeError('a stream is not valid FlateDecode data');
       }

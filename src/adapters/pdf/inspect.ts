@@ -195,7 +195,7 @@ export async function readPdfContents(bytes: Uint8Array, budget = new InflationB
     try {
       doc = await PDFDocument.load(bytes, { updateMetadata: false, throwOnInvalidObject: true });
     } catch (error) {
-      if (error instanceof InflationLimitError) throw error;
+      if (error instanceof InflationLimitError || budget.exceeded) throw error;
       return failure('MALFORMED', 'the PDF structure cannot be read');
     }
     const attachments = findAttachments(doc);
@@ -221,8 +221,8 @@ export async function readPdfContents(bytes: Uint8Array, budget = new InflationB
     if (!qrDrawingMatches(doc, qrText, budget))
       return failure('QR_MISMATCH', 'the QR code on the page does not encode the QR text');
     return { ok: true, signedJsonText, qrText };
-  } catch (error) {
-    if (error instanceof InflationLimitError) return failure('RESOURCE_LIMIT', error.message);
+  } catch {
+    if (budget.exceeded) return failure('RESOURCE_LIMIT', budget.exceeded);
     return failure('MALFORMED', 'the PDF cannot be inspected');
   }
 }

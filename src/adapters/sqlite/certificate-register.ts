@@ -82,13 +82,17 @@ const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest(
 
 /** Fills in the PDF digest of rows issued before migration 004, once. */
 function backfillPdfDigests(db: SqliteDatabase): void {
+  // In batches: a register's PDFs together are far larger than memory should hold at once.
   const missing = db.prepare<[], { certificate_no: string; pdf: Buffer }>(
-    'SELECT certificate_no, pdf FROM certificates WHERE pdf_sha256 IS NULL',
+    'SELECT certificate_no, pdf FROM certificates WHERE pdf_sha256 IS NULL LIMIT 200',
   );
   const set = db.prepare('UPDATE certificates SET pdf_sha256 = ? WHERE certificate_no = ?');
-  db.transaction(() => {
-    for (const row of missing.iterate()) set.run(sha256(row.pdf), row.certificate_no);
-  })();
+  const batch = db.transaction(() => {
+    const rows = missing.all();
+    for (const row of rows) set.run(sha256(row.pdf), row.certificate_no);
+    return rows.length;
+  });
+  while (batch() > 0);
 }
 
 const registerEntryColumns = `c.certificate_no, c.status, c.superseded_by, c.licence_id, c.licence_digest, c.pdf_sha256,
