@@ -25,6 +25,8 @@ export interface Config {
   readonly trustProxy: false | number | readonly string[];
   /** How often the service signs the audit chain head, when it moved (seconds). */
   readonly auditCheckpointSeconds: number;
+  /** Public PDF verifications per client address per minute (a PDF costs far more than a QR). */
+  readonly pdfVerificationsPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -108,6 +110,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     rateLimitPerMinute: readPositiveInt('RATE_LIMIT_PER_MINUTE', env.RATE_LIMIT_PER_MINUTE, 20),
     trustProxy: readTrustProxy(env.TRUST_PROXY),
     auditCheckpointSeconds: readPositiveInt('AUDIT_CHECKPOINT_SECONDS', env.AUDIT_CHECKPOINT_SECONDS, 300),
+    pdfVerificationsPerMinute: readPositiveInt('PDF_VERIFICATIONS_PER_MINUTE', env.PDF_VERIFICATIONS_PER_MINUTE, 30),
   };
   if (config.env === 'production' && config.keyPassphrase === null) {
     throw new ConfigError('KEY_PASSPHRASE or KEY_PASSPHRASE_FILE is required in production');

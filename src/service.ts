@@ -7,6 +7,8 @@ import { createNodeJwsVerifier } from './adapters/jws/node-jws-verifier.ts';
 import { createAuditKey } from './adapters/keystore/audit-key.ts';
 import { openKeyStore } from './adapters/keystore/open-key-store.ts';
 import { loadFonts, pdfInspector, warmUpFonts } from './adapters/pdf/index.ts';
+import { createPageChecker } from './adapters/pdf/page-check.ts';
+import { createWorkerPdfInspector } from './adapters/pdf/worker-pdf-inspector.ts';
 import { nodeX509 } from './adapters/pki/node-x509.ts';
 import { createScryptPasswordHasher } from './adapters/scrypt-password-hasher.ts';
 import { nodeSecrets } from './adapters/secrets.ts';
@@ -132,6 +134,8 @@ export function createService(config: Config, deps: ServiceDeps) {
     clock,
   };
 
+  // Uploaded PDFs are parsed in worker threads, never on the event loop.
+  const pdfWorkers = createWorkerPdfInspector();
   let ready = false;
   let openApi: unknown = null;
   const keyAdministration: KeyAdministration = {
@@ -159,7 +163,11 @@ export function createService(config: Config, deps: ServiceDeps) {
     ...accountRoutes({ accounts: accountAdministration }),
     ...issuingRoutes({ lifecycle, tokens }),
     ...recordRoutes({ lifecycle }),
-    ...verificationRoutes({ verification, pdf: pdfInspector }),
+    ...verificationRoutes({
+      verification,
+      pdf: pdfWorkers,
+      pdfPerAddressPerMinute: config.pdfVerificationsPerMinute,
+    }),
     ...trustRoutes(trust),
     ...adminRoutes({ keys: keyAdministration }),
     ...reportRoutes({ reports: createSqliteReportsStore(db), audit, clock }),
@@ -232,6 +240,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     close() {
       ready = false;
       if (checkpointTimer) clearInterval(checkpointTimer);
+      void pdfWorkers.close();
       db.close();
     },
   };
@@ -282,4 +291,12 @@ export function openOperatorTools(config: Config, clock: Clock = systemClock) {
 }
 
 /** What offline verification (a bundle, no service) needs besides the bundle itself. */
-export const offlineVerificationTools = () => ({ x509: nodeX509, jws: createNodeJwsVerifier(), pdf: pdfInspector });
+export const offlineVerificationTools = () => ({
+  x509: nodeX509,
+  jws: createNodeJwsVerifier(),
+  // Offline there is no register of issued PDFs: the page is compared with a re-render of the e-licence.
+  pdf: {
+    ...pdfInspector,
+    pageMatches: createPageChecker({ divisions: divisionDirectory, countries: countryDirectory }),
+  },
+});

@@ -1,4 +1,5 @@
 import type { ErrorCode, ErrorDetail } from '../domain/errors.ts';
+import { escapeUnprintable } from './unprintable.ts';
 
 /**
  * The one table mapping stable error codes to HTTP statuses; every code has one. Faults of the
@@ -43,6 +44,19 @@ export interface ErrorBody {
   error: { code: string; message: string; details: ErrorDetail[] };
 }
 
+/** Messages and details may quote input: unprintable characters are written as \u{…}, never raw. */
 export const errorBody = (code: string, message: string, details: ErrorDetail[] = []): ErrorBody => ({
-  error: { code, message, details },
+  error: {
+    code,
+    message: escapeUnprintable(message),
+    details: details.map(
+      (detail) =>
+        Object.fromEntries(
+          Object.entries(detail).map(([key, value]) => [
+            key,
+            typeof value === 'string' ? escapeUnprintable(value) : value,
+          ]),
+        ) as ErrorDetail,
+    ),
+  },
 });

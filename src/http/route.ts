@@ -4,6 +4,7 @@ import { DomainError } from '../domain/errors.ts';
 import type { Clock } from '../domain/ports.ts';
 import type { BodyTypes, SchemaId } from '../domain/rules/bodies.ts';
 import { readJsonBody } from './read-body.ts';
+import { checkPathParams } from './unprintable.ts';
 import type { Validate } from './validate.ts';
 
 /** A role a route may admit: a staff role, or `citizen` (a claim token). */
@@ -171,6 +172,7 @@ export function bindRoute(
       // refused caller out of the request log's principal.
       authorise(route.access, principal);
       res.locals.principal = principal;
+      checkPathParams(req.params as Record<string, string>);
       const reply = await route.serve({ req, principal, validate: deps.validate });
       res.status(reply.status);
       for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);

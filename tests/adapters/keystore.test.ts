@@ -7,6 +7,7 @@ import { FileKeyStore } from '../../src/adapters/keystore/file-key-store.ts';
 import { openKeyStore } from '../../src/adapters/keystore/open-key-store.ts';
 import { createSigningKeyRepository } from '../../src/adapters/keystore/signing-key-repository.ts';
 import { nodeX509 } from '../../src/adapters/pki/node-x509.ts';
+import { isLowS } from '../../src/adapters/pki/p256-low-s.ts';
 import { openDatabase } from '../../src/adapters/sqlite/database.ts';
 import { provisionDemoTrustDomain } from '../../src/domain/trust/provision-demo-trust-domain.ts';
 import { provisionInstitutionKey } from '../../src/domain/trust/provision-signing-key.ts';
@@ -49,6 +50,14 @@ describe('the file key store', () => {
     expect(signature).toHaveLength(64);
     const key = createPublicKey({ key: domain.keyA.publicJwk, format: 'jwk' });
     expect(verify('sha256', data, { key, dsaEncoding: 'ieee-p1363' }, signature)).toBe(true);
+  });
+
+  it('signs only in low-S form (s ≤ n/2), so no signature has a second valid twin', async () => {
+    // node's OpenSSL binding gives high S about half the time: 64 signatures all low by chance is 2^-64.
+    const signatures = await Promise.all(
+      Array.from({ length: 64 }, (_, i) => domain.keyStore.sign(domain.keyA.kid, new Uint8Array([i]))),
+    );
+    expect(signatures.filter((signature) => !isLowS(signature))).toEqual([]);
   });
 
   it('decrypts a key once and keeps it: the file is not read again', async () => {

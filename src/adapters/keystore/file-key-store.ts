@@ -4,6 +4,7 @@ import path from 'node:path';
 import { DomainError } from '../../domain/errors.ts';
 import { type Clock, type ManagedKeyStore, type PendingKey, type SigningKey, systemClock } from '../../domain/ports.ts';
 import type { KeyRegister, SigningKeyRecord } from '../../domain/trust/ports.ts';
+import { toLowS } from '../pki/p256-low-s.ts';
 import { pemToX5c } from '../pki/pem.ts';
 import {
   DEFAULT_SCRYPT_LOG2N,
@@ -131,7 +132,8 @@ export class FileKeyStore implements ManagedKeyStore {
 
   private signWith(kid: string, data: Uint8Array): Uint8Array {
     const key = this.privateKey(kid);
-    return new Uint8Array(signData('sha256', data, { key, dsaEncoding: 'ieee-p1363' }));
+    // Low-S only (see p256-low-s.ts): the verifier refuses the high-S twin of every signature.
+    return toLowS(new Uint8Array(signData('sha256', data, { key, dsaEncoding: 'ieee-p1363' })));
   }
 
   private privateKey(kid: string): KeyObject {

@@ -1,3 +1,4 @@
+import { DomainError } from '../../domain/errors.ts';
 import type { PdfInspector, VerificationPorts } from '../../domain/verification/ports.ts';
 import { verify } from '../../domain/verification/verify.ts';
 import { verifyPdf } from '../../domain/verification/verify-pdf.ts';
@@ -7,7 +8,32 @@ import { defineRoute, type Route } from '../route.ts';
 /** A certificate PDF is ~50 KB; rare-name fonts and a long chain stay far below this. */
 const pdfLimitBytes = 4 * 1024 * 1024;
 
-export function verificationRoutes(deps: { verification: VerificationPorts; pdf: PdfInspector }): Route[] {
+/**
+ * PDF verifications per client address per minute: a PDF costs far more than a QR or a signed
+ * e-licence to check, so one address cannot keep the PDF workers busy for everyone. A fixed
+ * window; the table of addresses is cleared when it grows past `maxAddresses`.
+ */
+export function createPerAddressLimit(perMinute: number, now: () => number, maxAddresses = 10_000) {
+  let windowStart = now();
+  const counts = new Map<string, number>();
+  return (address: string): boolean => {
+    const t = now();
+    if (t - windowStart >= 60_000 || counts.size >= maxAddresses) {
+      counts.clear();
+      windowStart = t;
+    }
+    const count = (counts.get(address) ?? 0) + 1;
+    counts.set(address, count);
+    return count <= perMinute;
+  };
+}
+
+export function verificationRoutes(deps: {
+  verification: VerificationPorts;
+  pdf: PdfInspector;
+  pdfPerAddressPerMinute: number;
+}): Route[] {
+  const allowPdf = createPerAddressLimit(deps.pdfPerAddressPerMinute, () => Date.now());
   return [
     defineRoute({
       method: 'post',
@@ -18,10 +44,18 @@ export function verificationRoutes(deps: { verification: VerificationPorts; pdf:
       body: 'verification',
       rawBody: true,
       bodyMediaTypes: ['application/pdf'],
-      responses: { 200: 'The verification result, valid or not', 400: 'Not one of the accepted shapes' },
+      responses: {
+        200: 'The verification result, valid or not',
+        400: 'Not one of the accepted shapes',
+        429: 'Too many PDF verifications from this address',
+        503: 'Too many PDF verifications in progress',
+      },
       responseSchema: 'VerificationResult',
       async handle({ req, readJsonBody }) {
         if (mediaType(req) === 'application/pdf') {
+          if (!allowPdf(req.ip ?? '')) {
+            throw new DomainError('RATE_LIMITED', 'Too many PDF verifications from this address; wait a minute');
+          }
           const pdf = await readRawBody(req, pdfLimitBytes);
           return {
             status: 200,
