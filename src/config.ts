@@ -17,6 +17,8 @@ export interface Config {
   readonly logLevel: string;
   /** Sign-in and citizen-claim attempts per client address per minute. */
   readonly rateLimitPerMinute: number;
+  /** The service's public address: status list URIs (printed in every QR) are made from it. */
+  readonly publicBaseUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -35,6 +37,13 @@ function readPositiveInt(name: string, raw: string | undefined, fallback: number
   const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0) throw new ConfigError(`${name} must be a positive integer`);
   return value;
+}
+
+/** An absolute http(s) URL without a trailing slash; short, because it is printed in every QR. */
+function readBaseUrl(raw: string | undefined): string {
+  if (raw === undefined || raw === '') return 'http://localhost:3000';
+  if (!/^https?:\/\/[\x21-\x7e]{1,100}$/.test(raw)) throw new ConfigError('PUBLIC_BASE_URL must be an http(s) URL');
+  return raw.replace(/\/+$/, '');
 }
 
 function readEnvironment(raw: string | undefined): Environment {
@@ -59,6 +68,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     licenceTypeCode: env.LICENCE_TYPE_CODE ?? '11100000000013338W001',
     logLevel: env.LOG_LEVEL ?? 'info',
     rateLimitPerMinute: readPositiveInt('RATE_LIMIT_PER_MINUTE', env.RATE_LIMIT_PER_MINUTE, 20),
+    publicBaseUrl: readBaseUrl(env.PUBLIC_BASE_URL),
   };
   if (config.env === 'production' && config.keyPassphrase === null) {
     throw new ConfigError('KEY_PASSPHRASE or KEY_PASSPHRASE_FILE is required in production');

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { createCertificateRenderer, createCertificateSigner } from './adapters/certificate-production.ts';
+import { createCoseQrCodec } from './adapters/cose/cose-qr-codec.ts';
 import { countryDirectory } from './adapters/countries.ts';
 import { divisionDirectory } from './adapters/divisions.ts';
 import { createNodeJwsVerifier } from './adapters/jws/node-jws-verifier.ts';
@@ -19,12 +20,17 @@ import { createSqliteHouseholdRegistrations } from './adapters/sqlite/household-
 import { createSqliteInstitutionRepository } from './adapters/sqlite/institution-repository.ts';
 import { createSqliteNumberStock } from './adapters/sqlite/number-stock.ts';
 import { createSqliteReportsStore } from './adapters/sqlite/reports-store.ts';
+import { createSqliteStatusListStore } from './adapters/sqlite/status-list-store.ts';
 import { createSqliteTokenStore } from './adapters/sqlite/token-store.ts';
 import { createSqliteUnitOfWork } from './adapters/sqlite/unit-of-work.ts';
+import { zlibCompression } from './adapters/status-lists/zlib-compression.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import type { LifecyclePorts } from './domain/lifecycle/ports.ts';
 import { type Clock, systemClock } from './domain/ports.ts';
+import { createStatusListAssigner } from './domain/status-lists/assign-status.ts';
+import { createStatusListPublisher } from './domain/status-lists/publish-status-lists.ts';
+import { registerWithStatusEntries } from './domain/status-lists/status-list-register.ts';
 import type { KeyAdministration } from './domain/trust/key-administration.ts';
 import { createRegisterTrustSource } from './domain/trust/register-trust-source.ts';
 import type { VerificationPorts } from './domain/verification/ports.ts';
@@ -83,6 +89,7 @@ export function createService(config: Config, deps: ServiceDeps) {
   const directories = { divisions: divisionDirectory, countries: countryDirectory };
   const validate = createValidator({ clock, glyphs: fonts, ...directories });
   const register = createSqliteCertificateRegister(db);
+  const statusStore = createSqliteStatusListStore(db, { baseUrl: config.publicBaseUrl });
 
   const lifecycle: LifecyclePorts = {
     transactions: createSqliteUnitOfWork(db),
@@ -93,6 +100,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     households: createSqliteHouseholdRegistrations(db),
     institutions,
     signer: createCertificateSigner(keyStore),
+    statusLists: createStatusListAssigner(statusStore),
     renderer: createCertificateRenderer({ keyStore, fonts, ...directories }),
     validateCertificate: createCertificateValidator({ clock, glyphs: fonts, ...directories }),
     secrets: nodeSecrets,
@@ -102,8 +110,9 @@ export function createService(config: Config, deps: ServiceDeps) {
   };
   const verification: VerificationPorts = {
     trust: createRegisterTrustSource(signingKeys, nodeX509, config.licenceTypeCode),
-    register,
+    register: registerWithStatusEntries(register, statusStore),
     jws: createNodeJwsVerifier(),
+    qr: createCoseQrCodec(),
     clock,
   };
 
@@ -117,11 +126,19 @@ export function createService(config: Config, deps: ServiceDeps) {
     audit,
     clock,
   };
+  const statusLists = createStatusListPublisher({
+    store: statusStore,
+    register: signingKeys,
+    keyStore,
+    x509: nodeX509,
+    compression: zlibCompression,
+    clock,
+  });
   const trust = {
     register: signingKeys,
     keyStore,
     x509: nodeX509,
-    certificates: register,
+    statusLists,
     clock,
     licenceTypeCode: config.licenceTypeCode,
   };
@@ -167,6 +184,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     fonts,
     lifecycle,
     verification,
+    statusLists,
     /** Parses and exercises the fonts so the first certificate is not the slow one. */
     warmUp: () => warmUpFonts(fonts),
     setReady(value: boolean) {
@@ -205,4 +223,10 @@ export function openOperatorTools(config: Config, clock: Clock = systemClock) {
 }
 
 /** What offline verification (a bundle, no service) needs besides the bundle itself. */
-export const offlineVerificationTools = () => ({ x509: nodeX509, jws: createNodeJwsVerifier(), pdf: pdfInspector });
+export const offlineVerificationTools = () => ({
+  x509: nodeX509,
+  jws: createNodeJwsVerifier(),
+  qr: createCoseQrCodec(),
+  compression: zlibCompression,
+  pdf: pdfInspector,
+});

@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import { voidInterruptedReservations as voidInterrupted } from '../domain/lifecycle/numbers.ts';
 import { provisionDemoTrustDomain } from '../domain/trust/provision-demo-trust-domain.ts';
+import { provisionStatusListSigner } from '../domain/trust/provision-signing-key.ts';
 import type { Service } from '../service.ts';
 import { demoInstitutions, seedDemoAccounts } from './demo-trust-domain.ts';
 
@@ -12,7 +13,10 @@ import { demoInstitutions, seedDemoAccounts } from './demo-trust-domain.ts';
 export async function prepareTrustDomain(service: Service, config: Config, logger: Logger): Promise<void> {
   const { clock } = service.lifecycle;
   const empty = service.institutions.list().length === 0 && service.accounts.list().length === 0;
-  if (!empty) return;
+  if (!empty) {
+    await provisionMissingStatusListSigner(service, logger);
+    return;
+  }
   if (config.env === 'production') {
     logger.warn('no institutions or accounts yet: run the set-up CLI (npm run cli -- help)');
     return;
@@ -29,6 +33,7 @@ export async function prepareTrustDomain(service: Service, config: Config, logge
       now,
     });
   }
+  await provisionMissingStatusListSigner(service, logger);
   const accounts = await seedDemoAccounts(service, config.dataDir, now);
   logger.info({ accounts: accounts.length, file: 'demo-credentials.json' }, 'demo trust domain created');
 }
@@ -46,4 +51,20 @@ export function voidInterruptedReservations(service: Service, logger: Logger): v
 /** Parses and exercises the fonts so the first certificate is not the slow one. */
 export async function warmUp(service: Service): Promise<void> {
   await service.warmUp();
+}
+
+/**
+ * A data directory from before status lists has a root but no status-list signer: it gets one,
+ * certified by the root, as `init-root-ca` makes for a new trust domain. Without it the status
+ * lists (and the offline bundle) answer 503 until the operator provides one.
+ */
+async function provisionMissingStatusListSigner(service: Service, logger: Logger): Promise<void> {
+  const { keyStore, register, x509, clock } = service.keyAdministration;
+  if (!register.active('root') || register.active('status-list')) return;
+  try {
+    const record = await provisionStatusListSigner({ keyStore, register, x509, now: clock.now() });
+    logger.info({ kid: record.kid }, 'status-list signing key provisioned');
+  } catch (error) {
+    logger.warn({ err: error }, 'no status-list signing key: status lists are unavailable');
+  }
 }

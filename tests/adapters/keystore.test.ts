@@ -191,8 +191,8 @@ describe('a deployment’s key store', () => {
     });
     expect(keys.map((key) => key.institutionCreditCode)).toEqual([HOSPITAL_A.creditCode, HOSPITAL_B.creditCode]);
     const purposes = repository.list().map((key) => key.purpose);
-    expect(purposes.sort()).toEqual(['licence', 'licence', 'root', 'trust-list']);
-    expect(openKeyStore(config, db).keyStore.unlockActiveKeys()).toHaveLength(4);
+    expect(purposes.sort()).toEqual(['licence', 'licence', 'root', 'status-list', 'trust-list']);
+    expect(openKeyStore(config, db).keyStore.unlockActiveKeys()).toHaveLength(5);
     const wrong = openKeyStore({ ...config, keyPassphrase: 'not the passphrase' }, db).keyStore;
     expect(() => wrong.unlockActiveKeys()).toThrow(expect.objectContaining({ code: 'KEY_UNREADABLE' }));
     db.close();

@@ -2,6 +2,7 @@
  * Independent checkers: python jwcrypto for the JWS, openssl for the X.509 chain and profile,
  * zbarimg for the printed QR. Debian packages: openssl zbar-tools python3-jwcrypto.
  */
+
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,6 +10,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createCoseQrCodec } from '../../src/adapters/cose/cose-qr-codec.ts';
 import { createNodeJwsVerifier } from '../../src/adapters/jws/node-jws-verifier.ts';
 import { type SignedCredentials, signCredentials } from '../../src/adapters/jws/sign-credentials.ts';
 import { nodeX509 } from '../../src/adapters/pki/node-x509.ts';
@@ -53,6 +55,7 @@ const verifyInProcess = (input: { qr?: string; signedJson?: unknown }) =>
     trust: createRegisterTrustSource(domain.register, nodeX509, TYPE_CODE),
     register: { lookup: () => ({ status: 'valid', supersededBy: null, householdRegistered: false }) },
     jws: createNodeJwsVerifier(),
+    qr: createCoseQrCodec(),
     clock: { now: () => now },
   });
 

@@ -25,7 +25,7 @@ const institutionOf = (ports: KeyAdministration, creditCode: string): Institutio
 };
 
 /**
- * The trust root and the trust-list signer, once per trust domain. The root is registered
+ * The trust root, the trust-list signer and the status-list signer, once per trust domain. The root is registered
  * first: the trust-list signer's certificate is signed with it. The signer and the audit event
  * land together.
  */
@@ -33,15 +33,23 @@ export async function createRootCa(
   ports: KeyAdministration,
   actor: Acting,
   request: { commonName: string; organization: string },
-): Promise<{ root: SigningKeyRecord; trustListSigner: SigningKeyRecord }> {
+): Promise<{ root: SigningKeyRecord; trustListSigner: SigningKeyRecord; statusListSigner: SigningKeyRecord }> {
   const now = ports.clock.now();
   const root = await provisionRootCa({ ...ports, ...request, now });
   const trustListSigner = await certifyNewKey({ ...ports, now }, 'trust-list', null);
+  const statusListSigner = await certifyNewKey({ ...ports, now }, 'status-list', null);
   ports.register.transaction(() => {
     registerNewKey({ register: ports.register, now }, trustListSigner);
-    ports.audit.record(eventBy(actor, 'root-ca.created', root.kid, { trustListSigner: trustListSigner.kid }), now);
+    registerNewKey({ register: ports.register, now }, statusListSigner);
+    ports.audit.record(
+      eventBy(actor, 'root-ca.created', root.kid, {
+        trustListSigner: trustListSigner.kid,
+        statusListSigner: statusListSigner.kid,
+      }),
+      now,
+    );
   });
-  return { root, trustListSigner };
+  return { root, trustListSigner, statusListSigner };
 }
 
 /** A new institution with its first signing key. */

@@ -9,10 +9,16 @@ export interface ProvisionKeyRequest extends KeyProvisioning {
   validityYears?: number;
 }
 
+const PROFILE_OF = {
+  licence: 'elicence-signing',
+  'trust-list': 'trust-list-signing',
+  'status-list': 'status-list-signing',
+} as const;
+
 /** A new key certified by the active root, not yet in the register (see `registerNewKey`). */
 export async function certifyNewKey(
   request: ProvisionKeyRequest,
-  purpose: 'licence' | 'trust-list',
+  purpose: 'licence' | 'trust-list' | 'status-list',
   institution: Institution | null,
 ): Promise<SigningKeyRecord> {
   const { keyStore, register, x509, now } = request;
@@ -22,12 +28,12 @@ export async function certifyNewKey(
   const subject = institution
     ? { commonName: institution.name, organization: institution.name, creditCode: institution.creditCode }
     : {
-        commonName: '出生医学证明电子证照信任列表签名',
+        commonName: purpose === 'status-list' ? '出生医学证明电子证照状态列表签名' : '出生医学证明电子证照信任列表签名',
         // The trust-list signer speaks for the organisation that runs the root.
         organization: x509.describe(root.x509Pem).organization ?? '卫生健康委员会',
       };
   const x509Pem = await x509.issueLeaf({
-    profile: purpose === 'licence' ? 'elicence-signing' : 'trust-list-signing',
+    profile: PROFILE_OF[purpose],
     subject,
     publicJwk: pending.publicJwk,
     notBefore: wholeSecond(now),
@@ -78,6 +84,13 @@ export async function provisionInstitutionKey(
 /** A new key for signing offline trust bundles (kept apart so the root key can stay offline). */
 export async function provisionTrustListSigner(request: ProvisionKeyRequest): Promise<SigningKeyRecord> {
   const record = await certifyNewKey(request, 'trust-list', null);
+  request.register.transaction(() => registerNewKey(request, record));
+  return record;
+}
+
+/** A new key for signing status list tokens, certified by the root like the trust-list signer. */
+export async function provisionStatusListSigner(request: ProvisionKeyRequest): Promise<SigningKeyRecord> {
+  const record = await certifyNewKey(request, 'status-list', null);
   request.register.transaction(() => registerNewKey(request, record));
   return record;
 }
