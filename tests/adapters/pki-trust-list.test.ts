@@ -160,7 +160,12 @@ describe('the offline bundle', () => {
   const build = async (d: TestDomain, lists?: string[]) =>
     buildOfflineBundle({
       trustList: trustListOf(d),
-      statusLists: lists ?? [await statusList(d, [{ idx: SAMPLE_STATUS.idx, value: STATUS_VALUE.superseded }])],
+      statusLists: lists ?? [
+        await statusList(d, [
+          { idx: SAMPLE_STATUS.idx, value: STATUS_VALUE.superseded },
+          { idx: 2, value: STATUS_VALUE.revoked },
+        ]),
+      ],
       asOf: now,
       signer: d.register.active('trust-list')!,
       keyStore: d.keyStore,
@@ -200,6 +205,8 @@ describe('the offline bundle', () => {
     ]);
     const other = await verify({ qr: await qrOf({ status: { idx: 1, uri: SAMPLE_STATUS.uri } }) }, offline(opened));
     expect([other.valid, other.status]).toEqual([true, 'valid']);
+    const revoked = await verify({ qr: await qrOf({ status: { idx: 2, uri: SAMPLE_STATUS.uri } }) }, offline(opened));
+    expect([revoked.status, revoked.reason]).toEqual(['revoked', 'REVOKED']);
   });
 
   it('gives no status for an expired list, a list it does not hold or an index past its end', async () => {
