@@ -46,9 +46,10 @@ export async function signStatusListToken(request: StatusListTokenRequest): Prom
     iat,
     exp: iat + STATUS_LIST_LIFETIME_SECONDS,
     ttl: STATUS_LIST_TTL_SECONDS,
-    status_list: { bits: STATUS_BITS, lst: encodeBase64url(request.compression.deflate(request.bits)) },
+    status_list: { bits: STATUS_BITS, lst: request.compression.toBase64url(request.compression.deflate(request.bits)) },
   };
-  const signingInput = `${encodeBase64url(utf8.encode(JSON.stringify(header)))}.${encodeBase64url(utf8.encode(JSON.stringify(payload)))}`;
+  const encode = (value: unknown) => request.compression.toBase64url(utf8.encode(JSON.stringify(value)));
+  const signingInput = `${encode(header)}.${encode(payload)}`;
   const signature = await request.keyStore.sign(request.signer.kid, utf8.encode(signingInput));
   if (signature.length !== 64) throw new TypeError('The key store returned a signature that is not ES256 P1363');
   return `${signingInput}.${encodeBase64url(signature)}`;
