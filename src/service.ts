@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { createCertificateRenderer, createCertificateSigner } from './adapters/certificate-production.ts';
+import { createCoseQrCodec } from './adapters/cose/cose-qr-codec.ts';
 import { countryDirectory } from './adapters/countries.ts';
 import { divisionDirectory } from './adapters/divisions.ts';
 import { createNodeJwsVerifier } from './adapters/jws/node-jws-verifier.ts';
@@ -24,8 +25,10 @@ import { createSqliteInstitutionRepository } from './adapters/sqlite/institution
 import { createSqliteNumberStock } from './adapters/sqlite/number-stock.ts';
 import { createSqliteReportsStore } from './adapters/sqlite/reports-store.ts';
 import { createSqliteSignInThrottle } from './adapters/sqlite/sign-in-throttle-store.ts';
+import { createSqliteStatusListStore } from './adapters/sqlite/status-list-store.ts';
 import { createSqliteTokenStore } from './adapters/sqlite/token-store.ts';
 import { createSqliteUnitOfWork } from './adapters/sqlite/unit-of-work.ts';
+import { zlibCompression } from './adapters/status-lists/zlib-compression.ts';
 import { zxcvbnPasswordStrength } from './adapters/zxcvbn-password-strength.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
@@ -33,6 +36,9 @@ import type { AccountAdministration } from './domain/accounts/account-administra
 import { createAuditCheckpointer } from './domain/audit/audit-checkpoint.ts';
 import type { LifecyclePorts } from './domain/lifecycle/ports.ts';
 import { type Clock, systemClock } from './domain/ports.ts';
+import { createStatusListAssigner } from './domain/status-lists/assign-status.ts';
+import { createStatusListPublisher } from './domain/status-lists/publish-status-lists.ts';
+import { registerWithStatusEntries } from './domain/status-lists/status-list-register.ts';
 import type { KeyAdministration } from './domain/trust/key-administration.ts';
 import { ensureAuditSigner } from './domain/trust/provision-signing-key.ts';
 import { createRegisterTrustSource } from './domain/trust/register-trust-source.ts';
@@ -110,6 +116,7 @@ export function createService(config: Config, deps: ServiceDeps) {
   const directories = { divisions: divisionDirectory, countries: countryDirectory };
   const validate = createValidator({ clock, glyphs: fonts, ...directories });
   const register = createSqliteCertificateRegister(db);
+  const statusStore = createSqliteStatusListStore(db, { baseUrl: config.publicBaseUrl });
 
   const lifecycle: LifecyclePorts = {
     transactions: createSqliteUnitOfWork(db),
@@ -120,6 +127,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     households: createSqliteHouseholdRegistrations(db),
     institutions,
     signer: createCertificateSigner(keyStore),
+    statusLists: createStatusListAssigner(statusStore),
     renderer: createCertificateRenderer({ keyStore, fonts, ...directories }),
     validateCertificate: createCertificateValidator({ clock, glyphs: fonts, ...directories }),
     secrets: nodeSecrets,
@@ -129,8 +137,9 @@ export function createService(config: Config, deps: ServiceDeps) {
   };
   const verification: VerificationPorts = {
     trust: createRegisterTrustSource(signingKeys, nodeX509, config.licenceTypeCode),
-    register,
+    register: registerWithStatusEntries(register, statusStore),
     jws: createNodeJwsVerifier(),
+    qr: createCoseQrCodec(),
     clock,
   };
 
@@ -146,11 +155,19 @@ export function createService(config: Config, deps: ServiceDeps) {
     audit,
     clock,
   };
+  const statusLists = createStatusListPublisher({
+    store: statusStore,
+    register: signingKeys,
+    keyStore,
+    x509: nodeX509,
+    compression: zlibCompression,
+    clock,
+  });
   const trust = {
     register: signingKeys,
     keyStore,
     x509: nodeX509,
-    certificates: register,
+    statusLists,
     clock,
     licenceTypeCode: config.licenceTypeCode,
   };
@@ -210,6 +227,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     lifecycle,
     verification,
     auditCheckpoints,
+    statusLists,
     /** Parses and exercises the fonts so the first certificate is not the slow one. */
     /**
      * Unlocks the active keys (scrypt on the thread pool) while the fonts warm up on the main
@@ -294,6 +312,8 @@ export function openOperatorTools(config: Config, clock: Clock = systemClock) {
 export const offlineVerificationTools = () => ({
   x509: nodeX509,
   jws: createNodeJwsVerifier(),
+  qr: createCoseQrCodec(),
+  compression: zlibCompression,
   // Offline there is no register of issued PDFs: the page is compared with a re-render of the e-licence.
   pdf: {
     ...pdfInspector,

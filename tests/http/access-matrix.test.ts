@@ -66,6 +66,7 @@ const expected: [route: string, ...statuses: number[]][] = [
   ['POST /api/v1/verifications',                           200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200],
   ['GET /.well-known/jwks.json',                           200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200],
   ['GET /api/v1/trust-list',                               200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200],
+  ['GET /api/v1/status-lists/:id',                         200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200],
   ['GET /api/v1/trust-bundle',                             401,   200,   403,   403,   403,   403,   200,   200,   200,   403,   403,   403],
   ['GET /api/v1/institutions',                             401,   200,   403,   403,   403,   403,   403,   403,   200,   200,   403,   403],
   ['POST /api/v1/institutions/:creditCode/number-ranges',  401,   201,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
@@ -250,6 +251,7 @@ const calls: Record<string, (caller: Caller) => { path: string; json?: unknown }
   'POST /api/v1/verifications': () => ({ path: '/api/v1/verifications', json: { signedJson: made.signedJson } }),
   'GET /.well-known/jwks.json': () => ({ path: '/.well-known/jwks.json' }),
   'GET /api/v1/trust-list': () => ({ path: '/api/v1/trust-list' }),
+  'GET /api/v1/status-lists/:id': () => ({ path: '/api/v1/status-lists/1' }),
   'GET /api/v1/trust-bundle': () => ({ path: '/api/v1/trust-bundle' }),
   'GET /api/v1/institutions': () => ({ path: '/api/v1/institutions' }),
   'POST /api/v1/institutions/:creditCode/number-ranges': () => ({

@@ -73,9 +73,12 @@ export interface Signed {
   kid: string;
 }
 
-/** 3. sign: the e-licence and the QR credential, at the signing instant `issuedAt`. */
+/**
+ * 3. sign: the certificate's place in its status list (kept if a retried issue already has one),
+ * then the e-licence and the QR credential, at the signing instant `issuedAt`.
+ */
 export async function sign(
-  ports: Pick<LifecyclePorts, 'signer' | 'licenceTypeCode'>,
+  ports: Pick<LifecyclePorts, 'signer' | 'licenceTypeCode' | 'statusLists'>,
   draft: IssueDraft,
   reservation: Reservation,
   issuedAt: Date,
@@ -89,6 +92,7 @@ export async function sign(
       version: draft.version,
       supersedes: old ? { licenceId: old.licenceId, certificateNo: old.certificateNo } : null,
     },
+    ports.statusLists.assign(reservation.certificateNo, reservation.institution, issuedAt),
   );
   return { payload, ...(await ports.signer.sign(payload, issuedAt)) };
 }

@@ -4,6 +4,7 @@ import type { Certificate, CertificateStatus, ELicencePayload } from '../certifi
 import type { ErrorDetail } from '../errors.ts';
 import type { InstitutionRepository } from '../institution.ts';
 import type { Clock } from '../ports.ts';
+import type { StatusListAssigner } from '../status-lists/ports.ts';
 import type { RegisterEntry } from '../verification/ports.ts';
 import type { ApplicationRecord, CertificateRecord, DeliveryRecord, HouseholdRegistration } from './records.ts';
 
@@ -165,6 +166,8 @@ export interface LifecyclePorts {
   households: HouseholdRegistrationStore;
   institutions: InstitutionDirectory;
   signer: CertificateSigner;
+  /** Each certificate's random place in its status list, assigned at issue. */
+  statusLists: StatusListAssigner;
   renderer: CertificateRenderer;
   validateCertificate: CertificateValidator;
   secrets: Secrets;

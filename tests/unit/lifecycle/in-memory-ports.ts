@@ -29,6 +29,7 @@ import type {
   DeliveryRecord,
   HouseholdRegistration,
 } from '../../../src/domain/lifecycle/records.ts';
+import { createStatusListAssigner } from '../../../src/domain/status-lists/assign-status.ts';
 import { createCertificateValidator } from '../../../src/validation/validator.ts';
 
 interface Range {
@@ -348,6 +349,23 @@ export function recordingRenderer() {
   };
 }
 
+/** Status list places over memory: the next free index of the partition's list, kept per certificate. */
+export function inMemoryStatusLists() {
+  const assigned = new Map<string, { idx: number; uri: string }>();
+  const used = new Map<string, number>();
+  return {
+    assign(certificateNo: string, partition: { institution: string; year: number }) {
+      const existing = assigned.get(certificateNo);
+      if (existing) return existing;
+      const uri = `https://status.test/${partition.institution}-${partition.year}`;
+      const idx = used.get(uri) ?? 0;
+      used.set(uri, idx + 1);
+      assigned.set(certificateNo, { idx, uri });
+      return { idx, uri };
+    },
+  };
+}
+
 /** The lifecycle wired over memory, plus handles to look inside. */
 export function inMemoryLifecycle(options: { now: Date; institutions: InstitutionRecord[] }) {
   const holder = { state: emptyState() };
@@ -364,6 +382,7 @@ export function inMemoryLifecycle(options: { now: Date; institutions: Institutio
     households: householdRegistrations(holder),
     institutions: { find: (creditCode) => institutions.get(creditCode) ?? null },
     signer,
+    statusLists: createStatusListAssigner(inMemoryStatusLists()),
     renderer,
     // The real rules over the real code tables; no glyph check (there are no fonts here).
     validateCertificate: createCertificateValidator({
