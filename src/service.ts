@@ -15,12 +15,17 @@ import { createSqliteAuditLog } from './adapters/sqlite/audit-log.ts';
 import { createSqliteCertificateRegister } from './adapters/sqlite/certificate-register.ts';
 import { createSqliteClaimCodeStore } from './adapters/sqlite/claim-code-store.ts';
 import { openDatabase, type SqliteDatabase } from './adapters/sqlite/database.ts';
+import { createSqliteEventOutbox } from './adapters/sqlite/event-outbox.ts';
 import { createSqliteHouseholdRegistrations } from './adapters/sqlite/household-registrations.ts';
 import { createSqliteInstitutionRepository } from './adapters/sqlite/institution-repository.ts';
 import { createSqliteNumberStock } from './adapters/sqlite/number-stock.ts';
 import { createSqliteReportsStore } from './adapters/sqlite/reports-store.ts';
+import { createSqliteSubscriptionStore } from './adapters/sqlite/subscription-store.ts';
 import { createSqliteTokenStore } from './adapters/sqlite/token-store.ts';
 import { createSqliteUnitOfWork } from './adapters/sqlite/unit-of-work.ts';
+import { createSqliteWebhookDeliveryQueue } from './adapters/sqlite/webhook-delivery-queue.ts';
+import { nodeWebhookSecrets } from './adapters/webhooks/standard-webhooks.ts';
+import { createWebhookDispatcher, type DispatcherOptions } from './adapters/webhooks/webhook-dispatcher.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import type { LifecyclePorts } from './domain/lifecycle/ports.ts';
@@ -33,6 +38,7 @@ import type { Route } from './http/route.ts';
 import { adminRoutes } from './http/routes/admin-routes.ts';
 import { auditRoutes } from './http/routes/audit-routes.ts';
 import { authRoutes } from './http/routes/auth-routes.ts';
+import { eventRoutes } from './http/routes/event-routes.ts';
 import { issuingRoutes } from './http/routes/issuing-routes.ts';
 import { recordRoutes } from './http/routes/record-routes.ts';
 import { reportRoutes } from './http/routes/report-routes.ts';
@@ -59,6 +65,8 @@ export interface ServiceDeps {
   logger: Logger;
   clock: Clock;
   kdfCost?: KdfCost;
+  /** Webhook dispatcher settings (tests shorten the timeout and fix the jitter). */
+  webhooks?: Partial<DispatcherOptions>;
 }
 
 /** Everything the service holds open; built once at start, closed once at shutdown. */
@@ -81,6 +89,13 @@ export function createService(config: Config, deps: ServiceDeps) {
   const directories = { divisions: divisionDirectory, countries: countryDirectory };
   const validate = createValidator({ clock, glyphs: fonts, ...directories });
   const register = createSqliteCertificateRegister(db);
+  const webhooks = createWebhookDispatcher({
+    queue: createSqliteWebhookDeliveryQueue(db),
+    clock,
+    log: deps.logger,
+    ...(deps.webhooks && { options: deps.webhooks }),
+  });
+  const events = createSqliteEventOutbox(db, { newId: nodeSecrets.newId, committed: () => webhooks.wake() });
 
   const lifecycle: LifecyclePorts = {
     transactions: createSqliteUnitOfWork(db),
@@ -95,6 +110,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     validateCertificate: createCertificateValidator({ clock, glyphs: fonts, ...directories }),
     secrets: nodeSecrets,
     audit,
+    events,
     clock,
     licenceTypeCode: config.licenceTypeCode,
   };
@@ -135,6 +151,14 @@ export function createService(config: Config, deps: ServiceDeps) {
     ...adminRoutes({ keys: keyAdministration }),
     ...reportRoutes({ reports: createSqliteReportsStore(db), audit, clock }),
     ...auditRoutes({ audit }),
+    ...eventRoutes({
+      subscriptions: createSqliteSubscriptionStore(db),
+      secrets: nodeWebhookSecrets(nodeSecrets.newId),
+      audit,
+      clock,
+      endpoints: config.env === 'production' ? 'https-only' : 'https-or-loopback',
+      wake: () => webhooks.wake(),
+    }),
   ];
   // The same schema objects the validator compiled: what is documented is what is enforced.
   openApi = buildOpenApi(routes, SCHEMAS as unknown as Record<string, Record<string, unknown>>, serviceVersion);
@@ -151,6 +175,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     })),
   });
 
+  webhooks.start();
   return {
     app,
     db,
@@ -165,6 +190,8 @@ export function createService(config: Config, deps: ServiceDeps) {
     fonts,
     lifecycle,
     verification,
+    /** The in-process webhook dispatcher: started here, stopped by `close`. */
+    webhooks,
     /** Parses and exercises the fonts so the first certificate is not the slow one. */
     /**
      * Unlocks the active keys (scrypt on the thread pool) while the fonts warm up on the main
@@ -178,6 +205,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     },
     close() {
       ready = false;
+      webhooks.stop();
       db.close();
     },
   };

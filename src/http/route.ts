@@ -50,7 +50,7 @@ export interface Reply {
 
 /** What the route table documents about a route (src/http/openapi.ts reads these). */
 interface RouteDescription {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'delete';
   /** Express path syntax, e.g. `/api/v1/certificates/:no`. */
   path: string;
   summary: string;

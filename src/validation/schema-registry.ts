@@ -13,6 +13,7 @@ import licenceEnvelope from '../../schemas/licence-envelope.schema.json' with { 
 import numberRange from '../../schemas/number-range.schema.json' with { type: 'json' };
 import reissue from '../../schemas/reissue.schema.json' with { type: 'json' };
 import replacement from '../../schemas/replacement.schema.json' with { type: 'json' };
+import subscription from '../../schemas/subscription.schema.json' with { type: 'json' };
 import verification from '../../schemas/verification.schema.json' with { type: 'json' };
 import voidSchema from '../../schemas/void.schema.json' with { type: 'json' };
 import type { SchemaId } from '../domain/rules/bodies.ts';
@@ -34,6 +35,7 @@ export const SCHEMAS: Readonly<Record<SchemaId, { $id: string; examples: unknown
   'number-range': numberRange,
   'key-revocation': keyRevocation,
   'certificate-revocation': certificateRevocation,
+  subscription,
 };
 
 export const SCHEMA_IDS = Object.keys(SCHEMAS) as SchemaId[];

@@ -9,6 +9,7 @@ import type {
   Parent,
 } from '../certificate.ts';
 import type { VoidReason } from '../codes/void-reasons.ts';
+import type { SubscriptionBody } from '../events/subscriptions.ts';
 
 /** The request bodies of API.md, as they are once schemas/*.schema.json and the semantic rules accept them. */
 
@@ -149,6 +150,7 @@ export interface BodyTypes {
   'number-range': NumberRangeBody;
   'key-revocation': KeyRevocationBody;
   'certificate-revocation': { reason: string };
+  subscription: SubscriptionBody;
 }
 
 export type SchemaId = keyof BodyTypes;
