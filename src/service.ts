@@ -12,6 +12,7 @@ import { nodeSecrets } from './adapters/secrets.ts';
 import { createSqliteAccountRepository } from './adapters/sqlite/account-repository.ts';
 import { createSqliteApplicationStore } from './adapters/sqlite/application-store.ts';
 import { createSqliteAuditLog } from './adapters/sqlite/audit-log.ts';
+import { createSqliteBirthExportSource, nodeSha256 } from './adapters/sqlite/birth-export-source.ts';
 import { createSqliteCertificateRegister } from './adapters/sqlite/certificate-register.ts';
 import { createSqliteClaimCodeStore } from './adapters/sqlite/claim-code-store.ts';
 import { openDatabase, type SqliteDatabase } from './adapters/sqlite/database.ts';
@@ -39,6 +40,7 @@ import { adminRoutes } from './http/routes/admin-routes.ts';
 import { auditRoutes } from './http/routes/audit-routes.ts';
 import { authRoutes } from './http/routes/auth-routes.ts';
 import { eventRoutes } from './http/routes/event-routes.ts';
+import { exportRoutes } from './http/routes/export-routes.ts';
 import { issuingRoutes } from './http/routes/issuing-routes.ts';
 import { recordRoutes } from './http/routes/record-routes.ts';
 import { reportRoutes } from './http/routes/report-routes.ts';
@@ -158,6 +160,15 @@ export function createService(config: Config, deps: ServiceDeps) {
       clock,
       endpoints: config.env === 'production' ? 'https-only' : 'https-or-loopback',
       wake: () => webhooks.wake(),
+    }),
+    ...exportRoutes({
+      source: createSqliteBirthExportSource(db.name),
+      sha256: nodeSha256,
+      audit,
+      clock,
+      register: signingKeys,
+      keyStore,
+      x509: nodeX509,
     }),
   ];
   // The same schema objects the validator compiled: what is documented is what is enforced.
