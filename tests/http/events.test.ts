@@ -382,6 +382,38 @@ describe('delivery', () => {
   });
 });
 
+describe('the outbox', () => {
+  it('keeps no event, and queues no delivery, of a change that rolled back', async () => {
+    await receiverFor(['cn.birth-certificate.application.submitted']);
+    const { db, lifecycle } = svc.running.service;
+    const count = () =>
+      db
+        .prepare(
+          'SELECT (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM webhook_deliveries) AS deliveries',
+        )
+        .get();
+    const before = count();
+    const application = lifecycle.applications.findApplication(
+      (db.prepare('SELECT id FROM applications LIMIT 1').get() as { id: string }).id,
+    )!;
+    expect(() =>
+      lifecycle.transactions.run(() => {
+        lifecycle.events.append(
+          applicationChangedEvent(
+            'cn.birth-certificate.application.submitted',
+            application,
+            null,
+            'online',
+            clock.now(),
+          ),
+        );
+        throw new Error('the change failed after its event was appended');
+      }),
+    ).toThrow('the change failed');
+    expect(count()).toEqual(before);
+  });
+});
+
 describe('an agency down for two days', () => {
   it('gets everything afterwards, each birth in order, none lost, none twice', async () => {
     const { receiver } = await receiverFor([
