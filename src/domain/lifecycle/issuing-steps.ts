@@ -1,6 +1,7 @@
 import { eventBy } from '../audit/audit-event.ts';
 import type { Certificate, ELicencePayload } from '../certificate.ts';
 import { DomainError, invalidRequest } from '../errors.ts';
+import { issuedEvent } from '../events/lifecycle-events.ts';
 import { envelope } from './compose.ts';
 import { requireCurrent } from './guards.ts';
 import type { Issuer, LifecyclePorts, NumberHolder, Reservation } from './ports.ts';
@@ -112,7 +113,7 @@ const auditAction: Record<IssueKind, string> = {
 
 export type CommitPorts = Pick<
   LifecyclePorts,
-  'transactions' | 'register' | 'claimCodes' | 'stock' | 'secrets' | 'audit'
+  'transactions' | 'register' | 'claimCodes' | 'stock' | 'secrets' | 'audit' | 'events'
 >;
 
 /**
@@ -176,6 +177,7 @@ export function commit(
       }),
       issuedAt,
     );
+    ports.events.append(issuedEvent(record, issuedAt));
   });
   return { certificateNo: no, licenceId: record.licenceId, status: 'valid', claimCode, links: certificateLinks(no) };
 }

@@ -2,6 +2,7 @@ import type { InstitutionRole, Principal, PrincipalOf } from '../accounts/accoun
 import type { AuditLog } from '../audit/audit-event.ts';
 import type { Certificate, CertificateStatus, ELicencePayload } from '../certificate.ts';
 import type { ErrorDetail } from '../errors.ts';
+import type { EventOutbox } from '../events/birth-event.ts';
 import type { InstitutionRepository } from '../institution.ts';
 import type { Clock } from '../ports.ts';
 import type { StatusListAssigner } from '../status-lists/ports.ts';
@@ -172,6 +173,8 @@ export interface LifecyclePorts {
   validateCertificate: CertificateValidator;
   secrets: Secrets;
   audit: Pick<AuditLog, 'record'>;
+  /** Events for subscribed agencies, appended in the same unit of work as the change. */
+  events: EventOutbox;
   clock: Clock;
   licenceTypeCode: string;
 }

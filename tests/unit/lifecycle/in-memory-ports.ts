@@ -9,6 +9,7 @@ import { countryDirectory } from '../../../src/adapters/countries.ts';
 import { divisionDirectory } from '../../../src/adapters/divisions.ts';
 import type { AuditEvent, AuditEventInput } from '../../../src/domain/audit/audit-event.ts';
 import type { ELicencePayload } from '../../../src/domain/certificate.ts';
+import type { BirthEvent } from '../../../src/domain/events/birth-event.ts';
 import { formatCertificateNo, type InstitutionRecord } from '../../../src/domain/institution.ts';
 import type {
   ApplicationHolder,
@@ -50,6 +51,8 @@ export interface State {
   reservations: Map<string, { institution: string; purpose: 'replacement' | 'reissue' }>;
   households: Map<string, HouseholdRegistration & { recordedBy: string }>;
   audit: AuditEventInput[];
+  /** The outbox: events appended with their changes. */
+  events: BirthEvent[];
 }
 
 const emptyState = (): State => ({
@@ -61,6 +64,7 @@ const emptyState = (): State => ({
   reservations: new Map(),
   households: new Map(),
   audit: [],
+  events: [],
 });
 
 function unitOfWork(holder: { state: State }): UnitOfWork {
@@ -395,6 +399,12 @@ export function inMemoryLifecycle(options: { now: Date; institutions: Institutio
       record(event: AuditEventInput, now: Date): AuditEvent {
         holder.state.audit.push(event);
         return { ...event, seq: holder.state.audit.length, at: now.toISOString(), prevHash: '', hash: '' };
+      },
+    },
+    events: {
+      append(event: BirthEvent) {
+        holder.state.events.push(event);
+        return `evt_${holder.state.events.length}`;
       },
     },
     clock,
