@@ -6,14 +6,19 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, expect, it } from 'vitest';
+import { demoInstitutions } from '../../src/setup/demo-trust-domain.ts';
 import {
   applicationBodyFor,
   chinaTime,
   deliveryBodyFor,
   fixtureRecords,
   isInstitutionalBirth,
+  withAnotherMother,
   withBirthTime,
 } from '../fixtures/records.ts';
+
+const guangzhou = demoInstitutions.find((institution) => institution.key === 'gz')!;
+
 import { type Receiver, startReceiver } from '../http/webhook-receiver.ts';
 
 /**
@@ -118,7 +123,13 @@ it('delivers every event committed before a kill -9, once, each birth in order',
   const issuer = await signIn('demo-issuer-gz');
   const answered: string[] = [];
   for (let k = 0; k < 6; k++) {
-    const record = withBirthTime(fixtureRecords[k]!, chinaTime(new Date(Date.now() - (60 + k) * 60_000)));
+    // Each birth its own mother (one mother's births an hour apart would be one pregnancy), and a
+    // delivery at the Guangzhou institution happened in its division.
+    const record = withAnotherMother(
+      withBirthTime(fixtureRecords[k]!, chinaTime(new Date(Date.now() - (60 + k) * 60_000))),
+      k + 1,
+    );
+    if (isInstitutionalBirth(record)) record.birthPlace = { divisionCode: guangzhou.divisionCode };
     let body = applicationBodyFor(record);
     if (isInstitutionalBirth(record)) {
       const delivery = await call('POST', '/api/v1/deliveries', midwife, deliveryBodyFor(record));
