@@ -14,6 +14,7 @@ export function trustRoutes(deps: TrustPublication): Route[] {
       summary: 'Every institution signing key ever trusted (kid = RFC 7638 thumbprint, with x5c)',
       tag: 'trust',
       access: 'public',
+      responseSchema: 'Jwks',
       responses: { 200: 'JWK Set' },
       handle: () => ({ status: 200, body: currentJwks(deps) }),
     }),
@@ -23,6 +24,7 @@ export function trustRoutes(deps: TrustPublication): Route[] {
       summary: 'The root certificate and every issuing institution with all its signing certificates',
       tag: 'trust',
       access: 'public',
+      responseSchema: 'TrustList',
       responses: { 200: 'The trust list', 503: 'No root CA yet' },
       handle: () => ({ status: 200, body: currentTrustList(deps) }),
     }),
@@ -34,6 +36,7 @@ export function trustRoutes(deps: TrustPublication): Route[] {
       // The snapshot lists every certificate number with its status and registration: for
       // verifying bodies, not the public.
       access: ['police', 'agency', 'admin', 'auditor'],
+      responseSchema: 'TrustBundle',
       responses: {
         200: 'A flattened JWS whose payload is {version, asOf, trustList, register}',
         503: 'No trust-list key',
