@@ -52,9 +52,29 @@ function schemaNameOf(route: Route, status: number): string | undefined {
   return status < 400 ? named : undefined;
 }
 
+/** One media type of a success body: its schema (a component by name) and an example. */
+function mediaContent(mediaType: string, name: string, route: Route): Record<string, unknown> {
+  if (!Object.hasOwn(RESPONSE_SCHEMAS, name)) throw new Error(`No response schema ${name} (${route.path})`);
+  if (mediaType === 'application/x-ndjson') {
+    const line = JSON.stringify(firstExample(name));
+    return {
+      schema: { type: 'string', description: `Newline-delimited JSON: one ${name} per line` },
+      example: `${line}\n`,
+      // OpenAPI 3.2's itemSchema, ahead of time: what each line holds.
+      'x-itemSchema': { $ref: component(name) },
+    };
+  }
+  return { schema: { $ref: component(name) }, example: firstExample(name) };
+}
+
 /** The content of a success response: its schema and an example, by media type. */
 function successContent(route: Route, status: number): Record<string, unknown> | undefined {
   if (status === 204) return undefined;
+  if (route.responseMediaTypes) {
+    return Object.fromEntries(
+      Object.entries(route.responseMediaTypes).map(([type, name]) => [type, mediaContent(type, name, route)]),
+    );
+  }
   const mediaType = route.responseMediaType ?? 'application/json';
   const name = schemaNameOf(route, status);
   if (mediaType === 'application/pdf') {
@@ -63,19 +83,7 @@ function successContent(route: Route, status: number): Record<string, unknown> |
   if (name === undefined) {
     throw new Error(`${route.method.toUpperCase()} ${route.path} documents ${status} without a responseSchema`);
   }
-  if (!Object.hasOwn(RESPONSE_SCHEMAS, name)) throw new Error(`No response schema ${name} (${route.path})`);
-  if (mediaType === 'application/x-ndjson') {
-    const line = JSON.stringify(firstExample(name));
-    return {
-      [mediaType]: {
-        schema: { type: 'string', description: `Newline-delimited JSON: one ${name} per line` },
-        example: `${line}\n`,
-        // OpenAPI 3.2's itemSchema, ahead of time: what each line holds.
-        'x-itemSchema': { $ref: component(name) },
-      },
-    };
-  }
-  return { [mediaType]: { schema: { $ref: component(name) }, example: firstExample(name) } };
+  return { [mediaType]: mediaContent(mediaType, name, route) };
 }
 
 function responsesOf(route: Route): Record<string, unknown> {

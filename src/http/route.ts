@@ -71,6 +71,11 @@ interface RouteDescription {
    * or a name per status (a status >= 400 without one is documented with the error schema).
    */
   responseSchema?: string | Record<number, string>;
+  /**
+   * A success body served in several media types (a query parameter chooses), each with its own
+   * schema by name; it takes the place of `responseMediaType` and `responseSchema`.
+   */
+  responseMediaTypes?: Record<string, string>;
 }
 
 /** A route as written: its handler's principal and body follow from `access` and `body`. */

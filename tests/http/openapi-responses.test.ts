@@ -18,6 +18,7 @@ import {
   staffOf,
   submitApplication,
 } from './lifecycle-helpers.ts';
+import { type Receiver, startReceiver } from './webhook-receiver.ts';
 
 /**
  * Every route of the served OpenAPI document is called, and what it answers is checked against
@@ -26,11 +27,14 @@ import {
  * success response has no real schema, fails here, so a new route cannot go undocumented.
  */
 
-const { clock, now: NOW } = frozenClock();
+const { now: NOW } = frozenClock();
+let t = NOW.getTime();
+const clock = { now: () => new Date(t) };
 
 let svc: TestService;
 let gz: Staff;
 let openApi: OpenApiDocument;
+let receiver: Receiver;
 
 interface MediaType {
   schema?: Record<string, unknown>;
@@ -69,6 +73,10 @@ const made = {} as {
   pdf: Uint8Array;
   citizen: string;
   bjKid: string;
+  statusList: string;
+  subscription: string;
+  subscriptionToRemove: string;
+  deliveredId: string;
 };
 
 const births = {
@@ -85,6 +93,9 @@ const births = {
 
 const as = (role: string, at?: 'gz' | 'bj') => () => svc.token(role, at);
 const purpose = `purpose=${encodeURIComponent('核验出生医学证明')}`;
+/** A period holding every birth of this test (each born hours before NOW). */
+const period = `from=${chinaDateOf(new Date(NOW.getTime() - 30 * 86_400_000))}&to=${chinaDateOf(new Date(NOW.getTime() + 86_400_000))}`;
+const sharing = `${period}&purpose=${encodeURIComponent('出生一件事：户口登记')}`;
 
 /** One or more requests per route, each answered with a documented status. */
 const calls: Record<string, () => Call[]> = {
@@ -207,6 +218,50 @@ const calls: Record<string, () => Call[]> = {
   'GET /.well-known/jwks.json': () => [{ path: '/.well-known/jwks.json' }],
   'GET /api/v1/trust-list': () => [{ path: '/api/v1/trust-list' }],
   'GET /api/v1/trust-bundle': () => [{ token: as('police'), path: '/api/v1/trust-bundle' }],
+  'GET /api/v1/status-lists/:id': () => [{ path: made.statusList }, { path: '/api/v1/status-lists/999' }],
+  'POST /api/v1/subscriptions': () => [
+    {
+      token: as('admin'),
+      path: '/api/v1/subscriptions',
+      json: {
+        url: 'http://127.0.0.1:9/birth-events',
+        eventTypes: ['cn.birth-certificate.household-registered'],
+        divisions: ['440100'],
+        description: '广州市公安局户政：出生一件事',
+      },
+    },
+    {
+      token: as('admin'),
+      path: '/api/v1/subscriptions',
+      json: { url: 'http://gaj.example.gov.cn/birth-events', eventTypes: ['cn.birth-certificate.issued'] },
+    },
+  ],
+  'GET /api/v1/subscriptions': () => [{ token: as('admin'), path: '/api/v1/subscriptions' }],
+  'DELETE /api/v1/subscriptions/:id': () => [
+    { token: as('admin'), path: `/api/v1/subscriptions/${made.subscriptionToRemove}` },
+    { token: as('admin'), path: '/api/v1/subscriptions/sub_unknown' },
+  ],
+  'POST /api/v1/subscriptions/:id/secret-rotation': () => [
+    { token: as('admin'), path: `/api/v1/subscriptions/${made.subscription}/secret-rotation` },
+  ],
+  'GET /api/v1/subscriptions/:id/deliveries': () => [
+    { token: as('admin'), path: `/api/v1/subscriptions/${made.subscription}/deliveries` },
+    { token: as('admin'), path: `/api/v1/subscriptions/${made.subscription}/deliveries?status=delivered&limit=2` },
+    { token: as('admin'), path: `/api/v1/subscriptions/${made.subscription}/deliveries?limit=0` },
+  ],
+  'POST /api/v1/subscriptions/:id/deliveries/:deliveryId/replay': () => [
+    { token: as('admin'), path: `/api/v1/subscriptions/${made.subscription}/deliveries/${made.deliveredId}/replay` },
+    { token: as('admin'), path: `/api/v1/subscriptions/${made.subscription}/deliveries/dlv_unknown/replay` },
+  ],
+  'GET /api/v1/exports/births': () => [
+    { token: as('agency'), path: `/api/v1/exports/births?${sharing}&format=csv` },
+    { token: as('statistician'), path: `/api/v1/exports/births?${period}&format=ndjson` },
+    { token: as('agency'), path: `/api/v1/exports/births?${period}&format=csv` },
+  ],
+  'GET /api/v1/exports/births/manifest': () => [
+    { token: as('agency'), path: `/api/v1/exports/births/manifest?${sharing}&division=440100` },
+    { token: as('statistician'), path: `/api/v1/exports/births/manifest?${period}&institution=${demo.gz.creditCode}` },
+  ],
   'GET /api/v1/institutions': () => [{ token: as('admin'), path: '/api/v1/institutions' }],
   'POST /api/v1/institutions/:creditCode/number-ranges': () => [
     {
@@ -270,6 +325,20 @@ const calls: Record<string, () => Call[]> = {
 beforeAll(async () => {
   svc = await startTestService({ clock, env: { RATE_LIMIT_PER_MINUTE: '100000' } });
   gz = await staffOf(svc, 'gz');
+  // An agency's endpoint on loopback, subscribed before the births so their events reach it.
+  receiver = await startReceiver();
+  receiver.now = clock.now;
+  const subscribe = async (url: string) => {
+    const res = await svc.request('POST', '/api/v1/subscriptions', {
+      token: await svc.token('admin'),
+      json: { url, eventTypes: ['cn.birth-certificate.issued'] },
+    });
+    return res.body as { id: string; secret: string };
+  };
+  const subscription = await subscribe(receiver.url);
+  receiver.secrets = [subscription.secret];
+  made.subscription = subscription.id;
+  made.subscriptionToRemove = (await subscribe(`http://127.0.0.1:9/removed`)).id;
   made.read = await issueBirth(svc, gz, births.read);
   made.toReplace = await issueBirth(svc, gz, births.toReplace);
   made.toReissue = await issueBirth(svc, gz, births.toReissue);
@@ -300,10 +369,24 @@ beforeAll(async () => {
     keys: { kid: string; institution: { creditCode: string } }[];
   };
   made.bjKid = jwks.keys.find((k) => k.institution.creditCode === demo.bj.creditCode)!.kid;
+  const payload = JSON.parse(Buffer.from((made.signedJson as { payload: string }).payload, 'base64url').toString());
+  made.statusList = new URL(payload.status.status_list.uri).pathname;
+  await svc.running.service.webhooks.drain();
+  const deliveries = await svc.request(
+    'GET',
+    `/api/v1/subscriptions/${made.subscription}/deliveries?status=delivered`,
+    {
+      token: await svc.token('admin'),
+    },
+  );
+  made.deliveredId = deliveries.body.deliveries[0].id;
+  // An export reads the register as of at least 2 minutes ago: let the births settle.
+  t += 3 * 60_000;
   openApi = (await svc.request('GET', '/openapi.json')).body;
 });
 afterAll(async () => {
   await svc?.stop();
+  await receiver?.close();
 });
 
 const documentId = 'https://birth-elicence.example/openapi.json';
@@ -326,6 +409,16 @@ function validatorOf(document: OpenApiDocument) {
     }
     return validate;
   };
+}
+
+/** The component named by a JWS schema's `payload.contentSchema`, if it has one. */
+function payloadSchemaOf(schema: Record<string, unknown> | undefined): string | undefined {
+  const name = String(schema?.$ref ?? '')
+    .split('/')
+    .at(-1);
+  const component = name ? openApi.components.schemas[name] : undefined;
+  const properties = component?.properties as Record<string, { contentSchema?: { $ref?: string } }> | undefined;
+  return properties?.payload?.contentSchema?.$ref?.split('/').at(-1);
 }
 
 const operationsOf = (document: OpenApiDocument) =>
@@ -417,8 +510,17 @@ describe('the OpenAPI document against what the routes answer', () => {
           const lines = Buffer.from(res.body).toString('utf8').split('\n').filter(Boolean);
           if (lines.length === 0) problems.push(`${where}: no line to check`);
           for (const line of lines) check(JSON.parse(line), ...at, 'x-itemSchema');
+        } else if (Buffer.isBuffer(res.body)) {
+          // A text body (CSV, a compact JWS): its schema describes the string.
+          check(res.body.toString('utf8'), ...at, 'schema');
         } else {
           check(res.body, ...at, 'schema');
+          // A signed body documents what its payload holds (contentSchema): that is checked too.
+          const payloadSchema = payloadSchemaOf(media.schema);
+          if (payloadSchema) {
+            const payload = JSON.parse(Buffer.from(String(res.body.payload), 'base64url').toString('utf8'));
+            check(payload, 'components', 'schemas', payloadSchema);
+          }
         }
       }
     }

@@ -2,6 +2,8 @@ import { accountSchemas } from './accounts.ts';
 import { auditSchemas } from './audit.ts';
 import { certificateSchemas } from './certificates.ts';
 import { base64url, errorSchema, flattenedJws, ref, type Schema } from './common.ts';
+import { eventSchemas } from './events.ts';
+import { exportSchemas } from './exports.ts';
 import { reportSchemas } from './reports.ts';
 import { systemSchemas } from './system.ts';
 import { trustSchemas } from './trust.ts';
@@ -25,4 +27,6 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, Schema>> = {
   ...trustSchemas,
   ...reportSchemas,
   ...auditSchemas,
+  ...eventSchemas,
+  ...exportSchemas,
 };

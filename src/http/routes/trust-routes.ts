@@ -45,6 +45,7 @@ export function trustRoutes(deps: TrustPublication): Route[] {
         503: 'No status-list key',
       },
       responseMediaType: 'application/statuslist+jwt',
+      responseSchema: 'StatusListToken',
       async handle({ params }) {
         const found = await deps.statusLists.token(String(params.id));
         if (!found) throw new DomainError('NOT_FOUND', 'No such status list');
