@@ -1,167 +1,150 @@
+import { RESPONSE_SCHEMAS } from './response-schemas/index.ts';
 import type { Route } from './route.ts';
 
-const errorSchema = {
-  type: 'object',
-  required: ['error'],
-  properties: {
-    error: {
-      type: 'object',
-      required: ['code', 'message', 'details'],
-      properties: {
-        code: { type: 'string', examples: ['INVALID_REQUEST'] },
-        message: { type: 'string' },
-        details: {
-          type: 'array',
-          items: {
-            type: 'object',
-            required: ['path', 'message'],
-            properties: { path: { type: 'string' }, item: { type: 'string' }, message: { type: 'string' } },
-          },
-        },
-      },
-    },
-  },
-};
+type Schema = Record<string, unknown>;
 
-const signedELicenceSchema = {
-  description:
-    'JWS flattened JSON serialization (RFC 7515 §7.2.2), ES256; the protected header carries typ, kid (RFC 7638) and x5c; ' +
-    'the payload is the UTF-8 JSON of elicence-payload.',
-  type: 'object',
-  required: ['protected', 'payload', 'signature'],
-  properties: { protected: { type: 'string' }, payload: { type: 'string' }, signature: { type: 'string' } },
-};
+const component = (name: string) => `#/components/schemas/${name}`;
 
-const verificationResultSchema = {
-  type: 'object',
-  required: ['valid', 'status', 'householdRegistered', 'checks'],
-  properties: {
-    valid: { type: 'boolean' },
-    status: { enum: ['valid', 'superseded', 'void', 'revoked', 'unknown'] },
-    reason: {
-      enum: [
-        'MALFORMED',
-        'BAD_SIGNATURE',
-        'UNTRUSTED_ISSUER',
-        'ISSUER_REVOKED',
-        'NOT_FOUND',
-        'SUPERSEDED',
-        'VOID',
-        'REVOKED',
-        'DATA_MISMATCH',
-        'STATUS_UNAVAILABLE',
-      ],
-    },
-    supersededBy: { type: 'string' },
-    statusAsOf: { type: 'string', description: 'Offline only: the time of the status list the status came from' },
-    certificate: {
-      description: 'Only what the presented credential carried, and only once its signature holds',
-      type: 'object',
-      properties: {
-        certificateNo: { type: 'string' },
-        licenceId: { type: 'string' },
-        newborn: {
-          type: 'object',
-          properties: { name: { type: 'string' }, sex: { type: 'string' }, birthTime: { type: 'string' } },
-        },
-        mother: { type: 'object', properties: { name: { type: 'string' } } },
-        issuer: { type: 'object', properties: { name: { type: 'string' }, creditCode: { type: 'string' } } },
-        issueDate: { type: 'string' },
-        issuedAt: { type: 'string' },
-      },
-    },
-    householdRegistered: { type: 'boolean' },
-    checks: {
-      type: 'array',
-      items: {
-        type: 'object',
-        properties: {
-          name: { enum: ['pdf', 'format', 'signature', 'issuer', 'status', 'consistency'] },
-          result: { enum: ['pass', 'fail', 'skip'] },
-        },
-      },
-    },
-  },
-};
+/**
+ * The request schemas of schemas/ as components of one self-contained document: each schema's
+ * `$defs` become components named `<schema>.<def>`, and every `$ref` (relative to the schema's
+ * `$id`, e.g. `certificate.schema.json#/$defs/parent`) points into `components`. Tools that do
+ * not resolve `$id`-relative references (swagger-parser, openapi-typescript) then read it as is.
+ */
+export function bundleSchemas(schemas: Record<string, Schema>): Record<string, Schema> {
+  const stemOf = (file: string) => /([^/]+)\.schema\.json$/.exec(file)?.[1];
+  const resolve = (reference: string, current: string): string => {
+    const [file = '', fragment = ''] = reference.split('#');
+    const target = file === '' ? current : stemOf(file);
+    if (target === undefined || !Object.hasOwn(schemas, target)) {
+      throw new Error(`The schema ${current} refers to ${reference}, which is not in schemas/`);
+    }
+    const def = /^\/\$defs\/([^/]+)(.*)$/.exec(fragment);
+    return def ? component(`${target}.${def[1]}${def[2]}`) : component(`${target}${fragment}`);
+  };
+  const rewrite = (node: unknown, current: string): unknown => {
+    if (Array.isArray(node)) return node.map((item) => rewrite(item, current));
+    if (node === null || typeof node !== 'object') return node;
+    return Object.fromEntries(
+      Object.entries(node).map(([key, value]) => [
+        key,
+        key === '$ref' && typeof value === 'string' ? resolve(value, current) : rewrite(value, current),
+      ]),
+    );
+  };
+  const bundled: Record<string, Schema> = {};
+  for (const [name, schema] of Object.entries(schemas)) {
+    const { $schema: _schema, $id: _id, $defs, ...rest } = schema as Schema & { $defs?: Record<string, Schema> };
+    bundled[name] = rewrite(rest, name) as Schema;
+    for (const [def, defSchema] of Object.entries($defs ?? {})) {
+      bundled[`${name}.${def}`] = rewrite(defSchema, name) as Schema;
+    }
+  }
+  return bundled;
+}
 
-function successSchema(route: Route): Record<string, unknown> {
-  if (route.responseMediaType === 'application/pdf') return { type: 'string', format: 'binary' };
-  return route.responseSchema ? { $ref: `#/components/schemas/${route.responseSchema}` } : { type: 'object' };
+const firstExample = (name: string): unknown => (RESPONSE_SCHEMAS[name]?.examples as unknown[] | undefined)?.[0];
+
+/** The documented schema of a status of a route, by name, or undefined for an error or none. */
+function schemaNameOf(route: Route, status: number): string | undefined {
+  const named = route.responseSchema;
+  if (typeof named === 'object') return named[status];
+  return status < 400 ? named : undefined;
+}
+
+/** One media type of a success body: its schema (a component by name) and an example. */
+function mediaContent(mediaType: string, name: string, route: Route): Record<string, unknown> {
+  if (!Object.hasOwn(RESPONSE_SCHEMAS, name)) throw new Error(`No response schema ${name} (${route.path})`);
+  if (mediaType === 'application/x-ndjson') {
+    const line = JSON.stringify(firstExample(name));
+    return {
+      schema: { type: 'string', description: `Newline-delimited JSON: one ${name} per line` },
+      example: `${line}\n`,
+      // OpenAPI 3.2's itemSchema, ahead of time: what each line holds.
+      'x-itemSchema': { $ref: component(name) },
+    };
+  }
+  return { schema: { $ref: component(name) }, example: firstExample(name) };
+}
+
+/** The content of a success response: its schema and an example, by media type. */
+function successContent(route: Route, status: number): Record<string, unknown> | undefined {
+  if (status === 204) return undefined;
+  if (route.responseMediaTypes) {
+    return Object.fromEntries(
+      Object.entries(route.responseMediaTypes).map(([type, name]) => [type, mediaContent(type, name, route)]),
+    );
+  }
+  const mediaType = route.responseMediaType ?? 'application/json';
+  const name = schemaNameOf(route, status);
+  if (mediaType === 'application/pdf') {
+    return { [mediaType]: { schema: { type: 'string', format: 'binary', contentMediaType: mediaType } } };
+  }
+  if (name === undefined) {
+    throw new Error(`${route.method.toUpperCase()} ${route.path} documents ${status} without a responseSchema`);
+  }
+  return { [mediaType]: mediaContent(mediaType, name, route) };
+}
+
+function responsesOf(route: Route): Record<string, unknown> {
+  const declared: Record<number, string> = { ...route.responses };
+  if (route.body) declared[400] ??= 'Invalid request: one detail per bad field';
+  if (/:[A-Za-z]/.test(route.path)) declared[400] ??= 'A path parameter with unprintable characters';
+  if (route.access !== 'public') {
+    declared[401] ??= 'Missing, invalid or expired bearer token';
+    declared[403] ??= 'Wrong role or institution';
+  }
+  return Object.fromEntries(
+    Object.entries(declared).map(([key, description]) => {
+      const status = Number(key);
+      const named = schemaNameOf(route, status);
+      if (status >= 400 && named === undefined) {
+        return [key, { description, content: { 'application/json': { schema: { $ref: component('Error') } } } }];
+      }
+      const content = successContent(route, status);
+      return [key, content ? { description, content } : { description }];
+    }),
+  );
+}
+
+function operationOf(route: Route, openApiPath: string): Record<string, unknown> {
+  const parameters = [
+    ...[...route.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
+      name: m[1],
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    })),
+    ...(route.query ?? []).map((q) => ({
+      name: q.name,
+      in: 'query',
+      required: q.required,
+      description: q.description,
+      schema: { type: 'string' },
+    })),
+  ];
+  const operation: Record<string, unknown> = {
+    operationId: `${route.method}${openApiPath.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
+    summary: route.summary,
+    tags: [route.tag],
+    security: route.access === 'public' ? [] : [{ bearer: [] }],
+    parameters,
+    responses: responsesOf(route),
+  };
+  if (route.access !== 'public') operation.description = `Roles: ${route.access.join(', ')}`;
+  const content: Record<string, unknown> = {};
+  if (route.body) content['application/json'] = { schema: { $ref: component(route.body) } };
+  for (const type of route.bodyMediaTypes ?? []) content[type] ??= { schema: { type: 'string', format: 'binary' } };
+  if (Object.keys(content).length > 0) operation.requestBody = { required: true, content };
+  return operation;
 }
 
 /** The OpenAPI 3.1 document, built from the route table so it cannot drift from what is served. */
-export function buildOpenApi(
-  routes: readonly Route[],
-  schemas: Record<string, Record<string, unknown>>,
-  version: string,
-) {
+export function buildOpenApi(routes: readonly Route[], schemas: Record<string, Schema>, version: string) {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const route of routes) {
     const openApiPath = route.path.replace(/:([A-Za-z]+)/g, '{$1}');
-    const parameters = [
-      ...[...route.path.matchAll(/:([A-Za-z]+)/g)].map((m) => ({
-        name: m[1],
-        in: 'path',
-        required: true,
-        schema: { type: 'string' },
-      })),
-      ...(route.query ?? []).map((q) => ({
-        name: q.name,
-        in: 'query',
-        required: q.required,
-        description: q.description,
-        schema: { type: 'string' },
-      })),
-    ];
-    const declared: Record<number, string> = { ...route.responses };
-    if (route.body) declared[400] ??= 'Invalid request: one detail per bad field';
-    if (route.access !== 'public') {
-      declared[401] ??= 'Missing, invalid or expired bearer token';
-      declared[403] ??= 'Wrong role or institution';
-    }
-    const responses = Object.fromEntries(
-      Object.entries(declared).map(([status, description]) => [
-        status,
-        Number(status) >= 400
-          ? { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } }
-          : {
-              description,
-              content: { [route.responseMediaType ?? 'application/json']: { schema: successSchema(route) } },
-            },
-      ]),
-    );
-    const operation: Record<string, unknown> = {
-      operationId: `${route.method}${openApiPath.replace(/[^A-Za-z0-9]+(.)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
-      summary: route.summary,
-      tags: [route.tag],
-      parameters,
-      responses,
-    };
-    if (route.access !== 'public') {
-      operation.security = [{ bearer: [] }];
-      operation.description = `Roles: ${route.access.join(', ')}`;
-    }
-    if (route.body) {
-      operation.requestBody = {
-        required: true,
-        content: { 'application/json': { schema: { $ref: `#/components/schemas/${route.body}` } } },
-      };
-    }
-    if (route.bodyMediaTypes) {
-      const content = (operation.requestBody as { content?: Record<string, unknown> } | undefined)?.content ?? {};
-      for (const type of route.bodyMediaTypes) content[type] ??= { schema: { type: 'string', format: 'binary' } };
-      operation.requestBody = { required: true, content };
-    }
-    paths[openApiPath] = { ...paths[openApiPath], [route.method]: operation };
-  }
-  const componentSchemas: Record<string, unknown> = {
-    Error: errorSchema,
-    SignedELicence: signedELicenceSchema,
-    VerificationResult: verificationResultSchema,
-  };
-  for (const [name, schema] of Object.entries(schemas)) {
-    const { $schema: _ignored, ...rest } = schema;
-    componentSchemas[name] = rest;
+    paths[openApiPath] = { ...paths[openApiPath], [route.method]: operationOf(route, openApiPath) };
   }
   return {
     openapi: '3.1.0',
@@ -171,9 +154,10 @@ export function buildOpenApi(
       description: 'Issues and verifies birth medical certificate e-licences in the C0134-2019 data layout.',
     },
     servers: [{ url: '/' }],
+    security: [{ bearer: [] }],
     paths,
     components: {
-      schemas: componentSchemas,
+      schemas: { ...bundleSchemas(schemas), ...RESPONSE_SCHEMAS },
       securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
     },
   };

@@ -66,8 +66,16 @@ interface RouteDescription {
   responses: Record<number, string>;
   /** Media type of the success body when it is not JSON (e.g. application/pdf). */
   responseMediaType?: string;
-  /** Name of a component schema describing the success body. */
-  responseSchema?: string;
+  /**
+   * The body's schema, by name in src/http/response-schemas: one name for every success status,
+   * or a name per status (a status >= 400 without one is documented with the error schema).
+   */
+  responseSchema?: string | Record<number, string>;
+  /**
+   * A success body served in several media types (a query parameter chooses), each with its own
+   * schema by name; it takes the place of `responseMediaType` and `responseSchema`.
+   */
+  responseMediaTypes?: Record<string, string>;
 }
 
 /** A route as written: its handler's principal and body follow from `access` and `body`. */

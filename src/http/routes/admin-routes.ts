@@ -39,6 +39,7 @@ export function adminRoutes(deps: AdminDeps): Route[] {
       summary: 'Institutions with their number stock',
       tag: 'admin',
       access: ['admin', 'statistician', 'auditor'],
+      responseSchema: 'InstitutionList',
       responses: { 200: '{institutions: [...]}' },
       handle: () => ({
         status: 200,
@@ -60,6 +61,7 @@ export function adminRoutes(deps: AdminDeps): Route[] {
       tag: 'admin',
       access: ['admin'],
       body: 'number-range',
+      responseSchema: 'NumberRange',
       responses: { 201: 'The range', 400: 'Invalid body', 404: 'Unknown institution', 409: 'Overlaps a range' },
       load: (params) => institution(params.creditCode),
       handle: ({ principal, loaded: target, body: range }) => {
@@ -78,6 +80,7 @@ export function adminRoutes(deps: AdminDeps): Route[] {
       summary: "Rotate the institution's signing key: a new key and certificate; the old one keeps verifying",
       tag: 'admin',
       access: ['admin'],
+      responseSchema: 'NewSigningKey',
       responses: { 201: 'The new key (public material)', 404: 'Unknown institution' },
       async handle({ principal, params }) {
         const target = institution(params.creditCode);
@@ -92,6 +95,7 @@ export function adminRoutes(deps: AdminDeps): Route[] {
       tag: 'admin',
       access: ['admin'],
       body: 'key-revocation',
+      responseSchema: 'RevokedSigningKey',
       responses: { 200: 'The revoked key', 400: 'Invalid body', 404: 'Unknown key', 409: 'Already revoked' },
       handle: ({ principal, params, body: request }) => {
         const revokedAt = request.revokedAt === undefined ? undefined : instantOf(request.revokedAt);

@@ -36,6 +36,7 @@ export function auditRoutes(deps: {
         { name: 'seq', required: false, description: 'Sequence number of an anchored event (from /audit-events/head)' },
         { name: 'hash', required: false, description: 'Its hash' },
       ],
+      responseSchema: 'AuditVerification',
       responses: {
         200: '{intact, events, checkpoints, pinnedThrough?, firstBrokenAt?, checkpoint?: {number, seq, at, problem}}',
         400: 'Malformed anchor',
@@ -48,6 +49,7 @@ export function auditRoutes(deps: {
       summary: "The newest event's sequence number and hash, to keep outside the service as an anchor",
       tag: 'audit',
       access: ['auditor'],
+      responseSchema: 'AuditHead',
       responses: { 200: '{seq, hash}' },
       handle: () => ({ status: 200, body: deps.audit.head(), headers: { 'Cache-Control': 'no-store' } }),
     }),
@@ -58,6 +60,7 @@ export function auditRoutes(deps: {
         'Every signed checkpoint of the audit chain (a compact JWS, ES256, over {seq, hash, at}) and the audit keys’ certificates',
       tag: 'audit',
       access: ['auditor'],
+      responseSchema: 'AuditCheckpointList',
       responses: { 200: '{checkpoints: [{number, seq, hash, at, kid, jws}], keys: [{kid, status, x509Pem}]}' },
       handle: () => ({
         status: 200,
@@ -75,6 +78,7 @@ export function auditRoutes(deps: {
       tag: 'audit',
       access: ['auditor'],
       responseMediaType: 'application/x-ndjson',
+      responseSchema: 'AuditCheckpoint',
       responses: { 200: 'One {number, seq, hash, at, kid, jws} per line' },
       handle: () => ({
         status: 200,
@@ -97,6 +101,7 @@ export function auditRoutes(deps: {
       summary: 'Sign the audit chain head now (besides the periodic checkpoints)',
       tag: 'audit',
       access: ['auditor'],
+      responseSchema: 'AuditCheckpoint',
       responses: { 201: '{number, seq, hash, at, kid, jws}', 503: 'No audit key is provisioned' },
       async handle() {
         const checkpoint = await deps.checkpoints.sign({ onlyIfMoved: false });

@@ -18,6 +18,7 @@ export function authRoutes(deps: {
       tag: 'auth',
       access: 'public',
       body: 'auth-token',
+      responseSchema: 'AccessToken',
       responses: {
         200: 'A bearer token',
         400: 'Invalid body',

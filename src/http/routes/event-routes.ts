@@ -23,6 +23,7 @@ export function eventRoutes(ports: SubscriptionPorts): Route[] {
       access: ['admin'],
       body: 'subscription',
       responses: { 201: 'The subscription with its secret', 400: 'Invalid body or url' },
+      responseSchema: 'NewSubscription',
       handle: ({ principal, body }) => ({
         status: 201,
         body: createSubscription(ports, principal, body),
@@ -36,6 +37,7 @@ export function eventRoutes(ports: SubscriptionPorts): Route[] {
       tag: 'events',
       access: ['admin'],
       responses: { 200: '{subscriptions: [...]}' },
+      responseSchema: 'SubscriptionList',
       handle: () => ({ status: 200, body: { subscriptions: ports.subscriptions.list() }, headers: noStore }),
     }),
     defineRoute({
@@ -58,6 +60,7 @@ export function eventRoutes(ports: SubscriptionPorts): Route[] {
       tag: 'events',
       access: ['admin'],
       responses: { 201: '{id, secret, previousSecretValidUntil}', 404: 'Unknown subscription' },
+      responseSchema: 'RotatedSecret',
       load,
       handle: ({ principal, loaded }) => ({
         status: 201,
@@ -76,6 +79,7 @@ export function eventRoutes(ports: SubscriptionPorts): Route[] {
         { name: 'limit', required: false, description: '1–1000, default 100' },
       ],
       responses: { 200: '{deliveries: [...]}', 400: 'Invalid status or limit', 404: 'Unknown subscription' },
+      responseSchema: 'DeliveryList',
       load,
       handle: ({ loaded, query }) => ({
         status: 200,
@@ -90,6 +94,7 @@ export function eventRoutes(ports: SubscriptionPorts): Route[] {
       tag: 'events',
       access: ['admin'],
       responses: { 202: 'The delivery, pending again', 404: 'Unknown subscription or delivery', 409: 'Still pending' },
+      responseSchema: 'Delivery',
       load,
       handle: ({ principal, loaded, params }) => ({
         status: 202,

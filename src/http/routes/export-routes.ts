@@ -30,7 +30,7 @@ export function exportRoutes(ports: ExportPorts & ManifestSigning): Route[] {
       access: ['statistician', 'agency'],
       query: [...query, { name: 'format', required: true, description: 'csv or ndjson' }],
       responses: { 200: 'The file; Export-As-Of names the snapshot', 400: 'Invalid parameter or PURPOSE_REQUIRED' },
-      responseMediaType: 'text/csv',
+      responseMediaTypes: { 'text/csv': 'BirthExportCsv', 'application/x-ndjson': 'BirthExportRow' },
       handle: ({ principal, query: q }) => {
         const request = readExportRequest(principal, q, ports.clock.now(), true);
         const format = request.format!;
@@ -56,6 +56,7 @@ export function exportRoutes(ports: ExportPorts & ManifestSigning): Route[] {
       access: ['statistician', 'agency'],
       query,
       responses: { 200: 'The manifest as a flattened JWS', 400: 'Invalid parameter or PURPOSE_REQUIRED' },
+      responseSchema: 'ExportManifest',
       async handle({ principal, query: q }) {
         const request = readExportRequest(principal, q, ports.clock.now(), false);
         return {

@@ -23,6 +23,7 @@ export function issuingRoutes(deps: { lifecycle: LifecyclePorts; tokens: TokenSt
       tag: 'issuing',
       access: ['midwife'],
       body: 'delivery',
+      responseSchema: 'DeliveryRecord',
       responses: {
         201: 'Recorded',
         400: 'Invalid body, or late without lateEntryReason',
@@ -42,6 +43,7 @@ export function issuingRoutes(deps: { lifecycle: LifecyclePorts; tokens: TokenSt
       tag: 'issuing',
       access: ['issuer'],
       body: 'application',
+      responseSchema: 'ApplicationSubmitted',
       responses: {
         201: '{id, status, checks}',
         400: 'Invalid body',
@@ -59,6 +61,7 @@ export function issuingRoutes(deps: { lifecycle: LifecyclePorts; tokens: TokenSt
       summary: 'Cross-check, number, sign and render: issue the certificate (a retry answers 200 with the same one)',
       tag: 'issuing',
       access: ['issuer'],
+      responseSchema: 'IssuedCertificate',
       responses: {
         200: 'Already issued: the same certificate, no new claim code',
         201: '{certificateNo, licenceId, status, claimCode, links}',
@@ -78,6 +81,7 @@ export function issuingRoutes(deps: { lifecycle: LifecyclePorts; tokens: TokenSt
       tag: 'issuing',
       access: ['issuer'],
       body: 'replacement',
+      responseSchema: 'IssuedCertificate',
       responses: {
         201: 'As issue',
         400: 'Invalid body',
@@ -97,6 +101,7 @@ export function issuingRoutes(deps: { lifecycle: LifecyclePorts; tokens: TokenSt
       tag: 'issuing',
       access: ['issuer'],
       body: 'reissue',
+      responseSchema: 'IssuedCertificate',
       responses: {
         201: 'As issue',
         400: 'Invalid body',
@@ -116,6 +121,7 @@ export function issuingRoutes(deps: { lifecycle: LifecyclePorts; tokens: TokenSt
       tag: 'issuing',
       access: ['issuer'],
       body: 'void',
+      responseSchema: 'CertificateVoided',
       responses: {
         200: 'Voided',
         400: 'Invalid body',
@@ -135,6 +141,7 @@ export function issuingRoutes(deps: { lifecycle: LifecyclePorts; tokens: TokenSt
       tag: 'issuing',
       access: ['admin'],
       body: 'certificate-revocation',
+      responseSchema: 'CertificateRevoked',
       responses: {
         200: 'Revoked',
         400: 'Invalid body',
@@ -154,6 +161,7 @@ export function issuingRoutes(deps: { lifecycle: LifecyclePorts; tokens: TokenSt
       summary: 'Hand the parents a new claim code; the previous one stops working',
       tag: 'issuing',
       access: ['issuer'],
+      responseSchema: 'ClaimCode',
       responses: { 200: '{certificateNo, claimCode}', 403: 'Another institution', 404: 'Unknown' },
       handle: ({ principal, params }) => {
         const record = ownCertificate(ports, principal, certificateNoParam(params.no));
@@ -173,6 +181,7 @@ export function issuingRoutes(deps: { lifecycle: LifecyclePorts; tokens: TokenSt
       tag: 'police',
       access: ['police'],
       body: 'household-registration',
+      responseSchema: 'HouseholdRegistered',
       responses: { 201: 'Recorded', 400: 'Invalid body', 404: 'Unknown', 409: 'ALREADY_REGISTERED or not current' },
       handle: ({ principal, params, body }) => ({
         status: 201,
@@ -187,6 +196,7 @@ export function issuingRoutes(deps: { lifecycle: LifecyclePorts; tokens: TokenSt
       tag: 'citizen',
       access: 'public',
       body: 'citizen-claim',
+      responseSchema: 'AccessToken',
       responses: { 200: '{accessToken, expiresIn}', 400: 'Invalid body', 401: 'Wrong claim', 429: 'Too many attempts' },
       handle: ({ body }) => ({
         status: 200,

@@ -18,6 +18,7 @@ export function recordRoutes(deps: { lifecycle: LifecyclePorts }): Route[] {
       tag: 'records',
       access: ['police', 'agency', 'admin'],
       query: [{ name: 'motherIdNumber', required: true, description: "The mother's ID document number" }, purposeQuery],
+      responseSchema: 'CertificateSearchResults',
       responses: {
         200: '{results: [...]}',
         400: 'PURPOSE_REQUIRED or no motherIdNumber',
@@ -37,6 +38,7 @@ export function recordRoutes(deps: { lifecycle: LifecyclePorts }): Route[] {
       tag: 'records',
       access: ['issuer', 'police', 'admin'],
       query: [purposeQuery],
+      responseSchema: 'CertificateRecord',
       responses: { 200: 'The record', 400: 'PURPOSE_REQUIRED', 403: 'Another institution', 404: 'Unknown' },
       handle: ({ principal, params, query }) => ({
         status: 200,

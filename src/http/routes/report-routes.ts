@@ -20,6 +20,7 @@ export function reportRoutes(ports: ReportPorts): Route[] {
     summary: string,
     query: Route['query'],
     build: (ports: ReportPorts, actor: ReportReader, query: Record<string, unknown>) => unknown,
+    responseSchema: string,
   ): Route =>
     defineRoute({
       method: 'get',
@@ -28,6 +29,7 @@ export function reportRoutes(ports: ReportPorts): Route[] {
       tag: 'reports',
       access: ['statistician', 'admin'],
       query,
+      responseSchema,
       responses: { 200: 'The report', 400: 'Invalid period or institution', 401: 'No token', 403: 'Role' },
       handle: ({ principal, query: q }) => ({
         status: 200,
@@ -45,18 +47,21 @@ export function reportRoutes(ports: ReportPorts): Route[] {
         { name: 'groupBy', required: false, description: 'institution (default) or division' },
       ],
       sexRatioReport,
+      'SexRatioReport',
     ),
     report(
       '/api/v1/reports/birth-register',
       'Birth register of one institution (ID numbers masked)',
       [...period, institution],
       birthRollReport,
+      'BirthRegisterReport',
     ),
     report(
       '/api/v1/reports/certificate-usage',
       'Certificate usage of one institution: stock, issues by kind, voids by reason, void rate, live births',
       [...period, institution],
       certificateUsageReport,
+      'CertificateUsageReport',
     ),
   ];
 }

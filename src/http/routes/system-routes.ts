@@ -8,6 +8,7 @@ export function systemRoutes(deps: { isReady: () => boolean; openApi: () => unkn
       summary: 'Liveness and readiness: 200 once the service can serve',
       tag: 'system',
       access: 'public',
+      responseSchema: { 200: 'Health', 503: 'Health' },
       responses: { 200: 'Ready', 503: 'Starting or shutting down' },
       handle: () =>
         deps.isReady() ? { status: 200, body: { status: 'ok' } } : { status: 503, body: { status: 'unavailable' } },
@@ -18,6 +19,7 @@ export function systemRoutes(deps: { isReady: () => boolean; openApi: () => unkn
       summary: 'This OpenAPI 3.1 document',
       tag: 'system',
       access: 'public',
+      responseSchema: 'OpenApiDocument',
       responses: { 200: 'The OpenAPI document' },
       handle: () => ({ status: 200, body: deps.openApi() }),
     }),

@@ -19,6 +19,7 @@ export function trustRoutes(deps: TrustPublication): Route[] {
       summary: 'Every institution signing key ever trusted (kid = RFC 7638 thumbprint, kid8 = the QR kid, with x5c)',
       tag: 'trust',
       access: 'public',
+      responseSchema: 'Jwks',
       responses: { 200: 'JWK Set' },
       handle: () => ({ status: 200, body: currentJwks(deps) }),
     }),
@@ -28,6 +29,7 @@ export function trustRoutes(deps: TrustPublication): Route[] {
       summary: 'The root certificate and every issuing institution with all its signing certificates',
       tag: 'trust',
       access: 'public',
+      responseSchema: 'TrustList',
       responses: { 200: 'The trust list', 503: 'No root CA yet' },
       handle: () => ({ status: 200, body: currentTrustList(deps) }),
     }),
@@ -43,6 +45,7 @@ export function trustRoutes(deps: TrustPublication): Route[] {
         503: 'No status-list key',
       },
       responseMediaType: 'application/statuslist+jwt',
+      responseSchema: 'StatusListToken',
       async handle({ params }) {
         const found = await deps.statusLists.token(String(params.id));
         if (!found) throw new DomainError('NOT_FOUND', 'No such status list');
@@ -62,6 +65,7 @@ export function trustRoutes(deps: TrustPublication): Route[] {
       summary: 'Offline bundle: trust list + every current status list, signed, with the time it is valid as of',
       tag: 'trust',
       access: ['police', 'agency', 'admin', 'auditor'],
+      responseSchema: 'TrustBundle',
       responses: {
         200: 'A flattened JWS whose payload is {version, asOf, trustList, statusLists}',
         503: 'No trust-list key',
