@@ -137,6 +137,7 @@ describe('base45 decoding', () => {
       const text = Array.from({ length: next(12) }, () => chars[next(chars.length)]).join('');
       expect(decodeBase45(text)).toEqual(reference(text));
     }
-    for (const text of ['', 'GGW', 'FGW', ':::', '::', 'U5', 'BB8']) expect(decodeBase45(text)).toEqual(reference(text));
+    for (const text of ['', 'GGW', 'FGW', ':::', '::', 'U5', 'BB8'])
+      expect(decodeBase45(text)).toEqual(reference(text));
   });
 });
