@@ -17,6 +17,7 @@ import { createSqliteAccountRepository } from './adapters/sqlite/account-reposit
 import { createSqliteApplicationStore } from './adapters/sqlite/application-store.ts';
 import { createSqliteAuditCheckpointStore } from './adapters/sqlite/audit-checkpoint-store.ts';
 import { createSqliteAuditLog } from './adapters/sqlite/audit-log.ts';
+import { createSqliteBackfillProgressStore } from './adapters/sqlite/backfill-progress-store.ts';
 import { createSqliteBirthExportSource, nodeSha256 } from './adapters/sqlite/birth-export-source.ts';
 import { createSqliteCertificateRegister } from './adapters/sqlite/certificate-register.ts';
 import { createSqliteClaimCodeStore } from './adapters/sqlite/claim-code-store.ts';
@@ -40,6 +41,7 @@ import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import type { AccountAdministration } from './domain/accounts/account-administration.ts';
 import { createAuditCheckpointer } from './domain/audit/audit-checkpoint.ts';
+import type { BackfillPorts } from './domain/lifecycle/backfill.ts';
 import type { LifecyclePorts } from './domain/lifecycle/ports.ts';
 import { type Clock, systemClock } from './domain/ports.ts';
 import { createStatusListAssigner } from './domain/status-lists/assign-status.ts';
@@ -336,6 +338,25 @@ export function openOperatorTools(config: Config, clock: Clock = systemClock) {
     keyAdministration(): KeyAdministration {
       const { keyStore, repository } = openKeyStore({ ...config, keyPassphrase: keyPassphrase(config) }, db, clock);
       return { keyStore, register: repository, x509: nodeX509, institutions, audit, clock };
+    },
+    /** What `backfill` works with: the register, the key store (under the passphrase) and the run's progress. */
+    backfillPorts(): BackfillPorts {
+      const { keyStore } = openKeyStore({ ...config, keyPassphrase: keyPassphrase(config) }, db, clock);
+      const directories = { divisions: divisionDirectory, countries: countryDirectory };
+      const statusStore = createSqliteStatusListStore(db, { baseUrl: config.publicBaseUrl });
+      return {
+        transactions: createSqliteUnitOfWork(db),
+        register: createSqliteCertificateRegister(db),
+        institutions,
+        signer: createCertificateSigner(keyStore),
+        statusLists: createStatusListAssigner(statusStore),
+        validateCertificate: createCertificateValidator({ clock, glyphs: loadFonts(), ...directories }),
+        secrets: nodeSecrets,
+        audit,
+        progress: createSqliteBackfillProgressStore(db),
+        clock,
+        licenceTypeCode: config.licenceTypeCode,
+      };
     },
     /** The audit log with its signed checkpoints, checked against the key store's audit keys. */
     auditCheckpoints() {

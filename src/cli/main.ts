@@ -23,6 +23,7 @@ import {
 } from '../domain/trust/key-administration.ts';
 import { checkProductionPassphrase } from '../domain/trust/production-guards.ts';
 import { openOperatorTools } from '../service.ts';
+import { runBackfill } from './backfill.ts';
 
 const usage = `Operator commands (DATA_DIR selects the data directory; KEY_PASSPHRASE or KEY_PASSPHRASE_FILE the key passphrase):
   init-root-ca --name CN --organization O          the trust root, the trust-list and audit signing keys (once)
@@ -39,6 +40,8 @@ const usage = `Operator commands (DATA_DIR selects the data directory; KEY_PASSP
   reset-password --username U --password-file F     (or on stdin) revokes tokens, clears locks
   Passwords: at least 12 characters, not the username, strength score 3 of 4 (zxcvbn).
   verify-audit                                      the audit chain against every signed checkpoint
+  backfill FILE [--reject-file R]                   back-issues paper certificates from NDJSON or CSV (docs/backfill.md);
+                                                    run again after a stop, it continues where it stopped
 Exit codes: 0 done, 1 refused, 2 usage error.`;
 
 class UsageError extends Error {}
@@ -60,9 +63,11 @@ async function readPassword(file: string | undefined): Promise<string> {
 
 async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  const { values } = parseArgs({
+  const { values, positionals } = parseArgs({
     args: rest,
+    allowPositionals: true,
     options: {
+      'reject-file': { type: 'string' },
       'credit-code': { type: 'string' },
       name: { type: 'string' },
       division: { type: 'string' },
@@ -80,6 +85,7 @@ async function run(argv: string[]): Promise<number> {
     },
     strict: true,
   });
+  if (command !== 'backfill' && positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const config = await loadConfig();
   const tools = openOperatorTools(config);
   const { institutions, accounts, audit } = tools;
@@ -224,6 +230,24 @@ async function run(argv: string[]): Promise<number> {
         const report = tools.auditCheckpoints().verify();
         console.log(JSON.stringify(report));
         return report.intact ? 0 : 1;
+      }
+      case 'backfill': {
+        const file = positionals[0];
+        if (!file || positionals.length > 1) throw new UsageError('backfill takes one input file');
+        const summary = await runBackfill(tools.backfillPorts(), operator, file, {
+          ...(values['reject-file'] && { rejectFile: values['reject-file'] }),
+          tty: process.stderr.isTTY === true,
+          log: (line) => console.log(line),
+        });
+        console.log(
+          JSON.stringify({
+            issued: summary.issued,
+            rejected: summary.rejected,
+            skipped: summary.skipped,
+            seconds: summary.seconds,
+          }),
+        );
+        return 0;
       }
       default:
         throw new UsageError(command ? `unknown command "${command}"` : 'no command');

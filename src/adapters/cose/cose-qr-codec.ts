@@ -3,6 +3,7 @@ import { type DecodeOptions, decode, encode, Tag } from 'cbor2';
 import type { CborMap, CborValue, CoseSign1, QrCodec } from '../../domain/verification/ports.ts';
 import { COSE_ES256, COSE_HEADER, QR_PREFIX } from '../../domain/verification/profile.ts';
 import { decodeBase45, encodeBase45 } from './base45-text.ts';
+import { decodeCanonical, encodeSigStructure, NOT_HANDLED } from './fast-cbor.ts';
 
 /** RFC 9052 §4.2: the COSE_Sign1_Tagged tag. */
 const COSE_SIGN1_TAG = 18;
@@ -31,8 +32,7 @@ const DECODE: DecodeOptions = {
 const cbor = (value: unknown): Uint8Array => encode(value, { cde: true });
 
 /** The Sig_structure for COSE_Sign1 (RFC 9052 §4.4), empty external AAD. */
-const toBeSignedOf = (protectedBytes: Uint8Array, payload: Uint8Array): Uint8Array =>
-  cbor(['Signature1', protectedBytes, new Uint8Array(0), payload]);
+const toBeSignedOf = encodeSigStructure;
 
 const protectedHeaderOf = (kid8: Uint8Array): Uint8Array =>
   cbor(
@@ -77,6 +77,8 @@ export async function encodeQrText(
 }
 
 function decodeCbor(bytes: Uint8Array): unknown {
+  const fast = decodeCanonical(bytes);
+  if (fast !== NOT_HANDLED) return fast;
   try {
     return decode(bytes, DECODE);
   } catch {

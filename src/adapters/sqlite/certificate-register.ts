@@ -27,11 +27,15 @@ interface CertificateRow {
   qr_text: string;
   issued_at: string;
   issued_by: string;
+  backfilled: number;
 }
 
 const certificateColumns = `certificate_no, licence_id, lineage, version, institution, application_id, kind, status,
   status_reason, status_note, status_changed_at, supersedes, superseded_by, change_reason, child_registered,
   certificate, licence, registration, signed_json, licence_digest, qr_text, issued_at, issued_by`;
+
+/** What a read selects: the inserted columns and the back-issuance mark (migration 011). */
+const selectColumns = `${certificateColumns}, backfilled`;
 
 const toCertificate = (row: CertificateRow): CertificateRecord => ({
   certificateNo: row.certificate_no,
@@ -57,6 +61,7 @@ const toCertificate = (row: CertificateRow): CertificateRecord => ({
   qrText: row.qr_text,
   issuedAt: row.issued_at,
   issuedBy: row.issued_by,
+  ...(row.backfilled === 1 && { backfilled: true }),
 });
 
 interface RegisterRow {
@@ -80,11 +85,11 @@ const toRegisterEntry = (row: RegisterRow) => ({
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('base64url');
 
-/** Fills in the PDF digest of rows issued before migration 004, once. */
+/** Fills in the PDF digest of rows issued before migration 004, once (a back-issued row without its PDF yet has none). */
 function backfillPdfDigests(db: SqliteDatabase): void {
   // In batches: a register's PDFs together are far larger than memory should hold at once.
   const missing = db.prepare<[], { certificate_no: string; pdf: Buffer }>(
-    'SELECT certificate_no, pdf FROM certificates WHERE pdf_sha256 IS NULL LIMIT 200',
+    'SELECT certificate_no, pdf FROM certificates WHERE pdf_sha256 IS NULL AND length(pdf) > 0 LIMIT 200',
   );
   const set = db.prepare('UPDATE certificates SET pdf_sha256 = ? WHERE certificate_no = ?');
   const batch = db.transaction(() => {
@@ -97,6 +102,37 @@ function backfillPdfDigests(db: SqliteDatabase): void {
 
 const registerEntryColumns = `c.certificate_no, c.status, c.superseded_by, c.licence_id, c.licence_digest, c.pdf_sha256,
   EXISTS (SELECT 1 FROM household_registrations h WHERE h.lineage = c.lineage) AS household_registered`;
+
+/** The columns of a certificate row but its PDF. */
+const rowOf = (r: CertificateRecord) => ({
+  certificate_no: r.certificateNo,
+  licence_id: r.licenceId,
+  lineage: r.lineage,
+  version: r.version,
+  institution: r.institution,
+  application_id: r.applicationId,
+  kind: r.kind,
+  status: r.status,
+  status_reason: r.statusReason,
+  status_note: r.statusNote,
+  status_changed_at: r.statusChangedAt,
+  supersedes: r.supersedes,
+  superseded_by: r.supersededBy,
+  change_reason: r.changeReason,
+  child_registered: r.householdRegisteredAtReissue === null ? null : Number(r.householdRegisteredAtReissue),
+  certificate: JSON.stringify(r.certificate),
+  licence: JSON.stringify(r.licence),
+  registration: JSON.stringify(r.registrationItems),
+  signed_json: r.signedJson,
+  licence_digest: r.licenceDigest,
+  qr_text: r.qrText,
+  issued_at: r.issuedAt,
+  issued_by: r.issuedBy,
+  mother_id_number: r.certificate.mother.idNumber,
+  birth_time: r.certificate.newborn.birthTime,
+  sex: r.certificate.newborn.sex,
+  division_code: r.certificate.birthPlace.divisionCode,
+});
 
 /**
  * The certificate register: certificates, their status and documents. The claim code columns of
@@ -112,14 +148,26 @@ export function createSqliteCertificateRegister(db: SqliteDatabase): Certificate
          @certificate, @licence, @registration, @signed_json, @licence_digest, @qr_text, @issued_at, @issued_by,
          @pdf, @pdf_sha256, @mother_id_number, @birth_time, @sex, @division_code)`,
     ),
-    find: db.prepare<[string], CertificateRow>(
-      `SELECT ${certificateColumns} FROM certificates WHERE certificate_no = ?`,
+    // A back-issued certificate enters without its PDF (the empty blob until first download).
+    insertBackfilled: db.prepare(
+      `INSERT INTO certificates (${certificateColumns}, pdf, pdf_sha256, mother_id_number, birth_time, sex, division_code, backfilled)
+       VALUES (@certificate_no, @licence_id, @lineage, @version, @institution, @application_id, @kind, @status,
+         @status_reason, @status_note, @status_changed_at, @supersedes, @superseded_by, @change_reason, @child_registered,
+         @certificate, @licence, @registration, @signed_json, @licence_digest, @qr_text, @issued_at, @issued_by,
+         X'', NULL, @mother_id_number, @birth_time, @sex, @division_code, 1)`,
     ),
+    storePdf: db.prepare(
+      `UPDATE certificates SET pdf = ?, pdf_sha256 = ? WHERE certificate_no = ? AND length(pdf) = 0`,
+    ),
+    backfilledOf: db.prepare<[string], { backfilled: number }>(
+      'SELECT backfilled FROM certificates WHERE certificate_no = ?',
+    ),
+    find: db.prepare<[string], CertificateRow>(`SELECT ${selectColumns} FROM certificates WHERE certificate_no = ?`),
     byMother: db.prepare<[string], CertificateRow>(
-      `SELECT ${certificateColumns} FROM certificates WHERE mother_id_number = ? ORDER BY issued_at`,
+      `SELECT ${selectColumns} FROM certificates WHERE mother_id_number = ? ORDER BY issued_at`,
     ),
     lineage: db.prepare<[string], CertificateRow>(
-      `SELECT ${certificateColumns} FROM certificates WHERE lineage = ? ORDER BY version`,
+      `SELECT ${selectColumns} FROM certificates WHERE lineage = ? ORDER BY version`,
     ),
     pdf: db.prepare<[string], { pdf: Buffer }>('SELECT pdf FROM certificates WHERE certificate_no = ?'),
     supersede: db.prepare(
@@ -140,37 +188,17 @@ export function createSqliteCertificateRegister(db: SqliteDatabase): Certificate
 
   return {
     insert(r, pdf) {
-      q.insert.run({
-        certificate_no: r.certificateNo,
-        licence_id: r.licenceId,
-        lineage: r.lineage,
-        version: r.version,
-        institution: r.institution,
-        application_id: r.applicationId,
-        kind: r.kind,
-        status: r.status,
-        status_reason: r.statusReason,
-        status_note: r.statusNote,
-        status_changed_at: r.statusChangedAt,
-        supersedes: r.supersedes,
-        superseded_by: r.supersededBy,
-        change_reason: r.changeReason,
-        child_registered: r.householdRegisteredAtReissue === null ? null : Number(r.householdRegisteredAtReissue),
-        certificate: JSON.stringify(r.certificate),
-        licence: JSON.stringify(r.licence),
-        registration: JSON.stringify(r.registrationItems),
-        signed_json: r.signedJson,
-        licence_digest: r.licenceDigest,
-        qr_text: r.qrText,
-        issued_at: r.issuedAt,
-        issued_by: r.issuedBy,
-        pdf: Buffer.from(pdf),
-        pdf_sha256: sha256(pdf),
-        mother_id_number: r.certificate.mother.idNumber,
-        birth_time: r.certificate.newborn.birthTime,
-        sex: r.certificate.newborn.sex,
-        division_code: r.certificate.birthPlace.divisionCode,
-      });
+      q.insert.run({ ...rowOf(r), pdf: Buffer.from(pdf), pdf_sha256: sha256(pdf) });
+    },
+    insertBackfilled(r) {
+      q.insertBackfilled.run(rowOf(r));
+    },
+    backfilledOf(no) {
+      const row = q.backfilledOf.get(no);
+      return row === undefined ? null : row.backfilled === 1;
+    },
+    storePdf(no, pdf) {
+      return q.storePdf.run(Buffer.from(pdf), sha256(pdf), no).changes === 1;
     },
     find(no) {
       const row = q.find.get(no);
@@ -180,7 +208,8 @@ export function createSqliteCertificateRegister(db: SqliteDatabase): Certificate
     lineage: (lineage) => q.lineage.all(lineage).map(toCertificate),
     pdf(no) {
       const row = q.pdf.get(no);
-      return row ? new Uint8Array(row.pdf) : null;
+      // The empty blob: a back-issued certificate whose PDF nobody has downloaded yet.
+      return row && row.pdf.length > 0 ? new Uint8Array(row.pdf) : null;
     },
     supersede(no, successor, reason, at) {
       q.supersede.run(successor, reason, at.toISOString(), no);

@@ -77,10 +77,17 @@ export interface ApplicationStore {
 /** The certificate register: every certificate issued, its status and its documents. */
 export interface CertificateRegister {
   insert(record: CertificateRecord, pdf: Uint8Array): void;
+  /** A back-issued certificate (see backfill.ts): marked so, and without its PDF until first download. */
+  insertBackfilled(record: CertificateRecord): void;
+  /** Null when the number is not in the register, else whether it was back-issued. */
+  backfilledOf(certificateNo: string): boolean | null;
+  /** Stores the PDF rendered on first download; false if one was stored meanwhile (that one stands). */
+  storePdf(certificateNo: string, pdf: Uint8Array): boolean;
   find(certificateNo: string): CertificateRecord | null;
   findByMother(motherIdNumber: string): CertificateRecord[];
   /** Every version of one birth, oldest first. */
   lineage(lineage: string): CertificateRecord[];
+  /** Null also for a back-issued certificate whose PDF has not been rendered yet. */
   pdf(certificateNo: string): Uint8Array | null;
   supersede(certificateNo: string, successorNo: string, reason: string, at: Date): void;
   setStatus(certificateNo: string, status: 'void' | 'revoked', reason: string, note: string | null, at: Date): void;

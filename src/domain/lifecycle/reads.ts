@@ -1,6 +1,8 @@
 import { eventBy } from '../audit/audit-event.ts';
+import type { ELicencePayload } from '../certificate.ts';
 import { DomainError } from '../errors.ts';
 import { INVISIBLE } from '../rules/text-rules.ts';
+import { decodeJsonSegment } from '../verification/base64url.ts';
 import { findReadable } from './guards.ts';
 import type { Actor, LifecyclePorts } from './ports.ts';
 import { recordView, searchResultView, visibility } from './visibility.ts';
@@ -77,10 +79,41 @@ function readDocument(ports: ReadPorts, actor: Actor, certificateNo: string, doc
 export const readSignedJson = (ports: ReadPorts, actor: Actor, certificateNo: string, purpose: unknown): string =>
   readDocument(ports, actor, certificateNo, 'signed-json', purpose).signedJson;
 
-export const readPdf = (ports: ReadPorts, actor: Actor, certificateNo: string, purpose: unknown): Uint8Array => {
-  readDocument(ports, actor, certificateNo, 'pdf', purpose);
+/**
+ * The signed PDF. A back-issued certificate has none until its first download: it is rendered
+ * then from the signed e-licence, with the key that signed it and dated at its signing instant,
+ * and stored (with its digest) so every later download and PDF verification sees the same bytes.
+ */
+export async function readPdf(
+  ports: ReadPorts & Pick<LifecyclePorts, 'renderer'>,
+  actor: Actor,
+  certificateNo: string,
+  purpose: unknown,
+): Promise<Uint8Array> {
+  const record = readDocument(ports, actor, certificateNo, 'pdf', purpose);
+  const stored = ports.register.pdf(certificateNo);
+  if (stored) return stored;
+  const signed = signedParts(record.signedJson);
+  const pdf = await ports.renderer.render({
+    payload: signed.payload,
+    signedJson: record.signedJson,
+    qrText: record.qrText,
+    kid: signed.kid,
+    issuedAt: new Date(record.issuedAt),
+  });
+  // Two first downloads at once: the first stored wins, and both answer with it.
+  if (ports.register.storePdf(certificateNo, pdf)) return pdf;
   return ports.register.pdf(certificateNo)!;
-};
+}
+
+/** The payload and kid of a flattened JWS the service itself signed and stored. */
+function signedParts(signedJson: string): { payload: ELicencePayload; kid: string } {
+  const jws = JSON.parse(signedJson) as { protected: string; payload: string };
+  const header = decodeJsonSegment(jws.protected) as { kid?: unknown } | null;
+  const payload = decodeJsonSegment(jws.payload) as ELicencePayload | null;
+  if (typeof header?.kid !== 'string' || !payload) throw new Error('The stored e-licence cannot be read');
+  return { payload, kid: header.kid };
+}
 
 /** Records of one mother: police and admins get the record, agencies the verification fields. */
 export function searchByMother(ports: ReadPorts, actor: Actor, motherIdNumber: unknown, purposeParam: unknown) {

@@ -67,6 +67,8 @@ export interface CertificateRecord {
   qrText: string;
   issuedAt: string;
   issuedBy: string;
+  /** Back-issued for a paper certificate (补录): the paper's number and issue date, no number from stock. */
+  backfilled?: true;
 }
 
 /** 落户: the police registered the child in a household with this certificate. */

@@ -99,6 +99,7 @@ export function recordView(ports: ViewPorts, actor: Actor, record: CertificateRe
     ...(record.statusNote && rules.statusNote ? { statusNote: record.statusNote } : {}),
     supersededBy: record.supersededBy,
     supersedes: record.supersedes,
+    ...(record.backfilled ? { backfilled: true } : {}),
     currentCertificateNo: current,
     history,
     householdRegistration: household

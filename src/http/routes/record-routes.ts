@@ -74,11 +74,11 @@ export function recordRoutes(deps: { lifecycle: LifecyclePorts }): Route[] {
       query: [purposeQuery],
       responses: { 200: 'The PDF', 400: 'PURPOSE_REQUIRED', 403: 'Not yours', 404: 'Unknown' },
       responseMediaType: 'application/pdf',
-      handle: ({ principal, params, query }) => {
+      handle: async ({ principal, params, query }) => {
         const no = params.no ?? '';
         return {
           status: 200,
-          body: readPdf(ports, principal, no, query.purpose),
+          body: await readPdf(ports, principal, no, query.purpose),
           contentType: 'application/pdf',
           headers: { 'Cache-Control': 'no-store', 'Content-Disposition': `attachment; filename="${no}.pdf"` },
         };

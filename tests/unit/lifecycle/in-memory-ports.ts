@@ -45,7 +45,10 @@ interface Range {
 export interface State {
   deliveries: Map<string, DeliveryRecord>;
   applications: Map<string, ApplicationRecord>;
-  certificates: Map<string, { record: CertificateRecord; pdf: Uint8Array; claimHash: string | null; failures: number }>;
+  certificates: Map<
+    string,
+    { record: CertificateRecord; pdf: Uint8Array | null; claimHash: string | null; failures: number }
+  >;
   ranges: Range[];
   voided: Map<string, { institution: string; reason: string; note: string | null; by: string }>;
   reservations: Map<string, { institution: string; purpose: 'replacement' | 'reissue' }>;
@@ -185,6 +188,25 @@ function certificateRegister(holder: { state: State }): CertificateRegister {
         claimHash: null,
         failures: 0,
       });
+    },
+    insertBackfilled(record) {
+      if (s().certificates.has(record.certificateNo)) throw new Error(`UNIQUE: ${record.certificateNo}`);
+      s().certificates.set(record.certificateNo, {
+        record: structuredClone({ ...record, backfilled: true }),
+        pdf: null,
+        claimHash: null,
+        failures: 0,
+      });
+    },
+    backfilledOf: (no) => {
+      const row = s().certificates.get(no);
+      return row ? row.record.backfilled === true : null;
+    },
+    storePdf(no, pdf) {
+      const row = entry(no);
+      if (row.pdf) return false;
+      row.pdf = pdf;
+      return true;
     },
     find: (no) => structuredClone(s().certificates.get(no)?.record ?? null),
     findByMother: (id) =>

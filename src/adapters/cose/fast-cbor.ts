@@ -1,0 +1,172 @@
+import { Tag } from 'cbor2';
+
+/*
+ * A fast path for the one CBOR a genuine QR holds: deterministic (RFC 8949 §4.2.1) unsigned and
+ * negative integers up to 32 bits, byte and text strings, arrays, maps with bytewise-sorted
+ * unique keys, true/false/null and the COSE_Sign1 tag. cbor2 spends ~50–80 µs per call on
+ * set-up alone, three calls per QR — more than the ECDSA check. Anything outside that subset,
+ * or not exactly canonical, is not judged here: `decodeCanonical` answers NOT_HANDLED and the
+ * caller asks cbor2 with its strict options, so what is accepted or refused is cbor2's word.
+ */
+
+export const NOT_HANDLED: unique symbol = Symbol('not handled');
+
+const COSE_SIGN1_TAG = 18;
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+class NotHandled extends Error {}
+const notHandled = new NotHandled();
+
+interface Cursor {
+  bytes: Uint8Array;
+  at: number;
+}
+
+/** The argument of a head, only in its shortest form and at most 32 bits. */
+function argument(c: Cursor, info: number): number {
+  if (info < 24) return info;
+  const { bytes, at } = c;
+  let value: number;
+  if (info === 24) {
+    if (at + 1 > bytes.length) throw notHandled;
+    value = bytes[at]!;
+    c.at = at + 1;
+    if (value < 24) throw notHandled;
+  } else if (info === 25) {
+    if (at + 2 > bytes.length) throw notHandled;
+    value = (bytes[at]! << 8) | bytes[at + 1]!;
+    c.at = at + 2;
+    if (value < 0x100) throw notHandled;
+  } else if (info === 26) {
+    if (at + 4 > bytes.length) throw notHandled;
+    value = bytes[at]! * 0x1000000 + ((bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!);
+    c.at = at + 4;
+    if (value < 0x10000) throw notHandled;
+  } else {
+    throw notHandled;
+  }
+  return value;
+}
+
+function bytesOf(c: Cursor, length: number): Uint8Array {
+  const end = c.at + length;
+  if (end > c.bytes.length) throw notHandled;
+  const slice = c.bytes.subarray(c.at, end);
+  c.at = end;
+  return slice;
+}
+
+/** Bytewise comparison of two encoded keys (RFC 8949 §4.2.1: keys sorted by their encoding). */
+function compare(a: Uint8Array, b: Uint8Array): number {
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return a.length - b.length;
+}
+
+/**
+ * Containers (arrays, maps, tags) nested deeper than this are left to cbor2, whose `maxDepth`
+ * counts levels its own way; a QR nests three at most (tag, array, map; map, map, map).
+ */
+const MAX_CONTAINERS = 3;
+
+function item(c: Cursor, depth: number): unknown {
+  if (c.at >= c.bytes.length) throw notHandled;
+  const initial = c.bytes[c.at++]!;
+  const major = initial >> 5;
+  const info = initial & 0x1f;
+  if (major >= 4 && major <= 6 && depth >= MAX_CONTAINERS) throw notHandled;
+  switch (major) {
+    case 0:
+      return argument(c, info);
+    case 1:
+      return -1 - argument(c, info);
+    case 2:
+      return bytesOf(c, argument(c, info));
+    case 3: {
+      let text: string;
+      try {
+        text = utf8.decode(bytesOf(c, argument(c, info)));
+      } catch {
+        throw notHandled;
+      }
+      return text;
+    }
+    case 4: {
+      const length = argument(c, info);
+      const array: unknown[] = [];
+      for (let i = 0; i < length; i++) array.push(item(c, depth + 1));
+      return array;
+    }
+    case 5: {
+      const length = argument(c, info);
+      const map = new Map<unknown, unknown>();
+      let previous: Uint8Array | null = null;
+      for (let i = 0; i < length; i++) {
+        const start = c.at;
+        const key = item(c, depth + 1);
+        if (typeof key !== 'number' && typeof key !== 'string') throw notHandled;
+        const encodedKey = c.bytes.subarray(start, c.at);
+        if (previous && compare(previous, encodedKey) >= 0) throw notHandled;
+        previous = encodedKey;
+        map.set(key, item(c, depth + 1));
+      }
+      return map;
+    }
+    case 6: {
+      if (argument(c, info) !== COSE_SIGN1_TAG) throw notHandled;
+      return new Tag(COSE_SIGN1_TAG, item(c, depth + 1));
+    }
+    default:
+      if (initial === 0xf4) return false;
+      if (initial === 0xf5) return true;
+      if (initial === 0xf6) return null;
+      throw notHandled;
+  }
+}
+
+/** The decoded item, or NOT_HANDLED for anything the caller must give to the full decoder. */
+export function decodeCanonical(bytes: Uint8Array): unknown {
+  const c: Cursor = { bytes, at: 0 };
+  try {
+    const value = item(c, 0);
+    return c.at === bytes.length ? value : NOT_HANDLED;
+  } catch (error) {
+    if (error instanceof NotHandled) return NOT_HANDLED;
+    throw error;
+  }
+}
+
+const SIGNATURE1 = new TextEncoder().encode('Signature1');
+
+function byteStringHead(length: number): number[] {
+  if (length < 24) return [0x40 | length];
+  if (length < 0x100) return [0x58, length];
+  if (length < 0x10000) return [0x59, length >> 8, length & 0xff];
+  return [0x5a, (length >>> 24) & 0xff, (length >> 16) & 0xff, (length >> 8) & 0xff, length & 0xff];
+}
+
+/**
+ * The deterministic encoding of the COSE_Sign1 Sig_structure (RFC 9052 §4.4) with an empty
+ * external AAD: ["Signature1", protected, h'', payload], written directly.
+ */
+export function encodeSigStructure(protectedBytes: Uint8Array, payload: Uint8Array): Uint8Array {
+  const protectedHead = byteStringHead(protectedBytes.length);
+  const payloadHead = byteStringHead(payload.length);
+  const out = new Uint8Array(
+    2 + SIGNATURE1.length + protectedHead.length + protectedBytes.length + 1 + payloadHead.length + payload.length,
+  );
+  let at = 0;
+  out[at++] = 0x84;
+  out[at++] = 0x60 | SIGNATURE1.length;
+  out.set(SIGNATURE1, at);
+  at += SIGNATURE1.length;
+  out.set(protectedHead, at);
+  at += protectedHead.length;
+  out.set(protectedBytes, at);
+  at += protectedBytes.length;
+  out[at++] = 0x40;
+  out.set(payloadHead, at);
+  at += payloadHead.length;
+  out.set(payload, at);
+  return out;
+}

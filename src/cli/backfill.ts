@@ -1,0 +1,179 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import cliProgress from 'cli-progress';
+import { parse as parseCsv } from 'csv-parse';
+import type { Operator } from '../domain/audit/audit-event.ts';
+import type { InstitutionRecord } from '../domain/institution.ts';
+import {
+  type BackfillCounts,
+  type BackfillLine,
+  type BackfillPorts,
+  backfillBatch,
+} from '../domain/lifecycle/backfill.ts';
+import { recordOfCsvRow } from './backfill-csv.ts';
+
+/** Lines per unit of work: large enough to amortise the commit, small enough to redo cheaply. */
+const BATCH_LINES = 500;
+
+export interface BackfillOptions {
+  /** Where rejected lines go; defaults to `<file>.rejects.ndjson`. */
+  rejectFile?: string;
+  /** A terminal gets a progress bar; anything else a plain line every `progressEverySeconds`. */
+  tty: boolean;
+  progressEverySeconds?: number;
+  log: (line: string) => void;
+}
+
+export interface BackfillSummary extends BackfillCounts {
+  lines: number;
+  seconds: number;
+  rejectFile: string;
+  resumedAfterLine: number;
+}
+
+/**
+ * The input's identity (a run of the same bytes continues the earlier run, whatever the file is
+ * called) and its number of lines, for the progress bar's total, in one pass.
+ */
+async function fingerprint(file: string): Promise<{ source: string; lines: number }> {
+  const hash = createHash('sha256');
+  let lines = 0;
+  let last = 0x0a;
+  for await (const chunk of createReadStream(file)) {
+    const bytes = chunk as Buffer;
+    hash.update(bytes);
+    for (let i = bytes.indexOf(0x0a); i !== -1; i = bytes.indexOf(0x0a, i + 1)) lines++;
+    if (bytes.length > 0) last = bytes[bytes.length - 1]!;
+  }
+  if (last !== 0x0a) lines++;
+  return { source: `sha256:${hash.digest('hex')}`, lines: isCsv(file) ? Math.max(lines - 1, 0) : lines };
+}
+
+const isCsv = (file: string) => file.toLowerCase().endsWith('.csv');
+
+/** The records of an NDJSON or CSV file with their line numbers (1-based; a CSV's header is line 1). */
+async function* readLines(file: string): AsyncGenerator<BackfillLine> {
+  if (isCsv(file)) {
+    const parser = createReadStream(file).pipe(
+      parseCsv({ columns: true, info: true, bom: true, relax_column_count: false }),
+    );
+    for await (const { record, info } of parser as AsyncIterable<{
+      record: Record<string, string>;
+      info: { lines: number };
+    }>) {
+      yield { line: info.lines, record: recordOfCsvRow(record) };
+    }
+    return;
+  }
+  let line = 0;
+  for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY })) {
+    line++;
+    if (text.trim() === '') continue;
+    try {
+      yield { line, record: JSON.parse(text) };
+    } catch (error) {
+      yield { line, unreadable: `is not valid JSON: ${(error as Error).message}` };
+    }
+  }
+}
+
+/**
+ * `backfill <file>`: back-issues every record of the file (docs/backfill.md), continuing an
+ * earlier run of the same input after its last committed line.
+ */
+export async function runBackfill(
+  ports: BackfillPorts,
+  operator: Operator,
+  file: string,
+  options: BackfillOptions,
+): Promise<BackfillSummary> {
+  const started = Date.now();
+  const { source, lines: total } = await fingerprint(file);
+  const run = ports.progress.open(source, path.basename(file), ports.clock.now());
+  const resumedAfterLine = run.linesDone;
+  if (resumedAfterLine > 0) options.log(`continuing an earlier run of this input after line ${resumedAfterLine}`);
+
+  const counts: BackfillCounts = { issued: run.issued, rejected: run.rejected, skipped: run.skipped };
+  let done = counts.issued + counts.rejected + counts.skipped;
+  const doneAtStart = done;
+  const progress = createProgress(options, total, done, started);
+  const institutions = new Map<string, InstitutionRecord | null>();
+  let batch: BackfillLine[] = [];
+  const flush = async () => {
+    const outcome = await backfillBatch(ports, operator, source, batch, institutions);
+    counts.issued += outcome.issued;
+    counts.rejected += outcome.rejected;
+    counts.skipped += outcome.skipped;
+    done += batch.length;
+    batch = [];
+    progress.update(done, counts);
+  };
+  for await (const entry of readLines(file)) {
+    if (entry.line <= resumedAfterLine) continue;
+    batch.push(entry);
+    if (batch.length >= BATCH_LINES) await flush();
+  }
+  if (batch.length > 0) await flush();
+  ports.progress.finish(source, ports.clock.now());
+  progress.stop();
+
+  // Written whole from the register of rejects, so a resumed run's file lists every reject once.
+  const rejectFile = options.rejectFile ?? `${file}.rejects.ndjson`;
+  const out = createWriteStream(rejectFile);
+  for (const reject of ports.progress.rejects(source)) {
+    if (!out.write(`${JSON.stringify(reject)}\n`))
+      await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  }
+  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+
+  const seconds = (Date.now() - started) / 1000;
+  const summary = { ...counts, lines: done, seconds, rejectFile, resumedAfterLine };
+  const rate = Math.round((done - doneAtStart) / Math.max(seconds, 0.001));
+  options.log(
+    `backfill done: ${counts.issued} issued, ${counts.rejected} rejected, ${counts.skipped} skipped ` +
+      `(already back-issued) in ${seconds.toFixed(1)} s (${rate} records/s this run); rejects: ${rejectFile}`,
+  );
+  return summary;
+}
+
+function createProgress(options: BackfillOptions, total: number, done: number, started: number) {
+  if (options.tty) {
+    const bar = new cliProgress.SingleBar(
+      {
+        format:
+          'backfill [{bar}] {value}/{total} records | {rate}/s | ETA {eta_formatted} | {issued} issued, {rejected} rejected, {skipped} skipped',
+        etaBuffer: 20,
+        hideCursor: true,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(total, done, { rate: 0, issued: 0, rejected: 0, skipped: 0 });
+    return {
+      update(value: number, counts: BackfillCounts) {
+        bar.update(value, {
+          ...counts,
+          rate: Math.round((value - done) / Math.max((Date.now() - started) / 1000, 0.001)),
+        });
+      },
+      stop: () => bar.stop(),
+    };
+  }
+  const everyMs = (options.progressEverySeconds ?? 5) * 1000;
+  let last = started;
+  return {
+    update(value: number, counts: BackfillCounts) {
+      const now = Date.now();
+      if (now - last < everyMs && value < total) return;
+      last = now;
+      const rate = (value - done) / Math.max((now - started) / 1000, 0.001);
+      const eta = rate > 0 ? Math.round((total - value) / rate) : 0;
+      options.log(
+        `backfill ${value}/${total} records, ${Math.round(rate)}/s, ETA ${eta} s: ` +
+          `${counts.issued} issued, ${counts.rejected} rejected, ${counts.skipped} skipped`,
+      );
+    },
+    stop: () => {},
+  };
+}
