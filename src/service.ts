@@ -18,11 +18,13 @@ import { openDatabase, type SqliteDatabase } from './adapters/sqlite/database.ts
 import { createSqliteHouseholdRegistrations } from './adapters/sqlite/household-registrations.ts';
 import { createSqliteInstitutionRepository } from './adapters/sqlite/institution-repository.ts';
 import { createSqliteNumberStock } from './adapters/sqlite/number-stock.ts';
+import { createSqliteOnlineApplicationStore } from './adapters/sqlite/online-application-store.ts';
 import { createSqliteReportsStore } from './adapters/sqlite/reports-store.ts';
 import { createSqliteTokenStore } from './adapters/sqlite/token-store.ts';
 import { createSqliteUnitOfWork } from './adapters/sqlite/unit-of-work.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
+import type { OnlinePorts } from './domain/lifecycle/online-applications.ts';
 import type { LifecyclePorts } from './domain/lifecycle/ports.ts';
 import { type Clock, systemClock } from './domain/ports.ts';
 import type { KeyAdministration } from './domain/trust/key-administration.ts';
@@ -34,6 +36,7 @@ import { adminRoutes } from './http/routes/admin-routes.ts';
 import { auditRoutes } from './http/routes/audit-routes.ts';
 import { authRoutes } from './http/routes/auth-routes.ts';
 import { issuingRoutes } from './http/routes/issuing-routes.ts';
+import { onlineApplicationRoutes } from './http/routes/online-application-routes.ts';
 import { recordRoutes } from './http/routes/record-routes.ts';
 import { reportRoutes } from './http/routes/report-routes.ts';
 import { systemRoutes } from './http/routes/system-routes.ts';
@@ -100,6 +103,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     clock,
     licenceTypeCode: config.licenceTypeCode,
   };
+  const online: OnlinePorts = { ...lifecycle, online: createSqliteOnlineApplicationStore(db) };
   const verification: VerificationPorts = {
     trust: createRegisterTrustSource(signingKeys, nodeX509, config.licenceTypeCode),
     register,
@@ -131,7 +135,8 @@ export function createService(config: Config, deps: ServiceDeps) {
       signIn: { accounts, hasher, tokens, audit, clock, tokenTtlSeconds: config.tokenTtlSeconds },
       validate,
     }),
-    ...issuingRoutes({ lifecycle, tokens, validate }),
+    ...issuingRoutes({ lifecycle, online, tokens, validate }),
+    ...onlineApplicationRoutes({ online, validate }),
     ...recordRoutes({ lifecycle }),
     ...verificationRoutes({ verification, pdf: pdfInspector, validate }),
     ...trustRoutes(trust),
@@ -147,7 +152,12 @@ export function createService(config: Config, deps: ServiceDeps) {
     tokens,
     clock,
     routes,
-    rateLimited: ['/api/v1/auth/token', '/api/v1/citizen/claims'].map((p) => ({
+    rateLimited: [
+      '/api/v1/auth/token',
+      '/api/v1/citizen/claims',
+      '/api/v1/citizen/applications',
+      '/api/v1/citizen/application-sessions',
+    ].map((p) => ({
       path: p,
       perMinute: config.rateLimitPerMinute,
     })),

@@ -25,7 +25,7 @@ export interface Reply {
 }
 
 export interface Route {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'put';
   /** Express path syntax, e.g. `/api/v1/certificates/:no`. */
   path: string;
   summary: string;

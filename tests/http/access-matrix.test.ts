@@ -77,6 +77,16 @@ const expected: [route: string, ...statuses: number[]][] = [
   ['GET /api/v1/reports/certificate-usage',                401,   200,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403],
   ['GET /api/v1/audit-events/verify',                      401,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403,   403],
   ['GET /api/v1/audit-events/head',                        401,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403,   403],
+  // 线上申领: the first call applies, every later one finds the code used.
+  ['POST /api/v1/citizen/applications',                    201,   409,   409,   409,   409,   409,   409,   409,   409,   409,   409,   409],
+  ['POST /api/v1/citizen/application-sessions',            200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200],
+  // Only the application's own token opens these; no staff or claim token does.
+  ['GET /api/v1/citizen/applications/:id',                 401,   401,   401,   401,   401,   401,   401,   401,   401,   401,   401,   401],
+  ['PUT /api/v1/citizen/applications/:id',                 401,   401,   401,   401,   401,   401,   401,   401,   401,   401,   401,   401],
+  ['GET /api/v1/citizen/applications/:id/pdf',             401,   401,   401,   401,   401,   401,   401,   401,   401,   401,   401,   401],
+  ['GET /api/v1/citizen/applications/:id/signed.json',     401,   401,   401,   401,   401,   401,   401,   401,   401,   401,   401,   401],
+  ['GET /api/v1/applications',                             401,   403,   403,   403,   200,   200,   403,   403,   403,   403,   403,   403],
+  ['POST /api/v1/applications/:id/return',                 401,   403,   403,   403,   200,   403,   403,   403,   403,   403,   403,   403],
 ];
 
 const { clock, now: NOW } = frozenClock();
@@ -99,6 +109,8 @@ const made = {} as {
   citizenOwn: string;
   citizenOther: string;
   signedJson: unknown;
+  online: { deliveryId: string; applicationCode: string };
+  onlineToReturn: { id: string; applicationCode: string };
 };
 
 const births = {
@@ -112,7 +124,23 @@ const births = {
   toIssue: bornBefore(fixtureRecords[0]!, NOW, 7),
   gzApplication: bornBefore(fixtureRecords[2]!, NOW, 8),
   bjApplication: bornBefore(fixtureRecords[1]!, NOW, 9, 'bj'),
+  online: bornBefore(fixtureRecords[5]!, NOW, 11),
+  onlineToReturn: bornBefore(fixtureRecords[0]!, NOW, 12),
 };
+
+/** What the parents type when they apply online. */
+const onlineBody = (record: (typeof births)['online'], applicationCode: string) => ({
+  applicationCode,
+  motherIdNumber: record.mother.idNumber,
+  newborn: { name: record.newborn.name },
+  father: record.father,
+  applicant: {
+    name: record.mother.name,
+    relation: 'mother',
+    idType: record.mother.idType,
+    idNumber: record.mother.idNumber,
+  },
+});
 
 beforeAll(async () => {
   svc = await startTestService({ clock, env: { RATE_LIMIT_PER_MINUTE: '100000' } });
@@ -134,6 +162,13 @@ beforeAll(async () => {
   made.citizenOwn = await claimToken(svc, made.read, births.read.mother.idNumber);
   made.citizenOther = await claimToken(svc, made.other, births.other.mother.idNumber);
   made.signedJson = (await svc.request('GET', made.read.links.signedJson, { token: gz.issuer })).body;
+  const online = await recordDelivery(svc, gz.midwife, births.online);
+  made.online = { deliveryId: online.id, applicationCode: online.applicationCode as string };
+  const toReturn = await recordDelivery(svc, gz.midwife, births.onlineToReturn);
+  const applied = await svc.request('POST', '/api/v1/citizen/applications', {
+    json: onlineBody(births.onlineToReturn, toReturn.applicationCode as string),
+  });
+  made.onlineToReturn = { id: applied.body.id, applicationCode: toReturn.applicationCode as string };
 });
 afterAll(async () => {
   await svc?.stop();
@@ -233,6 +268,33 @@ const calls: Record<string, (caller: Caller) => { path: string; json?: unknown }
   }),
   'GET /api/v1/audit-events/verify': () => ({ path: '/api/v1/audit-events/verify' }),
   'GET /api/v1/audit-events/head': () => ({ path: '/api/v1/audit-events/head' }),
+  'POST /api/v1/citizen/applications': () => ({
+    path: '/api/v1/citizen/applications',
+    json: onlineBody(births.online, made.online.applicationCode),
+  }),
+  'POST /api/v1/citizen/application-sessions': () => ({
+    path: '/api/v1/citizen/application-sessions',
+    json: {
+      applicationCode: made.onlineToReturn.applicationCode,
+      motherIdNumber: births.onlineToReturn.mother.idNumber,
+    },
+  }),
+  'GET /api/v1/citizen/applications/:id': () => ({ path: `/api/v1/citizen/applications/${made.onlineToReturn.id}` }),
+  'PUT /api/v1/citizen/applications/:id': () => ({
+    path: `/api/v1/citizen/applications/${made.onlineToReturn.id}`,
+    json: onlineBody(births.onlineToReturn, ''),
+  }),
+  'GET /api/v1/citizen/applications/:id/pdf': () => ({
+    path: `/api/v1/citizen/applications/${made.onlineToReturn.id}/pdf`,
+  }),
+  'GET /api/v1/citizen/applications/:id/signed.json': () => ({
+    path: `/api/v1/citizen/applications/${made.onlineToReturn.id}/signed.json`,
+  }),
+  'GET /api/v1/applications': () => ({ path: '/api/v1/applications?status=submitted' }),
+  'POST /api/v1/applications/:id/return': () => ({
+    path: `/api/v1/applications/${made.onlineToReturn.id}/return`,
+    json: { reason: '请核对父亲的身份证件号码' },
+  }),
 };
 
 describe('the access matrix', () => {

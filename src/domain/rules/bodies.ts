@@ -108,6 +108,21 @@ export interface CitizenClaimBody {
   claimCode: string;
 }
 
+/** 线上申领: the parents' part of an application; the delivery record supplies the rest. */
+export interface CitizenApplicationItems {
+  newborn: { name: string; sex?: Newborn['sex']; birthTime?: string };
+  father: Parent | null;
+  fatherAbsentReason?: string;
+  applicant: Applicant;
+  marriageCertNo?: string;
+  phone?: string;
+}
+
+export interface CitizenApplicationBody extends CitizenApplicationItems {
+  applicationCode: string;
+  motherIdNumber: string;
+}
+
 export interface AuthTokenBody {
   username: string;
   password: string;
@@ -149,6 +164,10 @@ export interface BodyTypes {
   'number-range': NumberRangeBody;
   'key-revocation': KeyRevocationBody;
   'certificate-revocation': { reason: string };
+  'citizen-application': CitizenApplicationBody;
+  'citizen-application-correction': CitizenApplicationItems;
+  'citizen-application-session': { applicationCode: string; motherIdNumber: string };
+  'application-return': { reason: string };
 }
 
 export type SchemaId = keyof BodyTypes;

@@ -143,6 +143,11 @@ const RULES: { [K in SchemaId]: Rule<K> } = {
   },
   'key-revocation': none,
   'certificate-revocation': none,
+  // The parents' items are checked as part of the application composed with the delivery record.
+  'citizen-application': none,
+  'citizen-application-correction': none,
+  'citizen-application-session': none,
+  'application-return': none,
 };
 
 /** The semantic rules of one schema, run on a value the schema already accepted. */
