@@ -15,6 +15,8 @@ export interface AppDeps {
   routes: Route[];
   /** Paths whose POSTs are limited per client address (sign-in, citizen claims). */
   rateLimited: { path: string; perMinute: number }[];
+  /** The public and parents' pages (src/web), mounted after the API routes. */
+  pages?: express.Router;
 }
 
 /** The only place where routes meet services. */
@@ -44,6 +46,7 @@ export function createApp(deps: AppDeps): express.Express {
   }
 
   for (const route of deps.routes) app[route.method](route.path, bindRoute(route, deps));
+  if (deps.pages) app.use(deps.pages);
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
+import QRCode from 'qrcode';
 import { createCertificateRenderer, createCertificateSigner } from './adapters/certificate-production.ts';
 import { countryDirectory } from './adapters/countries.ts';
 import { divisionDirectory } from './adapters/divisions.ts';
@@ -7,6 +8,7 @@ import { createNodeJwsVerifier } from './adapters/jws/node-jws-verifier.ts';
 import { openKeyStore } from './adapters/keystore/open-key-store.ts';
 import { loadFonts, pdfInspector, warmUpFonts } from './adapters/pdf/index.ts';
 import { nodeX509 } from './adapters/pki/node-x509.ts';
+import { decodeQrImage } from './adapters/qr/zxing-qr-decoder.ts';
 import { createScryptPasswordHasher } from './adapters/scrypt-password-hasher.ts';
 import { nodeSecrets } from './adapters/secrets.ts';
 import { createSqliteAccountRepository } from './adapters/sqlite/account-repository.ts';
@@ -45,6 +47,7 @@ import { verificationRoutes } from './http/routes/verification-routes.ts';
 import { keyPassphrase } from './setup/key-passphrase.ts';
 import { SCHEMAS } from './validation/schema-registry.ts';
 import { createCertificateValidator, createValidator } from './validation/validator.ts';
+import { createPagesRouter } from './web/pages-router.tsx';
 
 export const serviceVersion = '1.0.0';
 
@@ -103,7 +106,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     clock,
     licenceTypeCode: config.licenceTypeCode,
   };
-  const online: OnlinePorts = { ...lifecycle, online: createSqliteOnlineApplicationStore(db) };
+  const online = { ...lifecycle, online: createSqliteOnlineApplicationStore(db) } satisfies OnlinePorts;
   const verification: VerificationPorts = {
     trust: createRegisterTrustSource(signingKeys, nodeX509, config.licenceTypeCode),
     register,
@@ -147,8 +150,19 @@ export function createService(config: Config, deps: ServiceDeps) {
   // The same schema objects the validator compiled: what is documented is what is enforced.
   openApi = buildOpenApi(routes, SCHEMAS as unknown as Record<string, Record<string, unknown>>, serviceVersion);
 
+  const pages = createPagesRouter({
+    online,
+    tokens,
+    verification,
+    pdf: pdfInspector,
+    validate,
+    attemptsPerMinute: config.rateLimitPerMinute,
+    qrSvg: (text) => QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 }),
+    decodeQrImage,
+  });
   const app = createApp({
     logger: deps.logger,
+    pages,
     tokens,
     clock,
     routes,
