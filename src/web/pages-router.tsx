@@ -66,6 +66,16 @@ const csp = [
   "base-uri 'none'",
 ].join('; ');
 
+/** After a POST: a 303 for a plain form; htmx follows with a full page load of the new address. */
+function redirectAfterPost(req: Request, res: Response, to: string) {
+  if (req.headers['hx-request'] === 'true') {
+    res.setHeader('HX-Redirect', to);
+    res.status(204).end();
+    return;
+  }
+  res.redirect(303, to);
+}
+
 const MY_COOKIE = 'my_session';
 const APPLY_COOKIE = 'apply_session';
 
@@ -211,7 +221,7 @@ export function createPagesRouter(deps: PagesDeps): express.Router {
     try {
       const claimed = claimCertificate(ports, deps.tokens, validate('citizen-claim', body));
       setSession(req, res, MY_COOKIE, claimed.accessToken, '/my', claimed.expiresIn);
-      res.redirect(303, '/my');
+      redirectAfterPost(req, res, '/my');
     } catch (error) {
       const refusal = pageRefusal(error, lang);
       const alert = refusal.code === 'INVALID_CLAIM' ? t('my.claim.refused') : refusal.alert;
@@ -239,9 +249,9 @@ export function createPagesRouter(deps: PagesDeps): express.Router {
     res.type('image/svg+xml').setHeader('Cache-Control', 'no-store');
     res.send(await deps.qrSvg(qrText));
   });
-  router.post('/my/sign-out', (_req, res) => {
+  router.post('/my/sign-out', (req, res) => {
     clearSession(res, MY_COOKIE, '/my');
-    res.redirect(303, '/my');
+    redirectAfterPost(req, res, '/my');
   });
 
   // ---- /apply
@@ -285,7 +295,7 @@ export function createPagesRouter(deps: PagesDeps): express.Router {
     try {
       const applied = applyOnline(ports, validateApplication, validate('citizen-application', body));
       setSession(req, res, APPLY_COOKIE, `${applied.id}.${applied.accessToken}`, '/apply', applied.expiresIn);
-      res.redirect(303, '/apply/status');
+      redirectAfterPost(req, res, '/apply/status');
     } catch (error) {
       const refusal = pageRefusal(error, lang);
       const alert =
@@ -310,7 +320,7 @@ export function createPagesRouter(deps: PagesDeps): express.Router {
       });
       const opened = reopenApplication(ports, body);
       setSession(req, res, APPLY_COOKIE, `${opened.id}.${opened.accessToken}`, '/apply', opened.expiresIn);
-      res.redirect(303, '/apply/status');
+      redirectAfterPost(req, res, '/apply/status');
     } catch (error) {
       const refusal = pageRefusal(error, lang);
       const openAlert =
@@ -345,7 +355,7 @@ export function createPagesRouter(deps: PagesDeps): express.Router {
         applicationItemsOf(values),
       );
       correctApplication(ports, validateApplication, application, items);
-      res.redirect(303, '/apply/status');
+      redirectAfterPost(req, res, '/apply/status');
     } catch (error) {
       const refusal = pageRefusal(error, lang);
       statusPage(req, res, refusal.status, {
@@ -371,9 +381,9 @@ export function createPagesRouter(deps: PagesDeps): express.Router {
   };
   router.get('/apply/pdf', applyDocument('pdf'));
   router.get('/apply/signed.json', applyDocument('signed.json'));
-  router.post('/apply/sign-out', (_req, res) => {
+  router.post('/apply/sign-out', (req, res) => {
     clearSession(res, APPLY_COOKIE, '/apply');
-    res.redirect(303, '/apply');
+    redirectAfterPost(req, res, '/apply');
   });
 
   return router;
