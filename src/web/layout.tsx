@@ -86,8 +86,8 @@ export function Field(props: {
         value={props.value ?? ''}
         autocomplete={props.autocomplete ?? 'off'}
         inputMode={props.inputmode === 'latin' ? 'text' : props.inputmode}
-        // biome-ignore lint/a11y/noAutofocus: a keyboard-wedge QR scanner types into whichever field has the focus
-        autoFocus={props.autofocus}
+        // A keyboard-wedge QR scanner types into whichever field has the focus.
+        autofocus={props.autofocus ? true : undefined}
         required={props.required}
         spellcheck={false}
         aria-invalid={errors.length > 0 ? 'true' : undefined}

@@ -27,7 +27,7 @@ const zh = {
   'verify.intro':
     '任选一种方式：扫码枪扫描或粘贴二维码文字、用摄像头扫描、选择二维码照片，或上传 PDF / signed.json 文件。',
   'verify.qr.legend': '二维码文字',
-  'verify.qr.label': '二维码文字（以 BC1: 开头；扫码枪扫描后自动提交）',
+  'verify.qr.label': '二维码文字（扫码枪扫描后自动提交）',
   'verify.qr.submit': '核验',
   'verify.camera.legend': '摄像头扫描',
   'verify.camera.start': '用摄像头扫描',
@@ -186,7 +186,7 @@ const en: Record<MessageKey, string> = {
   'verify.intro':
     'Any one way: scan or paste the QR text, scan with the camera, choose a photo of the QR code, or upload the PDF or signed.json.',
   'verify.qr.legend': 'QR text',
-  'verify.qr.label': 'QR text (starts with BC1:; a scanner submits it by itself)',
+  'verify.qr.label': 'QR text (a scanner submits it by itself)',
   'verify.qr.submit': 'Verify',
   'verify.camera.legend': 'Camera',
   'verify.camera.start': 'Scan with the camera',

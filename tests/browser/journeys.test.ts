@@ -40,8 +40,12 @@ afterAll(async () => {
   await svc?.stop();
 });
 
-/** Both widths of the page as it is now, for docs/screens/ (looked at before committing). */
+/**
+ * Both widths of the page as it is now, for docs/screens/ (looked at before committing), when
+ * UPDATE_SCREENS=1: a plain test run leaves the committed screenshots alone.
+ */
 async function screens(p: Page, name: string) {
+  if (process.env.UPDATE_SCREENS !== '1') return;
   for (const width of [360, 1280]) {
     await p.setViewportSize({ width, height: 800 });
     await p.screenshot({ path: path.join(SCREENS, `${name}-${width}.png`), fullPage: true });
