@@ -1,23 +1,40 @@
 import express from 'express';
-import { rateLimit } from 'express-rate-limit';
+import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { TokenStore } from './domain/accounts/account.ts';
 import type { Clock } from './domain/ports.ts';
 import { errorBody } from './http/error-status.ts';
+import { readJsonBody } from './http/read-body.ts';
 import { errorHandler, notFound, requestLog } from './http/request-log.ts';
 import { bindRoute, type Route } from './http/route.ts';
+import type { Validate } from './http/validate.ts';
+
+/**
+ * What a route's rate limit counts by: the client address, or a field of the JSON body (the
+ * username for sign-in, the certificate number for claims) together with the address. Keyed so,
+ * one stranger behind a hospital's NAT uses up only the allowance of the accounts they try, and a
+ * stranger elsewhere cannot use up the owner's. Requests without a usable field are counted per
+ * address in a bucket of their own.
+ */
+export type RateLimitKey = { by: 'address' } | { by: 'body'; field: string };
 
 export interface AppDeps {
   logger: Logger;
   tokens: TokenStore;
   clock: Clock;
   routes: Route[];
-  /** Paths whose POSTs are limited per client address (sign-in, citizen claims). */
-  rateLimited: { path: string; perMinute: number }[];
+  /** Validates the body of every route that declares a schema. */
+  validate: Validate;
+  /** POST paths with a rate limit per minute. */
+  rateLimited: { path: string; perMinute: number; key: RateLimitKey }[];
+  /** Express's `trust proxy`: false, a hop count, or the proxies' addresses (config TRUST_PROXY). */
+  trustProxy: false | number | readonly string[];
   /** The public and parents' pages (src/web), mounted after the API routes. */
   pages?: express.Router;
 }
+
+const address = (req: express.Request) => ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? '');
 
 /** The only place where routes meet services. */
 export function createApp(deps: AppDeps): express.Express {
@@ -26,11 +43,23 @@ export function createApp(deps: AppDeps): express.Express {
   // Responses are per caller and mostly no-store: an ETag would hash every body for nothing.
   app.set('etag', false);
   app.set('query parser', 'simple');
-  app.set('trust proxy', false);
+  app.set('trust proxy', Array.isArray(deps.trustProxy) ? [...deps.trustProxy] : deps.trustProxy);
   app.use(helmet());
   app.use(requestLog(deps.logger));
 
-  for (const { path, perMinute } of deps.rateLimited) {
+  for (const { path, perMinute, key } of deps.rateLimited) {
+    if (key.by === 'body') {
+      // The key is in the body: parse it here (same parser and limits as the routes, which get
+      // the same parse from readJsonBody). A bad body is the route's usual 400.
+      app.post(path, async (req, res, next) => {
+        try {
+          res.locals.jsonBody = await readJsonBody(req);
+          next();
+        } catch (error) {
+          next(error);
+        }
+      });
+    }
     app.post(
       path,
       rateLimit({
@@ -38,6 +67,14 @@ export function createApp(deps: AppDeps): express.Express {
         limit: perMinute,
         standardHeaders: 'draft-7',
         legacyHeaders: false,
+        keyGenerator: (req, res) => {
+          if (key.by === 'address') return `address:${address(req)}`;
+          const body = res.locals.jsonBody as Record<string, unknown> | null | undefined;
+          const value = body !== null && typeof body === 'object' ? body[key.field] : undefined;
+          return typeof value === 'string' && value.length > 0 && value.length <= 64
+            ? `${key.field}:${value}:${address(req)}`
+            : `no-${key.field}:${address(req)}`;
+        },
         handler: (_req, res) => {
           res.status(429).json(errorBody('RATE_LIMITED', 'Too many attempts; wait a minute and try again'));
         },

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import path from 'node:path';
 
 export type Environment = 'production' | 'development' | 'test';
@@ -15,8 +16,17 @@ export interface Config {
    *  public, so it is configurable; the default reuses DOMAIN.md's valid example credit code. */
   readonly licenceTypeCode: string;
   readonly logLevel: string;
-  /** Sign-in and citizen-claim attempts per client address per minute. */
+  /** Sign-in attempts per account and address, citizen claims per certificate and address, per minute. */
   readonly rateLimitPerMinute: number;
+  /**
+   * Express's `trust proxy`: which reverse proxies may tell the client's address in
+   * X-Forwarded-For. false (the default) uses the connection's address.
+   */
+  readonly trustProxy: false | number | readonly string[];
+  /** How often the service signs the audit chain head, when it moved (seconds). */
+  readonly auditCheckpointSeconds: number;
+  /** Public PDF verifications per client address per minute (a PDF costs far more than a QR). */
+  readonly pdfVerificationsPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -35,6 +45,45 @@ function readPositiveInt(name: string, raw: string | undefined, fallback: number
   const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0) throw new ConfigError(`${name} must be a positive integer`);
   return value;
+}
+
+const namedRanges = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrSubnet(entry: string): boolean {
+  if (namedRanges.has(entry)) return true;
+  const [ip, bits, ...rest] = entry.split('/');
+  const family = isIP(ip ?? '');
+  if (family === 0 || rest.length > 0) return false;
+  if (bits === undefined) return true;
+  const prefix = Number(bits);
+  return /^\d{1,3}$/.test(bits) && prefix <= (family === 4 ? 32 : 128);
+}
+
+/**
+ * TRUST_PROXY as express's `trust proxy` takes it, less the setting that trusts everyone: a hop
+ * count (`1`), or a comma-separated list of proxy addresses, subnets (`10.0.0.0/8`) and the names
+ * loopback, linklocal, uniquelocal. `true` is refused: it lets any client choose its own address
+ * and so its own rate limits and sign-in throttles.
+ */
+export function readTrustProxy(raw: string | undefined): false | number | readonly string[] {
+  if (raw === undefined || raw.trim() === '' || raw.trim() === 'false') return false;
+  const text = raw.trim();
+  if (text === 'true') {
+    throw new ConfigError('TRUST_PROXY=true would let any client set its address; name the proxies or a hop count');
+  }
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    if (hops > 10) throw new ConfigError('TRUST_PROXY hop count must be 0–10');
+    return hops === 0 ? false : hops;
+  }
+  const entries = text.split(',').map((entry) => entry.trim());
+  const bad = entries.filter((entry) => !isAddressOrSubnet(entry));
+  if (bad.length > 0) {
+    throw new ConfigError(
+      `TRUST_PROXY must be a hop count or a list of addresses, subnets and loopback/linklocal/uniquelocal; not "${bad.join('", "')}"`,
+    );
+  }
+  return Object.freeze(entries);
 }
 
 function readEnvironment(raw: string | undefined): Environment {
@@ -59,6 +108,9 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     licenceTypeCode: env.LICENCE_TYPE_CODE ?? '11100000000013338W001',
     logLevel: env.LOG_LEVEL ?? 'info',
     rateLimitPerMinute: readPositiveInt('RATE_LIMIT_PER_MINUTE', env.RATE_LIMIT_PER_MINUTE, 20),
+    trustProxy: readTrustProxy(env.TRUST_PROXY),
+    auditCheckpointSeconds: readPositiveInt('AUDIT_CHECKPOINT_SECONDS', env.AUDIT_CHECKPOINT_SECONDS, 300),
+    pdfVerificationsPerMinute: readPositiveInt('PDF_VERIFICATIONS_PER_MINUTE', env.PDF_VERIFICATIONS_PER_MINUTE, 30),
   };
   if (config.env === 'production' && config.keyPassphrase === null) {
     throw new ConfigError('KEY_PASSPHRASE or KEY_PASSPHRASE_FILE is required in production');

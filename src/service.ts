@@ -5,14 +5,18 @@ import { createCertificateRenderer, createCertificateSigner } from './adapters/c
 import { countryDirectory } from './adapters/countries.ts';
 import { divisionDirectory } from './adapters/divisions.ts';
 import { createNodeJwsVerifier } from './adapters/jws/node-jws-verifier.ts';
+import { createAuditKey } from './adapters/keystore/audit-key.ts';
 import { openKeyStore } from './adapters/keystore/open-key-store.ts';
 import { loadFonts, pdfInspector, warmUpFonts } from './adapters/pdf/index.ts';
+import { createPageChecker } from './adapters/pdf/page-check.ts';
+import { createWorkerPdfInspector } from './adapters/pdf/worker-pdf-inspector.ts';
 import { nodeX509 } from './adapters/pki/node-x509.ts';
 import { decodeQrImage } from './adapters/qr/zxing-qr-decoder.ts';
 import { createScryptPasswordHasher } from './adapters/scrypt-password-hasher.ts';
 import { nodeSecrets } from './adapters/secrets.ts';
 import { createSqliteAccountRepository } from './adapters/sqlite/account-repository.ts';
 import { createSqliteApplicationStore } from './adapters/sqlite/application-store.ts';
+import { createSqliteAuditCheckpointStore } from './adapters/sqlite/audit-checkpoint-store.ts';
 import { createSqliteAuditLog } from './adapters/sqlite/audit-log.ts';
 import { createSqliteCertificateRegister } from './adapters/sqlite/certificate-register.ts';
 import { createSqliteClaimCodeStore } from './adapters/sqlite/claim-code-store.ts';
@@ -22,18 +26,24 @@ import { createSqliteInstitutionRepository } from './adapters/sqlite/institution
 import { createSqliteNumberStock } from './adapters/sqlite/number-stock.ts';
 import { createSqliteOnlineApplicationStore } from './adapters/sqlite/online-application-store.ts';
 import { createSqliteReportsStore } from './adapters/sqlite/reports-store.ts';
+import { createSqliteSignInThrottle } from './adapters/sqlite/sign-in-throttle-store.ts';
 import { createSqliteTokenStore } from './adapters/sqlite/token-store.ts';
 import { createSqliteUnitOfWork } from './adapters/sqlite/unit-of-work.ts';
+import { zxcvbnPasswordStrength } from './adapters/zxcvbn-password-strength.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
+import type { AccountAdministration } from './domain/accounts/account-administration.ts';
+import { createAuditCheckpointer } from './domain/audit/audit-checkpoint.ts';
 import type { OnlinePorts } from './domain/lifecycle/online-applications.ts';
 import type { LifecyclePorts } from './domain/lifecycle/ports.ts';
 import { type Clock, systemClock } from './domain/ports.ts';
 import type { KeyAdministration } from './domain/trust/key-administration.ts';
+import { ensureAuditSigner } from './domain/trust/provision-signing-key.ts';
 import { createRegisterTrustSource } from './domain/trust/register-trust-source.ts';
 import type { VerificationPorts } from './domain/verification/ports.ts';
 import { buildOpenApi } from './http/openapi.ts';
 import type { Route } from './http/route.ts';
+import { accountRoutes } from './http/routes/account-routes.ts';
 import { adminRoutes } from './http/routes/admin-routes.ts';
 import { auditRoutes } from './http/routes/audit-routes.ts';
 import { authRoutes } from './http/routes/auth-routes.ts';
@@ -77,14 +87,31 @@ export function createService(config: Config, deps: ServiceDeps) {
   const tokens = createSqliteTokenStore(db);
   const audit = createSqliteAuditLog(db);
   const hasher = createScryptPasswordHasher(kdfCost && { N: 2 ** kdfCost.passwordLog2N });
+  const throttle = createSqliteSignInThrottle(db);
+  const accountAdministration: AccountAdministration = {
+    accounts,
+    tokens,
+    throttle,
+    hasher,
+    strength: zxcvbnPasswordStrength,
+    audit,
+    clock,
+  };
   const { keyStore, repository: signingKeys } = openKeyStore(
     { ...config, keyPassphrase: keyPassphrase(config) },
     db,
     clock,
     kdfCost && { scryptLog2N: kdfCost.keyFileLog2N },
   );
-  // A wrong passphrase fails here, at start, not at the first issue.
-  keyStore.unlockActiveKeys();
+  /** The keys whose files opened at start (warmUp): where the root key is, the audit key can be made. */
+  const unlocked = new Set<string>();
+  const auditCheckpoints = createAuditCheckpointer({
+    audit,
+    checkpoints: createSqliteAuditCheckpointStore(db),
+    key: createAuditKey(keyStore, signingKeys),
+    clock,
+  });
+  let checkpointTimer: NodeJS.Timeout | null = null;
   const fonts = loadFonts();
   const directories = { divisions: divisionDirectory, countries: countryDirectory };
   const validate = createValidator({ clock, glyphs: fonts, ...directories });
@@ -114,6 +141,8 @@ export function createService(config: Config, deps: ServiceDeps) {
     clock,
   };
 
+  // Uploaded PDFs are parsed in worker threads, never on the event loop.
+  const pdfWorkers = createWorkerPdfInspector();
   let ready = false;
   let openApi: unknown = null;
   const keyAdministration: KeyAdministration = {
@@ -135,17 +164,22 @@ export function createService(config: Config, deps: ServiceDeps) {
   const routes: Route[] = [
     ...systemRoutes({ isReady: () => ready, openApi: () => openApi }),
     ...authRoutes({
-      signIn: { accounts, hasher, tokens, audit, clock, tokenTtlSeconds: config.tokenTtlSeconds },
-      validate,
+      signIn: { accounts, hasher, tokens, throttle, audit, clock, tokenTtlSeconds: config.tokenTtlSeconds },
+      signOut: { tokens, audit, clock },
     }),
-    ...issuingRoutes({ lifecycle, online, tokens, validate }),
-    ...onlineApplicationRoutes({ online, validate }),
+    ...accountRoutes({ accounts: accountAdministration }),
+    ...issuingRoutes({ lifecycle, online, tokens }),
+    ...onlineApplicationRoutes({ online, validateApplication: (body) => validate('application', body) }),
     ...recordRoutes({ lifecycle }),
-    ...verificationRoutes({ verification, pdf: pdfInspector, validate }),
+    ...verificationRoutes({
+      verification,
+      pdf: pdfWorkers,
+      pdfPerAddressPerMinute: config.pdfVerificationsPerMinute,
+    }),
     ...trustRoutes(trust),
-    ...adminRoutes({ keys: keyAdministration, validate }),
+    ...adminRoutes({ keys: keyAdministration }),
     ...reportRoutes({ reports: createSqliteReportsStore(db), audit, clock }),
-    ...auditRoutes({ audit }),
+    ...auditRoutes({ audit, checkpoints: auditCheckpoints, auditKeys: () => signingKeys.list('audit') }),
   ];
   // The same schema objects the validator compiled: what is documented is what is enforced.
   openApi = buildOpenApi(routes, SCHEMAS as unknown as Record<string, Record<string, unknown>>, serviceVersion);
@@ -154,7 +188,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     online,
     tokens,
     verification,
-    pdf: pdfInspector,
+    pdf: pdfWorkers,
     validate,
     attemptsPerMinute: config.rateLimitPerMinute,
     qrSvg: (text) => QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 }),
@@ -166,15 +200,22 @@ export function createService(config: Config, deps: ServiceDeps) {
     tokens,
     clock,
     routes,
+    validate,
     rateLimited: [
-      '/api/v1/auth/token',
-      '/api/v1/citizen/claims',
-      '/api/v1/citizen/applications',
-      '/api/v1/citizen/application-sessions',
-    ].map((p) => ({
-      path: p,
-      perMinute: config.rateLimitPerMinute,
-    })),
+      { path: '/api/v1/auth/token', perMinute: config.rateLimitPerMinute, key: { by: 'body', field: 'username' } },
+      {
+        path: '/api/v1/citizen/claims',
+        perMinute: config.rateLimitPerMinute,
+        key: { by: 'body', field: 'certificateNo' },
+      },
+      // 线上申领 and reopening it: counted per application code, like claims per certificate number.
+      ...['/api/v1/citizen/applications', '/api/v1/citizen/application-sessions'].map((path) => ({
+        path,
+        perMinute: config.rateLimitPerMinute,
+        key: { by: 'body', field: 'applicationCode' } as const,
+      })),
+    ],
+    trustProxy: config.trustProxy,
   });
 
   return {
@@ -185,19 +226,46 @@ export function createService(config: Config, deps: ServiceDeps) {
     tokens,
     audit,
     hasher,
+    accountAdministration,
+    passwordStrength: zxcvbnPasswordStrength,
     signingKeys,
     keyStore,
     keyAdministration,
     fonts,
     lifecycle,
     verification,
+    auditCheckpoints,
     /** Parses and exercises the fonts so the first certificate is not the slow one. */
-    warmUp: () => warmUpFonts(fonts),
+    /**
+     * Unlocks the active keys (scrypt on the thread pool) while the fonts warm up on the main
+     * thread: a wrong passphrase fails here, at start, not at the first issue.
+     */
+    warmUp: async () => {
+      const [kids] = await Promise.all([keyStore.unlockActiveKeys(), warmUpFonts(fonts)]);
+      for (const kid of kids) unlocked.add(kid);
+    },
+    /**
+     * Makes the audit key if this trust domain has none and the root key is here, then signs the
+     * audit chain head every AUDIT_CHECKPOINT_SECONDS when it moved. Stopped by close().
+     */
+    async startAuditCheckpoints() {
+      const now = clock.now();
+      const key = await ensureAuditSigner({ ...keyAdministration, now, rootKeyHere: (kid) => unlocked.has(kid) });
+      if (!key) deps.logger.warn('no audit key: checkpoints of the audit log are not signed (see README, security)');
+      const tick = () =>
+        auditCheckpoints
+          .sign({ onlyIfMoved: true })
+          .catch((error: unknown) => deps.logger.error({ err: error }, 'signing an audit checkpoint failed'));
+      checkpointTimer = setInterval(tick, config.auditCheckpointSeconds * 1000);
+      checkpointTimer.unref();
+    },
     setReady(value: boolean) {
       ready = value;
     },
     close() {
       ready = false;
+      if (checkpointTimer) clearInterval(checkpointTimer);
+      void pdfWorkers.close();
       db.close();
     },
   };
@@ -213,20 +281,47 @@ export function openOperatorTools(config: Config, clock: Clock = systemClock) {
   const db = openDatabase(path.join(config.dataDir, 'service.sqlite'));
   const institutions = createSqliteInstitutionRepository(db);
   const audit = createSqliteAuditLog(db);
+  const accounts = createSqliteAccountRepository(db);
+  const hasher = createScryptPasswordHasher();
+  const accountAdministration: AccountAdministration = {
+    accounts,
+    tokens: createSqliteTokenStore(db),
+    throttle: createSqliteSignInThrottle(db),
+    hasher,
+    strength: zxcvbnPasswordStrength,
+    audit,
+    clock,
+  };
   return {
     institutions,
-    accounts: createSqliteAccountRepository(db),
+    accounts,
+    accountAdministration,
     audit,
-    hasher: createScryptPasswordHasher(),
+    hasher,
+    passwordStrength: zxcvbnPasswordStrength,
     divisions: divisionDirectory,
     clock,
     keyAdministration(): KeyAdministration {
       const { keyStore, repository } = openKeyStore({ ...config, keyPassphrase: keyPassphrase(config) }, db, clock);
       return { keyStore, register: repository, x509: nodeX509, institutions, audit, clock };
     },
+    /** The audit log with its signed checkpoints, checked against the key store's audit keys. */
+    auditCheckpoints() {
+      const { keyStore, repository } = openKeyStore({ ...config, keyPassphrase: keyPassphrase(config) }, db, clock);
+      const checkpoints = createSqliteAuditCheckpointStore(db);
+      return createAuditCheckpointer({ audit, checkpoints, key: createAuditKey(keyStore, repository), clock });
+    },
     close: () => db.close(),
   };
 }
 
 /** What offline verification (a bundle, no service) needs besides the bundle itself. */
-export const offlineVerificationTools = () => ({ x509: nodeX509, jws: createNodeJwsVerifier(), pdf: pdfInspector });
+export const offlineVerificationTools = () => ({
+  x509: nodeX509,
+  jws: createNodeJwsVerifier(),
+  // Offline there is no register of issued PDFs: the page is compared with a re-render of the e-licence.
+  pdf: {
+    ...pdfInspector,
+    pageMatches: createPageChecker({ divisions: divisionDirectory, countries: countryDirectory }),
+  },
+});

@@ -2,7 +2,8 @@ import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
 import { createService, type Service, type ServiceDeps } from './service.ts';
-import { prepareTrustDomain, voidInterruptedReservations, warmUp } from './setup/start-up.ts';
+import { guardProduction } from './setup/production-guards.ts';
+import { prepareToServe } from './setup/start-up.ts';
 
 export interface Running {
   service: Service;
@@ -12,13 +13,13 @@ export interface Running {
   stop(): Promise<void>;
 }
 
-/** storage → keys → recovery → fonts → app → listen. Used by `main.ts` and by the HTTP tests alike. */
+/** storage → keys → demo trust domain and fonts → recovery → listen. Used by `main.ts` and by the HTTP tests alike. */
 export async function start(config: Config, deps: ServiceDeps): Promise<Running> {
   const service = createService(config, deps);
   try {
-    await prepareTrustDomain(service, config, deps.logger);
-    voidInterruptedReservations(service, deps.logger);
-    await warmUp(service);
+    guardProduction(service, config);
+    await prepareToServe(service, config, deps.logger);
+    await service.startAuditCheckpoints();
   } catch (error) {
     service.close();
     throw error;

@@ -3,7 +3,16 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config.ts';
 import { institutionRoles, isRole } from '../domain/accounts/account.ts';
-import { eventBy } from '../domain/audit/audit-event.ts';
+import {
+  clearLocks,
+  disableAccount,
+  enableAccount,
+  listAccounts,
+  resetPassword,
+  revokeTokens,
+} from '../domain/accounts/account-administration.ts';
+import { checkNewPassword } from '../domain/accounts/password-policy.ts';
+import { eventBy, type Operator } from '../domain/audit/audit-event.ts';
 import { isValidCreditCode } from '../domain/check/credit-code.ts';
 import { DomainError } from '../domain/errors.ts';
 import {
@@ -12,17 +21,24 @@ import {
   revokeKey,
   rotateInstitutionKey,
 } from '../domain/trust/key-administration.ts';
+import { checkProductionPassphrase } from '../domain/trust/production-guards.ts';
 import { openOperatorTools } from '../service.ts';
 
 const usage = `Operator commands (DATA_DIR selects the data directory; KEY_PASSPHRASE or KEY_PASSPHRASE_FILE the key passphrase):
-  init-root-ca --name CN --organization O          the trust root and the trust-list signing key (once)
+  init-root-ca --name CN --organization O          the trust root, the trust-list and audit signing keys (once)
   add-institution --credit-code C --name N --division D   the institution and its first signing key
   rotate-key --institution C                        a new signing key; the old one keeps verifying
   revoke-key --kid K --reason R [--revoked-at ISO]  e-licences signed from then on fail ISSUER_REVOKED
   add-number-range --institution C --prefix Q --first 440000001 --last 440099999
   add-account --username U --role R [--institution C] --password-file F   (or the password on stdin)
-  list-accounts
-  verify-audit
+  list-accounts                                     accounts, disabled or not, with their sign-in locks
+  unlock-account --username U                       clears the account's sign-in failures and locks
+  revoke-tokens --username U                        every bearer token of the account stops working
+  disable-account --username U                      no sign-in, all tokens revoked
+  enable-account --username U
+  reset-password --username U --password-file F     (or on stdin) revokes tokens, clears locks
+  Passwords: at least 12 characters, not the username, strength score 3 of 4 (zxcvbn).
+  verify-audit                                      the audit chain against every signed checkpoint
 Exit codes: 0 done, 1 refused, 2 usage error.`;
 
 class UsageError extends Error {}
@@ -68,13 +84,18 @@ async function run(argv: string[]): Promise<number> {
   const tools = openOperatorTools(config);
   const { institutions, accounts, audit } = tools;
   const now = tools.clock.now();
-  const operator = { username: 'cli', role: 'operator' };
+  const operator: Operator = { username: 'cli', role: 'operator' };
+  const username = () => need(values, 'username');
   try {
+    // Every command may create or open keys under this passphrase.
+    if (config.env === 'production') checkProductionPassphrase(config.keyPassphrase, tools.passwordStrength);
     switch (command) {
       case 'init-root-ca': {
         const request = { commonName: need(values, 'name'), organization: need(values, 'organization') };
-        const { root, trustListSigner } = await createRootCa(tools.keyAdministration(), operator, request);
-        console.log(`root CA ${root.kid} created; trust-list signer ${trustListSigner.kid}`);
+        const { root, trustListSigner, auditSigner } = await createRootCa(tools.keyAdministration(), operator, request);
+        console.log(
+          `root CA ${root.kid} created; trust-list signer ${trustListSigner.kid}; audit signer ${auditSigner.kid}`,
+        );
         return 0;
       }
       case 'add-institution': {
@@ -149,7 +170,7 @@ async function run(argv: string[]): Promise<number> {
         }
         if (institution && !institutions.find(institution)) throw new UsageError(`no institution ${institution}`);
         const password = await readPassword(values['password-file']);
-        if (password.length < 12) throw new UsageError('the password must have at least 12 characters');
+        checkNewPassword(password, { username }, tools.passwordStrength);
         const passwordHash = await tools.hasher.hash(password);
         accounts.create({ username, passwordHash, role, institution }, now);
         audit.record(eventBy(operator, 'account.created', username, { role }), now);
@@ -157,10 +178,50 @@ async function run(argv: string[]): Promise<number> {
         return 0;
       }
       case 'list-accounts':
-        for (const a of accounts.list()) console.log(`${a.username}\t${a.role}\t${a.institution ?? '-'}`);
+        for (const a of listAccounts(tools.accountAdministration)) {
+          const locks = a.locks.map(
+            (l) => `${l.scope}:${l.sourceFingerprint ?? '*'} until ${l.lockedUntil.toISOString()}`,
+          );
+          console.log(
+            [
+              a.username,
+              a.role,
+              a.institution ?? '-',
+              a.disabled ? 'disabled' : 'active',
+              locks.join(', ') || '-',
+            ].join('\t'),
+          );
+        }
         return 0;
+      case 'unlock-account': {
+        const { cleared } = clearLocks(tools.accountAdministration, operator, username());
+        console.log(`account ${values.username}: ${cleared} sign-in counters cleared`);
+        return 0;
+      }
+      case 'revoke-tokens': {
+        const { revokedTokens } = revokeTokens(tools.accountAdministration, operator, username());
+        console.log(`account ${values.username}: ${revokedTokens} tokens revoked`);
+        return 0;
+      }
+      case 'disable-account': {
+        const { revokedTokens } = disableAccount(tools.accountAdministration, operator, username());
+        console.log(`account ${values.username} disabled; ${revokedTokens} tokens revoked`);
+        return 0;
+      }
+      case 'enable-account':
+        enableAccount(tools.accountAdministration, operator, username());
+        console.log(`account ${values.username} enabled`);
+        return 0;
+      case 'reset-password': {
+        const name = username();
+        const password = await readPassword(values['password-file']);
+        const { revokedTokens } = await resetPassword(tools.accountAdministration, operator, name, password);
+        console.log(`account ${name}: password reset; ${revokedTokens} tokens revoked`);
+        return 0;
+      }
       case 'verify-audit': {
-        const report = audit.verify();
+        // The chain against every signed checkpoint; the key store (passphrase) checks the signatures.
+        const report = tools.auditCheckpoints().verify();
         console.log(JSON.stringify(report));
         return report.intact ? 0 : 1;
       }

@@ -17,6 +17,7 @@ export type ErrorCode =
   // the request is wrong
   | 'INVALID_REQUEST'
   | 'PURPOSE_REQUIRED'
+  | 'WEAK_PASSWORD'
   | 'BUNDLE_INVALID'
   | 'BUNDLE_ROOT_MISMATCH'
   // who is asking
@@ -45,7 +46,8 @@ export type ErrorCode =
   | 'NO_ROOT_CA'
   | 'SERVICE_UNAVAILABLE'
   | 'KEY_UNREADABLE'
-  | 'EXAMPLE_KEY_REFUSED';
+  | 'EXAMPLE_KEY_REFUSED'
+  | 'UNSAFE_FOR_PRODUCTION';
 
 export class DomainError extends Error {
   override readonly name = 'DomainError';

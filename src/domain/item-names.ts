@@ -46,6 +46,7 @@ const ITEMS: Readonly<Record<string, string>> = {
   midwifeName: '接生人员',
   lateEntryReason: '补录原因',
   multipleBirth: '胎数',
+  birthOrder: '出生顺序',
   phone: '联系电话',
   marriageCertNo: '结婚证编号',
   paternityReportNo: '亲子鉴定证明编号',
@@ -88,6 +89,7 @@ const BY_SCHEMA: Readonly<Record<string, Readonly<Record<string, string>>>> = {
   reissue: { reason: '补发原因' },
   void: { reason: '作废原因' },
   'auth-token': { username: '用户名', password: '密码' },
+  'password-reset': { password: '密码' },
   verification: { qr: '二维码内容', signedJson: '签名电子证照' },
 };
 

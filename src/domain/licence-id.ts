@@ -1,5 +1,5 @@
 import { isValidCreditCode } from './check/credit-code.ts';
-import { mod37_36CheckChar } from './check/mod37-36.ts';
+import { mod37_36CheckCharacter } from './check/mod37-36.ts';
 
 /**
  * GB/T 36904 e-licence identifier (电子证照标识):
@@ -41,7 +41,7 @@ function partsProblem({ typeCode, issuerCreditCode, serial, version }: LicenceId
 
 function checkCharOf({ typeCode, issuerCreditCode, serial, version }: LicenceIdParts): string {
   // Every part is already limited to 0-9A-Z, so the check character always exists.
-  return mod37_36CheckChar(typeCode + issuerCreditCode + serial + version)!;
+  return mod37_36CheckCharacter(typeCode + issuerCreditCode + serial + version)!;
 }
 
 /** Throws RangeError on invalid parts: identifiers are built from data we already validated. */

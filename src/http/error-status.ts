@@ -1,4 +1,5 @@
 import type { ErrorCode, ErrorDetail } from '../domain/errors.ts';
+import { escapeUnprintable } from './unprintable.ts';
 
 /**
  * The one table mapping stable error codes to HTTP statuses; every code has one. Faults of the
@@ -8,6 +9,7 @@ import type { ErrorCode, ErrorDetail } from '../domain/errors.ts';
 export const errorStatus: Record<ErrorCode, number> = {
   INVALID_REQUEST: 400,
   PURPOSE_REQUIRED: 400,
+  WEAK_PASSWORD: 400,
   BUNDLE_INVALID: 400,
   BUNDLE_ROOT_MISMATCH: 400,
   UNAUTHENTICATED: 401,
@@ -35,12 +37,26 @@ export const errorStatus: Record<ErrorCode, number> = {
   SERVICE_UNAVAILABLE: 503,
   KEY_UNREADABLE: 503,
   EXAMPLE_KEY_REFUSED: 503,
+  UNSAFE_FOR_PRODUCTION: 503,
 };
 
 export interface ErrorBody {
   error: { code: string; message: string; details: ErrorDetail[] };
 }
 
+/** Messages and details may quote input: unprintable characters are written as \u{…}, never raw. */
 export const errorBody = (code: string, message: string, details: ErrorDetail[] = []): ErrorBody => ({
-  error: { code, message, details },
+  error: {
+    code,
+    message: escapeUnprintable(message),
+    details: details.map(
+      (detail) =>
+        Object.fromEntries(
+          Object.entries(detail).map(([key, value]) => [
+            key,
+            typeof value === 'string' ? escapeUnprintable(value) : value,
+          ]),
+        ) as ErrorDetail,
+    ),
+  },
 });

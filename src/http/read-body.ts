@@ -34,7 +34,19 @@ export function mediaType(req: Request): string {
  * Parses a JSON request body. Refuses other media types, invalid UTF-8 or JSON, nesting deeper
  * than any request needs, and prototype-polluting keys — each as a 400 naming where.
  */
-export async function readJsonBody(req: Request, limitBytes = jsonBodyLimitBytes): Promise<unknown> {
+export function readJsonBody(req: Request, limitBytes = jsonBodyLimitBytes): Promise<unknown> {
+  // A body-keyed rate limit (app.ts) reads the body before the route does: one parse, one answer.
+  let parsed = parsedBodies.get(req);
+  if (!parsed) {
+    parsed = parseJsonBody(req, limitBytes);
+    parsedBodies.set(req, parsed);
+  }
+  return parsed;
+}
+
+const parsedBodies = new WeakMap<Request, Promise<unknown>>();
+
+async function parseJsonBody(req: Request, limitBytes: number): Promise<unknown> {
   if (mediaType(req) !== 'application/json') {
     throw invalidRequest(
       [{ path: 'Content-Type', message: 'must be application/json' }],

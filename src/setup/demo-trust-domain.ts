@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Role } from '../domain/accounts/account.ts';
+import type { AccountRepository, PasswordHasher, Role } from '../domain/accounts/account.ts';
 import { completeCreditCode } from '../domain/check/credit-code.ts';
-import type { Service } from '../service.ts';
+import type { InstitutionRepository } from '../domain/institution.ts';
 
 /** Demo institutions: invented names and numbers with valid check characters. Demo only. */
 export const demoInstitutions = [
@@ -33,25 +33,48 @@ export interface DemoAccount {
   institution: string | null;
 }
 
+/** Where the demo accounts land: the service's stores, nothing more. */
+export interface DemoSeedTarget {
+  db: { transaction(work: () => void): () => void };
+  institutions: Pick<InstitutionRepository, 'create' | 'addNumberRange'>;
+  accounts: Pick<AccountRepository, 'create'>;
+}
+
+export interface HashedDemoAccount extends DemoAccount {
+  passwordHash: string;
+}
+
 /**
- * Seeds an empty, non-production data directory: the two institutions with number stock, one
- * account per role (per institution for midwives and issuers), and `demo-credentials.json`
- * (mode 0600) listing them. Passwords are random per data directory.
+ * One account per role (per institution for midwives and issuers), each with a random password
+ * and its hash. The hashes are derived concurrently: scrypt runs on libuv's thread pool, so the
+ * derivations start at once and overlap each other and whatever the main thread does meanwhile.
  */
-export async function seedDemoAccounts(service: Service, dataDir: string, now: Date): Promise<DemoAccount[]> {
+export function hashDemoPasswords(hasher: PasswordHasher): Promise<HashedDemoAccount[]> {
   const plan: { role: Role; username: string; institution: string | null }[] = [
     ...commissionRoles.map((role) => ({ role, username: `demo-${role}`, institution: null })),
     ...demoInstitutions.flatMap((inst) =>
       institutionRoles.map((role) => ({ role, username: `demo-${role}-${inst.key}`, institution: inst.creditCode })),
     ),
   ];
-  const hashed = await Promise.all(
+  return Promise.all(
     plan.map(async (entry) => {
       const password = randomBytes(12).toString('base64url');
-      return { ...entry, password, passwordHash: await service.hasher.hash(password) };
+      return { ...entry, password, passwordHash: await hasher.hash(password) };
     }),
   );
+}
 
+/**
+ * Seeds an empty, non-production data directory: the two institutions with number stock, the
+ * accounts of `hashDemoPasswords`, and `demo-credentials.json` (mode 0600) listing them.
+ * Passwords are random per data directory.
+ */
+export async function seedDemoAccounts(
+  target: DemoSeedTarget,
+  dataDir: string,
+  now: Date,
+  hashed: readonly HashedDemoAccount[],
+): Promise<DemoAccount[]> {
   const accounts: DemoAccount[] = hashed.map(({ role, username, password, institution }) => ({
     role,
     username,
@@ -63,20 +86,20 @@ export async function seedDemoAccounts(service: Service, dataDir: string, now: D
   await writeFile(path.join(dataDir, 'demo-credentials.json'), `${JSON.stringify({ accounts }, null, 2)}\n`, {
     mode: 0o600,
   });
-  service.db.transaction(() => {
+  target.db.transaction(() => {
     for (const inst of demoInstitutions) {
-      service.institutions.create(
+      target.institutions.create(
         { creditCode: inst.creditCode, name: inst.name, divisionCode: inst.divisionCode },
         now,
       );
-      service.institutions.addNumberRange({
+      target.institutions.addNumberRange({
         institution: inst.creditCode,
         ...inst.numbers,
         receivedOn: now.toISOString().slice(0, 10),
       });
     }
     for (const entry of hashed) {
-      service.accounts.create(
+      target.accounts.create(
         {
           username: entry.username,
           passwordHash: entry.passwordHash,

@@ -17,6 +17,7 @@ import householdRegistration from '../../schemas/household-registration.schema.j
 import keyRevocation from '../../schemas/key-revocation.schema.json' with { type: 'json' };
 import licenceEnvelope from '../../schemas/licence-envelope.schema.json' with { type: 'json' };
 import numberRange from '../../schemas/number-range.schema.json' with { type: 'json' };
+import passwordReset from '../../schemas/password-reset.schema.json' with { type: 'json' };
 import reissue from '../../schemas/reissue.schema.json' with { type: 'json' };
 import replacement from '../../schemas/replacement.schema.json' with { type: 'json' };
 import verification from '../../schemas/verification.schema.json' with { type: 'json' };
@@ -40,6 +41,7 @@ export const SCHEMAS: Readonly<Record<SchemaId, { $id: string; examples: unknown
   'number-range': numberRange,
   'key-revocation': keyRevocation,
   'certificate-revocation': certificateRevocation,
+  'password-reset': passwordReset,
   'citizen-application': citizenApplication,
   'citizen-application-correction': citizenApplicationCorrection,
   'citizen-application-session': citizenApplicationSession,

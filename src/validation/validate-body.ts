@@ -16,6 +16,7 @@ export type ValidationContext = RuleContext;
  */
 const LEFT_AS_SENT: ReadonlySet<SchemaId> = new Set([
   'auth-token',
+  'password-reset',
   'verification',
   'licence-envelope',
   'elicence-payload',

@@ -2,7 +2,7 @@ import type { Certificate } from '../domain/certificate.ts';
 import type { CountryDirectory } from '../domain/codes/countries.ts';
 import type { ErrorDetail } from '../domain/errors.ts';
 import type { Clock, DivisionDirectory, GlyphCoverage } from '../domain/ports.ts';
-import type { SchemaId } from '../domain/rules/bodies.ts';
+import type { BodyTypes, SchemaId } from '../domain/rules/bodies.ts';
 import { certificateProblems, type ValidationContext, validateBody } from './validate-body.ts';
 
 export interface ValidatorOptions {
@@ -26,9 +26,11 @@ function contextFactory(options: ValidatorOptions): () => ValidationContext {
  * The HTTP layer's body validator (`Validate` in src/http/validate.ts): typed value or
  * DomainError `INVALID_REQUEST`. An unknown schema id is a programming error (TypeError).
  */
-export function createValidator(options: ValidatorOptions): <T>(schemaId: string, body: unknown) => T {
+export function createValidator(
+  options: ValidatorOptions,
+): <S extends SchemaId>(schemaId: S, body: unknown) => BodyTypes[S] {
   const context = contextFactory(options);
-  return <T>(schemaId: string, body: unknown): T => validateBody(schemaId as SchemaId, body, context()) as T;
+  return (schemaId, body) => validateBody(schemaId, body, context());
 }
 
 /** The lifecycle's CertificateValidator: problems of a composed certificate, empty when it may be issued. */

@@ -18,7 +18,6 @@ import {
 } from '../domain/lifecycle/online-applications.ts';
 import type { LifecyclePorts } from '../domain/lifecycle/ports.ts';
 import { readPdf, readSignedJson } from '../domain/lifecycle/reads.ts';
-import type { BodyTypes } from '../domain/rules/bodies.ts';
 import type { PdfInspector, VerificationPorts } from '../domain/verification/ports.ts';
 import type { Validate } from '../http/validate.ts';
 import { errorsByField } from './field-errors.ts';
@@ -90,7 +89,7 @@ const clearSession = (res: Response, name: string, scope: string) =>
 export function createPagesRouter(deps: PagesDeps): express.Router {
   const router = express.Router();
   const { online: ports, validate } = deps;
-  const validateApplication: ApplicationValidator = (body) => validate<BodyTypes['application']>('application', body);
+  const validateApplication: ApplicationValidator = (body) => validate('application', body);
   const forms = express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 100 });
 
   const context = (req: Request, res: Response): PageContext => {
@@ -314,7 +313,7 @@ export function createPagesRouter(deps: PagesDeps): express.Router {
     const t = translator(lang);
     const values = formValues(req.body);
     try {
-      const body = validate<BodyTypes['citizen-application-session']>('citizen-application-session', {
+      const body = validate('citizen-application-session', {
         applicationCode: values['open.applicationCode'] ?? '',
         motherIdNumber: values['open.motherIdNumber'] ?? '',
       });
@@ -350,10 +349,7 @@ export function createPagesRouter(deps: PagesDeps): express.Router {
     const lang = pickLang(req);
     const values = formValues(req.body);
     try {
-      const items = validate<BodyTypes['citizen-application-correction']>(
-        'citizen-application-correction',
-        applicationItemsOf(values),
-      );
+      const items = validate('citizen-application-correction', applicationItemsOf(values));
       correctApplication(ports, validateApplication, application, items);
       redirectAfterPost(req, res, '/apply/status');
     } catch (error) {

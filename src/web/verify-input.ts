@@ -1,4 +1,3 @@
-import type { BodyTypes } from '../domain/rules/bodies.ts';
 import type { PdfInspector, VerificationPorts } from '../domain/verification/ports.ts';
 import { verify } from '../domain/verification/verify.ts';
 import { verifyPdf } from '../domain/verification/verify-pdf.ts';
@@ -7,7 +6,7 @@ import type { VerifyOutcome } from './pages/verify.tsx';
 
 /** The same use cases as POST /api/v1/verifications, for what a page received. */
 export async function verifyQrText(ports: VerificationPorts, validate: Validate, qr: string): Promise<VerifyOutcome> {
-  const body = validate<BodyTypes['verification']>('verification', { qr });
+  const body = validate('verification', { qr });
   return { result: await verify(body, ports), checkedAt: ports.clock.now() };
 }
 
@@ -49,6 +48,6 @@ export async function verifyUpload(
     return { kind: 'unknown' };
   }
   if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) return { kind: 'unknown' };
-  const body = validate<BodyTypes['verification']>('verification', { signedJson: parsed });
+  const body = validate('verification', { signedJson: parsed });
   return { kind: 'verified', outcome: { result: await verify(body, deps.verification), checkedAt: checkedAt() } };
 }

@@ -88,11 +88,16 @@ describe('the audit log', () => {
     expect(audit.verify(anchor)).toEqual({ intact: true, events: 5 });
     db.prepare('DELETE FROM audit_events WHERE seq >= 4').run();
     expect(audit.verify()).toEqual({ intact: true, events: 3 });
-    expect(audit.verify(anchor)).toEqual({ intact: false, events: 3, firstBrokenAt: 4 });
+    expect(audit.verify(anchor)).toEqual({ intact: false, events: 3, firstBrokenAt: 4, failedAnchorSeq: 5 });
   });
 
   it('refuses an anchor whose event was rewritten along with the whole chain after it', () => {
     const { audit } = logWithEvents(3);
-    expect(audit.verify({ seq: 2, hash: 'f'.repeat(64) })).toEqual({ intact: false, events: 2, firstBrokenAt: 2 });
+    expect(audit.verify({ seq: 2, hash: 'f'.repeat(64) })).toEqual({
+      intact: false,
+      events: 2,
+      firstBrokenAt: 2,
+      failedAnchorSeq: 2,
+    });
   });
 });

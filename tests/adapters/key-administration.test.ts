@@ -8,19 +8,26 @@ import { nodeX509 } from '../../src/adapters/pki/node-x509.ts';
 import { createSqliteAuditLog } from '../../src/adapters/sqlite/audit-log.ts';
 import { openDatabase, type SqliteDatabase } from '../../src/adapters/sqlite/database.ts';
 import { createSqliteInstitutionRepository } from '../../src/adapters/sqlite/institution-repository.ts';
-import type { AuditLog } from '../../src/domain/audit/audit-event.ts';
+import type { AuditLog, Operator } from '../../src/domain/audit/audit-event.ts';
 import {
   createInstitution,
   createRootCa,
   type KeyAdministration,
+  type KeyAdministrator,
   revokeKey,
   rotateInstitutionKey,
 } from '../../src/domain/trust/key-administration.ts';
 import { HOSPITAL_A } from './pki-test-kit.ts';
 
 const now = new Date('2026-06-01T00:00:00Z');
-const operator = { username: 'cli', role: 'operator' };
-const admin = { username: 'demo-admin', role: 'admin', institution: null };
+const operator: Operator = { username: 'cli', role: 'operator' };
+const admin: KeyAdministrator = {
+  role: 'admin',
+  accountId: 1,
+  username: 'demo-admin',
+  institution: null,
+  certificateNo: null,
+};
 
 let directory: string;
 let db: SqliteDatabase;

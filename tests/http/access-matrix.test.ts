@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applicationBodyFor, deliveryBodyFor, fixtureRecords } from '../fixtures/records.ts';
+import { applicationBodyFor, deliveryBodyFor, fixtureRecords, withAnotherMother } from '../fixtures/records.ts';
 import { startTestService, type TestService } from './harness.ts';
 import {
   bornBefore,
@@ -77,6 +77,18 @@ const expected: [route: string, ...statuses: number[]][] = [
   ['GET /api/v1/reports/certificate-usage',                401,   200,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403],
   ['GET /api/v1/audit-events/verify',                      401,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403,   403],
   ['GET /api/v1/audit-events/head',                        401,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403,   403],
+  // Every caller signs out a token of its own, taken for this call.
+  ['POST /api/v1/auth/sign-out',                           401,   204,   204,   204,   204,   204,   204,   204,   204,   204,   204,   204],
+  ['GET /api/v1/accounts',                                 401,   200,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
+  ['GET /api/v1/accounts/locks',                           401,   200,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
+  ['POST /api/v1/accounts/:username/unlock',               401,   200,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
+  ['POST /api/v1/accounts/:username/revoke-tokens',        401,   200,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
+  ['POST /api/v1/accounts/:username/disable',              401,   200,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
+  ['POST /api/v1/accounts/:username/enable',               401,   200,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
+  ['POST /api/v1/accounts/:username/password',             401,   200,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
+  ['GET /api/v1/audit-checkpoints',                        401,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403,   403],
+  ['GET /api/v1/audit-checkpoints/export',                 401,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403,   403],
+  ['POST /api/v1/audit-checkpoints',                       401,   403,   403,   403,   403,   403,   403,   403,   201,   403,   403,   403],
   // 线上申领: the first call applies, every later one finds the code used.
   ['POST /api/v1/citizen/applications',                    201,   409,   409,   409,   409,   409,   409,   409,   409,   409,   409,   409],
   ['POST /api/v1/citizen/application-sessions',            200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200],
@@ -121,11 +133,11 @@ const births = {
   toVoid: bornBefore(fixtureRecords[4]!, NOW, 5),
   toRegister: bornBefore(fixtureRecords[5]!, NOW, 6),
   toRevoke: bornBefore(fixtureRecords[6]!, NOW, 10),
-  toIssue: bornBefore(fixtureRecords[0]!, NOW, 7),
-  gzApplication: bornBefore(fixtureRecords[2]!, NOW, 8),
-  bjApplication: bornBefore(fixtureRecords[1]!, NOW, 9, 'bj'),
-  online: bornBefore(fixtureRecords[5]!, NOW, 11),
-  onlineToReturn: bornBefore(fixtureRecords[0]!, NOW, 12),
+  toIssue: withAnotherMother(bornBefore(fixtureRecords[0]!, NOW, 7), 1),
+  gzApplication: withAnotherMother(bornBefore(fixtureRecords[2]!, NOW, 8), 1),
+  bjApplication: withAnotherMother(bornBefore(fixtureRecords[1]!, NOW, 9, 'bj'), 1),
+  online: withAnotherMother(bornBefore(fixtureRecords[5]!, NOW, 11), 1),
+  onlineToReturn: withAnotherMother(bornBefore(fixtureRecords[0]!, NOW, 12), 2),
 };
 
 /** What the parents type when they apply online. */
@@ -162,6 +174,17 @@ beforeAll(async () => {
   made.citizenOwn = await claimToken(svc, made.read, births.read.mother.idNumber);
   made.citizenOther = await claimToken(svc, made.other, births.other.mother.idNumber);
   made.signedJson = (await svc.request('GET', made.read.links.signedJson, { token: gz.issuer })).body;
+  // The account the account routes act on: none of the callers, so disabling it signs no caller out.
+  const { service } = svc.running;
+  service.accounts.create(
+    {
+      username: 'matrix-target',
+      passwordHash: await service.hasher.hash('matrix target old password'),
+      role: 'statistician',
+      institution: null,
+    },
+    new Date(),
+  );
   const online = await recordDelivery(svc, gz.midwife, births.online);
   made.online = { deliveryId: online.id, applicationCode: online.applicationCode as string };
   const toReturn = await recordDelivery(svc, gz.midwife, births.onlineToReturn);
@@ -173,6 +196,21 @@ beforeAll(async () => {
 afterAll(async () => {
   await svc?.stop();
 });
+
+/** A token of the caller's own that no other call uses (sign-out ends it). */
+async function freshTokenOf(caller: Caller): Promise<string | undefined> {
+  if (caller === 'none') return undefined;
+  if (caller.startsWith('citizen/')) {
+    const [issued, birth] = caller === 'citizen/own' ? [made.read, births.read] : [made.other, births.other];
+    return claimToken(svc, issued, birth.mother.idNumber);
+  }
+  const [role, at] = caller.split('/') as [string, 'gz' | 'bj' | undefined];
+  const account = svc.accounts.find((a) => a.role === role && (at === undefined || a.username.endsWith(`-${at}`)))!;
+  const res = await svc.request('POST', '/api/v1/auth/token', {
+    json: { username: account.username, password: account.password },
+  });
+  return res.body.accessToken as string;
+}
 
 async function tokenOf(caller: Caller): Promise<string | undefined> {
   if (caller === 'none') return undefined;
@@ -224,8 +262,9 @@ const calls: Record<string, (caller: Caller) => { path: string; json?: unknown }
     path: `/api/v1/certificates/${made.toRevoke.certificateNo}/revoke`,
     json: { reason: '冒用他人身份申领' },
   }),
+  // Not made.read: a new claim code ends the claim tokens of its certificate, citizen/own's among them.
   'POST /api/v1/certificates/:no/claim-code': () => ({
-    path: `/api/v1/certificates/${made.read.certificateNo}/claim-code`,
+    path: `/api/v1/certificates/${made.toRegister.certificateNo}/claim-code`,
   }),
   'POST /api/v1/certificates/:no/household-registration': () => ({
     path: `/api/v1/certificates/${made.toRegister.certificateNo}/household-registration`,
@@ -268,6 +307,20 @@ const calls: Record<string, (caller: Caller) => { path: string; json?: unknown }
   }),
   'GET /api/v1/audit-events/verify': () => ({ path: '/api/v1/audit-events/verify' }),
   'GET /api/v1/audit-events/head': () => ({ path: '/api/v1/audit-events/head' }),
+  'POST /api/v1/auth/sign-out': () => ({ path: '/api/v1/auth/sign-out' }),
+  'GET /api/v1/accounts': () => ({ path: '/api/v1/accounts' }),
+  'GET /api/v1/accounts/locks': () => ({ path: '/api/v1/accounts/locks' }),
+  'POST /api/v1/accounts/:username/unlock': () => ({ path: '/api/v1/accounts/matrix-target/unlock' }),
+  'POST /api/v1/accounts/:username/revoke-tokens': () => ({ path: '/api/v1/accounts/matrix-target/revoke-tokens' }),
+  'POST /api/v1/accounts/:username/disable': () => ({ path: '/api/v1/accounts/matrix-target/disable' }),
+  'POST /api/v1/accounts/:username/enable': () => ({ path: '/api/v1/accounts/matrix-target/enable' }),
+  'POST /api/v1/accounts/:username/password': () => ({
+    path: '/api/v1/accounts/matrix-target/password',
+    json: { password: 'quiet harbour lanterns at dusk' },
+  }),
+  'GET /api/v1/audit-checkpoints': () => ({ path: '/api/v1/audit-checkpoints' }),
+  'GET /api/v1/audit-checkpoints/export': () => ({ path: '/api/v1/audit-checkpoints/export' }),
+  'POST /api/v1/audit-checkpoints': () => ({ path: '/api/v1/audit-checkpoints' }),
   'POST /api/v1/citizen/applications': () => ({
     path: '/api/v1/citizen/applications',
     json: onlineBody(births.online, made.online.applicationCode),
@@ -317,7 +370,8 @@ describe('the access matrix', () => {
     for (const [index, caller] of callers.entries()) {
       const { path, json } = calls[route]!(caller);
       const method = route.split(' ')[0]!;
-      const res = await svc.request(method, path, { token: await tokenOf(caller), json });
+      const token = route === 'POST /api/v1/auth/sign-out' ? await freshTokenOf(caller) : await tokenOf(caller);
+      const res = await svc.request(method, path, { token, json });
       want[caller] = statuses[index]!;
       got[caller] = res.status;
       if (res.status >= 400) bodies[caller] = res.body?.error?.code;

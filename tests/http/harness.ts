@@ -59,7 +59,8 @@ export async function startTestService(
     }
     const res = await fetch(`${running.url}${route}`, { method, headers, body });
     const type = res.headers.get('content-type') ?? '';
-    const parsed = type.includes('json') ? await res.json() : Buffer.from(await res.arrayBuffer());
+    const parsed =
+      type.includes('json') && !type.includes('ndjson') ? await res.json() : Buffer.from(await res.arrayBuffer());
     return { status: res.status, body: parsed, headers: res.headers };
   };
 

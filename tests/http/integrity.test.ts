@@ -9,9 +9,11 @@ import {
   deliveryBodyFor,
   fixtureRecords,
   isInstitutionalBirth,
+  withAnotherMother,
   withBirthTime,
 } from '../fixtures/records.ts';
 import { startTestService, type TestService } from './harness.ts';
+import { demo } from './lifecycle-helpers.ts';
 
 /**
  * Concurrency over real HTTP: parallel issues, duplicate issues of one application and racing
@@ -53,10 +55,13 @@ afterAll(async () => {
  * A new birth an hour or so ago (inside the midwife's 24-hour window), entered as an application
  * at the Guangzhou demo institution, or with `staff` at another.
  */
-async function newApplication(staff = { midwife, issuer: issuers[0] }): Promise<string> {
+async function newApplication(staff = { midwife, issuer: issuers[0] }, at: 'gz' | 'bj' = 'gz'): Promise<string> {
   const n = births++;
   const base = fixtureRecords[n % fixtureRecords.length]!;
-  const record = withBirthTime(base, chinaTime(new Date(testStartedAt - (60 + n) * 60_000)));
+  // Each birth its own mother: one mother's births an hour apart would be one pregnancy.
+  const record = withAnotherMother(withBirthTime(base, chinaTime(new Date(testStartedAt - (60 + n) * 60_000))), n + 1);
+  // A delivery at the institution happened in its division.
+  if (isInstitutionalBirth(record)) record.birthPlace = { divisionCode: demo[at].divisionCode };
   let body = applicationBodyFor(record);
   if (isInstitutionalBirth(record)) {
     const delivery = await svc.request('POST', '/api/v1/deliveries', {
@@ -250,7 +255,7 @@ describe('number accounting', () => {
   it('refuses to void as a blank a number reserved by an interrupted issue, which a retry then uses', async () => {
     const staff = { midwife: await svc.token('midwife', 'bj'), issuer: await svc.token('issuer', 'bj') };
     const beijing = svc.accounts.find((a) => a.role === 'issuer' && a.username.endsWith('-bj'))!.institution!;
-    const application = await newApplication(staff);
+    const application = await newApplication(staff, 'bj');
     const reserved = formatCertificateNo('P', nextNumber(beijing));
     const ports = svc.running.service.lifecycle;
     const signer = ports.signer;

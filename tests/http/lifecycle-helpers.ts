@@ -4,7 +4,7 @@
  */
 import { expect } from 'vitest';
 import { inspectPdf } from '../../src/adapters/pdf/index.ts';
-import { citizenIdCheckChar } from '../../src/domain/check/citizen-id.ts';
+import { citizenIdCheckCharacter } from '../../src/domain/check/citizen-id.ts';
 import { chinaDate } from '../../src/domain/lifecycle/compose.ts';
 import type { Clock } from '../../src/domain/ports.ts';
 import { demoInstitutions } from '../../src/setup/demo-trust-domain.ts';
@@ -53,7 +53,7 @@ export function childIdNumber(birthDate: string, sex: '1' | '2', serial = 1): st
   // The sequence number's last digit is odd for boys, even for girls.
   const sequence = String(serial * 2 - (sex === '1' ? 1 : 0)).padStart(3, '0');
   const first17 = `440106${birthDate.replaceAll('-', '')}${sequence}`;
-  return first17 + citizenIdCheckChar(first17);
+  return first17 + citizenIdCheckCharacter(first17);
 }
 
 export interface Staff {

@@ -13,6 +13,7 @@ import {
   deliveryBodyFor,
   fixtureRecords,
   isInstitutionalBirth,
+  withAnotherMother,
   withBirthTime,
 } from '../fixtures/records.ts';
 
@@ -151,7 +152,11 @@ async function runLoad(call: Call, tokens: { midwife: string; issuer: string }, 
         const k = births++;
         const base = fixtureRecords[k % fixtureRecords.length]!;
         const minutesAgo = 30 + Math.floor(k / fixtureRecords.length);
-        const record = withBirthTime(base, chinaTime(new Date(loadStartedAt - minutesAgo * 60_000)));
+        // Each birth its own mother: one mother's births minutes apart would be one pregnancy.
+        const record = withAnotherMother(
+          withBirthTime(base, chinaTime(new Date(loadStartedAt - minutesAgo * 60_000))),
+          (k % 499) + 1,
+        );
         let body = applicationBodyFor(record);
         if (isInstitutionalBirth(record)) {
           const delivery = await call('POST', '/api/v1/deliveries', tokens.midwife, deliveryBodyFor(record));

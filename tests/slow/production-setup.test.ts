@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -16,7 +17,8 @@ const env = {
   ...process.env,
   NODE_ENV: 'production',
   DATA_DIR: dataDir,
-  KEY_PASSPHRASE: 'a real passphrase for this test',
+  // Random per run: a passphrase written in the repository is refused in production.
+  KEY_PASSPHRASE: randomBytes(18).toString('base64url'),
 };
 const creditCode = completeCreditCode('12350102488000123');
 
@@ -121,6 +123,37 @@ describe('a production deployment set up with the operator CLI', () => {
     } finally {
       await running.stop();
     }
+  }, 60_000);
+
+  it('contains an account with the CLI: password policy, disable, reset, unlock', async () => {
+    const write = (password: string) => writeFileSync(passwordFile, `${password}\n`, { mode: 0o600 });
+    const add = () =>
+      cli('add-account', '--username', 'police.gulou', '--role', 'police', '--password-file', passwordFile);
+    write(' '.repeat(12));
+    expect(await add()).toMatchObject({
+      code: 1,
+      stderr: 'refused: The password is refused: password must not be one character repeated or only spaces\n',
+    });
+    write('police.gulou.2026');
+    expect(await add()).toMatchObject({
+      code: 1,
+      stderr: 'refused: The password is refused: password must not contain the username or the display name\n',
+    });
+    write('maple canyon whispers ninety');
+    expect((await add()).code).toBe(0);
+    expect(await cli('disable-account', '--username', 'police.gulou')).toMatchObject({
+      code: 0,
+      stdout: 'account police.gulou disabled; 0 tokens revoked\n',
+    });
+    expect((await cli('list-accounts')).stdout).toContain('police.gulou\tpolice\t-\tdisabled\t-');
+    expect((await cli('enable-account', '--username', 'police.gulou')).code).toBe(0);
+    write('orchid freight lantern eleven');
+    expect(await cli('reset-password', '--username', 'police.gulou', '--password-file', passwordFile)).toMatchObject({
+      code: 0,
+      stdout: 'account police.gulou: password reset; 0 tokens revoked\n',
+    });
+    expect((await cli('unlock-account', '--username', 'police.gulou')).code).toBe(0);
+    expect((await cli('unlock-account', '--username', 'nobody')).code).toBe(1);
   }, 60_000);
 
   it('refuses to start in production without a key passphrase', async () => {

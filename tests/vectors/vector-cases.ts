@@ -1,4 +1,5 @@
 /** The known-answer cases: how each credential is made and the exact result it must give. */
+import { flipS } from '../../src/adapters/pki/p256-low-s.ts';
 import type { ELicencePayload, Institution } from '../../src/domain/certificate.ts';
 import type { CheckName, CheckResult, VerificationResult } from '../../src/domain/verification/result.ts';
 import { sampleLicence } from '../adapters/pki-test-kit.ts';
@@ -169,6 +170,13 @@ export async function buildVectors(domain: FixtureDomain): Promise<Vector[]> {
     signedJson: { ...main.signedJson, signature: flipCharacter(main.signedJson.signature, 40) },
   }, BAD_SIGNATURE);
   const [qrHeader, qrPayload, qrSignature] = main.qr.split('.') as [string, string, string];
+  // ECDSA malleability: (r, n − s) verifies mathematically; only the low-S form we sign is accepted.
+  add('high-s-signed-json', 'The genuine e-licence signature in its high-S twin form (r, n − s)', {
+    signedJson: { ...main.signedJson, signature: b64(flipS(Buffer.from(main.signedJson.signature, 'base64url'))) },
+  }, BAD_SIGNATURE);
+  add('high-s-qr', 'The genuine QR signature in its high-S twin form (r, n − s)', {
+    qr: `${qrHeader}.${qrPayload}.${b64(flipS(Buffer.from(qrSignature, 'base64url')))}`,
+  }, BAD_SIGNATURE);
   const qrBytes = Buffer.from(qrPayload, 'base64url');
   qrBytes[qrBytes.indexOf(Buffer.from([0x04, 0x01])) + 1] = 0x02;
   add('qr-payload-altered', 'The sex claim flipped from 1 to 2', { qr: `${qrHeader}.${b64(qrBytes)}.${qrSignature}` }, BAD_SIGNATURE);

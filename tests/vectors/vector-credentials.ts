@@ -4,6 +4,7 @@ import { type FlattenedJws, signingTime } from '../../src/adapters/jws/flattened
 import { signELicence } from '../../src/adapters/jws/sign-elicence.ts';
 import { signQrToken } from '../../src/adapters/jws/sign-qr-token.ts';
 import { publicJwkOf } from '../../src/adapters/pki/ec-jwk.ts';
+import { toLowS } from '../../src/adapters/pki/p256-low-s.ts';
 import { pemToX5c } from '../../src/adapters/pki/pem.ts';
 import type { ELicencePayload } from '../../src/domain/certificate.ts';
 import type { KeyStore, SigningKey } from '../../src/domain/ports.ts';
@@ -23,7 +24,7 @@ export function fixtureKeyStore(domain: FixtureDomain, override?: KeyObject): Ke
     sign: async (kid, data) => {
       const key = override ?? domain.privateKeys.get(kid);
       if (!key) throw new Error(`no fixture key ${kid}`);
-      return new Uint8Array(sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' }));
+      return toLowS(new Uint8Array(sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' })));
     },
   };
 }
@@ -56,7 +57,7 @@ export async function credentials(
 export function signRaw(key: KeyObject, header: object, payload: Uint8Array | string): FlattenedJws {
   const protectedPart = b64(JSON.stringify(header));
   const payloadPart = b64(payload);
-  const signature = sign('sha256', Buffer.from(`${protectedPart}.${payloadPart}`), { key, dsaEncoding: 'ieee-p1363' });
+  const signature = toLowS(sign('sha256', Buffer.from(`${protectedPart}.${payloadPart}`), { key, dsaEncoding: 'ieee-p1363' }));
   return { protected: protectedPart, payload: payloadPart, signature: b64(signature) };
 }
 

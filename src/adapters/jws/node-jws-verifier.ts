@@ -2,6 +2,7 @@ import { createHash, createPublicKey, type KeyObject, verify as verifySignature,
 import type { EcPublicJwk, JwsVerifier } from '../../domain/verification/ports.ts';
 import { checkX509Chain } from '../pki/check-x509-chain.ts';
 import { jwkThumbprint, publicJwkOf } from '../pki/ec-jwk.ts';
+import { isLowS } from '../pki/p256-low-s.ts';
 
 /** Bounded memo: a flood of distinct junk keys must not grow memory without limit. */
 function memo<V>(limit: number) {
@@ -26,6 +27,8 @@ export function createNodeJwsVerifier(): JwsVerifier {
 
   return {
     async verifyEs256(publicJwk, signingInput, signature) {
+      // (r, n − s) of a genuine signature verifies too; only the low-S form we produce is accepted.
+      if (!isLowS(signature)) return false;
       try {
         const key = publicKeys(`${publicJwk.x}.${publicJwk.y}`, () =>
           createPublicKey({ key: { kty: 'EC', crv: 'P-256', x: publicJwk.x, y: publicJwk.y }, format: 'jwk' }),

@@ -4,6 +4,7 @@ import {
   createPrivateKey,
   type KeyObject,
   randomBytes,
+  scrypt,
   scryptSync,
 } from 'node:crypto';
 import { DomainError } from '../../domain/errors.ts';
@@ -30,13 +31,24 @@ const FORMAT = 'birth-certificate-key/v1';
 export const DEFAULT_SCRYPT_LOG2N = 16;
 const MAX_SCRYPT_LOG2N = 20;
 
+const scryptOptions = (kdf: EncryptedKeyFile['kdf']) => ({
+  N: 2 ** kdf.log2N,
+  r: kdf.r,
+  p: kdf.p,
+  maxmem: 256 * 2 ** kdf.log2N * kdf.r + 2 ** 20,
+});
+const saltOf = (kdf: EncryptedKeyFile['kdf']) => Buffer.from(kdf.salt, 'base64url');
+
 const derive = (passphrase: string, kdf: EncryptedKeyFile['kdf']) =>
-  scryptSync(passphrase.normalize('NFC'), Buffer.from(kdf.salt, 'base64url'), 32, {
-    N: 2 ** kdf.log2N,
-    r: kdf.r,
-    p: kdf.p,
-    maxmem: 256 * 2 ** kdf.log2N * kdf.r + 2 ** 20,
-  });
+  scryptSync(passphrase.normalize('NFC'), saltOf(kdf), 32, scryptOptions(kdf));
+
+/** The same derivation on libuv's thread pool: several keys unlock at once, off the main thread. */
+const deriveOnThreadPool = (passphrase: string, kdf: EncryptedKeyFile['kdf']) =>
+  new Promise<Buffer>((resolve, reject) =>
+    scrypt(passphrase.normalize('NFC'), saltOf(kdf), 32, scryptOptions(kdf), (error, key) =>
+      error ? reject(error) : resolve(key),
+    ),
+  );
 
 export function encryptPrivateKey(key: KeyObject, passphrase: string, log2N = DEFAULT_SCRYPT_LOG2N): EncryptedKeyFile {
   const publicJwk = publicJwkOf(key);
@@ -62,18 +74,41 @@ const unreadable = (kid: string) =>
 
 /** The private key, after checking the file belongs to `expectedKid` and holds that very key. */
 export function decryptPrivateKey(file: EncryptedKeyFile, passphrase: string, expectedKid: string): KeyObject {
+  checkKeyFile(file, expectedKid);
+  let secret: Buffer;
+  try {
+    secret = derive(passphrase, file.kdf);
+  } catch {
+    throw unreadable(expectedKid);
+  }
+  return openKeyFile(file, secret, expectedKid);
+}
+
+/** As decryptPrivateKey, with the scrypt derivation on the thread pool. */
+export async function decryptPrivateKeyOffThread(
+  file: EncryptedKeyFile,
+  passphrase: string,
+  expectedKid: string,
+): Promise<KeyObject> {
+  checkKeyFile(file, expectedKid);
+  const secret = await deriveOnThreadPool(passphrase, file.kdf).catch(() => {
+    throw unreadable(expectedKid);
+  });
+  return openKeyFile(file, secret, expectedKid);
+}
+
+function checkKeyFile(file: EncryptedKeyFile, expectedKid: string): void {
   if (file.format !== FORMAT || file.kid !== expectedKid || file.kdf?.name !== 'scrypt') throw unreadable(expectedKid);
   const { log2N, r, p } = file.kdf;
   if (!Number.isInteger(log2N) || log2N < 10 || log2N > MAX_SCRYPT_LOG2N || r !== 8 || p !== 1) {
     throw unreadable(expectedKid);
   }
+}
+
+function openKeyFile(file: EncryptedKeyFile, secret: Buffer, expectedKid: string): KeyObject {
   let key: KeyObject;
   try {
-    const decipher = createDecipheriv(
-      'aes-256-gcm',
-      derive(passphrase, file.kdf),
-      Buffer.from(file.cipher.iv, 'base64url'),
-    );
+    const decipher = createDecipheriv('aes-256-gcm', secret, Buffer.from(file.cipher.iv, 'base64url'));
     decipher.setAAD(Buffer.from(`${FORMAT}|${expectedKid}`));
     decipher.setAuthTag(Buffer.from(file.cipher.tag, 'base64url'));
     const der = Buffer.concat([decipher.update(Buffer.from(file.ciphertext, 'base64url')), decipher.final()]);

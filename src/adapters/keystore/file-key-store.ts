@@ -1,13 +1,15 @@
-import { generateKeyPairSync, type KeyObject, sign as signData } from 'node:crypto';
+import { createPublicKey, generateKeyPairSync, type KeyObject, sign as signData } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DomainError } from '../../domain/errors.ts';
 import { type Clock, type ManagedKeyStore, type PendingKey, type SigningKey, systemClock } from '../../domain/ports.ts';
 import type { KeyRegister, SigningKeyRecord } from '../../domain/trust/ports.ts';
+import { toLowS } from '../pki/p256-low-s.ts';
 import { pemToX5c } from '../pki/pem.ts';
 import {
   DEFAULT_SCRYPT_LOG2N,
   decryptPrivateKey,
+  decryptPrivateKeyOffThread,
   type EncryptedKeyFile,
   encryptPrivateKey,
 } from './encrypted-key-file.ts';
@@ -82,17 +84,29 @@ export class FileKeyStore implements ManagedKeyStore {
   /**
    * Decrypts every active key whose file is here, so a wrong passphrase or a damaged file stops
    * start-up instead of the first issuance (and the scrypt cost is paid before serving). A root
-   * key kept offline simply has no file here. Returns the kids unlocked.
+   * key kept offline simply has no file here. The derivations run at once on the thread pool.
+   * Returns the kids unlocked.
    */
-  unlockActiveKeys(): string[] {
+  async unlockActiveKeys(): Promise<string[]> {
     const files = new Set(readdirSync(this.options.directory));
-    return this.options.register
+    const kids = this.options.register
       .list()
       .filter((record) => record.status === 'active' && files.has(`${record.kid}.key`))
-      .map((record) => {
-        this.privateKey(record.kid);
-        return record.kid;
-      });
+      .map((record) => record.kid);
+    const keys = await Promise.allSettled(
+      kids.map((kid) => {
+        const cached = this.privateKeys.get(kid);
+        return cached
+          ? Promise.resolve(cached)
+          : decryptPrivateKeyOffThread(this.readKeyFile(kid), this.options.passphrase, kid);
+      }),
+    );
+    kids.forEach((kid, i) => {
+      const outcome = keys[i]!;
+      if (outcome.status === 'rejected') throw outcome.reason;
+      this.privateKeys.set(kid, outcome.value);
+    });
+    return kids;
   }
 
   /** Creates a P-256 key and writes its encrypted file (never overwriting one). */
@@ -108,24 +122,36 @@ export class FileKeyStore implements ManagedKeyStore {
     return { kid: file.kid, publicJwk: file.publicJwk, sign: async (tbs) => this.signWith(file.kid, tbs) };
   }
 
+  /**
+   * The public half of the private key this store holds for `kid` (decrypting its file), for
+   * checks that must not trust the register's copy. Throws KEY_NOT_FOUND when there is no file.
+   */
+  publicKeyOf(kid: string): KeyObject {
+    return createPublicKey(this.privateKey(kid));
+  }
+
   private signWith(kid: string, data: Uint8Array): Uint8Array {
     const key = this.privateKey(kid);
-    return new Uint8Array(signData('sha256', data, { key, dsaEncoding: 'ieee-p1363' }));
+    // Low-S only (see p256-low-s.ts): the verifier refuses the high-S twin of every signature.
+    return toLowS(new Uint8Array(signData('sha256', data, { key, dsaEncoding: 'ieee-p1363' })));
   }
 
   private privateKey(kid: string): KeyObject {
     const cached = this.privateKeys.get(kid);
     if (cached) return cached;
-    if (this.options.environment === 'production' && isExampleKey(kid)) throw refuseExample(`Key ${kid}`);
-    let file: EncryptedKeyFile;
-    try {
-      file = JSON.parse(readFileSync(this.fileOf(kid), 'utf8')) as EncryptedKeyFile;
-    } catch {
-      throw new DomainError('KEY_NOT_FOUND', `The key file of ${kid} is missing or unreadable`);
-    }
-    const key = decryptPrivateKey(file, this.options.passphrase, kid);
+    const key = decryptPrivateKey(this.readKeyFile(kid), this.options.passphrase, kid);
     this.privateKeys.set(kid, key);
     return key;
+  }
+
+  /** A registered key whose file is gone or unreadable is a fault of custody, not a missing key. */
+  private readKeyFile(kid: string): EncryptedKeyFile {
+    if (this.options.environment === 'production' && isExampleKey(kid)) throw refuseExample(`Key ${kid}`);
+    try {
+      return JSON.parse(readFileSync(this.fileOf(kid), 'utf8')) as EncryptedKeyFile;
+    } catch {
+      throw new DomainError('KEY_UNREADABLE', `The key file of ${kid} is missing or unreadable`);
+    }
   }
 
   private fileOf(kid: string): string {

@@ -1,6 +1,5 @@
 import {
   AFRelationship,
-  decodePDFRawStream,
   PDFArray,
   PDFDict,
   type PDFDocument,
@@ -9,6 +8,7 @@ import {
   PDFRawStream,
   PDFString,
 } from 'pdf-lib';
+import { InflationBudget } from './capped-decode.ts';
 
 /** The signed e-licence (flattened JWS JSON, exactly as served at `signed.json`). */
 export const ELICENCE_ATTACHMENT = 'elicence.json';
@@ -38,7 +38,7 @@ function decodeName(value: unknown): string | null {
   return null;
 }
 
-function collectNames(node: PDFDict, out: Map<string, Uint8Array>, depth: number) {
+function collectNames(node: PDFDict, out: Map<string, PDFRawStream>, depth: number) {
   // The name tree is attacker-controlled input: bound its depth.
   if (depth > 8) return;
   const names = node.lookupMaybe(PDFName.of('Names'), PDFArray);
@@ -49,7 +49,7 @@ function collectNames(node: PDFDict, out: Map<string, Uint8Array>, depth: number
       if (name === null || !(spec instanceof PDFDict)) continue;
       const ef = spec.lookupMaybe(PDFName.of('EF'), PDFDict);
       const stream = ef?.lookup(PDFName.of('F'));
-      if (stream instanceof PDFRawStream && !out.has(name)) out.set(name, decodePDFRawStream(stream).decode());
+      if (stream instanceof PDFRawStream && !out.has(name)) out.set(name, stream);
     }
   }
   const kids = node.lookupMaybe(PDFName.of('Kids'), PDFArray);
@@ -61,11 +61,16 @@ function collectNames(node: PDFDict, out: Map<string, Uint8Array>, depth: number
   }
 }
 
-/** The embedded files of a loaded document, by file name (first one wins). */
-export function readAttachments(doc: PDFDocument): Map<string, Uint8Array> {
-  const out = new Map<string, Uint8Array>();
+/** The embedded files of a loaded document by file name (first one wins), not yet decoded. */
+export function findAttachments(doc: PDFDocument): Map<string, PDFRawStream> {
+  const out = new Map<string, PDFRawStream>();
   const names = doc.catalog.lookupMaybe(PDFName.of('Names'), PDFDict);
   const tree = names?.lookupMaybe(PDFName.of('EmbeddedFiles'), PDFDict);
   if (tree) collectNames(tree, out, 0);
   return out;
+}
+
+/** Every embedded file decoded, within `budget` (for tests and tools; verification decodes only what it needs). */
+export function readAttachments(doc: PDFDocument, budget = new InflationBudget()): Map<string, Uint8Array> {
+  return new Map([...findAttachments(doc)].map(([name, stream]) => [name, budget.decode(stream)]));
 }

@@ -1,6 +1,13 @@
-import { decodePDFRawStream, PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
-import type { PdfInspectionFailure, PdfInspector } from '../../domain/verification/ports.ts';
-import { ELICENCE_ATTACHMENT, QR_TEXT_ATTACHMENT, readAttachments } from './attachment.ts';
+import { createHash } from 'node:crypto';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream } from 'pdf-lib';
+import type {
+  PdfContents,
+  PdfInspectionFailure,
+  PdfInspector,
+  PdfSignatureReading,
+} from '../../domain/verification/ports.ts';
+import { ELICENCE_ATTACHMENT, findAttachments, QR_TEXT_ATTACHMENT } from './attachment.ts';
+import { InflationBudget, InflationLimitError } from './capped-decode.ts';
 import { type CmsCheck, verifyDetachedCms } from './cms-verify.ts';
 import { encodeQrModules, QR_XOBJECT_NAME } from './qr-drawing.ts';
 
@@ -82,7 +89,7 @@ function parseRects(content: string): Array<[number, number, number, number]> {
 }
 
 /** Re-encodes the QR text and compares it module by module with the drawing on page 1. */
-function qrDrawingMatches(doc: PDFDocument, qrText: string): boolean {
+function qrDrawingMatches(doc: PDFDocument, qrText: string, budget: InflationBudget): boolean {
   const page = doc.getPages()[0];
   if (!page) return false;
   const form = page.node.Resources()?.lookupMaybe(PDFName.of('XObject'), PDFDict)?.lookup(PDFName.of(QR_XOBJECT_NAME));
@@ -91,8 +98,7 @@ function qrDrawingMatches(doc: PDFDocument, qrText: string): boolean {
   const streams =
     pageContent instanceof PDFArray ? pageContent.asArray().map((r) => doc.context.lookup(r)) : [pageContent];
   const drawn = streams.some(
-    (s) =>
-      s instanceof PDFRawStream && latin1.decode(decodePDFRawStream(s).decode()).includes(`/${QR_XOBJECT_NAME} Do`),
+    (s) => s instanceof PDFRawStream && latin1.decode(budget.decode(s)).includes(`/${QR_XOBJECT_NAME} Do`),
   );
   if (!drawn) return false;
 
@@ -106,7 +112,7 @@ function qrDrawingMatches(doc: PDFDocument, qrText: string): boolean {
   const want = new Uint8Array(n * n);
   for (const run of expected.runs) want.fill(1, run.row * n + run.col, run.row * n + run.col + run.length);
   const got = new Uint8Array(n * n);
-  for (const [x, y, w, h] of parseRects(latin1.decode(decodePDFRawStream(form).decode()))) {
+  for (const [x, y, w, h] of parseRects(latin1.decode(budget.decode(form)))) {
     if (h !== 1 || !Number.isInteger(x) || !Number.isInteger(y) || !Number.isInteger(w)) return false;
     const row = n - 1 - y;
     if (row < 0 || row >= n || x < 0 || x + w > n) return false;
@@ -115,85 +121,139 @@ function qrDrawingMatches(doc: PDFDocument, qrText: string): boolean {
   return got.every((v, i) => v === want[i]);
 }
 
+/** A signed e-licence with its x5c chain is a few KB; nothing legitimate comes near this. */
+const ATTACHMENT_CAP_BYTES = 64 * 1024;
+
+type SignatureRead = { reading: PdfSignatureReading; info: PdfSignatureInfo };
+
 /**
- * Reads a certificate PDF without trusting it: the embedded e-licence, the QR text and the PDF
- * signature's state. Never throws; the verifier combines this with JWS and trust-list checks.
+ * The PDF signature alone: the byte range, the CMS and the file digest. Inflates nothing, so it
+ * runs before anything else and a PDF from an untrusted signer costs no more than this.
+ */
+function readSignatureAndInfo(bytes: Uint8Array): SignatureRead {
+  const info: PdfSignatureInfo = {
+    present: false,
+    intact: false,
+    coversWholeFile: false,
+    signerCertDer: null,
+    chainDer: [],
+    signingTime: null,
+  };
+  const refuse = (reason: PdfInspectionFailure, detail: string): SignatureRead => ({
+    reading: { ok: false, reason, detail },
+    info,
+  });
+  const text = latin1.decode(bytes);
+  if (!text.slice(0, 1024).includes('%PDF-')) return refuse('NOT_PDF', 'no %PDF- header');
+  const found = findSignature(bytes, text);
+  if (found) {
+    const { check } = found;
+    Object.assign(info, {
+      present: true,
+      intact: check.intact,
+      coversWholeFile: found.coversWholeFile,
+      signerCertDer: check.signerCertDer,
+      chainDer: check.chainDer,
+      signingTime: check.signingTime,
+    });
+  }
+  if (!text.slice(-1024).includes('%%EOF') || found?.truncated) return refuse('TRUNCATED', 'the file ends early');
+  if (!found) return refuse('NO_SIGNATURE', 'no PDF signature');
+  if (!found.check.intact || !found.check.signerCertDer) return refuse('BAD_SIGNATURE', found.check.detail);
+  if (!found.coversWholeFile) return refuse('MODIFIED_AFTER_SIGNING', 'bytes were added after the signed range');
+  return {
+    reading: {
+      ok: true,
+      signerCertDer: found.check.signerCertDer,
+      chainDer: found.check.chainDer,
+      signingTime: found.check.signingTime,
+      fileDigest: createHash('sha256').update(bytes).digest('base64url'),
+    },
+    info,
+  };
+}
+
+/** See readSignatureAndInfo. Never throws. */
+export function readPdfSignature(bytes: Uint8Array): PdfSignatureReading {
+  try {
+    return readSignatureAndInfo(bytes).reading;
+  } catch {
+    return { ok: false, reason: 'MALFORMED', detail: 'the PDF cannot be inspected' };
+  }
+}
+
+/**
+ * The embedded e-licence and QR text, and whether the page draws that QR. Inflates only what
+ * that needs — the object streams pdf-lib reads while loading (when routed through the budget,
+ * see capped-decode.ts), the two attachments by name, the page content and the QR form — each
+ * under a cap. Run it only on a PDF whose signature already holds. Never throws.
+ */
+export async function readPdfContents(bytes: Uint8Array, budget = new InflationBudget()): Promise<PdfContents> {
+  const failure = (reason: PdfInspectionFailure, detail: string): PdfContents => ({ ok: false, reason, detail });
+  try {
+    let doc: PDFDocument;
+    try {
+      doc = await PDFDocument.load(bytes, { updateMetadata: false, throwOnInvalidObject: true });
+    } catch (error) {
+      if (error instanceof InflationLimitError || budget.exceeded) throw error;
+      return failure('MALFORMED', 'the PDF structure cannot be read');
+    }
+    const attachments = findAttachments(doc);
+    const json = attachments.get(ELICENCE_ATTACHMENT);
+    if (!json) return failure('NO_ELICENCE', `no ${ELICENCE_ATTACHMENT} attachment`);
+    let signedJsonText: string;
+    try {
+      signedJsonText = utf8.decode(budget.decode(json, ATTACHMENT_CAP_BYTES));
+      JSON.parse(signedJsonText);
+    } catch (error) {
+      if (error instanceof InflationLimitError) throw error;
+      return failure('BAD_ELICENCE', `${ELICENCE_ATTACHMENT} is not UTF-8 JSON`);
+    }
+    const qr = attachments.get(QR_TEXT_ATTACHMENT);
+    if (!qr) return failure('NO_QR_TEXT', `no ${QR_TEXT_ATTACHMENT} attachment`);
+    let qrText: string;
+    try {
+      qrText = utf8.decode(budget.decode(qr, ATTACHMENT_CAP_BYTES));
+    } catch (error) {
+      if (error instanceof InflationLimitError) throw error;
+      return failure('NO_QR_TEXT', `${QR_TEXT_ATTACHMENT} is not UTF-8`);
+    }
+    if (!qrDrawingMatches(doc, qrText, budget))
+      return failure('QR_MISMATCH', 'the QR code on the page does not encode the QR text');
+    return { ok: true, signedJsonText, qrText };
+  } catch {
+    if (budget.exceeded) return failure('RESOURCE_LIMIT', budget.exceeded);
+    return failure('MALFORMED', 'the PDF cannot be inspected');
+  }
+}
+
+/**
+ * Reads a certificate PDF without trusting it: the PDF signature's state, then (when it holds)
+ * the embedded e-licence and the QR text. Never throws. In-process: verification of uploaded
+ * PDFs runs the same two steps in a worker (worker-pdf-inspector.ts).
  */
 export async function inspectPdf(bytes: Uint8Array): Promise<PdfInspection> {
   const parts: InspectedParts = {
     signedJson: null,
     signedJsonText: null,
     qrText: null,
-    signature: {
-      present: false,
-      intact: false,
-      coversWholeFile: false,
-      signerCertDer: null,
-      chainDer: [],
-      signingTime: null,
-    },
+    signature: readSignatureAndInfo(bytes).info,
   };
-  const failure = (reason: PdfInspectionFailure, detail: string): PdfInspection => ({
+  const signature = readPdfSignature(bytes);
+  if (!signature.ok) return { ...parts, ok: false, reason: signature.reason, detail: signature.detail };
+  const contents = await readPdfContents(bytes);
+  if (!contents.ok) return { ...parts, ok: false, reason: contents.reason, detail: contents.detail };
+  return {
     ...parts,
-    ok: false,
-    reason,
-    detail,
-  });
-  try {
-    const text = latin1.decode(bytes);
-    if (!text.slice(0, 1024).includes('%PDF-')) return failure('NOT_PDF', 'no %PDF- header');
-    const found = findSignature(bytes, text);
-    if (found) {
-      const { check } = found;
-      parts.signature = {
-        present: true,
-        intact: check.intact,
-        coversWholeFile: found.coversWholeFile,
-        signerCertDer: check.signerCertDer,
-        chainDer: check.chainDer,
-        signingTime: check.signingTime,
-      };
-    }
-    if (!text.slice(-1024).includes('%%EOF') || found?.truncated) return failure('TRUNCATED', 'the file ends early');
-    if (!found) return failure('NO_SIGNATURE', 'no PDF signature');
-    if (!found.check.intact) return failure('BAD_SIGNATURE', found.check.detail);
-    if (!found.coversWholeFile) return failure('MODIFIED_AFTER_SIGNING', 'bytes were added after the signed range');
-
-    let doc: PDFDocument;
-    try {
-      doc = await PDFDocument.load(bytes, { updateMetadata: false, throwOnInvalidObject: true });
-    } catch {
-      return failure('MALFORMED', 'the PDF structure cannot be read');
-    }
-    const attachments = readAttachments(doc);
-    const json = attachments.get(ELICENCE_ATTACHMENT);
-    if (!json) return failure('NO_ELICENCE', `no ${ELICENCE_ATTACHMENT} attachment`);
-    try {
-      parts.signedJsonText = utf8.decode(json);
-      parts.signedJson = JSON.parse(parts.signedJsonText) as unknown;
-    } catch {
-      return failure('BAD_ELICENCE', `${ELICENCE_ATTACHMENT} is not UTF-8 JSON`);
-    }
-    const qr = attachments.get(QR_TEXT_ATTACHMENT);
-    if (!qr) return failure('NO_QR_TEXT', `no ${QR_TEXT_ATTACHMENT} attachment`);
-    try {
-      parts.qrText = utf8.decode(qr);
-    } catch {
-      return failure('NO_QR_TEXT', `${QR_TEXT_ATTACHMENT} is not UTF-8`);
-    }
-    if (!qrDrawingMatches(doc, parts.qrText))
-      return failure('QR_MISMATCH', 'the QR code on the page does not encode the QR text');
-    return {
-      ...parts,
-      ok: true,
-      signedJson: parts.signedJson,
-      signedJsonText: parts.signedJsonText,
-      qrText: parts.qrText,
-    };
-  } catch {
-    return failure('MALFORMED', 'the PDF cannot be inspected');
-  }
+    ok: true,
+    signedJson: JSON.parse(contents.signedJsonText) as unknown,
+    signedJsonText: contents.signedJsonText,
+    qrText: contents.qrText,
+  };
 }
 
-/** The verification domain's view of the PDF parser. */
-export const pdfInspector: PdfInspector = { inspect: inspectPdf };
+/** The verification domain's view of the PDF parser, in this thread (offline verification, tests). */
+export const pdfInspector: PdfInspector = {
+  readSignature: async (bytes) => readPdfSignature(bytes),
+  readContents: (bytes) => readPdfContents(bytes),
+};

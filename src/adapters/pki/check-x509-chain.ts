@@ -1,7 +1,12 @@
 import { X509Certificate } from 'node:crypto';
 import { type EcPublicJwk, jwkThumbprint, publicJwkOf } from './ec-jwk.ts';
 import type { LeafProfile } from './issue-leaf-x509.ts';
-import { EKU_ELICENCE_SIGNING, EKU_TRUST_LIST_SIGNING, OID_ORGANIZATION_IDENTIFIER } from './oids.ts';
+import {
+  EKU_AUDIT_SIGNING,
+  EKU_ELICENCE_SIGNING,
+  EKU_TRUST_LIST_SIGNING,
+  OID_ORGANIZATION_IDENTIFIER,
+} from './oids.ts';
 import { x509 } from './x509-signer.ts';
 
 export type X509ChainProblem =
@@ -32,6 +37,7 @@ const MAX_CHAIN_LENGTH = 3;
 const REQUIRED_EKU: Record<LeafProfile, string> = {
   'elicence-signing': EKU_ELICENCE_SIGNING,
   'trust-list-signing': EKU_TRUST_LIST_SIGNING,
+  'audit-signing': EKU_AUDIT_SIGNING,
 };
 
 // Results depend only on the bytes (never on the time), so they can be cached; bounded so a

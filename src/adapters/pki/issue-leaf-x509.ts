@@ -1,5 +1,11 @@
 import { type EcPublicJwk, keyIdentifierOf, spkiDerOf } from './ec-jwk.ts';
-import { EKU_ELICENCE_SIGNING, EKU_EMAIL_PROTECTION, EKU_TRUST_LIST_SIGNING, POLICY_ELICENCE } from './oids.ts';
+import {
+  EKU_AUDIT_SIGNING,
+  EKU_ELICENCE_SIGNING,
+  EKU_EMAIL_PROTECTION,
+  EKU_TRUST_LIST_SIGNING,
+  POLICY_ELICENCE,
+} from './oids.ts';
 import { addYears, randomSerialNumber, subjectName } from './x509-names.ts';
 import { cryptoWithSigner, P256_SIGNING_KEY_HANDLE, type X509Signer, x509 } from './x509-signer.ts';
 
@@ -8,7 +14,7 @@ import { cryptoWithSigner, P256_SIGNING_KEY_HANDLE, type X509Signer, x509 } from
  * nonRepudiation: the signature is the institution's legal act). `trust-list-signing`: the key
  * that signs offline bundles, so the root key can stay offline.
  */
-export type LeafProfile = 'elicence-signing' | 'trust-list-signing';
+export type LeafProfile = 'elicence-signing' | 'trust-list-signing' | 'audit-signing';
 
 export interface LeafX509Request {
   profile: LeafProfile;
@@ -25,11 +31,13 @@ const EKU: Record<LeafProfile, string[]> = {
   // The PDF is signed with the same certificate, so PDF readers' signer usage must pass too.
   'elicence-signing': [EKU_ELICENCE_SIGNING, EKU_EMAIL_PROTECTION],
   'trust-list-signing': [EKU_TRUST_LIST_SIGNING],
+  'audit-signing': [EKU_AUDIT_SIGNING],
 };
 
 const KEY_USAGE: Record<LeafProfile, number> = {
   'elicence-signing': x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation,
   'trust-list-signing': x509.KeyUsageFlags.digitalSignature,
+  'audit-signing': x509.KeyUsageFlags.digitalSignature,
 };
 
 /** Issues an end-entity certificate under the given CA certificate; returns PEM. */

@@ -15,6 +15,9 @@ export const EKU_ELICENCE_SIGNING = `${PROJECT_ARC}.1.1`;
 /** Extended key usage: signs offline trust bundles (trust list + status snapshot). */
 export const EKU_TRUST_LIST_SIGNING = `${PROJECT_ARC}.1.2`;
 
+/** Extended key usage: signs checkpoints of the audit log (its chain head). */
+export const EKU_AUDIT_SIGNING = `${PROJECT_ARC}.1.3`;
+
 /** Certificate policy under which institution and trust-list signing certificates are issued. */
 export const POLICY_ELICENCE = `${PROJECT_ARC}.2.1`;
 

@@ -8,8 +8,6 @@ interface AccountRow {
   role: Role;
   institution: string | null;
   display_name: string | null;
-  failed_attempts: number;
-  locked_until: string | null;
   disabled: number;
 }
 
@@ -20,26 +18,18 @@ const toAccount = (row: AccountRow): Account => ({
   role: row.role,
   institution: row.institution,
   displayName: row.display_name,
-  failedAttempts: row.failed_attempts,
-  lockedUntil: row.locked_until ? new Date(row.locked_until) : null,
   disabled: row.disabled === 1,
 });
 
-export function createSqliteAccountRepository(db: SqliteDatabase): AccountRepository & {
-  list(): Account[];
-  setPassword(username: string, passwordHash: string): boolean;
-} {
+export function createSqliteAccountRepository(db: SqliteDatabase): AccountRepository {
   const byUsername = db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE username = ?');
   const byId = db.prepare<[number], AccountRow>('SELECT * FROM accounts WHERE id = ?');
   const insert = db.prepare(
     `INSERT INTO accounts (username, password_hash, role, institution, display_name, created_at)
      VALUES (@username, @passwordHash, @role, @institution, @displayName, @createdAt)`,
   );
-  const failure = db.prepare('UPDATE accounts SET failed_attempts = ?, locked_until = ? WHERE id = ?');
-  const success = db.prepare('UPDATE accounts SET failed_attempts = 0, locked_until = NULL WHERE id = ?');
-  const password = db.prepare(
-    'UPDATE accounts SET password_hash = ?, failed_attempts = 0, locked_until = NULL WHERE username = ?',
-  );
+  const password = db.prepare('UPDATE accounts SET password_hash = ? WHERE username = ?');
+  const disabled = db.prepare('UPDATE accounts SET disabled = ? WHERE id = ?');
   const all = db.prepare<[], AccountRow>('SELECT * FROM accounts ORDER BY id');
 
   return {
@@ -58,13 +48,10 @@ export function createSqliteAccountRepository(db: SqliteDatabase): AccountReposi
       });
       return toAccount(byId.get(Number(lastInsertRowid))!);
     },
-    recordFailure(id, failedAttempts, lockedUntil) {
-      failure.run(failedAttempts, lockedUntil?.toISOString() ?? null, id);
-    },
-    recordSuccess(id) {
-      success.run(id);
-    },
     list: () => all.all().map(toAccount),
     setPassword: (username, passwordHash) => password.run(passwordHash, username).changes === 1,
+    setDisabled(id, value) {
+      disabled.run(value ? 1 : 0, id);
+    },
   };
 }

@@ -81,24 +81,29 @@ export function createSqliteAuditLog(
 
   return {
     record: (event, now) => append(event, now),
-    verify(anchor?: AuditAnchor): AuditChainReport {
+    verify(anchors?: AuditAnchor | readonly AuditAnchor[]): AuditChainReport {
+      const pinned = new Map<number, string[]>();
+      for (const anchor of anchors === undefined ? [] : 'seq' in anchors ? [anchors] : anchors) {
+        pinned.set(anchor.seq, [...(pinned.get(anchor.seq) ?? []), anchor.hash]);
+      }
       let prevHash = genesis;
       let expectedSeq = 1;
       let events = 0;
-      let anchorHeld = anchor === undefined;
       for (const row of all.iterate()) {
         events++;
         const broken = row.seq !== expectedSeq || row.prev_hash !== prevHash || row.hash !== chainHash(prevHash, row);
         if (broken) return { intact: false, events, firstBrokenAt: expectedSeq };
-        if (anchor && row.seq === anchor.seq) {
-          if (row.hash !== anchor.hash) return { intact: false, events, firstBrokenAt: row.seq };
-          anchorHeld = true;
+        if (pinned.get(row.seq)?.some((hash) => hash !== row.hash)) {
+          return { intact: false, events, firstBrokenAt: row.seq, failedAnchorSeq: row.seq };
         }
+        pinned.delete(row.seq);
         prevHash = row.hash;
         expectedSeq++;
       }
-      // The anchored event is gone: the log was cut back to before it.
-      if (!anchorHeld) return { intact: false, events, firstBrokenAt: expectedSeq };
+      // An anchored event is gone: the log was cut back to before it.
+      if (pinned.size > 0) {
+        return { intact: false, events, firstBrokenAt: expectedSeq, failedAnchorSeq: Math.min(...pinned.keys()) };
+      }
       return { intact: true, events };
     },
     head(): AuditAnchor {

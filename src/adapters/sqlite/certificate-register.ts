@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { CertificateRegister } from '../../domain/lifecycle/ports.ts';
 import type { CertificateRecord } from '../../domain/lifecycle/records.ts';
 import type { SqliteDatabase } from './database.ts';
@@ -64,6 +65,7 @@ interface RegisterRow {
   superseded_by: string | null;
   licence_id: string;
   licence_digest: string;
+  pdf_sha256: string | null;
   household_registered: number;
 }
 
@@ -72,10 +74,28 @@ const toRegisterEntry = (row: RegisterRow) => ({
   supersededBy: row.superseded_by,
   licenceId: row.licence_id,
   licenceDigest: row.licence_digest,
+  pdfDigest: row.pdf_sha256,
   householdRegistered: row.household_registered === 1,
 });
 
-const registerEntryColumns = `c.certificate_no, c.status, c.superseded_by, c.licence_id, c.licence_digest,
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('base64url');
+
+/** Fills in the PDF digest of rows issued before migration 004, once. */
+function backfillPdfDigests(db: SqliteDatabase): void {
+  // In batches: a register's PDFs together are far larger than memory should hold at once.
+  const missing = db.prepare<[], { certificate_no: string; pdf: Buffer }>(
+    'SELECT certificate_no, pdf FROM certificates WHERE pdf_sha256 IS NULL LIMIT 200',
+  );
+  const set = db.prepare('UPDATE certificates SET pdf_sha256 = ? WHERE certificate_no = ?');
+  const batch = db.transaction(() => {
+    const rows = missing.all();
+    for (const row of rows) set.run(sha256(row.pdf), row.certificate_no);
+    return rows.length;
+  });
+  while (batch() > 0);
+}
+
+const registerEntryColumns = `c.certificate_no, c.status, c.superseded_by, c.licence_id, c.licence_digest, c.pdf_sha256,
   EXISTS (SELECT 1 FROM household_registrations h WHERE h.lineage = c.lineage) AS household_registered`;
 
 /**
@@ -83,13 +103,14 @@ const registerEntryColumns = `c.certificate_no, c.status, c.superseded_by, c.lic
  * the same rows are the claim code store's; a lookup also says whether the birth went through 落户.
  */
 export function createSqliteCertificateRegister(db: SqliteDatabase): CertificateRegister {
+  backfillPdfDigests(db);
   const q = {
     insert: db.prepare(
-      `INSERT INTO certificates (${certificateColumns}, pdf, mother_id_number, birth_time, sex, division_code)
+      `INSERT INTO certificates (${certificateColumns}, pdf, pdf_sha256, mother_id_number, birth_time, sex, division_code)
        VALUES (@certificate_no, @licence_id, @lineage, @version, @institution, @application_id, @kind, @status,
          @status_reason, @status_note, @status_changed_at, @supersedes, @superseded_by, @change_reason, @child_registered,
          @certificate, @licence, @registration, @signed_json, @licence_digest, @qr_text, @issued_at, @issued_by,
-         @pdf, @mother_id_number, @birth_time, @sex, @division_code)`,
+         @pdf, @pdf_sha256, @mother_id_number, @birth_time, @sex, @division_code)`,
     ),
     find: db.prepare<[string], CertificateRow>(
       `SELECT ${certificateColumns} FROM certificates WHERE certificate_no = ?`,
@@ -144,6 +165,7 @@ export function createSqliteCertificateRegister(db: SqliteDatabase): Certificate
         issued_at: r.issuedAt,
         issued_by: r.issuedBy,
         pdf: Buffer.from(pdf),
+        pdf_sha256: sha256(pdf),
         mother_id_number: r.certificate.mother.idNumber,
         birth_time: r.certificate.newborn.birthTime,
         sex: r.certificate.newborn.sex,

@@ -20,7 +20,7 @@ export function createSqliteReportsStore(db: SqliteDatabase): ReportsStore {
     );
   const sexByInstitution = sexBy('institution');
   const sexByDivision = sexBy('division_code');
-  const register = db.prepare<{ from: string; to: string; institution: string }, { certificate: string }>(
+  const roll = db.prepare<{ from: string; to: string; institution: string }, { certificate: string }>(
     `SELECT certificate FROM certificates
       WHERE status = 'valid' AND institution = @institution AND ${inPeriod('birth_time')}
       ORDER BY birth_time, certificate_no`,
@@ -60,8 +60,8 @@ export function createSqliteReportsStore(db: SqliteDatabase): ReportsStore {
     sexCounts(period, groupBy, institution) {
       return (groupBy === 'institution' ? sexByInstitution : sexByDivision).all({ ...period, institution });
     },
-    birthRegister(period, institution) {
-      return register.all({ ...period, institution }).map((row) => JSON.parse(row.certificate) as Certificate);
+    birthRoll(period, institution) {
+      return roll.all({ ...period, institution }).map((row) => JSON.parse(row.certificate) as Certificate);
     },
     usage(period, institution): UsageCounts {
       const args = { ...period, institution };

@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { Principal, Role, TokenStore } from '../../domain/accounts/account.ts';
+import { type Principal, principalOf, type TokenStore } from '../../domain/accounts/account.ts';
 import type { SqliteDatabase } from './database.ts';
 
 interface TokenRow {
   account_id: number | null;
   username: string | null;
-  role: Role | 'citizen';
+  role: string;
   institution: string | null;
   certificate_no: string | null;
 }
@@ -14,7 +14,8 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
 
 /**
  * Opaque bearer tokens: 256 random bits handed out once, only their SHA-256 kept, so a copy of
- * the database does not yield usable tokens. Expired rows are swept on issue.
+ * the database does not yield usable tokens. Expired rows are swept on issue; a revoked token's
+ * row is deleted, so it resolves like one never issued.
  */
 export function createSqliteTokenStore(db: SqliteDatabase): TokenStore {
   const insert = db.prepare(
@@ -27,6 +28,10 @@ export function createSqliteTokenStore(db: SqliteDatabase): TokenStore {
       WHERE t.token_hash = ? AND t.expires_at > ? AND (a.id IS NULL OR a.disabled = 0)`,
   );
   const sweep = db.prepare('DELETE FROM access_tokens WHERE expires_at <= ?');
+  const revokeOne = db.prepare('DELETE FROM access_tokens WHERE token_hash = ?');
+  const revokeAccount = db.prepare<[number, number]>(
+    'DELETE FROM access_tokens WHERE account_id = ? AND expires_at > ?',
+  );
 
   return {
     issue(principal: Principal, ttlSeconds, now) {
@@ -47,13 +52,15 @@ export function createSqliteTokenStore(db: SqliteDatabase): TokenStore {
     resolve(token, now) {
       const row = find.get(hashToken(token), now.getTime());
       if (!row) return null;
-      return {
+      return principalOf({
         role: row.role,
         accountId: row.account_id,
         username: row.username,
         institution: row.institution,
         certificateNo: row.certificate_no,
-      };
+      });
     },
+    revoke: (token) => revokeOne.run(hashToken(token)).changes === 1,
+    revokeAllOf: (accountId) => revokeAccount.run(accountId, Date.now()).changes,
   };
 }

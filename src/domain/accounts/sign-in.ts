@@ -1,17 +1,23 @@
 import type { AuditLog } from '../audit/audit-event.ts';
 import { DomainError } from '../errors.ts';
 import type { Clock } from '../ports.ts';
-import type { AccountRepository, IssuedToken, PasswordHasher, Role, TokenStore } from './account.ts';
+import {
+  type AccountRepository,
+  type IssuedToken,
+  type PasswordHasher,
+  type Role,
+  staffPrincipalOf,
+  type TokenStore,
+} from './account.ts';
+import type { SignInThrottle } from './sign-in-throttle.ts';
 
-/** Consecutive failures before an account locks; the lock doubles with each further failure. */
-export const maxFailedAttempts = 5;
-const baseLockSeconds = 60;
-const maxLockSeconds = 60 * 60;
+export { lockDurationSeconds, maxSourceFailures as maxFailedAttempts } from './sign-in-throttle.ts';
 
 export interface SignInPorts {
   accounts: AccountRepository;
   hasher: PasswordHasher;
   tokens: TokenStore;
+  throttle: SignInThrottle;
   audit: AuditLog;
   clock: Clock;
   tokenTtlSeconds: number;
@@ -21,61 +27,53 @@ export interface SignInResult extends IssuedToken {
   role: Role;
 }
 
-export function lockDurationSeconds(failedAttempts: number): number {
-  if (failedAttempts < maxFailedAttempts) return 0;
-  return Math.min(maxLockSeconds, baseLockSeconds * 2 ** (failedAttempts - maxFailedAttempts));
-}
-
 const invalidCredentials = () => new DomainError('INVALID_CREDENTIALS', 'The username or password is wrong');
 
 /**
- * The same refusal for an unknown user, a wrong password and a locked account, so a caller
- * cannot probe which usernames exist; a hash is computed in every case for the same reason.
- * The lock is per account (the per-address rate limit sits in front); it lasts a minute,
- * doubling per further failure up to an hour, so a stranger can delay a user but not shut one out for long.
+ * The same refusal for an unknown user, a disabled or locked account and a wrong password, so a
+ * caller cannot probe which usernames exist; a hash is computed in every case for the same reason.
+ * `source` is the client address (sign-in-throttle.ts says how it is used).
+ *
+ * The lock is read *after* the hash, in the same synchronous step that counts the failure or
+ * issues the token: parallel guesses that all started before a lock cannot slip past it, and
+ * each failure is counted by one atomic SQL increment.
  */
-export async function signIn(ports: SignInPorts, username: string, password: string): Promise<SignInResult> {
-  const now = ports.clock.now();
+export async function signIn(
+  ports: SignInPorts,
+  username: string,
+  password: string,
+  source: string,
+): Promise<SignInResult> {
   const account = ports.accounts.findByUsername(username);
   const passwordOk = await ports.hasher.verify(password, account?.passwordHash ?? null);
+  const now = ports.clock.now();
 
   if (!account || account.disabled) {
-    ports.audit.record(failureEvent(username, null, 'unknown-account'), now);
+    ports.audit.record(failureEvent(username, account?.role ?? null, account ? 'disabled' : 'unknown-account'), now);
     throw invalidCredentials();
   }
-  if (account.lockedUntil && account.lockedUntil > now) {
-    // Same answer as a wrong password: a distinct one would confirm the account exists.
-    ports.audit.record(failureEvent(username, account.role, 'locked'), now);
+  const known = ports.throttle.isKnownSource(account.id, source);
+  if (ports.throttle.lockedUntil(account.id, source, known, now)) {
+    // Same answer as a wrong password: a distinct one would confirm the account exists. A locked
+    // source's further guesses are not counted: the lock already stops them.
+    ports.audit.record(failureEvent(username, account.role, 'locked', undefined, known), now);
     throw invalidCredentials();
   }
   if (!passwordOk) {
-    const failedAttempts = account.failedAttempts + 1;
-    const lockSeconds = lockDurationSeconds(failedAttempts);
-    ports.accounts.recordFailure(
-      account.id,
-      failedAttempts,
-      lockSeconds > 0 ? new Date(now.getTime() + lockSeconds * 1000) : null,
-    );
-    ports.audit.record(failureEvent(username, account.role, 'wrong-password', failedAttempts), now);
+    const failures = ports.throttle.recordFailure(account.id, source, known, now);
+    ports.audit.record(failureEvent(username, account.role, 'wrong-password', failures, known), now);
     throw invalidCredentials();
   }
 
-  ports.accounts.recordSuccess(account.id);
-  const issued = ports.tokens.issue(
-    {
-      role: account.role,
-      accountId: account.id,
-      username: account.username,
-      institution: account.institution,
-      certificateNo: null,
-    },
-    ports.tokenTtlSeconds,
-    now,
-  );
+  ports.throttle.recordSuccess(account.id, source, now);
+  const issued = ports.tokens.issue(staffPrincipalOf(account), ports.tokenTtlSeconds, now);
   return { ...issued, role: account.role };
 }
 
-function failureEvent(username: string, role: Role | null, cause: string, failedAttempts?: number) {
+function failureEvent(username: string, role: Role | null, cause: string, failedAttempts?: number, known?: boolean) {
+  const details: Record<string, unknown> = { cause };
+  if (failedAttempts !== undefined) details.failedAttempts = failedAttempts;
+  if (known !== undefined) details.knownSource = known;
   return {
     action: 'auth.sign-in-failed',
     actor: username.slice(0, 64),
@@ -83,6 +81,6 @@ function failureEvent(username: string, role: Role | null, cause: string, failed
     institution: null,
     target: null,
     purpose: null,
-    details: failedAttempts === undefined ? { cause } : { cause, failedAttempts },
+    details,
   };
 }

@@ -1,3 +1,5 @@
+import type { Principal } from '../accounts/account.ts';
+
 /** An event of the tamper-evident audit log. Details never hold ID numbers or passwords. */
 export interface AuditEventInput {
   action: string;
@@ -23,6 +25,8 @@ export interface AuditChainReport {
   events: number;
   /** Sequence number of the first event whose hash or link does not hold. */
   firstBrokenAt?: number;
+  /** The anchor (by its seq) that did not hold, when that is why the chain is not intact. */
+  failedAnchorSeq?: number;
 }
 
 /** A head the auditor wrote down earlier (outside the database): event `seq` had `hash`. */
@@ -34,18 +38,29 @@ export interface AuditAnchor {
 export interface AuditLog {
   record(event: AuditEventInput, now: Date): AuditEvent;
   /**
-   * Recomputes the chain. With an anchor it also proves nothing up to that event was cut off:
-   * the chain alone cannot tell a log whose newest events were deleted from a shorter one.
+   * Recomputes the chain. With anchors it also proves each anchored event still has the hash
+   * it had, and that nothing up to it was cut off: the chain alone cannot tell a log whose
+   * newest events were deleted from a shorter one, nor one recomputed after an edit.
    */
-  verify(anchor?: AuditAnchor): AuditChainReport;
+  verify(anchors?: AuditAnchor | readonly AuditAnchor[]): AuditChainReport;
   /** The newest event's position and hash, for the auditor to keep outside the database. */
   head(): AuditAnchor;
 }
 
-/** Who acts, as far as the audit log cares. */
+/** The operator at the command line (src/cli): no account, no institution. */
+export interface Operator {
+  username: string;
+  role: 'operator';
+  institution?: null;
+}
+
+/**
+ * Who acts, as far as the audit log cares: a caller (a signed-in principal, a citizen before or
+ * after a claim), the operator, or the service itself (`role` null, e.g. voiding numbers at start).
+ */
 export interface Acting {
   username: string | null;
-  role: string | null;
+  role: Principal['role'] | Operator['role'] | null;
   institution?: string | null;
 }
 

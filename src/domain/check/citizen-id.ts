@@ -7,7 +7,7 @@ const CHECK_CHARS = '10X98765432';
 const SHAPE = /^\d{17}[\dX]$/;
 
 /** The check character for the first 17 digits; null when they are not 17 digits. */
-export function citizenIdCheckChar(first17: string): string | null {
+export function citizenIdCheckCharacter(first17: string): string | null {
   if (!/^\d{17}$/.test(first17)) return null;
   let sum = 0;
   for (let i = 0; i < 17; i++) sum += Number(first17[i]) * WEIGHTS[i]!;
@@ -15,8 +15,8 @@ export function citizenIdCheckChar(first17: string): string | null {
 }
 
 /** 18 characters (upper-case X only) with a matching check character. Does not look at the date. */
-export function hasValidCitizenIdCheckChar(id: string): boolean {
-  return SHAPE.test(id) && citizenIdCheckChar(id.slice(0, 17)) === id[17];
+export function hasValidCitizenIdCheckCharacter(id: string): boolean {
+  return SHAPE.test(id) && citizenIdCheckCharacter(id.slice(0, 17)) === id[17];
 }
 
 function embeddedDate(id: string): CalendarDate | null {
@@ -27,7 +27,7 @@ function embeddedDate(id: string): CalendarDate | null {
 
 /** Valid shape, check character and a real embedded birth date. */
 export function isValidCitizenId(id: string): boolean {
-  return hasValidCitizenIdCheckChar(id) && embeddedDate(id) !== null;
+  return hasValidCitizenIdCheckCharacter(id) && embeddedDate(id) !== null;
 }
 
 /** The embedded birth date as `YYYY-MM-DD`, or null when the number's shape or date is not real. */

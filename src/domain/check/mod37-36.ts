@@ -4,7 +4,7 @@ const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const M = 36;
 
 /** The check character over `text` (0-9, A-Z); null when another character appears. */
-export function mod37_36CheckChar(text: string): string | null {
+export function mod37_36CheckCharacter(text: string): string | null {
   let p = M;
   for (const char of text) {
     const value = ALPHABET.indexOf(char);
@@ -19,5 +19,5 @@ export function mod37_36CheckChar(text: string): string | null {
 /** `text` ends with the check character of everything before it. */
 export function isValidMod37_36(text: string): boolean {
   if (text.length < 2) return false;
-  return mod37_36CheckChar(text.slice(0, -1)) === text.at(-1);
+  return mod37_36CheckCharacter(text.slice(0, -1)) === text.at(-1);
 }

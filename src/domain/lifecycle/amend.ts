@@ -2,7 +2,7 @@ import type { Certificate, Parent } from '../certificate.ts';
 import { DomainError, invalidRequest } from '../errors.ts';
 import type { ApplicationBody, CertificateChanges, ReissueBody, ReplacementBody } from '../rules/bodies.ts';
 import { chinaDate } from './compose.ts';
-import { crossCheck, failedItems } from './cross-check.ts';
+import { crossCheck, discrepantItems } from './cross-check.ts';
 import { ownCertificate, requireCurrent } from './guards.ts';
 import {
   checkCertificate,
@@ -14,7 +14,7 @@ import {
   sign,
 } from './issuing-steps.ts';
 import { voidAbandonedNumber } from './numbers.ts';
-import type { Actor, LifecyclePorts } from './ports.ts';
+import type { Issuer, LifecyclePorts } from './ports.ts';
 import type { CertificateRecord } from './records.ts';
 
 /** Applies a replacement's corrections; a father given where none was recorded must be complete. */
@@ -44,7 +44,7 @@ export type AmendPorts = LifecyclePorts;
  */
 async function supersedeWith(
   ports: AmendPorts,
-  actor: Actor,
+  actor: Issuer,
   old: CertificateRecord,
   kind: 'replacement' | 'reissue',
   certificate: Omit<Certificate, 'certificateNo'>,
@@ -85,7 +85,7 @@ async function supersedeWith(
 /** 换发: corrected items under a new number; the old certificate points at its successor. */
 export async function replaceCertificate(
   ports: AmendPorts,
-  actor: Actor,
+  actor: Issuer,
   certificateNo: string,
   body: ReplacementBody,
 ): Promise<IssueResult> {
@@ -149,7 +149,7 @@ function refuseDepartureFromDelivery(
     newborn: { name: corrected.newborn.name, sex: corrected.newborn.sex, birthTime: corrected.newborn.birthTime },
     mother: corrected.mother,
   } as ApplicationBody;
-  const failed = failedItems(crossCheck(stated, delivery, delivery.institution)).filter((item) =>
+  const failed = discrepantItems(crossCheck(stated, delivery, delivery.institution)).filter((item) =>
     anchoredItems.has(item),
   );
   if (failed.length > 0) {
@@ -164,7 +164,7 @@ function refuseDepartureFromDelivery(
 /** 补发: the same items under a new number after the paper was lost. */
 export async function reissueCertificate(
   ports: AmendPorts,
-  actor: Actor,
+  actor: Issuer,
   certificateNo: string,
   body: ReissueBody,
 ): Promise<IssueResult> {

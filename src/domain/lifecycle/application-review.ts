@@ -1,20 +1,20 @@
 import { eventBy } from '../audit/audit-event.ts';
 import { DomainError, invalidRequest } from '../errors.ts';
 import { crossCheck } from './cross-check.ts';
-import { ownApplication, requireInstitution } from './guards.ts';
+import { ownApplication } from './guards.ts';
 import type { QueueEntry, QueueStatus } from './online-application-ports.ts';
 import type { OnlinePorts } from './online-applications.ts';
-import type { Actor } from './ports.ts';
+import type { Issuer } from './ports.ts';
 
 const queueStatuses: readonly QueueStatus[] = ['submitted', 'returned', 'issued'];
 
 /** The issuer's queue: the institution's applications, online and walk-in, with the review's cross-check. */
 export function applicationQueue(
   ports: OnlinePorts,
-  actor: Actor,
+  actor: Issuer,
   statusParam: unknown,
 ): { applications: QueueEntry[] } {
-  const institution = requireInstitution(actor);
+  const { institution } = actor;
   const status = statusParam === undefined ? 'submitted' : statusParam;
   if (!queueStatuses.includes(status as QueueStatus)) {
     throw invalidRequest([{ path: 'status', message: `status must be one of ${queueStatuses.join(', ')}` }]);
@@ -43,7 +43,7 @@ export function applicationQueue(
 }
 
 /** The issuer sends an online application back to the parents, saying what to correct. */
-export function returnApplication(ports: OnlinePorts, actor: Actor, applicationId: string, reason: string) {
+export function returnApplication(ports: OnlinePorts, actor: Issuer, applicationId: string, reason: string) {
   const application = ownApplication(ports, actor, applicationId);
   if (!ports.online.find(applicationId)) {
     throw new DomainError('INVALID_STATE', 'Only an online application goes back to the parents', [
@@ -57,7 +57,7 @@ export function returnApplication(ports: OnlinePorts, actor: Actor, applicationI
   }
   const now = ports.clock.now();
   ports.transactions.run(() => {
-    ports.online.markReturned(applicationId, reason, actor.username ?? 'unknown', now);
+    ports.online.markReturned(applicationId, reason, actor.username, now);
     ports.audit.record(eventBy(actor, 'application.returned', applicationId), now);
   });
   return { id: applicationId, status: 'returned' as const, returnReason: reason };

@@ -2,7 +2,7 @@ import type { TokenStore } from '../accounts/account.ts';
 import { eventBy } from '../audit/audit-event.ts';
 import { DomainError } from '../errors.ts';
 import type { CitizenClaimBody } from '../rules/bodies.ts';
-import type { Actor, LifecyclePorts } from './ports.ts';
+import type { Issuer, LifecyclePorts } from './ports.ts';
 
 /** Wrong claims per certificate before it stops accepting claims until the issuer hands out a new code. */
 export const maxClaimFailures = 10;
@@ -64,7 +64,7 @@ export function claimCertificate(
 /** The issuer hands the parents a new claim code (the old one stops working); audited. */
 export function newClaimCode(
   ports: Pick<LifecyclePorts, 'transactions' | 'register' | 'claimCodes' | 'secrets' | 'audit' | 'clock'>,
-  actor: Actor,
+  actor: Issuer,
   certificateNo: string,
 ): string {
   const record = ports.register.find(certificateNo);

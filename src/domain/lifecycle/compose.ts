@@ -58,11 +58,13 @@ function outsideInstitution(application: ApplicationWithoutDelivery) {
 }
 
 export function registrationItems(application: ApplicationBody, delivery: DeliveryRecord | null): RegistrationItems {
+  const outside = application.deliveryId === undefined ? application : null;
   const items: RegistrationItems = {
     applicant: application.applicant,
     hospitalRecordNo: delivery?.hospitalRecordNo,
     midwifeName: delivery?.midwifeName,
-    multipleBirth: delivery?.multipleBirth,
+    multipleBirth: delivery ? delivery.multipleBirth : outside?.multipleBirth,
+    birthOrder: delivery ? delivery.birthOrder : outside?.birthOrder,
     lateEntryReason: delivery?.lateEntryReason,
     marriageCertNo: application.marriageCertNo,
     paternityReportNo: application.deliveryId === undefined ? application.paternityReportNo : undefined,

@@ -1,7 +1,8 @@
 import type { ApplicationBody } from '../rules/bodies.ts';
 import type { DeliveryRecord } from './records.ts';
 
-export interface CheckResult {
+/** One part of the cross-check (mother, newborn, institution): pass, or the items that disagree. */
+export interface CrossCheckFinding {
   name: string;
   result: 'pass' | 'fail';
   /** The items that disagree, as data-dictionary paths. */
@@ -13,7 +14,11 @@ export interface CheckResult {
  * mother (ID type and number, name), the same institution, and, where the parents stated them,
  * the same birth time and sex.
  */
-export function crossCheck(application: ApplicationBody, delivery: DeliveryRecord, institution: string): CheckResult[] {
+export function crossCheck(
+  application: ApplicationBody,
+  delivery: DeliveryRecord,
+  institution: string,
+): CrossCheckFinding[] {
   const mismatched = (pairs: [string, unknown, unknown][]) =>
     pairs.filter(([, a, b]) => a !== undefined && a !== b).map(([path]) => path);
   // Birth times are compared as instants: 08:31+08:00 and 00:31Z are the same birth.
@@ -31,9 +36,9 @@ export function crossCheck(application: ApplicationBody, delivery: DeliveryRecor
   ]);
   const place = delivery.institution === institution ? [] : ['deliveryInstitution'];
 
-  const result = (name: string, items: string[]): CheckResult =>
+  const result = (name: string, items: string[]): CrossCheckFinding =>
     items.length === 0 ? { name, result: 'pass' } : { name, result: 'fail', items };
   return [result('mother', mother), result('newborn', newborn), result('institution', place)];
 }
 
-export const failedItems = (checks: CheckResult[]): string[] => checks.flatMap((c) => c.items ?? []);
+export const discrepantItems = (findings: CrossCheckFinding[]): string[] => findings.flatMap((f) => f.items ?? []);

@@ -1,5 +1,5 @@
 import { DomainError } from '../errors.ts';
-import type { Actor, LifecyclePorts } from './ports.ts';
+import type { Actor, InstitutionStaff, LifecyclePorts } from './ports.ts';
 import type { ApplicationRecord, CertificateRecord, DeliveryRecord } from './records.ts';
 
 /*
@@ -7,13 +7,12 @@ import type { ApplicationRecord, CertificateRecord, DeliveryRecord } from './rec
  * someone else's → FORBIDDEN (403). What a reader then sees of a record is in visibility.ts.
  */
 
-export function requireInstitution(actor: Actor): string {
-  if (!actor.institution) throw new DomainError('FORBIDDEN', 'This account acts for no institution');
-  return actor.institution;
-}
-
 /** A delivery record of the caller's institution. */
-export function ownDelivery(ports: Pick<LifecyclePorts, 'applications'>, actor: Actor, id: string): DeliveryRecord {
+export function ownDelivery(
+  ports: Pick<LifecyclePorts, 'applications'>,
+  actor: Pick<InstitutionStaff, 'institution'>,
+  id: string,
+): DeliveryRecord {
   const delivery = ports.applications.findDelivery(id);
   if (!delivery) {
     throw new DomainError('NOT_FOUND', `No delivery record ${id}`, [
@@ -31,7 +30,7 @@ export function ownDelivery(ports: Pick<LifecyclePorts, 'applications'>, actor: 
 /** An application of the caller's institution. */
 export function ownApplication(
   ports: Pick<LifecyclePorts, 'applications'>,
-  actor: Actor,
+  actor: InstitutionStaff,
   id: string,
 ): ApplicationRecord {
   const application = ports.applications.findApplication(id);
@@ -45,7 +44,7 @@ export function ownApplication(
 /** A certificate the caller's institution issued. */
 export function ownCertificate(
   ports: Pick<LifecyclePorts, 'register'>,
-  actor: Actor,
+  actor: InstitutionStaff,
   certificateNo: string,
 ): CertificateRecord {
   const record = ports.register.find(certificateNo);

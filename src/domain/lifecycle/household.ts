@@ -4,7 +4,7 @@ import { DomainError, invalidRequest } from '../errors.ts';
 import type { HouseholdRegistrationBody } from '../rules/bodies.ts';
 import { chinaDate } from './compose.ts';
 import { requireCurrent } from './guards.ts';
-import type { Actor, LifecyclePorts } from './ports.ts';
+import type { LifecyclePorts, PoliceOfficer } from './ports.ts';
 
 /**
  * 落户 feedback from the police. The child's ID number must fit the certificate (its birth date
@@ -12,7 +12,7 @@ import type { Actor, LifecyclePorts } from './ports.ts';
  */
 export function recordHouseholdRegistration(
   ports: Pick<LifecyclePorts, 'transactions' | 'register' | 'households' | 'audit' | 'clock'>,
-  actor: Actor,
+  actor: PoliceOfficer,
   certificateNo: string,
   body: HouseholdRegistrationBody,
 ) {
@@ -57,11 +57,11 @@ export function recordHouseholdRegistration(
         policeUnit: body.policeUnit,
         recordedAt: now.toISOString(),
       },
-      actor.username ?? 'unknown',
+      actor.username,
     );
     ports.audit.record(
       eventBy(
-        { ...actor, institution: null },
+        actor,
         'household.registered',
         certificateNo,
         { policeUnit: body.policeUnit, registeredOn: body.registeredOn },

@@ -1,7 +1,7 @@
 import type { Certificate } from '../certificate.ts';
 import { DomainError } from '../errors.ts';
 import { chinaDate, composeCertificate, registrationItems } from './compose.ts';
-import { crossCheck, failedItems } from './cross-check.ts';
+import { crossCheck, discrepantItems } from './cross-check.ts';
 import { ownApplication, ownDelivery } from './guards.ts';
 import {
   certificateLinks,
@@ -13,7 +13,8 @@ import {
   reserveNumber,
   sign,
 } from './issuing-steps.ts';
-import type { Actor, ApplicationHolder, LifecyclePorts, Reservation } from './ports.ts';
+import { refuseSecondCertificate } from './multiple-birth.ts';
+import type { ApplicationHolder, Issuer, LifecyclePorts, Reservation } from './ports.ts';
 import type { ApplicationRecord, DeliveryRecord } from './records.ts';
 
 /** A replay of an issued application: the certificate, without a claim code (see newClaimCode). */
@@ -29,7 +30,7 @@ export type IssuePorts = Omit<LifecyclePorts, 'households'>;
  * answered with its certificate (no second certificate, and the claim code handed out stays the
  * only one).
  */
-export async function issueCertificate(ports: IssuePorts, actor: Actor, applicationId: string): Promise<IssueOutcome> {
+export async function issueCertificate(ports: IssuePorts, actor: Issuer, applicationId: string): Promise<IssueOutcome> {
   const application = ownApplication(ports, actor, applicationId);
   const institution = ports.institutions.find(application.institution)!;
   const delivery = application.deliveryId ? ownDelivery(ports, actor, application.deliveryId) : null;
@@ -85,7 +86,7 @@ export async function issueCertificate(ports: IssuePorts, actor: Actor, applicat
 }
 
 function refuseCrossCheckFailure(application: ApplicationRecord, delivery: DeliveryRecord, institution: string) {
-  const failed = failedItems(crossCheck(application.input, delivery, institution));
+  const failed = discrepantItems(crossCheck(application.input, delivery, institution));
   if (failed.length > 0) {
     throw new DomainError(
       'CROSS_CHECK_FAILED',
@@ -105,37 +106,12 @@ function reserveForApplication(
   if (delivery && ports.applications.deliveryIssued(delivery.id)) {
     throw new DomainError('ALREADY_ISSUED', 'A certificate was already issued for this delivery record');
   }
-  refuseSecondCertificate(ports, certificate);
+  refuseSecondCertificate(ports, certificate, registrationItems(application.input, delivery), application.institution);
   return reserveNumber(ports, application.institution, {
     kind: 'application',
     applicationId: application.id,
     lineage: ports.secrets.newLicenceSerial(),
   });
-}
-
-/**
- * One birth, one current certificate: the same mother, birth instant and sex already holding a
- * valid certificate is the same birth entered twice (or a 冒领 attempt), whichever institution
- * or path it comes through. Corrections go through 换发, lost papers through 补发.
- */
-function refuseSecondCertificate(ports: Pick<LifecyclePorts, 'register'>, draft: Omit<Certificate, 'certificateNo'>) {
-  const born = Date.parse(draft.newborn.birthTime);
-  const existing = ports.register
-    .findByMother(draft.mother.idNumber)
-    .find(
-      (c) =>
-        c.status === 'valid' &&
-        c.certificate.newborn.sex === draft.newborn.sex &&
-        Date.parse(c.certificate.newborn.birthTime) === born,
-    );
-  if (existing) {
-    throw new DomainError('ALREADY_ISSUED', `This birth already has certificate ${existing.certificateNo}`, [
-      {
-        path: 'newborn.birthTime',
-        message: `the same mother, birth time and sex hold certificate ${existing.certificateNo}`,
-      },
-    ]);
-  }
 }
 
 function replay(ports: Pick<LifecyclePorts, 'register'>, certificateNo: string): IssueReplay {

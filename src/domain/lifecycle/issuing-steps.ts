@@ -3,7 +3,7 @@ import type { Certificate, ELicencePayload } from '../certificate.ts';
 import { DomainError, invalidRequest } from '../errors.ts';
 import { envelope } from './compose.ts';
 import { requireCurrent } from './guards.ts';
-import type { Actor, LifecyclePorts, NumberHolder, Reservation } from './ports.ts';
+import type { Issuer, LifecyclePorts, NumberHolder, Reservation } from './ports.ts';
 import type { CertificateRecord, IssueKind, RegistrationItems } from './records.ts';
 
 /*
@@ -118,7 +118,7 @@ export type CommitPorts = Pick<
  */
 export function commit(
   ports: CommitPorts,
-  actor: Actor,
+  actor: Issuer,
   draft: IssueDraft,
   reservation: Reservation,
   signed: Signed,
@@ -150,7 +150,7 @@ export function commit(
     licenceDigest: signed.licenceDigest,
     qrText: signed.qrText,
     issuedAt: issuedAt.toISOString(),
-    issuedBy: actor.username ?? 'unknown',
+    issuedBy: actor.username,
   };
   const claimCode = ports.secrets.newClaimCode();
 

@@ -1,4 +1,4 @@
-import { eventBy } from '../audit/audit-event.ts';
+import { type Acting, eventBy } from '../audit/audit-event.ts';
 import type { LifecyclePorts, Reservation } from './ports.ts';
 
 type AbandonPorts = Pick<LifecyclePorts, 'transactions' | 'register' | 'stock' | 'audit' | 'clock'>;
@@ -11,7 +11,7 @@ type AbandonPorts = Pick<LifecyclePorts, 'transactions' | 'register' | 'stock' |
  */
 export function voidAbandonedNumber(
   ports: AbandonPorts,
-  actor: { username: string | null; role: string | null },
+  actor: { username: string; role: Acting['role'] },
   reservation: Pick<Reservation, 'certificateNo' | 'institution'>,
   cause: string,
 ): void {
@@ -19,7 +19,7 @@ export function voidAbandonedNumber(
   ports.transactions.run(() => {
     if (!ports.register.find(certificateNo)) {
       const now = ports.clock.now();
-      ports.stock.voidNumber(certificateNo, institution, 'OTHER', cause, actor.username ?? 'system', now);
+      ports.stock.voidNumber(certificateNo, institution, 'OTHER', cause, actor.username, now);
       ports.audit.record(
         eventBy({ ...actor, institution }, 'certificate.voided', certificateNo, {
           reason: 'OTHER',

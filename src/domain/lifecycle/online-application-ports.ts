@@ -1,5 +1,5 @@
 import type { ApplicationBody } from '../rules/bodies.ts';
-import type { CheckResult } from './cross-check.ts';
+import type { CrossCheckFinding } from './cross-check.ts';
 import type { ApplicationRecord } from './records.ts';
 
 /*
@@ -63,5 +63,5 @@ export interface QueueEntry {
   applicant: { name: string; relation: string };
   returnReason?: string;
   certificateNo?: string;
-  checks: CheckResult[];
+  checks: CrossCheckFinding[];
 }

@@ -7,11 +7,11 @@ import type {
   CitizenApplicationItems,
   DeliveryBody,
 } from '../rules/bodies.ts';
-import { submitApplication } from './applications.ts';
+import { type ApplicationSubmitter, enterApplication } from './applications.ts';
 import { maxClaimFailures } from './claims.ts';
 import { recordDelivery } from './deliveries.ts';
 import type { OnlineApplicationStore } from './online-application-ports.ts';
-import type { Actor, LifecyclePorts } from './ports.ts';
+import type { Actor, LifecyclePorts, Midwife } from './ports.ts';
 import type { ApplicationRecord, DeliveryRecord } from './records.ts';
 
 /*
@@ -23,7 +23,7 @@ import type { ApplicationRecord, DeliveryRecord } from './records.ts';
 
 export type OnlinePorts = Pick<
   LifecyclePorts,
-  'transactions' | 'applications' | 'register' | 'households' | 'secrets' | 'audit' | 'clock'
+  'transactions' | 'applications' | 'register' | 'households' | 'institutions' | 'secrets' | 'audit' | 'clock'
 > & { online: OnlineApplicationStore };
 
 /**
@@ -48,7 +48,7 @@ const refused = () =>
 /** The midwife records the delivery; the record comes back with its application code, shown once. */
 export function recordDeliveryWithCode(
   ports: OnlinePorts,
-  actor: Actor,
+  actor: Midwife,
   body: DeliveryBody,
 ): DeliveryRecord & { applicationCode: string } {
   return ports.transactions.run(() => {
@@ -96,12 +96,10 @@ function compose(delivery: DeliveryRecord, items: CitizenApplicationItems): Appl
 const itemsOf = ({ applicationCode: _c, motherIdNumber: _m, ...items }: CitizenApplicationBody) => items;
 
 /** The applying parents act for the institution that recorded the birth, under no account. */
-const onlineActor = (institution: string): Actor => ({
-  role: 'citizen',
-  accountId: null,
-  username: 'online-application',
+const onlineSubmitter = (institution: string): ApplicationSubmitter => ({
   institution,
-  certificateNo: null,
+  createdBy: 'online-application',
+  acting: { role: 'citizen', username: 'online-application', institution },
 });
 
 export function applyOnline(ports: OnlinePorts, validate: ApplicationValidator, body: CitizenApplicationBody) {
@@ -120,7 +118,7 @@ export function applyOnline(ports: OnlinePorts, validate: ApplicationValidator, 
   }
   const input = validate(compose(delivery, itemsOf(body)));
   return ports.transactions.run(() => {
-    const submitted = submitApplication(ports, onlineActor(delivery.institution), input);
+    const submitted = enterApplication(ports, onlineSubmitter(delivery.institution), input);
     ports.online.insert(submitted.id, delivery.id);
     const token = ports.online.issueToken(submitted.id, applicationTokenTtlSeconds, ports.clock.now());
     return {

@@ -1,4 +1,4 @@
-import type { Principal } from '../accounts/account.ts';
+import type { InstitutionRole, Principal, PrincipalOf } from '../accounts/account.ts';
 import type { AuditLog } from '../audit/audit-event.ts';
 import type { Certificate, CertificateStatus, ELicencePayload } from '../certificate.ts';
 import type { ErrorDetail } from '../errors.ts';
@@ -98,7 +98,7 @@ export interface CertificateRegister {
 export interface ClaimCodeStore {
   /** Null when the certificate is unknown; `hash` null when it accepts no claim. */
   state(certificateNo: string): { hash: string | null; failures: number } | null;
-  /** Sets a new code and clears the failures. */
+  /** Sets a new code, clears the failures and ends every citizen token opened with an earlier code. */
   set(certificateNo: string, hash: string): void;
   /** The certificate stops accepting claims (superseded, void or revoked). */
   withdraw(certificateNo: string): void;
@@ -173,4 +173,11 @@ export interface LifecyclePorts {
   licenceTypeCode: string;
 }
 
+/** Whoever calls a lifecycle use case; each use case narrows it to the roles it is for. */
 export type Actor = Principal;
+/** A midwife or an issuer: acts for exactly one institution. */
+export type InstitutionStaff = PrincipalOf<InstitutionRole>;
+export type Midwife = PrincipalOf<'midwife'>;
+export type Issuer = PrincipalOf<'issuer'>;
+export type PoliceOfficer = PrincipalOf<'police'>;
+export type Admin = PrincipalOf<'admin'>;

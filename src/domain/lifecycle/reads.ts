@@ -1,10 +1,13 @@
 import { eventBy } from '../audit/audit-event.ts';
 import { DomainError } from '../errors.ts';
+import { INVISIBLE } from '../rules/text-rules.ts';
 import { findReadable } from './guards.ts';
 import type { Actor, LifecyclePorts } from './ports.ts';
 import { recordView, searchResultView, visibility } from './visibility.ts';
 
 export const maxPurposeLength = 200;
+/** A purpose says something: two Chinese characters (核验) at the least, not a dot or a space. */
+export const minPurposeVisible = 2;
 
 export type ReadPorts = Pick<LifecyclePorts, 'register' | 'households' | 'audit' | 'clock'>;
 
@@ -14,11 +17,17 @@ export function checkPurpose(actor: Actor, purpose: unknown): string | null {
   if (rule === 'not-asked') return null;
   if (purpose === undefined && rule !== 'required') return null;
   const text = typeof purpose === 'string' ? purpose.trim() : '';
-  if (text.length === 0 || [...text].length > maxPurposeLength || /\p{Cc}/u.test(text)) {
+  const visible = [...text.replace(/[\s\p{C}\p{Default_Ignorable_Code_Point}]/gu, '')].length;
+  if (visible < minPurposeVisible || [...text].length > maxPurposeLength || INVISIBLE.test(text)) {
     throw new DomainError(
       'PURPOSE_REQUIRED',
-      'State the purpose of this read: query parameter purpose, 1–200 characters',
-      [{ path: 'purpose', message: 'purpose must be 1–200 characters of text' }],
+      `State the purpose of this read: query parameter purpose, ${minPurposeVisible}–${maxPurposeLength} characters`,
+      [
+        {
+          path: 'purpose',
+          message: `purpose must be ${minPurposeVisible}–${maxPurposeLength} characters of visible text, without control or invisible format characters`,
+        },
+      ],
     );
   }
   return text;
@@ -43,9 +52,22 @@ export function readCertificate(ports: ReadPorts, actor: Actor, certificateNo: s
   return recordView(ports, actor, record);
 }
 
+/**
+ * A superseded version is history to the parents: its download answers that it was superseded
+ * and by which number; they open the current one with its own claim code.
+ */
+function refuseSupersededForCitizen(actor: Actor, record: { status: string; supersededBy: string | null }) {
+  if (actor.role === 'citizen' && record.status === 'superseded') {
+    throw new DomainError('INVALID_STATE', 'This certificate was superseded; only its history is shown', [
+      { path: 'certificateNo', message: `superseded by ${record.supersededBy}` },
+    ]);
+  }
+}
+
 function readDocument(ports: ReadPorts, actor: Actor, certificateNo: string, document: string, purposeParam: unknown) {
   const purpose = checkPurpose(actor, purposeParam);
   const record = findReadable(ports, actor, certificateNo);
+  refuseSupersededForCitizen(actor, record);
   const action = actor.role === 'citizen' ? 'citizen.downloaded' : 'certificate.document-read';
   auditRead(ports, actor, action, certificateNo, purpose, { document });
   return record;

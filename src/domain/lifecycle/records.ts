@@ -35,6 +35,7 @@ export interface RegistrationItems {
   marriageCertNo?: string;
   paternityReportNo?: string;
   multipleBirth?: number;
+  birthOrder?: number;
   phone?: string;
   lateEntryReason?: string;
 }

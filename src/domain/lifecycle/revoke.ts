@@ -1,7 +1,7 @@
 import { eventBy } from '../audit/audit-event.ts';
 import { DomainError } from '../errors.ts';
 import { requireCurrent } from './guards.ts';
-import type { Actor, LifecyclePorts } from './ports.ts';
+import type { Admin, LifecyclePorts } from './ports.ts';
 
 /**
  * Revokes a certificate found to be fraudulent (冒领, a false parentage, a trafficking case): the
@@ -10,7 +10,7 @@ import type { Actor, LifecyclePorts } from './ports.ts';
  */
 export function revokeCertificate(
   ports: Pick<LifecyclePorts, 'transactions' | 'register' | 'claimCodes' | 'audit' | 'clock'>,
-  actor: Actor,
+  actor: Admin,
   certificateNo: string,
   reason: string,
 ) {
@@ -21,7 +21,7 @@ export function revokeCertificate(
     requireCurrent(record);
     ports.register.setStatus(certificateNo, 'revoked', reason, null, now);
     ports.claimCodes.withdraw(certificateNo);
-    ports.audit.record(eventBy({ ...actor, institution: null }, 'certificate.revoked', certificateNo, { reason }), now);
+    ports.audit.record(eventBy(actor, 'certificate.revoked', certificateNo, { reason }), now);
   });
   return { certificateNo, status: 'revoked' as const, reason };
 }

@@ -43,10 +43,18 @@ export const visibility: Readonly<Record<Reader, ReaderRules>> = {
   statistician: { view: 'verification-fields', idNumbers: 'masked', ...nothingExtra, purpose: 'optional' },
 };
 
-/** `440106199305121249` → `440***********1249`: enough to tell records apart, not to reuse. */
+/**
+ * Shows at most a third of any ID document number, whatever its length, split between the
+ * start and the end: `440106199305121249` (18) → `44************1249`, a 9-character passport
+ * number → `E******78`: never more than ⌊n/3⌋ characters in clear, the rest starred. Enough
+ * to tell records apart, not to reuse.
+ */
 export function maskIdNumber(idNumber: string): string {
-  if (idNumber.length <= 7) return '*'.repeat(idNumber.length);
-  return `${idNumber.slice(0, 3)}${'*'.repeat(idNumber.length - 7)}${idNumber.slice(-4)}`;
+  const chars = [...idNumber];
+  const shown = Math.floor(chars.length / 3);
+  const tail = Math.min(4, Math.ceil(shown / 2) + (shown >= 4 ? 1 : 0), shown);
+  const head = shown - tail;
+  return [...chars.slice(0, head), ...'*'.repeat(chars.length - shown), ...chars.slice(chars.length - tail)].join('');
 }
 
 export function seesIdNumbers(actor: Actor, record: CertificateRecord): boolean {

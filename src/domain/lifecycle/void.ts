@@ -2,7 +2,7 @@ import { eventBy } from '../audit/audit-event.ts';
 import { DomainError } from '../errors.ts';
 import type { VoidBody } from '../rules/bodies.ts';
 import { ownCertificate, requireCurrent } from './guards.ts';
-import type { Actor, LifecyclePorts } from './ports.ts';
+import type { Issuer, LifecyclePorts } from './ports.ts';
 
 export interface VoidResult {
   certificateNo: string;
@@ -21,9 +21,8 @@ export type VoidPorts = Pick<
  * 作废: an issued certificate before hand-over, or an unused number of the institution's stock
  * (a spoilt or lost blank). Either way the number is never used again.
  */
-export function voidCertificate(ports: VoidPorts, actor: Actor, certificateNo: string, body: VoidBody): VoidResult {
+export function voidCertificate(ports: VoidPorts, actor: Issuer, certificateNo: string, body: VoidBody): VoidResult {
   const now = ports.clock.now();
-  const by = actor.username ?? 'unknown';
   const voided = ports.transactions.run((): VoidResult['voided'] => {
     let kind: VoidResult['voided'] = 'certificate';
     const record = ports.register.find(certificateNo);
@@ -47,7 +46,7 @@ export function voidCertificate(ports: VoidPorts, actor: Actor, certificateNo: s
       if (ports.stock.isUsed(certificateNo)) {
         throw new DomainError('INVALID_STATE', `Number ${certificateNo} is already voided or reserved`);
       }
-      ports.stock.voidNumber(certificateNo, owner, body.reason, body.note ?? null, by, now);
+      ports.stock.voidNumber(certificateNo, owner, body.reason, body.note ?? null, actor.username, now);
       kind = 'blank';
     }
     ports.audit.record(eventBy(actor, 'certificate.voided', certificateNo, { reason: body.reason, voided: kind }), now);

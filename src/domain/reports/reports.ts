@@ -1,4 +1,4 @@
-import type { Principal } from '../accounts/account.ts';
+import type { PrincipalOf } from '../accounts/account.ts';
 import { type AuditLog, eventBy } from '../audit/audit-event.ts';
 import type { Certificate } from '../certificate.ts';
 import { invalidRequest } from '../errors.ts';
@@ -31,7 +31,7 @@ export interface ReportsStore {
   /** Births with a current certificate (one per birth), by institution or by county division. */
   sexCounts(period: Period, groupBy: 'institution' | 'division', institution: string | null): SexCount[];
   /** The current certificates of births in the period, oldest first. */
-  birthRegister(period: Period, institution: string): Certificate[];
+  birthRoll(period: Period, institution: string): Certificate[];
   usage(period: Period, institution: string): UsageCounts;
 }
 
@@ -68,12 +68,15 @@ function readInstitution(query: Record<string, unknown>, required: boolean): str
   return value;
 }
 
-function audited(ports: ReportPorts, actor: Principal, report: string, details: Record<string, unknown>) {
-  ports.audit.record(eventBy({ ...actor, institution: null }, 'report.read', report, details), ports.clock.now());
+/** The health commissions' staff who read reports (no institution of their own). */
+export type ReportReader = PrincipalOf<'statistician' | 'admin'>;
+
+function audited(ports: ReportPorts, actor: ReportReader, report: string, details: Record<string, unknown>) {
+  ports.audit.record(eventBy(actor, 'report.read', report, details), ports.clock.now());
 }
 
 /** Sex ratio at birth = boys / girls × 100, per group and in total. */
-export function sexRatioReport(ports: ReportPorts, actor: Principal, query: Record<string, unknown>) {
+export function sexRatioReport(ports: ReportPorts, actor: ReportReader, query: Record<string, unknown>) {
   const period = readPeriod(query, ports.clock.now());
   const groupBy = query.groupBy ?? 'institution';
   if (groupBy !== 'institution' && groupBy !== 'division') {
@@ -90,11 +93,11 @@ export function sexRatioReport(ports: ReportPorts, actor: Principal, query: Reco
   return { period, groupBy, groups: rows, total: { boys, girls, births: boys + girls, sexRatio: ratio(boys, girls) } };
 }
 
-/** 出生登记: the monthly birth register of one institution. ID numbers masked. */
-export function birthRegisterReport(ports: ReportPorts, actor: Principal, query: Record<string, unknown>) {
+/** 出生登记: the monthly roll of births of one institution (route `birth-register`; not the certificate register). ID numbers masked. */
+export function birthRollReport(ports: ReportPorts, actor: ReportReader, query: Record<string, unknown>) {
   const period = readPeriod(query, ports.clock.now());
   const institution = readInstitution(query, true)!;
-  const rows = ports.reports.birthRegister(period, institution).map((c) => ({
+  const rows = ports.reports.birthRoll(period, institution).map((c) => ({
     certificateNo: c.certificateNo,
     newborn: {
       name: c.newborn.name,
@@ -112,7 +115,7 @@ export function birthRegisterReport(ports: ReportPorts, actor: Principal, query:
 }
 
 /** Annual certificate usage of one institution: stock, issues by kind, voids by reason. */
-export function certificateUsageReport(ports: ReportPorts, actor: Principal, query: Record<string, unknown>) {
+export function certificateUsageReport(ports: ReportPorts, actor: ReportReader, query: Record<string, unknown>) {
   const period = readPeriod(query, ports.clock.now());
   const institution = readInstitution(query, true)!;
   const u = ports.reports.usage(period, institution);

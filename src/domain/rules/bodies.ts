@@ -1,151 +1,65 @@
+import type { Certificate, ELicencePayload, LicenceEnvelope } from '../certificate.ts';
 import type {
-  BirthPlaceCategory,
-  Certificate,
-  ELicencePayload,
-  IdType,
-  Institution,
-  LicenceEnvelope,
-  Newborn,
-  Parent,
-} from '../certificate.ts';
-import type { VoidReason } from '../codes/void-reasons.ts';
-
-/** The request bodies of API.md, as they are once schemas/*.schema.json and the semantic rules accept them. */
-
-export type NewbornWithoutName = Omit<Newborn, 'name'>;
-
-export interface DeliveryBody {
-  newborn: NewbornWithoutName;
-  birthPlace: { divisionCode: string };
-  birthPlaceCategory: BirthPlaceCategory;
-  birthPlaceOther?: string;
-  mother: Parent;
-  hospitalRecordNo: string;
-  midwifeName: string;
-  lateEntryReason?: string;
-  /** 胎数: how many babies this pregnancy delivered. */
-  multipleBirth?: number;
-  phone?: string;
-}
-
-export type ApplicantRelation = 'mother' | 'father' | 'other';
-
-export interface Applicant {
-  name: string;
-  relation: ApplicantRelation;
-  idType: IdType;
-  idNumber: string;
-}
-
-interface ApplicationCommon {
-  mother: Parent;
-  father: Parent | null;
-  fatherAbsentReason?: string;
-  applicant: Applicant;
-  marriageCertNo?: string;
-  phone?: string;
-}
-
-/** Birth in an institution: the delivery record supplies the newborn and birth-place items. */
-export interface ApplicationWithDelivery extends ApplicationCommon {
-  deliveryId: string;
-  /** The name; the sex and birth time, when the parents state them, are cross-checked at review. */
-  newborn: { name: string; sex?: Newborn['sex']; birthTime?: string };
-}
-
-/** Birth outside an institution (家庭/其他): no delivery record, a paternity report instead. */
-export interface ApplicationWithoutDelivery extends ApplicationCommon {
-  deliveryId?: undefined;
-  newborn: Newborn;
-  birthPlace: { divisionCode: string };
-  birthPlaceCategory: BirthPlaceCategory;
-  birthPlaceOther?: string;
-  deliveryInstitution?: Institution | null;
-  paternityReportNo: string;
-}
-
-export type ApplicationBody = ApplicationWithDelivery | ApplicationWithoutDelivery;
-
-/** The corrected items of a replacement (换发); number, issuer and issue date are never "corrected". */
-export interface CertificateChanges {
-  newborn?: Partial<Newborn>;
-  birthPlace?: { divisionCode: string };
-  birthPlaceCategory?: BirthPlaceCategory;
-  birthPlaceOther?: string;
-  deliveryInstitution?: Institution | null;
-  mother?: Partial<Parent>;
-  father?: Partial<Parent> | null;
-  fatherAbsentReason?: string;
-}
-
-export interface ReplacementBody {
-  reason: string;
-  changes: CertificateChanges;
-  /** 亲子鉴定证明编号: evidence for a correction that changes who the father is. */
-  paternityReportNo?: string;
-}
-
-export interface ReissueBody {
-  reason: string;
-  childRegistered?: boolean;
-}
-
-export interface VoidBody {
-  reason: VoidReason;
-  note?: string;
-}
-
-export interface HouseholdRegistrationBody {
-  childIdNumber: string;
-  /** `YYYY-MM-DD`. */
-  registeredOn: string;
-  policeUnit: string;
-}
-
-export interface CitizenClaimBody {
-  certificateNo: string;
-  motherIdNumber: string;
-  claimCode: string;
-}
-
-/** 线上申领: the parents' part of an application; the delivery record supplies the rest. */
-export interface CitizenApplicationItems {
-  newborn: { name: string; sex?: Newborn['sex']; birthTime?: string };
-  father: Parent | null;
-  fatherAbsentReason?: string;
-  applicant: Applicant;
-  marriageCertNo?: string;
-  phone?: string;
-}
-
-export interface CitizenApplicationBody extends CitizenApplicationItems {
-  applicationCode: string;
-  motherIdNumber: string;
-}
-
-export interface AuthTokenBody {
-  username: string;
-  password: string;
-}
+  Applicant,
+  ApplicationBody,
+  ApplicationReturnBody,
+  AuthTokenBody,
+  CertificateRevocationBody,
+  CitizenApplicationBody,
+  CitizenApplicationCorrectionBody,
+  CitizenApplicationSessionBody,
+  CitizenClaimBody,
+  DeliveryBody,
+  HouseholdRegistrationBody,
+  KeyRevocationBody,
+  NumberRangeBody,
+  PasswordResetBody,
+  ReissueBody,
+  ReplacementBody,
+  VerificationBody,
+  VoidBody,
+} from './request-bodies.generated.ts';
 
 /**
- * The QR text as scanned, the signed e-licence (parsed or as text), or both. Their content is
- * not checked here: a malformed credential is the verifier's MALFORMED, not a 400.
+ * The request bodies of API.md, as they are once schemas/*.schema.json and the semantic rules
+ * accept them. The shapes are generated from the schemas (`npm run gen:types`); this file only
+ * names the parts the lifecycle talks about.
  */
-export type VerificationBody = { qr?: unknown; signedJson?: unknown };
+export type {
+  Applicant,
+  ApplicationBody,
+  ApplicationReturnBody,
+  AuthTokenBody,
+  CertificateRevocationBody,
+  CitizenApplicationBody,
+  CitizenApplicationCorrectionBody,
+  CitizenApplicationSessionBody,
+  CitizenClaimBody,
+  DeliveryBody,
+  HouseholdRegistrationBody,
+  KeyRevocationBody,
+  NewbornWithoutName,
+  NumberRangeBody,
+  PasswordResetBody,
+  ReissueBody,
+  ReplacementBody,
+  VerificationBody,
+  VoidBody,
+} from './request-bodies.generated.ts';
 
-/** Admin: certificate-number stock received by an institution. */
-export interface NumberRangeBody {
-  prefix: string;
-  firstNo: number;
-  lastNo: number;
-}
+export type ApplicantRelation = Applicant['relation'];
 
-/** Admin: revoke an institution signing key from `revokedAt` (default now). */
-export interface KeyRevocationBody {
-  revokedAt?: string;
-  reason: string;
-}
+/** Birth in an institution: the delivery record supplies the newborn and birth-place items. */
+export type ApplicationWithDelivery = Extract<ApplicationBody, { deliveryId: string }>;
+
+/** Birth outside an institution (家庭/其他): no delivery record, a paternity report instead. */
+export type ApplicationWithoutDelivery = Exclude<ApplicationBody, ApplicationWithDelivery>;
+
+/** The corrected items of a replacement (换发); number, issuer and issue date are never "corrected". */
+export type CertificateChanges = ReplacementBody['changes'];
+
+/** 线上申领: the parents' part of an application (also the body of their correction); the delivery record supplies the rest. */
+export type CitizenApplicationItems = CitizenApplicationCorrectionBody;
 
 /** Schema id → the value a valid body of that schema is. */
 export interface BodyTypes {
@@ -163,11 +77,12 @@ export interface BodyTypes {
   verification: VerificationBody;
   'number-range': NumberRangeBody;
   'key-revocation': KeyRevocationBody;
-  'certificate-revocation': { reason: string };
+  'certificate-revocation': CertificateRevocationBody;
+  'password-reset': PasswordResetBody;
   'citizen-application': CitizenApplicationBody;
   'citizen-application-correction': CitizenApplicationItems;
-  'citizen-application-session': { applicationCode: string; motherIdNumber: string };
-  'application-return': { reason: string };
+  'citizen-application-session': CitizenApplicationSessionBody;
+  'application-return': ApplicationReturnBody;
 }
 
 export type SchemaId = keyof BodyTypes;

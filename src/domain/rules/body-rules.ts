@@ -37,6 +37,23 @@ function checkDelivery(findings: Findings, body: DeliveryBody, ctx: RuleContext)
   if (body.birthPlaceOther !== undefined)
     checkPrintedText(findings, 'birthPlaceOther', body.birthPlaceOther, ctx.glyphs);
   checkParent(findings, 'mother', 'mother', body.mother, birthDate, ctx);
+  checkMultipleBirth(findings, body);
+}
+
+/**
+ * 胎数 and 出生顺序 go together: a multiple birth names each baby's place in it, which is what
+ * lets one mother hold two certificates for births days apart (see the lifecycle's
+ * multiple-birth rule); a single birth has no order.
+ */
+function checkMultipleBirth(findings: Findings, body: { multipleBirth?: number; birthOrder?: number }): void {
+  const plurality = body.multipleBirth ?? 1;
+  if (plurality >= 2 && body.birthOrder === undefined) {
+    findings.add('birthOrder', 'is required when multipleBirth is 2 or more');
+  } else if (body.birthOrder !== undefined && plurality < 2) {
+    findings.add('birthOrder', 'is only allowed with multipleBirth 2 or more');
+  } else if (body.birthOrder !== undefined && body.birthOrder > plurality) {
+    findings.add('birthOrder', `must not exceed multipleBirth (${plurality})`);
+  }
 }
 
 function checkApplication(findings: Findings, body: ApplicationBody, ctx: RuleContext): void {
@@ -59,6 +76,7 @@ function checkApplication(findings: Findings, body: ApplicationBody, ctx: RuleCo
     if (body.birthPlaceCategory === '1' || body.birthPlaceCategory === '2') {
       findings.add('deliveryId', 'is required for a birth in a hospital or maternal and child health institution');
     }
+    checkMultipleBirth(findings, body);
   }
   // With a deliveryId the birth date lives in the delivery record: ages are checked when the
   // lifecycle assembles the certificate (checkCertificate), not here.
@@ -143,6 +161,8 @@ const RULES: { [K in SchemaId]: Rule<K> } = {
   },
   'key-revocation': none,
   'certificate-revocation': none,
+  // The password policy needs the account and a strength estimate: account-administration.ts.
+  'password-reset': none,
   // The parents' items are checked as part of the application composed with the delivery record.
   'citizen-application': none,
   'citizen-application-correction': none,

@@ -1,5 +1,5 @@
 import type { IdType } from '../certificate.ts';
-import { citizenIdBirthDate, citizenIdSex, hasValidCitizenIdCheckChar } from '../check/citizen-id.ts';
+import { citizenIdBirthDate, citizenIdSex, hasValidCitizenIdCheckCharacter } from '../check/citizen-id.ts';
 import { CITIZEN_ID_CARD } from '../codes/id-types.ts';
 import type { Findings } from './detail.ts';
 
@@ -15,7 +15,7 @@ export function checkCitizenIdNumber(findings: Findings, path: string, idNumber:
     );
     return false;
   }
-  if (!hasValidCitizenIdCheckChar(idNumber)) {
+  if (!hasValidCitizenIdCheckCharacter(idNumber)) {
     findings.add(path, 'has a wrong check character (GB 11643-1999)');
     return false;
   }

@@ -1,4 +1,5 @@
-import { type Acting, type AuditLog, eventBy } from '../audit/audit-event.ts';
+import type { PrincipalOf } from '../accounts/account.ts';
+import { type AuditLog, eventBy, type Operator } from '../audit/audit-event.ts';
 import { DomainError } from '../errors.ts';
 import type { InstitutionRecord, InstitutionRepository } from '../institution.ts';
 import type { Clock, SigningKey } from '../ports.ts';
@@ -12,6 +13,9 @@ import { revokeSigningKey } from './revoke-signing-key.ts';
  * through: each change and its audit event are written in one register transaction (the
  * register, the institutions and the audit log share one store), so neither lands without the other.
  */
+/** Keys are administered by an admin over HTTP or by the operator at the command line. */
+export type KeyAdministrator = PrincipalOf<'admin'> | Operator;
+
 export interface KeyAdministration extends KeyProvisioning {
   institutions: InstitutionRepository;
   audit: AuditLog;
@@ -25,29 +29,37 @@ const institutionOf = (ports: KeyAdministration, creditCode: string): Institutio
 };
 
 /**
- * The trust root and the trust-list signer, once per trust domain. The root is registered
+ * The trust root, the trust-list signer and the audit-checkpoint signer, once per trust domain. The root is registered
  * first: the trust-list signer's certificate is signed with it. The signer and the audit event
  * land together.
  */
 export async function createRootCa(
   ports: KeyAdministration,
-  actor: Acting,
+  actor: KeyAdministrator,
   request: { commonName: string; organization: string },
-): Promise<{ root: SigningKeyRecord; trustListSigner: SigningKeyRecord }> {
+): Promise<{ root: SigningKeyRecord; trustListSigner: SigningKeyRecord; auditSigner: SigningKeyRecord }> {
   const now = ports.clock.now();
   const root = await provisionRootCa({ ...ports, ...request, now });
   const trustListSigner = await certifyNewKey({ ...ports, now }, 'trust-list', null);
+  const auditSigner = await certifyNewKey({ ...ports, now }, 'audit', null);
   ports.register.transaction(() => {
     registerNewKey({ register: ports.register, now }, trustListSigner);
-    ports.audit.record(eventBy(actor, 'root-ca.created', root.kid, { trustListSigner: trustListSigner.kid }), now);
+    registerNewKey({ register: ports.register, now }, auditSigner);
+    ports.audit.record(
+      eventBy(actor, 'root-ca.created', root.kid, {
+        trustListSigner: trustListSigner.kid,
+        auditSigner: auditSigner.kid,
+      }),
+      now,
+    );
   });
-  return { root, trustListSigner };
+  return { root, trustListSigner, auditSigner };
 }
 
 /** A new institution with its first signing key. */
 export async function createInstitution(
   ports: KeyAdministration,
-  actor: Acting,
+  actor: KeyAdministrator,
   request: { creditCode: string; name: string; divisionCode: string },
 ): Promise<{ institution: InstitutionRecord; key: SigningKey }> {
   const now = ports.clock.now();
@@ -70,7 +82,7 @@ export async function createInstitution(
 /** Rotates an institution's signing key: a new key and certificate; the old one keeps verifying. */
 export async function rotateInstitutionKey(
   ports: KeyAdministration,
-  actor: Acting,
+  actor: KeyAdministrator,
   creditCode: string,
 ): Promise<SigningKey> {
   const target = institutionOf(ports, creditCode);
@@ -99,7 +111,7 @@ export interface KeyRevocation {
 }
 
 /** Revokes a key from a given time: e-licences it signed from then on fail with ISSUER_REVOKED. */
-export function revokeKey(ports: KeyAdministration, actor: Acting, request: KeyRevocation): SigningKeyRecord {
+export function revokeKey(ports: KeyAdministration, actor: KeyAdministrator, request: KeyRevocation): SigningKeyRecord {
   const now = ports.clock.now();
   if (request.institutionKeysOnly) {
     const key = ports.register.get(request.kid);

@@ -9,10 +9,16 @@ export interface ProvisionKeyRequest extends KeyProvisioning {
   validityYears?: number;
 }
 
+const PROFILE = {
+  licence: 'elicence-signing',
+  'trust-list': 'trust-list-signing',
+  audit: 'audit-signing',
+} as const;
+
 /** A new key certified by the active root, not yet in the register (see `registerNewKey`). */
 export async function certifyNewKey(
   request: ProvisionKeyRequest,
-  purpose: 'licence' | 'trust-list',
+  purpose: 'licence' | 'trust-list' | 'audit',
   institution: Institution | null,
 ): Promise<SigningKeyRecord> {
   const { keyStore, register, x509, now } = request;
@@ -22,12 +28,12 @@ export async function certifyNewKey(
   const subject = institution
     ? { commonName: institution.name, organization: institution.name, creditCode: institution.creditCode }
     : {
-        commonName: '出生医学证明电子证照信任列表签名',
+        commonName: purpose === 'audit' ? '出生医学证明电子证照审计日志签名' : '出生医学证明电子证照信任列表签名',
         // The trust-list signer speaks for the organisation that runs the root.
         organization: x509.describe(root.x509Pem).organization ?? '卫生健康委员会',
       };
   const x509Pem = await x509.issueLeaf({
-    profile: purpose === 'licence' ? 'elicence-signing' : 'trust-list-signing',
+    profile: PROFILE[purpose],
     subject,
     publicJwk: pending.publicJwk,
     notBefore: wholeSecond(now),
@@ -80,4 +86,29 @@ export async function provisionTrustListSigner(request: ProvisionKeyRequest): Pr
   const record = await certifyNewKey(request, 'trust-list', null);
   request.register.transaction(() => registerNewKey(request, record));
   return record;
+}
+
+/**
+ * The service's key for signing audit-log checkpoints (see domain/audit): kept in the key store
+ * like every private key, certified by the root so an auditor can check checkpoints elsewhere.
+ */
+export async function provisionAuditSigner(request: ProvisionKeyRequest): Promise<SigningKeyRecord> {
+  const record = await certifyNewKey(request, 'audit', null);
+  request.register.transaction(() => registerNewKey(request, record));
+  return record;
+}
+
+/**
+ * A data directory made before audit checkpoints existed has no audit key: one is made at start
+ * when the root's private key is here to certify it (`rootKeyHere`). With the root kept offline,
+ * nothing is made (null) until the operator provisions one.
+ */
+export async function ensureAuditSigner(
+  request: ProvisionKeyRequest & { rootKeyHere: (kid: string) => boolean },
+): Promise<SigningKeyRecord | null> {
+  const existing = request.register.active('audit');
+  if (existing) return existing;
+  const root = request.register.active('root');
+  if (!root || !request.rootKeyHere(root.kid)) return null;
+  return provisionAuditSigner(request);
 }

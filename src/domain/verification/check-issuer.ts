@@ -10,9 +10,9 @@ export type IssuerOutcome =
 
 const untrusted: IssuerOutcome = { result: 'fail', reason: 'UNTRUSTED_ISSUER' };
 
-/** A signed e-licence's key must be in the trust list and its x5c must chain to the root. */
-async function resolveSignedJsonKey(
-  credential: PresentedCredential,
+/** A key named by an x5c chain (a signed e-licence's, a PDF signature's) must be in the trust list and chain to the root. */
+export async function resolveX5cKey(
+  x5c: readonly string[],
   kid: string,
   jws: JwsVerifier,
   trust: TrustSource,
@@ -21,7 +21,7 @@ async function resolveSignedJsonKey(
   if (!key) return null;
   let chain: ReturnType<JwsVerifier['checkX5cChain']>;
   try {
-    chain = jws.checkX5cChain(credential.x5c!, trust.rootX509());
+    chain = jws.checkX5cChain(x5c, trust.rootX509());
   } catch {
     return null;
   }
@@ -49,12 +49,24 @@ export async function checkIssuer(
     const key = signature.trustedKey;
     resolved = { key, notBefore: Date.parse(key.notBefore), notAfter: Date.parse(key.notAfter) };
   } else {
-    resolved = await resolveSignedJsonKey(credential, signature.kid, ports.jws, ports.trust);
+    resolved = await resolveX5cKey(credential.x5c!, signature.kid, ports.jws, ports.trust);
   }
   if (!resolved) return untrusted;
+  if (resolved.key.institution.creditCode !== credential.issuerCreditCode) return untrusted;
+  return judgeKeyAt(resolved, credential.signedAtMs, nowMs);
+}
+
+/**
+ * A trusted key judged at a signature's signing time: revoked at or before it → ISSUER_REVOKED;
+ * a time in the future, outside the certificate's window or after the key's retirement → not
+ * trusted. The same rule for the e-licence, the QR and the PDF signature.
+ */
+export function judgeKeyAt(
+  resolved: { key: TrustedKey; notBefore: number; notAfter: number },
+  signedAt: number,
+  nowMs: number,
+): IssuerOutcome {
   const { key, notBefore, notAfter } = resolved;
-  const signedAt = credential.signedAtMs;
-  if (key.institution.creditCode !== credential.issuerCreditCode) return untrusted;
   // Fail closed: a revoked key without a readable revocation time is revoked for everything.
   const revokedAt = key.revokedAt === null ? Number.NaN : Date.parse(key.revokedAt);
   if ((key.status === 'revoked' || key.revokedAt !== null) && !(signedAt < revokedAt)) {

@@ -41,6 +41,8 @@ export interface RegisterEntry {
   licenceId?: string | null;
   /** When known, base64url SHA-256 of the e-licence's JWS signing input (see `licenceDigest`). */
   licenceDigest?: string | null;
+  /** When known (online), base64url SHA-256 of the PDF exactly as issued: any other PDF is not ours. */
+  pdfDigest?: string | null;
 }
 
 /** The certificate register (online: the database; offline: the bundle's status snapshot). */
@@ -76,31 +78,62 @@ export type PdfInspectionFailure =
   | 'TRUNCATED'
   /** The PDF structure cannot be read. */
   | 'MALFORMED'
+  /** Reading it would inflate more than the caps allow, or take longer or more memory than allowed. */
+  | 'RESOURCE_LIMIT'
   | 'NO_SIGNATURE'
   /** The CMS is unreadable, the signed bytes changed, or the signature does not verify. */
   | 'BAD_SIGNATURE'
   /** Bytes follow the signed range (an incremental update): the attachment or page may be swapped. */
   | 'MODIFIED_AFTER_SIGNING'
+  /** The PDF signer's certificate does not chain to the root, or is no trusted key at its signing time. */
+  | 'UNTRUSTED_SIGNER'
+  /** The PDF was signed at or after its key's revocation. */
+  | 'SIGNER_REVOKED'
   | 'NO_ELICENCE'
   /** elicence.json is not UTF-8 JSON. */
   | 'BAD_ELICENCE'
   | 'NO_QR_TEXT'
   /** The QR code drawn on the page is missing or does not encode the stored QR text. */
-  | 'QR_MISMATCH';
+  | 'QR_MISMATCH'
+  /** Online: the register issued another PDF for this certificate (these bytes are not it). */
+  | 'NOT_ISSUED'
+  /** Offline: the page does not draw what the embedded e-licence says. */
+  | 'PAGE_MISMATCH';
 
-/** What verification needs from a PDF e-certificate; the PDF adapter finds it. */
+type Refusal = { ok: false; reason: PdfInspectionFailure; detail: string };
+
+/** The PDF signature, read without inflating anything: cheap enough to check before the rest. */
+export type PdfSignatureReading =
+  | {
+      ok: true;
+      /** The signature is intact over the whole file; this is its signer's certificate (DER). */
+      signerCertDer: Uint8Array;
+      /** Every certificate the CMS carries, the signer's first. */
+      chainDer: Uint8Array[];
+      /** The signing time the signature claims; null when it names none. */
+      signingTime: Date | null;
+      /** base64url SHA-256 of the whole file. */
+      fileDigest: string;
+    }
+  | Refusal;
+
+/** What verification needs from inside a PDF e-certificate, each stream inflated under a cap. */
 export type PdfContents =
   | {
       ok: true;
       /** elicence.json exactly as embedded. */
       signedJsonText: string;
       qrText: string;
-      /** The PDF signature is intact over the whole file; this is its signer's certificate (DER). */
-      signature: { signerCertDer: Uint8Array | null };
     }
-  | { ok: false; reason: PdfInspectionFailure; detail: string };
+  | Refusal;
 
 /** Reads a PDF e-certificate: its PDF signature, embedded e-licence and QR. */
 export interface PdfInspector {
-  inspect(bytes: Uint8Array): Promise<PdfContents>;
+  readSignature(bytes: Uint8Array): Promise<PdfSignatureReading>;
+  readContents(bytes: Uint8Array): Promise<PdfContents>;
+  /**
+   * Whether the page draws exactly what the embedded e-licence says. Offline verification has no
+   * register of issued PDFs and binds the printed page to the e-licence this way instead.
+   */
+  pageMatches?(bytes: Uint8Array, contents: { signedJsonText: string; qrText: string }): Promise<boolean>;
 }

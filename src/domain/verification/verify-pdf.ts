@@ -1,5 +1,6 @@
 import { decodeBase64url, decodeUtf8, encodeBase64url } from './base64url.ts';
-import type { PdfInspectionFailure, PdfInspector, VerificationPorts } from './ports.ts';
+import { judgeKeyAt, resolveX5cKey } from './check-issuer.ts';
+import type { PdfInspectionFailure, PdfInspector, PdfSignatureReading, VerificationPorts } from './ports.ts';
 import type { VerificationReason, VerificationResult } from './result.ts';
 import { verify } from './verify.ts';
 
@@ -12,13 +13,23 @@ const reasonOf: Record<PdfInspectionFailure, VerificationReason> = {
   NOT_PDF: 'MALFORMED',
   TRUNCATED: 'MALFORMED',
   MALFORMED: 'MALFORMED',
+  RESOURCE_LIMIT: 'MALFORMED',
   NO_SIGNATURE: 'BAD_SIGNATURE',
   BAD_SIGNATURE: 'BAD_SIGNATURE',
   MODIFIED_AFTER_SIGNING: 'BAD_SIGNATURE',
+  UNTRUSTED_SIGNER: 'UNTRUSTED_ISSUER',
+  SIGNER_REVOKED: 'ISSUER_REVOKED',
   NO_ELICENCE: 'MALFORMED',
   BAD_ELICENCE: 'MALFORMED',
   NO_QR_TEXT: 'MALFORMED',
   QR_MISMATCH: 'DATA_MISMATCH',
+  NOT_ISSUED: 'DATA_MISMATCH',
+  PAGE_MISMATCH: 'DATA_MISMATCH',
+};
+
+const standardBase64 = (bytes: Uint8Array): string => {
+  const url = encodeBase64url(bytes).replace(/-/g, '+').replace(/_/g, '/');
+  return url + '='.repeat((4 - (url.length % 4)) % 4);
 };
 
 /** The e-licence's leaf certificate (x5c[0], base64 DER) in base64url, or null. */
@@ -35,7 +46,7 @@ function x5cLeafOf(signedJsonText: string): string | null {
   }
 }
 
-const refused = (failure: PdfInspectionFailure, detail: string, reason: VerificationReason): PdfVerificationResult => ({
+const refused = (failure: PdfInspectionFailure, detail: string, reason = reasonOf[failure]): PdfVerificationResult => ({
   valid: false,
   status: 'unknown',
   reason,
@@ -45,26 +56,101 @@ const refused = (failure: PdfInspectionFailure, detail: string, reason: Verifica
 });
 
 /**
- * A PDF e-certificate: its PDF signature must be intact over the whole file and made with the
- * certificate that signed the embedded e-licence; then the embedded e-licence and the QR on the
- * page go through the one verifier together (which also checks they belong to each other).
+ * The PDF signature's own key, judged like the e-licence's: its certificate must chain to the
+ * root as a trusted signing key, and the key must have been good at the PDF's signing time (a
+ * PDF signed at or after the key's revocation is ISSUER_REVOKED, whatever the e-licence inside
+ * says). A signature naming no signing time is judged as made now.
+ */
+async function checkPdfSigner(
+  signature: Extract<PdfSignatureReading, { ok: true }>,
+  ports: VerificationPorts,
+  nowMs: number,
+): Promise<PdfVerificationResult | null> {
+  const x5c = [signature.signerCertDer, ...signature.chainDer.slice(1)].map(standardBase64);
+  const leaf = ports.jws.readX5cLeaf(x5c[0]!);
+  const resolved = leaf && (await resolveX5cKey(x5c, leaf.kid, ports.jws, ports.trust));
+  if (!resolved) return refused('UNTRUSTED_SIGNER', 'the PDF signer is not a trusted institution signing key');
+  const signedAt = signature.signingTime?.getTime() ?? nowMs;
+  const judged = judgeKeyAt(resolved, signedAt, nowMs);
+  if (judged.result === 'pass') return null;
+  return judged.reason === 'ISSUER_REVOKED'
+    ? refused('SIGNER_REVOKED', "the PDF was signed at or after its key's revocation")
+    : refused('UNTRUSTED_SIGNER', 'the PDF signing key was not valid at the PDF signing time');
+}
+
+/**
+ * A PDF e-certificate, cheapest checks first: the PDF signature (nothing inflated yet) and its
+ * signer's trust at its signing time; then the embedded e-licence and the QR on the page, which
+ * must be signed with the PDF signer's certificate and go through the one verifier together;
+ * last, the page must be the one issued — online the register's digest of the issued PDF,
+ * offline a comparison of the page with the e-licence (`pageMatches`).
  */
 export async function verifyPdf(
   bytes: Uint8Array,
   pdf: PdfInspector,
   ports: VerificationPorts,
 ): Promise<PdfVerificationResult> {
-  const inspection = await pdf.inspect(bytes);
-  if (!inspection.ok) return refused(inspection.reason, inspection.detail, reasonOf[inspection.reason]);
-  const leaf = x5cLeafOf(inspection.signedJsonText);
-  const signer = inspection.signature.signerCertDer;
-  if (!leaf || !signer || leaf !== encodeBase64url(signer)) {
+  const nowMs = ports.clock.now().getTime();
+  const signature = await pdf.readSignature(bytes);
+  if (!signature.ok) return refused(signature.reason, signature.detail);
+  const signer = await checkPdfSigner(signature, ports, nowMs);
+  if (signer) return signer;
+
+  const contents = await pdf.readContents(bytes);
+  if (!contents.ok) return refused(contents.reason, contents.detail);
+  const leaf = x5cLeafOf(contents.signedJsonText);
+  if (!leaf || leaf !== encodeBase64url(signature.signerCertDer)) {
     return refused(
       'BAD_SIGNATURE',
       'the PDF was not signed with the certificate that signed its e-licence',
       'DATA_MISMATCH',
     );
   }
-  const result = await verify({ signedJson: inspection.signedJsonText, qr: inspection.qrText }, ports);
-  return { ...result, checks: [{ name: 'pdf', result: 'pass' }, ...result.checks] };
+  const result = await verify({ signedJson: contents.signedJsonText, qr: contents.qrText }, ports);
+  const checked: PdfVerificationResult = { ...result, checks: [{ name: 'pdf', result: 'pass' }, ...result.checks] };
+  // Only a genuine, trusted e-licence names a register entry worth comparing the page with.
+  if (!result.certificate || result.reason === 'UNTRUSTED_ISSUER' || result.reason === 'ISSUER_REVOKED') {
+    return checked;
+  }
+  const mismatch = await pageBindingFailure(
+    bytes,
+    signature.fileDigest,
+    result.certificate.certificateNo,
+    contents,
+    pdf,
+    ports,
+  );
+  if (!mismatch) return checked;
+  return {
+    ...checked,
+    valid: false,
+    reason: 'DATA_MISMATCH',
+    checks: [
+      ...checked.checks.filter((check) => check.name !== 'consistency'),
+      { name: 'consistency', result: 'fail' },
+    ],
+    pdf: mismatch,
+  };
+}
+
+async function pageBindingFailure(
+  bytes: Uint8Array,
+  fileDigest: string,
+  certificateNo: string,
+  contents: { signedJsonText: string; qrText: string },
+  pdf: PdfInspector,
+  ports: VerificationPorts,
+): Promise<PdfVerificationResult['pdf'] | null> {
+  const entry = await ports.register.lookup(certificateNo);
+  if (entry?.pdfDigest) {
+    return entry.pdfDigest === fileDigest
+      ? null
+      : { failure: 'NOT_ISSUED', detail: 'this PDF is not the one issued for the certificate' };
+  }
+  if (pdf.pageMatches) {
+    return (await pdf.pageMatches(bytes, contents))
+      ? null
+      : { failure: 'PAGE_MISMATCH', detail: 'the page does not print what the embedded e-licence says' };
+  }
+  return null;
 }

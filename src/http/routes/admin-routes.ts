@@ -1,16 +1,17 @@
-import type { Principal } from '../../domain/accounts/account.ts';
 import { eventBy } from '../../domain/audit/audit-event.ts';
 import { parseOffsetDateTime } from '../../domain/check/offset-date-time.ts';
 import { DomainError, invalidRequest } from '../../domain/errors.ts';
 import type { InstitutionRecord } from '../../domain/institution.ts';
-import type { BodyTypes } from '../../domain/rules/bodies.ts';
-import { type KeyAdministration, revokeKey, rotateInstitutionKey } from '../../domain/trust/key-administration.ts';
-import type { Route } from '../route.ts';
-import type { Validate } from '../validate.ts';
+import {
+  type KeyAdministration,
+  type KeyAdministrator,
+  revokeKey,
+  rotateInstitutionKey,
+} from '../../domain/trust/key-administration.ts';
+import { defineRoute, type Route } from '../route.ts';
 
 interface AdminDeps {
   keys: KeyAdministration;
-  validate: Validate;
 }
 
 /** An ISO date-time with offset and optional milliseconds, checked field by field; undefined if impossible. */
@@ -28,11 +29,11 @@ export function adminRoutes(deps: AdminDeps): Route[] {
     if (!found) throw new DomainError('NOT_FOUND', `No institution ${creditCode}`);
     return found;
   };
-  const record = (actor: Principal, action: string, target: string, details: Record<string, unknown>) =>
+  const record = (actor: KeyAdministrator, action: string, target: string, details: Record<string, unknown>) =>
     audit.record(eventBy(actor, action, target, details), clock.now());
 
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/api/v1/institutions',
       summary: 'Institutions with their number stock',
@@ -51,8 +52,8 @@ export function adminRoutes(deps: AdminDeps): Route[] {
           })),
         },
       }),
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/api/v1/institutions/:creditCode/number-ranges',
       summary: 'Record certificate-number stock received by an institution (ranges never overlap)',
@@ -60,19 +61,18 @@ export function adminRoutes(deps: AdminDeps): Route[] {
       access: ['admin'],
       body: 'number-range',
       responses: { 201: 'The range', 400: 'Invalid body', 404: 'Unknown institution', 409: 'Overlaps a range' },
-      handle: ({ principal, params, body }) => {
-        const target = institution(params.creditCode);
-        const range = deps.validate<BodyTypes['number-range']>('number-range', body);
+      load: (params) => institution(params.creditCode),
+      handle: ({ principal, loaded: target, body: range }) => {
         const created = institutions.addNumberRange({
           institution: target.creditCode,
           ...range,
           receivedOn: clock.now().toISOString().slice(0, 10),
         });
-        record(principal!, 'number-range.received', target.creditCode, range as unknown as Record<string, unknown>);
+        record(principal, 'number-range.received', target.creditCode, { ...range });
         return { status: 201, body: created };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/api/v1/institutions/:creditCode/signing-keys',
       summary: "Rotate the institution's signing key: a new key and certificate; the old one keeps verifying",
@@ -81,11 +81,11 @@ export function adminRoutes(deps: AdminDeps): Route[] {
       responses: { 201: 'The new key (public material)', 404: 'Unknown institution' },
       async handle({ principal, params }) {
         const target = institution(params.creditCode);
-        const key = await rotateInstitutionKey(deps.keys, principal!, target.creditCode);
+        const key = await rotateInstitutionKey(deps.keys, principal, target.creditCode);
         return { status: 201, body: { kid: key.kid, institutionCreditCode: key.institutionCreditCode, x5c: key.x5c } };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/api/v1/signing-keys/:kid/revoke',
       summary: 'Revoke a signing key from a given time: e-licences it signed from then on fail with ISSUER_REVOKED',
@@ -93,13 +93,12 @@ export function adminRoutes(deps: AdminDeps): Route[] {
       access: ['admin'],
       body: 'key-revocation',
       responses: { 200: 'The revoked key', 400: 'Invalid body', 404: 'Unknown key', 409: 'Already revoked' },
-      handle: ({ principal, params, body }) => {
-        const request = deps.validate<BodyTypes['key-revocation']>('key-revocation', body);
+      handle: ({ principal, params, body: request }) => {
         const revokedAt = request.revokedAt === undefined ? undefined : instantOf(request.revokedAt);
         if (request.revokedAt !== undefined && revokedAt === undefined) {
           throw invalidRequest([{ path: 'revokedAt', message: 'revokedAt must be a real date and time' }]);
         }
-        const revoked = revokeKey(deps.keys, principal!, {
+        const revoked = revokeKey(deps.keys, principal, {
           kid: params.kid ?? '',
           ...(revokedAt !== undefined && { revokedAt: new Date(revokedAt) }),
           reason: request.reason,
@@ -115,6 +114,6 @@ export function adminRoutes(deps: AdminDeps): Route[] {
           },
         };
       },
-    },
+    }),
   ];
 }

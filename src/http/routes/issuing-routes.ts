@@ -9,21 +9,14 @@ import { type OnlinePorts, recordDeliveryWithCode } from '../../domain/lifecycle
 import type { LifecyclePorts } from '../../domain/lifecycle/ports.ts';
 import { revokeCertificate } from '../../domain/lifecycle/revoke.ts';
 import { voidCertificate } from '../../domain/lifecycle/void.ts';
-import type { BodyTypes } from '../../domain/rules/bodies.ts';
-import type { Route } from '../route.ts';
-import type { Validate } from '../validate.ts';
+import { defineRoute, type Route } from '../route.ts';
 
 const certificateNoParam = (no: string | undefined) => no ?? '';
 
-export function issuingRoutes(deps: {
-  lifecycle: LifecyclePorts;
-  online: OnlinePorts;
-  tokens: TokenStore;
-  validate: Validate;
-}): Route[] {
-  const { lifecycle: ports, validate } = deps;
+export function issuingRoutes(deps: { lifecycle: LifecyclePorts; online: OnlinePorts; tokens: TokenStore }): Route[] {
+  const { lifecycle: ports } = deps;
   return [
-    {
+    defineRoute({
       method: 'post',
       path: '/api/v1/deliveries',
       summary: "Record a delivery (the midwife's items) for the midwife's institution",
@@ -37,15 +30,11 @@ export function issuingRoutes(deps: {
         403: 'Not a midwife',
       },
       handle: ({ principal, body }) => {
-        const record = recordDeliveryWithCode(
-          deps.online,
-          principal!,
-          validate<BodyTypes['delivery']>('delivery', body),
-        );
+        const record = recordDeliveryWithCode(deps.online, principal, body);
         return { status: 201, body: record, headers: { 'Cache-Control': 'no-store' } };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/api/v1/applications',
       summary:
@@ -61,10 +50,10 @@ export function issuingRoutes(deps: {
       },
       handle: ({ principal, body }) => ({
         status: 201,
-        body: submitApplication(ports, principal!, validate<BodyTypes['application']>('application', body)),
+        body: submitApplication(ports, principal, body),
       }),
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/api/v1/applications/:id/issue',
       summary: 'Cross-check, number, sign and render: issue the certificate (a retry answers 200 with the same one)',
@@ -78,11 +67,11 @@ export function issuingRoutes(deps: {
         409: 'CROSS_CHECK_FAILED, NUMBERS_EXHAUSTED or ALREADY_ISSUED',
       },
       async handle({ principal, params }) {
-        const outcome = await issueCertificate(ports, principal!, params.id ?? '');
+        const outcome = await issueCertificate(ports, principal, params.id ?? '');
         return { status: outcome.created ? 201 : 200, body: outcome.result };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/api/v1/certificates/:no/replacements',
       summary: '换发: correct items under a new number; the old certificate becomes superseded',
@@ -97,16 +86,11 @@ export function issuingRoutes(deps: {
         409: 'Not current',
       },
       async handle({ principal, params, body }) {
-        const result = await replaceCertificate(
-          ports,
-          principal!,
-          certificateNoParam(params.no),
-          validate('replacement', body),
-        );
+        const result = await replaceCertificate(ports, principal, certificateNoParam(params.no), body);
         return { status: 201, body: result };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/api/v1/certificates/:no/reissues',
       summary: '补发: the same items under a new number after the paper was lost',
@@ -121,16 +105,11 @@ export function issuingRoutes(deps: {
         409: 'Not current',
       },
       async handle({ principal, params, body }) {
-        const result = await reissueCertificate(
-          ports,
-          principal!,
-          certificateNoParam(params.no),
-          validate('reissue', body),
-        );
+        const result = await reissueCertificate(ports, principal, certificateNoParam(params.no), body);
         return { status: 201, body: result };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/api/v1/certificates/:no/void',
       summary: '作废: void an issued certificate or an unused number of the stock; the number is never reused',
@@ -146,10 +125,10 @@ export function issuingRoutes(deps: {
       },
       handle: ({ principal, params, body }) => ({
         status: 200,
-        body: voidCertificate(ports, principal!, certificateNoParam(params.no), validate('void', body)),
+        body: voidCertificate(ports, principal, certificateNoParam(params.no), body),
       }),
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/api/v1/certificates/:no/revoke',
       summary: 'Revoke a fraudulent certificate (health commission decision); verification then answers REVOKED',
@@ -166,15 +145,10 @@ export function issuingRoutes(deps: {
       },
       handle: ({ principal, params, body }) => ({
         status: 200,
-        body: revokeCertificate(
-          ports,
-          principal!,
-          certificateNoParam(params.no),
-          validate<BodyTypes['certificate-revocation']>('certificate-revocation', body).reason,
-        ),
+        body: revokeCertificate(ports, principal, certificateNoParam(params.no), body.reason),
       }),
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/api/v1/certificates/:no/claim-code',
       summary: 'Hand the parents a new claim code; the previous one stops working',
@@ -182,17 +156,17 @@ export function issuingRoutes(deps: {
       access: ['issuer'],
       responses: { 200: '{certificateNo, claimCode}', 403: 'Another institution', 404: 'Unknown' },
       handle: ({ principal, params }) => {
-        const record = ownCertificate(ports, principal!, certificateNoParam(params.no));
+        const record = ownCertificate(ports, principal, certificateNoParam(params.no));
         return {
           status: 200,
           body: {
             certificateNo: record.certificateNo,
-            claimCode: newClaimCode(ports, principal!, record.certificateNo),
+            claimCode: newClaimCode(ports, principal, record.certificateNo),
           },
         };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/api/v1/certificates/:no/household-registration',
       summary: "落户 feedback: the child's ID number, registration date and police unit",
@@ -202,15 +176,10 @@ export function issuingRoutes(deps: {
       responses: { 201: 'Recorded', 400: 'Invalid body', 404: 'Unknown', 409: 'ALREADY_REGISTERED or not current' },
       handle: ({ principal, params, body }) => ({
         status: 201,
-        body: recordHouseholdRegistration(
-          ports,
-          principal!,
-          certificateNoParam(params.no),
-          validate('household-registration', body),
-        ),
+        body: recordHouseholdRegistration(ports, principal, certificateNoParam(params.no), body),
       }),
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/api/v1/citizen/claims',
       summary:
@@ -221,9 +190,9 @@ export function issuingRoutes(deps: {
       responses: { 200: '{accessToken, expiresIn}', 400: 'Invalid body', 401: 'Wrong claim', 429: 'Too many attempts' },
       handle: ({ body }) => ({
         status: 200,
-        body: claimCertificate(ports, deps.tokens, validate('citizen-claim', body)),
+        body: claimCertificate(ports, deps.tokens, body),
         headers: { 'Cache-Control': 'no-store' },
       }),
-    },
+    }),
   ];
 }

@@ -11,25 +11,21 @@ import {
   reopenApplication,
 } from '../../domain/lifecycle/online-applications.ts';
 import { readPdf, readSignedJson } from '../../domain/lifecycle/reads.ts';
-import type { BodyTypes } from '../../domain/rules/bodies.ts';
-import type { Route } from '../route.ts';
-import type { Validate } from '../validate.ts';
-
-const bearer = /^Bearer ([A-Za-z0-9_-]{16,128})$/;
-
-/** The application token of `Authorization: Bearer …`, or null (checked by the use case). */
-export const bearerToken = (req: Request): string | null => bearer.exec(req.headers.authorization ?? '')?.[1] ?? null;
+import { bearerToken, defineRoute, type Route } from '../route.ts';
 
 const noStore = { 'Cache-Control': 'no-store' };
 
 /** 线上申领: the parents' routes (token of their one application) and the issuer's queue and return. */
-export function onlineApplicationRoutes(deps: { online: OnlinePorts; validate: Validate }): Route[] {
-  const { online: ports, validate } = deps;
-  const validateApplication: ApplicationValidator = (body) => validate<BodyTypes['application']>('application', body);
+export function onlineApplicationRoutes(deps: {
+  online: OnlinePorts;
+  /** The composed application is checked as POST /api/v1/applications checks its body. */
+  validateApplication: ApplicationValidator;
+}): Route[] {
+  const { online: ports, validateApplication } = deps;
   const opened = (req: Request, id: string | undefined) => applicationOfToken(ports, bearerToken(req), id ?? '');
 
   return [
-    {
+    defineRoute({
       method: 'post',
       path: '/api/v1/citizen/applications',
       summary:
@@ -46,11 +42,11 @@ export function onlineApplicationRoutes(deps: { online: OnlinePorts; validate: V
       },
       handle: ({ body }) => ({
         status: 201,
-        body: applyOnline(ports, validateApplication, validate('citizen-application', body)),
+        body: applyOnline(ports, validateApplication, body),
         headers: noStore,
       }),
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/api/v1/citizen/application-sessions',
       summary: "The parents open their online application again with the code and the mother's ID number",
@@ -66,11 +62,11 @@ export function onlineApplicationRoutes(deps: { online: OnlinePorts; validate: V
       },
       handle: ({ body }) => ({
         status: 200,
-        body: reopenApplication(ports, validate('citizen-application-session', body)),
+        body: reopenApplication(ports, body),
         headers: noStore,
       }),
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/api/v1/citizen/applications/:id',
       summary: "The online application's status (Authorization: Bearer <the application's token>)",
@@ -86,8 +82,8 @@ export function onlineApplicationRoutes(deps: { online: OnlinePorts; validate: V
         body: applicationStatus(ports, opened(req, params.id)),
         headers: noStore,
       }),
-    },
-    {
+    }),
+    defineRoute({
       method: 'put',
       path: '/api/v1/citizen/applications/:id',
       summary: 'The parents correct a returned application; it goes back to the queue as submitted',
@@ -101,17 +97,17 @@ export function onlineApplicationRoutes(deps: { online: OnlinePorts; validate: V
         403: 'The token opens another application',
         409: 'Not returned',
       },
-      handle: ({ req, params, body }) => {
-        const application = opened(req, params.id);
-        const items = validate<BodyTypes['citizen-application-correction']>('citizen-application-correction', body);
+      // The token is checked before the body: a caller without it learns nothing from a 400.
+      load: (params, req) => opened(req, params.id),
+      handle: ({ loaded: application, body }) => {
         return {
           status: 200,
-          body: correctApplication(ports, validateApplication, application, items),
+          body: correctApplication(ports, validateApplication, application, body),
           headers: noStore,
         };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/api/v1/citizen/applications/:id/pdf',
       summary: 'Once issued: the PDF e-certificate, with the application token',
@@ -129,8 +125,8 @@ export function onlineApplicationRoutes(deps: { online: OnlinePorts; validate: V
           headers: { ...noStore, 'Content-Disposition': `attachment; filename="${no}.pdf"` },
         };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/api/v1/citizen/applications/:id/signed.json',
       summary: 'Once issued: the signed e-licence, with the application token',
@@ -147,8 +143,8 @@ export function onlineApplicationRoutes(deps: { online: OnlinePorts; validate: V
           headers: noStore,
         };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/api/v1/applications',
       summary: "The issuer's queue: the institution's applications, online and walk-in, with the cross-check preview",
@@ -158,11 +154,11 @@ export function onlineApplicationRoutes(deps: { online: OnlinePorts; validate: V
       responses: { 200: '{applications: [...]}', 400: 'Unknown status', 401: 'No token', 403: 'Not an issuer' },
       handle: ({ principal, query }) => ({
         status: 200,
-        body: applicationQueue(ports, principal!, query.status),
+        body: applicationQueue(ports, principal, query.status),
         headers: noStore,
       }),
-    },
-    {
+    }),
+    defineRoute({
       method: 'post',
       path: '/api/v1/applications/:id/return',
       summary: 'Send an online application back to the parents for correction',
@@ -178,13 +174,8 @@ export function onlineApplicationRoutes(deps: { online: OnlinePorts; validate: V
       },
       handle: ({ principal, params, body }) => ({
         status: 200,
-        body: returnApplication(
-          ports,
-          principal!,
-          params.id ?? '',
-          validate<BodyTypes['application-return']>('application-return', body).reason,
-        ),
+        body: returnApplication(ports, principal, params.id ?? '', body.reason),
       }),
-    },
+    }),
   ];
 }

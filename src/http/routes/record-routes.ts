@@ -1,6 +1,6 @@
 import type { LifecyclePorts } from '../../domain/lifecycle/ports.ts';
 import { readCertificate, readPdf, readSignedJson, searchByMother } from '../../domain/lifecycle/reads.ts';
-import type { Route } from '../route.ts';
+import { defineRoute, type Route } from '../route.ts';
 
 const purposeQuery = {
   name: 'purpose',
@@ -11,7 +11,7 @@ const purposeQuery = {
 export function recordRoutes(deps: { lifecycle: LifecyclePorts }): Route[] {
   const ports = deps.lifecycle;
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/api/v1/certificates',
       summary: "Find certificates by the mother's ID number (agencies: verification fields only)",
@@ -26,11 +26,11 @@ export function recordRoutes(deps: { lifecycle: LifecyclePorts }): Route[] {
       },
       handle: ({ principal, query }) => ({
         status: 200,
-        body: searchByMother(ports, principal!, query.motherIdNumber, query.purpose),
+        body: searchByMother(ports, principal, query.motherIdNumber, query.purpose),
         headers: { 'Cache-Control': 'no-store' },
       }),
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/api/v1/certificates/:no',
       summary: 'The record: surface items, e-licence envelope, status, successor, history, household registration',
@@ -40,11 +40,11 @@ export function recordRoutes(deps: { lifecycle: LifecyclePorts }): Route[] {
       responses: { 200: 'The record', 400: 'PURPOSE_REQUIRED', 403: 'Another institution', 404: 'Unknown' },
       handle: ({ principal, params, query }) => ({
         status: 200,
-        body: readCertificate(ports, principal!, params.no ?? '', query.purpose),
+        body: readCertificate(ports, principal, params.no ?? '', query.purpose),
         headers: { 'Cache-Control': 'no-store' },
       }),
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/api/v1/certificates/:no/signed.json',
       summary: 'The signed e-licence (flattened JWS)',
@@ -54,7 +54,7 @@ export function recordRoutes(deps: { lifecycle: LifecyclePorts }): Route[] {
       responses: { 200: 'The flattened JWS', 400: 'PURPOSE_REQUIRED', 403: 'Not yours', 404: 'Unknown' },
       responseSchema: 'SignedELicence',
       handle: ({ principal, params, query }) => {
-        const signedJson = readSignedJson(ports, principal!, params.no ?? '', query.purpose);
+        const signedJson = readSignedJson(ports, principal, params.no ?? '', query.purpose);
         return {
           status: 200,
           body: Buffer.from(signedJson),
@@ -62,8 +62,8 @@ export function recordRoutes(deps: { lifecycle: LifecyclePorts }): Route[] {
           headers: { 'Cache-Control': 'no-store' },
         };
       },
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/api/v1/certificates/:no/pdf',
       summary: 'The signed PDF e-certificate',
@@ -76,11 +76,11 @@ export function recordRoutes(deps: { lifecycle: LifecyclePorts }): Route[] {
         const no = params.no ?? '';
         return {
           status: 200,
-          body: readPdf(ports, principal!, no, query.purpose),
+          body: readPdf(ports, principal, no, query.purpose),
           contentType: 'application/pdf',
           headers: { 'Cache-Control': 'no-store', 'Content-Disposition': `attachment; filename="${no}.pdf"` },
         };
       },
-    },
+    }),
   ];
 }

@@ -1,11 +1,11 @@
-import type { Principal } from '../../domain/accounts/account.ts';
 import {
-  birthRegisterReport,
+  birthRollReport,
   certificateUsageReport,
   type ReportPorts,
+  type ReportReader,
   sexRatioReport,
 } from '../../domain/reports/reports.ts';
-import type { Route } from '../route.ts';
+import { defineRoute, type Route } from '../route.ts';
 
 const period = [
   { name: 'from', required: false, description: 'First day, YYYY-MM-DD (China time); default 1 January of this year' },
@@ -19,21 +19,22 @@ export function reportRoutes(ports: ReportPorts): Route[] {
     path: string,
     summary: string,
     query: Route['query'],
-    build: (ports: ReportPorts, actor: Principal, query: Record<string, unknown>) => unknown,
-  ): Route => ({
-    method: 'get',
-    path,
-    summary,
-    tag: 'reports',
-    access: ['statistician', 'admin'],
-    query,
-    responses: { 200: 'The report', 400: 'Invalid period or institution', 401: 'No token', 403: 'Role' },
-    handle: ({ principal, query: q }) => ({
-      status: 200,
-      body: build(ports, principal!, q),
-      headers: { 'Cache-Control': 'no-store' },
-    }),
-  });
+    build: (ports: ReportPorts, actor: ReportReader, query: Record<string, unknown>) => unknown,
+  ): Route =>
+    defineRoute({
+      method: 'get',
+      path,
+      summary,
+      tag: 'reports',
+      access: ['statistician', 'admin'],
+      query,
+      responses: { 200: 'The report', 400: 'Invalid period or institution', 401: 'No token', 403: 'Role' },
+      handle: ({ principal, query: q }) => ({
+        status: 200,
+        body: build(ports, principal, q),
+        headers: { 'Cache-Control': 'no-store' },
+      }),
+    });
   return [
     report(
       '/api/v1/reports/sex-ratio',
@@ -49,7 +50,7 @@ export function reportRoutes(ports: ReportPorts): Route[] {
       '/api/v1/reports/birth-register',
       'Birth register of one institution (ID numbers masked)',
       [...period, institution],
-      birthRegisterReport,
+      birthRollReport,
     ),
     report(
       '/api/v1/reports/certificate-usage',

@@ -4,11 +4,11 @@ import {
   currentTrustList,
   type TrustPublication,
 } from '../../domain/trust/publish-trust.ts';
-import type { Route } from '../route.ts';
+import { defineRoute, type Route } from '../route.ts';
 
 export function trustRoutes(deps: TrustPublication): Route[] {
   return [
-    {
+    defineRoute({
       method: 'get',
       path: '/.well-known/jwks.json',
       summary: 'Every institution signing key ever trusted (kid = RFC 7638 thumbprint, with x5c)',
@@ -16,8 +16,8 @@ export function trustRoutes(deps: TrustPublication): Route[] {
       access: 'public',
       responses: { 200: 'JWK Set' },
       handle: () => ({ status: 200, body: currentJwks(deps) }),
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/api/v1/trust-list',
       summary: 'The root certificate and every issuing institution with all its signing certificates',
@@ -25,8 +25,8 @@ export function trustRoutes(deps: TrustPublication): Route[] {
       access: 'public',
       responses: { 200: 'The trust list', 503: 'No root CA yet' },
       handle: () => ({ status: 200, body: currentTrustList(deps) }),
-    },
-    {
+    }),
+    defineRoute({
       method: 'get',
       path: '/api/v1/trust-bundle',
       summary: 'Offline bundle: trust list + register status snapshot, signed, with the time it is valid as of',
@@ -41,6 +41,6 @@ export function trustRoutes(deps: TrustPublication): Route[] {
       async handle() {
         return { status: 200, body: await currentOfflineBundle(deps), headers: { 'Cache-Control': 'no-store' } };
       },
-    },
+    }),
   ];
 }

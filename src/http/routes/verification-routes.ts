@@ -1,21 +1,41 @@
-import type { BodyTypes } from '../../domain/rules/bodies.ts';
+import { DomainError } from '../../domain/errors.ts';
 import type { PdfInspector, VerificationPorts } from '../../domain/verification/ports.ts';
 import { verify } from '../../domain/verification/verify.ts';
 import { verifyPdf } from '../../domain/verification/verify-pdf.ts';
-import { mediaType, readJsonBody, readRawBody } from '../read-body.ts';
-import type { Route } from '../route.ts';
-import type { Validate } from '../validate.ts';
+import { mediaType, readRawBody } from '../read-body.ts';
+import { defineRoute, type Route } from '../route.ts';
 
 /** A certificate PDF is ~50 KB; rare-name fonts and a long chain stay far below this. */
 const pdfLimitBytes = 4 * 1024 * 1024;
 
+/**
+ * PDF verifications per client address per minute: a PDF costs far more than a QR or a signed
+ * e-licence to check, so one address cannot keep the PDF workers busy for everyone. A fixed
+ * window; the table of addresses is cleared when it grows past `maxAddresses`.
+ */
+export function createPerAddressLimit(perMinute: number, now: () => number, maxAddresses = 10_000) {
+  let windowStart = now();
+  const counts = new Map<string, number>();
+  return (address: string): boolean => {
+    const t = now();
+    if (t - windowStart >= 60_000 || counts.size >= maxAddresses) {
+      counts.clear();
+      windowStart = t;
+    }
+    const count = (counts.get(address) ?? 0) + 1;
+    counts.set(address, count);
+    return count <= perMinute;
+  };
+}
+
 export function verificationRoutes(deps: {
   verification: VerificationPorts;
   pdf: PdfInspector;
-  validate: Validate;
+  pdfPerAddressPerMinute: number;
 }): Route[] {
+  const allowPdf = createPerAddressLimit(deps.pdfPerAddressPerMinute, () => Date.now());
   return [
-    {
+    defineRoute({
       method: 'post',
       path: '/api/v1/verifications',
       summary: 'Verify a QR text, a signed e-licence, or a PDF e-certificate (application/pdf body)',
@@ -24,10 +44,18 @@ export function verificationRoutes(deps: {
       body: 'verification',
       rawBody: true,
       bodyMediaTypes: ['application/pdf'],
-      responses: { 200: 'The verification result, valid or not', 400: 'Not one of the accepted shapes' },
+      responses: {
+        200: 'The verification result, valid or not',
+        400: 'Not one of the accepted shapes',
+        429: 'Too many PDF verifications from this address',
+        503: 'Too many PDF verifications in progress',
+      },
       responseSchema: 'VerificationResult',
-      async handle({ req }) {
+      async handle({ req, readJsonBody }) {
         if (mediaType(req) === 'application/pdf') {
+          if (!allowPdf(req.ip ?? '')) {
+            throw new DomainError('RATE_LIMITED', 'Too many PDF verifications from this address; wait a minute');
+          }
           const pdf = await readRawBody(req, pdfLimitBytes);
           return {
             status: 200,
@@ -35,9 +63,9 @@ export function verificationRoutes(deps: {
             headers: { 'Cache-Control': 'no-store' },
           };
         }
-        const body = deps.validate<BodyTypes['verification']>('verification', await readJsonBody(req));
+        const body = await readJsonBody();
         return { status: 200, body: await verify(body, deps.verification), headers: { 'Cache-Control': 'no-store' } };
       },
-    },
+    }),
   ];
 }

@@ -1,10 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { completeCreditCode, creditCodeCheckChar, isValidCreditCode } from '../../../src/domain/check/credit-code.ts';
+import {
+  completeCreditCode,
+  creditCodeCheckCharacter,
+  isValidCreditCode,
+} from '../../../src/domain/check/credit-code.ts';
 
 describe('GB 32100-2015 unified social credit code', () => {
   it('accepts the published example', () => {
     expect(isValidCreditCode('11100000000013338W')).toBe(true);
-    expect(creditCodeCheckChar('11100000000013338')).toBe('W');
+    expect(creditCodeCheckCharacter('11100000000013338')).toBe('W');
   });
 
   it('accepts the issuer code of the known-good real e-licence identifier', () => {
@@ -12,7 +16,7 @@ describe('GB 32100-2015 unified social credit code', () => {
   });
 
   it('accepts a check value of 0 (31 − S mod 31 = 31)', () => {
-    expect(creditCodeCheckChar('91440300715267263')).toBe('0');
+    expect(creditCodeCheckCharacter('91440300715267263')).toBe('0');
     expect(isValidCreditCode('914403007152672630')).toBe(true);
   });
 

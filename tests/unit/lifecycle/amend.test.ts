@@ -134,7 +134,7 @@ describe('换发 and 补发 reuse the issuing steps', () => {
   it('voids at start the numbers amendments left reserved when the process stopped', async () => {
     const w = world();
     const { certificateNo } = await w.issueBirth();
-    const pending = w.applyFor(birth(0, 5));
+    const pending = w.applyFor(birth(5, 5));
     w.signer.hold(new Promise<void>(() => {}));
     void reissueCertificate(w.ports, actors.issuer, certificateNo, { reason: '原证遗失' });
     void issueCertificate(w.ports, actors.issuer, pending);

@@ -119,7 +119,8 @@ describe('first issue: check → reserve number → sign → render → commit',
     await w.issueBirth(record);
     expect(await failureOf(() => w.issueBirth(record))).toEqual({
       code: 'ALREADY_ISSUED',
-      message: 'This birth already has certificate Q440000001',
+      message:
+        'The same mother holds certificate Q440000001 for a birth within 280 days of this one; a second certificate needs a multiple-birth declaration (multipleBirth and birthOrder) that agrees with it',
     });
   });
 
@@ -127,7 +128,7 @@ describe('first issue: check → reserve number → sign → render → commit',
     const w = world();
     w.state().ranges[0]!.last = 440_000_001;
     await w.issueBirth(birth(0));
-    expect(await failureOf(() => w.issueBirth(birth(0, 3)))).toMatchObject({ code: 'NUMBERS_EXHAUSTED' });
+    expect(await failureOf(() => w.issueBirth(birth(5, 3)))).toMatchObject({ code: 'NUMBERS_EXHAUSTED' });
     expect(w.state().certificates.size).toBe(1);
   });
 

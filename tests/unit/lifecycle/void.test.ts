@@ -37,7 +37,7 @@ describe('作废', () => {
       message: `Certificate ${certificateNo} was used for household registration`,
     });
 
-    const other = await w.issueBirth(birth(0, 3));
+    const other = await w.issueBirth(birth(5, 3));
     revokeCertificate(w.ports, actors.admin, other.certificateNo, '冒领');
     expect(
       await failureOf(() => voidCertificate(w.ports, actors.issuer, other.certificateNo, { reason: 'OTHER' })),

@@ -2,13 +2,14 @@
  * A small world for the lifecycle unit tests: two institutions with number ranges, one account
  * per role, and the steps midwife → issuer → certificate over the in-memory ports.
  */
-import { citizenIdCheckChar } from '../../../src/domain/check/citizen-id.ts';
+
+import type { Role, StaffPrincipal } from '../../../src/domain/accounts/account.ts';
+import { citizenIdCheckCharacter } from '../../../src/domain/check/citizen-id.ts';
 import type { InstitutionRecord } from '../../../src/domain/institution.ts';
 import { submitApplication } from '../../../src/domain/lifecycle/applications.ts';
 import { recordDelivery } from '../../../src/domain/lifecycle/deliveries.ts';
 import { issueCertificate } from '../../../src/domain/lifecycle/issue.ts';
 import type { IssueResult } from '../../../src/domain/lifecycle/issuing-steps.ts';
-import type { Actor } from '../../../src/domain/lifecycle/ports.ts';
 import {
   applicationBodyFor,
   chinaTime,
@@ -33,21 +34,16 @@ export const BJ: InstitutionRecord = {
   status: 'active',
 };
 
-const actor = (role: Actor['role'], institution: string | null, username: string): Actor => ({
-  role,
-  accountId: 1,
-  username,
-  institution,
-  certificateNo: null,
-});
+const staff = <R extends Role>(role: R, institution: StaffPrincipal<R>['institution'], username: string) =>
+  ({ role, accountId: 1, username, institution, certificateNo: null }) as StaffPrincipal<R>;
 
 export const actors = {
-  midwife: actor('midwife', GZ.creditCode, 'midwife-gz'),
-  issuer: actor('issuer', GZ.creditCode, 'issuer-gz'),
-  issuerBj: actor('issuer', BJ.creditCode, 'issuer-bj'),
-  police: actor('police', null, 'police'),
-  agency: actor('agency', null, 'agency'),
-  admin: actor('admin', null, 'admin'),
+  midwife: staff('midwife', GZ.creditCode, 'midwife-gz'),
+  issuer: staff('issuer', GZ.creditCode, 'issuer-gz'),
+  issuerBj: staff('issuer', BJ.creditCode, 'issuer-bj'),
+  police: staff('police', null, 'police'),
+  agency: staff('agency', null, 'agency'),
+  admin: staff('admin', null, 'admin'),
 };
 
 /** Fixture record `index` (0: a Guangzhou hospital birth with both parents) born two hours ago in Guangzhou. */
@@ -81,7 +77,7 @@ export function world() {
 /** A valid citizen ID number of a Guangzhou child born on `birthDate` (YYYY-MM-DD). */
 export function childIdNumber(birthDate: string, sex: '1' | '2', serial = 1): string {
   const first17 = `440106${birthDate.replaceAll('-', '')}${String(serial * 2 - (sex === '1' ? 1 : 0)).padStart(3, '0')}`;
-  return first17 + citizenIdCheckChar(first17);
+  return first17 + citizenIdCheckCharacter(first17);
 }
 
 /** The DomainError code a call fails with (sync or async), or null when it succeeds. */

@@ -1,0 +1,125 @@
+import { type Acting, type AuditLog, eventBy } from '../audit/audit-event.ts';
+import { DomainError } from '../errors.ts';
+import type { Clock } from '../ports.ts';
+import type { Account, AccountRepository, PasswordHasher, PasswordStrength, Principal, TokenStore } from './account.ts';
+import { checkNewPassword } from './password-policy.ts';
+import type { SignInLock, SignInThrottle } from './sign-in-throttle.ts';
+
+/**
+ * Containing a compromised account: sign-out, revoking an account's tokens, disabling it (which
+ * revokes them too), resetting its password (likewise) and clearing sign-in locks. The same
+ * functions serve the admin API and the operator CLI; each change is audited.
+ */
+export interface AccountAdministration {
+  accounts: AccountRepository;
+  tokens: TokenStore;
+  throttle: SignInThrottle;
+  hasher: PasswordHasher;
+  strength: PasswordStrength;
+  audit: Pick<AuditLog, 'record'>;
+  clock: Clock;
+}
+
+export interface AccountSummary {
+  username: string;
+  role: Account['role'];
+  institution: string | null;
+  displayName: string | null;
+  disabled: boolean;
+  locks: Omit<SignInLock, 'username'>[];
+}
+
+function find(ports: AccountAdministration, username: string): Account {
+  const account = ports.accounts.findByUsername(username);
+  if (!account)
+    throw new DomainError('NOT_FOUND', 'No such account', [{ path: 'username', message: 'no such account' }]);
+  return account;
+}
+
+const record = (ports: AccountAdministration, actor: Acting, action: string, target: string, details = {}) =>
+  ports.audit.record(eventBy(actor, action, target, details), ports.clock.now());
+
+/** Every account with its sign-in locks in force; no password hashes. */
+export function listAccounts(ports: AccountAdministration): AccountSummary[] {
+  const locks = ports.throttle.locks(ports.clock.now());
+  return ports.accounts.list().map((a) => ({
+    username: a.username,
+    role: a.role,
+    institution: a.institution,
+    displayName: a.displayName,
+    disabled: a.disabled,
+    locks: locks.filter((l) => l.username === a.username).map(({ username: _u, ...lock }) => lock),
+  }));
+}
+
+export const listLocks = (ports: AccountAdministration): SignInLock[] => ports.throttle.locks(ports.clock.now());
+
+export function clearLocks(ports: AccountAdministration, actor: Acting, username: string): { cleared: number } {
+  const account = find(ports, username);
+  const cleared = ports.throttle.clear(account.id);
+  record(ports, actor, 'account.locks-cleared', account.username, { cleared });
+  return { cleared };
+}
+
+/** Ends the caller's own token. */
+export function signOut(
+  ports: Pick<AccountAdministration, 'tokens' | 'audit' | 'clock'>,
+  actor: Principal,
+  token: string,
+) {
+  ports.tokens.revoke(token);
+  ports.audit.record(eventBy(actor, 'auth.signed-out', actor.username ?? actor.certificateNo), ports.clock.now());
+}
+
+export function revokeTokens(ports: AccountAdministration, actor: Acting, username: string): { revokedTokens: number } {
+  const account = find(ports, username);
+  const revokedTokens = ports.tokens.revokeAllOf(account.id);
+  record(ports, actor, 'account.tokens-revoked', account.username, { revokedTokens });
+  return { revokedTokens };
+}
+
+/** Disabled: it cannot sign in and every token it holds stops working at once. */
+export function disableAccount(
+  ports: AccountAdministration,
+  actor: Acting,
+  username: string,
+): { disabled: true; revokedTokens: number } {
+  const account = find(ports, username);
+  if (actor.username !== null && actor.username === account.username) {
+    throw new DomainError('INVALID_STATE', 'An administrator cannot disable their own account', [
+      { path: 'username', message: 'is the account making the request' },
+    ]);
+  }
+  ports.accounts.setDisabled(account.id, true);
+  const revokedTokens = ports.tokens.revokeAllOf(account.id);
+  record(ports, actor, 'account.disabled', account.username, { revokedTokens });
+  return { disabled: true, revokedTokens };
+}
+
+export function enableAccount(ports: AccountAdministration, actor: Acting, username: string): { disabled: false } {
+  const account = find(ports, username);
+  ports.accounts.setDisabled(account.id, false);
+  record(ports, actor, 'account.enabled', account.username);
+  return { disabled: false };
+}
+
+/**
+ * A new password set by an administrator (or the operator CLI): it must pass the password policy;
+ * the account's tokens are revoked and its sign-in locks cleared, since whoever knew the old
+ * password may hold both.
+ */
+export async function resetPassword(
+  ports: AccountAdministration,
+  actor: Acting,
+  username: string,
+  password: string,
+): Promise<{ revokedTokens: number }> {
+  const account = find(ports, username);
+  checkNewPassword(password, account, ports.strength);
+  const passwordHash = await ports.hasher.hash(password);
+  ports.accounts.setPassword(account.username, passwordHash);
+  const revokedTokens = ports.tokens.revokeAllOf(account.id);
+  ports.throttle.clear(account.id);
+  record(ports, actor, 'account.password-reset', account.username, { revokedTokens });
+  return { revokedTokens };
+}

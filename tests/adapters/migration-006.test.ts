@@ -1,0 +1,40 @@
+import Database from 'better-sqlite3';
+import { expect, it } from 'vitest';
+import { listMigrations, migrate } from '../../src/adapters/sqlite/database.ts';
+
+/** Migration 006 rebuilds the key register to admit the 'audit' purpose: a filled register survives it. */
+it('migration 006 keeps every key of a filled register, its issuer links enforced, and admits audit keys', () => {
+  const db = new Database(':memory:');
+  db.pragma('foreign_keys = ON');
+  const all = listMigrations();
+  migrate(
+    db,
+    all.filter((m) => m.version < 6),
+  );
+  const ins = db.prepare(
+    `INSERT INTO signing_keys (kid, purpose, institution_credit_code, institution_name, public_jwk, x509_pem, issuer_kid, not_before, not_after, status, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
+  );
+  ins.run('root', 'root', null, null, '{}', 'pem', null, 'a', 'b', 'active', 'a');
+  ins.run('tl', 'trust-list', null, null, '{}', 'pem', 'root', 'a', 'b', 'active', 'a');
+  db.prepare('INSERT INTO institutions (credit_code, name, division_code, created_at) VALUES (?,?,?,?)').run(
+    'X',
+    'n',
+    '440106',
+    'a',
+  );
+  ins.run('lic', 'licence', 'X', 'n', '{}', 'pem', 'root', 'a', 'b', 'active', 'a');
+  // Later migrations (008 online applications, …) are not this test's business.
+  expect(
+    migrate(
+      db,
+      all.filter((m) => m.version <= 6),
+    ),
+  ).toEqual([6]);
+  expect(db.prepare('SELECT kid, issuer_kid FROM signing_keys ORDER BY kid').all()).toHaveLength(3);
+  expect(db.prepare('PRAGMA foreign_key_check').all()).toEqual([]);
+  expect(String(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'signing_keys'").pluck().get())).toContain(
+    'REFERENCES "signing_keys"',
+  );
+  ins.run('aud', 'audit', null, null, '{}', 'pem', 'root', 'a', 'b', 'active', 'a');
+  expect(() => ins.run('bad', 'audit', null, null, '{}', 'pem', 'nope', 'a', 'b', 'retired', 'a')).toThrow();
+});
