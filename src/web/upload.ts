@@ -25,6 +25,10 @@ export function readUpload(req: Request, limitBytes: number): Promise<Upload> {
     parser.on('file', (_name, stream) => {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+      // A form cut short fails the file's stream as well as the parser; the parser's error answers.
+      stream.on('error', () => {
+        if (result.kind !== 'too-large') result = { kind: 'none' };
+      });
       stream.on('limit', () => {
         result = { kind: 'too-large' };
       });
