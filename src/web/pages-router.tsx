@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import express, { type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
 import type { TokenStore } from '../domain/accounts/account.ts';
+import { signOut } from '../domain/accounts/account-administration.ts';
 import { DomainError, type ErrorDetail } from '../domain/errors.ts';
 import { readCitizenCertificate } from '../domain/lifecycle/citizen-reads.ts';
 import { claimCertificate } from '../domain/lifecycle/claims.ts';
@@ -15,6 +16,7 @@ import {
   downloaderOf,
   type OnlinePorts,
   reopenApplication,
+  signOutOfApplication,
 } from '../domain/lifecycle/online-applications.ts';
 import type { LifecyclePorts } from '../domain/lifecycle/ports.ts';
 import { readPdf, readSignedJson } from '../domain/lifecycle/reads.ts';
@@ -249,18 +251,27 @@ export function createPagesRouter(deps: PagesDeps): express.Router {
     res.send(await deps.qrSvg(qrText));
   });
   router.post('/my/sign-out', (req, res) => {
+    // The claim token ends on the server too: a copy of the cookie opens nothing afterwards.
+    const token = readCookie(req, MY_COOKIE);
+    const principal = citizenOf(req);
+    if (token && principal) signOut({ tokens: deps.tokens, audit: ports.audit, clock: ports.clock }, principal, token);
     clearSession(res, MY_COOKIE, '/my');
     redirectAfterPost(req, res, '/my');
   });
 
   // ---- /apply
-  const applySession = (req: Request) => {
+  /** The apply cookie is `<application id>.<its token>`. */
+  const applyCookie = (req: Request) => {
     const cookie = readCookie(req, APPLY_COOKIE);
     const dot = cookie?.indexOf('.') ?? -1;
     if (!cookie || dot < 1) return null;
-    const id = cookie.slice(0, dot);
+    return { id: cookie.slice(0, dot), token: cookie.slice(dot + 1) };
+  };
+  const applySession = (req: Request) => {
+    const session = applyCookie(req);
+    if (!session) return null;
     try {
-      return applicationOfToken(ports, cookie.slice(dot + 1), id);
+      return applicationOfToken(ports, session.token, session.id);
     } catch {
       return null;
     }
@@ -378,6 +389,8 @@ export function createPagesRouter(deps: PagesDeps): express.Router {
   router.get('/apply/pdf', applyDocument('pdf'));
   router.get('/apply/signed.json', applyDocument('signed.json'));
   router.post('/apply/sign-out', (req, res) => {
+    const session = applyCookie(req);
+    if (session) signOutOfApplication(ports, session.token, session.id);
     clearSession(res, APPLY_COOKIE, '/apply');
     redirectAfterPost(req, res, '/apply');
   });

@@ -63,6 +63,7 @@ export function createSqliteOnlineApplicationStore(db: SqliteDatabase): OnlineAp
       'SELECT application_id FROM application_tokens WHERE token_hash = ? AND expires_at > ?',
     ),
     sweep: db.prepare('DELETE FROM application_tokens WHERE expires_at <= ?'),
+    revokeToken: db.prepare('DELETE FROM application_tokens WHERE token_hash = ?'),
   };
   const entry = (row: OnlineRow | undefined) =>
     row
@@ -126,6 +127,9 @@ export function createSqliteOnlineApplicationStore(db: SqliteDatabase): OnlineAp
     },
     resolveToken(token, now) {
       return q.token.get(hashToken(token), now.getTime())?.application_id ?? null;
+    },
+    revokeToken(token) {
+      return q.revokeToken.run(hashToken(token)).changes > 0;
     },
   };
 }

@@ -50,6 +50,8 @@ export interface OnlineApplicationStore {
   issueToken(applicationId: string, ttlSeconds: number, now: Date): { token: string; expiresInSeconds: number };
   /** The application a live token opens, or null. */
   resolveToken(token: string, now: Date): string | null;
+  /** Ends one token (the parents sign out); false if it was unknown or already ended. */
+  revokeToken(token: string): boolean;
 }
 
 export interface QueueEntry {

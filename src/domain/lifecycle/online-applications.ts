@@ -158,6 +158,13 @@ export function applicationOfToken(ports: OnlinePorts, token: string | null, app
   return ports.applications.findApplication(applicationId)!;
 }
 
+/** The parents sign out: the application's token stops working at once, not only in their browser. */
+export function signOutOfApplication(ports: OnlinePorts, token: string, applicationId: string): void {
+  if (ports.online.resolveToken(token, ports.clock.now()) !== applicationId) return;
+  ports.online.revokeToken(token);
+  ports.audit.record(eventBy(citizen, 'citizen.application-signed-out', applicationId), ports.clock.now());
+}
+
 export interface ApplicationStatusView {
   id: string;
   status: 'submitted' | 'returned' | 'issued';
