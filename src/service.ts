@@ -191,6 +191,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     pdf: pdfWorkers,
     validate,
     attemptsPerMinute: config.rateLimitPerMinute,
+    pdfPerAddressPerMinute: config.pdfVerificationsPerMinute,
     qrSvg: (text) => QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 }),
     decodeQrImage,
   });

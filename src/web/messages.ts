@@ -44,6 +44,8 @@ const zh = {
   'verify.file.tooLarge': '文件超过 4 MB，不是本系统签发的电子证照文件。',
   'verify.file.unknown': '无法识别该文件：请上传 PDF 电子证照、signed.json 或二维码照片。',
   'verify.file.noQr': '照片中没有找到二维码，请重拍清晰完整的二维码。',
+  'verify.file.tooMany': '本机一分钟内上传核验的 PDF 过多，请稍候一分钟再试。',
+  'verify.file.busy': '正在核验的 PDF 过多，请稍后再试。',
   'verify.qr.missing': '请输入或扫描二维码文字。',
   'verify.result.heading': '核验结论',
   'verify.result.checkedAt': '核验时间：{time}',
@@ -204,6 +206,8 @@ const en: Record<MessageKey, string> = {
   'verify.file.unknown':
     'This file is not recognised: upload the PDF e-certificate, signed.json or a photo of the QR code.',
   'verify.file.noQr': 'No QR code was found in the photo; take a sharp photo of the whole code.',
+  'verify.file.tooMany': 'Too many PDFs were verified from here in the last minute; wait a minute and try again.',
+  'verify.file.busy': 'Too many PDFs are being verified right now; try again shortly.',
   'verify.qr.missing': 'Type or scan the QR text.',
   'verify.result.heading': 'Verdict',
   'verify.result.checkedAt': 'Checked at {time}',

@@ -21,6 +21,7 @@ import {
 import type { LifecyclePorts } from '../domain/lifecycle/ports.ts';
 import { readPdf, readSignedJson } from '../domain/lifecycle/reads.ts';
 import type { PdfInspector, VerificationPorts } from '../domain/verification/ports.ts';
+import { createPerAddressLimit } from '../http/routes/verification-routes.ts';
 import type { Validate } from '../http/validate.ts';
 import { errorsByField } from './field-errors.ts';
 import { applicationItemsOf, formOfItems, formValues } from './forms.ts';
@@ -32,7 +33,7 @@ import { HomePage } from './pages/home.tsx';
 import { CertificatePage, ClaimPage } from './pages/my.tsx';
 import { VerifyPage, type VerifyView } from './pages/verify.tsx';
 import { readUpload, uploadLimitBytes } from './upload.ts';
-import { verifyQrText, verifyUpload } from './verify-input.ts';
+import { isPdf, verifyQrText, verifyUpload } from './verify-input.ts';
 
 export interface PagesDeps {
   online: OnlinePorts & Pick<LifecyclePorts, 'claimCodes'>;
@@ -42,6 +43,8 @@ export interface PagesDeps {
   validate: Validate;
   /** Wrong claims per client address per minute before the pages answer "too many attempts". */
   attemptsPerMinute: number;
+  /** Uploaded PDFs per client address per minute, as for POST /api/v1/verifications. */
+  pdfPerAddressPerMinute: number;
   /** QR text → SVG, for the parents' "how others verify it". */
   qrSvg: (text: string) => Promise<string>;
   /** A photo of a QR code → its text, or null when none is found. */
@@ -160,13 +163,22 @@ export function createPagesRouter(deps: PagesDeps): express.Router {
       next(error);
     }
   });
+  const allowPdf = createPerAddressLimit(deps.pdfPerAddressPerMinute, () => Date.now());
   router.post('/verify/file', async (req, res, next) => {
     try {
       const ctx = context(req, res);
       const upload = await readUpload(req, uploadLimitBytes);
       if (upload.kind === 'too-large') return verifyPage(req, res, 413, { fileError: ctx.t('verify.file.tooLarge') });
       if (upload.kind === 'none') return verifyPage(req, res, 400, { fileError: ctx.t('verify.file.missing') });
-      const verified = await verifyUpload(deps, validate, upload.bytes);
+      // A PDF costs the workers far more than a QR text: the same per-address allowance as the API's.
+      if (isPdf(upload.bytes) && !allowPdf(req.ip ?? '')) {
+        return verifyPage(req, res, 429, { fileError: ctx.t('verify.file.tooMany') });
+      }
+      const verified = await verifyUpload(deps, validate, upload.bytes).catch((error: unknown) => {
+        if (error instanceof DomainError && error.code === 'SERVICE_UNAVAILABLE') return { kind: 'busy' as const };
+        throw error;
+      });
+      if (verified.kind === 'busy') return verifyPage(req, res, 503, { fileError: ctx.t('verify.file.busy') });
       if (verified.kind === 'unknown') return verifyPage(req, res, 400, { fileError: ctx.t('verify.file.unknown') });
       if (verified.kind === 'no-qr') return verifyPage(req, res, 400, { fileError: ctx.t('verify.file.noQr') });
       verifyPage(req, res, 200, { outcome: verified.outcome });

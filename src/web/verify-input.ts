@@ -11,6 +11,7 @@ export async function verifyQrText(ports: VerificationPorts, validate: Validate,
 }
 
 const startsWith = (bytes: Buffer, magic: number[]) => magic.every((b, i) => bytes[i] === b);
+export const isPdf = (bytes: Buffer) => startsWith(bytes, [0x25, 0x50, 0x44, 0x46, 0x2d]);
 const isImage = (b: Buffer) =>
   startsWith(b, [0x89, 0x50, 0x4e, 0x47]) ||
   startsWith(b, [0xff, 0xd8, 0xff]) ||
@@ -30,7 +31,7 @@ export async function verifyUpload(
   bytes: Buffer,
 ): Promise<UploadVerification> {
   const checkedAt = () => deps.verification.clock.now();
-  if (startsWith(bytes, [0x25, 0x50, 0x44, 0x46, 0x2d])) {
+  if (isPdf(bytes)) {
     return {
       kind: 'verified',
       outcome: { result: await verifyPdf(bytes, deps.pdf, deps.verification), checkedAt: checkedAt() },
