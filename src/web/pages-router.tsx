@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express, { type Request, type Response } from 'express';
@@ -51,8 +52,12 @@ export interface PagesDeps {
   decodeQrImage: (image: Uint8Array) => Promise<string | null>;
 }
 
-const publicDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../public');
-const nodeModules = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../node_modules');
+/** The project's root: two levels up from src/web, three from the compiled dist/src/web (npm start). */
+const root = ['../..', '../../..']
+  .map((up) => path.resolve(path.dirname(fileURLToPath(import.meta.url)), up))
+  .find((dir) => existsSync(path.join(dir, 'package.json')) && existsSync(path.join(dir, 'public')))!;
+const publicDir = path.join(root, 'public');
+const nodeModules = path.join(root, 'node_modules');
 
 /**
  * Same origin only, no inline script; 'wasm-unsafe-eval' lets the scanner compile its decoder
