@@ -27,6 +27,8 @@ export interface Config {
   readonly auditCheckpointSeconds: number;
   /** Public PDF verifications per client address per minute (a PDF costs far more than a QR). */
   readonly pdfVerificationsPerMinute: number;
+  /** The service's public address: status list URIs (printed in every QR) are made from it. */
+  readonly publicBaseUrl: string;
 }
 
 export class ConfigError extends Error {
@@ -86,6 +88,13 @@ export function readTrustProxy(raw: string | undefined): false | number | readon
   return Object.freeze(entries);
 }
 
+/** An absolute http(s) URL without a trailing slash; short, because it is printed in every QR. */
+function readBaseUrl(raw: string | undefined): string {
+  if (raw === undefined || raw === '') return 'http://localhost:3000';
+  if (!/^https?:\/\/[\x21-\x7e]{1,100}$/.test(raw)) throw new ConfigError('PUBLIC_BASE_URL must be an http(s) URL');
+  return raw.replace(/\/+$/, '');
+}
+
 function readEnvironment(raw: string | undefined): Environment {
   if (raw === 'production' || raw === 'test') return raw;
   return 'development';
@@ -111,6 +120,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     trustProxy: readTrustProxy(env.TRUST_PROXY),
     auditCheckpointSeconds: readPositiveInt('AUDIT_CHECKPOINT_SECONDS', env.AUDIT_CHECKPOINT_SECONDS, 300),
     pdfVerificationsPerMinute: readPositiveInt('PDF_VERIFICATIONS_PER_MINUTE', env.PDF_VERIFICATIONS_PER_MINUTE, 30),
+    publicBaseUrl: readBaseUrl(env.PUBLIC_BASE_URL),
   };
   if (config.env === 'production' && config.keyPassphrase === null) {
     throw new ConfigError('KEY_PASSPHRASE or KEY_PASSPHRASE_FILE is required in production');

@@ -20,6 +20,7 @@ import numberRange from '../../schemas/number-range.schema.json' with { type: 'j
 import passwordReset from '../../schemas/password-reset.schema.json' with { type: 'json' };
 import reissue from '../../schemas/reissue.schema.json' with { type: 'json' };
 import replacement from '../../schemas/replacement.schema.json' with { type: 'json' };
+import subscription from '../../schemas/subscription.schema.json' with { type: 'json' };
 import verification from '../../schemas/verification.schema.json' with { type: 'json' };
 import voidSchema from '../../schemas/void.schema.json' with { type: 'json' };
 import type { SchemaId } from '../domain/rules/bodies.ts';
@@ -42,6 +43,7 @@ export const SCHEMAS: Readonly<Record<SchemaId, { $id: string; examples: unknown
   'key-revocation': keyRevocation,
   'certificate-revocation': certificateRevocation,
   'password-reset': passwordReset,
+  subscription,
   'citizen-application': citizenApplication,
   'citizen-application-correction': citizenApplicationCorrection,
   'citizen-application-session': citizenApplicationSession,

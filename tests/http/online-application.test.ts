@@ -253,6 +253,21 @@ describe('online application (线上申领)', () => {
     expect(status.body.status).toBe('issued');
   });
 
+  it('tells subscribers of each step as an online application: submitted, returned, submitted again', async () => {
+    const rows = svc.running.service.db
+      .prepare("SELECT type, body FROM events WHERE type LIKE 'cn.birth-certificate.application.%' ORDER BY seq")
+      .all() as { type: string; body: string }[];
+    const steps = rows
+      .map(({ type, body }) => ({ type, data: JSON.parse(body).data as { applicationId: string; channel: string } }))
+      .filter(({ data }) => data.applicationId === state.id)
+      .map(({ type, data }) => [type, data.channel]);
+    expect(steps).toEqual([
+      ['cn.birth-certificate.application.submitted', 'online'],
+      ['cn.birth-certificate.application.returned', 'online'],
+      ['cn.birth-certificate.application.submitted', 'online'],
+    ]);
+  });
+
   it('a walk-in application cannot be returned to the parents', async () => {
     const record = bornBefore(fixtureRecords[2]!, NOW, 2);
     const { deliveryId } = await delivered(record);

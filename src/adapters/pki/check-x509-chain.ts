@@ -4,6 +4,7 @@ import type { LeafProfile } from './issue-leaf-x509.ts';
 import {
   EKU_AUDIT_SIGNING,
   EKU_ELICENCE_SIGNING,
+  EKU_STATUS_LIST_SIGNING,
   EKU_TRUST_LIST_SIGNING,
   OID_ORGANIZATION_IDENTIFIER,
 } from './oids.ts';
@@ -38,6 +39,7 @@ const REQUIRED_EKU: Record<LeafProfile, string> = {
   'elicence-signing': EKU_ELICENCE_SIGNING,
   'trust-list-signing': EKU_TRUST_LIST_SIGNING,
   'audit-signing': EKU_AUDIT_SIGNING,
+  'status-list-signing': EKU_STATUS_LIST_SIGNING,
 };
 
 // Results depend only on the bytes (never on the time), so they can be cached; bounded so a

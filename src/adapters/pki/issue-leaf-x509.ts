@@ -3,6 +3,7 @@ import {
   EKU_AUDIT_SIGNING,
   EKU_ELICENCE_SIGNING,
   EKU_EMAIL_PROTECTION,
+  EKU_STATUS_LIST_SIGNING,
   EKU_TRUST_LIST_SIGNING,
   POLICY_ELICENCE,
 } from './oids.ts';
@@ -12,9 +13,10 @@ import { cryptoWithSigner, P256_SIGNING_KEY_HANDLE, type X509Signer, x509 } from
 /**
  * `elicence-signing`: an institution's e-licence signing certificate (digitalSignature +
  * nonRepudiation: the signature is the institution's legal act). `trust-list-signing`: the key
- * that signs offline bundles, so the root key can stay offline.
+ * that signs offline bundles, so the root key can stay offline. `status-list-signing`: the key
+ * that signs status list tokens.
  */
-export type LeafProfile = 'elicence-signing' | 'trust-list-signing' | 'audit-signing';
+export type LeafProfile = 'elicence-signing' | 'trust-list-signing' | 'audit-signing' | 'status-list-signing';
 
 export interface LeafX509Request {
   profile: LeafProfile;
@@ -32,12 +34,14 @@ const EKU: Record<LeafProfile, string[]> = {
   'elicence-signing': [EKU_ELICENCE_SIGNING, EKU_EMAIL_PROTECTION],
   'trust-list-signing': [EKU_TRUST_LIST_SIGNING],
   'audit-signing': [EKU_AUDIT_SIGNING],
+  'status-list-signing': [EKU_STATUS_LIST_SIGNING],
 };
 
 const KEY_USAGE: Record<LeafProfile, number> = {
   'elicence-signing': x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation,
   'trust-list-signing': x509.KeyUsageFlags.digitalSignature,
   'audit-signing': x509.KeyUsageFlags.digitalSignature,
+  'status-list-signing': x509.KeyUsageFlags.digitalSignature,
 };
 
 /** Issues an end-entity certificate under the given CA certificate; returns PEM. */

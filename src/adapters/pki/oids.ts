@@ -17,6 +17,8 @@ export const EKU_TRUST_LIST_SIGNING = `${PROJECT_ARC}.1.2`;
 
 /** Extended key usage: signs checkpoints of the audit log (its chain head). */
 export const EKU_AUDIT_SIGNING = `${PROJECT_ARC}.1.3`;
+/** Extended key usage: signs token status lists (IETF OAuth Token Status List). */
+export const EKU_STATUS_LIST_SIGNING = `${PROJECT_ARC}.1.4`;
 
 /** Certificate policy under which institution and trust-list signing certificates are issued. */
 export const POLICY_ELICENCE = `${PROJECT_ARC}.2.1`;

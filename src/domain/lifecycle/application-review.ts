@@ -1,5 +1,6 @@
 import { eventBy } from '../audit/audit-event.ts';
 import { DomainError, invalidRequest } from '../errors.ts';
+import { applicationChangedEvent } from '../events/lifecycle-events.ts';
 import { crossCheck } from './cross-check.ts';
 import { ownApplication } from './guards.ts';
 import type { QueueEntry, QueueStatus } from './online-application-ports.ts';
@@ -59,6 +60,10 @@ export function returnApplication(ports: OnlinePorts, actor: Issuer, application
   ports.transactions.run(() => {
     ports.online.markReturned(applicationId, reason, actor.username, now);
     ports.audit.record(eventBy(actor, 'application.returned', applicationId), now);
+    const delivery = application.deliveryId ? ports.applications.findDelivery(application.deliveryId) : null;
+    ports.events.append(
+      applicationChangedEvent('cn.birth-certificate.application.returned', application, delivery, 'online', now),
+    );
   });
   return { id: applicationId, status: 'returned' as const, returnReason: reason };
 }

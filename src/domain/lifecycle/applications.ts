@@ -1,9 +1,10 @@
 import { type Acting, eventBy } from '../audit/audit-event.ts';
+import { applicationChangedEvent } from '../events/lifecycle-events.ts';
 import type { ApplicationBody } from '../rules/bodies.ts';
 import { type CrossCheckFinding, crossCheck } from './cross-check.ts';
 import { ownDelivery } from './guards.ts';
 import type { Issuer, LifecyclePorts } from './ports.ts';
-import type { ApplicationRecord } from './records.ts';
+import type { ApplicationRecord, DeliveryRecord } from './records.ts';
 
 export interface SubmittedApplication {
   id: string;
@@ -17,11 +18,15 @@ export interface SubmittedApplication {
  * runs now too, so the issuer sees a mismatch before trying to issue; issue enforces it.
  */
 export function submitApplication(
-  ports: Pick<LifecyclePorts, 'transactions' | 'applications' | 'secrets' | 'audit' | 'clock'>,
+  ports: Pick<LifecyclePorts, 'transactions' | 'applications' | 'secrets' | 'audit' | 'clock' | 'events'>,
   actor: Issuer,
   body: ApplicationBody,
 ): SubmittedApplication {
-  return enterApplication(ports, { institution: actor.institution, createdBy: actor.username, acting: actor }, body);
+  return enterApplication(
+    ports,
+    { institution: actor.institution, createdBy: actor.username, acting: actor, channel: 'walk-in' },
+    body,
+  );
 }
 
 /**
@@ -34,19 +39,22 @@ export interface ApplicationSubmitter {
   createdBy: string;
   /** Whom the audit log names. */
   acting: Acting;
+  /** How the application came in, as its birth event says. */
+  channel: 'walk-in' | 'online';
 }
 
 /** Enters an application for `submitter.institution`; a delivery record named must be that institution's. */
 export function enterApplication(
-  ports: Pick<LifecyclePorts, 'transactions' | 'applications' | 'secrets' | 'audit' | 'clock'>,
+  ports: Pick<LifecyclePorts, 'transactions' | 'applications' | 'secrets' | 'audit' | 'clock' | 'events'>,
   submitter: ApplicationSubmitter,
   body: ApplicationBody,
 ): SubmittedApplication {
   const { institution, acting } = submitter;
   const now = ports.clock.now();
   let findings: CrossCheckFinding[];
+  let delivery: DeliveryRecord | null = null;
   if (body.deliveryId !== undefined) {
-    const delivery = ownDelivery(ports, submitter, body.deliveryId);
+    delivery = ownDelivery(ports, submitter, body.deliveryId);
     findings = crossCheck(body, delivery, institution);
   } else {
     findings = [{ name: 'paternity-report', result: 'pass' }];
@@ -70,6 +78,9 @@ export function enterApplication(
         applicantRelation: body.applicant.relation,
       }),
       now,
+    );
+    ports.events.append(
+      applicationChangedEvent('cn.birth-certificate.application.submitted', record, delivery, submitter.channel, now),
     );
   });
   return { id: record.id, status: 'submitted', checks: findings };

@@ -1,5 +1,6 @@
 import { eventBy } from '../audit/audit-event.ts';
 import { DomainError } from '../errors.ts';
+import { applicationChangedEvent } from '../events/lifecycle-events.ts';
 import type {
   ApplicationBody,
   ApplicationWithDelivery,
@@ -23,7 +24,15 @@ import type { ApplicationRecord, DeliveryRecord } from './records.ts';
 
 export type OnlinePorts = Pick<
   LifecyclePorts,
-  'transactions' | 'applications' | 'register' | 'households' | 'institutions' | 'secrets' | 'audit' | 'clock'
+  | 'transactions'
+  | 'applications'
+  | 'register'
+  | 'households'
+  | 'institutions'
+  | 'secrets'
+  | 'audit'
+  | 'clock'
+  | 'events'
 > & { online: OnlineApplicationStore };
 
 /**
@@ -100,6 +109,7 @@ const onlineSubmitter = (institution: string): ApplicationSubmitter => ({
   institution,
   createdBy: 'online-application',
   acting: { role: 'citizen', username: 'online-application', institution },
+  channel: 'online',
 });
 
 export function applyOnline(ports: OnlinePorts, validate: ApplicationValidator, body: CitizenApplicationBody) {
@@ -227,6 +237,16 @@ export function correctApplication(
   ports.transactions.run(() => {
     ports.online.resubmit(application.id, input, now);
     ports.audit.record(eventBy(citizen, 'application.resubmitted', application.id), now);
+    // Back in the issuer's queue: to a subscriber it is submitted again, online.
+    ports.events.append(
+      applicationChangedEvent(
+        'cn.birth-certificate.application.submitted',
+        { ...application, input },
+        delivery,
+        'online',
+        now,
+      ),
+    );
   });
   return applicationStatus(ports, ports.applications.findApplication(application.id)!);
 }

@@ -16,6 +16,7 @@ import type {
   PasswordResetBody,
   ReissueBody,
   ReplacementBody,
+  SubscriptionBody,
   VerificationBody,
   VoidBody,
 } from './request-bodies.generated.ts';
@@ -43,6 +44,7 @@ export type {
   PasswordResetBody,
   ReissueBody,
   ReplacementBody,
+  SubscriptionBody,
   VerificationBody,
   VoidBody,
 } from './request-bodies.generated.ts';
@@ -79,6 +81,7 @@ export interface BodyTypes {
   'key-revocation': KeyRevocationBody;
   'certificate-revocation': CertificateRevocationBody;
   'password-reset': PasswordResetBody;
+  subscription: SubscriptionBody;
   'citizen-application': CitizenApplicationBody;
   'citizen-application-correction': CitizenApplicationItems;
   'citizen-application-session': CitizenApplicationSessionBody;

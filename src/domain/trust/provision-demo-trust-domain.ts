@@ -2,12 +2,17 @@ import type { Institution } from '../certificate.ts';
 import type { SigningKey } from '../ports.ts';
 import type { KeyProvisioning } from './provision-root-ca.ts';
 import { provisionRootCa } from './provision-root-ca.ts';
-import { provisionAuditSigner, provisionInstitutionKey, provisionTrustListSigner } from './provision-signing-key.ts';
+import {
+  provisionAuditSigner,
+  provisionInstitutionKey,
+  provisionStatusListSigner,
+  provisionTrustListSigner,
+} from './provision-signing-key.ts';
 
 /**
  * The demo trust domain of a first non-production start: a demo root CA (its name says 演示 so
- * no one mistakes it for a real one), the trust-list signer, the audit-checkpoint signer, and one
- * signing key per institution.
+ * no one mistakes it for a real one), the trust-list, audit-checkpoint and status-list signers,
+ * and one signing key per institution.
  */
 export async function provisionDemoTrustDomain(
   request: KeyProvisioning & { institutions: readonly Institution[]; now: Date },
@@ -21,6 +26,7 @@ export async function provisionDemoTrustDomain(
   });
   await provisionTrustListSigner(ports);
   await provisionAuditSigner(ports);
+  await provisionStatusListSigner(ports);
   const keys: SigningKey[] = [];
   for (const institution of request.institutions) {
     keys.push(await provisionInstitutionKey({ ...ports, institution }));

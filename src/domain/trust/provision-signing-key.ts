@@ -9,16 +9,25 @@ export interface ProvisionKeyRequest extends KeyProvisioning {
   validityYears?: number;
 }
 
+/** The subject of each service key certified by the root (institution keys carry the institution's name). */
+const COMMON_NAME = {
+  licence: '出生医学证明电子证照签名',
+  'trust-list': '出生医学证明电子证照信任列表签名',
+  audit: '出生医学证明电子证照审计日志签名',
+  'status-list': '出生医学证明电子证照状态列表签名',
+} as const;
+
 const PROFILE = {
   licence: 'elicence-signing',
   'trust-list': 'trust-list-signing',
   audit: 'audit-signing',
+  'status-list': 'status-list-signing',
 } as const;
 
 /** A new key certified by the active root, not yet in the register (see `registerNewKey`). */
 export async function certifyNewKey(
   request: ProvisionKeyRequest,
-  purpose: 'licence' | 'trust-list' | 'audit',
+  purpose: 'licence' | 'trust-list' | 'audit' | 'status-list',
   institution: Institution | null,
 ): Promise<SigningKeyRecord> {
   const { keyStore, register, x509, now } = request;
@@ -28,7 +37,7 @@ export async function certifyNewKey(
   const subject = institution
     ? { commonName: institution.name, organization: institution.name, creditCode: institution.creditCode }
     : {
-        commonName: purpose === 'audit' ? '出生医学证明电子证照审计日志签名' : '出生医学证明电子证照信任列表签名',
+        commonName: COMMON_NAME[purpose],
         // The trust-list signer speaks for the organisation that runs the root.
         organization: x509.describe(root.x509Pem).organization ?? '卫生健康委员会',
       };
@@ -111,4 +120,11 @@ export async function ensureAuditSigner(
   const root = request.register.active('root');
   if (!root || !request.rootKeyHere(root.kid)) return null;
   return provisionAuditSigner(request);
+}
+
+/** A new key for signing status list tokens, certified by the root like the trust-list signer. */
+export async function provisionStatusListSigner(request: ProvisionKeyRequest): Promise<SigningKeyRecord> {
+  const record = await certifyNewKey(request, 'status-list', null);
+  request.register.transaction(() => registerNewKey(request, record));
+  return record;
 }
