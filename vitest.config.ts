@@ -8,7 +8,7 @@ export default defineConfig({
           // Unit, adapter and in-process HTTP tests: `npm test`, about a minute or less.
           name: 'default',
           include: ['tests/**/*.test.ts'],
-          exclude: ['tests/interop/**', 'tests/slow/**'],
+          exclude: ['tests/interop/**', 'tests/slow/**', 'tests/browser/**'],
           globalSetup: ['tests/http/global-setup.ts'],
           // The files of a worker share one module graph: importing the app (express, ajv, pdf-lib,
           // fontkit) once instead of once per file more than halves the run. Every file still
@@ -25,6 +25,16 @@ export default defineConfig({
           name: 'slow',
           include: ['tests/slow/**/*.test.ts'],
           testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          // Real Chromium (Debian's) driving the pages of the real service: `npm run test:browser`.
+          name: 'browser',
+          include: ['tests/browser/**/*.test.ts'],
+          globalSetup: ['tests/http/global-setup.ts'],
+          testTimeout: 60_000,
           hookTimeout: 60_000,
         },
       },

@@ -21,7 +21,7 @@ const SHARED = 'certificate.schema.json';
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type JsonObject = { [key: string]: Json };
 
-/** A request schema is one whose title names its route (`POST /api/v1/…`). */
+/** A request schema is one whose title names its route (`POST /api/v1/…` or `PUT /api/v1/…`). */
 interface RequestSchema {
   file: string;
   typeName: string;
@@ -46,8 +46,10 @@ const typeNameOf = (file: string) =>
  * application's `mother` → certificate's `parent` → `#/$defs/personName` is looked up in
  * application's $defs, comes out `never`, and the required `mother` makes the whole body `never`.
  * So the generator reads self-contained copies: every `certificate.schema.json#/$defs/X` becomes
- * `#/$defs/X` and the copy carries certificate.schema.json's $defs. The JSON files (which ajv
- * validates against) are not changed; only the copy the type generator reads is.
+ * `#/$defs/X` and the copy carries certificate.schema.json's $defs. A request schema may also point
+ * into another request schema's $defs (the citizen application reuses application's `applicant`):
+ * every request schema's $defs joins the same table, whose names must not repeat. The JSON files
+ * (which ajv validates against) are not changed; only the copy the type generator reads is.
  */
 function localise(node: Json): Json {
   if (Array.isArray(node)) return node.map(localise);
@@ -55,10 +57,13 @@ function localise(node: Json): Json {
   const out: JsonObject = {};
   for (const [key, value] of Object.entries(node)) {
     if (key === '$ref' && typeof value === 'string') {
-      if (value.startsWith(`${SHARED}#/$defs/`)) out[key] = value.slice(SHARED.length);
-      else if (value.startsWith('#/$defs/')) out[key] = value;
+      const [file, pointer = ''] = value.split('#', 2);
+      const known = file === '' || file === SHARED || requestSchemaFiles().includes(file!);
+      if (known && pointer.startsWith('/$defs/')) out[key] = `#${pointer}`;
       else
-        throw new Error(`Unsupported $ref "${value}": request schemas may point into their own or ${SHARED}'s $defs`);
+        throw new Error(
+          `Unsupported $ref "${value}": request schemas may point into the $defs of ${SHARED} or a request schema`,
+        );
     } else {
       out[key] = localise(value);
     }
@@ -235,12 +240,21 @@ function format(source: string): string {
   return result.stdout;
 }
 
-function requestSchemas(): RequestSchema[] {
-  return readdirSync(SCHEMA_DIR)
+const isRequestSchema = (schema: JsonObject) => typeof schema.title === 'string' && /^(POST|PUT) /.test(schema.title);
+
+let requestFiles: string[] | undefined;
+/** The file names of the request schemas. */
+function requestSchemaFiles(): string[] {
+  requestFiles ??= readdirSync(SCHEMA_DIR)
     .filter((file) => file.endsWith('.schema.json'))
     .sort()
+    .filter((file) => isRequestSchema(readJson(file)));
+  return requestFiles;
+}
+
+function requestSchemas(): RequestSchema[] {
+  return requestSchemaFiles()
     .map((file) => ({ file, schema: readJson(file) }))
-    .filter(({ schema }) => typeof schema.title === 'string' && schema.title.startsWith('POST '))
     .map(({ file, schema }) => ({
       file,
       typeName: typeNameOf(file),

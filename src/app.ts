@@ -30,6 +30,8 @@ export interface AppDeps {
   rateLimited: { path: string; perMinute: number; key: RateLimitKey }[];
   /** Express's `trust proxy`: false, a hop count, or the proxies' addresses (config TRUST_PROXY). */
   trustProxy: false | number | readonly string[];
+  /** The public and parents' pages (src/web), mounted after the API routes. */
+  pages?: express.Router;
 }
 
 const address = (req: express.Request) => ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? '');
@@ -81,6 +83,7 @@ export function createApp(deps: AppDeps): express.Express {
   }
 
   for (const route of deps.routes) app[route.method](route.path, bindRoute(route, deps));
+  if (deps.pages) app.use(deps.pages);
 
   app.use(notFound);
   app.use(errorHandler(deps.logger));

@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
+import QRCode from 'qrcode';
 import { createCertificateRenderer, createCertificateSigner } from './adapters/certificate-production.ts';
 import { createCoseQrCodec } from './adapters/cose/cose-qr-codec.ts';
 import { countryDirectory } from './adapters/countries.ts';
@@ -11,6 +12,7 @@ import { loadFonts, pdfInspector, warmUpFonts } from './adapters/pdf/index.ts';
 import { createPageChecker } from './adapters/pdf/page-check.ts';
 import { createWorkerPdfInspector } from './adapters/pdf/worker-pdf-inspector.ts';
 import { nodeX509 } from './adapters/pki/node-x509.ts';
+import { decodeQrImage } from './adapters/qr/zxing-qr-decoder.ts';
 import { createScryptPasswordHasher } from './adapters/scrypt-password-hasher.ts';
 import { nodeSecrets } from './adapters/secrets.ts';
 import { createSqliteAccountRepository } from './adapters/sqlite/account-repository.ts';
@@ -26,6 +28,7 @@ import { createSqliteEventOutbox } from './adapters/sqlite/event-outbox.ts';
 import { createSqliteHouseholdRegistrations } from './adapters/sqlite/household-registrations.ts';
 import { createSqliteInstitutionRepository } from './adapters/sqlite/institution-repository.ts';
 import { createSqliteNumberStock } from './adapters/sqlite/number-stock.ts';
+import { createSqliteOnlineApplicationStore } from './adapters/sqlite/online-application-store.ts';
 import { createSqliteReportsStore } from './adapters/sqlite/reports-store.ts';
 import { createSqliteSignInThrottle } from './adapters/sqlite/sign-in-throttle-store.ts';
 import { createSqliteStatusListStore } from './adapters/sqlite/status-list-store.ts';
@@ -42,6 +45,7 @@ import type { Config } from './config.ts';
 import type { AccountAdministration } from './domain/accounts/account-administration.ts';
 import { createAuditCheckpointer } from './domain/audit/audit-checkpoint.ts';
 import type { BackfillPorts } from './domain/lifecycle/backfill.ts';
+import type { OnlinePorts } from './domain/lifecycle/online-applications.ts';
 import type { LifecyclePorts } from './domain/lifecycle/ports.ts';
 import { type Clock, systemClock } from './domain/ports.ts';
 import { createStatusListAssigner } from './domain/status-lists/assign-status.ts';
@@ -60,6 +64,7 @@ import { authRoutes } from './http/routes/auth-routes.ts';
 import { eventRoutes } from './http/routes/event-routes.ts';
 import { exportRoutes } from './http/routes/export-routes.ts';
 import { issuingRoutes } from './http/routes/issuing-routes.ts';
+import { onlineApplicationRoutes } from './http/routes/online-application-routes.ts';
 import { recordRoutes } from './http/routes/record-routes.ts';
 import { reportRoutes } from './http/routes/report-routes.ts';
 import { systemRoutes } from './http/routes/system-routes.ts';
@@ -68,6 +73,7 @@ import { verificationRoutes } from './http/routes/verification-routes.ts';
 import { keyPassphrase } from './setup/key-passphrase.ts';
 import { SCHEMAS } from './validation/schema-registry.ts';
 import { createCertificateValidator, createValidator } from './validation/validator.ts';
+import { createPagesRouter } from './web/pages-router.tsx';
 
 export const serviceVersion = '1.0.0';
 
@@ -155,6 +161,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     clock,
     licenceTypeCode: config.licenceTypeCode,
   };
+  const online = { ...lifecycle, online: createSqliteOnlineApplicationStore(db) } satisfies OnlinePorts;
   const verification: VerificationPorts = {
     trust: createRegisterTrustSource(signingKeys, nodeX509, config.licenceTypeCode),
     register: registerWithStatusEntries(register, statusStore),
@@ -198,7 +205,8 @@ export function createService(config: Config, deps: ServiceDeps) {
       signOut: { tokens, audit, clock },
     }),
     ...accountRoutes({ accounts: accountAdministration }),
-    ...issuingRoutes({ lifecycle, tokens }),
+    ...issuingRoutes({ lifecycle, online, tokens }),
+    ...onlineApplicationRoutes({ online, validateApplication: (body) => validate('application', body) }),
     ...recordRoutes({ lifecycle }),
     ...verificationRoutes({
       verification,
@@ -230,8 +238,20 @@ export function createService(config: Config, deps: ServiceDeps) {
   // The same schema objects the validator compiled: what is documented is what is enforced.
   openApi = buildOpenApi(routes, SCHEMAS as unknown as Record<string, Record<string, unknown>>, serviceVersion);
 
+  const pages = createPagesRouter({
+    online,
+    tokens,
+    verification,
+    pdf: pdfWorkers,
+    validate,
+    attemptsPerMinute: config.rateLimitPerMinute,
+    pdfPerAddressPerMinute: config.pdfVerificationsPerMinute,
+    qrSvg: (text) => QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 }),
+    decodeQrImage,
+  });
   const app = createApp({
     logger: deps.logger,
+    pages,
     tokens,
     clock,
     routes,
@@ -243,6 +263,12 @@ export function createService(config: Config, deps: ServiceDeps) {
         perMinute: config.rateLimitPerMinute,
         key: { by: 'body', field: 'certificateNo' },
       },
+      // 线上申领 and reopening it: counted per application code, like claims per certificate number.
+      ...['/api/v1/citizen/applications', '/api/v1/citizen/application-sessions'].map((path) => ({
+        path,
+        perMinute: config.rateLimitPerMinute,
+        key: { by: 'body', field: 'applicationCode' } as const,
+      })),
     ],
     trustProxy: config.trustProxy,
   });

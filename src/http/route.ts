@@ -55,7 +55,7 @@ export interface Reply {
 
 /** What the route table documents about a route (src/http/openapi.ts reads these). */
 interface RouteDescription {
-  method: 'get' | 'post' | 'delete';
+  method: 'get' | 'post' | 'put' | 'delete';
   /** Express path syntax, e.g. `/api/v1/certificates/:no`. */
   path: string;
   summary: string;
@@ -88,9 +88,10 @@ export interface RouteDefinition<A extends Access, S extends SchemaId | undefine
   rawBody?: Raw;
   /**
    * Finds what the path names (answering NOT_FOUND) before the body is validated, so an unknown
-   * target is a 404 whatever the body; the handler gets it as `loaded`.
+   * target is a 404 whatever the body; the handler gets it as `loaded`. `req` is there for a
+   * target opened by a credential of its own (an online application's token: 401/403).
    */
-  load?(params: Record<string, string>): L;
+  load?(params: Record<string, string>, req: Request): L;
   handle(ctx: RequestContext<PrincipalFor<A>, BodyFor<S>, Raw, L>): Promise<Reply> | Reply;
 }
 
@@ -143,13 +144,13 @@ export function defineRoute<
       const validated = (json: unknown) =>
         (schemaId === undefined ? undefined : validate(schemaId, json)) as BodyFor<S>;
       if (definition.rawBody) {
-        const loaded = load ? load(params) : (undefined as L);
+        const loaded = load ? load(params, req) : (undefined as L);
         const readBody = async () => validated(await readJsonBody(req));
         const ctx = { req, principal, params, query, loaded, body: undefined, readJsonBody: readBody };
         return handle(ctx as unknown as RequestContext<PrincipalFor<A>, BodyFor<S>, Raw, L>);
       }
       const json = schemaId === undefined ? undefined : await readJsonBody(req);
-      const loaded = load ? load(params) : (undefined as L);
+      const loaded = load ? load(params, req) : (undefined as L);
       const ctx = { req, principal, params, query, loaded, body: validated(json) };
       return handle(ctx as unknown as RequestContext<PrincipalFor<A>, BodyFor<S>, Raw, L>);
     },

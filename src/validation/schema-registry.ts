@@ -1,9 +1,15 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import application from '../../schemas/application.schema.json' with { type: 'json' };
+import applicationReturn from '../../schemas/application-return.schema.json' with { type: 'json' };
 import authToken from '../../schemas/auth-token.schema.json' with { type: 'json' };
 import certificate from '../../schemas/certificate.schema.json' with { type: 'json' };
 import certificateRevocation from '../../schemas/certificate-revocation.schema.json' with { type: 'json' };
+import citizenApplication from '../../schemas/citizen-application.schema.json' with { type: 'json' };
+import citizenApplicationCorrection from '../../schemas/citizen-application-correction.schema.json' with {
+  type: 'json',
+};
+import citizenApplicationSession from '../../schemas/citizen-application-session.schema.json' with { type: 'json' };
 import citizenClaim from '../../schemas/citizen-claim.schema.json' with { type: 'json' };
 import delivery from '../../schemas/delivery.schema.json' with { type: 'json' };
 import elicencePayload from '../../schemas/elicence-payload.schema.json' with { type: 'json' };
@@ -38,6 +44,10 @@ export const SCHEMAS: Readonly<Record<SchemaId, { $id: string; examples: unknown
   'certificate-revocation': certificateRevocation,
   'password-reset': passwordReset,
   subscription,
+  'citizen-application': citizenApplication,
+  'citizen-application-correction': citizenApplicationCorrection,
+  'citizen-application-session': citizenApplicationSession,
+  'application-return': applicationReturn,
 };
 
 export const SCHEMA_IDS = Object.keys(SCHEMAS) as SchemaId[];

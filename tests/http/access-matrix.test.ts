@@ -99,6 +99,16 @@ const expected: [route: string, ...statuses: number[]][] = [
   ['POST /api/v1/subscriptions/:id/deliveries/:deliveryId/replay', 401, 404, 403, 403, 403,   403,   403,   403,   403,   403,   403,   403],
   ['GET /api/v1/exports/births',                           401,   403,   403,   403,   403,   403,   403,   200,   403,   200,   403,   403],
   ['GET /api/v1/exports/births/manifest',                  401,   403,   403,   403,   403,   403,   403,   200,   403,   200,   403,   403],
+  // 线上申领: the first call applies, every later one finds the code used.
+  ['POST /api/v1/citizen/applications',                    201,   409,   409,   409,   409,   409,   409,   409,   409,   409,   409,   409],
+  ['POST /api/v1/citizen/application-sessions',            200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200],
+  // Only the application's own token opens these; no staff or claim token does.
+  ['GET /api/v1/citizen/applications/:id',                 401,   401,   401,   401,   401,   401,   401,   401,   401,   401,   401,   401],
+  ['PUT /api/v1/citizen/applications/:id',                 401,   401,   401,   401,   401,   401,   401,   401,   401,   401,   401,   401],
+  ['GET /api/v1/citizen/applications/:id/pdf',             401,   401,   401,   401,   401,   401,   401,   401,   401,   401,   401,   401],
+  ['GET /api/v1/citizen/applications/:id/signed.json',     401,   401,   401,   401,   401,   401,   401,   401,   401,   401,   401,   401],
+  ['GET /api/v1/applications',                             401,   403,   403,   403,   200,   200,   403,   403,   403,   403,   403,   403],
+  ['POST /api/v1/applications/:id/return',                 401,   403,   403,   403,   200,   403,   403,   403,   403,   403,   403,   403],
 ];
 
 const { clock, now: NOW } = frozenClock();
@@ -121,6 +131,8 @@ const made = {} as {
   citizenOwn: string;
   citizenOther: string;
   signedJson: unknown;
+  online: { deliveryId: string; applicationCode: string };
+  onlineToReturn: { id: string; applicationCode: string };
 };
 
 const births = {
@@ -134,7 +146,23 @@ const births = {
   toIssue: withAnotherMother(bornBefore(fixtureRecords[0]!, NOW, 7), 1),
   gzApplication: withAnotherMother(bornBefore(fixtureRecords[2]!, NOW, 8), 1),
   bjApplication: withAnotherMother(bornBefore(fixtureRecords[1]!, NOW, 9, 'bj'), 1),
+  online: withAnotherMother(bornBefore(fixtureRecords[5]!, NOW, 11), 1),
+  onlineToReturn: withAnotherMother(bornBefore(fixtureRecords[0]!, NOW, 12), 2),
 };
+
+/** What the parents type when they apply online. */
+const onlineBody = (record: (typeof births)['online'], applicationCode: string) => ({
+  applicationCode,
+  motherIdNumber: record.mother.idNumber,
+  newborn: { name: record.newborn.name },
+  father: record.father,
+  applicant: {
+    name: record.mother.name,
+    relation: 'mother',
+    idType: record.mother.idType,
+    idNumber: record.mother.idNumber,
+  },
+});
 
 beforeAll(async () => {
   svc = await startTestService({ clock, env: { RATE_LIMIT_PER_MINUTE: '100000' } });
@@ -167,6 +195,13 @@ beforeAll(async () => {
     },
     new Date(),
   );
+  const online = await recordDelivery(svc, gz.midwife, births.online);
+  made.online = { deliveryId: online.id, applicationCode: online.applicationCode as string };
+  const toReturn = await recordDelivery(svc, gz.midwife, births.onlineToReturn);
+  const applied = await svc.request('POST', '/api/v1/citizen/applications', {
+    json: onlineBody(births.onlineToReturn, toReturn.applicationCode as string),
+  });
+  made.onlineToReturn = { id: applied.body.id, applicationCode: toReturn.applicationCode as string };
 });
 afterAll(async () => {
   await svc?.stop();
@@ -315,6 +350,33 @@ const calls: Record<string, (caller: Caller) => { path: string; json?: unknown }
   }),
   'GET /api/v1/exports/births/manifest': () => ({
     path: `/api/v1/exports/births/manifest?from=2020-01-01&to=2030-01-01&${purpose}`,
+  }),
+  'POST /api/v1/citizen/applications': () => ({
+    path: '/api/v1/citizen/applications',
+    json: onlineBody(births.online, made.online.applicationCode),
+  }),
+  'POST /api/v1/citizen/application-sessions': () => ({
+    path: '/api/v1/citizen/application-sessions',
+    json: {
+      applicationCode: made.onlineToReturn.applicationCode,
+      motherIdNumber: births.onlineToReturn.mother.idNumber,
+    },
+  }),
+  'GET /api/v1/citizen/applications/:id': () => ({ path: `/api/v1/citizen/applications/${made.onlineToReturn.id}` }),
+  'PUT /api/v1/citizen/applications/:id': () => ({
+    path: `/api/v1/citizen/applications/${made.onlineToReturn.id}`,
+    json: onlineBody(births.onlineToReturn, ''),
+  }),
+  'GET /api/v1/citizen/applications/:id/pdf': () => ({
+    path: `/api/v1/citizen/applications/${made.onlineToReturn.id}/pdf`,
+  }),
+  'GET /api/v1/citizen/applications/:id/signed.json': () => ({
+    path: `/api/v1/citizen/applications/${made.onlineToReturn.id}/signed.json`,
+  }),
+  'GET /api/v1/applications': () => ({ path: '/api/v1/applications?status=submitted' }),
+  'POST /api/v1/applications/:id/return': () => ({
+    path: `/api/v1/applications/${made.onlineToReturn.id}/return`,
+    json: { reason: '请核对父亲的身份证件号码' },
   }),
 };
 

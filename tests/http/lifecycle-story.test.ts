@@ -164,7 +164,9 @@ describe('the midwife records the delivery', () => {
       institution: demo.gz.creditCode,
       recordedBy: 'demo-midwife-gz',
       recordedAt: ISSUED_AT,
+      applicationCode: expect.stringMatching(/^[2-9A-HJKMNP-Z]{10}$/),
     });
+    expect(res.headers.get('cache-control')).toBe('no-store');
     story.mainDeliveryId = res.body.id;
   });
 

@@ -42,7 +42,13 @@ export function createSqliteApplicationStore(db: SqliteDatabase): ApplicationSto
       `INSERT INTO applications (id, institution, delivery_id, record, status, created_by, created_at)
        VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
-    application: db.prepare<[string], ApplicationRow>('SELECT * FROM applications WHERE id = ?'),
+    // An online application back with the parents (migration 008) reads as "returned".
+    application: db.prepare<[string], ApplicationRow>(
+      `SELECT a.*, CASE WHEN a.status = 'submitted' AND o.return_reason IS NOT NULL THEN 'returned' ELSE a.status END
+              AS status
+         FROM applications a LEFT JOIN online_applications o ON o.application_id = a.id
+        WHERE a.id = ?`,
+    ),
   };
 
   return {

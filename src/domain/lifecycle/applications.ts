@@ -1,4 +1,4 @@
-import { eventBy } from '../audit/audit-event.ts';
+import { type Acting, eventBy } from '../audit/audit-event.ts';
 import { applicationChangedEvent } from '../events/lifecycle-events.ts';
 import type { ApplicationBody } from '../rules/bodies.ts';
 import { type CrossCheckFinding, crossCheck } from './cross-check.ts';
@@ -22,12 +22,39 @@ export function submitApplication(
   actor: Issuer,
   body: ApplicationBody,
 ): SubmittedApplication {
-  const { institution } = actor;
+  return enterApplication(
+    ports,
+    { institution: actor.institution, createdBy: actor.username, acting: actor, channel: 'walk-in' },
+    body,
+  );
+}
+
+/**
+ * Who enters an application: the issuer at the counter, or (线上申领) the parents for the
+ * institution that recorded the birth, under no account.
+ */
+export interface ApplicationSubmitter {
+  institution: string;
+  /** The application's `createdBy`. */
+  createdBy: string;
+  /** Whom the audit log names. */
+  acting: Acting;
+  /** How the application came in, as its birth event says. */
+  channel: 'walk-in' | 'online';
+}
+
+/** Enters an application for `submitter.institution`; a delivery record named must be that institution's. */
+export function enterApplication(
+  ports: Pick<LifecyclePorts, 'transactions' | 'applications' | 'secrets' | 'audit' | 'clock' | 'events'>,
+  submitter: ApplicationSubmitter,
+  body: ApplicationBody,
+): SubmittedApplication {
+  const { institution, acting } = submitter;
   const now = ports.clock.now();
   let findings: CrossCheckFinding[];
   let delivery: DeliveryRecord | null = null;
   if (body.deliveryId !== undefined) {
-    delivery = ownDelivery(ports, actor, body.deliveryId);
+    delivery = ownDelivery(ports, submitter, body.deliveryId);
     findings = crossCheck(body, delivery, institution);
   } else {
     findings = [{ name: 'paternity-report', result: 'pass' }];
@@ -40,20 +67,20 @@ export function submitApplication(
     status: 'submitted',
     certificateNo: null,
     licenceSerial: null,
-    createdBy: actor.username,
+    createdBy: submitter.createdBy,
     createdAt: now.toISOString(),
   };
   ports.transactions.run(() => {
     ports.applications.insertApplication(record);
     ports.audit.record(
-      eventBy(actor, 'application.submitted', record.id, {
+      eventBy(acting, 'application.submitted', record.id, {
         deliveryId: record.deliveryId,
         applicantRelation: body.applicant.relation,
       }),
       now,
     );
     ports.events.append(
-      applicationChangedEvent('cn.birth-certificate.application.submitted', record, delivery, 'walk-in', now),
+      applicationChangedEvent('cn.birth-certificate.application.submitted', record, delivery, submitter.channel, now),
     );
   });
   return { id: record.id, status: 'submitted', checks: findings };

@@ -10,7 +10,7 @@ import type { ApplicationRecord, CertificateRecord, DeliveryRecord } from './rec
 /** A delivery record of the caller's institution. */
 export function ownDelivery(
   ports: Pick<LifecyclePorts, 'applications'>,
-  actor: InstitutionStaff,
+  actor: Pick<InstitutionStaff, 'institution'>,
   id: string,
 ): DeliveryRecord {
   const delivery = ports.applications.findDelivery(id);

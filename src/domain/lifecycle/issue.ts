@@ -35,6 +35,11 @@ export async function issueCertificate(ports: IssuePorts, actor: Issuer, applica
   const institution = ports.institutions.find(application.institution)!;
   const delivery = application.deliveryId ? ownDelivery(ports, actor, application.deliveryId) : null;
   if (application.status === 'issued') return { created: false, result: replay(ports, application.certificateNo!) };
+  if (application.status === 'returned') {
+    throw new DomainError('INVALID_STATE', 'The application is back with the parents for correction', [
+      { path: 'status', message: 'returned to the parents; issue once they resubmit' },
+    ]);
+  }
 
   // 1. check
   if (delivery) refuseCrossCheckFailure(application, delivery, institution.creditCode);

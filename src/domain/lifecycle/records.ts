@@ -8,7 +8,8 @@ export interface DeliveryRecord extends DeliveryBody {
   recordedAt: string;
 }
 
-export type ApplicationStatus = 'submitted' | 'issuing' | 'issued';
+/** `returned`: an online application sent back to the parents for correction (see online-applications.ts). */
+export type ApplicationStatus = 'submitted' | 'returned' | 'issuing' | 'issued';
 
 export interface ApplicationRecord {
   id: string;

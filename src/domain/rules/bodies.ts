@@ -2,8 +2,12 @@ import type { Certificate, ELicencePayload, LicenceEnvelope } from '../certifica
 import type {
   Applicant,
   ApplicationBody,
+  ApplicationReturnBody,
   AuthTokenBody,
   CertificateRevocationBody,
+  CitizenApplicationBody,
+  CitizenApplicationCorrectionBody,
+  CitizenApplicationSessionBody,
   CitizenClaimBody,
   DeliveryBody,
   HouseholdRegistrationBody,
@@ -25,8 +29,12 @@ import type {
 export type {
   Applicant,
   ApplicationBody,
+  ApplicationReturnBody,
   AuthTokenBody,
   CertificateRevocationBody,
+  CitizenApplicationBody,
+  CitizenApplicationCorrectionBody,
+  CitizenApplicationSessionBody,
   CitizenClaimBody,
   DeliveryBody,
   HouseholdRegistrationBody,
@@ -52,6 +60,9 @@ export type ApplicationWithoutDelivery = Exclude<ApplicationBody, ApplicationWit
 /** The corrected items of a replacement (换发); number, issuer and issue date are never "corrected". */
 export type CertificateChanges = ReplacementBody['changes'];
 
+/** 线上申领: the parents' part of an application (also the body of their correction); the delivery record supplies the rest. */
+export type CitizenApplicationItems = CitizenApplicationCorrectionBody;
+
 /** Schema id → the value a valid body of that schema is. */
 export interface BodyTypes {
   certificate: Certificate;
@@ -71,6 +82,10 @@ export interface BodyTypes {
   'certificate-revocation': CertificateRevocationBody;
   'password-reset': PasswordResetBody;
   subscription: SubscriptionBody;
+  'citizen-application': CitizenApplicationBody;
+  'citizen-application-correction': CitizenApplicationItems;
+  'citizen-application-session': CitizenApplicationSessionBody;
+  'application-return': ApplicationReturnBody;
 }
 
 export type SchemaId = keyof BodyTypes;

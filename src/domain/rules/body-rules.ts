@@ -165,6 +165,11 @@ const RULES: { [K in SchemaId]: Rule<K> } = {
   'password-reset': none,
   // The url's rules depend on the environment (https in production): the use case checks them.
   subscription: none,
+  // The parents' items are checked as part of the application composed with the delivery record.
+  'citizen-application': none,
+  'citizen-application-correction': none,
+  'citizen-application-session': none,
+  'application-return': none,
 };
 
 /** The semantic rules of one schema, run on a value the schema already accepted. */

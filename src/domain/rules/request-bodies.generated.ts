@@ -2,6 +2,15 @@
 // change the schema and regenerate; tests/unit/request-bodies-generated.test.ts fails when this file is stale.
 
 /**
+ * POST /api/v1/applications/{id}/return: schemas/application-return.schema.json
+ *
+ * The issuer sends an online application back to the parents for correction, saying what to correct.
+ */
+export type ApplicationReturnBody = {
+  reason: string;
+};
+
+/**
  * POST /api/v1/applications: schemas/application.schema.json
  *
  * With deliveryId (birth in an institution) the delivery record supplies the newborn's other items and the birth place; without it (家庭/其他) the full newborn and birth-place items and a paternity report number are required.
@@ -57,6 +66,46 @@ export type AuthTokenBody = {
  */
 export type CertificateRevocationBody = {
   reason: string;
+};
+
+/**
+ * PUT /api/v1/citizen/applications/{id}: schemas/citizen-application-correction.schema.json
+ *
+ * The parents' corrected items of an application the issuer returned; it goes back to the queue as submitted.
+ */
+export type CitizenApplicationCorrectionBody = {
+  fatherAbsentReason?: string;
+  marriageCertNo?: string;
+  phone?: string;
+  father: null | Parent;
+  newborn: NewbornNameOnly;
+  applicant: Applicant;
+};
+
+/**
+ * POST /api/v1/citizen/application-sessions: schemas/citizen-application-session.schema.json
+ *
+ * The parents open their online application again: the application code and the mother's ID number.
+ */
+export type CitizenApplicationSessionBody = {
+  applicationCode: string;
+  motherIdNumber: string;
+};
+
+/**
+ * POST /api/v1/citizen/applications: schemas/citizen-application.schema.json
+ *
+ * 线上申领: the parents apply with the application code (申领码) from the discharge papers and the mother's ID number. The delivery record supplies the newborn's other items, the birth place and the mother's items; the composed application then passes the same checks as POST /api/v1/applications.
+ */
+export type CitizenApplicationBody = {
+  fatherAbsentReason?: string;
+  marriageCertNo?: string;
+  phone?: string;
+  father: null | Parent;
+  newborn: NewbornNameOnly;
+  applicant: Applicant;
+  applicationCode: string;
+  motherIdNumber: string;
 };
 
 /**

@@ -2,10 +2,10 @@ import type { TokenStore } from '../../domain/accounts/account.ts';
 import { reissueCertificate, replaceCertificate } from '../../domain/lifecycle/amend.ts';
 import { submitApplication } from '../../domain/lifecycle/applications.ts';
 import { claimCertificate, newClaimCode } from '../../domain/lifecycle/claims.ts';
-import { recordDelivery } from '../../domain/lifecycle/deliveries.ts';
 import { ownCertificate } from '../../domain/lifecycle/guards.ts';
 import { recordHouseholdRegistration } from '../../domain/lifecycle/household.ts';
 import { issueCertificate } from '../../domain/lifecycle/issue.ts';
+import { type OnlinePorts, recordDeliveryWithCode } from '../../domain/lifecycle/online-applications.ts';
 import type { LifecyclePorts } from '../../domain/lifecycle/ports.ts';
 import { revokeCertificate } from '../../domain/lifecycle/revoke.ts';
 import { voidCertificate } from '../../domain/lifecycle/void.ts';
@@ -13,7 +13,7 @@ import { defineRoute, type Route } from '../route.ts';
 
 const certificateNoParam = (no: string | undefined) => no ?? '';
 
-export function issuingRoutes(deps: { lifecycle: LifecyclePorts; tokens: TokenStore }): Route[] {
+export function issuingRoutes(deps: { lifecycle: LifecyclePorts; online: OnlinePorts; tokens: TokenStore }): Route[] {
   const { lifecycle: ports } = deps;
   return [
     defineRoute({
@@ -25,14 +25,14 @@ export function issuingRoutes(deps: { lifecycle: LifecyclePorts; tokens: TokenSt
       body: 'delivery',
       responseSchema: 'DeliveryRecord',
       responses: {
-        201: 'Recorded',
+        201: 'The record, with applicationCode (申领码) for the discharge papers, shown only here',
         400: 'Invalid body, or late without lateEntryReason',
         401: 'No token',
         403: 'Not a midwife',
       },
       handle: ({ principal, body }) => {
-        const record = recordDelivery(ports, principal, body);
-        return { status: 201, body: record };
+        const record = recordDeliveryWithCode(deps.online, principal, body);
+        return { status: 201, body: record, headers: { 'Cache-Control': 'no-store' } };
       },
     }),
     defineRoute({

@@ -1,0 +1,53 @@
+import type { ErrorDetail } from '../domain/errors.ts';
+import type { Lang } from './messages.ts';
+
+/**
+ * The API's field messages in Chinese, for the pages. The API speaks English to programs; a
+ * parent reads 此项必填 beside the box. Messages without a translation keep the API's words
+ * after a Chinese lead, so nothing the service said is lost.
+ */
+const ZH: [RegExp, string][] = [
+  [/^is required/, '此项必填。'],
+  [/^must have required property/, '此项必填。'],
+  [/has a wrong check character \(GB 11643/, '身份证号码校验位不正确，请核对。'],
+  [/has a wrong check character/, '校验码不正确，请核对。'],
+  [/must be a citizen ID number/, '应为 18 位居民身份证号码（最后一位可为 X）。'],
+  [/does not contain a real birth date/, '身份证号码中的出生日期不存在，请核对。'],
+  [/17th digit gives the other sex/, '身份证号码的性别位与此人性别不符，请核对。'],
+  [/must be an upper-case letter followed by 9 digits/, '应为 1 个大写字母加 9 位数字，例如 Q440000001。'],
+  [/must be a 3-letter upper-case country code|is not a country code/, '应为三位大写字母国家代码，例如 CHN。'],
+  [/is not a GB\/T 3304 ethnic group code/, '请选择民族。'],
+  [/must be null for a foreign national/, '外国籍人员不填民族。'],
+  [/must not contain control characters|must not contain spaces/, '含有不可见字符或控制字符，请重新输入。'],
+  [/contains characters no embedded font can print/, '含有证书无法打印的字符，请核对。'],
+  [/must be a phone number/, '应为电话号码。'],
+  [/must be 4–64 letters, digits or hyphens/, '应为字母、数字或连字符。'],
+  [/must be (an integer|integer|a number|number)/, '应为整数。'],
+  [/must be >=|must be at least|must not be below/, '数值过小。'],
+  [/must be <=|must be at most/, '数值过大。'],
+  [/must NOT have fewer than|must not be empty|at least 1 character/, '此项必填。'],
+  [/must NOT have more than|at most \d+ characters/, '内容过长。'],
+  [/must be equal to one of|must be one of/, '请从列表中选择。'],
+  [/is father but father is null/, '申请人为父亲时须填写父亲信息。'],
+  [/fatherAbsentReason/, '父亲信息不详时须填写原因。'],
+  [/is required when the father is null|when father is null/, '父亲信息不详时须填写原因。'],
+  [/must be null|must not be given|is not allowed/, '此项不应填写。'],
+  [/age/, '年龄与身份证件不符或不在合理范围内。'],
+];
+
+export function fieldMessage(detail: ErrorDetail, lang: Lang): string {
+  if (lang === 'en') return detail.message;
+  for (const [pattern, text] of ZH) if (pattern.test(detail.message)) return text;
+  return `填写有误：${detail.message}`;
+}
+
+/** Details by field path, for showing each beside its field. */
+export function errorsByField(details: readonly ErrorDetail[], lang: Lang): Map<string, string[]> {
+  const byField = new Map<string, string[]>();
+  for (const detail of details) {
+    const list = byField.get(detail.path) ?? [];
+    list.push(fieldMessage(detail, lang));
+    byField.set(detail.path, list);
+  }
+  return byField;
+}
