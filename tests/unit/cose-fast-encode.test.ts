@@ -15,8 +15,21 @@ function prng(seed: number) {
   };
 }
 
-const TEXTS = ['', 'a', '王秀英', '李𠮷', 'x'.repeat(23), 'y'.repeat(24), 'z'.repeat(255), 'w'.repeat(256), 'idx', 'uri'];
-const INTEGERS = [0, 1, 23, 24, 255, 256, 65535, 65536, 0xffffffff, -1, -24, -25, -256, -257, -65536, -65537, -0x100000000];
+const TEXTS = [
+  '',
+  'a',
+  '王秀英',
+  '李𠮷',
+  'x'.repeat(23),
+  'y'.repeat(24),
+  'z'.repeat(255),
+  'w'.repeat(256),
+  'idx',
+  'uri',
+];
+const INTEGERS = [
+  0, 1, 23, 24, 255, 256, 65535, 65536, 0xffffffff, -1, -24, -25, -256, -257, -65536, -65537, -0x100000000,
+];
 
 function randomValue(next: (n: number) => number, depth: number): CborValue {
   switch (next(depth > 2 ? 4 : 6)) {
@@ -73,7 +86,17 @@ describe('the fast canonical CBOR encoder', () => {
   });
 
   it('leaves floats, large integers, other tags and other types to cbor2', () => {
-    for (const value of [1.5, -0, 2 ** 32, -(2 ** 32) - 1, 2n, undefined, new Tag(1, 0), new Date(0), new Uint16Array(2)]) {
+    for (const value of [
+      1.5,
+      -0,
+      2 ** 32,
+      -(2 ** 32) - 1,
+      2n,
+      undefined,
+      new Tag(1, 0),
+      new Date(0),
+      new Uint16Array(2),
+    ]) {
       expect(encodeCanonical(value)).toBe(NOT_HANDLED);
     }
     expect(encodeCanonical(new Map([[new Uint8Array(1), 1]]))).toBe(NOT_HANDLED);

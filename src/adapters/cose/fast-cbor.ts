@@ -249,9 +249,10 @@ function write(w: Writer, value: unknown, depth: number): void {
     w.bytes(bytes);
     return;
   }
-  if (value === true) return w.byte(0xf5);
-  if (value === false) return w.byte(0xf4);
-  if (value === null) return w.byte(0xf6);
+  if (value === true || value === false || value === null) {
+    w.byte(value === null ? 0xf6 : value ? 0xf5 : 0xf4);
+    return;
+  }
   if (value instanceof Uint8Array) {
     if (Object.getPrototypeOf(value) !== Uint8Array.prototype && !Buffer.isBuffer(value)) throw notHandled;
     w.head(2, value.length);
