@@ -4,14 +4,20 @@
  * paper numbers of that time, and about 3 % deliberately invalid (a bad check character, a birth
  * after the issue date, an unknown institution, a missing item).
  *
+ * Records name institutions the service knows: by default the demo trust domain's (what a data
+ * directory seeded by `npm run dev` or the tests holds), otherwise those given by
+ * `--institutions CODE:NAME,…` (credit code and name as registered with `add-institution`).
+ * Each record goes to one of them in turn; its birth place stays the fixture family's.
+ *
  *   tsx scripts/gen-records.ts --count N --seed S [--format ndjson|csv] [--out FILE]
+ *                              [--institutions CODE:NAME,…]
  */
 import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { demoInstitutions } from '../src/setup/demo-trust-domain.ts';
 import {
   chinaTime,
   fixtureRecords,
-  institutionFor,
   isInstitutionalBirth,
   withAnotherMother,
   withBirthTime,
@@ -23,8 +29,25 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     format: { type: 'string', default: 'ndjson' },
     out: { type: 'string' },
+    institutions: { type: 'string' },
   },
 });
+
+export interface KnownInstitution {
+  creditCode: string;
+  name: string;
+}
+
+/** `CODE:NAME,CODE:NAME` as given on the command line. */
+export function parseInstitutions(text: string): KnownInstitution[] {
+  return text.split(',').map((entry) => {
+    const at = entry.indexOf(':');
+    if (at <= 0 || at === entry.length - 1) throw new Error(`--institutions: "${entry}" is not CODE:NAME`);
+    return { creditCode: entry.slice(0, at).trim(), name: entry.slice(at + 1).trim() };
+  });
+}
+
+const DEMO_INSTITUTIONS: KnownInstitution[] = demoInstitutions.map(({ creditCode, name }) => ({ creditCode, name }));
 
 /** mulberry32: the same seed gives the same file. */
 function random(seed: number) {
@@ -59,7 +82,11 @@ const GIVEN = [
 const START = Date.parse('2014-01-01T00:00:00+08:00');
 const SPAN = Date.parse('2018-12-01T00:00:00+08:00') - START;
 
-export function* generateRecords(count: number, seed: number): Generator<Record<string, unknown>> {
+export function* generateRecords(
+  count: number,
+  seed: number,
+  institutions: readonly KnownInstitution[] = DEMO_INSTITUTIONS,
+): Generator<Record<string, unknown>> {
   const next = random(seed);
   for (let i = 0; i < count; i++) {
     const family = fixtureRecords[i % fixtureRecords.length]!;
@@ -69,7 +96,7 @@ export function* generateRecords(count: number, seed: number): Generator<Record<
     if (family.newborn.name.length <= 4 && /^\p{Script=Han}+$/u.test(family.newborn.name)) {
       record = { ...record, newborn: { ...record.newborn, name: surname + GIVEN[Math.floor(next() * GIVEN.length)]! } };
     }
-    const issuer = institutionFor(record);
+    const issuer = institutions[i % institutions.length]!;
     const issued = new Date(born.getTime() + (1 + Math.floor(next() * 20)) * 86_400_000);
     const year = chinaTime(born).slice(0, 4);
     // Paper numbers of the time: a series letter per year, the province, a running number.
@@ -141,7 +168,8 @@ async function main(): Promise<void> {
     if (!out.write(text)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   };
   if (csv) await write(`${CSV_COLUMNS.join(',')}\n`);
-  for (const record of generateRecords(Number(values.count), Number(values.seed))) {
+  const institutions = values.institutions ? parseInstitutions(values.institutions) : DEMO_INSTITUTIONS;
+  for (const record of generateRecords(Number(values.count), Number(values.seed), institutions)) {
     await write(csv ? `${CSV_COLUMNS.map((c) => csvCell(at(record, c))).join(',')}\n` : `${JSON.stringify(record)}\n`);
   }
   if (out !== process.stdout) await new Promise<void>((resolve) => out.end(() => resolve()));

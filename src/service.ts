@@ -1,6 +1,9 @@
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Logger } from 'pino';
 import QRCode from 'qrcode';
+import { bitsetGlyphCoverage, glyphBitsetOf } from './adapters/backfill/glyph-bitset.ts';
+import { createBackfillWorkerPool } from './adapters/backfill/worker-pool.ts';
 import { createCertificateRenderer, createCertificateSigner } from './adapters/certificate-production.ts';
 import { createCoseQrCodec } from './adapters/cose/cose-qr-codec.ts';
 import { countryDirectory } from './adapters/countries.ts';
@@ -44,7 +47,7 @@ import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import type { AccountAdministration } from './domain/accounts/account-administration.ts';
 import { createAuditCheckpointer } from './domain/audit/audit-checkpoint.ts';
-import type { BackfillPorts } from './domain/lifecycle/backfill.ts';
+import { type BackfillPorts, inProcessBackfillWorkers } from './domain/lifecycle/backfill.ts';
 import type { OnlinePorts } from './domain/lifecycle/online-applications.ts';
 import type { LifecyclePorts } from './domain/lifecycle/ports.ts';
 import { type Clock, systemClock } from './domain/ports.ts';
@@ -365,23 +368,56 @@ export function openOperatorTools(config: Config, clock: Clock = systemClock) {
       const { keyStore, repository } = openKeyStore({ ...config, keyPassphrase: keyPassphrase(config) }, db, clock);
       return { keyStore, register: repository, x509: nodeX509, institutions, audit, clock };
     },
-    /** What `backfill` works with: the register, the key store (under the passphrase) and the run's progress. */
-    backfillPorts(): BackfillPorts {
-      const { keyStore } = openKeyStore({ ...config, keyPassphrase: keyPassphrase(config) }, db, clock);
-      const directories = { divisions: divisionDirectory, countries: countryDirectory };
+    /**
+     * What `backfill` works with: the register, the run's progress, and the CPU-bound steps on
+     * `threads` worker threads (default one per core; 0 runs them on this thread). Each worker
+     * opens the key store itself (backfill-worker.ts); the fonts are parsed once, here, only to
+     * make the shared coverage bit set validation needs, and then let go.
+     */
+    backfillPorts(options: { threads?: number } = {}): BackfillPorts {
+      const passphrase = keyPassphrase(config);
+      const glyphs = glyphBitsetOf(loadFonts());
       const statusStore = createSqliteStatusListStore(db, { baseUrl: config.publicBaseUrl });
+      let workers: BackfillPorts['workers'];
+      if (options.threads === 0) {
+        const { keyStore } = openKeyStore({ ...config, keyPassphrase: passphrase }, db, clock);
+        workers = inProcessBackfillWorkers({
+          institutions,
+          validateCertificate: createCertificateValidator({
+            clock,
+            glyphs: bitsetGlyphCoverage(glyphs),
+            divisions: divisionDirectory,
+            countries: countryDirectory,
+          }),
+          signer: createCertificateSigner(keyStore),
+          secrets: nodeSecrets,
+          licenceTypeCode: config.licenceTypeCode,
+        });
+      } else {
+        const entry = new URL(`./backfill-worker${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+        workers = createBackfillWorkerPool(
+          entry,
+          {
+            databaseFile: db.name,
+            keysDirectory: path.join(config.dataDir, 'keys'),
+            passphrase,
+            environment: config.env,
+            licenceTypeCode: config.licenceTypeCode,
+            glyphs,
+          },
+          options.threads,
+        );
+      }
       return {
         transactions: createSqliteUnitOfWork(db),
         register: createSqliteCertificateRegister(db),
-        institutions,
-        signer: createCertificateSigner(keyStore),
         statusLists: createStatusListAssigner(statusStore),
-        validateCertificate: createCertificateValidator({ clock, glyphs: loadFonts(), ...directories }),
-        secrets: nodeSecrets,
         audit,
+        // Delivered by the service's dispatcher, which finds committed events by polling.
+        events: createSqliteEventOutbox(db, { newId: nodeSecrets.newId, committed: () => {} }),
         progress: createSqliteBackfillProgressStore(db),
+        workers,
         clock,
-        licenceTypeCode: config.licenceTypeCode,
       };
     },
     /** The audit log with its signed checkpoints, checked against the key store's audit keys. */

@@ -5,16 +5,19 @@ import { createInterface } from 'node:readline';
 import cliProgress from 'cli-progress';
 import { parse as parseCsv } from 'csv-parse';
 import type { Operator } from '../domain/audit/audit-event.ts';
-import type { InstitutionRecord } from '../domain/institution.ts';
 import {
+  admitBackfillLines,
   type BackfillCounts,
   type BackfillLine,
   type BackfillPorts,
-  backfillBatch,
+  commitBackfillBatch,
 } from '../domain/lifecycle/backfill.ts';
 import { recordOfCsvRow } from './backfill-csv.ts';
 
-/** Lines per unit of work: large enough to amortise the commit, small enough to redo cheaply. */
+/**
+ * Lines per unit of work: large enough to amortise the commit and a message to a worker thread,
+ * small enough to redo cheaply after a stop.
+ */
 const BATCH_LINES = 500;
 
 export interface BackfillOptions {
@@ -68,14 +71,10 @@ async function* readLines(file: string): AsyncGenerator<BackfillLine> {
     return;
   }
   let line = 0;
+  // Parsed by the worker threads with the rest of the checks.
   for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY })) {
     line++;
-    if (text.trim() === '') continue;
-    try {
-      yield { line, record: JSON.parse(text) };
-    } catch (error) {
-      yield { line, unreadable: `is not valid JSON: ${(error as Error).message}` };
-    }
+    if (text.trim() !== '') yield { line, text };
   }
 }
 
@@ -99,23 +98,69 @@ export async function runBackfill(
   let done = counts.issued + counts.rejected + counts.skipped;
   const doneAtStart = done;
   const progress = createProgress(options, total, done, started);
-  const institutions = new Map<string, InstitutionRecord | null>();
-  let batch: BackfillLine[] = [];
-  const flush = async () => {
-    const outcome = await backfillBatch(ports, operator, source, batch, institutions);
-    counts.issued += outcome.issued;
-    counts.rejected += outcome.rejected;
-    counts.skipped += outcome.skipped;
-    done += batch.length;
-    batch = [];
-    progress.update(done, counts);
+
+  /*
+   * A pipeline: while the worker threads check and sign some batches, this thread admits and
+   * commits others. Admission and commits go in input order (each waits for the batch before),
+   * so the run's progress only ever names a line all before which is committed, and of two
+   * lines with one number the first is the one issued.
+   */
+  const pending = new Set<string>();
+  let admitted: Promise<unknown> = Promise.resolve();
+  let committed: Promise<unknown> = Promise.resolve();
+  const inFlight: Promise<void>[] = [];
+  const window = Math.max(2, ports.workers.parallelism * 2);
+  const process = (lines: BackfillLine[]): Promise<void> => {
+    const lastLine = lines.at(-1)!.line;
+    const checked = ports.workers.check(lines);
+    const admission = Promise.all([checked, admitted]).then(([result]) => {
+      const issuedAt = ports.clock.now();
+      return { issuedAt, ...admitBackfillLines(ports, result, pending, issuedAt) };
+    });
+    admitted = admission.catch(() => {});
+    const signed = admission.then((a) =>
+      ports.workers.sign(
+        a.admitted.map((entry, i) => ({ certificate: entry.certificate, place: a.places[i]! })),
+        a.issuedAt,
+        operator,
+      ),
+    );
+    const commit = Promise.all([admission, signed, committed]).then(([a, records]) => {
+      const outcome = commitBackfillBatch(
+        ports,
+        operator,
+        source,
+        { records, rejects: a.rejects, skipped: a.skipped, lastLine },
+        ports.clock.now(),
+      );
+      for (const entry of a.admitted) pending.delete(entry.certificate.certificateNo);
+      counts.issued += outcome.issued;
+      counts.rejected += outcome.rejected;
+      counts.skipped += outcome.skipped;
+      done += lines.length;
+      progress.update(done, counts);
+    });
+    committed = commit.catch(() => {});
+    return commit;
   };
-  for await (const entry of readLines(file)) {
-    if (entry.line <= resumedAfterLine) continue;
-    batch.push(entry);
-    if (batch.length >= BATCH_LINES) await flush();
+
+  let batch: BackfillLine[] = [];
+  try {
+    for await (const entry of readLines(file)) {
+      if (entry.line <= resumedAfterLine) continue;
+      batch.push(entry);
+      if (batch.length < BATCH_LINES) continue;
+      inFlight.push(process(batch));
+      batch = [];
+      if (inFlight.length >= window) await inFlight.shift();
+    }
+    if (batch.length > 0) inFlight.push(process(batch));
+    while (inFlight.length > 0) await inFlight.shift();
+  } finally {
+    // A failed batch stops the run; the others settle before the workers go.
+    await Promise.allSettled(inFlight);
+    await ports.workers.close();
   }
-  if (batch.length > 0) await flush();
   ports.progress.finish(source, ports.clock.now());
   progress.stop();
 

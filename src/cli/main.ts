@@ -40,8 +40,9 @@ const usage = `Operator commands (DATA_DIR selects the data directory; KEY_PASSP
   reset-password --username U --password-file F     (or on stdin) revokes tokens, clears locks
   Passwords: at least 12 characters, not the username, strength score 3 of 4 (zxcvbn).
   verify-audit                                      the audit chain against every signed checkpoint
-  backfill FILE [--reject-file R]                   back-issues paper certificates from NDJSON or CSV (docs/backfill.md);
-                                                    run again after a stop, it continues where it stopped
+  backfill FILE [--reject-file R] [--threads N]     back-issues paper certificates from NDJSON or CSV (docs/backfill.md);
+                                                    run again after a stop, it continues where it stopped;
+                                                    N worker threads sign (default one per core)
 Exit codes: 0 done, 1 refused, 2 usage error.`;
 
 class UsageError extends Error {}
@@ -68,6 +69,7 @@ async function run(argv: string[]): Promise<number> {
     allowPositionals: true,
     options: {
       'reject-file': { type: 'string' },
+      threads: { type: 'string' },
       'credit-code': { type: 'string' },
       name: { type: 'string' },
       division: { type: 'string' },
@@ -234,11 +236,20 @@ async function run(argv: string[]): Promise<number> {
       case 'backfill': {
         const file = positionals[0];
         if (!file || positionals.length > 1) throw new UsageError('backfill takes one input file');
-        const summary = await runBackfill(tools.backfillPorts(), operator, file, {
-          ...(values['reject-file'] && { rejectFile: values['reject-file'] }),
-          tty: process.stderr.isTTY === true,
-          log: (line) => console.log(line),
-        });
+        const threads = values.threads === undefined ? undefined : Number(values.threads);
+        if (threads !== undefined && !(Number.isInteger(threads) && threads >= 0 && threads <= 64)) {
+          throw new UsageError('--threads is a whole number 0–64 (0: everything on the main thread)');
+        }
+        const summary = await runBackfill(
+          tools.backfillPorts(threads === undefined ? {} : { threads }),
+          operator,
+          file,
+          {
+            ...(values['reject-file'] && { rejectFile: values['reject-file'] }),
+            tty: process.stderr.isTTY === true,
+            log: (line) => console.log(line),
+          },
+        );
         console.log(
           JSON.stringify({
             issued: summary.issued,

@@ -3,7 +3,7 @@ import { type DecodeOptions, decode, encode, Tag } from 'cbor2';
 import type { CborMap, CborValue, CoseSign1, QrCodec } from '../../domain/verification/ports.ts';
 import { COSE_ES256, COSE_HEADER, QR_PREFIX } from '../../domain/verification/profile.ts';
 import { decodeBase45, encodeBase45 } from './base45-text.ts';
-import { decodeCanonical, encodeSigStructure, NOT_HANDLED } from './fast-cbor.ts';
+import { decodeCanonical, encodeCanonical, encodeSigStructure, NOT_HANDLED } from './fast-cbor.ts';
 
 /** RFC 9052 §4.2: the COSE_Sign1_Tagged tag. */
 const COSE_SIGN1_TAG = 18;
@@ -29,7 +29,11 @@ const DECODE: DecodeOptions = {
   ignoreGlobalTags: true,
   maxDepth: 8,
 };
-const cbor = (value: unknown): Uint8Array => encode(value, { cde: true });
+/** The fast encoder for the subset the signer writes; cbor2 (the reference it is tested against) for the rest. */
+const cbor = (value: unknown): Uint8Array => {
+  const fast = encodeCanonical(value);
+  return fast === NOT_HANDLED ? encode(value, { cde: true }) : fast;
+};
 
 /** The Sig_structure for COSE_Sign1 (RFC 9052 §4.4), empty external AAD. */
 const toBeSignedOf = encodeSigStructure;

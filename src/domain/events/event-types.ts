@@ -6,6 +6,7 @@ export const eventTypes = [
   'cn.birth-certificate.voided',
   'cn.birth-certificate.revoked',
   'cn.birth-certificate.household-registered',
+  'cn.birth-certificate.backfilled',
   'cn.birth-certificate.application.submitted',
   'cn.birth-certificate.application.returned',
 ] as const;

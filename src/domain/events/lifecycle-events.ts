@@ -20,6 +20,13 @@ export const issuedEvent = (record: CertificateRecord, at: Date): BirthEvent =>
     ...(record.supersedes ? { supersedes: record.supersedes } : {}),
   });
 
+/**
+ * 补录: a paper certificate back-issued as an e-licence (`npm run cli -- backfill`); `issueDate`
+ * is the paper's original issue date, the event's time when the e-licence was made.
+ */
+export const backfilledEvent = (record: CertificateRecord, at: Date): BirthEvent =>
+  certificateEvent(at, 'cn.birth-certificate.backfilled', record, { issueDate: record.certificate.issueDate });
+
 /** 作废 of an issued certificate (a blank number voided from the stock concerns no birth). */
 export const voidedEvent = (record: CertificateRecord, reason: string, at: Date): BirthEvent =>
   certificateEvent(at, 'cn.birth-certificate.voided', record, { reason });

@@ -1,7 +1,10 @@
 import { eventBy, type Operator } from '../audit/audit-event.ts';
 import type { Certificate } from '../certificate.ts';
 import type { ErrorDetail } from '../errors.ts';
+import type { EventOutbox } from '../events/birth-event.ts';
+import { backfilledEvent } from '../events/lifecycle-events.ts';
 import type { InstitutionRecord } from '../institution.ts';
+import type { StatusReference } from '../verification/ports.ts';
 import { envelope } from './compose.ts';
 import type { LifecyclePorts } from './ports.ts';
 import type { CertificateRecord } from './records.ts';
@@ -9,13 +12,21 @@ import type { CertificateRecord } from './records.ts';
 /*
  * Back-issuance (补录) of paper certificates as e-licences: the paper's number and original issue
  * date, the issuing institution's current key, `supersedes` empty, marked back-issued, no number
- * from stock and no PDF until its first download. A run works through an input in batches; each
- * batch lands in one unit of work together with the run's progress, so a run stopped at any
- * moment continues after its last committed line and never issues a number twice.
+ * from stock and no PDF until its first download.
+ *
+ * A batch of input lines goes through four steps. `checkBackfillLines` (parse, validate by the
+ * API's rules) and `signBackfillRecords` (two ECDSA signatures each) are pure CPU and run on
+ * worker threads (`BackfillWorkers`), one batch per core; admitting (idempotency, status-list
+ * places) and committing (certificates, audit events, outbox events, rejects and the run's
+ * progress in one unit of work) touch the register and stay on the calling thread, in input
+ * order, so a run stopped at any moment continues after its last committed line.
  */
 
-/** One line of the input: its record as read, or why it could not be read. */
-export type BackfillLine = { line: number; record: unknown } | { line: number; unreadable: string };
+/** One line of the input: its text (NDJSON), its record as read (CSV), or why it could not be read. */
+export type BackfillLine =
+  | { line: number; text: string }
+  | { line: number; record: unknown }
+  | { line: number; unreadable: string };
 
 export interface BackfillCounts {
   issued: number;
@@ -39,30 +50,52 @@ export interface BackfillProgressStore {
   rejects(source: string): Iterable<BackfillReject>;
 }
 
-export type BackfillPorts = Pick<
-  LifecyclePorts,
-  'transactions' | 'register' | 'institutions' | 'signer' | 'statusLists' | 'validateCertificate' | 'secrets' | 'clock'
-> & {
+/** A line that passed validation: the certificate with its issuer filled in from the directory. */
+export interface AcceptedLine {
+  line: number;
+  certificate: Certificate;
+}
+
+export interface CheckedLines {
+  accepted: AcceptedLine[];
+  rejects: BackfillReject[];
+}
+
+/** What signing needs per certificate: it and its status-list place. */
+export interface PlacedCertificate {
+  certificate: Certificate;
+  place: StatusReference;
+}
+
+/** The CPU-bound steps, run where the cores are (worker threads, or in-process). */
+export interface BackfillWorkers {
+  check(lines: BackfillLine[]): Promise<CheckedLines>;
+  sign(items: PlacedCertificate[], issuedAt: Date, operator: Operator): Promise<CertificateRecord[]>;
+  /** How many batches it works on at once (the number of threads). */
+  readonly parallelism: number;
+  close(): Promise<void>;
+}
+
+export type BackfillCheckPorts = Pick<LifecyclePorts, 'institutions' | 'validateCertificate'>;
+export type BackfillSignPorts = Pick<LifecyclePorts, 'signer' | 'secrets' | 'licenceTypeCode'>;
+
+export type BackfillPorts = Pick<LifecyclePorts, 'transactions' | 'register' | 'statusLists' | 'clock'> & {
   audit: Pick<LifecyclePorts['audit'], 'record'>;
+  events: EventOutbox;
   progress: BackfillProgressStore;
-  licenceTypeCode: string;
+  workers: BackfillWorkers;
 };
 
 /** The input's fields besides the certificate's surface items (docs/backfill.md). */
 const ISSUER_FIELD = 'issuerCreditCode';
 
-interface Accepted {
-  line: number;
-  certificate: Certificate;
-}
-
 function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** The certificate a line describes, with the issuer filled in from the institution directory, or its errors. */
+/** The certificate a record describes, with the issuer filled in from the institution directory, or its errors. */
 function certificateOf(
-  ports: Pick<BackfillPorts, 'institutions' | 'validateCertificate'>,
+  ports: BackfillCheckPorts,
   institutions: Map<string, InstitutionRecord | null>,
   record: unknown,
 ): { certificate: Certificate } | { errors: ErrorDetail[] } {
@@ -74,7 +107,8 @@ function certificateOf(
   let institution = institutions.get(creditCode);
   if (institution === undefined) {
     institution = ports.institutions.find(creditCode);
-    institutions.set(creditCode, institution);
+    // Bounded: a file naming a million invented codes must not grow this without end.
+    if (institutions.size < 10_000) institutions.set(creditCode, institution);
   }
   if (!institution) return { errors: [{ path: ISSUER_FIELD, message: 'names no institution of this service' }] };
   const certificate = {
@@ -86,38 +120,115 @@ function certificateOf(
   return errors.length > 0 ? { errors } : { certificate };
 }
 
-/**
- * One batch: every line validated, numbers already in the register skipped (a back-issued one
- * from an earlier run) or refused (one issued otherwise), the rest signed and committed with
- * their status-list places, audit events, rejects and the run's progress in one unit of work.
- */
-export async function backfillBatch(
-  ports: BackfillPorts,
-  operator: Operator,
-  source: string,
+/** Parses and validates lines; `institutions` caches the directory across batches of one thread. */
+export function checkBackfillLines(
+  ports: BackfillCheckPorts,
   lines: readonly BackfillLine[],
   institutions: Map<string, InstitutionRecord | null> = new Map(),
-): Promise<BackfillCounts> {
-  const counts: BackfillCounts = { issued: 0, rejected: 0, skipped: 0 };
+): CheckedLines {
+  const accepted: AcceptedLine[] = [];
   const rejects: BackfillReject[] = [];
-  const accepted: Accepted[] = [];
-  const seen = new Set<string>();
   for (const entry of lines) {
+    let record: unknown;
     if ('unreadable' in entry) {
       rejects.push({ line: entry.line, certificateNo: null, errors: [{ path: 'body', message: entry.unreadable }] });
       continue;
     }
-    const outcome = certificateOf(ports, institutions, entry.record);
+    if ('text' in entry) {
+      try {
+        record = JSON.parse(entry.text);
+      } catch (error) {
+        const message = `is not valid JSON: ${(error as Error).message}`;
+        rejects.push({ line: entry.line, certificateNo: null, errors: [{ path: 'body', message }] });
+        continue;
+      }
+    } else record = entry.record;
+    const outcome = certificateOf(ports, institutions, record);
     if ('errors' in outcome) {
-      const no =
-        isObject(entry.record) && typeof entry.record.certificateNo === 'string' ? entry.record.certificateNo : null;
+      const no = isObject(record) && typeof record.certificateNo === 'string' ? record.certificateNo : null;
       rejects.push({ line: entry.line, certificateNo: no, errors: outcome.errors });
-      continue;
-    }
-    const no = outcome.certificate.certificateNo;
-    const backfilled = seen.has(no) ? true : ports.register.backfilledOf(no);
+    } else accepted.push({ line: entry.line, certificate: outcome.certificate });
+  }
+  return { accepted, rejects };
+}
+
+/** The e-licences of placed certificates, both signatures each, signed at `issuedAt`. */
+export async function signBackfillRecords(
+  ports: BackfillSignPorts,
+  items: readonly PlacedCertificate[],
+  issuedAt: Date,
+  operator: Operator,
+): Promise<CertificateRecord[]> {
+  const records: CertificateRecord[] = [];
+  for (const { certificate, place } of items) {
+    const lineage = ports.secrets.newLicenceSerial();
+    const payload = envelope(
+      certificate,
+      { typeCode: ports.licenceTypeCode, serial: lineage, version: 1, supersedes: null },
+      place,
+    );
+    const signed = await ports.signer.sign(payload, issuedAt);
+    records.push({
+      certificateNo: certificate.certificateNo,
+      licenceId: payload.licence.id,
+      lineage,
+      version: 1,
+      institution: certificate.issuer.creditCode,
+      applicationId: null,
+      kind: 'first',
+      status: 'valid',
+      statusReason: null,
+      statusNote: null,
+      statusChangedAt: null,
+      supersedes: null,
+      supersededBy: null,
+      changeReason: null,
+      householdRegisteredAtReissue: null,
+      certificate: payload.certificate,
+      licence: payload.licence,
+      registrationItems: {},
+      signedJson: signed.signedJson,
+      licenceDigest: signed.licenceDigest,
+      qrText: signed.qrText,
+      issuedAt: issuedAt.toISOString(),
+      issuedBy: operator.username,
+      backfilled: true,
+    });
+  }
+  return records;
+}
+
+/** The CPU-bound steps on the calling thread: for tests, and the one-core baseline of the benchmark. */
+export function inProcessBackfillWorkers(ports: BackfillCheckPorts & BackfillSignPorts): BackfillWorkers {
+  const institutions = new Map<string, InstitutionRecord | null>();
+  return {
+    parallelism: 1,
+    check: async (lines) => checkBackfillLines(ports, lines, institutions),
+    sign: (items, issuedAt, operator) => signBackfillRecords(ports, items, issuedAt, operator),
+    close: async () => {},
+  };
+}
+
+/**
+ * Numbers already in the register are skipped (back-issued by an earlier run) or refused (issued
+ * otherwise); so is a number a line before it in this run already took (`pending`: accepted but
+ * not committed yet). The rest get their status-list places, in a unit of work of their own: a
+ * number keeps its place when a stopped batch is run again, and the place goes into what is signed.
+ */
+export function admitBackfillLines(
+  ports: Pick<BackfillPorts, 'transactions' | 'register' | 'statusLists'>,
+  checked: CheckedLines,
+  pending: Set<string>,
+  issuedAt: Date,
+): { admitted: AcceptedLine[]; places: StatusReference[]; rejects: BackfillReject[]; skipped: number } {
+  const rejects = [...checked.rejects];
+  const admitted: AcceptedLine[] = [];
+  let skipped = 0;
+  for (const entry of checked.accepted) {
+    const no = entry.certificate.certificateNo;
+    const backfilled = pending.has(no) ? true : ports.register.backfilledOf(no);
     if (backfilled === true) {
-      counts.skipped++;
+      skipped++;
       continue;
     }
     if (backfilled === false) {
@@ -130,59 +241,32 @@ export async function backfillBatch(
       });
       continue;
     }
-    seen.add(no);
-    accepted.push({ line: entry.line, certificate: outcome.certificate });
+    pending.add(no);
+    admitted.push(entry);
   }
-
-  const issuedAt = ports.clock.now();
-  // The status-list places first, in a unit of work of their own: a number keeps its place when
-  // a stopped batch is run again, and the places go into what is signed.
+  rejects.sort((a, b) => a.line - b.line);
   const places = ports.transactions.run(() =>
-    accepted.map((a) =>
+    admitted.map((a) =>
       ports.statusLists.assign(a.certificate.certificateNo, a.certificate.issuer.creditCode, issuedAt),
     ),
   );
-  const records: CertificateRecord[] = await Promise.all(
-    accepted.map(async ({ certificate }, index) => {
-      const lineage = ports.secrets.newLicenceSerial();
-      const payload = envelope(
-        certificate,
-        { typeCode: ports.licenceTypeCode, serial: lineage, version: 1, supersedes: null },
-        places[index]!,
-      );
-      const signed = await ports.signer.sign(payload, issuedAt);
-      return {
-        certificateNo: certificate.certificateNo,
-        licenceId: payload.licence.id,
-        lineage,
-        version: 1,
-        institution: certificate.issuer.creditCode,
-        applicationId: null,
-        kind: 'first',
-        status: 'valid',
-        statusReason: null,
-        statusNote: null,
-        statusChangedAt: null,
-        supersedes: null,
-        supersededBy: null,
-        changeReason: null,
-        householdRegisteredAtReissue: null,
-        certificate: payload.certificate,
-        licence: payload.licence,
-        registrationItems: {},
-        signedJson: signed.signedJson,
-        licenceDigest: signed.licenceDigest,
-        qrText: signed.qrText,
-        issuedAt: issuedAt.toISOString(),
-        issuedBy: operator.username,
-        backfilled: true,
-      } satisfies CertificateRecord;
-    }),
-  );
+  return { admitted, places, rejects, skipped };
+}
 
-  const lastLine = lines.at(-1)?.line;
+/**
+ * One unit of work: the certificates, one audit event and one outbox event each, the rejects
+ * and the run's progress up to `lastLine`.
+ */
+export function commitBackfillBatch(
+  ports: Pick<BackfillPorts, 'transactions' | 'register' | 'audit' | 'events' | 'progress'>,
+  operator: Operator,
+  source: string,
+  batch: { records: CertificateRecord[]; rejects: BackfillReject[]; skipped: number; lastLine: number },
+  at: Date,
+): BackfillCounts {
+  const counts = { issued: batch.records.length, rejected: batch.rejects.length, skipped: batch.skipped };
   ports.transactions.run(() => {
-    for (const record of records) {
+    for (const record of batch.records) {
       ports.register.insertBackfilled(record);
       ports.audit.record(
         eventBy(operator, 'certificate.backfilled', record.certificateNo, {
@@ -190,13 +274,33 @@ export async function backfillBatch(
           paperIssueDate: record.certificate.issueDate,
           source,
         }),
-        issuedAt,
+        at,
       );
+      ports.events.append(backfilledEvent(record, at));
     }
-    for (const reject of rejects) ports.progress.reject(source, reject);
-    counts.issued = records.length;
-    counts.rejected = rejects.length;
-    if (lastLine !== undefined) ports.progress.advance(source, lastLine, counts, issuedAt);
+    for (const reject of batch.rejects) ports.progress.reject(source, reject);
+    ports.progress.advance(source, batch.lastLine, counts, at);
   });
   return counts;
+}
+
+/** One batch from start to commit, on one thread (the pipelined run is in the CLI's runner). */
+export async function backfillBatch(
+  ports: BackfillPorts,
+  operator: Operator,
+  source: string,
+  lines: readonly BackfillLine[],
+): Promise<BackfillCounts> {
+  const lastLine = lines.at(-1)?.line;
+  if (lastLine === undefined) return { issued: 0, rejected: 0, skipped: 0 };
+  const issuedAt = ports.clock.now();
+  const checked = await ports.workers.check([...lines]);
+  const pending = new Set<string>();
+  const { admitted, places, rejects, skipped } = admitBackfillLines(ports, checked, pending, issuedAt);
+  const records = await ports.workers.sign(
+    admitted.map((a, i) => ({ certificate: a.certificate, place: places[i]! })),
+    issuedAt,
+    operator,
+  );
+  return commitBackfillBatch(ports, operator, source, { records, rejects, skipped, lastLine }, issuedAt);
 }

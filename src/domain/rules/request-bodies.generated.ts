@@ -217,6 +217,7 @@ export type SubscriptionBody = {
     | 'cn.birth-certificate.voided'
     | 'cn.birth-certificate.revoked'
     | 'cn.birth-certificate.household-registered'
+    | 'cn.birth-certificate.backfilled'
     | 'cn.birth-certificate.application.submitted'
     | 'cn.birth-certificate.application.returned'
   )[];

@@ -1,0 +1,108 @@
+/**
+ * Back-issuance throughput: generates N records (scripts/gen-records.ts, ~3 % deliberately
+ * invalid) into a temporary file, seeds a temporary data directory with the demo trust domain,
+ * runs `backfill` over it with the worker threads (one per core) and prints records/s, total
+ * time and the peak RSS of that process (VmHWM: main thread and workers). Same-run
+ * baselines: bare ECDSA P-256 signing on one core (two signatures per record, node crypto) and,
+ * unless --no-single, the same backfill with everything on the main thread.
+ *
+ *   npm run bench:backfill [-- --count 1000000] [--threads N] [--no-single]
+ */
+import 'reflect-metadata';
+import { spawn } from 'node:child_process';
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { generateRecords } from '../scripts/gen-records.ts';
+import { seedDemoDataDir, testEnvironment } from '../tests/http/demo-data-dir.ts';
+
+const { values } = parseArgs({
+  options: {
+    count: { type: 'string', default: '100000' },
+    threads: { type: 'string' },
+    'no-single': { type: 'boolean', default: false },
+  },
+});
+const count = Number(values.count);
+const work = mkdtempSync(path.join(tmpdir(), 'bench-backfill-'));
+
+async function writeRecords(file: string, n: number): Promise<void> {
+  const out = createWriteStream(file);
+  for (const record of generateRecords(n, 7)) {
+    if (!out.write(`${JSON.stringify(record)}\n`)) await new Promise<void>((r) => out.once('drain', () => r()));
+  }
+  await new Promise<void>((r) => out.end(() => r()));
+}
+
+/** Two P-256 signatures per record over ~1 KB, as many as one core makes in `ms`. */
+function bareSigningRecordsPerSecond(ms = 2000): number {
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const data = Buffer.alloc(1200, 7);
+  const end = performance.now() + ms;
+  let signatures = 0;
+  while (performance.now() < end) {
+    for (let i = 0; i < 100; i++) sign('sha256', data, { key: privateKey, dsaEncoding: 'ieee-p1363' });
+    signatures += 100;
+  }
+  return signatures / 2 / (ms / 1000);
+}
+
+/**
+ * `backfill` as an operator runs it: its own process (node with tsx's loader), timed from spawn
+ * to exit; peak RSS is the kernel's high-water mark of that process (VmHWM), threads included.
+ */
+async function backfill(label: string, file: string, threads: number | undefined) {
+  const dataDir = path.join(work, `data-${label}`);
+  await seedDemoDataDir(dataDir);
+  const args = ['--import', 'tsx', 'src/cli/main.ts', 'backfill', file, '--reject-file', `${file}.${label}.rejects`];
+  if (threads !== undefined) args.push('--threads', String(threads));
+  const started = performance.now();
+  const child = spawn(process.execPath, args, {
+    env: { ...process.env, ...testEnvironment(dataDir) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let peakKb = 0;
+  const sampler = setInterval(() => {
+    try {
+      const hwm = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+      if (hwm) peakKb = Math.max(peakKb, Number(hwm[1]));
+    } catch {
+      // exited between samples
+    }
+  }, 50);
+  let output = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const line of chunk.toString().split('\n')) if (line.startsWith('backfill ')) console.log(`  ${line}`);
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  clearInterval(sampler);
+  const seconds = (performance.now() - started) / 1000;
+  if (code !== 0) throw new Error(`backfill exited with ${code}`);
+  const summary = JSON.parse(output.trim().split('\n').at(-1)!) as {
+    issued: number;
+    rejected: number;
+    skipped: number;
+  };
+  return { ...summary, seconds, rate: count / seconds, peakMb: peakKb / 1024 };
+}
+
+const file = path.join(work, 'records.ndjson');
+console.log(`node ${process.version}; generating ${count} records …`);
+await writeRecords(file, count);
+const bare = bareSigningRecordsPerSecond();
+console.log(`baseline: bare ECDSA P-256 signing, one core: ${Math.round(bare)} records/s (2 signatures each)`);
+const results: { label: string; r: Awaited<ReturnType<typeof backfill>> }[] = [];
+if (!values['no-single']) results.push({ label: 'one thread (main)', r: await backfill('single', file, 0) });
+const threads = values.threads === undefined ? undefined : Number(values.threads);
+results.push({ label: `worker threads (${threads ?? 'one per core'})`, r: await backfill('workers', file, threads) });
+for (const { label, r } of results) {
+  console.log(
+    `${label.padEnd(28)} ${count} records in ${r.seconds.toFixed(1)} s: ${Math.round(r.rate)} records/s ` +
+      `(${(r.rate / bare).toFixed(2)} × bare one-core signing), peak RSS ${Math.round(r.peakMb)} MB; ` +
+      `${r.issued} issued, ${r.rejected} rejected, ${r.skipped} skipped`,
+  );
+}
+rmSync(work, { recursive: true, force: true });

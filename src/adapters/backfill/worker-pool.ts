@@ -1,0 +1,141 @@
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { Operator } from '../../domain/audit/audit-event.ts';
+import { DomainError, type ErrorCode } from '../../domain/errors.ts';
+import type {
+  BackfillLine,
+  BackfillWorkers,
+  CheckedLines,
+  PlacedCertificate,
+} from '../../domain/lifecycle/backfill.ts';
+import type { CertificateRecord } from '../../domain/lifecycle/records.ts';
+
+/** What a backfill worker opens by itself (see src/backfill-worker.ts). */
+export interface BackfillWorkerData {
+  databaseFile: string;
+  keysDirectory: string;
+  /** The key files' passphrase: the worker's key store decrypts its keys itself. */
+  passphrase: string;
+  environment: 'production' | 'development' | 'test';
+  licenceTypeCode: string;
+  /** glyph-bitset.ts: the fonts' coverage, shared, not copied. */
+  glyphs: SharedArrayBuffer;
+}
+
+type Reply = { id: number; result: unknown } | { id: number; error: { message: string; domainCode?: ErrorCode } };
+
+export type BackfillWorkerRequest = { id: number } & Request;
+
+type Request =
+  | { op: 'check'; lines: BackfillLine[] }
+  | { op: 'sign'; items: PlacedCertificate[]; issuedAt: number; operator: Operator };
+
+interface Job {
+  request: Request;
+  resolve(result: unknown): void;
+  reject(error: unknown): void;
+}
+
+interface Slot {
+  thread: Worker;
+  ready: Promise<void>;
+  job: Job | null;
+}
+
+/**
+ * The entry URL as this process can load it: compiled JavaScript directly, TypeScript (tsx,
+ * vitest, the benchmark) through tsx's API, as the PDF inspector's workers do.
+ */
+function workerSource(entry: URL): { code: string | URL; eval: boolean } {
+  if (!entry.pathname.endsWith('.ts')) return { code: entry, eval: false };
+  const tsxApi = new URL(createRequire(import.meta.url).resolve('tsx/esm/api'), 'file:').href.replace(
+    /index\.cjs$/,
+    'index.mjs',
+  );
+  return {
+    code: `import(${JSON.stringify(tsxApi)}).then(({ tsImport }) => tsImport(${JSON.stringify(entry.href)}, ${JSON.stringify(tsxApi)}));`,
+    eval: true,
+  };
+}
+
+/**
+ * Worker threads for the CPU-bound steps of back-issuance, one per core by default: each takes
+ * one batch at a time; batches wait in order for the next free thread. A thread that fails
+ * (a fault of ours or of the machine, never of a record: records get rejects, not errors)
+ * fails the run, which can then be started again and continues where it stopped.
+ */
+export function createBackfillWorkerPool(
+  entry: URL,
+  data: BackfillWorkerData,
+  threads = availableParallelism(),
+): BackfillWorkers {
+  const source = workerSource(entry);
+  const waiting: Job[] = [];
+  let nextId = 1;
+  let failure: unknown = null;
+
+  const slots: Slot[] = Array.from({ length: Math.max(1, threads) }, () => {
+    const thread = new Worker(source.code, { eval: source.eval, workerData: data });
+    const slot: Slot = {
+      thread,
+      job: null,
+      ready: new Promise<void>((resolve, reject) => {
+        thread.once('error', reject);
+        thread.on('message', (message: { ready?: boolean }) => {
+          if (message.ready) resolve();
+        });
+      }),
+    };
+    thread.on('message', (message: Reply | { ready: true }) => {
+      if (!('id' in message)) return;
+      const job = slot.job;
+      slot.job = null;
+      if (!job) return;
+      if ('error' in message) {
+        const { domainCode, message: text } = message.error;
+        // A refusal raised in the worker (say NO_SIGNING_KEY) stays a refusal here.
+        job.reject(domainCode ? new DomainError(domainCode, text) : new Error(text));
+      } else job.resolve(message.result);
+      next(slot);
+    });
+    thread.on('error', (error) => {
+      failure = error;
+      slot.job?.reject(error);
+      slot.job = null;
+      for (const job of waiting.splice(0)) job.reject(error);
+    });
+    return slot;
+  });
+
+  const next = (slot: Slot) => {
+    const job = waiting.shift();
+    if (!job) return;
+    slot.job = job;
+    void slot.ready.then(
+      () => slot.thread.postMessage({ id: nextId++, ...job.request }),
+      (error: unknown) => {
+        slot.job = null;
+        job.reject(error);
+      },
+    );
+  };
+
+  const submit = <T>(request: Job['request']): Promise<T> =>
+    new Promise<T>((resolve, reject) => {
+      if (failure) return reject(failure);
+      waiting.push({ request, resolve: resolve as (result: unknown) => void, reject });
+      const idle = slots.find((slot) => slot.job === null);
+      if (idle) next(idle);
+    });
+
+  return {
+    parallelism: slots.length,
+    check: (lines) => submit<CheckedLines>({ op: 'check', lines }),
+    sign: (items, issuedAt, operator) =>
+      submit<CertificateRecord[]>({ op: 'sign', items, issuedAt: issuedAt.getTime(), operator }),
+    async close() {
+      await Promise.all(slots.map((slot) => slot.thread.terminate()));
+    },
+  };
+}

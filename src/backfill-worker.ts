@@ -1,0 +1,98 @@
+/**
+ * A back-issuance worker thread (see domain/lifecycle/backfill.ts): validates and signs batches
+ * for `backfill`, one core each. It is a composition root of its own thread: it opens the
+ * service database read-only (the institution directory and the key register) and the key
+ * store itself, whose encrypted key files it decrypts under the passphrase like the main
+ * thread's key store does; no private key crosses between threads. The fonts' coverage comes
+ * as a shared bit set, so validation here answers exactly as the API's.
+ */
+import 'reflect-metadata';
+import { parentPort, workerData } from 'node:worker_threads';
+import { bitsetGlyphCoverage } from './adapters/backfill/glyph-bitset.ts';
+import { openReadOnlyDatabase } from './adapters/backfill/read-only-database.ts';
+import type { BackfillWorkerData, BackfillWorkerRequest } from './adapters/backfill/worker-pool.ts';
+import { createCertificateSigner } from './adapters/certificate-production.ts';
+import { countryDirectory } from './adapters/countries.ts';
+import { divisionDirectory } from './adapters/divisions.ts';
+import { FileKeyStore } from './adapters/keystore/file-key-store.ts';
+import { createSigningKeyRepository } from './adapters/keystore/signing-key-repository.ts';
+import { nodeSecrets } from './adapters/secrets.ts';
+import { createSqliteInstitutionRepository } from './adapters/sqlite/institution-repository.ts';
+import { DomainError } from './domain/errors.ts';
+import type { InstitutionRecord } from './domain/institution.ts';
+import { checkBackfillLines, signBackfillRecords } from './domain/lifecycle/backfill.ts';
+import { systemClock } from './domain/ports.ts';
+import type { KeyRegister } from './domain/trust/ports.ts';
+import { createCertificateValidator } from './validation/validator.ts';
+
+const data = workerData as BackfillWorkerData;
+const db = openReadOnlyDatabase(data.databaseFile);
+const register = createSigningKeyRepository(db);
+
+/**
+ * The key register read once per batch rather than twice per signature: a rotation made while
+ * the run goes on takes effect from the next batch (each batch has one signing instant).
+ */
+const cache = {
+  get: new Map<string, ReturnType<KeyRegister['get']>>(),
+  active: new Map<string, ReturnType<KeyRegister['active']>>(),
+};
+const cachedRegister: KeyRegister = {
+  ...register,
+  get(kid) {
+    if (!cache.get.has(kid)) cache.get.set(kid, register.get(kid));
+    return cache.get.get(kid)!;
+  },
+  active(purpose, institution) {
+    const key = `${purpose}:${institution ?? ''}`;
+    if (!cache.active.has(key)) cache.active.set(key, register.active(purpose, institution));
+    return cache.active.get(key)!;
+  },
+};
+const keyStore = FileKeyStore.open({
+  directory: data.keysDirectory,
+  passphrase: data.passphrase,
+  register: cachedRegister,
+  environment: data.environment,
+});
+const institutionsRepository = createSqliteInstitutionRepository(db);
+const institutionCache = new Map<string, InstitutionRecord | null>();
+const checkPorts = {
+  institutions: institutionsRepository,
+  validateCertificate: createCertificateValidator({
+    clock: systemClock,
+    divisions: divisionDirectory,
+    countries: countryDirectory,
+    glyphs: bitsetGlyphCoverage(data.glyphs),
+  }),
+};
+const signPorts = {
+  signer: createCertificateSigner(keyStore),
+  secrets: nodeSecrets,
+  licenceTypeCode: data.licenceTypeCode,
+};
+
+parentPort?.on('message', async (request: BackfillWorkerRequest) => {
+  try {
+    if (request.op === 'check') {
+      parentPort?.postMessage({
+        id: request.id,
+        result: checkBackfillLines(checkPorts, request.lines, institutionCache),
+      });
+    } else {
+      cache.get.clear();
+      cache.active.clear();
+      const records = await signBackfillRecords(signPorts, request.items, new Date(request.issuedAt), request.operator);
+      parentPort?.postMessage({ id: request.id, result: records });
+    }
+  } catch (error) {
+    parentPort?.postMessage({
+      id: request.id,
+      error: {
+        message: error instanceof Error ? error.message : String(error),
+        ...(error instanceof DomainError && { domainCode: error.code }),
+      },
+    });
+  }
+});
+parentPort?.postMessage({ ready: true });

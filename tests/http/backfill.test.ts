@@ -1,0 +1,81 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateRecords } from '../../scripts/gen-records.ts';
+import { runBackfill } from '../../src/cli/backfill.ts';
+import { loadConfig } from '../../src/config.ts';
+import { openOperatorTools } from '../../src/service.ts';
+import { seedDemoDataDir, testEnvironment } from './demo-data-dir.ts';
+
+const operator = { username: 'cli', role: 'operator' } as const;
+let dir: string;
+let dataDir: string;
+
+beforeAll(async () => {
+  dir = mkdtempSync(path.join(tmpdir(), 'backfill-test-'));
+  dataDir = path.join(dir, 'data');
+  await seedDemoDataDir(dataDir);
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function backfill(file: string, threads: number) {
+  const tools = openOperatorTools(await loadConfig(testEnvironment(dataDir)));
+  try {
+    return await runBackfill(tools.backfillPorts({ threads }), operator, file, {
+      tty: false,
+      rejectFile: `${file}.rejects`,
+      log: () => {},
+    });
+  } finally {
+    tools.close();
+  }
+}
+
+describe('backfill', () => {
+  it('issues the valid records, writes each invalid one to the reject file with its line and field errors, and issues nothing twice when run again', async () => {
+    const records = [...generateRecords(60, 3)];
+    const lines = records.map((r) => JSON.stringify(r));
+    lines.splice(10, 0, '{not json');
+    const unknownIssuer = { ...records[0], certificateNo: 'K900000001', issuerCreditCode: '12440106455858140X' };
+    lines.push(JSON.stringify(unknownIssuer));
+    const file = path.join(dir, 'records.ndjson');
+    writeFileSync(file, `${lines.join('\n')}\n`);
+
+    const first = await backfill(file, 1);
+    const rejects = readFileSync(`${file}.rejects`, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { line: number; certificateNo: string | null; errors: { path: string }[] });
+    expect(first.issued + first.rejected).toBe(lines.length);
+    expect(rejects).toHaveLength(first.rejected);
+    expect(rejects.find((r) => r.line === 11)).toEqual({
+      line: 11,
+      certificateNo: null,
+      errors: [{ path: 'body', message: expect.stringMatching(/^is not valid JSON/) }],
+    });
+    expect(rejects.at(-1)).toEqual({
+      line: lines.length,
+      certificateNo: 'K900000001',
+      errors: [{ path: 'issuerCreditCode', message: 'names no institution of this service' }],
+    });
+    for (const reject of rejects) expect(reject.errors.length).toBeGreaterThan(0);
+
+    // The same input under another name: a new run of the same bytes is the same run, finished.
+    const copy = path.join(dir, 'again.ndjson');
+    writeFileSync(copy, readFileSync(file));
+    const second = await backfill(copy, 0);
+    expect(second.resumedAfterLine).toBe(lines.length);
+    expect({ issued: second.issued, rejected: second.rejected }).toEqual({
+      issued: first.issued,
+      rejected: first.rejected,
+    });
+
+    // Another file holding the same records: every number is skipped, none issued again.
+    const shuffled = path.join(dir, 'shuffled.ndjson');
+    writeFileSync(shuffled, `${[...lines].reverse().join('\n')}\n`);
+    const third = await backfill(shuffled, 1);
+    expect(third.issued).toBe(0);
+    expect(third.skipped).toBe(first.issued);
+  });
+});
