@@ -1,7 +1,20 @@
 import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applicationBodyFor, deliveryBodyFor, fixtureRecords, withAnotherMother } from '../fixtures/records.ts';
+import { loadConfig } from '../../src/config.ts';
+import { backfillBatch } from '../../src/domain/lifecycle/backfill.ts';
+import { openOperatorTools } from '../../src/service.ts';
+import {
+  applicationBodyFor,
+  certificateFor,
+  chinaTime,
+  deliveryBodyFor,
+  type FixtureRecord,
+  fixtureRecords,
+  withAnotherMother,
+  withBirthTime,
+} from '../fixtures/records.ts';
+import { testEnvironment } from './demo-data-dir.ts';
 import { startTestService, type TestService } from './harness.ts';
 import {
   bornBefore,
@@ -11,6 +24,7 @@ import {
   demo,
   frozenClock,
   type Issued,
+  issueApplication,
   issueBirth,
   qrTextOf,
   recordDelivery,
@@ -77,7 +91,16 @@ const made = {} as {
   subscription: string;
   subscriptionToRemove: string;
   deliveredId: string;
+  /** 线上申领: applications of the parents, each left in the state its calls need. */
+  online: Record<'story' | 'toCorrect' | 'toReturn', OnlineApplication> & { codeToApply: string };
+  backfilledNo: string;
 };
+
+interface OnlineApplication {
+  id: string;
+  token: string;
+  code: string;
+}
 
 const births = {
   read: bornBefore(fixtureRecords[0]!, NOW, 1),
@@ -89,7 +112,25 @@ const births = {
   toClaim: bornBefore(fixtureRecords[1]!, NOW, 2),
   toIssue: withAnotherMother(bornBefore(fixtureRecords[0]!, NOW, 7), 1),
   toApply: withAnotherMother(bornBefore(fixtureRecords[2]!, NOW, 8), 1),
+  onlineStory: withAnotherMother(bornBefore(fixtureRecords[0]!, NOW, 12), 2),
+  onlineToCorrect: withAnotherMother(bornBefore(fixtureRecords[2]!, NOW, 13), 2),
+  onlineToReturn: withAnotherMother(bornBefore(fixtureRecords[3]!, NOW, 14), 2),
+  onlineToApply: withAnotherMother(bornBefore(fixtureRecords[5]!, NOW, 15), 2),
 };
+
+/** What the parents type online: the newborn's name, the father and who applies (the mother). */
+const parentsItems = (record: FixtureRecord, newbornName = record.newborn.name) => ({
+  newborn: { name: newbornName },
+  father: record.father,
+  applicant: {
+    name: record.mother.name,
+    relation: 'mother',
+    idType: record.mother.idType,
+    idNumber: record.mother.idNumber,
+  },
+});
+const parentsOf = (application: OnlineApplication) => async () => application.token;
+const returnReason = '新生儿姓名与户口簿拟登记姓名不一致，请核对';
 
 const as = (role: string, at?: 'gz' | 'bj') => () => svc.token(role, at);
 const purpose = `purpose=${encodeURIComponent('核验出生医学证明')}`;
@@ -152,6 +193,8 @@ const calls: Record<string, () => Call[]> = {
     { token: as('police'), path: `${made.toRegister.links.self}?${purpose}` },
     { token: as('issuer', 'gz'), path: made.toReplace.links.self },
     { token: as('issuer', 'gz'), path: '/api/v1/certificates/Q440000001' },
+    // A back-issued (补录) paper certificate: the record says so.
+    { token: as('issuer', 'gz'), path: `/api/v1/certificates/${made.backfilledNo}` },
   ],
   'GET /api/v1/certificates/:no/signed.json': () => [
     { token: as('issuer', 'gz'), path: made.read.links.signedJson },
@@ -208,6 +251,71 @@ const calls: Record<string, () => Call[]> = {
         motherIdNumber: births.read.mother.idNumber,
         claimCode: made.read.claimCode,
       },
+    },
+  ],
+  'POST /api/v1/citizen/applications': () => {
+    const apply = (applicationCode: string) => ({
+      path: '/api/v1/citizen/applications',
+      json: {
+        applicationCode,
+        motherIdNumber: births.onlineToApply.mother.idNumber,
+        ...parentsItems(births.onlineToApply),
+      },
+    });
+    // A wrong code (401), the code from the delivery record (201), the same code again (409).
+    return [apply('ABCDEFGHJK'), apply(made.online.codeToApply), apply(made.online.codeToApply)];
+  },
+  'POST /api/v1/citizen/application-sessions': () => [
+    {
+      path: '/api/v1/citizen/application-sessions',
+      json: { applicationCode: made.online.story.code, motherIdNumber: births.onlineStory.mother.idNumber },
+    },
+  ],
+  'GET /api/v1/citizen/applications/:id': () => [
+    { token: parentsOf(made.online.story), path: `/api/v1/citizen/applications/${made.online.story.id}` },
+    { token: parentsOf(made.online.toCorrect), path: `/api/v1/citizen/applications/${made.online.toCorrect.id}` },
+    { token: parentsOf(made.online.toReturn), path: `/api/v1/citizen/applications/${made.online.toReturn.id}` },
+    { token: parentsOf(made.online.story), path: `/api/v1/citizen/applications/${made.online.toReturn.id}` },
+    { path: `/api/v1/citizen/applications/${made.online.story.id}` },
+  ],
+  'PUT /api/v1/citizen/applications/:id': () => [
+    {
+      token: parentsOf(made.online.toCorrect),
+      path: `/api/v1/citizen/applications/${made.online.toCorrect.id}`,
+      json: parentsItems(births.onlineToCorrect, '李沐阳'),
+    },
+    {
+      token: parentsOf(made.online.story),
+      path: `/api/v1/citizen/applications/${made.online.story.id}`,
+      json: parentsItems(births.onlineStory),
+    },
+  ],
+  'GET /api/v1/citizen/applications/:id/pdf': () => [
+    { token: parentsOf(made.online.story), path: `/api/v1/citizen/applications/${made.online.story.id}/pdf` },
+    { token: parentsOf(made.online.toReturn), path: `/api/v1/citizen/applications/${made.online.toReturn.id}/pdf` },
+  ],
+  'GET /api/v1/citizen/applications/:id/signed.json': () => [
+    {
+      token: parentsOf(made.online.story),
+      path: `/api/v1/citizen/applications/${made.online.story.id}/signed.json`,
+    },
+  ],
+  'GET /api/v1/applications': () => [
+    { token: as('issuer', 'gz'), path: '/api/v1/applications' },
+    { token: as('issuer', 'gz'), path: '/api/v1/applications?status=returned' },
+    { token: as('issuer', 'gz'), path: '/api/v1/applications?status=issued' },
+    { token: as('issuer', 'gz'), path: '/api/v1/applications?status=lost' },
+  ],
+  'POST /api/v1/applications/:id/return': () => [
+    {
+      token: as('issuer', 'gz'),
+      path: `/api/v1/applications/${made.online.toReturn.id}/return`,
+      json: { reason: returnReason },
+    },
+    {
+      token: as('issuer', 'gz'),
+      path: `/api/v1/applications/${made.online.story.id}/return`,
+      json: { reason: returnReason },
     },
   ],
   'POST /api/v1/verifications': () => [
@@ -352,6 +460,8 @@ beforeAll(async () => {
   ).id;
   made.deliveryId = (await recordDelivery(svc, gz.midwife, births.toApply)).id;
   made.citizen = await claimToken(svc, made.read, births.read.mother.idNumber);
+  made.online = await onlineApplications();
+  made.backfilledNo = await backIssuePaperCertificate();
   made.signedJson = (await svc.request('GET', made.read.links.signedJson, { token: gz.issuer })).body;
   made.pdf = (await svc.request('GET', made.read.links.pdf, { token: gz.issuer })).body;
   await qrTextOf(made.pdf);
@@ -388,6 +498,69 @@ afterAll(async () => {
   await svc?.stop();
   await receiver?.close();
 });
+
+/**
+ * 线上申领 over HTTP: the midwife records each delivery (its 201 carries the application code), the
+ * parents apply with the code. One goes the whole way (returned, corrected, issued: the table
+ * downloads it), one is left returned (the table corrects it), one submitted (the table returns
+ * it), and one code is left unused (the table applies with it).
+ */
+async function onlineApplications(): Promise<typeof made.online> {
+  const deliver = async (record: FixtureRecord) =>
+    (await recordDelivery(svc, gz.midwife, record)).applicationCode as string;
+  const apply = async (record: FixtureRecord): Promise<OnlineApplication> => {
+    const code = await deliver(record);
+    const res = await svc.request('POST', '/api/v1/citizen/applications', {
+      json: { applicationCode: code, motherIdNumber: record.mother.idNumber, ...parentsItems(record) },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return { id: res.body.id, token: res.body.accessToken, code };
+  };
+  const giveBack = async (application: OnlineApplication) => {
+    const res = await svc.request('POST', `/api/v1/applications/${application.id}/return`, {
+      token: gz.issuer,
+      json: { reason: returnReason },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+  };
+  const story = await apply(births.onlineStory);
+  await giveBack(story);
+  const corrected = await svc.request('PUT', `/api/v1/citizen/applications/${story.id}`, {
+    token: story.token,
+    json: parentsItems(births.onlineStory, '李沐阳'),
+  });
+  expect(corrected.status, JSON.stringify(corrected.body)).toBe(200);
+  await issueApplication(svc, gz.issuer, story.id);
+  const toCorrect = await apply(births.onlineToCorrect);
+  await giveBack(toCorrect);
+  const toReturn = await apply(births.onlineToReturn);
+  return { story, toCorrect, toReturn, codeToApply: await deliver(births.onlineToApply) };
+}
+
+/** A paper certificate of the Guangzhou institution back-issued as the operator's backfill does it. */
+async function backIssuePaperCertificate(): Promise<string> {
+  const day = 86_400_000;
+  const born = withBirthTime(fixtureRecords[0]!, chinaTime(new Date(NOW.getTime() - 60 * day)));
+  const { issuer: _issuer, ...paper } = certificateFor(born, 'P440900001');
+  const tools = openOperatorTools(await loadConfig(testEnvironment(svc.dataDir)), clock);
+  try {
+    const counts = await backfillBatch(tools.backfillPorts(), { username: 'cli', role: 'operator' }, 'openapi-test', [
+      {
+        line: 1,
+        record: {
+          ...paper,
+          deliveryInstitution: { name: demo.gz.name, creditCode: demo.gz.creditCode },
+          issueDate: chinaDateOf(new Date(NOW.getTime() - 50 * day)),
+          issuerCreditCode: demo.gz.creditCode,
+        },
+      },
+    ]);
+    expect(counts).toEqual({ issued: 1, rejected: 0, skipped: 0 });
+  } finally {
+    tools.close();
+  }
+  return 'P440900001';
+}
 
 const documentId = 'https://birth-elicence.example/openapi.json';
 const pointer = (...segments: string[]) =>

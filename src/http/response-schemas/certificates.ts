@@ -94,6 +94,10 @@ const certificateRecord: Schema = {
       statusNote: { type: 'string' },
       supersededBy: nullable(certificateNo),
       supersedes: nullable(certificateNo),
+      backfilled: {
+        const: true,
+        description: 'Back-issued (补录) for a paper certificate: its number and issue date are the paper’s',
+      },
       currentCertificateNo: nullable(certificateNo),
       history: {
         type: 'array',
@@ -153,7 +157,7 @@ const certificateRecord: Schema = {
         ],
       ),
     },
-    ['statusReason', 'statusNote', 'registration'],
+    ['statusReason', 'statusNote', 'backfilled', 'registration'],
   ),
 };
 const exampleRecord = {
@@ -201,7 +205,8 @@ const verificationFields = closed({
 
 export const certificateSchemas: Record<string, Schema> = {
   DeliveryRecord: {
-    description: "The delivery as recorded: the midwife's items with the record's id and who recorded it",
+    description:
+      "The delivery as recorded: the midwife's items with the record's id, who recorded it and the application code",
     ...closed(
       {
         id: { type: 'string' },
@@ -219,6 +224,12 @@ export const certificateSchemas: Record<string, Schema> = {
         multipleBirth: ref('delivery/properties/multipleBirth'),
         birthOrder: ref('delivery/properties/birthOrder'),
         phone: ref('delivery/properties/phone'),
+        applicationCode: {
+          type: 'string',
+          pattern: '^[2-9A-HJKMNP-Z]{10}$',
+          description:
+            '申领码 for the discharge papers: with the mother’s ID number the parents apply online. Shown only here',
+        },
       },
       ['birthPlaceOther', 'lateEntryReason', 'multipleBirth', 'birthOrder', 'phone'],
     ),
@@ -241,6 +252,7 @@ export const certificateSchemas: Record<string, Schema> = {
         mother: { ...exampleParent, idNumber: '440106199305121249' },
         hospitalRecordNo: 'ZY20261129001',
         midwifeName: '刘芳',
+        applicationCode: 'KKWYX52RA5',
       },
     ],
   },

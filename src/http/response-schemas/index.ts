@@ -4,6 +4,7 @@ import { certificateSchemas } from './certificates.ts';
 import { base64url, errorSchema, flattenedJws, ref, type Schema } from './common.ts';
 import { eventSchemas } from './events.ts';
 import { exportSchemas } from './exports.ts';
+import { onlineApplicationSchemas } from './online-applications.ts';
 import { reportSchemas } from './reports.ts';
 import { systemSchemas } from './system.ts';
 import { trustSchemas } from './trust.ts';
@@ -29,4 +30,5 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, Schema>> = {
   ...auditSchemas,
   ...eventSchemas,
   ...exportSchemas,
+  ...onlineApplicationSchemas,
 };

@@ -33,6 +33,7 @@ export function onlineApplicationRoutes(deps: {
       tag: 'citizen',
       access: 'public',
       body: 'citizen-application',
+      responseSchema: 'CitizenApplicationSubmitted',
       responses: {
         201: '{id, status, accessToken, expiresIn}',
         400: 'Invalid body (the same field checks as POST /api/v1/applications)',
@@ -53,6 +54,7 @@ export function onlineApplicationRoutes(deps: {
       tag: 'citizen',
       access: 'public',
       body: 'citizen-application-session',
+      responseSchema: 'CitizenApplicationSession',
       responses: {
         200: '{id, accessToken, expiresIn}',
         400: 'Invalid body',
@@ -72,6 +74,7 @@ export function onlineApplicationRoutes(deps: {
       summary: "The online application's status (Authorization: Bearer <the application's token>)",
       tag: 'citizen',
       access: 'public',
+      responseSchema: 'CitizenApplicationStatus',
       responses: {
         200: '{id, status: submitted | returned | issued, returnReason?, certificateNo?}',
         401: 'No or expired application token',
@@ -90,6 +93,7 @@ export function onlineApplicationRoutes(deps: {
       tag: 'citizen',
       access: 'public',
       body: 'citizen-application-correction',
+      responseSchema: 'CitizenApplicationStatus',
       responses: {
         200: 'The status, now submitted',
         400: 'Invalid body',
@@ -150,6 +154,7 @@ export function onlineApplicationRoutes(deps: {
       summary: "The issuer's queue: the institution's applications, online and walk-in, with the cross-check preview",
       tag: 'issuing',
       access: ['issuer'],
+      responseSchema: 'ApplicationQueue',
       query: [{ name: 'status', required: false, description: 'submitted (default), returned or issued' }],
       responses: { 200: '{applications: [...]}', 400: 'Unknown status', 401: 'No token', 403: 'Not an issuer' },
       handle: ({ principal, query }) => ({
@@ -165,6 +170,7 @@ export function onlineApplicationRoutes(deps: {
       tag: 'issuing',
       access: ['issuer'],
       body: 'application-return',
+      responseSchema: 'ApplicationReturned',
       responses: {
         200: '{id, status: returned, returnReason}',
         400: 'Invalid body',
