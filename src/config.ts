@@ -27,6 +27,13 @@ export interface Config {
   readonly auditCheckpointSeconds: number;
   /** Public PDF verifications per client address per minute (a PDF costs far more than a QR). */
   readonly pdfVerificationsPerMinute: number;
+  /**
+   * The service's public base URL (PUBLIC_BASE_URL, e.g. https://elicence.example.gov.cn): the
+   * certificates it issues point there for the root's CRL and certificate.
+   */
+  readonly publicBaseUrl: string;
+  /** RFC 3161 timestamp requests per client address per minute. */
+  readonly timestampsPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -86,6 +93,20 @@ export function readTrustProxy(raw: string | undefined): false | number | readon
   return Object.freeze(entries);
 }
 
+function readPublicBaseUrl(raw: string | undefined, port: number): string {
+  if (raw === undefined || raw.trim() === '') return `http://localhost:${port || 3000}`;
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new ConfigError(`PUBLIC_BASE_URL must be an http(s) URL, got "${raw}"`);
+  }
+  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash || url.username) {
+    throw new ConfigError('PUBLIC_BASE_URL must be an http(s) URL without query, fragment or credentials');
+  }
+  return url.toString().replace(/\/+$/, '');
+}
+
 function readEnvironment(raw: string | undefined): Environment {
   if (raw === 'production' || raw === 'test') return raw;
   return 'development';
@@ -111,6 +132,8 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     trustProxy: readTrustProxy(env.TRUST_PROXY),
     auditCheckpointSeconds: readPositiveInt('AUDIT_CHECKPOINT_SECONDS', env.AUDIT_CHECKPOINT_SECONDS, 300),
     pdfVerificationsPerMinute: readPositiveInt('PDF_VERIFICATIONS_PER_MINUTE', env.PDF_VERIFICATIONS_PER_MINUTE, 30),
+    publicBaseUrl: readPublicBaseUrl(env.PUBLIC_BASE_URL, readPort(env.PORT)),
+    timestampsPerMinute: readPositiveInt('TIMESTAMPS_PER_MINUTE', env.TIMESTAMPS_PER_MINUTE, 60),
   };
   if (config.env === 'production' && config.keyPassphrase === null) {
     throw new ConfigError('KEY_PASSPHRASE or KEY_PASSPHRASE_FILE is required in production');

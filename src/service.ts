@@ -10,6 +10,8 @@ import { loadFonts, pdfInspector, warmUpFonts } from './adapters/pdf/index.ts';
 import { createPageChecker } from './adapters/pdf/page-check.ts';
 import { createWorkerPdfInspector } from './adapters/pdf/worker-pdf-inspector.ts';
 import { nodeX509 } from './adapters/pki/node-x509.ts';
+import { pemToDer } from './adapters/pki/pem.ts';
+import { nodeTimestampTokens } from './adapters/pki/timestamp-authority.ts';
 import { createScryptPasswordHasher } from './adapters/scrypt-password-hasher.ts';
 import { nodeSecrets } from './adapters/secrets.ts';
 import { createSqliteAccountRepository } from './adapters/sqlite/account-repository.ts';
@@ -18,6 +20,7 @@ import { createSqliteAuditCheckpointStore } from './adapters/sqlite/audit-checkp
 import { createSqliteAuditLog } from './adapters/sqlite/audit-log.ts';
 import { createSqliteCertificateRegister } from './adapters/sqlite/certificate-register.ts';
 import { createSqliteClaimCodeStore } from './adapters/sqlite/claim-code-store.ts';
+import { createSqliteCrlStore } from './adapters/sqlite/crl-store.ts';
 import { openDatabase, type SqliteDatabase } from './adapters/sqlite/database.ts';
 import { createSqliteHouseholdRegistrations } from './adapters/sqlite/household-registrations.ts';
 import { createSqliteInstitutionRepository } from './adapters/sqlite/institution-repository.ts';
@@ -31,11 +34,14 @@ import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import type { AccountAdministration } from './domain/accounts/account-administration.ts';
 import { createAuditCheckpointer } from './domain/audit/audit-checkpoint.ts';
+import { DomainError } from './domain/errors.ts';
 import type { LifecyclePorts } from './domain/lifecycle/ports.ts';
 import { type Clock, systemClock } from './domain/ports.ts';
 import type { KeyAdministration } from './domain/trust/key-administration.ts';
-import { ensureAuditSigner } from './domain/trust/provision-signing-key.ts';
+import { ensureAuditSigner, ensureTimestampAuthority } from './domain/trust/provision-signing-key.ts';
+import { type CrlPublication, currentCrl, signCrl } from './domain/trust/publish-crl.ts';
 import { createRegisterTrustSource } from './domain/trust/register-trust-source.ts';
+import type { TimestampAuthority } from './domain/trust/timestamp-authority.ts';
 import type { VerificationPorts } from './domain/verification/ports.ts';
 import { buildOpenApi } from './http/openapi.ts';
 import type { Route } from './http/route.ts';
@@ -44,6 +50,7 @@ import { adminRoutes } from './http/routes/admin-routes.ts';
 import { auditRoutes } from './http/routes/audit-routes.ts';
 import { authRoutes } from './http/routes/auth-routes.ts';
 import { issuingRoutes } from './http/routes/issuing-routes.ts';
+import { pkiRoutes } from './http/routes/pki-routes.ts';
 import { recordRoutes } from './http/routes/record-routes.ts';
 import { reportRoutes } from './http/routes/report-routes.ts';
 import { systemRoutes } from './http/routes/system-routes.ts';
@@ -99,6 +106,17 @@ export function createService(config: Config, deps: ServiceDeps) {
   );
   /** The keys whose files opened at start (warmUp): where the root key is, the audit key can be made. */
   const unlocked = new Set<string>();
+  /** Whether this key store holds the key's private half (a root kept offline has no file here). */
+  const keyHere = (kid: string): boolean => {
+    if (unlocked.has(kid)) return true;
+    try {
+      keyStore.publicKeyOf(kid);
+    } catch {
+      return false;
+    }
+    unlocked.add(kid);
+    return true;
+  };
   const auditCheckpoints = createAuditCheckpointer({
     audit,
     checkpoints: createSqliteAuditCheckpointStore(db),
@@ -145,6 +163,21 @@ export function createService(config: Config, deps: ServiceDeps) {
     institutions,
     audit,
     clock,
+    publicBaseUrl: config.publicBaseUrl,
+  };
+  const crlPublication: CrlPublication = {
+    register: signingKeys,
+    keyStore,
+    x509: nodeX509,
+    crls: createSqliteCrlStore(db),
+    clock,
+    rootKeyHere: keyHere,
+  };
+  const timestampAuthority: TimestampAuthority = {
+    register: signingKeys,
+    keyStore,
+    tokens: nodeTimestampTokens,
+    clock,
   };
   const trust = {
     register: signingKeys,
@@ -169,6 +202,16 @@ export function createService(config: Config, deps: ServiceDeps) {
       pdfPerAddressPerMinute: config.pdfVerificationsPerMinute,
     }),
     ...trustRoutes(trust),
+    ...pkiRoutes({
+      crl: crlPublication,
+      tsa: timestampAuthority,
+      rootCertificate() {
+        const root = signingKeys.active('root');
+        if (!root) throw new DomainError('SERVICE_UNAVAILABLE', 'The trust domain has no root CA yet');
+        return pemToDer(root.x509Pem);
+      },
+      timestampsPerAddressPerMinute: config.timestampsPerMinute,
+    }),
     ...adminRoutes({ keys: keyAdministration }),
     ...reportRoutes({ reports: createSqliteReportsStore(db), audit, clock }),
     ...auditRoutes({ audit, checkpoints: auditCheckpoints, auditKeys: () => signingKeys.list('audit') }),
@@ -210,6 +253,8 @@ export function createService(config: Config, deps: ServiceDeps) {
     lifecycle,
     verification,
     auditCheckpoints,
+    crlPublication,
+    timestampAuthority,
     /** Parses and exercises the fonts so the first certificate is not the slow one. */
     /**
      * Unlocks the active keys (scrypt on the thread pool) while the fonts warm up on the main
@@ -227,6 +272,19 @@ export function createService(config: Config, deps: ServiceDeps) {
       const now = clock.now();
       const key = await ensureAuditSigner({ ...keyAdministration, now, rootKeyHere: (kid) => unlocked.has(kid) });
       if (!key) deps.logger.warn('no audit key: checkpoints of the audit log are not signed (see README, security)');
+      // The timestamp authority and the CRL come the same way: made where the root key is here.
+      const tsa = await ensureTimestampAuthority({
+        ...keyAdministration,
+        now,
+        rootKeyHere: (kid) => unlocked.has(kid),
+      });
+      if (!tsa)
+        deps.logger.warn('no timestamp authority key: PDFs are signed without timestamps (see README, security)');
+      if (signingKeys.active('root')) {
+        await currentCrl(crlPublication).catch((error: unknown) =>
+          deps.logger.warn({ err: error }, 'no CRL could be published (the root key is offline)'),
+        );
+      }
       const tick = () =>
         auditCheckpoints
           .sign({ onlyIfMoved: true })
@@ -278,7 +336,20 @@ export function openOperatorTools(config: Config, clock: Clock = systemClock) {
     clock,
     keyAdministration(): KeyAdministration {
       const { keyStore, repository } = openKeyStore({ ...config, keyPassphrase: keyPassphrase(config) }, db, clock);
-      return { keyStore, register: repository, x509: nodeX509, institutions, audit, clock };
+      return {
+        keyStore,
+        register: repository,
+        x509: nodeX509,
+        institutions,
+        audit,
+        clock,
+        publicBaseUrl: config.publicBaseUrl,
+      };
+    },
+    /** Re-signs the root's CRL now (the root key must be in this key store). */
+    async publishCrl() {
+      const { keyStore, repository } = openKeyStore({ ...config, keyPassphrase: keyPassphrase(config) }, db, clock);
+      return signCrl({ register: repository, keyStore, x509: nodeX509, crls: createSqliteCrlStore(db), clock });
     },
     /** The audit log with its signed checkpoints, checked against the key store's audit keys. */
     auditCheckpoints() {

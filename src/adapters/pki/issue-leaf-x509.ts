@@ -1,20 +1,21 @@
 import { type EcPublicJwk, keyIdentifierOf, spkiDerOf } from './ec-jwk.ts';
-import {
-  EKU_AUDIT_SIGNING,
-  EKU_ELICENCE_SIGNING,
-  EKU_EMAIL_PROTECTION,
-  EKU_TRUST_LIST_SIGNING,
-  POLICY_ELICENCE,
-} from './oids.ts';
+import { EKU_DOCUMENT_SIGNING, EKU_EMAIL_PROTECTION, EKU_TIME_STAMPING, EKU_TSL_SIGNING } from './oids.ts';
 import { addYears, randomSerialNumber, subjectName } from './x509-names.ts';
 import { cryptoWithSigner, P256_SIGNING_KEY_HANDLE, type X509Signer, x509 } from './x509-signer.ts';
 
 /**
  * `elicence-signing`: an institution's e-licence signing certificate (digitalSignature +
  * nonRepudiation: the signature is the institution's legal act). `trust-list-signing`: the key
- * that signs offline bundles, so the root key can stay offline.
+ * that signs offline bundles, so the root key can stay offline. `timestamping`: the RFC 3161
+ * timestamp authority.
  */
-export type LeafProfile = 'elicence-signing' | 'trust-list-signing' | 'audit-signing';
+export type LeafProfile = 'elicence-signing' | 'trust-list-signing' | 'audit-signing' | 'timestamping';
+
+/** Where relying parties fetch the root's CRL and the issuing (root) certificate. */
+export interface X509Publication {
+  crlUrl: string;
+  issuerCertificateUrl: string;
+}
 
 export interface LeafX509Request {
   profile: LeafProfile;
@@ -25,19 +26,29 @@ export interface LeafX509Request {
   issuerX509Pem: string;
   /** Signs with the issuing CA's private key. */
   sign: X509Signer;
+  /** CRL distribution point and AIA caIssuers; left out when absent. */
+  publication?: X509Publication;
 }
 
+/**
+ * Registered purposes only (RFC 9336, ETSI TS 119 612, RFC 5280). An e-licence key and an audit
+ * key share id-kp-documentSigning; they differ by nonRepudiation, which only the institution's
+ * legal act carries and which the checker requires (e-licence) or refuses (audit).
+ */
 const EKU: Record<LeafProfile, string[]> = {
   // The PDF is signed with the same certificate, so PDF readers' signer usage must pass too.
-  'elicence-signing': [EKU_ELICENCE_SIGNING, EKU_EMAIL_PROTECTION],
-  'trust-list-signing': [EKU_TRUST_LIST_SIGNING],
-  'audit-signing': [EKU_AUDIT_SIGNING],
+  'elicence-signing': [EKU_DOCUMENT_SIGNING, EKU_EMAIL_PROTECTION],
+  'trust-list-signing': [EKU_TSL_SIGNING],
+  'audit-signing': [EKU_DOCUMENT_SIGNING],
+  // RFC 3161 §2.3: exactly one, critical.
+  timestamping: [EKU_TIME_STAMPING],
 };
 
 const KEY_USAGE: Record<LeafProfile, number> = {
   'elicence-signing': x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation,
   'trust-list-signing': x509.KeyUsageFlags.digitalSignature,
   'audit-signing': x509.KeyUsageFlags.digitalSignature,
+  timestamping: x509.KeyUsageFlags.digitalSignature,
 };
 
 /** Issues an end-entity certificate under the given CA certificate; returns PEM. */
@@ -61,11 +72,17 @@ export async function issueLeafX509(request: LeafX509Request): Promise<string> {
       extensions: [
         new x509.BasicConstraintsExtension(false, undefined, true),
         new x509.KeyUsagesExtension(KEY_USAGE[request.profile], true),
-        // Non-critical so generic tools still accept the key; our verifier enforces it.
-        new x509.ExtendedKeyUsageExtension(EKU[request.profile], false),
-        new x509.CertificatePolicyExtension([POLICY_ELICENCE], false),
+        // Non-critical so generic tools still accept the key (our verifier enforces it), except
+        // the timestamp authority's, which RFC 3161 requires critical.
+        new x509.ExtendedKeyUsageExtension(EKU[request.profile], request.profile === 'timestamping'),
         new x509.SubjectKeyIdentifierExtension(keyIdentifierOf(request.publicJwk)),
         new x509.AuthorityKeyIdentifierExtension(issuerKeyId),
+        ...(request.publication
+          ? [
+              new x509.CRLDistributionPointsExtension([request.publication.crlUrl], false),
+              new x509.AuthorityInfoAccessExtension({ caIssuers: request.publication.issuerCertificateUrl }, false),
+            ]
+          : []),
       ],
     },
     cryptoWithSigner(request.sign),

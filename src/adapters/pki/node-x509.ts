@@ -1,6 +1,7 @@
 import { createHash, createPublicKey, verify } from 'node:crypto';
 import type { X509Tools } from '../../domain/trust/ports.ts';
 import { checkX509Chain } from './check-x509-chain.ts';
+import { createCrlX509 } from './create-crl-x509.ts';
 import { createRootX509 } from './create-root-x509.ts';
 import { issueLeafX509 } from './issue-leaf-x509.ts';
 import { pemToX5c } from './pem.ts';
@@ -10,6 +11,7 @@ import { x509 } from './x509-signer.ts';
 export const nodeX509: X509Tools = {
   createRoot: createRootX509,
   issueLeaf: issueLeafX509,
+  createCrl: createCrlX509,
   describe(x509Pem) {
     const certificate = new x509.X509Certificate(x509Pem);
     return {

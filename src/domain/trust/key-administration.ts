@@ -37,23 +37,31 @@ export async function createRootCa(
   ports: KeyAdministration,
   actor: KeyAdministrator,
   request: { commonName: string; organization: string },
-): Promise<{ root: SigningKeyRecord; trustListSigner: SigningKeyRecord; auditSigner: SigningKeyRecord }> {
+): Promise<{
+  root: SigningKeyRecord;
+  trustListSigner: SigningKeyRecord;
+  auditSigner: SigningKeyRecord;
+  timestampAuthority: SigningKeyRecord;
+}> {
   const now = ports.clock.now();
   const root = await provisionRootCa({ ...ports, ...request, now });
   const trustListSigner = await certifyNewKey({ ...ports, now }, 'trust-list', null);
   const auditSigner = await certifyNewKey({ ...ports, now }, 'audit', null);
+  const timestampAuthority = await certifyNewKey({ ...ports, now }, 'tsa', null);
   ports.register.transaction(() => {
     registerNewKey({ register: ports.register, now }, trustListSigner);
     registerNewKey({ register: ports.register, now }, auditSigner);
+    registerNewKey({ register: ports.register, now }, timestampAuthority);
     ports.audit.record(
       eventBy(actor, 'root-ca.created', root.kid, {
         trustListSigner: trustListSigner.kid,
         auditSigner: auditSigner.kid,
+        timestampAuthority: timestampAuthority.kid,
       }),
       now,
     );
   });
-  return { root, trustListSigner, auditSigner };
+  return { root, trustListSigner, auditSigner, timestampAuthority };
 }
 
 /** A new institution with its first signing key. */

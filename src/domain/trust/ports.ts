@@ -1,7 +1,7 @@
 /** Ports of key management and trust: the key register, X.509 issuing and checking. */
 import type { EcPublicJwk, TrustedKeyStatus } from '../verification/ports.ts';
 
-export type KeyPurpose = 'root' | 'licence' | 'trust-list' | 'audit';
+export type KeyPurpose = 'root' | 'licence' | 'trust-list' | 'audit' | 'tsa';
 
 /** One key of the register: public material and lifecycle only. */
 export interface SigningKeyRecord {
@@ -53,7 +53,7 @@ export type X509Signer = (tbs: Uint8Array) => Promise<Uint8Array>;
  * that signs offline bundles, so the root key can stay offline. `audit-signing`: the service's key
  * that signs checkpoints of the audit log, good for nothing else.
  */
-export type LeafProfile = 'elicence-signing' | 'trust-list-signing' | 'audit-signing';
+export type LeafProfile = 'elicence-signing' | 'trust-list-signing' | 'audit-signing' | 'timestamping';
 
 export interface RootX509Request {
   /** e.g. 出生医学证明电子证照根CA; the demo root says 演示 in its name. */
@@ -77,6 +77,33 @@ export interface LeafX509Request {
   issuerX509Pem: string;
   /** Signs with the issuing CA's private key. */
   sign: X509Signer;
+  /** CRL distribution point and AIA caIssuers URLs; left out when absent. */
+  publication?: { crlUrl: string; issuerCertificateUrl: string };
+}
+
+export interface CrlRequest {
+  issuerX509Pem: string;
+  number: number;
+  thisUpdate: Date;
+  nextUpdate: Date;
+  revoked: readonly { x509Pem: string; revokedAt: Date }[];
+  sign: X509Signer;
+}
+
+/** One CRL the root signed, as published. */
+export interface StoredCrl {
+  number: number;
+  der: Uint8Array;
+  thisUpdate: string;
+  nextUpdate: string;
+  /** Which revocations it lists (see `revocationsFingerprint`): a new revocation makes it stale. */
+  revocations: string;
+}
+
+/** Every CRL the root signed, newest last; never rewritten. */
+export interface CrlStore {
+  latest(): StoredCrl | null;
+  insert(crl: StoredCrl): void;
 }
 
 /** Makes and reads the trust domain's certificates (PEM); the private keys stay in the key store. */
@@ -85,6 +112,8 @@ export interface X509Issuer {
   createRoot(request: RootX509Request): Promise<string>;
   /** A leaf certified by the issuer in `request.issuerX509Pem`. */
   issueLeaf(request: LeafX509Request): Promise<string>;
+  /** A CRL (DER) signed by the issuer in `request.issuerX509Pem`. */
+  createCrl(request: CrlRequest): Promise<Uint8Array>;
   /** Validity as the certificate states it (ISO 8601, whole seconds) and its subject organisation. */
   describe(x509Pem: string): { notBefore: string; notAfter: string; organization: string | null };
 }
@@ -114,3 +143,28 @@ export interface X509Checker {
 
 /** Both halves: the PKI adapter implements them together. */
 export type X509Tools = X509Issuer & X509Checker;
+
+/** An RFC 3161 TimeStampReq as this TSA accepts it. */
+export interface TimestampQuery {
+  /** OID of SHA-256, SHA-384 or SHA-512. */
+  hashAlgorithm: string;
+  hashedMessage: Uint8Array;
+  nonce: Uint8Array | null;
+  /** Whether the token carries the TSA's certificate. */
+  certReq: boolean;
+}
+
+/** RFC 3161 encoding: the trust domain's timestamp authority decides, this reads and writes. */
+export interface TimestampTokens {
+  parseQuery(der: Uint8Array): { ok: true; query: TimestampQuery } | { ok: false; field: string; message: string };
+  /** A TimeStampToken (CMS SignedData over TSTInfo), DER. */
+  createToken(request: {
+    query: TimestampQuery;
+    genTime: Date;
+    /** The TSA's certificate (PEM) first. */
+    tsaChainPem: readonly string[];
+    sign: X509Signer;
+  }): Promise<Uint8Array>;
+  /** TimeStampResp {granted, token}, DER. */
+  reply(token: Uint8Array): Uint8Array;
+}
