@@ -78,7 +78,7 @@ async function renderStaged(input: (typeof inputs)[number]) {
   });
   const unsigned = await doc.save();
   lap('save');
-  const signed = await signSavedPdf(unsigned, signer, now);
+  const signed = await signSavedPdf(unsigned, signer);
   lap('signature');
   return signed;
 }

@@ -8,6 +8,7 @@ import { createAuditKey } from './adapters/keystore/audit-key.ts';
 import { openKeyStore } from './adapters/keystore/open-key-store.ts';
 import { loadFonts, pdfInspector, warmUpFonts } from './adapters/pdf/index.ts';
 import { createPageChecker } from './adapters/pdf/page-check.ts';
+import type { PadesServices } from './adapters/pdf/sign-pdf.ts';
 import { createWorkerPdfInspector } from './adapters/pdf/worker-pdf-inspector.ts';
 import { nodeX509 } from './adapters/pki/node-x509.ts';
 import { pemToDer } from './adapters/pki/pem.ts';
@@ -41,7 +42,7 @@ import type { KeyAdministration } from './domain/trust/key-administration.ts';
 import { ensureAuditSigner, ensureTimestampAuthority } from './domain/trust/provision-signing-key.ts';
 import { type CrlPublication, currentCrl, signCrl } from './domain/trust/publish-crl.ts';
 import { createRegisterTrustSource } from './domain/trust/register-trust-source.ts';
-import type { TimestampAuthority } from './domain/trust/timestamp-authority.ts';
+import { type TimestampAuthority, timestampDigest } from './domain/trust/timestamp-authority.ts';
 import type { VerificationPorts } from './domain/verification/ports.ts';
 import { buildOpenApi } from './http/openapi.ts';
 import type { Route } from './http/route.ts';
@@ -138,7 +139,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     households: createSqliteHouseholdRegistrations(db),
     institutions,
     signer: createCertificateSigner(keyStore),
-    renderer: createCertificateRenderer({ keyStore, fonts, ...directories }),
+    renderer: createCertificateRenderer({ keyStore, fonts, ...directories, pades: () => padesServices() }),
     validateCertificate: createCertificateValidator({ clock, glyphs: fonts, ...directories }),
     secrets: nodeSecrets,
     audit,
@@ -179,6 +180,23 @@ export function createService(config: Config, deps: ServiceDeps) {
     tokens: nodeTimestampTokens,
     clock,
   };
+  /** The service's own PDF signatures are timestamped by its TSA, with the root's CRL in the DSS. */
+  function padesServices(): PadesServices | null {
+    const tsa = signingKeys.active('tsa');
+    const root = signingKeys.active('root');
+    if (!tsa || !root) return null;
+    return {
+      timestamp: (digest) => timestampDigest(timestampAuthority, digest),
+      async validationData() {
+        const crl = await currentCrl(crlPublication).catch(() => null);
+        return {
+          // The institution's certificate is in the CMS already; the DSS adds what chains it and the TSA.
+          certificates: [pemToDer(root.x509Pem), pemToDer(tsa.x509Pem)],
+          crls: crl ? [crl.der] : [],
+        };
+      },
+    };
+  }
   const trust = {
     register: signingKeys,
     keyStore,

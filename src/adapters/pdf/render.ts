@@ -4,7 +4,7 @@ import { attachCertificateFiles } from './attachment.ts';
 import type { CertificateView } from './certificate-view.ts';
 import type { FontSet } from './fonts.ts';
 import { drawCertificate, PAGE_SIZE, type PageInput, variableTexts } from './layout.ts';
-import { saveSigned } from './sign-pdf.ts';
+import { type PadesServices, saveSigned } from './sign-pdf.ts';
 import { TextWriter } from './text.ts';
 
 export interface RenderCertificateInput {
@@ -20,6 +20,8 @@ export interface RenderCertificateInput {
   fonts: FontSet;
   /** The signing instant (the e-licence's): the PDF signature's time and the document's dates. */
   now: Date;
+  /** The timestamp authority and validation data for PAdES B-T … B-LTA; absent: B-B. */
+  pades?: PadesServices | null;
 }
 
 /** Lays out the page and attaches the files, without signing: the PDF before its signature. */
@@ -50,6 +52,7 @@ export async function renderCertificatePdf(input: RenderCertificateInput): Promi
     signingTime: input.now,
     reason: `Birth certificate ${input.view.certificateNo} issued`,
     location: input.signingKey.institutionCreditCode,
+    pades: input.pades ?? null,
   });
 }
 
