@@ -29,7 +29,9 @@ async function measure(label: string, operation: () => Promise<unknown>): Promis
 
 console.log(`node ${process.version}, ${iterations} iterations`);
 await measure('signed e-licence (flattened JWS)', () => signELicence(payload, domain.keyA, domain.keyStore));
-await measure('QR token (compact JWS, CBOR claims)', () => signQrToken(payload, signed, domain.keyA, domain.keyStore));
+await measure('QR credential (BC1: COSE_Sign1 over CWT, base45)', () =>
+  signQrToken(payload, signed, domain.keyA, domain.keyStore),
+);
 await measure('both signatures of one e-licence', () => signCredentials(payload, domain.keyA, domain.keyStore, clock));
 await measure('both, worst case (names cut to fit)', () => signCredentials(worst, domain.keyA, domain.keyStore, clock));
 domain.close();

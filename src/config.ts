@@ -28,8 +28,9 @@ export interface Config {
   /** Public PDF verifications per client address per minute (a PDF costs far more than a QR). */
   readonly pdfVerificationsPerMinute: number;
   /**
-   * The service's public base URL (PUBLIC_BASE_URL, e.g. https://elicence.example.gov.cn): the
-   * certificates it issues point there for the root's CRL and certificate.
+   * The service's public address (PUBLIC_BASE_URL, e.g. https://elicence.example.gov.cn): status
+   * list URIs (printed in every QR) are made from it, and the X.509 certificates it issues point
+   * there for the root's CRL and certificate.
    */
   readonly publicBaseUrl: string;
   /** RFC 3161 timestamp requests per client address per minute. */
@@ -93,18 +94,11 @@ export function readTrustProxy(raw: string | undefined): false | number | readon
   return Object.freeze(entries);
 }
 
-function readPublicBaseUrl(raw: string | undefined, port: number): string {
-  if (raw === undefined || raw.trim() === '') return `http://localhost:${port || 3000}`;
-  let url: URL;
-  try {
-    url = new URL(raw.trim());
-  } catch {
-    throw new ConfigError(`PUBLIC_BASE_URL must be an http(s) URL, got "${raw}"`);
-  }
-  if ((url.protocol !== 'https:' && url.protocol !== 'http:') || url.search || url.hash || url.username) {
-    throw new ConfigError('PUBLIC_BASE_URL must be an http(s) URL without query, fragment or credentials');
-  }
-  return url.toString().replace(/\/+$/, '');
+/** An absolute http(s) URL without a trailing slash; short, because it is printed in every QR. */
+function readBaseUrl(raw: string | undefined): string {
+  if (raw === undefined || raw === '') return 'http://localhost:3000';
+  if (!/^https?:\/\/[\x21-\x7e]{1,100}$/.test(raw)) throw new ConfigError('PUBLIC_BASE_URL must be an http(s) URL');
+  return raw.replace(/\/+$/, '');
 }
 
 function readEnvironment(raw: string | undefined): Environment {
@@ -132,7 +126,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     trustProxy: readTrustProxy(env.TRUST_PROXY),
     auditCheckpointSeconds: readPositiveInt('AUDIT_CHECKPOINT_SECONDS', env.AUDIT_CHECKPOINT_SECONDS, 300),
     pdfVerificationsPerMinute: readPositiveInt('PDF_VERIFICATIONS_PER_MINUTE', env.PDF_VERIFICATIONS_PER_MINUTE, 30),
-    publicBaseUrl: readPublicBaseUrl(env.PUBLIC_BASE_URL, readPort(env.PORT)),
+    publicBaseUrl: readBaseUrl(env.PUBLIC_BASE_URL),
     timestampsPerMinute: readPositiveInt('TIMESTAMPS_PER_MINUTE', env.TIMESTAMPS_PER_MINUTE, 60),
   };
   if (config.env === 'production' && config.keyPassphrase === null) {

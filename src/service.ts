@@ -1,6 +1,7 @@
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { createCertificateRenderer, createCertificateSigner } from './adapters/certificate-production.ts';
+import { createCoseQrCodec } from './adapters/cose/cose-qr-codec.ts';
 import { countryDirectory } from './adapters/countries.ts';
 import { divisionDirectory } from './adapters/divisions.ts';
 import { createNodeJwsVerifier } from './adapters/jws/node-jws-verifier.ts';
@@ -19,17 +20,25 @@ import { createSqliteAccountRepository } from './adapters/sqlite/account-reposit
 import { createSqliteApplicationStore } from './adapters/sqlite/application-store.ts';
 import { createSqliteAuditCheckpointStore } from './adapters/sqlite/audit-checkpoint-store.ts';
 import { createSqliteAuditLog } from './adapters/sqlite/audit-log.ts';
+import { createSqliteBirthExportSource, nodeSha256 } from './adapters/sqlite/birth-export-source.ts';
 import { createSqliteCertificateRegister } from './adapters/sqlite/certificate-register.ts';
 import { createSqliteClaimCodeStore } from './adapters/sqlite/claim-code-store.ts';
 import { createSqliteCrlStore } from './adapters/sqlite/crl-store.ts';
 import { openDatabase, type SqliteDatabase } from './adapters/sqlite/database.ts';
+import { createSqliteEventOutbox } from './adapters/sqlite/event-outbox.ts';
 import { createSqliteHouseholdRegistrations } from './adapters/sqlite/household-registrations.ts';
 import { createSqliteInstitutionRepository } from './adapters/sqlite/institution-repository.ts';
 import { createSqliteNumberStock } from './adapters/sqlite/number-stock.ts';
 import { createSqliteReportsStore } from './adapters/sqlite/reports-store.ts';
 import { createSqliteSignInThrottle } from './adapters/sqlite/sign-in-throttle-store.ts';
+import { createSqliteStatusListStore } from './adapters/sqlite/status-list-store.ts';
+import { createSqliteSubscriptionStore } from './adapters/sqlite/subscription-store.ts';
 import { createSqliteTokenStore } from './adapters/sqlite/token-store.ts';
 import { createSqliteUnitOfWork } from './adapters/sqlite/unit-of-work.ts';
+import { createSqliteWebhookDeliveryQueue } from './adapters/sqlite/webhook-delivery-queue.ts';
+import { zlibCompression } from './adapters/status-lists/zlib-compression.ts';
+import { nodeWebhookSecrets } from './adapters/webhooks/standard-webhooks.ts';
+import { createWebhookDispatcher, type DispatcherOptions } from './adapters/webhooks/webhook-dispatcher.ts';
 import { zxcvbnPasswordStrength } from './adapters/zxcvbn-password-strength.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
@@ -38,6 +47,9 @@ import { createAuditCheckpointer } from './domain/audit/audit-checkpoint.ts';
 import { DomainError } from './domain/errors.ts';
 import type { LifecyclePorts } from './domain/lifecycle/ports.ts';
 import { type Clock, systemClock } from './domain/ports.ts';
+import { createStatusListAssigner } from './domain/status-lists/assign-status.ts';
+import { createStatusListPublisher } from './domain/status-lists/publish-status-lists.ts';
+import { registerWithStatusEntries } from './domain/status-lists/status-list-register.ts';
 import type { KeyAdministration } from './domain/trust/key-administration.ts';
 import { ensureAuditSigner, ensureTimestampAuthority } from './domain/trust/provision-signing-key.ts';
 import { type CrlPublication, currentCrl, signCrl } from './domain/trust/publish-crl.ts';
@@ -50,6 +62,8 @@ import { accountRoutes } from './http/routes/account-routes.ts';
 import { adminRoutes } from './http/routes/admin-routes.ts';
 import { auditRoutes } from './http/routes/audit-routes.ts';
 import { authRoutes } from './http/routes/auth-routes.ts';
+import { eventRoutes } from './http/routes/event-routes.ts';
+import { exportRoutes } from './http/routes/export-routes.ts';
 import { issuingRoutes } from './http/routes/issuing-routes.ts';
 import { pkiRoutes } from './http/routes/pki-routes.ts';
 import { recordRoutes } from './http/routes/record-routes.ts';
@@ -77,6 +91,8 @@ export interface ServiceDeps {
   logger: Logger;
   clock: Clock;
   kdfCost?: KdfCost;
+  /** Webhook dispatcher settings (tests shorten the timeout and fix the jitter). */
+  webhooks?: Partial<DispatcherOptions>;
 }
 
 /** Everything the service holds open; built once at start, closed once at shutdown. */
@@ -129,6 +145,14 @@ export function createService(config: Config, deps: ServiceDeps) {
   const directories = { divisions: divisionDirectory, countries: countryDirectory };
   const validate = createValidator({ clock, glyphs: fonts, ...directories });
   const register = createSqliteCertificateRegister(db);
+  const statusStore = createSqliteStatusListStore(db, { baseUrl: config.publicBaseUrl });
+  const webhooks = createWebhookDispatcher({
+    queue: createSqliteWebhookDeliveryQueue(db),
+    clock,
+    log: deps.logger,
+    ...(deps.webhooks && { options: deps.webhooks }),
+  });
+  const events = createSqliteEventOutbox(db, { newId: nodeSecrets.newId, committed: () => webhooks.wake() });
 
   const lifecycle: LifecyclePorts = {
     transactions: createSqliteUnitOfWork(db),
@@ -139,17 +163,20 @@ export function createService(config: Config, deps: ServiceDeps) {
     households: createSqliteHouseholdRegistrations(db),
     institutions,
     signer: createCertificateSigner(keyStore),
+    statusLists: createStatusListAssigner(statusStore),
     renderer: createCertificateRenderer({ keyStore, fonts, ...directories, pades: () => padesServices() }),
     validateCertificate: createCertificateValidator({ clock, glyphs: fonts, ...directories }),
     secrets: nodeSecrets,
     audit,
+    events,
     clock,
     licenceTypeCode: config.licenceTypeCode,
   };
   const verification: VerificationPorts = {
     trust: createRegisterTrustSource(signingKeys, nodeX509, config.licenceTypeCode),
-    register,
+    register: registerWithStatusEntries(register, statusStore),
     jws: createNodeJwsVerifier(),
+    qr: createCoseQrCodec(),
     clock,
   };
 
@@ -197,11 +224,19 @@ export function createService(config: Config, deps: ServiceDeps) {
       },
     };
   }
+  const statusLists = createStatusListPublisher({
+    store: statusStore,
+    register: signingKeys,
+    keyStore,
+    x509: nodeX509,
+    compression: zlibCompression,
+    clock,
+  });
   const trust = {
     register: signingKeys,
     keyStore,
     x509: nodeX509,
-    certificates: register,
+    statusLists,
     clock,
     licenceTypeCode: config.licenceTypeCode,
   };
@@ -233,6 +268,23 @@ export function createService(config: Config, deps: ServiceDeps) {
     ...adminRoutes({ keys: keyAdministration }),
     ...reportRoutes({ reports: createSqliteReportsStore(db), audit, clock }),
     ...auditRoutes({ audit, checkpoints: auditCheckpoints, auditKeys: () => signingKeys.list('audit') }),
+    ...eventRoutes({
+      subscriptions: createSqliteSubscriptionStore(db),
+      secrets: nodeWebhookSecrets(nodeSecrets.newId),
+      audit,
+      clock,
+      endpoints: config.env === 'production' ? 'https-only' : 'https-or-loopback',
+      wake: () => webhooks.wake(),
+    }),
+    ...exportRoutes({
+      source: createSqliteBirthExportSource(db.name),
+      sha256: nodeSha256,
+      audit,
+      clock,
+      register: signingKeys,
+      keyStore,
+      x509: nodeX509,
+    }),
   ];
   // The same schema objects the validator compiled: what is documented is what is enforced.
   openApi = buildOpenApi(routes, SCHEMAS as unknown as Record<string, Record<string, unknown>>, serviceVersion);
@@ -254,6 +306,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     trustProxy: config.trustProxy,
   });
 
+  webhooks.start();
   return {
     app,
     db,
@@ -273,6 +326,9 @@ export function createService(config: Config, deps: ServiceDeps) {
     auditCheckpoints,
     crlPublication,
     timestampAuthority,
+    statusLists,
+    /** The in-process webhook dispatcher: started here, stopped by `close`. */
+    webhooks,
     /** Parses and exercises the fonts so the first certificate is not the slow one. */
     /**
      * Unlocks the active keys (scrypt on the thread pool) while the fonts warm up on the main
@@ -317,6 +373,7 @@ export function createService(config: Config, deps: ServiceDeps) {
       ready = false;
       if (checkpointTimer) clearInterval(checkpointTimer);
       void pdfWorkers.close();
+      webhooks.stop();
       db.close();
     },
   };
@@ -383,6 +440,8 @@ export function openOperatorTools(config: Config, clock: Clock = systemClock) {
 export const offlineVerificationTools = () => ({
   x509: nodeX509,
   jws: createNodeJwsVerifier(),
+  qr: createCoseQrCodec(),
+  compression: zlibCompression,
   // Offline there is no register of issued PDFs: the page is compared with a re-render of the e-licence.
   pdf: {
     ...pdfInspector,

@@ -1,6 +1,7 @@
 /**
  * Offline verification: `tsx src/cli/verify.ts --bundle bundle.json <qr-text | file.json | file.pdf>`.
- * Needs no running service: the signed bundle carries the trust list and a status snapshot.
+ * Needs no running service: the signed bundle carries the trust list and every status list; the
+ * result's status is as of the bundle's time (`statusAsOf`).
  * Prints the verification result JSON. Exit 0 valid, 1 not valid, 2 usage error or bad bundle.
  */
 import { existsSync, readFileSync } from 'node:fs';
@@ -80,19 +81,23 @@ async function main(argv: string[]): Promise<number> {
   try {
     options = readInput(argv);
     const pinnedRootPem = options.root ? readFileSync(options.root, 'utf8') : undefined;
-    opened = openOfflineBundle(JSON.parse(readFileSync(options.bundle, 'utf8')), tools.x509, { pinnedRootPem });
+    opened = openOfflineBundle(JSON.parse(readFileSync(options.bundle, 'utf8')), tools, {
+      pinnedRootPem,
+      clock: options.clock ?? { now: () => new Date() },
+    });
   } catch (error) {
     const message = error instanceof UsageError || error instanceof DomainError ? error.message : String(error);
     process.stderr.write(`${message}\n${USAGE}\n`);
     return 2;
   }
   process.stderr.write(
-    `bundle as of ${opened.asOf}; root SHA-256 ${opened.rootFingerprint}${options.root ? ' (pinned)' : ' (NOT pinned)'}\n`,
+    `bundle as of ${opened.asOf} (statuses are as of this time); ${opened.statusLists.length} status lists; root SHA-256 ${opened.rootFingerprint}${options.root ? ' (pinned)' : ' (NOT pinned)'}\n`,
   );
   const ports = {
     trust: opened.trust,
     register: opened.register,
     jws: tools.jws,
+    qr: tools.qr,
     clock: options.clock ?? { now: () => new Date() },
   };
   const result =

@@ -75,10 +75,16 @@ export interface LicenceEnvelope {
   supersedes: { licenceId: string; certificateNo: string } | null;
 }
 
+/** A certificate's entry in its status list (IETF OAuth Token Status List), as both credentials carry it. */
+export interface StatusClaim {
+  status_list: { idx: number; uri: string };
+}
+
 /** The JSON payload of `signed.json`. */
 export interface ELicencePayload {
   licence: LicenceEnvelope;
   certificate: Certificate;
+  status: StatusClaim;
 }
 
 export type CertificateStatus = 'valid' | 'superseded' | 'void' | 'revoked';

@@ -49,9 +49,11 @@ const verificationResultSchema = {
         'VOID',
         'REVOKED',
         'DATA_MISMATCH',
+        'STATUS_UNAVAILABLE',
       ],
     },
     supersededBy: { type: 'string' },
+    statusAsOf: { type: 'string', description: 'Offline only: the time of the status list the status came from' },
     certificate: {
       description: 'Only what the presented credential carried, and only once its signature holds',
       type: 'object',

@@ -1,3 +1,5 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import type { Request, RequestHandler } from 'express';
 import type { Principal, PrincipalOf, TokenStore } from '../domain/accounts/account.ts';
 import { DomainError } from '../domain/errors.ts';
@@ -46,12 +48,14 @@ export interface Reply {
   body: unknown;
   /** Defaults to JSON; a Buffer/Uint8Array body is sent as is with this type. */
   contentType?: string;
+  /** A body too large to hold: its chunks are written as the client reads them (`body` is then ignored). */
+  stream?: Iterable<string>;
   headers?: Record<string, string>;
 }
 
 /** What the route table documents about a route (src/http/openapi.ts reads these). */
 interface RouteDescription {
-  method: 'get' | 'post';
+  method: 'get' | 'post' | 'delete';
   /** Express path syntax, e.g. `/api/v1/certificates/:no`. */
   path: string;
   summary: string;
@@ -176,7 +180,11 @@ export function bindRoute(
       const reply = await route.serve({ req, principal, validate: deps.validate });
       res.status(reply.status);
       for (const [name, value] of Object.entries(reply.headers ?? {})) res.setHeader(name, value);
-      if (reply.body instanceof Uint8Array) {
+      if (reply.stream) {
+        res.type(reply.contentType ?? 'application/octet-stream');
+        // Back-pressure: the next chunk is read from its source only once the socket has taken the last.
+        await pipeline(Readable.from(reply.stream, { objectMode: false }), res).catch(() => res.destroy());
+      } else if (reply.body instanceof Uint8Array) {
         res.type(reply.contentType ?? 'application/octet-stream').send(Buffer.from(reply.body));
       } else if (reply.contentType) {
         res.type(reply.contentType).send(JSON.stringify(reply.body));

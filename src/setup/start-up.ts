@@ -5,6 +5,7 @@ import type { InstitutionRepository } from '../domain/institution.ts';
 import { voidInterruptedReservations as voidInterrupted } from '../domain/lifecycle/numbers.ts';
 import type { LifecyclePorts } from '../domain/lifecycle/ports.ts';
 import { provisionDemoTrustDomain } from '../domain/trust/provision-demo-trust-domain.ts';
+import { provisionStatusListSigner } from '../domain/trust/provision-signing-key.ts';
 import { type DemoSeedTarget, demoInstitutions, hashDemoPasswords, seedDemoAccounts } from './demo-trust-domain.ts';
 
 type KeyProvisioning = Omit<Parameters<typeof provisionDemoTrustDomain>[0], 'institutions' | 'now'>;
@@ -40,7 +41,10 @@ export async function prepareToServe(service: StartingService, config: Config, l
 export async function prepareTrustDomain(service: StartingService, config: Config, logger: Logger): Promise<void> {
   const { clock } = service.lifecycle;
   const empty = service.institutions.list().length === 0 && service.accounts.list().length === 0;
-  if (!empty) return;
+  if (!empty) {
+    await provisionMissingStatusListSigner(service, logger);
+    return;
+  }
   if (config.env === 'production') {
     logger.warn('no institutions or accounts yet: run the set-up CLI (npm run cli -- help)');
     return;
@@ -63,6 +67,7 @@ export async function prepareTrustDomain(service: StartingService, config: Confi
     });
   };
   const [hashed] = await settleAll([hashing, provisioning()]);
+  await provisionMissingStatusListSigner(service, logger);
   const accounts = await seedDemoAccounts(service, config.dataDir, now, hashed);
   logger.info({ accounts: accounts.length, file: 'demo-credentials.json' }, 'demo trust domain created');
 }
@@ -74,6 +79,21 @@ export async function prepareTrustDomain(service: StartingService, config: Confi
 export function voidInterruptedReservations(service: Pick<StartingService, 'lifecycle'>, logger: Logger): void {
   for (const certificateNo of voidInterrupted(service.lifecycle)) {
     logger.warn({ certificateNo }, 'voided a number left reserved by an interrupted issue');
+  }
+}
+
+/**
+ * A data directory made before status lists existed has no status-list key: one is made at start
+ * when the root's key is here to certify it; without it, status lists stay unavailable.
+ */
+async function provisionMissingStatusListSigner(service: StartingService, logger: Logger): Promise<void> {
+  const { keyStore, register, x509 } = service.keyAdministration;
+  if (!register.active('root') || register.active('status-list')) return;
+  try {
+    const record = await provisionStatusListSigner({ keyStore, register, x509, now: service.lifecycle.clock.now() });
+    logger.info({ kid: record.kid }, 'status-list signing key provisioned');
+  } catch (error) {
+    logger.warn({ err: error }, 'no status-list signing key: status lists are unavailable');
   }
 }
 

@@ -14,6 +14,7 @@ import numberRange from '../../schemas/number-range.schema.json' with { type: 'j
 import passwordReset from '../../schemas/password-reset.schema.json' with { type: 'json' };
 import reissue from '../../schemas/reissue.schema.json' with { type: 'json' };
 import replacement from '../../schemas/replacement.schema.json' with { type: 'json' };
+import subscription from '../../schemas/subscription.schema.json' with { type: 'json' };
 import verification from '../../schemas/verification.schema.json' with { type: 'json' };
 import voidSchema from '../../schemas/void.schema.json' with { type: 'json' };
 import type { SchemaId } from '../domain/rules/bodies.ts';
@@ -36,6 +37,7 @@ export const SCHEMAS: Readonly<Record<SchemaId, { $id: string; examples: unknown
   'key-revocation': keyRevocation,
   'certificate-revocation': certificateRevocation,
   'password-reset': passwordReset,
+  subscription,
 };
 
 export const SCHEMA_IDS = Object.keys(SCHEMAS) as SchemaId[];

@@ -9,11 +9,16 @@ import Database from 'better-sqlite3';
 import { FileKeyStore } from '../../src/adapters/keystore/file-key-store.ts';
 import { createSigningKeyRepository } from '../../src/adapters/keystore/signing-key-repository.ts';
 import { nodeX509 } from '../../src/adapters/pki/node-x509.ts';
+import { migrate } from '../../src/adapters/sqlite/database.ts';
 import type { ELicencePayload, Institution } from '../../src/domain/certificate.ts';
 import type { SigningKey } from '../../src/domain/ports.ts';
 import type { KeyRegister, X509Tools } from '../../src/domain/trust/ports.ts';
 import { provisionRootCa } from '../../src/domain/trust/provision-root-ca.ts';
-import { provisionInstitutionKey, provisionTrustListSigner } from '../../src/domain/trust/provision-signing-key.ts';
+import {
+  provisionInstitutionKey,
+  provisionStatusListSigner,
+  provisionTrustListSigner,
+} from '../../src/domain/trust/provision-signing-key.ts';
 
 export const TYPE_CODE = '11100000000013338W001';
 export const HOSPITAL_A: Institution = { name: '广州市妇女儿童医疗中心', creditCode: '12440100455361428Y' };
@@ -43,9 +48,18 @@ export interface SampleOptions {
   birthTime?: string;
   issueDate?: string;
   serial?: string;
+  status?: { idx: number; uri: string };
 }
 
+/** The status list place sample licences carry unless told otherwise. */
+export const SAMPLE_STATUS = { idx: 4711, uri: 'https://bc.example.cn/api/v1/status-lists/1' };
+
 export function sampleLicence(options: SampleOptions = {}): ELicencePayload {
+  const status = options.status ?? SAMPLE_STATUS;
+  return { ...sampleLicenceItems(options), status: { status_list: { idx: status.idx, uri: status.uri } } };
+}
+
+function sampleLicenceItems(options: SampleOptions): Omit<ELicencePayload, 'status'> {
   const institution = options.institution ?? HOSPITAL_A;
   const issuer = { ...institution, divisionCode: '440104' };
   const id = licenceId(institution.creditCode, options.serial ?? 'K7Q2M9X4B1C8D5E3F6G0');
@@ -121,11 +135,12 @@ export interface TestDomain {
 export const migrationSql = () =>
   readFileSync(new URL('../../src/adapters/sqlite/migrations/002-signing-keys.sql', import.meta.url), 'utf8');
 
-/** Root CA, trust-list signer and one signing key per sample hospital, all fresh. */
+/** Root CA, trust-list and status-list signers and one signing key per sample hospital, all fresh. */
 export async function createTestDomain(now = new Date('2026-01-01T00:00:00Z')): Promise<TestDomain> {
   const directory = mkdtempSync(path.join(tmpdir(), 'trust-test-'));
   const db = new Database(':memory:');
-  db.exec(migrationSql());
+  db.pragma('foreign_keys = ON');
+  migrate(db);
   const register = createSigningKeyRepository(db);
   const keyStore = FileKeyStore.open({
     directory: path.join(directory, 'keys'),
@@ -138,6 +153,7 @@ export async function createTestDomain(now = new Date('2026-01-01T00:00:00Z')): 
   const request = { keyStore, register, x509: nodeX509, now };
   await provisionRootCa({ ...request, commonName: '出生医学证明电子证照测试根CA', organization: '测试卫生健康委员会' });
   await provisionTrustListSigner(request);
+  await provisionStatusListSigner(request);
   const keyA = await provisionInstitutionKey({ ...request, institution: HOSPITAL_A });
   const keyB = await provisionInstitutionKey({ ...request, institution: HOSPITAL_B });
   return {

@@ -69,6 +69,7 @@ const expected: [route: string, ...statuses: number[]][] = [
   ['GET /api/v1/pki/root.crl',                              200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200],
   ['GET /api/v1/pki/root.crt',                              200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200],
   ['POST /api/v1/timestamps',                               200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200],
+  ['GET /api/v1/status-lists/:id',                         200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200],
   ['GET /api/v1/trust-bundle',                             401,   200,   403,   403,   403,   403,   200,   200,   200,   403,   403,   403],
   ['GET /api/v1/institutions',                             401,   200,   403,   403,   403,   403,   403,   403,   200,   200,   403,   403],
   ['POST /api/v1/institutions/:creditCode/number-ranges',  401,   201,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
@@ -92,6 +93,15 @@ const expected: [route: string, ...statuses: number[]][] = [
   ['GET /api/v1/audit-checkpoints',                        401,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403,   403],
   ['GET /api/v1/audit-checkpoints/export',                 401,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403,   403],
   ['POST /api/v1/audit-checkpoints',                       401,   403,   403,   403,   403,   403,   403,   403,   201,   403,   403,   403],
+  ['POST /api/v1/subscriptions',                           401,   201,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
+  ['GET /api/v1/subscriptions',                            401,   200,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
+  // An admin naming an unknown subscription: 404, the call itself is allowed.
+  ['DELETE /api/v1/subscriptions/:id',                     401,   404,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
+  ['POST /api/v1/subscriptions/:id/secret-rotation',       401,   404,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
+  ['GET /api/v1/subscriptions/:id/deliveries',             401,   404,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
+  ['POST /api/v1/subscriptions/:id/deliveries/:deliveryId/replay', 401, 404, 403, 403, 403,   403,   403,   403,   403,   403,   403,   403],
+  ['GET /api/v1/exports/births',                           401,   403,   403,   403,   403,   403,   403,   200,   403,   200,   403,   403],
+  ['GET /api/v1/exports/births/manifest',                  401,   403,   403,   403,   403,   403,   403,   200,   403,   200,   403,   403],
 ];
 
 const { clock, now: NOW } = frozenClock();
@@ -266,6 +276,7 @@ const calls: Record<
     body: timestampQuery,
     headers: { 'content-type': 'application/timestamp-query' },
   }),
+  'GET /api/v1/status-lists/:id': () => ({ path: '/api/v1/status-lists/1' }),
   'GET /api/v1/trust-bundle': () => ({ path: '/api/v1/trust-bundle' }),
   'GET /api/v1/institutions': () => ({ path: '/api/v1/institutions' }),
   'POST /api/v1/institutions/:creditCode/number-ranges': () => ({
@@ -302,6 +313,25 @@ const calls: Record<
   'GET /api/v1/audit-checkpoints': () => ({ path: '/api/v1/audit-checkpoints' }),
   'GET /api/v1/audit-checkpoints/export': () => ({ path: '/api/v1/audit-checkpoints/export' }),
   'POST /api/v1/audit-checkpoints': () => ({ path: '/api/v1/audit-checkpoints' }),
+  'POST /api/v1/subscriptions': () => ({
+    path: '/api/v1/subscriptions',
+    json: { url: 'http://127.0.0.1:9/birth-events', eventTypes: ['cn.birth-certificate.issued'] },
+  }),
+  'GET /api/v1/subscriptions': () => ({ path: '/api/v1/subscriptions' }),
+  'DELETE /api/v1/subscriptions/:id': () => ({ path: '/api/v1/subscriptions/sub_unknown' }),
+  'POST /api/v1/subscriptions/:id/secret-rotation': () => ({
+    path: '/api/v1/subscriptions/sub_unknown/secret-rotation',
+  }),
+  'GET /api/v1/subscriptions/:id/deliveries': () => ({ path: '/api/v1/subscriptions/sub_unknown/deliveries' }),
+  'POST /api/v1/subscriptions/:id/deliveries/:deliveryId/replay': () => ({
+    path: '/api/v1/subscriptions/sub_unknown/deliveries/dlv_unknown/replay',
+  }),
+  'GET /api/v1/exports/births': () => ({
+    path: `/api/v1/exports/births?from=2020-01-01&to=2030-01-01&format=csv&${purpose}`,
+  }),
+  'GET /api/v1/exports/births/manifest': () => ({
+    path: `/api/v1/exports/births/manifest?from=2020-01-01&to=2030-01-01&${purpose}`,
+  }),
 };
 
 describe('the access matrix', () => {

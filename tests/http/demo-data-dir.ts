@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { pino } from 'pino';
 import { loadConfig } from '../../src/config.ts';
 import type { Clock } from '../../src/domain/ports.ts';
-import type { KdfCost } from '../../src/service.ts';
+import type { KdfCost, ServiceDeps } from '../../src/service.ts';
 import { type Running, start } from '../../src/start.ts';
 
 /**
@@ -23,13 +23,14 @@ export const testEnvironment = (dataDir: string): Record<string, string> => ({
 /** The real service on `dataDir` (seeding the demo trust domain when it is empty), on port 0. */
 export async function startInProcess(
   dataDir: string,
-  options: { clock?: Clock; env?: Record<string, string> } = {},
+  options: { clock?: Clock; env?: Record<string, string>; webhooks?: ServiceDeps['webhooks'] } = {},
 ): Promise<Running> {
   const config = await loadConfig({ ...testEnvironment(dataDir), ...options.env });
   return start(config, {
     logger: pino({ level: 'silent' }),
     clock: options.clock ?? { now: () => new Date() },
     kdfCost: testKdfCost,
+    ...(options.webhooks && { webhooks: options.webhooks }),
   });
 }
 

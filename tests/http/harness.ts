@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inject } from 'vitest';
 import type { Clock } from '../../src/domain/ports.ts';
+import type { ServiceDeps } from '../../src/service.ts';
 import type { Running } from '../../src/start.ts';
 import { startInProcess } from './demo-data-dir.ts';
 
@@ -35,7 +36,7 @@ export interface TestService {
  * that passes `dataDir` gets that directory as it is, seeded on first start as in production.
  */
 export async function startTestService(
-  options: { clock?: Clock; dataDir?: string; env?: Record<string, string> } = {},
+  options: { clock?: Clock; dataDir?: string; env?: Record<string, string>; webhooks?: ServiceDeps['webhooks'] } = {},
 ): Promise<TestService> {
   let dataDir = options.dataDir;
   if (!dataDir) {

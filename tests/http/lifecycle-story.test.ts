@@ -407,6 +407,12 @@ describe('the documents and their verification', () => {
     expect(JSON.parse(Buffer.from(payload).toString('utf8'))).toEqual({
       licence: licenceOf(story.main.licenceId, births.main.newborn.name),
       certificate: surfaceOf(births.main, story.main.certificateNo),
+      status: {
+        status_list: {
+          idx: expect.any(Number),
+          uri: expect.stringMatching(/^http:\/\/localhost:3000\/api\/v1\/status-lists\/1$/),
+        },
+      },
     });
     story.mainSignedJson = res.body;
   });

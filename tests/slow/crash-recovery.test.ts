@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, expect, it } from 'vitest';
 import { formatCertificateNo } from '../../src/domain/institution.ts';
+import { demoInstitutions } from '../../src/setup/demo-trust-domain.ts';
 import {
   applicationBodyFor,
   chinaTime,
@@ -25,6 +26,7 @@ import {
  * verify every certificate it answered 201 for.
  */
 
+const guangzhou = demoInstitutions.find((institution) => institution.key === 'gz')!;
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'bc-crash-'));
 const rounds = Number(process.env.CRASH_ROUNDS ?? 4);
@@ -157,6 +159,8 @@ async function runLoad(call: Call, tokens: { midwife: string; issuer: string }, 
           withBirthTime(base, chinaTime(new Date(loadStartedAt - minutesAgo * 60_000))),
           (k % 499) + 1,
         );
+        // A delivery at the Guangzhou institution happened in its division.
+        if (isInstitutionalBirth(record)) record.birthPlace = { divisionCode: guangzhou.divisionCode };
         let body = applicationBodyFor(record);
         if (isInstitutionalBirth(record)) {
           const delivery = await call('POST', '/api/v1/deliveries', tokens.midwife, deliveryBodyFor(record));

@@ -1,12 +1,16 @@
+import { encode, Tag } from 'cbor2';
 import { describe, expect, it } from 'vitest';
+import { decodeBase45, encodeBase45 } from '../../src/adapters/cose/base45-text.ts';
+import { createCoseQrCodec, encodeQrText, readCoseSign1 } from '../../src/adapters/cose/cose-qr-codec.ts';
 import { decodeBase64url, decodeUtf8, encodeBase64url } from '../../src/domain/verification/base64url.ts';
-import { decodeCborMap, encodeCborMap } from '../../src/domain/verification/cbor.ts';
-import { decodeQrClaims, encodeQrClaims, fitQrClaims, type QrClaims } from '../../src/domain/verification/qr-claims.ts';
+import type { CborMap } from '../../src/domain/verification/ports.ts';
+import { fitQrClaims, type QrClaims, qrClaimsMap, readQrClaims } from '../../src/domain/verification/qr-claims.ts';
 
+const TYPE_CODE = '11100000000013338W001';
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
-const fromHex = (text: string) => new Uint8Array(Buffer.from(text, 'hex'));
+const fromHex = (text: string) => new Uint8Array(Buffer.from(text.replaceAll(' ', ''), 'hex'));
 
-describe('base64url', () => {
+describe('base64url (JWS parts)', () => {
   it('round-trips and refuses padding, foreign characters and impossible lengths', () => {
     const bytes = new Uint8Array([0, 1, 2, 250, 251, 252, 253]);
     expect(decodeBase64url(encodeBase64url(bytes))).toEqual(bytes);
@@ -26,64 +30,67 @@ describe('base64url', () => {
   });
 });
 
-describe('the CBOR subset', () => {
-  it('encodes deterministically: labels ascending, shortest heads (RFC 8949 §4.2.1)', () => {
-    const encoded = encodeCborMap([
-      [10, new Uint8Array([1, 2])],
-      [1, 'Q1'],
-      [4, 1],
-      [6, -720],
-      [8, 1795566660],
-    ]);
-    expect(hex(encoded)).toBe('a501625131040106390 2cf081a6b062c440a420102'.replaceAll(' ', ''));
-    expect(decodeCborMap(encoded)).toEqual(
-      new Map<number, unknown>([
-        [1, 'Q1'],
-        [4, 1],
-        [6, -720],
-        [8, 1795566660],
-        [10, new Uint8Array([1, 2])],
-      ]),
-    );
+describe('base45 (RFC 9285)', () => {
+  it('encodes the RFC’s examples and decodes them back', () => {
+    expect(encodeBase45(new TextEncoder().encode('AB'))).toBe('BB8');
+    expect(encodeBase45(new TextEncoder().encode('Hello!!'))).toBe('%69 VD92EX0');
+    expect(new TextDecoder().decode(decodeBase45('QED8WEX0')!)).toBe('ietf!');
   });
 
-  it('refuses every other encoding of the same data and anything outside the subset', () => {
-    expect(decodeCborMap(fromHex('a10118 01'.replaceAll(' ', '')))).toBeNull(); // 1 in a 2-byte head
-    expect(decodeCborMap(fromHex('a20201 0101'.replaceAll(' ', '')))).toBeNull(); // labels descending
-    expect(decodeCborMap(fromHex('a2010101 01'.replaceAll(' ', '')))).toBeNull(); // duplicate label
-    expect(decodeCborMap(fromHex('a10101 00'.replaceAll(' ', '')))).toBeNull(); // trailing byte
-    expect(decodeCborMap(fromHex('bf0101ff'))).toBeNull(); // indefinite-length map
-    expect(decodeCborMap(fromHex('a101a0'))).toBeNull(); // nested map
-    expect(decodeCborMap(fromHex('a10162ff'))).toBeNull(); // truncated text
-    expect(decodeCborMap(fromHex('a10162c328'))).toBeNull(); // invalid UTF-8
+  it('refuses what the package would decode into some bytes anyway: foreign characters, a lone last character, overflow', () => {
+    expect(decodeBase45('%69 VD92EX')).toBeNull(); // one character over
+    expect(decodeBase45('bb8')).toBeNull(); // lower case
+    expect(decodeBase45('GGW')).toBeNull(); // 65,535 < value: not two bytes
+    expect(decodeBase45('ZZ')).toBeNull(); // 2,024 > 255: not one byte
   });
 });
 
 const claims: QrClaims = {
+  issuerCreditCode: '12440100455361428Y',
+  issuedAt: 1795227330,
+  licenceId: `1.2.156.3005.2.${TYPE_CODE}.12440100455361428Y.K7Q2M9X4B1C8D5E3F6G0.001.C`,
+  status: { idx: 4711, uri: 'https://bc.example.cn/api/v1/status-lists/1' },
   certificateNo: 'Q440000001',
-  licenceIdTail: '12440100455361428Y.K7Q2M9X4B1C8D5E3F6G0.001.7',
   newbornName: '李沐阳',
   newbornNameTruncated: false,
   sex: '2',
   birthTime: '2026-11-20T08:31+08:00',
   motherName: '王晓红',
   motherNameTruncated: false,
-  issuedAt: 1795227330,
   issueDate: '2026-11-21',
   licenceDigest: 'vD5Q-A04EAZ_S0-Zg4_pE4nCy0IPLgsSd-Z0vUXptmE',
 };
+const cbor = (value: unknown) => encode(value, { cde: true });
+const certificateClaim = (map: CborMap) => map.get(-65537) as CborMap;
 
-describe('QR claims', () => {
+describe('QR claims (CWT)', () => {
+  it('use the registered CWT keys, the Token Status List claim and one private claim', () => {
+    const map = qrClaimsMap(claims);
+    expect([...map.keys()]).toEqual([1, 6, 7, 65535, -65537]);
+    expect(new TextDecoder().decode(map.get(7) as Uint8Array)).toBe('K7Q2M9X4B1C8D5E3F6G0.001.C');
+    expect(map.get(65535)).toEqual(
+      new Map([
+        [
+          'status_list',
+          new Map<string, unknown>([
+            ['idx', 4711],
+            ['uri', claims.status.uri],
+          ]),
+        ],
+      ]),
+    );
+    expect(hex(cbor(map)).startsWith('a50172313234343031303034353533363134323859061a6b00fec2')).toBe(true);
+  });
+
   it('round-trip, leaving default-valued optional labels out', () => {
-    const encoded = encodeQrClaims(claims);
-    expect(decodeQrClaims(encoded)).toEqual(claims);
-    expect(decodeCborMap(encoded)!.size).toBe(8);
+    expect(readQrClaims(qrClaimsMap(claims), TYPE_CODE)).toEqual(claims);
+    expect(certificateClaim(qrClaimsMap(claims)).size).toBe(6);
   });
 
   it('carry another birth-time offset and an issue date other than the signing day', () => {
     const unusual = { ...claims, birthTime: '2026-11-20T00:31-09:30', issueDate: '2026-11-02' };
-    expect(decodeQrClaims(encodeQrClaims(unusual))).toEqual(unusual);
-    expect(decodeCborMap(encodeQrClaims(unusual))!.size).toBe(10);
+    expect(readQrClaims(qrClaimsMap(unusual), TYPE_CODE)).toEqual(unusual);
+    expect(certificateClaim(qrClaimsMap(unusual)).size).toBe(8);
   });
 
   it('refuse what they cannot carry losslessly', () => {
@@ -91,47 +98,71 @@ describe('QR claims', () => {
       { birthTime: '2026-11-20T08:31:00+08:00' },
       { birthTime: '2026-02-30T08:31+08:00' },
       { issueDate: '2026-13-01' },
+      { issuerCreditCode: '124400004558586204' },
+      { status: { idx: -1, uri: claims.status.uri } },
     ]) {
-      expect(() => encodeQrClaims({ ...claims, ...bad })).toThrow(expect.objectContaining({ code: 'QR_UNENCODABLE' }));
+      expect(() => qrClaimsMap({ ...claims, ...bad })).toThrow(expect.objectContaining({ code: 'QR_UNENCODABLE' }));
     }
   });
 
-  it('refuse unknown labels and optional labels holding their default', () => {
-    const map = [...decodeCborMap(encodeQrClaims(claims))!.entries()];
-    expect(decodeQrClaims(encodeCborMap([...map, [12, 1]]))).toBeNull();
-    expect(decodeQrClaims(encodeCborMap([...map, [6, 480]]))).toBeNull();
-    expect(decodeQrClaims(encodeCborMap([...map, [11, 0]]))).toBeNull();
+  it('refuse unknown claims, optional labels holding their default, another type code and a wrong check character', () => {
+    const withClaim = (key: unknown, value: unknown) => new Map([...qrClaimsMap(claims), [key, value]]) as CborMap;
+    const withItem = (label: number, value: unknown) => {
+      const map = qrClaimsMap(claims);
+      certificateClaim(map).set(label, value as number);
+      return map;
+    };
+    expect(readQrClaims(withClaim(4, 1795227330), TYPE_CODE)).toBeNull(); // exp
+    expect(readQrClaims(withItem(5, 480), TYPE_CODE)).toBeNull();
+    expect(readQrClaims(withItem(9, 0), TYPE_CODE)).toBeNull();
+    expect(readQrClaims(qrClaimsMap(claims), '12100000400010930X001')).toBeNull();
+    expect(readQrClaims(withClaim(7, new TextEncoder().encode('K7Q2M9X4B1C8D5E3F6G0.001.D')), TYPE_CODE)).toBeNull();
+    expect(readQrClaims(withClaim(65535, new Map([['status_list', new Map([['idx', 1]])]])), TYPE_CODE)).toBeNull();
   });
 
-  it('fit a budget by cutting the longer name first, one code point at a time, and flag the cut', () => {
+  it('fit by cutting the longer name first, one code point at a time, flagging the cut; names that fit stay whole', () => {
     const long = { ...claims, newbornName: '欧阳沐阳', motherName: '𠮷'.repeat(50) };
-    const fitted = fitQrClaims(long, encodeQrClaims(claims).length + 6);
+    const fits = (candidate: QrClaims) => cbor(qrClaimsMap(candidate)).length <= cbor(qrClaimsMap(claims)).length + 6;
+    const fitted = fitQrClaims(long, fits);
     expect(fitted.motherNameTruncated).toBe(true);
     expect(fitted.newbornNameTruncated).toBe(false);
     expect(fitted.motherName).toBe('𠮷'.repeat(Array.from(fitted.motherName).length));
-    expect(fitQrClaims(claims, 1000)).toBe(claims);
+    expect(fits(fitted)).toBe(true);
+    expect(fitQrClaims(claims, () => true)).toBe(claims);
+  });
+});
+
+describe('the COSE codec', () => {
+  const kid8 = fromHex('0102030405060708');
+  const signature = (data: Uint8Array) => Promise.resolve(new Uint8Array(64).fill(data.length % 256));
+
+  it('writes BC1: + base45 of a tagged COSE_Sign1 with alg -7 and the 8-byte kid protected', async () => {
+    const { text, cose } = await encodeQrText(qrClaimsMap(claims), kid8, signature);
+    expect(text.startsWith('BC1:')).toBe(true);
+    expect(hex(cose).startsWith('d2844da2012604480102030405060708a0')).toBe(true);
+    const read = createCoseQrCodec().decode(text)!;
+    expect(read.protectedHeader).toEqual(
+      new Map<number, unknown>([
+        [1, -7],
+        [4, kid8],
+      ]),
+    );
+    expect(readQrClaims(read.claims, TYPE_CODE)).toEqual(claims);
+    // The Sig_structure of RFC 9052 §4.4: ["Signature1", protected, h'', payload].
+    expect(hex(read.toBeSigned).startsWith('846a5369676e6174757265314da2012604480102030405060708405')).toBe(true);
   });
 
-  it('fit exactly as cutting one code point at a time and re-encoding would', () => {
-    const naive = (input: QrClaims, maxBytes: number): QrClaims => {
-      let fitted = input;
-      while (encodeQrClaims(fitted).length > maxBytes) {
-        const bytes = (text: string) => Buffer.byteLength(text);
-        const cutMother = bytes(fitted.motherName) >= bytes(fitted.newbornName);
-        const shorter = (name: string) => Array.from(name).slice(0, -1).join('');
-        fitted = cutMother
-          ? { ...fitted, motherName: shorter(fitted.motherName), motherNameTruncated: true }
-          : { ...fitted, newbornName: shorter(fitted.newbornName), newbornNameTruncated: true };
-      }
-      return fitted;
-    };
-    const alphabet = ['李', 'a', '𠮷', '·', 'é'];
-    for (let seed = 1; seed < 400; seed++) {
-      const name = (length: number, offset: number) =>
-        Array.from({ length }, (_, i) => alphabet[(i * seed + offset) % alphabet.length]).join('');
-      const input = { ...claims, newbornName: name(1 + (seed % 50), 1), motherName: name(1 + ((seed * 7) % 50), 2) };
-      const budget = encodeQrClaims(claims).length + (seed % 60);
-      expect(fitQrClaims(input, budget), `seed ${seed}`).toEqual(naive(input, budget));
-    }
+  it('reads zlib-deflated and plain texts alike, and refuses other prefixes and non-canonical CBOR', async () => {
+    const { cose } = await encodeQrText(qrClaimsMap(claims), kid8, signature);
+    const { deflateSync } = await import('node:zlib');
+    const codec = createCoseQrCodec();
+    expect(codec.decode(`BC1:${encodeBase45(new Uint8Array(deflateSync(cose)))}`)).not.toBeNull();
+    expect(codec.decode(`BC1:${encodeBase45(cose)}`)).not.toBeNull();
+    expect(codec.decode(`HC1:${encodeBase45(cose)}`)).toBeNull();
+    const untagged = (readCoseSign1(cose) && cose.subarray(1))!;
+    expect(readCoseSign1(untagged)).not.toBeNull();
+    expect(readCoseSign1(fromHex('d8 12 80'))).toBeNull(); // tag 18 in a 2-byte head
+    expect(readCoseSign1(cbor(new Tag(98, [])))).toBeNull(); // COSE_Sign, not Sign1
+    expect(readCoseSign1(new Uint8Array([...cose, 0]))).toBeNull(); // trailing byte
   });
 });

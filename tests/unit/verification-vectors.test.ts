@@ -3,8 +3,8 @@ import { createNodeJwsVerifier } from '../../src/adapters/jws/node-jws-verifier.
 import { verify } from '../../src/domain/verification/verify.ts';
 import { loadVectors } from '../vectors/load-vectors.ts';
 
-const { vectors, trust, register, clock } = loadVectors();
-const ports = { trust, register, jws: createNodeJwsVerifier(), clock };
+const { vectors, trust, register, qr, clock } = loadVectors();
+const ports = { trust, register, qr, jws: createNodeJwsVerifier(), clock };
 
 describe('known-answer vectors', () => {
   it('cover every outcome the contract names', () => {

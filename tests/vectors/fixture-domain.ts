@@ -43,6 +43,8 @@ export interface FixtureDomain {
   kids: {
     root: string;
     trustList: string;
+    /** Added with status lists (issue 9): the status-list signer under the same root. */
+    statusList?: string;
     aOld: string;
     a: string;
     b: string;
@@ -181,8 +183,38 @@ export function loadFixtureDomain(): FixtureDomain {
 
 /** Loads the committed fixture domain, creating it only if it has never been made. */
 export async function fixtureDomain(): Promise<FixtureDomain> {
-  if (existsSync(domainFile)) return loadFixtureDomain();
+  if (existsSync(domainFile)) return addStatusListSigner(loadFixtureDomain());
   const domain = await createDomain();
   save(domain);
-  return domain;
+  return addStatusListSigner(domain);
+}
+
+/**
+ * A domain made before status lists gets its status-list signer once, certified by the same
+ * root; the other keys (and every vector signed with them) stay as they were.
+ */
+async function addStatusListSigner(domain: FixtureDomain): Promise<FixtureDomain> {
+  if (domain.kids.statusList) return domain;
+  const key = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey;
+  const root = domain.records.find((candidate) => candidate.purpose === 'root')!;
+  const pem = await issueLeafX509({
+    profile: 'status-list-signing',
+    subject: { commonName: '出生医学证明电子证照状态列表签名（仅供测试）', organization: '测试卫生健康委员会' },
+    publicJwk: publicJwkOf(key),
+    notBefore: new Date(TIMELINE.domainCreated),
+    issuerX509Pem: root.x509Pem,
+    sign: signerOf(domain.privateKeys.get(root.kid)!),
+  });
+  const kid = jwkThumbprint(publicJwkOf(key));
+  const extended: FixtureDomain = {
+    ...domain,
+    records: [...domain.records, record(key, 'status-list', pem, { issuerKid: root.kid })],
+    kids: { ...domain.kids, statusList: kid },
+    privateKeys: new Map([...domain.privateKeys, [kid, key]]),
+  };
+  const file = encryptPrivateKey(key, VECTOR_KEY_PASSPHRASE, 10);
+  writeFileSync(path.join(keysDirectory, `${kid}.key`), `${JSON.stringify(file, null, 2)}\n`, { flag: 'wx' });
+  const { privateKeys: _omitted, ...stored } = extended;
+  writeFileSync(domainFile, `${JSON.stringify(stored, null, 2)}\n`);
+  return extended;
 }

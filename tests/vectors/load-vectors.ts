@@ -7,12 +7,12 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SigningKeyRecord } from '../../src/domain/trust/ports.ts';
-import type { RegisterSnapshotEntry } from '../../src/domain/trust/build-offline-bundle.ts';
 import type { TrustList } from '../../src/domain/trust/build-trust-list.ts';
 import { createTrustStore, type TrustStore } from '../../src/domain/trust/create-trust-store.ts';
 import type { Clock } from '../../src/domain/ports.ts';
-import type { CertificateRegister } from '../../src/domain/verification/ports.ts';
-import type { Vector } from './vector-cases.ts';
+import type { CertificateRegister, QrCodec } from '../../src/domain/verification/ports.ts';
+import type { RegisterVectorEntry, Vector } from './vector-cases.ts';
+import { createCoseQrCodec } from '../../src/adapters/cose/cose-qr-codec.ts';
 
 export const vectorsDirectory = path.dirname(fileURLToPath(import.meta.url));
 
@@ -21,7 +21,7 @@ export interface VectorContext {
   now: string;
   licenceTypeCode: string;
   trustList: TrustList;
-  register: RegisterSnapshotEntry[];
+  register: RegisterVectorEntry[];
   /** The key register rows (public), to seed a signing_keys table. */
   keys: SigningKeyRecord[];
 }
@@ -31,6 +31,7 @@ export interface LoadedVectors {
   vectors: Vector[];
   trust: TrustStore;
   register: CertificateRegister;
+  qr: QrCodec;
   clock: Clock;
   /** Path of the offline bundle made from the same context (for the CLI). */
   bundleFile: string;
@@ -41,25 +42,27 @@ export function loadVectors(): LoadedVectors {
   const read = (file: string) => JSON.parse(readFileSync(path.join(vectorsDirectory, file), 'utf8'));
   const context = read('context.json') as VectorContext;
   const vectors = (read('vectors.json') as { vectors: Vector[] }).vectors;
-  const byNumber = new Map(context.register.map((entry) => [entry.certificateNo, entry]));
   return {
     context,
     vectors,
     trust: createTrustStore(context.trustList, nodeX509),
-    register: {
-      lookup(certificateNo) {
-        const entry = byNumber.get(certificateNo);
-        return entry
-          ? {
-              status: entry.status,
-              supersededBy: entry.supersededBy ?? null,
-              householdRegistered: entry.householdRegistered === true,
-            }
-          : null;
-      },
-    },
+    register: registerOf(context.register),
+    qr: createCoseQrCodec(),
     clock: { now: () => new Date(context.now) },
     bundleFile: path.join(vectorsDirectory, 'bundle.json'),
     rootPemFile: path.join(vectorsDirectory, 'root.pem'),
+  };
+}
+
+/** The vectors' register, looked up by certificate number (as the service's database is). */
+export function registerOf(entries: readonly RegisterVectorEntry[]): CertificateRegister {
+  const byNumber = new Map(entries.map((entry) => [entry.certificateNo, entry]));
+  return {
+    lookup(certificateNo) {
+      const entry = byNumber.get(certificateNo);
+      return entry
+        ? { status: entry.status, supersededBy: entry.supersededBy ?? null, householdRegistered: entry.householdRegistered === true }
+        : null;
+    },
   };
 }

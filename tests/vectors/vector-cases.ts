@@ -1,4 +1,5 @@
 /** The known-answer cases: how each credential is made and the exact result it must give. */
+import { createHmac } from 'node:crypto';
 import { flipS } from '../../src/adapters/pki/p256-low-s.ts';
 import type { ELicencePayload, Institution } from '../../src/domain/certificate.ts';
 import type { CheckName, CheckResult, VerificationResult } from '../../src/domain/verification/result.ts';
@@ -11,6 +12,8 @@ import {
   fixtureKeyStore,
   flipCharacter,
   hs256WithPublicKey,
+  qrParts,
+  qrText,
   shown,
   signingKeyOf,
   signRaw,
@@ -25,8 +28,19 @@ export interface Vector {
 
 export const SIGNED_AT = '2026-11-21T02:15:30Z';
 
+/** The status list every vector certificate has its place in (its token is in bundle.json). */
+export const STATUS_LIST_URI = 'https://bc.example.cn/api/v1/status-lists/1';
+export const STATUS_LIST_SIZE = 1024;
+/** Random-looking, fixed places: the register assigns random indexes. */
+const statusIndexOf = (certificateNo: string) => (Number(certificateNo.slice(1)) * 7919) % STATUS_LIST_SIZE;
+
 const payloadFor = (certificateNo: string, institution: Institution = HOSPITAL_A): ELicencePayload =>
-  sampleLicence({ certificateNo, institution, serial: `VECTOR${certificateNo.slice(1)}0000` });
+  sampleLicence({
+    certificateNo,
+    institution,
+    serial: `VECTOR${certificateNo.slice(1)}0000`,
+    status: { idx: statusIndexOf(certificateNo), uri: STATUS_LIST_URI },
+  });
 
 const checks = (...list: `${CheckName}:${CheckResult}`[]) =>
   list.map((entry) => {
@@ -58,8 +72,18 @@ const valid = (payload: ELicencePayload, signedAt = SIGNED_AT, pair = false, hou
   checks: pair ? OK_PAIR : OK,
 });
 
+export interface RegisterVectorEntry {
+  certificateNo: string;
+  status: 'valid' | 'superseded' | 'void' | 'revoked';
+  supersededBy?: string;
+  householdRegistered?: true;
+}
+
+/** The status list place of a register entry (for the bundle's status list). */
+export const statusPlaceOf = (entry: RegisterVectorEntry) => ({ idx: statusIndexOf(entry.certificateNo), uri: STATUS_LIST_URI });
+
 /** Register entries the vectors' context holds. */
-export const REGISTER = [
+export const REGISTER: RegisterVectorEntry[] = [
   { certificateNo: 'Q440000001', status: 'valid' as const },
   { certificateNo: 'Q440000003', status: 'superseded' as const, supersededBy: 'Q440000005' },
   { certificateNo: 'Q440000004', status: 'valid' as const },
@@ -169,20 +193,22 @@ export async function buildVectors(domain: FixtureDomain): Promise<Vector[]> {
   add('signature-altered', 'One character in the middle of the signature changed', {
     signedJson: { ...main.signedJson, signature: flipCharacter(main.signedJson.signature, 40) },
   }, BAD_SIGNATURE);
-  const [qrHeader, qrPayload, qrSignature] = main.qr.split('.') as [string, string, string];
   // ECDSA malleability: (r, n − s) verifies mathematically; only the low-S form we sign is accepted.
   add('high-s-signed-json', 'The genuine e-licence signature in its high-S twin form (r, n − s)', {
     signedJson: { ...main.signedJson, signature: b64(flipS(Buffer.from(main.signedJson.signature, 'base64url'))) },
   }, BAD_SIGNATURE);
-  add('high-s-qr', 'The genuine QR signature in its high-S twin form (r, n − s)', {
-    qr: `${qrHeader}.${qrPayload}.${b64(flipS(Buffer.from(qrSignature, 'base64url')))}`,
-  }, BAD_SIGNATURE);
-  const qrBytes = Buffer.from(qrPayload, 'base64url');
-  qrBytes[qrBytes.indexOf(Buffer.from([0x04, 0x01])) + 1] = 0x02;
-  add('qr-payload-altered', 'The sex claim flipped from 1 to 2', { qr: `${qrHeader}.${b64(qrBytes)}.${qrSignature}` }, BAD_SIGNATURE);
-  add('qr-signature-altered', 'One character in the middle of the QR signature changed', {
-    qr: `${qrHeader}.${qrPayload}.${flipCharacter(qrSignature, 40)}`,
-  }, BAD_SIGNATURE);
+  const highS = qrParts(main.qr);
+  highS.signature = Uint8Array.from(flipS(Buffer.from(highS.signature)));
+  add('high-s-qr', 'The genuine QR signature in its high-S twin form (r, n − s)', { qr: qrText(highS) }, BAD_SIGNATURE);
+  const altered = qrParts(main.qr);
+  (altered.claims.get(-65537) as Map<number, unknown>).set(3, 2);
+  add('qr-payload-altered', 'The sex claim flipped from 1 to 2, the signature kept', { qr: qrText(altered) }, BAD_SIGNATURE);
+  const flipped = qrParts(main.qr);
+  flipped.signature = Uint8Array.from(flipped.signature, (byte, index) => (index === 30 ? byte ^ 1 : byte));
+  add('qr-signature-altered', 'One bit in the middle of the QR signature changed', { qr: qrText(flipped) }, BAD_SIGNATURE);
+  const swapped = qrParts(main.qr);
+  swapped.protectedHeader.set(4, Uint8Array.from(Buffer.from(kids.aOld, 'base64url').subarray(0, 8)));
+  add('qr-kid-swapped', 'The kid replaced by hospital A’s old key’s, the signature kept', { qr: qrText(swapped) }, BAD_SIGNATURE);
 
   const strayStore = fixtureKeyStore(domain, domain.privateKeys.get(kids.stray));
   const forged = await credentials(domain, p1, kids.a, SIGNED_AT, strayStore);
@@ -200,15 +226,22 @@ export async function buildVectors(domain: FixtureDomain): Promise<Vector[]> {
   add('crit-header', 'A crit header parameter (RFC 7515 §4.1.11) we do not implement', {
     signedJson: signRaw(domain.privateKeys.get(kids.a)!, { ...elicenceHeader(keyA, SIGNED_AT), crit: ['sigT'] }, p1Json),
   }, BAD_SIGNATURE);
-  add('alg-none', 'Unsecured JWS (alg none, empty signature)', {
-    qr: `${b64(JSON.stringify({ alg: 'none', kid: kids.a.slice(0, 8) }))}.${qrPayload}.`,
+  const hmac = qrParts(main.qr);
+  hmac.protectedHeader.set(1, 5);
+  add('qr-alg-hmac', 'COSE alg HMAC 256/256 keyed with the institution certificate (algorithm confusion)', {
+    qr: qrText(hmac, (data) => new Uint8Array(createHmac('sha256', domain.records.find((r) => r.kid === kids.a)!.x509Pem).update(data).digest())),
   }, BAD_SIGNATURE);
+  const legacy = qrParts(main.qr);
+  add('hc1-prefix', 'A genuine credential under the health-certificate prefix HC1:', { qr: qrText(legacy, undefined, 'HC1:') }, MALFORMED);
+  add('legacy-compact-jws', 'A compact JWS QR text (the profile before BC1:)', {
+    qr: `${b64(JSON.stringify({ alg: 'ES256', kid: kids.a.slice(0, 8) }))}.${b64('payload')}.${b64(new Uint8Array(64))}`,
+  }, MALFORMED);
   add('hs256-public-key-as-secret', 'HS256 keyed with the institution certificate (algorithm confusion)', {
     signedJson: hs256WithPublicKey({ ...elicenceHeader(keyA, SIGNED_AT), alg: 'HS256' }, p1Json, domain.records.find((r) => r.kid === kids.a)!.x509Pem),
   }, BAD_SIGNATURE);
 
   add('truncated', 'QR text cut in half', { qr: main.qr.slice(0, Math.floor(main.qr.length / 2)) }, MALFORMED);
-  add('bad-base64url', 'A "+" (not base64url) in the QR payload', { qr: `${qrHeader}.+${qrPayload.slice(1)}.${qrSignature}` }, MALFORMED);
+  add('bad-base45', 'A lower-case letter (not base45) in the QR text', { qr: `${main.qr.slice(0, 20)}a${main.qr.slice(21)}` }, MALFORMED);
   add('trailing-character', 'QR text followed by a newline', { qr: `${main.qr}\n` }, MALFORMED);
   add('utf8-bom', 'QR text preceded by a UTF-8 byte-order mark', { qr: `\uFEFF${main.qr}` }, MALFORMED);
   add('payload-utf8-bom', 'A correctly signed e-licence whose payload bytes start with a BOM', {

@@ -1,5 +1,8 @@
 /** Signing and tampering helpers of the vector generator (TEST ONLY keys). */
 import { createHmac, type KeyObject, sign } from 'node:crypto';
+import { inflateSync } from 'node:zlib';
+import base45 from 'base45';
+import { decode as cborDecode, encode as cborEncode, Tag } from 'cbor2';
 import { type FlattenedJws, signingTime } from '../../src/adapters/jws/flattened-jws.ts';
 import { signELicence } from '../../src/adapters/jws/sign-elicence.ts';
 import { signQrToken } from '../../src/adapters/jws/sign-qr-token.ts';
@@ -96,3 +99,41 @@ export function shown(payload: ELicencePayload, signedAt: string): PresentedCert
     issuedAt: new Date(signedAt).toISOString(),
   };
 }
+
+/** The COSE_Sign1 parts of a `BC1:` text, for tampering (the service's own codec reads them). */
+export interface QrParts {
+  protectedHeader: Map<number, unknown>;
+  claims: Map<unknown, unknown>;
+  signature: Uint8Array;
+}
+
+export function qrParts(text: string): QrParts {
+  // Plain Uint8Arrays: cbor2 hands out views of its input, and a Buffer view would re-encode as JSON.
+  let bytes = new Uint8Array(base45.decode(text.slice(4)));
+  if (bytes[0] === 0x78) bytes = new Uint8Array(inflateSync(bytes));
+  const [protectedBytes, , payload, signature] = (cborDecode(bytes, { preferMap: true }) as Tag).contents as [
+    Uint8Array,
+    unknown,
+    Uint8Array,
+    Uint8Array,
+  ];
+  return {
+    protectedHeader: cborDecode(protectedBytes, { preferMap: true }) as Map<number, unknown>,
+    claims: cborDecode(payload, { preferMap: true }) as Map<unknown, unknown>,
+    signature,
+  };
+}
+
+/** A `BC1:` text of the given parts, uncompressed; `sign` (when given) signs it afresh. */
+export function qrText(parts: QrParts, sign?: (toBeSigned: Uint8Array) => Uint8Array, prefix = 'BC1:'): string {
+  const protectedBytes = cborEncode(parts.protectedHeader, { cde: true });
+  const payload = cborEncode(parts.claims, { cde: true });
+  const signature = sign
+    ? sign(cborEncode(['Signature1', protectedBytes, new Uint8Array(0), payload], { cde: true }))
+    : parts.signature;
+  return prefix + base45.encode(cborEncode(new Tag(18, [protectedBytes, new Map(), payload, signature]), { cde: true }));
+}
+
+/** Signs as the service does: ES256, low-S (a high-S signature would fail before the case's point). */
+export const es256With = (key: KeyObject) => (data: Uint8Array) =>
+  toLowS(new Uint8Array(sign('sha256', data, { key, dsaEncoding: 'ieee-p1363' })));

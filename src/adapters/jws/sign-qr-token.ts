@@ -1,49 +1,51 @@
 import type { ELicencePayload } from '../../domain/certificate.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { KeyStore, SigningKey } from '../../domain/ports.ts';
-import { LICENCE_ID_ROOT_ARC, QR_KID_HINT_LENGTH } from '../../domain/verification/profile.ts';
-import { encodeQrClaims, fitQrClaims, type QrClaims } from '../../domain/verification/qr-claims.ts';
-import { base64url, type FlattenedJws, signJwsParts } from './flattened-jws.ts';
+import { QR_KID_BYTES, QR_PREFIX, QR_VERSION_13_M_ALPHANUMERIC } from '../../domain/verification/profile.ts';
+import { fitQrClaims, type QrClaims, qrClaimsMap } from '../../domain/verification/qr-claims.ts';
+import { readStatusReference } from '../../domain/verification/status-reference.ts';
+import { coseSizeOf, encodeQrText } from '../cose/cose-qr-codec.ts';
+import type { FlattenedJws } from './flattened-jws.ts';
 import { licenceDigest } from './licence-digest.ts';
 import { assertKeyFitsLicence, type SignOptions } from './sign-elicence.ts';
 
-/** Byte-mode capacity of a version-13 QR code at error correction level M. */
-export const QR_VERSION_13_M_BYTES = 331;
-const ES256_SIGNATURE_CHARS = 86;
+/** base45 turns 2 bytes into 3 characters and a last odd byte into 2. */
+const base45Capacity = (characters: number) => Math.floor(characters / 3) * 2 + (characters % 3 === 2 ? 1 : 0);
 
-/** The payload bytes left once header, signature and the two dots are counted. */
-export function qrPayloadBudget(header: string): number {
-  const characters = QR_VERSION_13_M_BYTES - header.length - ES256_SIGNATURE_CHARS - 2;
-  return Math.floor((characters * 3) / 4);
-}
+/** COSE_Sign1 bytes that still fit version 13 at level M uncompressed, behind the `BC1:` prefix. */
+export const QR_MAX_COSE_BYTES = base45Capacity(QR_VERSION_13_M_ALPHANUMERIC - QR_PREFIX.length);
+
+/** The COSE kid of a key: the first 8 bytes of its thumbprint. */
+export const kid8BytesOf = (kid: string): Uint8Array =>
+  new Uint8Array(Buffer.from(kid, 'base64url').subarray(0, QR_KID_BYTES));
 
 /** The QR claims of an e-licence, names not yet fitted. */
 export function qrClaimsOf(payload: ELicencePayload, signed: FlattenedJws, signedAt: Date): QrClaims {
   const { licence, certificate } = payload;
-  const prefix = `${LICENCE_ID_ROOT_ARC}.${licence.typeCode}.`;
-  if (!licence.id.startsWith(prefix)) {
-    throw new DomainError('QR_UNENCODABLE', 'licence.id does not start with the root arc and licence.typeCode');
-  }
+  const status = readStatusReference(payload.status);
+  if (!status) throw new DomainError('QR_UNENCODABLE', 'The e-licence carries no status list reference');
   return {
+    issuerCreditCode: certificate.issuer.creditCode,
+    issuedAt: Math.floor(signedAt.getTime() / 1000),
+    licenceId: licence.id,
+    status,
     certificateNo: certificate.certificateNo,
-    licenceIdTail: licence.id.slice(prefix.length),
     newbornName: certificate.newborn.name,
     newbornNameTruncated: false,
     sex: certificate.newborn.sex,
     birthTime: certificate.newborn.birthTime,
     motherName: certificate.mother.name,
     motherNameTruncated: false,
-    issuedAt: Math.floor(signedAt.getTime() / 1000),
     issueDate: certificate.issueDate,
     licenceDigest: licenceDigest(signed),
   };
 }
 
 /**
- * The QR text: a compact JWS `{alg: ES256, kid: <first 8 characters of the thumbprint>}` over
- * the CBOR claims (see qr-claims.ts for why CBOR and a kid hint), bound to `signed` by its
- * digest. Names too long for version 13 at level M are cut (and flagged) so every valid record
- * fits. Pass the same `signedAt` as for the e-licence.
+ * The QR text (profile `BC1:`, docs/qr-profile.md): a COSE_Sign1 by the institution key over
+ * the CWT claims, bound to `signed` by its digest. Names are carried whole when the credential
+ * fits version 13 at level M without compression; longer ones are cut (and flagged), so every
+ * valid record fits whatever zlib makes of it. Pass the same `signedAt` as for the e-licence.
  */
 export async function signQrToken(
   payload: ELicencePayload,
@@ -53,9 +55,11 @@ export async function signQrToken(
   options: SignOptions = {},
 ): Promise<string> {
   assertKeyFitsLicence(payload, key);
-  const header = { alg: 'ES256', kid: key.kid.slice(0, QR_KID_HINT_LENGTH) };
-  const budget = qrPayloadBudget(base64url(JSON.stringify(header)));
-  const claims = fitQrClaims(qrClaimsOf(payload, signed, options.signedAt ?? new Date()), budget);
-  const jws = await signJwsParts(header, encodeQrClaims(claims), key.kid, keyStore);
-  return `${jws.protected}.${jws.payload}.${jws.signature}`;
+  const kid8 = kid8BytesOf(key.kid);
+  const claims = fitQrClaims(
+    qrClaimsOf(payload, signed, options.signedAt ?? new Date()),
+    (candidate) => coseSizeOf(qrClaimsMap(candidate), kid8) <= QR_MAX_COSE_BYTES,
+  );
+  const qr = await encodeQrText(qrClaimsMap(claims), kid8, (toBeSigned) => keyStore.sign(key.kid, toBeSigned));
+  return qr.text;
 }

@@ -28,9 +28,19 @@ export interface QrModules {
   runs: ModuleRun[];
 }
 
-/** Encodes `text` exactly as printed: the same call re-encodes it for inspection. */
+/** The QR alphanumeric character set, which is exactly base45's alphabet (RFC 9285 §4). */
+const ALPHANUMERIC = /^[0-9A-Z $%*+\-./:]+$/;
+/** Quiet zone around the symbol, in modules (ISO/IEC 18004 §6.3.8). */
+export const QR_QUIET_ZONE_MODULES = 4;
+
+/**
+ * Encodes `text` exactly as printed: the same call re-encodes it for inspection. A `BC1:` text is
+ * one alphanumeric segment (5.5 bits a character instead of 8), which is what keeps the QR at
+ * version 13 or below; the library's own segmentation could switch modes mid-text.
+ */
 export function encodeQrModules(text: string): QrModules {
-  const qr = QRCode.create(text, { errorCorrectionLevel: QR_ERROR_CORRECTION });
+  const segments = ALPHANUMERIC.test(text) ? [{ data: text, mode: 'alphanumeric' as const }] : text;
+  const qr = QRCode.create(segments, { errorCorrectionLevel: QR_ERROR_CORRECTION });
   const { size, data } = qr.modules;
   const runs: ModuleRun[] = [];
   for (let row = 0; row < size; row++) {

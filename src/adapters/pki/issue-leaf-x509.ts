@@ -6,10 +6,15 @@ import { cryptoWithSigner, P256_SIGNING_KEY_HANDLE, type X509Signer, x509 } from
 /**
  * `elicence-signing`: an institution's e-licence signing certificate (digitalSignature +
  * nonRepudiation: the signature is the institution's legal act). `trust-list-signing`: the key
- * that signs offline bundles, so the root key can stay offline. `timestamping`: the RFC 3161
- * timestamp authority.
+ * that signs offline bundles, so the root key can stay offline. `status-list-signing`: the key
+ * that signs status list tokens. `timestamping`: the RFC 3161 timestamp authority.
  */
-export type LeafProfile = 'elicence-signing' | 'trust-list-signing' | 'audit-signing' | 'timestamping';
+export type LeafProfile =
+  | 'elicence-signing'
+  | 'trust-list-signing'
+  | 'audit-signing'
+  | 'status-list-signing'
+  | 'timestamping';
 
 /** Where relying parties fetch the root's CRL and the issuing (root) certificate. */
 export interface X509Publication {
@@ -33,13 +38,19 @@ export interface LeafX509Request {
 /**
  * Registered purposes only (RFC 9336, ETSI TS 119 612, RFC 5280). An e-licence key and an audit
  * key share id-kp-documentSigning; they differ by nonRepudiation, which only the institution's
- * legal act carries and which the checker requires (e-licence) or refuses (audit).
+ * legal act carries and which the checker requires (e-licence) or refuses (audit, status list).
+ * The audit and status-list keys share one profile: no registered purpose tells a log checkpoint
+ * from a status list, and a private arc is what common parsers refused. The register's purpose
+ * (and the subject name the root gives each) tells them apart; both keys live in the service's
+ * key store under the same custody, so one could not stand in for the other without the other
+ * being exposed as well.
  */
 const EKU: Record<LeafProfile, string[]> = {
   // The PDF is signed with the same certificate, so PDF readers' signer usage must pass too.
   'elicence-signing': [EKU_DOCUMENT_SIGNING, EKU_EMAIL_PROTECTION],
   'trust-list-signing': [EKU_TSL_SIGNING],
   'audit-signing': [EKU_DOCUMENT_SIGNING],
+  'status-list-signing': [EKU_DOCUMENT_SIGNING],
   // RFC 3161 §2.3: exactly one, critical.
   timestamping: [EKU_TIME_STAMPING],
 };
@@ -48,6 +59,7 @@ const KEY_USAGE: Record<LeafProfile, number> = {
   'elicence-signing': x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation,
   'trust-list-signing': x509.KeyUsageFlags.digitalSignature,
   'audit-signing': x509.KeyUsageFlags.digitalSignature,
+  'status-list-signing': x509.KeyUsageFlags.digitalSignature,
   timestamping: x509.KeyUsageFlags.digitalSignature,
 };
 

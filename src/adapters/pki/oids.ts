@@ -11,7 +11,8 @@ export const LEGACY_PROJECT_ARC = '2.25.94328201679108206604610668606858128788';
 /** Legacy (pre-2026) extended key usages, accepted when checking old certificates, never issued. */
 export const LEGACY_EKU_ELICENCE_SIGNING = `${LEGACY_PROJECT_ARC}.1.1`;
 export const LEGACY_EKU_TRUST_LIST_SIGNING = `${LEGACY_PROJECT_ARC}.1.2`;
-export const LEGACY_EKU_AUDIT_SIGNING = `${LEGACY_PROJECT_ARC}.1.3`;
+export const LEGACY_EKU_STATUS_LIST_SIGNING = `${LEGACY_PROJECT_ARC}.1.3`;
+export const LEGACY_EKU_AUDIT_SIGNING = `${LEGACY_PROJECT_ARC}.1.4`;
 
 /** RFC 9336 id-kp-documentSigning: signs documents (e-licences, their QR tokens, the PDF). */
 export const EKU_DOCUMENT_SIGNING = '1.3.6.1.5.5.7.3.36';

@@ -1,9 +1,10 @@
 import { eventBy } from '../audit/audit-event.ts';
+import { applicationChangedEvent } from '../events/lifecycle-events.ts';
 import type { ApplicationBody } from '../rules/bodies.ts';
 import { type CrossCheckFinding, crossCheck } from './cross-check.ts';
 import { ownDelivery } from './guards.ts';
 import type { Issuer, LifecyclePorts } from './ports.ts';
-import type { ApplicationRecord } from './records.ts';
+import type { ApplicationRecord, DeliveryRecord } from './records.ts';
 
 export interface SubmittedApplication {
   id: string;
@@ -17,15 +18,16 @@ export interface SubmittedApplication {
  * runs now too, so the issuer sees a mismatch before trying to issue; issue enforces it.
  */
 export function submitApplication(
-  ports: Pick<LifecyclePorts, 'transactions' | 'applications' | 'secrets' | 'audit' | 'clock'>,
+  ports: Pick<LifecyclePorts, 'transactions' | 'applications' | 'secrets' | 'audit' | 'clock' | 'events'>,
   actor: Issuer,
   body: ApplicationBody,
 ): SubmittedApplication {
   const { institution } = actor;
   const now = ports.clock.now();
   let findings: CrossCheckFinding[];
+  let delivery: DeliveryRecord | null = null;
   if (body.deliveryId !== undefined) {
-    const delivery = ownDelivery(ports, actor, body.deliveryId);
+    delivery = ownDelivery(ports, actor, body.deliveryId);
     findings = crossCheck(body, delivery, institution);
   } else {
     findings = [{ name: 'paternity-report', result: 'pass' }];
@@ -49,6 +51,9 @@ export function submitApplication(
         applicantRelation: body.applicant.relation,
       }),
       now,
+    );
+    ports.events.append(
+      applicationChangedEvent('cn.birth-certificate.application.submitted', record, delivery, 'walk-in', now),
     );
   });
   return { id: record.id, status: 'submitted', checks: findings };

@@ -3,6 +3,7 @@ import { INSTITUTIONAL_CATEGORIES } from '../codes/birth-place-category.ts';
 import type { InstitutionRecord } from '../institution.ts';
 import { buildLicenceId } from '../licence-id.ts';
 import type { ApplicationBody, ApplicationWithoutDelivery } from '../rules/bodies.ts';
+import type { StatusReference } from '../verification/ports.ts';
 import type { DeliveryRecord, RegistrationItems } from './records.ts';
 
 /** The calendar date of `at` in China Standard Time, the date printed as 签发日期. */
@@ -77,6 +78,7 @@ export function registrationItems(application: ApplicationBody, delivery: Delive
 export function envelope(
   certificate: Certificate,
   parts: { typeCode: string; serial: string; version: number; supersedes: LicenceEnvelope['supersedes'] },
+  status: StatusReference,
 ): ELicencePayload {
   const version = String(parts.version).padStart(3, '0');
   const id = buildLicenceId({
@@ -98,5 +100,6 @@ export function envelope(
       supersedes: parts.supersedes,
     },
     certificate,
+    status: { status_list: { idx: status.idx, uri: status.uri } },
   };
 }

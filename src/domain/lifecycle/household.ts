@@ -1,6 +1,7 @@
 import { eventBy } from '../audit/audit-event.ts';
 import { citizenIdBirthDate, citizenIdSex } from '../check/citizen-id.ts';
 import { DomainError, invalidRequest } from '../errors.ts';
+import { householdRegisteredEvent } from '../events/lifecycle-events.ts';
 import type { HouseholdRegistrationBody } from '../rules/bodies.ts';
 import { chinaDate } from './compose.ts';
 import { requireCurrent } from './guards.ts';
@@ -11,7 +12,7 @@ import type { LifecyclePorts, PoliceOfficer } from './ports.ts';
  * and sex digits), a birth is registered once, and an ID number belongs to one birth only.
  */
 export function recordHouseholdRegistration(
-  ports: Pick<LifecyclePorts, 'transactions' | 'register' | 'households' | 'audit' | 'clock'>,
+  ports: Pick<LifecyclePorts, 'transactions' | 'register' | 'households' | 'audit' | 'clock' | 'events'>,
   actor: PoliceOfficer,
   certificateNo: string,
   body: HouseholdRegistrationBody,
@@ -69,6 +70,7 @@ export function recordHouseholdRegistration(
       ),
       now,
     );
+    ports.events.append(householdRegisteredEvent(record, body.registeredOn, now));
   });
   return { certificateNo, householdRegistered: true, registeredOn: body.registeredOn, policeUnit: body.policeUnit };
 }

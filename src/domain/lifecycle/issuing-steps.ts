@@ -1,6 +1,7 @@
 import { eventBy } from '../audit/audit-event.ts';
 import type { Certificate, ELicencePayload } from '../certificate.ts';
 import { DomainError, invalidRequest } from '../errors.ts';
+import { issuedEvent } from '../events/lifecycle-events.ts';
 import { envelope } from './compose.ts';
 import { requireCurrent } from './guards.ts';
 import type { Issuer, LifecyclePorts, NumberHolder, Reservation } from './ports.ts';
@@ -73,9 +74,12 @@ export interface Signed {
   kid: string;
 }
 
-/** 3. sign: the e-licence and the QR credential, at the signing instant `issuedAt`. */
+/**
+ * 3. sign: the certificate's place in its status list (kept if a retried issue already has one),
+ * then the e-licence and the QR credential, at the signing instant `issuedAt`.
+ */
 export async function sign(
-  ports: Pick<LifecyclePorts, 'signer' | 'licenceTypeCode'>,
+  ports: Pick<LifecyclePorts, 'signer' | 'licenceTypeCode' | 'statusLists'>,
   draft: IssueDraft,
   reservation: Reservation,
   issuedAt: Date,
@@ -89,6 +93,7 @@ export async function sign(
       version: draft.version,
       supersedes: old ? { licenceId: old.licenceId, certificateNo: old.certificateNo } : null,
     },
+    ports.statusLists.assign(reservation.certificateNo, reservation.institution, issuedAt),
   );
   return { payload, ...(await ports.signer.sign(payload, issuedAt)) };
 }
@@ -108,7 +113,7 @@ const auditAction: Record<IssueKind, string> = {
 
 export type CommitPorts = Pick<
   LifecyclePorts,
-  'transactions' | 'register' | 'claimCodes' | 'stock' | 'secrets' | 'audit'
+  'transactions' | 'register' | 'claimCodes' | 'stock' | 'secrets' | 'audit' | 'events'
 >;
 
 /**
@@ -172,6 +177,7 @@ export function commit(
       }),
       issuedAt,
     );
+    ports.events.append(issuedEvent(record, issuedAt));
   });
   return { certificateNo: no, licenceId: record.licenceId, status: 'valid', claimCode, links: certificateLinks(no) };
 }

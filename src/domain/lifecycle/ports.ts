@@ -2,8 +2,10 @@ import type { InstitutionRole, Principal, PrincipalOf } from '../accounts/accoun
 import type { AuditLog } from '../audit/audit-event.ts';
 import type { Certificate, CertificateStatus, ELicencePayload } from '../certificate.ts';
 import type { ErrorDetail } from '../errors.ts';
+import type { EventOutbox } from '../events/birth-event.ts';
 import type { InstitutionRepository } from '../institution.ts';
 import type { Clock } from '../ports.ts';
+import type { StatusListAssigner } from '../status-lists/ports.ts';
 import type { RegisterEntry } from '../verification/ports.ts';
 import type { ApplicationRecord, CertificateRecord, DeliveryRecord, HouseholdRegistration } from './records.ts';
 
@@ -165,10 +167,14 @@ export interface LifecyclePorts {
   households: HouseholdRegistrationStore;
   institutions: InstitutionDirectory;
   signer: CertificateSigner;
+  /** Each certificate's random place in its status list, assigned at issue. */
+  statusLists: StatusListAssigner;
   renderer: CertificateRenderer;
   validateCertificate: CertificateValidator;
   secrets: Secrets;
   audit: Pick<AuditLog, 'record'>;
+  /** Events for subscribed agencies, appended in the same unit of work as the change. */
+  events: EventOutbox;
   clock: Clock;
   licenceTypeCode: string;
 }

@@ -1,5 +1,6 @@
 import { eventBy } from '../audit/audit-event.ts';
 import { DomainError } from '../errors.ts';
+import { revokedEvent } from '../events/lifecycle-events.ts';
 import { requireCurrent } from './guards.ts';
 import type { Admin, LifecyclePorts } from './ports.ts';
 
@@ -9,7 +10,7 @@ import type { Admin, LifecyclePorts } from './ports.ts';
  * answers REVOKED; the record and its history stay.
  */
 export function revokeCertificate(
-  ports: Pick<LifecyclePorts, 'transactions' | 'register' | 'claimCodes' | 'audit' | 'clock'>,
+  ports: Pick<LifecyclePorts, 'transactions' | 'register' | 'claimCodes' | 'audit' | 'clock' | 'events'>,
   actor: Admin,
   certificateNo: string,
   reason: string,
@@ -22,6 +23,7 @@ export function revokeCertificate(
     ports.register.setStatus(certificateNo, 'revoked', reason, null, now);
     ports.claimCodes.withdraw(certificateNo);
     ports.audit.record(eventBy(actor, 'certificate.revoked', certificateNo, { reason }), now);
+    ports.events.append(revokedEvent(record, now));
   });
   return { certificateNo, status: 'revoked' as const, reason };
 }

@@ -1,5 +1,6 @@
 import { eventBy } from '../audit/audit-event.ts';
 import { DomainError } from '../errors.ts';
+import { voidedEvent } from '../events/lifecycle-events.ts';
 import type { VoidBody } from '../rules/bodies.ts';
 import { ownCertificate, requireCurrent } from './guards.ts';
 import type { Issuer, LifecyclePorts } from './ports.ts';
@@ -14,7 +15,7 @@ export interface VoidResult {
 
 export type VoidPorts = Pick<
   LifecyclePorts,
-  'transactions' | 'register' | 'claimCodes' | 'households' | 'stock' | 'audit' | 'clock'
+  'transactions' | 'register' | 'claimCodes' | 'households' | 'stock' | 'audit' | 'clock' | 'events'
 >;
 
 /**
@@ -39,6 +40,7 @@ export function voidCertificate(ports: VoidPorts, actor: Issuer, certificateNo: 
       }
       ports.register.setStatus(certificateNo, 'void', body.reason, body.note ?? null, now);
       ports.claimCodes.withdraw(certificateNo);
+      ports.events.append(voidedEvent(record, body.reason, now));
     } else {
       const owner = ports.stock.ownerOf(certificateNo);
       if (owner === null) throw new DomainError('NOT_FOUND', `No certificate or stock number ${certificateNo}`);

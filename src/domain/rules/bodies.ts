@@ -12,6 +12,7 @@ import type {
   PasswordResetBody,
   ReissueBody,
   ReplacementBody,
+  SubscriptionBody,
   VerificationBody,
   VoidBody,
 } from './request-bodies.generated.ts';
@@ -35,6 +36,7 @@ export type {
   PasswordResetBody,
   ReissueBody,
   ReplacementBody,
+  SubscriptionBody,
   VerificationBody,
   VoidBody,
 } from './request-bodies.generated.ts';
@@ -68,6 +70,7 @@ export interface BodyTypes {
   'key-revocation': KeyRevocationBody;
   'certificate-revocation': CertificateRevocationBody;
   'password-reset': PasswordResetBody;
+  subscription: SubscriptionBody;
 }
 
 export type SchemaId = keyof BodyTypes;

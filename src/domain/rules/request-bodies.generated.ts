@@ -153,6 +153,27 @@ export type ReplacementBody = {
 };
 
 /**
+ * POST /api/v1/subscriptions: schemas/subscription.schema.json
+ *
+ * An agency's webhook endpoint, the event types it receives and, optionally, the divisions (GB/T 2260; a province or city code covers what lies in it). HTTPS in production; plain http only to a loopback address elsewhere.
+ */
+export type SubscriptionBody = {
+  description?: string;
+  divisions?: string[];
+  url: string;
+  eventTypes: (
+    | 'cn.birth-certificate.issued'
+    | 'cn.birth-certificate.replaced'
+    | 'cn.birth-certificate.reissued'
+    | 'cn.birth-certificate.voided'
+    | 'cn.birth-certificate.revoked'
+    | 'cn.birth-certificate.household-registered'
+    | 'cn.birth-certificate.application.submitted'
+    | 'cn.birth-certificate.application.returned'
+  )[];
+};
+
+/**
  * POST /api/v1/verifications: schemas/verification.schema.json
  *
  * A QR text, a signed e-licence, or both (then they must belong to each other). Only this shape is checked here: whatever a member holds is a credential, and a malformed credential is a verification result (MALFORMED), not a 400.

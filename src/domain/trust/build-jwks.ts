@@ -1,10 +1,13 @@
 import { encodeBase64url } from '../verification/base64url.ts';
 import type { EcPublicJwk, TrustedKeyStatus } from '../verification/ports.ts';
+import { kid8Of } from '../verification/qr-kid.ts';
 import type { SigningKeyRecord, X509Checker } from './ports.ts';
 
 /** A JWK (RFC 7517) with the x509 chain and, as extra members, the key's lifecycle. */
 export interface TrustJwk extends EcPublicJwk {
   kid: string;
+  /** The QR's COSE kid: the first 8 bytes of the thumbprint, base64url. */
+  kid8: string;
   use: 'sig';
   alg: 'ES256';
   x5c: string[];
@@ -35,6 +38,7 @@ export function buildJwks(keys: readonly SigningKeyRecord[], x509: X509Checker):
           x: key.publicJwk.x,
           y: key.publicJwk.y,
           kid: key.kid,
+          kid8: kid8Of(key.kid),
           use: 'sig',
           alg: 'ES256',
           x5c: [x5c],

@@ -1,26 +1,16 @@
-import type { CertificateStatus } from '../certificate.ts';
 import type { KeyStore } from '../ports.ts';
 import { encodeBase64url } from '../verification/base64url.ts';
 import { TRUST_BUNDLE_TYP } from '../verification/profile.ts';
 import type { TrustList } from './build-trust-list.ts';
 import type { SigningKeyRecord, X509Checker } from './ports.ts';
 
-/** One certificate number in the status snapshot. Optional members appear only when set. */
-export interface RegisterSnapshotEntry {
-  certificateNo: string;
-  status: CertificateStatus;
-  supersededBy?: string;
-  householdRegistered?: true;
-  /** base64url SHA-256 of the e-licence's signing input: catches a genuine-looking forgery. */
-  licenceDigest?: string;
-}
-
 export interface OfflineBundlePayload {
-  version: 1;
-  /** The register as of this instant; statuses may have changed since. */
+  version: 2;
+  /** The status lists as of this instant; statuses may have changed since. */
   asOf: string;
   trustList: TrustList;
-  register: RegisterSnapshotEntry[];
+  /** Every current status list token (statuslist+jwt, each signed by the status-list key). */
+  statusLists: string[];
 }
 
 /** RFC 7515 §7.2.2 flattened JSON serialization. */
@@ -32,7 +22,7 @@ export interface FlattenedJws {
 
 export interface OfflineBundleRequest {
   trustList: TrustList;
-  register: readonly RegisterSnapshotEntry[];
+  statusLists: readonly string[];
   asOf: Date;
   /** The active trust-list signing key (purpose `trust-list`), not the root: the root stays offline. */
   signer: SigningKeyRecord;
@@ -43,7 +33,7 @@ export interface OfflineBundleRequest {
 const utf8 = new TextEncoder();
 
 /**
- * The offline bundle: trust list + status snapshot in one flattened JWS signed by the
+ * The offline bundle: trust list + every status list in one flattened JWS signed by the
  * trust-list key, whose certificate (in x5c) chains to the root the bundle carries. A verifier
  * should pin that root out of band; the signature then proves the whole bundle came from it.
  * The JOSE work is done by hand on purpose: the key store signs, no library sees the key.
@@ -51,10 +41,11 @@ const utf8 = new TextEncoder();
 export async function buildOfflineBundle(request: OfflineBundleRequest): Promise<FlattenedJws> {
   if (request.signer.purpose !== 'trust-list') throw new TypeError('Offline bundles are signed by a trust-list key');
   const payload: OfflineBundlePayload = {
-    version: 1,
+    version: 2,
     asOf: request.asOf.toISOString(),
     trustList: request.trustList,
-    register: [...request.register].sort((a, b) => a.certificateNo.localeCompare(b.certificateNo)),
+    // No certificate numbers: a status list is indexes and bits, so holding the bundle reveals nobody.
+    statusLists: [...request.statusLists],
   };
   const header = {
     alg: 'ES256',

@@ -1,8 +1,11 @@
 import type { TrustedKeyStatus } from '../verification/ports.ts';
+import { kid8Of } from '../verification/qr-kid.ts';
 import type { SigningKeyRecord } from './ports.ts';
 
 export interface TrustListKey {
   kid: string;
+  /** The QR's COSE kid: the first 8 bytes of the thumbprint, base64url. */
+  kid8: string;
   status: TrustedKeyStatus;
   notBefore: string;
   notAfter: string;
@@ -61,6 +64,7 @@ export function buildTrustList(input: TrustListInput): TrustList {
     .map(([creditCode, records]): TrustListIssuer => {
       const keys = records.map((record) => ({
         kid: record.kid,
+        kid8: kid8Of(record.kid),
         status: record.status,
         notBefore: record.notBefore,
         notAfter: record.notAfter,

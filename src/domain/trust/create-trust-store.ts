@@ -1,5 +1,6 @@
 import type { TrustedKey, TrustSource } from '../verification/ports.ts';
-import { QR_KID_HINT_LENGTH } from '../verification/profile.ts';
+import { QR_KID_LENGTH } from '../verification/profile.ts';
+import { kid8Of } from '../verification/qr-kid.ts';
 import type { TrustList } from './build-trust-list.ts';
 import type { X509Checker } from './ports.ts';
 import { trustedKeyOf } from './trusted-key-of.ts';
@@ -16,7 +17,7 @@ export interface TrustStore extends TrustSource {
 export function createTrustStore(trustList: TrustList, x509: X509Checker): TrustStore {
   const rootX5c = x509.x5cOf(trustList.root);
   const byKid = new Map<string, TrustedKey>();
-  const byHint = new Map<string, TrustedKey[]>();
+  const byKid8 = new Map<string, TrustedKey[]>();
   const rejected: { creditCode: string; kid: string }[] = [];
   for (const issuer of trustList.issuers) {
     issuer.certificates.forEach((pem, index) => {
@@ -27,13 +28,13 @@ export function createTrustStore(trustList: TrustList, x509: X509Checker): Trust
         return;
       }
       byKid.set(key.kid, key);
-      const hint = key.kid.slice(0, QR_KID_HINT_LENGTH);
-      byHint.set(hint, [...(byHint.get(hint) ?? []), key]);
+      const kid8 = kid8Of(key.kid);
+      byKid8.set(kid8, [...(byKid8.get(kid8) ?? []), key]);
     });
   }
   return {
     findKeys(kid) {
-      if (kid.length === QR_KID_HINT_LENGTH) return byHint.get(kid) ?? [];
+      if (kid.length === QR_KID_LENGTH) return byKid8.get(kid) ?? [];
       const key = byKid.get(kid);
       return key ? [key] : [];
     },

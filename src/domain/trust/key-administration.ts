@@ -29,7 +29,7 @@ const institutionOf = (ports: KeyAdministration, creditCode: string): Institutio
 };
 
 /**
- * The trust root, the trust-list signer and the audit-checkpoint signer, once per trust domain. The root is registered
+ * The trust root, the trust-list signer, the audit-checkpoint signer and the status-list signer, once per trust domain. The root is registered
  * first: the trust-list signer's certificate is signed with it. The signer and the audit event
  * land together.
  */
@@ -42,26 +42,30 @@ export async function createRootCa(
   trustListSigner: SigningKeyRecord;
   auditSigner: SigningKeyRecord;
   timestampAuthority: SigningKeyRecord;
+  statusListSigner: SigningKeyRecord;
 }> {
   const now = ports.clock.now();
   const root = await provisionRootCa({ ...ports, ...request, now });
   const trustListSigner = await certifyNewKey({ ...ports, now }, 'trust-list', null);
   const auditSigner = await certifyNewKey({ ...ports, now }, 'audit', null);
+  const statusListSigner = await certifyNewKey({ ...ports, now }, 'status-list', null);
   const timestampAuthority = await certifyNewKey({ ...ports, now }, 'tsa', null);
   ports.register.transaction(() => {
     registerNewKey({ register: ports.register, now }, trustListSigner);
     registerNewKey({ register: ports.register, now }, auditSigner);
+    registerNewKey({ register: ports.register, now }, statusListSigner);
     registerNewKey({ register: ports.register, now }, timestampAuthority);
     ports.audit.record(
       eventBy(actor, 'root-ca.created', root.kid, {
         trustListSigner: trustListSigner.kid,
         auditSigner: auditSigner.kid,
         timestampAuthority: timestampAuthority.kid,
+        statusListSigner: statusListSigner.kid,
       }),
       now,
     );
   });
-  return { root, trustListSigner, auditSigner, timestampAuthority };
+  return { root, trustListSigner, auditSigner, statusListSigner, timestampAuthority };
 }
 
 /** A new institution with its first signing key. */

@@ -1,14 +1,20 @@
 import { DomainError } from '../errors.ts';
+import type { Clock } from '../ports.ts';
+import type { StatusListCompression } from '../status-lists/ports.ts';
+import { statusListRegister } from '../status-lists/status-list-register.ts';
+import { type OpenedStatusList, openStatusListToken } from '../status-lists/status-list-token.ts';
 import { decodeBase64url, decodeUtf8 } from '../verification/base64url.ts';
-import type { CertificateRegister, RegisterEntry } from '../verification/ports.ts';
+import type { CertificateRegister } from '../verification/ports.ts';
 import { TRUST_BUNDLE_TYP } from '../verification/profile.ts';
-import type { OfflineBundlePayload, RegisterSnapshotEntry } from './build-offline-bundle.ts';
+import type { OfflineBundlePayload } from './build-offline-bundle.ts';
 import { createTrustStore, type TrustStore } from './create-trust-store.ts';
 import type { X509Checker } from './ports.ts';
 
 export interface OpenedBundle {
   trust: TrustStore;
+  /** Status by the credentials' status list references, as of `asOf`. */
   register: CertificateRegister;
+  statusLists: readonly OpenedStatusList[];
   asOf: string;
   /** SHA-256 of the root certificate (hex): what an operator compares with the published value. */
   rootFingerprint: string;
@@ -28,37 +34,32 @@ function decodeJson(part: unknown): unknown {
   }
 }
 
-function toRegister(entries: readonly RegisterSnapshotEntry[]): CertificateRegister {
-  const byNumber = new Map<string, RegisterEntry>();
-  for (const entry of entries) {
-    byNumber.set(entry.certificateNo, {
-      status: entry.status,
-      supersededBy: entry.supersededBy ?? null,
-      householdRegistered: entry.householdRegistered === true,
-      licenceDigest: entry.licenceDigest ?? null,
-    });
-  }
-  return { lookup: (certificateNo) => byNumber.get(certificateNo) ?? null };
-}
-
 const hex = (bytes: Uint8Array) => Array.from(bytes, (byte) => byte.toString(16).padStart(2, '0')).join('');
 
 /**
  * Checks and opens an offline bundle: its signature by a trust-list signing certificate that
- * chains to the bundle's root, and — when `pinnedRootPem` is given — that root is the pinned one.
+ * chains to the bundle's root, and — when `pinnedRootPem` is given — that root is the pinned one;
+ * then each status list token, signed by a status-list certificate under the same root.
  * Throws `BUNDLE_INVALID` / `BUNDLE_ROOT_MISMATCH`; a bundle that opens is fully checked.
+ * Status lists past their `exp` are judged at verification time by `clock`.
  */
 export function openOfflineBundle(
   bundle: unknown,
-  x509: X509Checker,
-  options: { pinnedRootPem?: string | undefined } = {},
+  tools: { x509: X509Checker; compression: StatusListCompression },
+  options: { pinnedRootPem?: string | undefined; clock: Clock },
 ): OpenedBundle {
+  const { x509 } = tools;
   if (typeof bundle !== 'object' || bundle === null) throw invalid('Not a bundle JWS');
   const jws = bundle as Record<string, unknown>;
   const header = decodeJson(jws.protected) as Record<string, unknown>;
   const payload = decodeJson(jws.payload) as OfflineBundlePayload;
   if (header?.alg !== 'ES256' || header.typ !== TRUST_BUNDLE_TYP || 'crit' in header) throw invalid('Not a bundle JWS');
-  if (!Array.isArray(header.x5c) || payload?.version !== 1 || !payload.trustList || !Array.isArray(payload.register)) {
+  if (
+    !Array.isArray(header.x5c) ||
+    payload?.version !== 2 ||
+    !payload.trustList ||
+    !Array.isArray(payload.statusLists)
+  ) {
     throw invalid('Not a bundle JWS');
   }
   const rootX5c = x509.x5cOf(payload.trustList.root);
@@ -76,9 +77,15 @@ export function openOfflineBundle(
   if (asOf < signer.leaf.notBefore.getTime() || asOf > signer.leaf.notAfter.getTime()) {
     throw invalid('The bundle was signed outside its signer certificate validity');
   }
+  const statusLists = payload.statusLists.map((token) => {
+    const opened = openStatusListToken(token, rootX5c, x509, tools.compression);
+    if (!opened) throw invalid('A status list of the bundle is not signed by its root');
+    return opened;
+  });
   return {
     trust: createTrustStore(payload.trustList, x509),
-    register: toRegister(payload.register),
+    register: statusListRegister(statusLists, payload.asOf, options.clock),
+    statusLists,
     asOf: payload.asOf,
     rootFingerprint: hex(x509.sha256Of(rootX5c)),
   };

@@ -1,7 +1,7 @@
 /** Ports of key management and trust: the key register, X.509 issuing and checking. */
 import type { EcPublicJwk, TrustedKeyStatus } from '../verification/ports.ts';
 
-export type KeyPurpose = 'root' | 'licence' | 'trust-list' | 'audit' | 'tsa';
+export type KeyPurpose = 'root' | 'licence' | 'trust-list' | 'audit' | 'status-list' | 'tsa';
 
 /** One key of the register: public material and lifecycle only. */
 export interface SigningKeyRecord {
@@ -53,7 +53,12 @@ export type X509Signer = (tbs: Uint8Array) => Promise<Uint8Array>;
  * that signs offline bundles, so the root key can stay offline. `audit-signing`: the service's key
  * that signs checkpoints of the audit log, good for nothing else.
  */
-export type LeafProfile = 'elicence-signing' | 'trust-list-signing' | 'audit-signing' | 'timestamping';
+export type LeafProfile =
+  | 'elicence-signing'
+  | 'trust-list-signing'
+  | 'audit-signing'
+  | 'status-list-signing'
+  | 'timestamping';
 
 export interface RootX509Request {
   /** e.g. 出生医学证明电子证照根CA; the demo root says 演示 in its name. */

@@ -5,14 +5,15 @@ import { provisionRootCa } from './provision-root-ca.ts';
 import {
   provisionAuditSigner,
   provisionInstitutionKey,
+  provisionStatusListSigner,
   provisionTimestampAuthority,
   provisionTrustListSigner,
 } from './provision-signing-key.ts';
 
 /**
  * The demo trust domain of a first non-production start: a demo root CA (its name says 演示 so
- * no one mistakes it for a real one), the trust-list signer, the audit-checkpoint signer, the timestamp authority, and one
- * signing key per institution.
+ * no one mistakes it for a real one), the trust-list, audit-checkpoint and status-list signers,
+ * the timestamp authority, and one signing key per institution.
  */
 export async function provisionDemoTrustDomain(
   request: KeyProvisioning & { institutions: readonly Institution[]; now: Date },
@@ -26,6 +27,7 @@ export async function provisionDemoTrustDomain(
   });
   await provisionTrustListSigner(ports);
   await provisionAuditSigner(ports);
+  await provisionStatusListSigner(ports);
   await provisionTimestampAuthority(ports);
   const keys: SigningKey[] = [];
   for (const institution of request.institutions) {

@@ -9,17 +9,21 @@ export interface ProvisionKeyRequest extends KeyProvisioning {
   validityYears?: number;
 }
 
+/** The subject of each service key certified by the root (institution keys carry the institution's name). */
+const COMMON_NAME = {
+  licence: '出生医学证明电子证照签名',
+  'trust-list': '出生医学证明电子证照信任列表签名',
+  audit: '出生医学证明电子证照审计日志签名',
+  'status-list': '出生医学证明电子证照状态列表签名',
+  tsa: '出生医学证明电子证照时间戳服务',
+} as const;
+
 const PROFILE = {
   licence: 'elicence-signing',
   'trust-list': 'trust-list-signing',
   audit: 'audit-signing',
+  'status-list': 'status-list-signing',
   tsa: 'timestamping',
-} as const;
-
-const SERVICE_KEY_NAMES = {
-  'trust-list': '出生医学证明电子证照信任列表签名',
-  audit: '出生医学证明电子证照审计日志签名',
-  tsa: '出生医学证明电子证照时间戳服务',
 } as const;
 
 /**
@@ -27,7 +31,7 @@ const SERVICE_KEY_NAMES = {
  * the institutions' (3): its tokens prove when a PDF was signed long after the signer's
  * certificate expired; the re-timestamp command renews them before it runs out.
  */
-const DEFAULT_VALIDITY_YEARS = { licence: 3, 'trust-list': 3, audit: 3, tsa: 12 } as const;
+const DEFAULT_VALIDITY_YEARS = { licence: 3, 'trust-list': 3, audit: 3, 'status-list': 3, tsa: 12 } as const;
 
 export type CertifiedPurpose = keyof typeof PROFILE;
 
@@ -44,7 +48,7 @@ export async function certifyNewKey(
   const subject = institution
     ? { commonName: institution.name, organization: institution.name, creditCode: institution.creditCode }
     : {
-        commonName: SERVICE_KEY_NAMES[purpose as Exclude<CertifiedPurpose, 'licence'>],
+        commonName: COMMON_NAME[purpose],
         // The trust-list signer speaks for the organisation that runs the root.
         organization: x509.describe(root.x509Pem).organization ?? '卫生健康委员会',
       };
@@ -146,4 +150,10 @@ export async function ensureTimestampAuthority(
   const root = request.register.active('root');
   if (!root || !request.rootKeyHere(root.kid)) return null;
   return provisionTimestampAuthority(request);
+}
+/** A new key for signing status list tokens, certified by the root like the trust-list signer. */
+export async function provisionStatusListSigner(request: ProvisionKeyRequest): Promise<SigningKeyRecord> {
+  const record = await certifyNewKey(request, 'status-list', null);
+  request.register.transaction(() => registerNewKey(request, record));
+  return record;
 }

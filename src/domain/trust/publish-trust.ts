@@ -1,34 +1,23 @@
-import type { CertificateStatus } from '../certificate.ts';
 import { DomainError } from '../errors.ts';
 import type { Clock, KeyStore } from '../ports.ts';
+import type { StatusListPublisher } from '../status-lists/publish-status-lists.ts';
 import { buildJwks, type TrustJwk } from './build-jwks.ts';
-import { buildOfflineBundle, type FlattenedJws, type RegisterSnapshotEntry } from './build-offline-bundle.ts';
+import { buildOfflineBundle, type FlattenedJws } from './build-offline-bundle.ts';
 import { buildTrustList, type TrustList } from './build-trust-list.ts';
 import type { KeyRegister, X509Checker } from './ports.ts';
 
-/** Every certificate number with its status, as the register holds it now. */
-export interface CertificateStatusSnapshot {
-  snapshot(): readonly {
-    certificateNo: string;
-    status: CertificateStatus;
-    supersededBy: string | null;
-    licenceDigest: string;
-    householdRegistered: boolean;
-  }[];
-}
-
-/** What the published trust material (trust list, JWKS, offline bundle) is made from. */
+/** What the published trust material (trust list, JWKS, status lists, offline bundle) is made from. */
 export interface TrustPublication {
   register: KeyRegister;
   keyStore: KeyStore;
   x509: X509Checker;
-  certificates: CertificateStatusSnapshot;
+  statusLists: StatusListPublisher;
   clock: Clock;
   licenceTypeCode: string;
 }
 
 /** The root certificate and every institution with all its signing certificates, as of now. */
-export function currentTrustList(ports: Omit<TrustPublication, 'keyStore' | 'certificates' | 'x509'>): TrustList {
+export function currentTrustList(ports: Pick<TrustPublication, 'register' | 'clock' | 'licenceTypeCode'>): TrustList {
   const root = ports.register.active('root');
   if (!root) throw new DomainError('SERVICE_UNAVAILABLE', 'The trust domain has no root CA yet');
   return buildTrustList({
@@ -43,26 +32,33 @@ export function currentTrustList(ports: Omit<TrustPublication, 'keyStore' | 'cer
 export const currentJwks = (ports: Pick<TrustPublication, 'register' | 'x509'>): { keys: TrustJwk[] } =>
   buildJwks(ports.register.list('licence'), ports.x509);
 
-function snapshotOf(certificates: CertificateStatusSnapshot): RegisterSnapshotEntry[] {
-  return certificates.snapshot().map((entry) => ({
-    certificateNo: entry.certificateNo,
-    status: entry.status,
-    ...(entry.supersededBy ? { supersededBy: entry.supersededBy } : {}),
-    ...(entry.householdRegistered ? { householdRegistered: true as const } : {}),
-    licenceDigest: entry.licenceDigest,
-  }));
-}
+/** A bundle is rebuilt at least this often, so the status list tokens in it stay far from `exp`. */
+const BUNDLE_REFRESH_MS = 3_600_000;
 
-/** The signed offline bundle as of now: trust list + status snapshot. */
-export async function currentOfflineBundle(ports: TrustPublication): Promise<FlattenedJws> {
-  const signer = ports.register.active('trust-list');
-  if (!signer) throw new DomainError('SERVICE_UNAVAILABLE', 'No trust-list signing key is provisioned');
-  return buildOfflineBundle({
-    trustList: currentTrustList(ports),
-    register: snapshotOf(ports.certificates),
-    asOf: ports.clock.now(),
-    signer,
-    keyStore: ports.keyStore,
-    x509: ports.x509,
-  });
+/**
+ * The signed offline bundle — trust list + every current status list + asOf — built once and
+ * served until the key register or a status list changes (or an hour passes), not per request.
+ */
+export function createOfflineBundlePublisher(ports: TrustPublication): { current(): Promise<FlattenedJws> } {
+  let cached: { mark: string; builtAtMs: number; bundle: FlattenedJws } | null = null;
+  return {
+    async current() {
+      const signer = ports.register.active('trust-list');
+      if (!signer) throw new DomainError('SERVICE_UNAVAILABLE', 'No trust-list signing key is provisioned');
+      const now = ports.clock.now();
+      const mark = `${ports.register.changeMark()}|${ports.statusLists.changeMark()}|${signer.kid}`;
+      const age = now.getTime() - (cached?.builtAtMs ?? 0);
+      if (cached && cached.mark === mark && age >= 0 && age < BUNDLE_REFRESH_MS) return cached.bundle;
+      const bundle = await buildOfflineBundle({
+        trustList: currentTrustList(ports),
+        statusLists: await ports.statusLists.all(),
+        asOf: now,
+        signer,
+        keyStore: ports.keyStore,
+        x509: ports.x509,
+      });
+      cached = { mark, builtAtMs: now.getTime(), bundle };
+      return bundle;
+    },
+  };
 }

@@ -1,5 +1,7 @@
 import { DomainError } from '../errors.ts';
 import type { TrustedKey, TrustSource } from '../verification/ports.ts';
+import { QR_KID_HINT_LENGTH, QR_KID_LENGTH } from '../verification/profile.ts';
+import { kid8Of } from '../verification/qr-kid.ts';
 import type { KeyRegister, X509Checker } from './ports.ts';
 import { trustedKeyOf } from './trusted-key-of.ts';
 
@@ -50,9 +52,11 @@ export function createRegisterTrustSource(
   };
 
   function lookup(kid: string, rootX5c: string): TrustedKey[] {
+    // A QR's 8-byte kid: its first 8 base64url characters are the register's 8-character index.
+    const qr = kid.length === QR_KID_LENGTH;
     return register
-      .findByKid(kid)
-      .filter((record) => record.purpose === 'licence')
+      .findByKid(qr ? kid.slice(0, QR_KID_HINT_LENGTH) : kid)
+      .filter((record) => record.purpose === 'licence' && (!qr || kid8Of(record.kid) === kid))
       .map((record) =>
         trustedKeyOf(
           x509,

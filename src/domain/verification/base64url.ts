@@ -1,4 +1,7 @@
-/** Strict RFC 4648 §5 base64url without padding (RFC 7515 §2), in plain TypeScript. */
+/**
+ * Strict RFC 4648 §5 base64url without padding (RFC 7515 §2), in plain TypeScript: the signed
+ * e-licence and the offline bundle are JWS, and the domain imports no library to read them.
+ */
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 const VALUES = new Int8Array(128).fill(-1);
@@ -54,6 +57,18 @@ export function decodeUtf8(bytes: Uint8Array): string | null {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return null;
   try {
     return fatalUtf8.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+/** JSON of a base64url segment (a JWS header or payload), or null. */
+export function decodeJsonSegment(segment: string): unknown {
+  const bytes = decodeBase64url(segment);
+  const text = bytes && decodeUtf8(bytes);
+  if (text === null || text === undefined) return null;
+  try {
+    return JSON.parse(text);
   } catch {
     return null;
   }

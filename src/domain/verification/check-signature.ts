@@ -1,6 +1,7 @@
 import type { EcPublicJwk, JwsVerifier, TrustedKey, TrustSource } from './ports.ts';
 import type { PresentedCredential } from './presented-credential.ts';
-import { KID_LENGTH, QR_KID_HINT_LENGTH } from './profile.ts';
+import { QR_KID_LENGTH } from './profile.ts';
+import { kid8Of } from './qr-kid.ts';
 
 export type SignatureOutcome =
   | { result: 'pass'; kid: string; trustedKey: TrustedKey | null }
@@ -22,7 +23,7 @@ async function verifies(jws: JwsVerifier, jwk: EcPublicJwk, credential: Presente
  * ES256 only: `none`, HS256 (the classic "public key as HMAC secret" confusion) and every other
  * algorithm fail, as does any `crit` header (we implement no extensions, RFC 7515 §4.1.11).
  * A signed e-licence is checked with the key in x5c[0], whose thumbprint must be its kid; a QR
- * with the trusted key(s) its 8-character kid hint names.
+ * (COSE alg -7, read as ES256) with the trusted key(s) whose thumbprint starts with its 8-byte kid.
  */
 export async function checkSignature(
   credential: PresentedCredential,
@@ -46,10 +47,10 @@ export async function checkSignature(
       : { result: 'fail' };
   }
   const { kid } = credential;
-  if (kid.length !== QR_KID_HINT_LENGTH && kid.length !== KID_LENGTH) return { result: 'skip' };
-  const candidates = (await trust.findKeys(kid)).filter((key) => key.kid.startsWith(kid));
+  if (kid.length !== QR_KID_LENGTH) return { result: 'skip' };
+  const candidates = (await trust.findKeys(kid)).filter((key) => kid8Of(key.kid) === kid);
   if (candidates.length === 0) return { result: 'skip' };
-  // A 48-bit hint could in theory name two keys; the signature decides which one.
+  // A 64-bit kid could in theory name two keys; the signature decides which one.
   for (const key of candidates) {
     if (await verifies(jws, key.publicJwk, credential)) return { result: 'pass', kid: key.kid, trustedKey: key };
   }

@@ -1,54 +1,67 @@
-import { decodeBase64url, decodeUtf8 } from './base64url.ts';
-import { isRecord, malformed, type ParseOutcome } from './presented-credential.ts';
-import { MAX_QR_TEXT_LENGTH } from './profile.ts';
-import { decodeQrClaims, TRUNCATION_MARK } from './qr-claims.ts';
+import { encodeBase64url } from './base64url.ts';
+import type { CborMap, QrCodec } from './ports.ts';
+import { malformed, type ParseOutcome } from './presented-credential.ts';
+import { COSE_ES256, COSE_HEADER, MAX_QR_TEXT_LENGTH, QR_KID_BYTES, QR_PREFIX } from './profile.ts';
+import { readQrClaims, TRUNCATION_MARK } from './qr-claims.ts';
 
-/** JSON of a base64url segment, or null. */
-export function decodeJsonSegment(segment: string): unknown {
-  const bytes = decodeBase64url(segment);
-  const text = bytes && decodeUtf8(bytes);
-  if (text === null || text === undefined) return null;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return null;
+/** Labels a protected header may hold: alg, crit (refused at the signature check) and kid. */
+const HEADER_LABELS = new Set<unknown>([COSE_HEADER.alg, 2, COSE_HEADER.kid]);
+
+/** The bytes as a byte string, one character per byte: the form the JWS verifier port signs over. */
+function byteString(bytes: Uint8Array): string {
+  let text = '';
+  for (let offset = 0; offset < bytes.length; offset += 4096) {
+    text += String.fromCharCode(...bytes.subarray(offset, offset + 4096));
   }
+  return text;
 }
 
 /**
- * Format check of a QR text: exactly `header.payload.signature`, each canonical base64url, a
- * JSON object header with string `alg` and `kid`, and a payload that decodes to QR claims.
- * Anything else — a BOM, whitespace, a trailing character, oversize text — is malformed.
+ * The protected header as the signature check reads it: `alg` named as in JOSE (`ES256` for
+ * -7, anything else kept as text so it fails there) and the kid in base64url. Null unless the
+ * kid is exactly 8 bytes and nothing but alg, crit and kid is present.
  */
-export function parseQrToken(text: unknown): ParseOutcome {
-  if (typeof text !== 'string' || text.length === 0 || text.length > MAX_QR_TEXT_LENGTH) return malformed;
-  const parts = text.split('.');
-  if (parts.length !== 3) return malformed;
-  const [headerPart, payloadPart, signaturePart] = parts as [string, string, string];
-  const header = decodeJsonSegment(headerPart);
-  const payload = decodeBase64url(payloadPart);
-  const signature = decodeBase64url(signaturePart);
-  if (!isRecord(header) || !payload || !signature) return malformed;
-  if (typeof header.alg !== 'string' || typeof header.kid !== 'string') return malformed;
-  const claims = decodeQrClaims(payload);
-  if (!claims) return malformed;
+function headerOf(protectedHeader: CborMap): Record<string, unknown> | null {
+  if ([...protectedHeader.keys()].some((label) => !HEADER_LABELS.has(label))) return null;
+  const alg = protectedHeader.get(COSE_HEADER.alg);
+  const kid = protectedHeader.get(COSE_HEADER.kid);
+  if (!(kid instanceof Uint8Array) || kid.length !== QR_KID_BYTES || alg === undefined) return null;
+  return {
+    alg: alg === COSE_ES256 ? 'ES256' : String(alg),
+    kid: encodeBase64url(kid),
+    ...(protectedHeader.has(2) && { crit: protectedHeader.get(2) }),
+  };
+}
+
+/**
+ * Format check of a QR text: `BC1:` and one canonical encoding of a COSE_Sign1 (ES256 header in
+ * the protected bucket, an empty unprotected one) whose payload is our CWT claims set. Anything
+ * else — another prefix, a BOM, whitespace, a trailing character, oversize text — is malformed.
+ */
+export function parseQrToken(text: unknown, codec: QrCodec, licenceTypeCode: string): ParseOutcome {
+  if (typeof text !== 'string' || text.length > MAX_QR_TEXT_LENGTH || !text.startsWith(QR_PREFIX)) return malformed;
+  const cose = codec.decode(text);
+  if (cose?.unprotectedHeader.size !== 0) return malformed;
+  const header = headerOf(cose.protectedHeader);
+  const claims = readQrClaims(cose.claims, licenceTypeCode);
+  if (!header || !claims) return malformed;
   const display = (name: string, truncated: boolean) => (truncated ? `${name}${TRUNCATION_MARK}` : name);
   return {
     ok: true,
     credential: {
       kind: 'qr',
       header,
-      kid: header.kid,
-      signingInput: `${headerPart}.${payloadPart}`,
-      signature,
+      kid: header.kid as string,
+      signingInput: byteString(cose.toBeSigned),
+      signature: cose.signature,
       x5c: null,
       signedAtMs: claims.issuedAt * 1000,
-      issuerCreditCode: claims.licenceIdTail.slice(0, 18),
+      issuerCreditCode: claims.issuerCreditCode,
       certificateNo: claims.certificateNo,
       claimedDigest: claims.licenceDigest,
       issuerName: null,
-      licenceId: null,
-      licenceIdTail: claims.licenceIdTail,
+      licenceId: claims.licenceId,
+      status: claims.status,
       newborn: {
         name: display(claims.newbornName, claims.newbornNameTruncated),
         sex: claims.sex,

@@ -1,5 +1,4 @@
-import { decodeBase64url } from './base64url.ts';
-import { decodeJsonSegment } from './parse-qr-token.ts';
+import { decodeBase64url, decodeJsonSegment } from './base64url.ts';
 import { isRecord, malformed, type ParseOutcome } from './presented-credential.ts';
 import {
   ELICENCE_TYP,
@@ -63,7 +62,7 @@ export function parseSignedELicence(input: unknown): ParseOutcome {
       claimedDigest: null,
       issuerName: view.issuer.name,
       licenceId: view.licenceId,
-      licenceIdTail: view.licenceIdTail,
+      status: view.status,
       newborn: view.newborn,
       mother: view.mother,
       issueDate: view.issueDate,

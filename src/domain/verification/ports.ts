@@ -3,6 +3,33 @@ import type { Clock, SigningKey } from '../ports.ts';
 
 export type EcPublicJwk = SigningKey['publicJwk'];
 
+/** A decoded CBOR data item, as far as the QR profile uses CBOR. */
+export type CborValue = number | string | boolean | null | Uint8Array | CborValue[] | CborMap;
+export type CborMap = Map<CborValue, CborValue>;
+
+/** A COSE_Sign1 (RFC 9052 §4.2) read from a `BC1:` text; nothing in it is trusted yet. */
+export interface CoseSign1 {
+  protectedHeader: CborMap;
+  unprotectedHeader: CborMap;
+  /** The payload: a CWT claims set (RFC 8392). */
+  claims: CborMap;
+  signature: Uint8Array;
+  /** The Sig_structure (RFC 9052 §4.4) the signature covers. */
+  toBeSigned: Uint8Array;
+}
+
+/** Reads QR texts: prefix, base45 (RFC 9285), optional zlib, deterministic CBOR, COSE_Sign1. */
+export interface QrCodec {
+  /** null unless the text is exactly one canonical encoding of a COSE_Sign1 whose payload is a CBOR map. */
+  decode(text: string): CoseSign1 | null;
+}
+
+/** A certificate's place in a status list (IETF Token Status List `status_list`). */
+export interface StatusReference {
+  idx: number;
+  uri: string;
+}
+
 /** `retired`: rotated out, still verifies what it signed before `retiredAt`. */
 export type TrustedKeyStatus = 'active' | 'retired' | 'revoked';
 
@@ -23,8 +50,9 @@ export interface TrustedKey {
 
 export interface TrustSource {
   /**
-   * Trusted e-licence signing keys whose kid equals `kid`, or — for the 8-character key hint a
-   * QR carries — starts with it. Empty when none.
+   * Trusted e-licence signing keys whose kid equals `kid`, or — for the 11-character base64url
+   * of the 8-byte key identifier a QR carries — whose thumbprint starts with those 8 bytes.
+   * Empty when none.
    */
   findKeys(kid: string): readonly TrustedKey[] | Promise<readonly TrustedKey[]>;
   /** The trust root, base64 DER. */
@@ -43,20 +71,35 @@ export interface RegisterEntry {
   licenceDigest?: string | null;
   /** When known (online), base64url SHA-256 of the PDF exactly as issued: any other PDF is not ours. */
   pdfDigest?: string | null;
+  /** When known, the status list entry the register assigned: a credential must name this one. */
+  statusList?: StatusReference | null;
+  /** When the status comes from a status list rather than the register: the list's time (ISO 8601). */
+  asOf?: string;
 }
 
-/** The certificate register (online: the database; offline: the bundle's status snapshot). */
+/** No status can be established: the credential names no list the verifier holds, or the list expired. */
+export const STATUS_UNAVAILABLE = 'unavailable';
+
+/**
+ * The certificate register (online: the database, by number) or the status lists (offline: the
+ * bundle's lists, by the credential's status reference; they hold no certificate numbers).
+ */
 export interface CertificateRegister {
-  lookup(certificateNo: string): RegisterEntry | null | Promise<RegisterEntry | null>;
+  lookup(certificateNo: string, status: StatusReference | null): RegisterLookup | Promise<RegisterLookup>;
 }
+
+export type RegisterLookup = RegisterEntry | null | typeof STATUS_UNAVAILABLE;
 
 export type X5cChainCheck = { trusted: true; kid: string; notBefore: string; notAfter: string } | { trusted: false };
 
 /** The cryptography the verifier needs; adapters implement it (node crypto, WebCrypto, an HSM …). */
 export interface JwsVerifier {
-  /** ES256 over the ASCII signing input; false for any failure, never throws. */
+  /**
+   * ES256 over the signing input, a byte string with one character per byte (the ASCII JWS
+   * signing input, or a COSE Sig_structure); false for any failure, never throws.
+   */
   verifyEs256(publicJwk: EcPublicJwk, signingInput: string, signature: Uint8Array): Promise<boolean>;
-  /** base64url SHA-256 of the ASCII text. */
+  /** base64url SHA-256 of the byte string (one character per byte). */
   sha256(text: string): string;
   /** The P-256 public key and RFC 7638 thumbprint of an x5c entry; null when it is not one. */
   readX5cLeaf(x5c: string): { kid: string; publicJwk: EcPublicJwk } | null;
@@ -70,6 +113,7 @@ export interface VerificationPorts {
   trust: TrustSource;
   register: CertificateRegister;
   jws: JwsVerifier;
+  qr: QrCodec;
   clock: Clock;
 }
 

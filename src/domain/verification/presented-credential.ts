@@ -1,13 +1,17 @@
 import type { SexCode } from '../certificate.ts';
+import type { StatusReference } from './ports.ts';
 import type { QrClaims } from './qr-claims.ts';
 
 /** A credential that passed the format check: parsed, not yet trusted. */
 export interface PresentedCredential {
   kind: 'qr' | 'signed-json';
   header: Readonly<Record<string, unknown>>;
-  /** The header's kid: a full thumbprint (signed JSON) or the 8-character hint (QR). */
+  /** The header's kid: a full thumbprint (signed JSON) or the QR's 8-byte kid in base64url. */
   kid: string;
-  /** ASCII `protected.payload`, what the signature covers. */
+  /**
+   * What the signature covers, one character per byte: ASCII `protected.payload` (signed JSON)
+   * or the COSE Sig_structure (QR).
+   */
   signingInput: string;
   signature: Uint8Array;
   /** Signed JSON only. */
@@ -19,9 +23,9 @@ export interface PresentedCredential {
   claimedDigest: string | null;
   /** The issuer name the credential carries (a QR carries only the credit code). */
   issuerName: string | null;
-  /** A QR carries the identifier without root arc and type code; they are added from the trust list. */
-  licenceId: string | null;
-  licenceIdTail: string;
+  licenceId: string;
+  /** The status list entry the credential names. */
+  status: StatusReference;
   newborn: { name: string; sex: SexCode; birthTime: string };
   mother: { name: string };
   issueDate: string;

@@ -1,28 +1,41 @@
 /**
- * The QR token's claims and their CBOR payload.
+ * The QR credential's CWT claims (RFC 8392) and how the certificate maps onto them; the CBOR
+ * and COSE bytes themselves are the codec adapter's business. The claim map, as CDDL, is in
+ * docs/qr-profile.md:
  *
- * Why CBOR and not JSON: a QR of version 13 at level M holds 331 bytes. The compact JWS spends
- * 43 on its header, 86 on the ES256 signature and 2 on dots, leaving 200 base64url characters
- * = 150 payload bytes. The contract puts the certificate number, the e-licence identifier, two
- * names, sex, birth time, issue time and a 32-byte SHA-256 digest in it. As JSON (base64url of
- * base64url text) the digest alone costs 65 characters and the fixed claims already overflow
- * with empty names. CBOR with integer labels (the CWT way of short claim names) carries the
- * digest as 32 raw bytes and leaves room for about 12 CJK characters of names in the worst case.
+ *   iss (1) credit code · iat (6) signing time · cti (7) e-licence identifier (UTF-8 bytes,
+ *   see below) · status (65535) {status_list: {idx, uri}} · -65537 the certificate claims below.
+ *
+ * Why `cti` leaves out the identifier's first components: a version-13 QR at level M holds 319
+ * bytes of COSE; the signature, header and framing take 86, the status reference ~75, the
+ * digest 35. The full GB/T 36904 identifier is 82 bytes, of which `1.2.156.3005.2.<type code>.`
+ * is the same for every licence of the deployment (the trust list publishes the type code) and
+ * the credit code repeats `iss`. Carrying all of it leaves no room for even one-character names;
+ * so `cti` is `<serial>.<version>.<check>` and the identifier is
+ * `1.2.156.3005.2.<licenceTypeCode>.<iss>.<cti>`, its check character verifying the rebuild.
+ *
+ * Inside the private claim the labels are small integers and optional labels are left out when
+ * they hold their default, so every claim set has exactly one deterministic encoding.
  */
+
 import { DomainError } from '../errors.ts';
+import { LICENCE_ID_ROOT, parseLicenceId } from '../licence-id.ts';
 import { decodeBase64url, encodeBase64url } from './base64url.ts';
-import { type CborValue, decodeCborMap, encodeCborMap } from './cbor.ts';
+import type { CborMap, CborValue, StatusReference } from './ports.ts';
+import { CWT_CLAIM } from './profile.ts';
 import { CHINA_OFFSET_MINUTES, chinaDayOf, formatBirthTime, formatDate, parseBirthTime, parseDate } from './qr-time.ts';
+import { readStatusReference, statusClaimOf } from './status-reference.ts';
 
 export interface QrClaims {
+  /** `iss`: the issuing institution's unified social credit code. */
+  issuerCreditCode: string;
+  /** `iat`: signing time, epoch seconds. */
+  issuedAt: number;
+  /** The full GB/T 36904 e-licence identifier (`cti` carries its last three components). */
+  licenceId: string;
+  /** `status`: the certificate's entry in its status list. */
+  status: StatusReference;
   certificateNo: string;
-  /**
-   * The e-licence identifier after the GB/T 36904 root arc and the licence type code:
-   * `<issuerCreditCode>.<serial>.<version>.<check>`. Both left-out parts are constants of the
-   * deployment (the type code is published in the trust list), and the credit code here names
-   * the issuing institution, so no separate issuer claim is needed.
-   */
-  licenceIdTail: string;
   newbornName: string;
   newbornNameTruncated: boolean;
   sex: '1' | '2';
@@ -30,40 +43,45 @@ export interface QrClaims {
   birthTime: string;
   motherName: string;
   motherNameTruncated: boolean;
-  /** Signing time, epoch seconds. */
-  issuedAt: number;
   issueDate: string;
   /** base64url SHA-256 of the full e-licence's JWS signing input. */
   licenceDigest: string;
 }
 
-/** Integer labels. Optional ones are present only when they differ from the default. */
-const LABEL = {
+/** Labels inside the private claim. Optional ones are present only when they differ from the default. */
+export const CERTIFICATE_LABEL = {
   certificateNo: 1,
-  licenceIdTail: 2,
-  newbornName: 3,
-  sex: 4,
-  birthMinutes: 5,
-  /** Default +08:00. */
-  birthOffset: 6,
-  motherName: 7,
-  issuedAt: 8,
-  /** Days since 1970-01-01; default: the China-time day of `issuedAt`. */
-  issueDay: 9,
-  digest: 10,
-  /** Bit 1: newborn name truncated, bit 2: mother's name truncated; absent when 0. */
-  truncated: 11,
+  newbornName: 2,
+  sex: 3,
+  /** Minutes since the epoch (UTC). */
+  birthMinutes: 4,
+  /** Minutes east of UTC; default +08:00 (480). */
+  birthOffset: 5,
+  motherName: 6,
+  /** Days since 1970-01-01; default: the China-time day of `iat`. */
+  issueDay: 7,
+  digest: 8,
+  /** Bit 1: newborn name cut short, bit 2: mother's name cut short; absent when 0. */
+  truncated: 9,
 } as const;
 
 export const CERTIFICATE_NO = /^[A-Z][0-9]{9}$/;
 export const LICENCE_ID_TAIL = /^[0-9A-Z]{18}\.[0-9A-Z]{1,20}\.[0-9]{3}\.[0-9A-Z]$/;
+const CREDIT_CODE = /^[0-9A-Z]{18}$/;
 const NAME = /^[^\p{Cc}]{1,50}$/u;
-/** Marks a name cut short to fit; shown after the carried prefix, never inside the token. */
+/** Marks a name cut short to fit; shown after the carried prefix, never inside the QR. */
 export const TRUNCATION_MARK = '…';
 
+const utf8 = new TextEncoder();
+const fatalUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 const unencodable = (message: string) => new DomainError('QR_UNENCODABLE', message);
 
-export function encodeQrClaims(claims: QrClaims): Uint8Array {
+/** What `cti` leaves out: the root arc, the licence type code and the issuer's credit code. */
+const ctiPrefixOf = (licenceTypeCode: string, issuerCreditCode: string) =>
+  `${LICENCE_ID_ROOT}.${licenceTypeCode}.${issuerCreditCode}.`;
+
+/** The CWT claims set of a QR credential. Throws `QR_UNENCODABLE` for claims no verifier would accept. */
+export function qrClaimsMap(claims: QrClaims): CborMap {
   const birth = parseBirthTime(claims.birthTime);
   if (!birth) throw unencodable('newborn.birthTime must be YYYY-MM-DDTHH:mm±HH:MM');
   const issueDay = parseDate(claims.issueDate);
@@ -71,113 +89,140 @@ export function encodeQrClaims(claims: QrClaims): Uint8Array {
   const digest = decodeBase64url(claims.licenceDigest);
   if (digest?.length !== 32) throw unencodable('licenceDigest must be a base64url SHA-256');
   if (!CERTIFICATE_NO.test(claims.certificateNo)) throw unencodable('certificateNo is not a certificate number');
-  if (!LICENCE_ID_TAIL.test(claims.licenceIdTail)) throw unencodable('the e-licence identifier cannot be encoded');
-  const entries: [number, CborValue][] = [
-    [LABEL.certificateNo, claims.certificateNo],
-    [LABEL.licenceIdTail, claims.licenceIdTail],
-    [LABEL.newbornName, claims.newbornName],
-    [LABEL.sex, Number(claims.sex)],
-    [LABEL.birthMinutes, birth.epochMinutes],
-    [LABEL.motherName, claims.motherName],
-    [LABEL.issuedAt, claims.issuedAt],
-    [LABEL.digest, digest],
-  ];
-  if (birth.offsetMinutes !== CHINA_OFFSET_MINUTES) entries.push([LABEL.birthOffset, birth.offsetMinutes]);
-  if (issueDay !== chinaDayOf(claims.issuedAt)) entries.push([LABEL.issueDay, issueDay]);
+  const parsed = parseLicenceId(claims.licenceId);
+  if (parsed?.issuerCreditCode !== claims.issuerCreditCode) {
+    throw unencodable('licence.id is not an e-licence identifier of the issuing institution');
+  }
+  const cti = claims.licenceId.slice(ctiPrefixOf(parsed.typeCode, parsed.issuerCreditCode).length);
+  if (!readStatusReference(statusClaimOf(claims.status))) throw unencodable('status is not a status list reference');
+  const certificate = new Map<CborValue, CborValue>([
+    [CERTIFICATE_LABEL.certificateNo, claims.certificateNo],
+    [CERTIFICATE_LABEL.newbornName, claims.newbornName],
+    [CERTIFICATE_LABEL.sex, Number(claims.sex)],
+    [CERTIFICATE_LABEL.birthMinutes, birth.epochMinutes],
+    [CERTIFICATE_LABEL.motherName, claims.motherName],
+    [CERTIFICATE_LABEL.digest, digest],
+  ]);
+  if (birth.offsetMinutes !== CHINA_OFFSET_MINUTES) certificate.set(CERTIFICATE_LABEL.birthOffset, birth.offsetMinutes);
+  if (issueDay !== chinaDayOf(claims.issuedAt)) certificate.set(CERTIFICATE_LABEL.issueDay, issueDay);
   const truncated = (claims.newbornNameTruncated ? 1 : 0) | (claims.motherNameTruncated ? 2 : 0);
-  if (truncated) entries.push([LABEL.truncated, truncated]);
-  return encodeCborMap(entries);
+  if (truncated) certificate.set(CERTIFICATE_LABEL.truncated, truncated);
+  const status = new Map<CborValue, CborValue>([
+    [
+      'status_list',
+      new Map<CborValue, CborValue>([
+        ['idx', claims.status.idx],
+        ['uri', claims.status.uri],
+      ]),
+    ],
+  ]);
+  return new Map<CborValue, CborValue>([
+    [CWT_CLAIM.iss, claims.issuerCreditCode],
+    [CWT_CLAIM.iat, claims.issuedAt],
+    [CWT_CLAIM.cti, utf8.encode(cti)],
+    [CWT_CLAIM.status, status],
+    [CWT_CLAIM.certificate, certificate],
+  ]);
 }
 
-/** The claims, or null when the payload is not exactly a token this module would write. */
-export function decodeQrClaims(payload: Uint8Array): QrClaims | null {
-  const map = decodeCborMap(payload);
-  if (!map) return null;
-  const known = new Set<number>(Object.values(LABEL));
-  for (const label of map.keys()) if (!known.has(label)) return null;
+const CWT_KEYS = new Set<CborValue>(Object.values(CWT_CLAIM));
+const CERTIFICATE_KEYS = new Set<CborValue>(Object.values(CERTIFICATE_LABEL));
+
+/**
+ * The claims, or null when the claims set is not exactly one this profile writes. The licence
+ * type code (from the trust list) completes the e-licence identifier.
+ */
+export function readQrClaims(map: CborMap, licenceTypeCode: string): QrClaims | null {
+  if (map.size !== CWT_KEYS.size || [...map.keys()].some((key) => !CWT_KEYS.has(key))) return null;
+  const issuerCreditCode = map.get(CWT_CLAIM.iss);
+  const issuedAt = map.get(CWT_CLAIM.iat);
+  const cti = map.get(CWT_CLAIM.cti);
+  const status = readStatusReference(map.get(CWT_CLAIM.status));
+  const certificate = map.get(CWT_CLAIM.certificate);
+  if (typeof issuerCreditCode !== 'string' || !CREDIT_CODE.test(issuerCreditCode)) return null;
+  if (typeof issuedAt !== 'number' || !Number.isSafeInteger(issuedAt) || issuedAt <= 0) return null;
+  if (!(cti instanceof Uint8Array) || !status || !(certificate instanceof Map)) return null;
+  const tail = textOf(cti);
+  if (tail === null || !/^[0-9A-Z]{1,20}\.[0-9]{3}\.[0-9A-Z]$/.test(tail)) return null;
+  const licenceId = ctiPrefixOf(licenceTypeCode, issuerCreditCode) + tail;
+  if (parseLicenceId(licenceId)?.issuerCreditCode !== issuerCreditCode) return null;
+  const items = readCertificateClaim(certificate, issuedAt);
+  return items && { issuerCreditCode, issuedAt, licenceId, status, ...items };
+}
+
+function textOf(bytes: Uint8Array): string | null {
+  try {
+    return fatalUtf8.decode(bytes);
+  } catch {
+    return null;
+  }
+}
+
+type CertificateItems = Omit<QrClaims, 'issuerCreditCode' | 'issuedAt' | 'licenceId' | 'status'>;
+
+function readCertificateClaim(map: CborMap, issuedAt: number): CertificateItems | null {
+  if ([...map.keys()].some((key) => !CERTIFICATE_KEYS.has(key))) return null;
   const text = (label: number) => (typeof map.get(label) === 'string' ? (map.get(label) as string) : null);
-  const int = (label: number) => (typeof map.get(label) === 'number' ? (map.get(label) as number) : null);
-  const certificateNo = text(LABEL.certificateNo);
-  const licenceIdTail = text(LABEL.licenceIdTail);
-  const newbornName = text(LABEL.newbornName);
-  const motherName = text(LABEL.motherName);
-  const sex = int(LABEL.sex);
-  const birthMinutes = int(LABEL.birthMinutes);
-  const birthOffset = map.has(LABEL.birthOffset) ? int(LABEL.birthOffset) : CHINA_OFFSET_MINUTES;
-  const issuedAt = int(LABEL.issuedAt);
-  const truncated = map.has(LABEL.truncated) ? int(LABEL.truncated) : 0;
-  const digest = map.get(LABEL.digest);
+  const int = (label: number) => {
+    const value = map.get(label);
+    return typeof value === 'number' && Number.isSafeInteger(value) ? value : null;
+  };
+  const L = CERTIFICATE_LABEL;
+  const certificateNo = text(L.certificateNo);
+  const newbornName = text(L.newbornName);
+  const motherName = text(L.motherName);
+  const sex = int(L.sex);
+  const birthMinutes = int(L.birthMinutes);
+  const birthOffset = map.has(L.birthOffset) ? int(L.birthOffset) : CHINA_OFFSET_MINUTES;
+  const truncated = map.has(L.truncated) ? int(L.truncated) : 0;
+  const digest = map.get(L.digest);
   if (certificateNo === null || !CERTIFICATE_NO.test(certificateNo)) return null;
-  if (licenceIdTail === null || !LICENCE_ID_TAIL.test(licenceIdTail)) return null;
   if (newbornName === null || !NAME.test(newbornName) || motherName === null || !NAME.test(motherName)) return null;
-  if ((sex !== 1 && sex !== 2) || birthMinutes === null || issuedAt === null || issuedAt <= 0) return null;
+  if ((sex !== 1 && sex !== 2) || birthMinutes === null) return null;
   // An optional label holding its default value would be a second encoding of the same claims.
   if (birthOffset === null || birthOffset < -720 || birthOffset > 840) return null;
-  if (map.has(LABEL.birthOffset) && birthOffset === CHINA_OFFSET_MINUTES) return null;
-  if (truncated === null || truncated < 0 || truncated > 3 || (map.has(LABEL.truncated) && truncated === 0))
-    return null;
+  if (map.has(L.birthOffset) && birthOffset === CHINA_OFFSET_MINUTES) return null;
+  if (truncated === null || truncated < 0 || truncated > 3 || (map.has(L.truncated) && truncated === 0)) return null;
   if (!(digest instanceof Uint8Array) || digest.length !== 32) return null;
-  const explicitDay = map.has(LABEL.issueDay);
-  const issueDay = explicitDay ? int(LABEL.issueDay) : chinaDayOf(issuedAt);
+  const explicitDay = map.has(L.issueDay);
+  const issueDay = explicitDay ? int(L.issueDay) : chinaDayOf(issuedAt);
   if (issueDay === null || issueDay < 0 || (explicitDay && issueDay === chinaDayOf(issuedAt))) return null;
   return {
     certificateNo,
-    licenceIdTail,
     newbornName,
     newbornNameTruncated: (truncated & 1) !== 0,
     sex: sex === 1 ? '1' : '2',
     birthTime: formatBirthTime(birthMinutes, birthOffset),
     motherName,
     motherNameTruncated: (truncated & 2) !== 0,
-    issuedAt,
     issueDate: formatDate(issueDay),
     licenceDigest: encodeBase64url(digest),
   };
 }
 
-const utf8 = new TextEncoder();
-const utf8Length = (text: string) => utf8.encode(text).length;
-/** Bytes of a CBOR text string head for a given content length (names are far below 256 bytes). */
-const headLength = (length: number) => (length < 24 ? 1 : length < 256 ? 2 : 3);
-
 /**
- * Cuts names until the payload fits `maxBytes`: one code point at a time from the end of the
- * longer name (in UTF-8 bytes; the mother's on a tie, because the newborn's name is what a
- * verifier compares first). Deterministic, so the same record always gives the same token.
- * Sizes are tracked arithmetically (content and head bytes) rather than re-encoding per cut.
+ * Cuts names until `fits` says the credential fits: one code point at a time from the end of
+ * the longer name (in UTF-8 bytes; the mother's on a tie, because the newborn's name is what a
+ * verifier compares first), flagging each name it cuts. Deterministic: the same record always
+ * gives the same claims. Names that fit are carried whole.
  */
-export function fitQrClaims(claims: QrClaims, maxBytes: number): QrClaims {
-  let size = encodeQrClaims(claims).length;
-  if (size <= maxBytes) return claims;
-  // The truncation label (2 bytes) appears once a name is cut.
-  if (!claims.newbornNameTruncated && !claims.motherNameTruncated) size += 2;
-  const names = {
-    newborn: {
-      points: Array.from(claims.newbornName),
-      bytes: utf8Length(claims.newbornName),
-      cut: claims.newbornNameTruncated,
-    },
-    mother: {
-      points: Array.from(claims.motherName),
-      bytes: utf8Length(claims.motherName),
-      cut: claims.motherNameTruncated,
-    },
-  };
-  while (size > maxBytes) {
-    const name = names.mother.bytes >= names.newborn.bytes ? names.mother : names.newborn;
-    if (name.points.length <= 1) throw unencodable('The QR token cannot fit even with one-character names');
-    const removed = utf8Length(name.points.pop()!);
-    size -= removed + headLength(name.bytes) - headLength(name.bytes - removed);
-    name.bytes -= removed;
+export function fitQrClaims(claims: QrClaims, fits: (claims: QrClaims) => boolean): QrClaims {
+  if (fits(claims)) return claims;
+  const newborn = { points: Array.from(claims.newbornName), cut: claims.newbornNameTruncated };
+  const mother = { points: Array.from(claims.motherName), cut: claims.motherNameTruncated };
+  const bytes = (points: string[]) => utf8.encode(points.join('')).length;
+  for (;;) {
+    const name = bytes(mother.points) >= bytes(newborn.points) ? mother : newborn;
+    if (name.points.length <= 1) throw unencodable('The QR credential cannot fit even with one-character names');
+    name.points.pop();
     name.cut = true;
+    const fitted: QrClaims = {
+      ...claims,
+      newbornName: newborn.points.join(''),
+      newbornNameTruncated: newborn.cut,
+      motherName: mother.points.join(''),
+      motherNameTruncated: mother.cut,
+    };
+    if (fits(fitted)) return fitted;
   }
-  const fitted = {
-    ...claims,
-    newbornName: names.newborn.points.join(''),
-    newbornNameTruncated: names.newborn.cut,
-    motherName: names.mother.points.join(''),
-    motherNameTruncated: names.mother.cut,
-  };
-  if (encodeQrClaims(fitted).length > maxBytes) throw unencodable('The QR claims do not fit');
-  return fitted;
 }

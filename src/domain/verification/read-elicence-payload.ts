@@ -1,7 +1,9 @@
 import type { SexCode } from '../certificate.ts';
+import type { StatusReference } from './ports.ts';
 import { isRecord } from './presented-credential.ts';
 import { LICENCE_ID_ROOT_ARC } from './profile.ts';
 import { CERTIFICATE_NO, LICENCE_ID_TAIL } from './qr-claims.ts';
+import { readStatusReference } from './status-reference.ts';
 
 export interface ELicenceView {
   certificateNo: string;
@@ -11,6 +13,7 @@ export interface ELicenceView {
   mother: { name: string };
   issuer: { name: string; creditCode: string };
   issueDate: string;
+  status: StatusReference;
 }
 
 const TYPE_CODE = /^[0-9A-Z]{18}[0-9]{3}$/;
@@ -26,6 +29,8 @@ const text = (value: unknown, max = 200): value is string =>
 export function readELicencePayload(payload: unknown): ELicenceView | null {
   if (!isRecord(payload) || !isRecord(payload.licence) || !isRecord(payload.certificate)) return null;
   const { licence, certificate } = payload;
+  const status = readStatusReference(payload.status);
+  if (!status) return null;
   const { newborn, mother, issuer } = certificate;
   if (!isRecord(newborn) || !isRecord(mother) || !isRecord(issuer) || !isRecord(licence.issuer)) return null;
   if (!text(certificate.certificateNo) || !CERTIFICATE_NO.test(certificate.certificateNo)) return null;
@@ -49,5 +54,6 @@ export function readELicencePayload(payload: unknown): ELicenceView | null {
     mother: { name: mother.name },
     issuer: { name: issuer.name, creditCode: issuer.creditCode },
     issueDate: certificate.issueDate,
+    status,
   };
 }

@@ -12,7 +12,9 @@ export type VerificationReason =
   | 'SUPERSEDED'
   | 'VOID'
   | 'REVOKED'
-  | 'DATA_MISMATCH';
+  | 'DATA_MISMATCH'
+  /** Offline: the credential names no status list the bundle holds, or that list has expired. */
+  | 'STATUS_UNAVAILABLE';
 
 export type CheckName = 'format' | 'signature' | 'issuer' | 'status' | 'consistency';
 
@@ -42,6 +44,8 @@ export interface VerificationResult {
   status: VerificationStatus;
   reason?: VerificationReason;
   supersededBy?: string;
+  /** Offline: the status was read from a status list of this time (ISO 8601), not from the register. */
+  statusAsOf?: string;
   certificate?: PresentedCertificate;
   householdRegistered: boolean;
   checks: VerificationCheck[];

@@ -175,9 +175,10 @@ async function pageBindingFailure(
   pdf: PdfInspector,
   ports: VerificationPorts,
 ): Promise<PdfVerificationResult['pdf'] | null> {
-  const entry = await ports.register.lookup(certificateNo);
-  if (entry?.pdfDigest) {
-    return entry.pdfDigest === fileDigest
+  const entry = await ports.register.lookup(certificateNo, null);
+  const issuedDigest = entry !== null && typeof entry === 'object' ? entry.pdfDigest : null;
+  if (issuedDigest) {
+    return issuedDigest === fileDigest
       ? null
       : { failure: 'NOT_ISSUED', detail: 'this PDF is not the one issued for the certificate' };
   }

@@ -6,7 +6,6 @@ import { parseQrToken } from './parse-qr-token.ts';
 import { parseSignedELicence } from './parse-signed-elicence.ts';
 import type { VerificationPorts } from './ports.ts';
 import type { PresentedCredential } from './presented-credential.ts';
-import { LICENCE_ID_ROOT_ARC } from './profile.ts';
 import type { CheckName, CheckResult, PresentedCertificate, VerificationReason, VerificationResult } from './result.ts';
 
 export interface VerificationInput {
@@ -31,6 +30,7 @@ class Run {
       status: status?.status ?? 'unknown',
       ...(reason !== null && { reason }),
       ...(status?.supersededBy && { supersededBy: status.supersededBy }),
+      ...(status?.asOf && { statusAsOf: status.asOf }),
       ...(this.certificate && { certificate: this.certificate }),
       householdRegistered: status?.householdRegistered ?? false,
       checks: this.checks,
@@ -47,10 +47,8 @@ function parseAll(input: VerificationInput, ports: VerificationPorts): Presented
     credentials.push(parsed.credential);
   }
   if (input.qr !== undefined) {
-    const parsed = parseQrToken(input.qr);
+    const parsed = parseQrToken(input.qr, ports.qr, ports.trust.licenceTypeCode());
     if (!parsed.ok) return null;
-    const tail = parsed.credential.licenceIdTail;
-    parsed.credential.licenceId = `${LICENCE_ID_ROOT_ARC}.${ports.trust.licenceTypeCode()}.${tail}`;
     credentials.push(parsed.credential);
   }
   return credentials.length > 0 ? credentials : null;
@@ -59,7 +57,7 @@ function parseAll(input: VerificationInput, ports: VerificationPorts): Presented
 function presentedCertificate(credential: PresentedCredential, issuerName: string): PresentedCertificate {
   return {
     certificateNo: credential.certificateNo,
-    licenceId: credential.licenceId!,
+    licenceId: credential.licenceId,
     newborn: { ...credential.newborn },
     mother: { ...credential.mother },
     issuer: { name: credential.issuerName ?? issuerName, creditCode: credential.issuerCreditCode },
@@ -123,7 +121,7 @@ export async function verify(input: VerificationInput, ports: VerificationPorts)
   run.step('issuer', 'pass');
 
   const primary = credentials[0]!;
-  const status = await checkStatus(ports.register, primary.certificateNo);
+  const status = await checkStatus(ports.register, primary);
   run.step('status', status.result);
   if (status.result === 'fail') return run.finish(status.reason ?? 'NOT_FOUND', status);
 

@@ -9,6 +9,7 @@ import { countryDirectory } from '../../../src/adapters/countries.ts';
 import { divisionDirectory } from '../../../src/adapters/divisions.ts';
 import type { AuditEvent, AuditEventInput } from '../../../src/domain/audit/audit-event.ts';
 import type { ELicencePayload } from '../../../src/domain/certificate.ts';
+import type { BirthEvent } from '../../../src/domain/events/birth-event.ts';
 import { formatCertificateNo, type InstitutionRecord } from '../../../src/domain/institution.ts';
 import type {
   ApplicationHolder,
@@ -29,6 +30,7 @@ import type {
   DeliveryRecord,
   HouseholdRegistration,
 } from '../../../src/domain/lifecycle/records.ts';
+import { createStatusListAssigner } from '../../../src/domain/status-lists/assign-status.ts';
 import { createCertificateValidator } from '../../../src/validation/validator.ts';
 
 interface Range {
@@ -49,6 +51,8 @@ export interface State {
   reservations: Map<string, { institution: string; purpose: 'replacement' | 'reissue' }>;
   households: Map<string, HouseholdRegistration & { recordedBy: string }>;
   audit: AuditEventInput[];
+  /** The outbox: events appended with their changes. */
+  events: BirthEvent[];
 }
 
 const emptyState = (): State => ({
@@ -60,6 +64,7 @@ const emptyState = (): State => ({
   reservations: new Map(),
   households: new Map(),
   audit: [],
+  events: [],
 });
 
 function unitOfWork(holder: { state: State }): UnitOfWork {
@@ -348,6 +353,23 @@ export function recordingRenderer() {
   };
 }
 
+/** Status list places over memory: the next free index of the partition's list, kept per certificate. */
+export function inMemoryStatusLists() {
+  const assigned = new Map<string, { idx: number; uri: string }>();
+  const used = new Map<string, number>();
+  return {
+    assign(certificateNo: string, partition: { institution: string; year: number }) {
+      const existing = assigned.get(certificateNo);
+      if (existing) return existing;
+      const uri = `https://status.test/${partition.institution}-${partition.year}`;
+      const idx = used.get(uri) ?? 0;
+      used.set(uri, idx + 1);
+      assigned.set(certificateNo, { idx, uri });
+      return { idx, uri };
+    },
+  };
+}
+
 /** The lifecycle wired over memory, plus handles to look inside. */
 export function inMemoryLifecycle(options: { now: Date; institutions: InstitutionRecord[] }) {
   const holder = { state: emptyState() };
@@ -364,6 +386,7 @@ export function inMemoryLifecycle(options: { now: Date; institutions: Institutio
     households: householdRegistrations(holder),
     institutions: { find: (creditCode) => institutions.get(creditCode) ?? null },
     signer,
+    statusLists: createStatusListAssigner(inMemoryStatusLists()),
     renderer,
     // The real rules over the real code tables; no glyph check (there are no fonts here).
     validateCertificate: createCertificateValidator({
@@ -376,6 +399,12 @@ export function inMemoryLifecycle(options: { now: Date; institutions: Institutio
       record(event: AuditEventInput, now: Date): AuditEvent {
         holder.state.audit.push(event);
         return { ...event, seq: holder.state.audit.length, at: now.toISOString(), prevHash: '', hash: '' };
+      },
+    },
+    events: {
+      append(event: BirthEvent) {
+        holder.state.events.push(event);
+        return `evt_${holder.state.events.length}`;
       },
     },
     clock,

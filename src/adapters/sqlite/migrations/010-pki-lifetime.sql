@@ -2,10 +2,11 @@
 -- root's CRLs, and the digests a certificate PDF had before it was re-timestamped.
 
 -- SQLite cannot alter a CHECK constraint: the key register is rebuilt with the 'tsa' purpose
--- (as 006 did for 'audit'). The new table's self-reference is renamed along with it.
+-- (as 006 did for 'audit' and 007 for 'status-list'). The new table's self-reference is renamed
+-- along with it; the indexes are made again as 007 left them.
 CREATE TABLE signing_keys_next (
   kid                     TEXT PRIMARY KEY,
-  purpose                 TEXT NOT NULL CHECK (purpose IN ('root', 'licence', 'trust-list', 'audit', 'tsa')),
+  purpose                 TEXT NOT NULL CHECK (purpose IN ('root', 'licence', 'trust-list', 'audit', 'status-list', 'tsa')),
   institution_credit_code TEXT,
   institution_name        TEXT,
   public_jwk              TEXT NOT NULL,

@@ -1,0 +1,131 @@
+import { deflateSync, inflateSync } from 'node:zlib';
+import { type DecodeOptions, decode, encode, Tag } from 'cbor2';
+import type { CborMap, CborValue, CoseSign1, QrCodec } from '../../domain/verification/ports.ts';
+import { COSE_ES256, COSE_HEADER, QR_PREFIX } from '../../domain/verification/profile.ts';
+import { decodeBase45, encodeBase45 } from './base45-text.ts';
+
+/** RFC 9052 §4.2: the COSE_Sign1_Tagged tag. */
+const COSE_SIGN1_TAG = 18;
+const ES256_SIGNATURE_BYTES = 64;
+/** A version-40 QR holds 4,296 alphanumeric characters; nothing genuine inflates beyond this. */
+const MAX_INFLATED_BYTES = 4096;
+/** zlib streams start with CMF 0x78 (deflate, 32 KB window); a COSE_Sign1 starts with 0xd2 or 0x84. */
+const ZLIB_CMF = 0x78;
+
+/**
+ * Deterministic encoding (RFC 8949 §4.2.1, "CDE" in cbor2): shortest heads, map keys sorted
+ * bytewise, no indefinite lengths, no duplicate keys. The decoder refuses anything else, so a
+ * claims set has exactly one encoding and nothing can ride along unnoticed.
+ */
+const DECODE: DecodeOptions = {
+  cde: true,
+  preferMap: true,
+  rejectDuplicateKeys: true,
+  rejectStreaming: true,
+  rejectUndefined: true,
+  rejectFloats: true,
+  rejectBigInts: true,
+  ignoreGlobalTags: true,
+  maxDepth: 8,
+};
+const cbor = (value: unknown): Uint8Array => encode(value, { cde: true });
+
+/** The Sig_structure for COSE_Sign1 (RFC 9052 §4.4), empty external AAD. */
+const toBeSignedOf = (protectedBytes: Uint8Array, payload: Uint8Array): Uint8Array =>
+  cbor(['Signature1', protectedBytes, new Uint8Array(0), payload]);
+
+const protectedHeaderOf = (kid8: Uint8Array): Uint8Array =>
+  cbor(
+    new Map<number, CborValue>([
+      [COSE_HEADER.alg, COSE_ES256],
+      [COSE_HEADER.kid, kid8],
+    ]),
+  );
+
+const sign1 = (protectedBytes: Uint8Array, payload: Uint8Array, signature: Uint8Array): Uint8Array =>
+  cbor(new Tag(COSE_SIGN1_TAG, [protectedBytes, new Map(), payload, signature]));
+
+/** Bytes of the COSE_Sign1 (before zlib) for these claims: what decides the QR version in the worst case. */
+export function coseSizeOf(claims: CborMap, kid8: Uint8Array): number {
+  return sign1(protectedHeaderOf(kid8), cbor(claims), new Uint8Array(ES256_SIGNATURE_BYTES)).length;
+}
+
+export interface QrTextParts {
+  text: string;
+  /** The COSE_Sign1 bytes (before zlib). */
+  cose: Uint8Array;
+  compressed: boolean;
+}
+
+/**
+ * `BC1:` + base45(zlib(COSE_Sign1) where that is shorter, else COSE_Sign1): the EU DCC's
+ * structure. `sign` makes the ES256 signature (IEEE P1363) over the Sig_structure.
+ */
+export async function encodeQrText(
+  claims: CborMap,
+  kid8: Uint8Array,
+  sign: (toBeSigned: Uint8Array) => Promise<Uint8Array>,
+): Promise<QrTextParts> {
+  const protectedBytes = protectedHeaderOf(kid8);
+  const payload = cbor(claims);
+  const signature = await sign(toBeSignedOf(protectedBytes, payload));
+  if (signature.length !== ES256_SIGNATURE_BYTES) throw new TypeError('The signature is not ES256 P1363');
+  const cose = sign1(protectedBytes, payload, signature);
+  const deflated = new Uint8Array(deflateSync(cose, { level: 9 }));
+  const compressed = deflated.length < cose.length;
+  return { text: QR_PREFIX + encodeBase45(compressed ? deflated : cose), cose, compressed };
+}
+
+function decodeCbor(bytes: Uint8Array): unknown {
+  try {
+    return decode(bytes, DECODE);
+  } catch {
+    return undefined;
+  }
+}
+
+function inflate(bytes: Uint8Array): Uint8Array | null {
+  try {
+    return new Uint8Array(inflateSync(bytes, { maxOutputLength: MAX_INFLATED_BYTES }));
+  } catch {
+    return null;
+  }
+}
+
+const isMap = (value: unknown): value is CborMap => value instanceof Map;
+
+/** COSE_Sign1 bytes (tagged or not), or null. */
+export function readCoseSign1(bytes: Uint8Array): CoseSign1 | null {
+  let item = decodeCbor(bytes);
+  if (item instanceof Tag) {
+    if (Number(item.tag) !== COSE_SIGN1_TAG) return null;
+    item = item.contents;
+  }
+  if (!Array.isArray(item) || item.length !== 4) return null;
+  const [protectedBytes, unprotectedHeader, payload, signature] = item as unknown[];
+  if (!(protectedBytes instanceof Uint8Array) || !(payload instanceof Uint8Array)) return null;
+  if (!(signature instanceof Uint8Array) || !isMap(unprotectedHeader)) return null;
+  const protectedHeader = protectedBytes.length > 0 ? decodeCbor(protectedBytes) : undefined;
+  const claims = decodeCbor(payload);
+  if (!isMap(protectedHeader) || !isMap(claims)) return null;
+  return {
+    protectedHeader,
+    unprotectedHeader,
+    claims,
+    signature,
+    toBeSigned: toBeSignedOf(protectedBytes, payload),
+  };
+}
+
+/** The QR codec port on cbor2, the `base45` package and node's zlib. */
+export function createCoseQrCodec(): QrCodec {
+  return {
+    decode(text) {
+      if (!text.startsWith(QR_PREFIX)) return null;
+      const raw = decodeBase45(text.slice(QR_PREFIX.length));
+      if (!raw || raw.length === 0) return null;
+      const bytes = raw[0] === ZLIB_CMF ? inflate(raw) : raw;
+      return bytes && readCoseSign1(bytes);
+    },
+  };
+}
