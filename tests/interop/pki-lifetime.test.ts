@@ -107,6 +107,81 @@ describe('pdfsig (poppler, NSS)', () => {
   });
 });
 
+describe('PDF/A-3b structure, read with qpdf --json (no PDF/A validator is available here)', () => {
+  // qpdf's JSON, checked field by field below.
+  let objects: Record<string, any>;
+  let attachments: Record<string, any>;
+  const value = (ref: string) => objects[`obj:${ref}`].value;
+
+  beforeAll(async () => {
+    const { stdout } = await run(
+      'qpdf',
+      [
+        '--json=2',
+        '--json-key=qpdf',
+        '--json-key=attachments',
+        '--json-stream-data=inline',
+        '--decode-level=generalized',
+        pdfFile,
+      ],
+      { maxBuffer: 64 * 1024 * 1024 },
+    );
+    const json = JSON.parse(stdout);
+    objects = json.qpdf[1];
+    attachments = json.attachments;
+  });
+
+  it('has a document /ID, /Lang zh-CN and an sRGB output intent with its ICC profile', () => {
+    const trailer = objects.trailer.value;
+    expect(trailer['/ID']).toHaveLength(2);
+    expect(trailer['/ID'][0]).toMatch(/^b:[0-9a-f]{32}$/);
+    const catalog = value(trailer['/Root']);
+    expect(catalog['/Lang']).toBe('u:zh-CN');
+    const [intent] = catalog['/OutputIntents'];
+    expect(intent).toMatchObject({
+      '/Type': '/OutputIntent',
+      '/S': '/GTS_PDFA1',
+      '/OutputConditionIdentifier': 'u:sRGB IEC61966-2.1',
+    });
+    const profile = objects[`obj:${intent['/DestOutputProfile']}`].stream;
+    expect(profile.dict['/N']).toBe(3);
+    const icc = Buffer.from(profile.data, 'base64');
+    // ICC header: profile class 'mntr', colour space 'RGB ', signature 'acsp'.
+    expect([icc.subarray(12, 16), icc.subarray(16, 20), icc.subarray(36, 40)].map(String)).toEqual([
+      'mntr',
+      'RGB ',
+      'acsp',
+    ]);
+  });
+
+  it('carries XMP metadata: title, creator tool, the e-licence identifier, pdfaid part 3 conformance B', () => {
+    const catalog = value(objects.trailer.value['/Root']);
+    const metadata = objects[`obj:${catalog['/Metadata']}`].stream;
+    expect(metadata.dict).toEqual({ '/Subtype': '/XML', '/Type': '/Metadata' });
+    const xmp = Buffer.from(metadata.data, 'base64').toString('utf8');
+    const info = value(objects.trailer.value['/Info']);
+    const title = /<dc:title><rdf:Alt><rdf:li xml:lang="x-default">(.*?)<\/rdf:li>/.exec(xmp)?.[1];
+    expect(title).toMatch(/^出生医学证明 [A-Z]\d{9}$/);
+    expect(info['/Title']).toBe(`u:${title}`);
+    expect(xmp).toContain('<xmp:CreatorTool>birth-certificate-elicence</xmp:CreatorTool>');
+    expect(info['/Creator']).toBe('u:birth-certificate-elicence');
+    expect(xmp).toMatch(/<dc:identifier>1\.2\.156\.3005\.2\.[0-9A-Z.]+<\/dc:identifier>/);
+    expect(xmp).toContain('<pdfaid:part>3</pdfaid:part>');
+    expect(xmp).toContain('<pdfaid:conformance>B</pdfaid:conformance>');
+  });
+
+  it('embeds elicence.json and qr.txt as associated files (/AF, AFRelationship /Data, MIME subtypes)', () => {
+    const catalog = value(objects.trailer.value['/Root']);
+    const associated = (catalog['/AF'] as string[]).map((ref) => value(ref));
+    expect(associated.map((spec) => [spec['/F'], spec['/AFRelationship']])).toEqual([
+      ['u:elicence.json', '/Data'],
+      ['u:qr.txt', '/Data'],
+    ]);
+    expect(attachments['elicence.json'].streams['/F'].mimetype).toBe('application/json');
+    expect(attachments['qr.txt'].streams['/F'].mimetype).toBe('text/plain');
+  });
+});
+
 describe('openssl ts -verify on the timestamps inside the PDF', () => {
   it('accepts the signature timestamp over the CMS signature value, issued by the TSA under the root', async () => {
     const [signature] = signaturesOf(pdf);
