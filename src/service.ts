@@ -9,10 +9,10 @@ import { createAuditKey } from './adapters/keystore/audit-key.ts';
 import { openKeyStore } from './adapters/keystore/open-key-store.ts';
 import { loadFonts, pdfInspector, warmUpFonts } from './adapters/pdf/index.ts';
 import { createPageChecker } from './adapters/pdf/page-check.ts';
-import type { PadesServices } from './adapters/pdf/sign-pdf.ts';
+import { appendDocumentTimestamp, appendDss, type PadesServices } from './adapters/pdf/sign-pdf.ts';
 import { createWorkerPdfInspector } from './adapters/pdf/worker-pdf-inspector.ts';
 import { nodeX509 } from './adapters/pki/node-x509.ts';
-import { pemToDer } from './adapters/pki/pem.ts';
+import { derToPem, pemToDer } from './adapters/pki/pem.ts';
 import { nodeTimestampTokens } from './adapters/pki/timestamp-authority.ts';
 import { createScryptPasswordHasher } from './adapters/scrypt-password-hasher.ts';
 import { nodeSecrets } from './adapters/secrets.ts';
@@ -21,6 +21,7 @@ import { createSqliteApplicationStore } from './adapters/sqlite/application-stor
 import { createSqliteAuditCheckpointStore } from './adapters/sqlite/audit-checkpoint-store.ts';
 import { createSqliteAuditLog } from './adapters/sqlite/audit-log.ts';
 import { createSqliteBirthExportSource, nodeSha256 } from './adapters/sqlite/birth-export-source.ts';
+import { createSqliteStoredPdfs } from './adapters/sqlite/certificate-pdf-store.ts';
 import { createSqliteCertificateRegister } from './adapters/sqlite/certificate-register.ts';
 import { createSqliteClaimCodeStore } from './adapters/sqlite/claim-code-store.ts';
 import { createSqliteCrlStore } from './adapters/sqlite/crl-store.ts';
@@ -46,12 +47,17 @@ import type { AccountAdministration } from './domain/accounts/account-administra
 import { createAuditCheckpointer } from './domain/audit/audit-checkpoint.ts';
 import { DomainError } from './domain/errors.ts';
 import type { LifecyclePorts } from './domain/lifecycle/ports.ts';
+import { retimestampPdfs } from './domain/maintenance/retimestamp-pdfs.ts';
 import { type Clock, systemClock } from './domain/ports.ts';
 import { createStatusListAssigner } from './domain/status-lists/assign-status.ts';
 import { createStatusListPublisher } from './domain/status-lists/publish-status-lists.ts';
 import { registerWithStatusEntries } from './domain/status-lists/status-list-register.ts';
 import type { KeyAdministration } from './domain/trust/key-administration.ts';
-import { ensureAuditSigner, ensureTimestampAuthority } from './domain/trust/provision-signing-key.ts';
+import {
+  ensureAuditSigner,
+  ensureTimestampAuthority,
+  provisionTimestampAuthority,
+} from './domain/trust/provision-signing-key.ts';
 import { type CrlPublication, currentCrl, signCrl } from './domain/trust/publish-crl.ts';
 import { createRegisterTrustSource } from './domain/trust/register-trust-source.ts';
 import { type TimestampAuthority, timestampDigest } from './domain/trust/timestamp-authority.ts';
@@ -209,20 +215,8 @@ export function createService(config: Config, deps: ServiceDeps) {
   };
   /** The service's own PDF signatures are timestamped by its TSA, with the root's CRL in the DSS. */
   function padesServices(): PadesServices | null {
-    const tsa = signingKeys.active('tsa');
-    const root = signingKeys.active('root');
-    if (!tsa || !root) return null;
-    return {
-      timestamp: (digest) => timestampDigest(timestampAuthority, digest),
-      async validationData() {
-        const crl = await currentCrl(crlPublication).catch(() => null);
-        return {
-          // The institution's certificate is in the CMS already; the DSS adds what chains it and the TSA.
-          certificates: [pemToDer(root.x509Pem), pemToDer(tsa.x509Pem)],
-          crls: crl ? [crl.der] : [],
-        };
-      },
-    };
+    if (!signingKeys.active('tsa') || !signingKeys.active('root')) return null;
+    return padesServicesOf(timestampAuthority, crlPublication);
   }
   const statusLists = createStatusListPublisher({
     store: statusStore,
@@ -385,6 +379,27 @@ export type Service = ReturnType<typeof createService>;
  * What the operator CLI works with: the service database with its institutions, accounts and
  * audit log, and — opened only by the commands that need it — key administration.
  */
+/**
+ * PAdES beyond B-B: the trust domain's TSA, and for the DSS what chains the signer and every
+ * timestamp (root, each TSA certificate, earlier ones too: older document timestamps stay
+ * checkable) with the root's current CRL.
+ */
+function padesServicesOf(tsa: TimestampAuthority, crls: CrlPublication): PadesServices {
+  return {
+    timestamp: (digest) => timestampDigest(tsa, digest),
+    async validationData() {
+      const crl = await currentCrl(crls).catch(() => null);
+      const root = tsa.register.active('root');
+      const authorities = tsa.register.list('tsa').filter((key) => key.status !== 'revoked');
+      return {
+        // The institution's certificate is in the CMS already.
+        certificates: [...(root ? [root] : []), ...authorities].map((key) => pemToDer(key.x509Pem)),
+        crls: crl ? [crl.der] : [],
+      };
+    },
+  };
+}
+
 export function openOperatorTools(config: Config, clock: Clock = systemClock) {
   const db = openDatabase(path.join(config.dataDir, 'service.sqlite'));
   const institutions = createSqliteInstitutionRepository(db);
@@ -425,6 +440,67 @@ export function openOperatorTools(config: Config, clock: Clock = systemClock) {
     async publishCrl() {
       const { keyStore, repository } = openKeyStore({ ...config, keyPassphrase: keyPassphrase(config) }, db, clock);
       return signCrl({ register: repository, keyStore, x509: nodeX509, crls: createSqliteCrlStore(db), clock });
+    },
+    /**
+     * Re-timestamps the stored PDFs whose newest timestamp's TSA certificate ends within
+     * `withinDays` (renewing the TSA first when its own certificate does).
+     */
+    async retimestampPdfs(withinDays: number) {
+      const { keyStore, repository } = openKeyStore({ ...config, keyPassphrase: keyPassphrase(config) }, db, clock);
+      const rootKeyHere = (kid: string) => {
+        try {
+          keyStore.publicKeyOf(kid);
+          return true;
+        } catch {
+          return false;
+        }
+      };
+      const crls: CrlPublication = {
+        register: repository,
+        keyStore,
+        x509: nodeX509,
+        crls: createSqliteCrlStore(db),
+        clock,
+        rootKeyHere,
+      };
+      const tsa: TimestampAuthority = { register: repository, keyStore, tokens: nodeTimestampTokens, clock };
+      const pades = padesServicesOf(tsa, crls);
+      const endOf = (pem: string) => new Date(nodeX509.describe(pem).notAfter);
+      return retimestampPdfs(
+        {
+          pdfs: createSqliteStoredPdfs(db),
+          async timestampExpiry(pdf) {
+            const reading = await pdfInspector.readSignature(pdf);
+            if (!reading.ok) return null;
+            const newest = reading.documentTimestamps.at(-1) ?? reading.timestamp;
+            const der = newest?.chainDer[0];
+            return der ? endOf(derToPem(der)) : null;
+          },
+          activeTsaExpiry() {
+            const active = repository.active('tsa');
+            return active ? endOf(active.x509Pem) : null;
+          },
+          async renewTimestampAuthority() {
+            const root = repository.active('root');
+            if (!root || !rootKeyHere(root.kid)) {
+              throw new DomainError('KEY_NOT_USABLE', 'Renewing the timestamp authority needs the root key here');
+            }
+            const record = await provisionTimestampAuthority({
+              keyStore,
+              register: repository,
+              x509: nodeX509,
+              now: clock.now(),
+              publicBaseUrl: config.publicBaseUrl,
+            });
+            return endOf(record.x509Pem);
+          },
+          async extend(pdf) {
+            return appendDocumentTimestamp(await appendDss(pdf, await pades.validationData()), pades.timestamp);
+          },
+          clock,
+        },
+        withinDays,
+      );
     },
     /** The audit log with its signed checkpoints, checked against the key store's audit keys. */
     auditCheckpoints() {

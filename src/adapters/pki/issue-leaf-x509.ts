@@ -28,6 +28,8 @@ export interface LeafX509Request {
   publicJwk: EcPublicJwk;
   notBefore: Date;
   validityYears?: number;
+  /** The exact end (a re-issued certificate keeps its predecessor's); else notBefore + validityYears. */
+  notAfter?: Date;
   issuerX509Pem: string;
   /** Signs with the issuing CA's private key. */
   sign: X509Signer;
@@ -68,7 +70,7 @@ export async function issueLeafX509(request: LeafX509Request): Promise<string> {
   const issuer = new x509.X509Certificate(request.issuerX509Pem);
   const issuerKeyId = issuer.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId;
   if (!issuerKeyId) throw new TypeError('The issuing certificate has no subject key identifier');
-  const wanted = addYears(request.notBefore, request.validityYears ?? 3);
+  const wanted = request.notAfter ?? addYears(request.notBefore, request.validityYears ?? 3);
   // Never outlive the issuer: a chain is only as valid as its shortest link.
   const notAfter = new Date(Math.min(wanted.getTime(), issuer.notAfter.getTime()));
   const certificate = await x509.X509CertificateGenerator.create(

@@ -32,6 +32,8 @@ export interface KeyRegister {
   list(purpose?: KeyPurpose): SigningKeyRecord[];
   retire(kid: string, retiredAt: string): void;
   revoke(kid: string, revokedAt: string, reason: string): void;
+  /** A re-issued certificate for the same key (same kid, same validity): the profile changed, nothing else. */
+  replaceCertificate(kid: string, x509Pem: string): void;
   /**
    * Runs `work` in one transaction. The register shares its store with the audit log and the
    * institutions, so a change and its audit event written inside `work` land together or not at all.
@@ -79,6 +81,8 @@ export interface LeafX509Request {
   publicJwk: EcPublicJwk;
   notBefore: Date;
   validityYears?: number;
+  /** The exact end (a re-issued certificate keeps its predecessor's); else notBefore + validityYears. */
+  notAfter?: Date;
   issuerX509Pem: string;
   /** Signs with the issuing CA's private key. */
   sign: X509Signer;
@@ -120,7 +124,19 @@ export interface X509Issuer {
   /** A CRL (DER) signed by the issuer in `request.issuerX509Pem`. */
   createCrl(request: CrlRequest): Promise<Uint8Array>;
   /** Validity as the certificate states it (ISO 8601, whole seconds) and its subject organisation. */
-  describe(x509Pem: string): { notBefore: string; notAfter: string; organization: string | null };
+  describe(x509Pem: string): X509Description;
+}
+
+export interface X509Description {
+  notBefore: string;
+  notAfter: string;
+  organization: string | null;
+  /** Its subject's common name (service keys are told apart by it, see issue-leaf-x509.ts). */
+  commonName?: string | null;
+  /** Whether an extension names an OID of the pre-2026 private `2.25` arc (re-issue it). */
+  privateArc?: boolean;
+  /** The CRL distribution point it names, if any. */
+  crlUrl?: string | null;
 }
 
 export interface CheckedX509Leaf {

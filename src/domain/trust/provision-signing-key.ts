@@ -10,7 +10,7 @@ export interface ProvisionKeyRequest extends KeyProvisioning {
 }
 
 /** The subject of each service key certified by the root (institution keys carry the institution's name). */
-const COMMON_NAME = {
+export const COMMON_NAME = {
   licence: '出生医学证明电子证照签名',
   'trust-list': '出生医学证明电子证照信任列表签名',
   audit: '出生医学证明电子证照审计日志签名',
@@ -18,7 +18,7 @@ const COMMON_NAME = {
   tsa: '出生医学证明电子证照时间戳服务',
 } as const;
 
-const PROFILE = {
+export const PROFILE = {
   licence: 'elicence-signing',
   'trust-list': 'trust-list-signing',
   audit: 'audit-signing',

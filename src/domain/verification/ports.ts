@@ -71,6 +71,11 @@ export interface RegisterEntry {
   licenceDigest?: string | null;
   /** When known (online), base64url SHA-256 of the PDF exactly as issued: any other PDF is not ours. */
   pdfDigest?: string | null;
+  /**
+   * Digests the issued PDF had before it was re-timestamped (each re-timestamp appends to the
+   * file, so the file a citizen saved earlier has an earlier digest and is just as genuine).
+   */
+  earlierPdfDigests?: readonly string[];
   /** When known, the status list entry the register assigned: a credential must name this one. */
   statusList?: StatusReference | null;
   /** When the status comes from a status list rather than the register: the list's time (ISO 8601). */

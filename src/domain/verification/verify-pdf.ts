@@ -176,9 +176,9 @@ async function pageBindingFailure(
   ports: VerificationPorts,
 ): Promise<PdfVerificationResult['pdf'] | null> {
   const entry = await ports.register.lookup(certificateNo, null);
-  const issuedDigest = entry !== null && typeof entry === 'object' ? entry.pdfDigest : null;
-  if (issuedDigest) {
-    return issuedDigest === fileDigest
+  const issued = entry !== null && typeof entry === 'object' ? entry : null;
+  if (issued?.pdfDigest) {
+    return issued.pdfDigest === fileDigest || issued.earlierPdfDigests?.includes(fileDigest)
       ? null
       : { failure: 'NOT_ISSUED', detail: 'this PDF is not the one issued for the certificate' };
   }
