@@ -22,6 +22,7 @@ import {
   rotateInstitutionKey,
 } from '../domain/trust/key-administration.ts';
 import { checkProductionPassphrase } from '../domain/trust/production-guards.ts';
+import { reissueCertificates } from '../domain/trust/reissue-certificates.ts';
 import { openOperatorTools } from '../service.ts';
 import { runBackfill } from './backfill.ts';
 
@@ -43,6 +44,12 @@ const usage = `Operator commands (DATA_DIR selects the data directory; KEY_PASSP
   backfill FILE [--reject-file R] [--threads N]     back-issues paper certificates from NDJSON or CSV (docs/backfill.md);
                                                     run again after a stop, it continues where it stopped;
                                                     N worker threads sign (default one per core)
+  publish-crl                                       re-signs the root's CRL now (the root key must be here)
+  reissue-certificates                              certificates of the old profile (2.25 arc, no CRL pointer)
+                                                    re-issued for the same keys and validity (root key here)
+  retimestamp-pdfs [--within-days 365]              a new document timestamp (and DSS) on every stored PDF
+                                                    whose newest timestamp's TSA certificate ends within the
+                                                    window; the TSA is renewed first if its own does
 Exit codes: 0 done, 1 refused, 2 usage error.`;
 
 class UsageError extends Error {}
@@ -84,6 +91,7 @@ async function run(argv: string[]): Promise<number> {
       kid: { type: 'string' },
       reason: { type: 'string' },
       'revoked-at': { type: 'string' },
+      'within-days': { type: 'string' },
     },
     strict: true,
   });
@@ -138,6 +146,14 @@ async function run(argv: string[]): Promise<number> {
           institutionKeysOnly: false,
         });
         console.log(`key ${revoked.kid} revoked from ${revoked.revokedAt}`);
+        // Re-signed at once where the root key is here; else the service re-signs it when it next can.
+        const crl = await tools.publishCrl().catch((error: unknown) => {
+          if (error instanceof DomainError) return null;
+          throw error;
+        });
+        console.log(
+          crl ? `CRL ${crl.number} signed, next update ${crl.nextUpdate}` : 'CRL not re-signed: no root key here',
+        );
         return 0;
       }
       case 'add-number-range': {
@@ -258,6 +274,29 @@ async function run(argv: string[]): Promise<number> {
             seconds: summary.seconds,
           }),
         );
+        return 0;
+      }
+      case 'publish-crl': {
+        const crl = await tools.publishCrl();
+        console.log(`CRL ${crl.number} signed at ${crl.thisUpdate}, next update ${crl.nextUpdate}`);
+        return 0;
+      }
+      case 'reissue-certificates': {
+        const reissued = await reissueCertificates(tools.keyAdministration(), operator);
+        for (const key of reissued) console.log(`re-issued the ${key.purpose} certificate of ${key.kid}`);
+        console.log(`${reissued.length} certificate(s) re-issued`);
+        if (reissued.length > 0) {
+          const crl = await tools.publishCrl();
+          console.log(`CRL ${crl.number} signed`);
+        }
+        return 0;
+      }
+      case 'retimestamp-pdfs': {
+        const days = values['within-days'] === undefined ? 365 : Number(values['within-days']);
+        if (!Number.isInteger(days) || days < 0 || days > 36_500) {
+          throw new UsageError('--within-days must be a whole number of days (0 to 36500)');
+        }
+        console.log(JSON.stringify(await tools.retimestampPdfs(days)));
         return 0;
       }
       default:

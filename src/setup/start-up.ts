@@ -54,13 +54,14 @@ export async function prepareTrustDomain(service: StartingService, config: Confi
   // the main thread.
   const hashing = hashDemoPasswords(service.hasher);
   const provisioning = async () => {
-    const { keyStore, register, x509 } = service.keyAdministration;
+    const { keyStore, register, x509, publicBaseUrl } = service.keyAdministration;
     // A first start stopped between the two steps finds the PKI made and only seeds the rest.
     if (register.active('root')) return;
     await provisionDemoTrustDomain({
       keyStore,
       register,
       x509,
+      ...(publicBaseUrl ? { publicBaseUrl } : {}),
       institutions: demoInstitutions.map(({ name, creditCode }) => ({ name, creditCode })),
       now,
     });
