@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
+import type { LeafProfile } from '../../domain/trust/ports.ts';
 import { type EcPublicJwk, jwkThumbprint, publicJwkOf } from './ec-jwk.ts';
-import type { LeafProfile } from './issue-leaf-x509.ts';
 import {
   EKU_DOCUMENT_SIGNING,
   EKU_TIME_STAMPING,

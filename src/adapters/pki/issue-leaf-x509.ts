@@ -1,7 +1,8 @@
-import { type EcPublicJwk, keyIdentifierOf, spkiDerOf } from './ec-jwk.ts';
+import type { LeafProfile, LeafX509Request } from '../../domain/trust/ports.ts';
+import { keyIdentifierOf, spkiDerOf } from './ec-jwk.ts';
 import { EKU_DOCUMENT_SIGNING, EKU_EMAIL_PROTECTION, EKU_TIME_STAMPING, EKU_TSL_SIGNING } from './oids.ts';
 import { addYears, randomSerialNumber, subjectName } from './x509-names.ts';
-import { cryptoWithSigner, P256_SIGNING_KEY_HANDLE, type X509Signer, x509 } from './x509-signer.ts';
+import { cryptoWithSigner, P256_SIGNING_KEY_HANDLE, x509 } from './x509-signer.ts';
 
 /**
  * `elicence-signing`: an institution's e-licence signing certificate (digitalSignature +
@@ -9,33 +10,8 @@ import { cryptoWithSigner, P256_SIGNING_KEY_HANDLE, type X509Signer, x509 } from
  * that signs offline bundles, so the root key can stay offline. `status-list-signing`: the key
  * that signs status list tokens. `timestamping`: the RFC 3161 timestamp authority.
  */
-export type LeafProfile =
-  | 'elicence-signing'
-  | 'trust-list-signing'
-  | 'audit-signing'
-  | 'status-list-signing'
-  | 'timestamping';
-
 /** Where relying parties fetch the root's CRL and the issuing (root) certificate. */
-export interface X509Publication {
-  crlUrl: string;
-  issuerCertificateUrl: string;
-}
-
-export interface LeafX509Request {
-  profile: LeafProfile;
-  subject: { commonName: string; organization: string; creditCode?: string };
-  publicJwk: EcPublicJwk;
-  notBefore: Date;
-  validityYears?: number;
-  /** The exact end (a re-issued certificate keeps its predecessor's); else notBefore + validityYears. */
-  notAfter?: Date;
-  issuerX509Pem: string;
-  /** Signs with the issuing CA's private key. */
-  sign: X509Signer;
-  /** CRL distribution point and AIA caIssuers; left out when absent. */
-  publication?: X509Publication;
-}
+export type X509Publication = NonNullable<LeafX509Request['publication']>;
 
 /**
  * Registered purposes only (RFC 9336, ETSI TS 119 612, RFC 5280). An e-licence key and an audit
