@@ -8,8 +8,8 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
- * What `npm start` runs: the compiled JavaScript in dist/, not the source the other tests load
- * through tsx. Every file it finds relative to its own modules must be there: the migrations (a
+ * What `npm start` runs: the bundle dist/main.js (over the compiled tree dist/src), not the
+ * source the other tests load through tsx. Every file it finds relative to its own modules must be there: the migrations (a
  * database is made), the fonts (parsed before serving, exercised just after), the schemas, the
  * OpenAPI document, the PDF-verification worker script. Also the order of a start: a wrong key
  * passphrase stops it before serving; a key file that does not open, found by the warm-up that
@@ -42,7 +42,7 @@ interface Started {
 function startCompiled(env: Record<string, string> = {}): Started {
   const base = { ...process.env };
   for (const name of ['NODE_ENV', 'KEY_PASSPHRASE', 'KEY_PASSPHRASE_FILE', 'LOG_LEVEL']) delete base[name];
-  const child = spawn(process.execPath, ['dist/src/main.js'], {
+  const child = spawn(process.execPath, ['dist/main.js'], {
     cwd: repoRoot,
     env: { ...base, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
