@@ -138,19 +138,8 @@ export function createService(config: Config, deps: ServiceDeps) {
     clock,
     kdfCost && { scryptLog2N: kdfCost.keyFileLog2N },
   );
-  /** The keys whose files opened at start (warmUp): where the root key is, the audit key can be made. */
-  const unlocked = new Set<string>();
   /** Whether this key store holds the key's private half (a root kept offline has no file here). */
-  const keyHere = (kid: string): boolean => {
-    if (unlocked.has(kid)) return true;
-    try {
-      keyStore.publicKeyOf(kid);
-    } catch {
-      return false;
-    }
-    unlocked.add(kid);
-    return true;
-  };
+  const keyHere = (kid: string): boolean => keyStore.hasKeyFile(kid);
   const auditCheckpoints = createAuditCheckpointer({
     audit,
     checkpoints: createSqliteAuditCheckpointStore(db),
@@ -354,28 +343,40 @@ export function createService(config: Config, deps: ServiceDeps) {
     statusLists,
     /** The in-process webhook dispatcher: started here, stopped by `close`. */
     webhooks,
-    /** Parses and exercises the fonts so the first certificate is not the slow one. */
     /**
-     * Unlocks the active keys (scrypt on the thread pool) while the fonts warm up on the main
-     * thread: a wrong passphrase fails here, at start, not at the first issue.
+     * What must hold before serving: one active key opens (scrypt on the thread pool), so a wrong
+     * passphrase fails here, at start, not at the first issue. The rest waits for warmUpRest.
      */
     warmUp: async () => {
-      const [kids] = await Promise.all([keyStore.unlockActiveKeys(), warmUpFonts(fonts)]);
-      for (const kid of kids) unlocked.add(kid);
+      await keyStore.unlockActiveKeys({ first: 1 });
     },
+    /**
+     * Once serving: unlocks the other active keys (a damaged key file is found here) and
+     * exercises the fonts, so the first certificate is not the slow one. A failure is the
+     * caller's to report; until it is done a first PDF is just slower.
+     */
+    warmUpRest: async () => {
+      await Promise.all([keyStore.unlockActiveKeys(), warmUpFonts(fonts)]);
+    },
+    /** Derives the sealing secrets of `count` keys about to be made, at once on the thread pool. */
+    prepareKeys: (count: number) => keyStore.prepareKeys(count),
     /**
      * Makes the audit key if this trust domain has none and the root key is here, then signs the
      * audit chain head every AUDIT_CHECKPOINT_SECONDS when it moved. Stopped by close().
      */
     async startAuditCheckpoints() {
       const now = clock.now();
-      const key = await ensureAuditSigner({ ...keyAdministration, now, rootKeyHere: (kid) => unlocked.has(kid) });
+      const key = await ensureAuditSigner({
+        ...keyAdministration,
+        now,
+        rootKeyHere: keyHere,
+      });
       if (!key) deps.logger.warn('no audit key: checkpoints of the audit log are not signed (see README, security)');
       // The timestamp authority and the CRL come the same way: made where the root key is here.
       const tsa = await ensureTimestampAuthority({
         ...keyAdministration,
         now,
-        rootKeyHere: (kid) => unlocked.has(kid),
+        rootKeyHere: keyHere,
       });
       if (!tsa)
         deps.logger.warn('no timestamp authority key: PDFs are signed without timestamps (see README, security)');
@@ -478,14 +479,7 @@ export function openOperatorTools(config: Config, clock: Clock = systemClock) {
      */
     async retimestampPdfs(withinDays: number) {
       const { keyStore, repository } = openKeyStore({ ...config, keyPassphrase: keyPassphrase(config) }, db, clock);
-      const rootKeyHere = (kid: string) => {
-        try {
-          keyStore.publicKeyOf(kid);
-          return true;
-        } catch {
-          return false;
-        }
-      };
+      const rootKeyHere = (kid: string) => keyStore.hasKeyFile(kid);
       const crls: CrlPublication = {
         register: repository,
         keyStore,
