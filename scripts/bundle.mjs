@@ -13,17 +13,17 @@ import { build } from 'esbuild';
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const outfile = path.join(root, 'dist', 'main.js');
 
-/** src/a/b.ts → the URL of dist/src/a/b.js, relative to the bundle. */
+/** src/a/b.ts (or .tsx) → the URL of dist/src/a/b.js, relative to the bundle. */
 const compiledUrlOf = {
   name: 'compiled-import-meta-url',
   setup(builder) {
-    builder.onLoad({ filter: /[\\/]src[\\/].*\.ts$/ }, async (args) => {
+    builder.onLoad({ filter: /[\\/]src[\\/].*\.tsx?$/ }, async (args) => {
       const source = await readFile(args.path, 'utf8');
-      const compiled = path.join(root, 'dist', path.relative(root, args.path)).replace(/\.ts$/, '.js');
+      const compiled = path.join(root, 'dist', path.relative(root, args.path)).replace(/\.tsx?$/, '.js');
       const relative = `./${path.relative(path.dirname(outfile), compiled).split(path.sep).join('/')}`;
       return {
         contents: source.replaceAll('import.meta.url', `new URL(${JSON.stringify(relative)}, import.meta.url).href`),
-        loader: 'ts',
+        loader: args.path.endsWith('.tsx') ? 'tsx' : 'ts',
       };
     });
   },

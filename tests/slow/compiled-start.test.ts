@@ -104,6 +104,12 @@ async function checkServing(url: string): Promise<void> {
   });
   expect(token.status).toBe(400);
   expect(JSON.stringify(await token.json())).toContain('password');
+  // The pages and the files they load from public/ and the vendored packages.
+  const page = await fetch(`${url}/verify`);
+  expect(page.status).toBe(200);
+  const assets = [...(await page.text()).matchAll(/(?:src|href)="(\/static\/[^"]+)"/g)].map((match) => match[1]!);
+  expect(assets.length).toBeGreaterThan(1);
+  for (const asset of assets) expect([asset, (await fetch(`${url}${asset}`)).status]).toEqual([asset, 200]);
 }
 
 describe('the compiled service (npm start)', () => {
