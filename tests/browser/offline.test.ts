@@ -126,6 +126,25 @@ describe('offline verification on /verify', () => {
     expect(await seriousViolations(page)).toEqual([]);
   });
 
+  it('in English too: the switch chosen online stays offline, the verdict from the same catalogue', async () => {
+    await context.setOffline(false);
+    await page.goto(`${svc.url}/verify?lang=en`);
+    await context.setOffline(true);
+    await page.goto(`${svc.url}/verify`);
+    expect(await page.locator('html').getAttribute('lang')).toBe('en');
+    await page.getByLabel('QR text (a scanner submits it by itself)').fill(qr.current);
+    await page.getByRole('button', { name: 'Verify', exact: true }).click();
+    await page.locator('#result').waitFor();
+    expect(await page.locator('#verdict-heading').textContent()).toMatch(
+      /^Signature valid; status as of \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/,
+    );
+    expect(await seriousViolations(page)).toEqual([]);
+    await context.setOffline(false);
+    await page.goto(`${svc.url}/verify?lang=zh-CN`);
+    await context.setOffline(true);
+    await page.reload();
+  });
+
   it('an altered QR gets offline the verdict the service gives it online', async () => {
     const body = qr.current.slice(4);
     const altered = `BC1:${body.slice(0, 200)}${body[200] === '0' ? '1' : '0'}${body.slice(201)}`;
