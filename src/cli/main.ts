@@ -27,7 +27,8 @@ import { openOperatorTools } from '../service.ts';
 import { runBackfill } from './backfill.ts';
 
 const usage = `Operator commands (DATA_DIR selects the data directory; KEY_PASSPHRASE or KEY_PASSPHRASE_FILE the key passphrase):
-  init-root-ca --name CN --organization O          the trust root, the trust-list and audit signing keys (once)
+  init-root-ca --name CN --organization O          the trust root and the service keys it certifies (once):
+                                                    trust-list, audit, status-list signers, timestamp authority
   add-institution --credit-code C --name N --division D   the institution and its first signing key
   rotate-key --institution C                        a new signing key; the old one keeps verifying
   revoke-key --kid K --reason R [--revoked-at ISO]  e-licences signed from then on fail ISSUER_REVOKED
@@ -50,6 +51,7 @@ const usage = `Operator commands (DATA_DIR selects the data directory; KEY_PASSP
   retimestamp-pdfs [--within-days 365]              a new document timestamp (and DSS) on every stored PDF
                                                     whose newest timestamp's TSA certificate ends within the
                                                     window; the TSA is renewed first if its own does
+  help                                              this text
 Exit codes: 0 done, 1 refused, 2 usage error.`;
 
 class UsageError extends Error {}
@@ -71,6 +73,10 @@ async function readPassword(file: string | undefined): Promise<string> {
 
 async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'help' || command === '--help' || command === '-h') {
+    console.log(usage);
+    return 0;
+  }
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
@@ -108,10 +114,12 @@ async function run(argv: string[]): Promise<number> {
     switch (command) {
       case 'init-root-ca': {
         const request = { commonName: need(values, 'name'), organization: need(values, 'organization') };
-        const { root, trustListSigner, auditSigner } = await createRootCa(tools.keyAdministration(), operator, request);
-        console.log(
-          `root CA ${root.kid} created; trust-list signer ${trustListSigner.kid}; audit signer ${auditSigner.kid}`,
-        );
+        const created = await createRootCa(tools.keyAdministration(), operator, request);
+        console.log(`root CA ${created.root.kid} created`);
+        console.log(`  trust-list signer ${created.trustListSigner.kid}`);
+        console.log(`  audit signer ${created.auditSigner.kid}`);
+        console.log(`  status-list signer ${created.statusListSigner.kid}`);
+        console.log(`  timestamp authority ${created.timestampAuthority.kid}`);
         return 0;
       }
       case 'add-institution': {
