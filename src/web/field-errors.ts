@@ -6,7 +6,12 @@ import type { Lang } from './messages.ts';
  * parent reads 此项必填 beside the box. Messages without a translation keep the API's words
  * after a Chinese lead, so nothing the service said is lost.
  */
-const ZH: [RegExp, string][] = [
+const ZH: [RegExp, string | ((match: RegExpExecArray) => string)][] = [
+  // Lengths of text come before the numeric bounds below, whose words ("at least") they share.
+  [/must be at least 1 characters? long/, '此项必填。'],
+  [/must be at least (\d+) characters long/, (m) => `至少 ${m[1]} 个字。`],
+  [/must be at most (\d+) characters? long/, (m) => `内容过长，最多 ${m[1]} 个字。`],
+  [/must end in an upper-case X, not x/, '身份证号码最后一位应为大写 X。'],
   [/^is required/, '此项必填。'],
   [/^must have required property/, '此项必填。'],
   [/has a wrong check character \(GB 11643/, '身份证号码校验位不正确，请核对。'],
@@ -37,7 +42,10 @@ const ZH: [RegExp, string][] = [
 
 export function fieldMessage(detail: ErrorDetail, lang: Lang): string {
   if (lang === 'en') return detail.message;
-  for (const [pattern, text] of ZH) if (pattern.test(detail.message)) return text;
+  for (const [pattern, text] of ZH) {
+    const match = pattern.exec(detail.message);
+    if (match) return typeof text === 'string' ? text : text(match);
+  }
   return `填写有误：${detail.message}`;
 }
 
