@@ -70,10 +70,16 @@ async function typeHere(p: Page, text: string) {
   if (text) await p.keyboard.type(text);
 }
 
-const htmxSettled = (p: Page) =>
-  p.waitForFunction(
-    "'htmx' in window && !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')",
-  );
+/** htmx is loaded and no swap is under way (polled from here: the page's CSP forbids eval). */
+async function htmxSettled(p: Page) {
+  await expect
+    .poll(() =>
+      p.evaluate(
+        () => 'htmx' in window && !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added'),
+      ),
+    )
+    .toBe(true);
+}
 
 const header = ['跳到正文', '出生医学证明电子证照', 'English'];
 const F = '父亲信息 › ';
