@@ -40,8 +40,19 @@ const ZH: [RegExp, string | ((match: RegExpExecArray) => string)][] = [
   [/age/, '年龄与身份证件不符或不在合理范围内。'],
 ];
 
+/**
+ * The API's English without its lead "父亲姓名 (father.name) ": on the page the field's own label
+ * already says which field it is, and a Chinese label or a raw path would puzzle an English reader.
+ */
+function englishBesideField(detail: ErrorDetail): string {
+  const lead = /^[^()]*\(([^()]+)\)\s+/.exec(detail.message);
+  const text = lead && lead[1] === detail.path ? detail.message.slice(lead[0].length) : detail.message;
+  const sentence = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.!?。]$/.test(sentence) ? sentence : `${sentence}.`;
+}
+
 export function fieldMessage(detail: ErrorDetail, lang: Lang): string {
-  if (lang === 'en') return detail.message;
+  if (lang === 'en') return englishBesideField(detail);
   for (const [pattern, text] of ZH) {
     const match = pattern.exec(detail.message);
     if (match) return typeof text === 'string' ? text : text(match);

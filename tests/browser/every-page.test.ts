@@ -48,8 +48,8 @@ async function check(p: Page, name: string) {
 async function htmxSettled(p: Page) {
   await expect
     .poll(() =>
-      p.evaluate(
-        () => 'htmx' in window && !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added'),
+      p.evaluate<boolean>(
+        "'htmx' in window && !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')",
       ),
     )
     .toBe(true);
@@ -77,6 +77,14 @@ describe('every page in English: axe and screenshots', () => {
     await check(p, 'apply-en');
     const father = p.getByRole('group', { name: 'Father' });
     const applicant = p.getByRole('group', { name: 'Applicant' });
+    // The pick lists speak English too, with the Chinese name the certificate prints.
+    expect(await father.getByLabel('Ethnic group').locator('option:checked').textContent()).toBe('Han (汉族)');
+    expect(await father.getByLabel('ID document type').locator('option:checked').textContent()).toBe(
+      'Resident identity card (居民身份证)',
+    );
+    // A long English label beside it must not squeeze the box below its 24 px.
+    const box = await p.getByLabel("The father's details are unknown or cannot be given").boundingBox();
+    expect([box?.width, box?.height]).toEqual([24, 24]);
     await p.getByLabel('Application code').first().fill(story.code);
     await p.getByLabel("Mother's ID number").first().fill(record.mother.idNumber);
     await p.getByLabel("Newborn's name").fill(record.newborn.name);
@@ -93,7 +101,7 @@ describe('every page in English: axe and screenshots', () => {
     await p.getByRole('button', { name: 'Submit the application' }).click();
     await expect
       .poll(() => p.locator('#f-father-idNumber-error').textContent())
-      .toContain('has a wrong check character (GB 11643-1999)');
+      .toBe('Has a wrong check character (GB 11643-1999).');
     await htmxSettled(p);
     await check(p, 'apply-errors-en');
     await father.getByLabel('ID document number').fill(f.idNumber);

@@ -28,33 +28,24 @@ afterAll(async () => {
 });
 
 /** The element with the focus as a screen reader names it: its group, its label or its text. */
-function focused(p: Page): Promise<string> {
-  return p.evaluate(() => {
-    const el = document.activeElement as HTMLElement | null;
-    if (!el || el === document.body) return '(body)';
-    const group = el.closest('fieldset')?.querySelector('legend')?.textContent?.trim();
-    const labels = (el as HTMLInputElement).labels;
-    const name =
-      el.getAttribute('aria-label') ?? (labels && labels.length > 0 ? labels[0]!.textContent : el.textContent) ?? '';
-    return `${group ? `${group} › ` : ''}${name.trim()}`;
-  });
-}
+const FOCUSED = `(() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return '(body)';
+  const group = el.closest('fieldset')?.querySelector('legend')?.textContent?.trim();
+  const name = el.getAttribute('aria-label') ?? (el.labels?.length ? el.labels[0].textContent : el.textContent) ?? '';
+  return (group ? group + ' › ' : '') + name.trim();
+})()`;
+const focused = (p: Page) => p.evaluate<string>(FOCUSED);
 
 /** Whether the focused element shows a focus ring a sighted keyboard user can see. */
-function ringVisible(p: Page): Promise<boolean> {
-  return p.evaluate(() => {
-    const el = document.activeElement as HTMLElement;
-    const style = getComputedStyle(el);
-    const rect = el.getBoundingClientRect();
-    return (
-      el.matches(':focus-visible') &&
-      style.outlineStyle !== 'none' &&
-      Number.parseFloat(style.outlineWidth) >= 2 &&
-      rect.width > 0 &&
-      rect.height > 0
-    );
-  });
-}
+const RING_VISIBLE = `(() => {
+  const el = document.activeElement;
+  const style = getComputedStyle(el);
+  const rect = el.getBoundingClientRect();
+  return el.matches(':focus-visible') && style.outlineStyle !== 'none' &&
+    Number.parseFloat(style.outlineWidth) >= 2 && rect.width > 0 && rect.height > 0;
+})()`;
+const ringVisible = (p: Page) => p.evaluate<boolean>(RING_VISIBLE);
 
 /** Tab (or Shift+Tab) once; the focus must land on `expected`, visibly. */
 async function tab(p: Page, expected: string, key: 'Tab' | 'Shift+Tab' = 'Tab') {
@@ -74,8 +65,8 @@ async function typeHere(p: Page, text: string) {
 async function htmxSettled(p: Page) {
   await expect
     .poll(() =>
-      p.evaluate(
-        () => 'htmx' in window && !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added'),
+      p.evaluate<boolean>(
+        "'htmx' in window && !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')",
       ),
     )
     .toBe(true);
@@ -237,7 +228,7 @@ describe('by keyboard alone', () => {
     await p.keyboard.press('Enter');
     await expect.poll(() => p.locator('#verdict-heading').textContent()).toBe('Genuine and current');
     // The verdict takes the focus, so a screen reader reads it first.
-    await expect.poll(() => p.evaluate(() => document.activeElement?.id)).toBe('result');
+    await expect.poll(() => p.evaluate<string>('document.activeElement?.id')).toBe('result');
     await htmxSettled(p);
     await tab(p, 'Print the result');
     await tab(p, 'Verify another');
