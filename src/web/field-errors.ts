@@ -6,7 +6,12 @@ import type { Lang } from './messages.ts';
  * parent reads 此项必填 beside the box. Messages without a translation keep the API's words
  * after a Chinese lead, so nothing the service said is lost.
  */
-const ZH: [RegExp, string][] = [
+const ZH: [RegExp, string | ((match: RegExpExecArray) => string)][] = [
+  // Lengths of text come before the numeric bounds below, whose words ("at least") they share.
+  [/must be at least 1 characters? long/, '此项必填。'],
+  [/must be at least (\d+) characters long/, (m) => `至少 ${m[1]} 个字。`],
+  [/must be at most (\d+) characters? long/, (m) => `内容过长，最多 ${m[1]} 个字。`],
+  [/must end in an upper-case X, not x/, '身份证号码最后一位应为大写 X。'],
   [/^is required/, '此项必填。'],
   [/^must have required property/, '此项必填。'],
   [/has a wrong check character \(GB 11643/, '身份证号码校验位不正确，请核对。'],
@@ -35,9 +40,23 @@ const ZH: [RegExp, string][] = [
   [/age/, '年龄与身份证件不符或不在合理范围内。'],
 ];
 
+/**
+ * The API's English without its lead "父亲姓名 (father.name) ": on the page the field's own label
+ * already says which field it is, and a Chinese label or a raw path would puzzle an English reader.
+ */
+function englishBesideField(detail: ErrorDetail): string {
+  const lead = /^[^()]*\(([^()]+)\)\s+/.exec(detail.message);
+  const text = lead && lead[1] === detail.path ? detail.message.slice(lead[0].length) : detail.message;
+  const sentence = text.charAt(0).toUpperCase() + text.slice(1);
+  return /[.!?。]$/.test(sentence) ? sentence : `${sentence}.`;
+}
+
 export function fieldMessage(detail: ErrorDetail, lang: Lang): string {
-  if (lang === 'en') return detail.message;
-  for (const [pattern, text] of ZH) if (pattern.test(detail.message)) return text;
+  if (lang === 'en') return englishBesideField(detail);
+  for (const [pattern, text] of ZH) {
+    const match = pattern.exec(detail.message);
+    if (match) return typeof text === 'string' ? text : text(match);
+  }
   return `填写有误：${detail.message}`;
 }
 

@@ -87,8 +87,10 @@ export function Field(props: {
         value={props.value ?? ''}
         autocomplete={props.autocomplete ?? 'off'}
         inputMode={props.inputmode === 'latin' ? 'text' : props.inputmode}
-        // A keyboard-wedge QR scanner types into whichever field has the focus.
-        autofocus={props.autofocus ? true : undefined}
+        // A keyboard-wedge QR scanner types into whichever field has the focus. After a refusal the
+        // first field in error takes it (htmx honours autofocus after a swap), so a keyboard user
+        // lands where the correction is due instead of at the top of the page.
+        autofocus={props.autofocus || errors.length > 0 ? true : undefined}
         required={props.required}
         spellcheck={false}
         aria-invalid={errors.length > 0 ? 'true' : undefined}
@@ -118,6 +120,7 @@ export function Select(props: {
       <select
         id={id}
         name={props.name}
+        autofocus={errors.length > 0 ? true : undefined}
         aria-invalid={errors.length > 0 ? 'true' : undefined}
         aria-describedby={errors.length > 0 ? `${id}-error` : undefined}
       >

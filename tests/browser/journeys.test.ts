@@ -97,6 +97,8 @@ describe('parents apply online, the issuer issues, the parents collect, a clerk 
     await page.getByRole('button', { name: '提交申领' }).click();
     await page.waitForURL(`${svc.url}/apply/status`);
     expect(await page.getByRole('heading', { level: 2 }).first().textContent()).toBe('已提交，等待签发机构审核');
+    await expectAccessible(page);
+    await screens(page, 'apply-submitted');
     const queue = await svc.request('GET', '/api/v1/applications', { token: gz.issuer });
     story.applicationId = queue.body.applications.find((a: { channel: string }) => a.channel === 'online').id;
   });

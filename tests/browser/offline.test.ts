@@ -55,6 +55,17 @@ afterAll(async () => {
 /** The time the service worker last refreshed the trust list and status lists, as the page shows it. */
 const refreshedAt = () => page.evaluate<string>("document.documentElement.dataset.offlineRefreshedAt ?? ''");
 
+/** Both widths of the page as it is now, for docs/screens/, when UPDATE_SCREENS=1. */
+async function screens(name: string) {
+  if (process.env.UPDATE_SCREENS !== '1') return;
+  mkdirSync(SCREENS, { recursive: true });
+  for (const width of [360, 1280]) {
+    await page.setViewportSize({ width, height: 800 });
+    await page.screenshot({ path: path.join(SCREENS, `${name}-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 360, height: 800 });
+}
+
 async function verifyOffline(text: string) {
   await page.getByLabel('二维码文字（扫码枪扫描后自动提交）').fill(text);
   await page.getByRole('button', { name: '核验', exact: true }).click();
@@ -98,14 +109,7 @@ describe('offline verification on /verify', () => {
     expect(await page.getByText('离线核验（未连接网络）').count()).toBe(1);
     expect(await page.locator('#result dd').first().textContent()).toMatch(/^[A-Z]\d{9}$/);
     expect(await seriousViolations(page)).toEqual([]);
-    if (process.env.UPDATE_SCREENS === '1') {
-      mkdirSync(SCREENS, { recursive: true });
-      for (const width of [360, 1280]) {
-        await page.setViewportSize({ width, height: 800 });
-        await page.screenshot({ path: path.join(SCREENS, `verify-offline-${width}.png`), fullPage: true });
-      }
-      await page.setViewportSize({ width: 360, height: 800 });
-    }
+    await screens('verify-offline');
   });
 
   it('a certificate voided while online shows void offline once the lists were refreshed', async () => {
@@ -139,6 +143,7 @@ describe('offline verification on /verify', () => {
       /^Signature valid; status as of \d{4}-\d{2}-\d{2} \d{2}:\d{2}$/,
     );
     expect(await seriousViolations(page)).toEqual([]);
+    await screens('verify-offline-en');
     await context.setOffline(false);
     await page.goto(`${svc.url}/verify?lang=zh-CN`);
     await context.setOffline(true);

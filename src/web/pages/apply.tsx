@@ -1,6 +1,5 @@
-import { ETHNIC_GROUP_LIST } from '../../domain/codes/ethnicity.ts';
-import { ID_TYPES } from '../../domain/codes/id-types.ts';
 import type { ApplicationStatusView } from '../../domain/lifecycle/online-applications.ts';
+import { ethnicityOptions, idTypeOptions } from '../code-names.ts';
 import { Alert, Field, Layout, type PageContext, Select } from '../layout.tsx';
 
 export type FormValues = Record<string, string>;
@@ -19,11 +18,8 @@ const enhance = { 'hx-target': '#main', 'hx-select': '#main', 'hx-swap': 'outerH
 /** The parents' items: newborn's name, father (or why absent), applicant. Used to apply and to correct. */
 function ItemsFields({ ctx, values, errors }: { ctx: PageContext; values: FormValues; errors: Map<string, string[]> }) {
   const { t } = ctx;
-  const idTypes = Object.entries(ID_TYPES).map(([value, text]) => ({ value, text }));
-  const ethnicities = [
-    { value: '', text: t('apply.ethnicity.none') },
-    ...ETHNIC_GROUP_LIST.map((e) => ({ value: e.code, text: e.name })),
-  ];
+  const idTypes = idTypeOptions(ctx.lang);
+  const ethnicities = [{ value: '', text: t('apply.ethnicity.none') }, ...ethnicityOptions(ctx.lang)];
   const field = (name: string, label: string, extra: { inputmode?: 'numeric' } = {}) => (
     <Field name={name} label={label} value={values[name]} errors={errors.get(name)} {...extra} />
   );

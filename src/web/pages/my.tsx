@@ -44,7 +44,7 @@ export function ClaimPage({ ctx, view }: { ctx: PageContext; view: ClaimView }) 
           label={t('my.claim.certificateNo')}
           value={view.values.certificateNo}
           errors={view.errors.get('certificateNo')}
-          autofocus
+          autofocus={view.errors.size === 0}
         />
         <Field
           name="motherIdNumber"
