@@ -4,11 +4,16 @@
  * PDF; < 50 MB growth over 1,000 PDFs. The PAdES stages (signature timestamp, DSS, document
  * timestamp, by an in-process TSA under a real root) are timed in the same run as the B-B PDF.
  *
- *   node --expose-gc --import tsx bench/bench-pdf.ts [count]
+ * The peer, in the same run: the same page as HTML printed to PDF by a long-lived headless
+ * Chromium (bench/browser-peer.ts); `--no-browser` leaves it out.
+ *
+ *   node --expose-gc --import tsx bench/bench-pdf.ts [count] [--no-browser]
  */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { PDFDocument } from 'pdf-lib';
 import { attachCertificateFiles } from '../src/adapters/pdf/attachment.ts';
-import { loadFonts } from '../src/adapters/pdf/fonts.ts';
+import { loadFonts, SYSTEM_FALLBACK_FONTS } from '../src/adapters/pdf/fonts.ts';
 import { drawCertificatePage, drawCertificateQr, PAGE_SIZE, variableTexts } from '../src/adapters/pdf/layout.ts';
 import { addPdfA3Structure } from '../src/adapters/pdf/pdfa.ts';
 import { renderCertificatePdf, warmUpFonts } from '../src/adapters/pdf/render.ts';
@@ -35,8 +40,9 @@ import {
   signQrText,
 } from '../tests/adapters/pdf-test-kit.ts';
 import { createTestDomain } from '../tests/adapters/pki-test-kit.ts';
+import { measureBrowserPeer } from './browser-peer.ts';
 
-const count = Number(process.argv[2] ?? 1000);
+const count = Number(process.argv.slice(2).find((arg) => /^\d+$/.test(arg)) ?? 1000);
 const gc = (globalThis as { gc?: () => void }).gc;
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
@@ -188,6 +194,30 @@ for (const [label, s] of Object.entries(summary)) {
 console.log(
   `  B-LTA / B-B: ${(summary['B-LTA']!.wallMs / summary['B-B']!.wallMs).toFixed(2)}× wall, ${(summary['B-LTA']!.cpuMs / summary['B-B']!.cpuMs).toFixed(2)}× CPU`,
 );
+
+// The peer, same run: the same page as HTML printed to PDF by a long-lived headless Chromium.
+if (!process.argv.includes('--no-browser')) {
+  const fontFiles = [
+    {
+      path: createRequire(import.meta.url).resolve(
+        '@expo-google-fonts/noto-serif-sc/400Regular/NotoSerifSC_400Regular.ttf',
+      ),
+    },
+    ...SYSTEM_FALLBACK_FONTS.filter((source) => existsSync(source.path)).slice(0, 1),
+  ];
+  const peerRounds = 3;
+  const peer = await measureBrowserPeer(usable, fontFiles, peerRounds);
+  const ours = summary['B-LTA']!;
+  console.log(
+    `\nthe same page as HTML → PDF by headless Chromium (one browser, one page), mean of ${peerRounds * usable.length}:`,
+  );
+  console.log(
+    `  Chromium page.pdf()   ${peer.wallMs.toFixed(2)} ms wall, ${peer.cpuMs.toFixed(2)} ms CPU (browser processes + this one), ${peer.kb.toFixed(0)} KB, unsigned`,
+  );
+  console.log(
+    `  signed B-LTA PDF here ${ours.wallMs.toFixed(2)} ms wall, ${ours.cpuMs.toFixed(2)} ms CPU: ${(peer.wallMs / ours.wallMs).toFixed(1)}× faster by wall clock, ${(peer.cpuMs / ours.cpuMs).toFixed(1)}× by CPU (goal ≥ 15×)`,
+  );
+}
 
 // Resident memory over `count` complete renders through the public entry point.
 gc?.();
