@@ -56,8 +56,12 @@ interface Pending {
 interface Slot {
   thread: Worker;
   ready: Promise<void>;
-  current: Pending | null;
+  /** Jobs this worker holds: up to JOBS_PER_WORKER, so it renders one while another waits for a signature. */
+  current: Map<number, Pending>;
 }
+
+/** A worker waits on this thread for each private-key operation (three per B-LTA PDF); a second job fills those waits. */
+const JOBS_PER_WORKER = 2;
 
 /** The worker's entry as this process can load it: compiled JavaScript directly, TypeScript through tsx's API. */
 function workerSource(): { code: string | URL; eval: boolean } {
@@ -89,7 +93,7 @@ export function createPdfRenderPool(deps: {
     thread.unref();
     const slot: Slot = {
       thread,
-      current: null,
+      current: new Map(),
       ready: new Promise<void>((resolve, reject) => {
         thread.once('error', reject);
         thread.on('message', (message: RenderWorkerReply) => {
@@ -107,8 +111,10 @@ export function createPdfRenderPool(deps: {
   const slots: Slot[] = Array.from({ length: Math.max(1, deps.threads ?? availableParallelism()) }, start);
 
   /** Only the keys of the job this worker is rendering, and only while it renders it. */
-  const allowedKid = (slot: Slot, job: number, kid: string) =>
-    slot.current?.id === job && (kid === slot.current.job.signingKey.kid || kid === slot.current.job.pades?.tsa.kid);
+  const allowedKid = (slot: Slot, id: number, kid: string) => {
+    const job = slot.current.get(id)?.job;
+    return job !== undefined && (kid === job.signingKey.kid || kid === job.pades?.tsa.kid);
+  };
 
   async function answer(slot: Slot, message: RenderWorkerReply) {
     switch (message.type) {
@@ -130,9 +136,9 @@ export function createPdfRenderPool(deps: {
       }
       case 'done':
       case 'failed': {
-        const pending = slot.current;
-        if (!pending || pending.id !== message.id) return;
-        slot.current = null;
+        const pending = slot.current.get(message.id);
+        if (!pending) return;
+        slot.current.delete(message.id);
         if (message.type === 'done') pending.resolve(message.pdf);
         else
           pending.reject(
@@ -150,8 +156,8 @@ export function createPdfRenderPool(deps: {
   function fail(slot: Slot, error: unknown) {
     const index = slots.indexOf(slot);
     if (index < 0) return;
-    slot.current?.reject(error);
-    slot.current = null;
+    for (const pending of slot.current.values()) pending.reject(error);
+    slot.current.clear();
     void slot.thread.terminate();
     if (closed) return;
     const fresh = start();
@@ -160,10 +166,10 @@ export function createPdfRenderPool(deps: {
   }
 
   function next(slot: Slot) {
-    if (slot.current || closed) return;
+    if (slot.current.size >= JOBS_PER_WORKER || closed) return;
     const pending = waiting.shift();
     if (!pending) return;
-    slot.current = pending;
+    slot.current.set(pending.id, pending);
     slot.ready.then(
       () => slot.thread.postMessage({ type: 'render', id: pending.id, job: pending.job } satisfies RenderWorkerRequest),
       (error: unknown) => fail(slot, error),
@@ -178,8 +184,12 @@ export function createPdfRenderPool(deps: {
       if (closed) return Promise.reject(new DomainError('SERVICE_UNAVAILABLE', 'The service is stopping'));
       return new Promise<Uint8Array>((resolve, reject) => {
         waiting.push({ id: nextId++, job, resolve, reject });
-        const idle = slots.find((slot) => slot.current === null);
-        if (idle) next(idle);
+        // The least busy worker first: every core gets a job before any worker gets a second.
+        const free = slots.reduce<Slot | null>(
+          (best, slot) => (slot.current.size < (best?.current.size ?? JOBS_PER_WORKER) ? slot : best),
+          null,
+        );
+        if (free) next(free);
       });
     },
     async ready() {
@@ -190,7 +200,7 @@ export function createPdfRenderPool(deps: {
       const stopping = new DomainError('SERVICE_UNAVAILABLE', 'The service is stopping');
       for (const pending of waiting.splice(0)) pending.reject(stopping);
       const all = slots.splice(0);
-      for (const slot of all) slot.current?.reject(stopping);
+      for (const slot of all) for (const pending of slot.current.values()) pending.reject(stopping);
       await Promise.all(all.map((slot) => slot.thread.terminate()));
     },
   };
