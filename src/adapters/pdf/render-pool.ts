@@ -64,8 +64,9 @@ interface Slot {
 const JOBS_PER_WORKER = 2;
 
 /** The worker's entry as this process can load it: compiled JavaScript directly, TypeScript through tsx's API. */
-function workerSource(): { code: string | URL; eval: boolean } {
-  const entry = new URL(import.meta.url.endsWith('.ts') ? './render-worker.ts' : './render-worker.js', import.meta.url);
+function workerSource(
+  entry = new URL(import.meta.url.endsWith('.ts') ? './render-worker.ts' : './render-worker.js', import.meta.url),
+): { code: string | URL; eval: boolean } {
   if (!entry.pathname.endsWith('.ts')) return { code: entry, eval: false };
   const tsxApi = new URL(createRequire(import.meta.url).resolve('tsx/esm/api'), 'file:').href.replace(
     /index\.cjs$/,
@@ -82,8 +83,10 @@ export function createPdfRenderPool(deps: {
   clock: Clock;
   threads?: number;
   fonts?: LoadFontsOptions;
+  /** Another worker entry speaking the same protocol (tests: a worker that asks for a foreign key). */
+  entry?: URL;
 }): PdfRenderPool {
-  const source = workerSource();
+  const source = workerSource(deps.entry);
   const waiting: Pending[] = [];
   let nextId = 1;
   let closed = false;
