@@ -8,9 +8,15 @@
  *     service's own LifecyclePorts wrapped here, in the one-at-a-time runs.
  * The HTTP client runs in this process too; its share shows in "other".
  *
- *   tsx bench/bench-issue.ts [--count 100] [--concurrency 4]
+ *   - the same with the PDF in a pool of 1 and of one-per-core render workers (fresh services).
+ *
+ *   tsx bench/bench-issue.ts [--count 100] [--concurrency 4] [--threads 0]
  */
+import { mkdtempSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { citizenIdCheckCharacter } from '../src/domain/check/citizen-id.ts';
 import type { CertificateRenderer, LifecyclePorts } from '../src/domain/lifecycle/ports.ts';
 import {
   applicationBodyFor,
@@ -26,6 +32,8 @@ const { values } = parseArgs({
   options: {
     count: { type: 'string', default: '100' },
     concurrency: { type: 'string', default: '4' },
+    /** Render workers of the main measured service (0: PDFs on the event loop). */
+    threads: { type: 'string', default: '0' },
   },
 });
 const count = Number(values.count);
@@ -76,7 +84,10 @@ function timedStore<T extends object>(name: string, store: T): T {
   });
 }
 
-const svc = await startTestService();
+/** A fresh data directory each (seeded as in production): the harness's shared seed exists only under vitest. */
+const freshService = (threads: string) =>
+  startTestService({ dataDir: mkdtempSync(path.join(tmpdir(), 'bench-issue-')), env: { PDF_RENDER_THREADS: threads } });
+let svc = await freshService(values.threads);
 const ports: LifecyclePorts = svc.running.service.lifecycle;
 const real = { renderer: ports.renderer };
 // The routes hold this same ports object, so replacing its members here reaches every request.
@@ -91,8 +102,10 @@ ports.applications = timedStore('applications', ports.applications);
 ports.register = timedStore('register', ports.register);
 ports.claimCodes = timedStore('claimCodes', ports.claimCodes);
 
-const midwife = await svc.token('midwife', 'gz');
-const issuer = await svc.token('issuer', 'gz');
+/** The gz demo institution's division (its staff issue here). */
+const GZ_DIVISION = '440106';
+let midwife = await svc.token('midwife', 'gz');
+let issuer = await svc.token('issuer', 'gz');
 let births = 0;
 /** Birth times count back from one instant, so no two births of one mother share a minute. */
 const preparedFrom = Date.now();
@@ -108,12 +121,27 @@ async function prepare(n: number): Promise<string[]> {
       fixtureRecords[k % fixtureRecords.length]!,
       chinaTime(new Date(preparedFrom - minutesAgo * 60_000)),
     );
+    // A midwife records births in her own institution's division only.
+    if (isInstitutionalBirth(record)) record.birthPlace = { divisionCode: GZ_DIVISION };
+    // A mother holds one certificate per birth (280 days): each issue gets a mother of its own,
+    // her ID number's sequence digits varied (same region, birth date and sex digit).
+    if (record.mother.idType === '01') {
+      const sequence = String((k % 499) * 2 + 2).padStart(3, '0');
+      const first17 = `${record.mother.idNumber.slice(0, 14)}${sequence}`;
+      record.mother = { ...record.mother, idNumber: first17 + citizenIdCheckCharacter(first17) };
+    } else {
+      record.mother = {
+        ...record.mother,
+        idNumber: `${record.mother.idNumber.slice(0, -3)}${String(k % 1000).padStart(3, '0')}`,
+      };
+    }
     let body = applicationBodyFor(record);
     if (isInstitutionalBirth(record)) {
       const delivery = await svc.request('POST', '/api/v1/deliveries', {
         token: midwife,
         json: deliveryBodyFor(record),
       });
+      if (delivery.status !== 201) throw new Error(`delivery refused: ${JSON.stringify(delivery.body)}`);
       body = applicationBodyFor(record, delivery.body.id);
     }
     const application = await svc.request('POST', '/api/v1/applications', { token: issuer, json: body });
@@ -209,5 +237,46 @@ console.log(line(`  ${concurrency} in flight`, bareMany));
 console.log(`  per issue, one at a time, ms: ${split(bareOne)}`);
 console.log(`  store by call, ms: ${bareOne.storeTop}`);
 console.log(`\nthe PDF costs ${(1000 / pdfOne.perS - 1000 / bareOne.perS).toFixed(1)} ms of each issue, one at a time`);
-
 await svc.stop();
+
+// Render workers, same run: a service per pool size, both up at once and given batches in turn,
+// so that the machine's other load falls on both alike.
+const cores = availableParallelism();
+const rounds = 5;
+const batch = Math.max(1, Math.floor(count / rounds));
+const pools = [];
+for (const threads of [1, cores]) {
+  svc = await freshService(String(threads));
+  midwife = await svc.token('midwife', 'gz');
+  issuer = await svc.token('issuer', 'gz');
+  const ids = await prepare(rounds * batch + 20);
+  await issueAll(ids.splice(0, 20), concurrency);
+  pools.push({ threads, svc, issuer, ids, runs: [] as Run[] });
+}
+for (let r = 0; r < rounds; r++) {
+  for (const pool of pools) {
+    ({ svc, issuer } = pool);
+    pool.runs.push(await issueAll(pool.ids.splice(0, batch), concurrency));
+  }
+}
+for (const pool of pools) await pool.svc.stop();
+/** The batches of one pool as one run: throughput over their summed time, the worst batch's p99. */
+const merged = (runs: Run[]): Run => {
+  const seconds = runs.reduce((sum, run) => sum + batch / run.perS, 0);
+  return {
+    ...runs[0]!,
+    perS: (runs.length * batch) / seconds,
+    p50Ms: runs.map((run) => run.p50Ms).sort((a, b) => a - b)[Math.floor(runs.length / 2)]!,
+    p99Ms: Math.max(...runs.map((run) => run.p99Ms)),
+    cpuMsEach: runs.reduce((sum, run) => sum + run.cpuMsEach, 0) / runs.length,
+  };
+};
+console.log(
+  `\nwith the PDF rendered by worker threads (${concurrency} in flight, ${cores} cores, ${rounds} rounds of ${batch}):`,
+);
+const [one, all] = pools.map((pool) => merged(pool.runs)) as [Run, Run];
+console.log(line('  1 worker', one));
+console.log(line(`  ${cores} workers`, all));
+console.log(
+  `  ${cores} workers / 1 worker: ${(all.perS / one.perS).toFixed(2)}× throughput (goal ≥ 1.7×); ${cores} workers / event loop (${concurrency} in flight, above): ${(all.perS / pdfMany.perS).toFixed(2)}×`,
+);

@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 
 export type Environment = 'production' | 'development' | 'test';
@@ -35,6 +36,11 @@ export interface Config {
   readonly publicBaseUrl: string;
   /** RFC 3161 timestamp requests per client address per minute. */
   readonly timestampsPerMinute: number;
+  /**
+   * Worker threads rendering and signing certificate PDFs (PDF_RENDER_THREADS); 0 renders on the
+   * event loop. Default: one per core, but 0 under NODE_ENV=test (each worker parses the fonts).
+   */
+  readonly pdfRenderThreads: number;
 }
 
 export class ConfigError extends Error {
@@ -52,6 +58,13 @@ function readPositiveInt(name: string, raw: string | undefined, fallback: number
   if (raw === undefined || raw === '') return fallback;
   const value = Number(raw);
   if (!Number.isInteger(value) || value <= 0) throw new ConfigError(`${name} must be a positive integer`);
+  return value;
+}
+
+function readThreadCount(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 0 || value > 64) throw new ConfigError(`${name} must be an integer 0–64`);
   return value;
 }
 
@@ -128,6 +141,11 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     pdfVerificationsPerMinute: readPositiveInt('PDF_VERIFICATIONS_PER_MINUTE', env.PDF_VERIFICATIONS_PER_MINUTE, 30),
     publicBaseUrl: readBaseUrl(env.PUBLIC_BASE_URL),
     timestampsPerMinute: readPositiveInt('TIMESTAMPS_PER_MINUTE', env.TIMESTAMPS_PER_MINUTE, 60),
+    pdfRenderThreads: readThreadCount(
+      'PDF_RENDER_THREADS',
+      env.PDF_RENDER_THREADS,
+      readEnvironment(env.NODE_ENV) === 'test' ? 0 : availableParallelism(),
+    ),
   };
   if (config.env === 'production' && config.keyPassphrase === null) {
     throw new ConfigError('KEY_PASSPHRASE or KEY_PASSPHRASE_FILE is required in production');

@@ -4,7 +4,11 @@ import type { Logger } from 'pino';
 import QRCode from 'qrcode';
 import { bitsetGlyphCoverage, glyphBitsetOf } from './adapters/backfill/glyph-bitset.ts';
 import { createBackfillWorkerPool } from './adapters/backfill/worker-pool.ts';
-import { createCertificateRenderer, createCertificateSigner } from './adapters/certificate-production.ts';
+import {
+  createCertificateRenderer,
+  createCertificateSigner,
+  createPooledCertificateRenderer,
+} from './adapters/certificate-production.ts';
 import { createCoseQrCodec } from './adapters/cose/cose-qr-codec.ts';
 import { countryDirectory } from './adapters/countries.ts';
 import { divisionDirectory } from './adapters/divisions.ts';
@@ -13,6 +17,7 @@ import { createAuditKey } from './adapters/keystore/audit-key.ts';
 import { openKeyStore } from './adapters/keystore/open-key-store.ts';
 import { loadFonts, pdfInspector, warmUpFonts } from './adapters/pdf/index.ts';
 import { createPageChecker } from './adapters/pdf/page-check.ts';
+import { createPdfRenderPool } from './adapters/pdf/render-pool.ts';
 import { appendDocumentTimestamp, appendDss, type PadesServices } from './adapters/pdf/sign-pdf.ts';
 import { createWorkerPdfInspector } from './adapters/pdf/worker-pdf-inspector.ts';
 import { nodeX509 } from './adapters/pki/node-x509.ts';
@@ -160,6 +165,9 @@ export function createService(config: Config, deps: ServiceDeps) {
   });
   const events = createSqliteEventOutbox(db, { newId: nodeSecrets.newId, committed: () => webhooks.wake() });
 
+  // Certificate PDFs are laid out and signed in worker threads; the keys stay in this thread's key store.
+  const pdfRenderPool =
+    config.pdfRenderThreads > 0 ? createPdfRenderPool({ keyStore, clock, threads: config.pdfRenderThreads }) : null;
   const lifecycle: LifecyclePorts = {
     transactions: createSqliteUnitOfWork(db),
     stock: createSqliteNumberStock(db),
@@ -170,7 +178,9 @@ export function createService(config: Config, deps: ServiceDeps) {
     institutions,
     signer: createCertificateSigner(keyStore),
     statusLists: createStatusListAssigner(statusStore),
-    renderer: createCertificateRenderer({ keyStore, fonts, ...directories, pades: () => padesServices() }),
+    renderer: pdfRenderPool
+      ? createPooledCertificateRenderer({ pool: pdfRenderPool, keyStore, ...directories, pades: padesJob })
+      : createCertificateRenderer({ keyStore, fonts, ...directories, pades: () => padesServices() }),
     validateCertificate: createCertificateValidator({ clock, glyphs: fonts, ...directories }),
     secrets: nodeSecrets,
     audit,
@@ -218,6 +228,13 @@ export function createService(config: Config, deps: ServiceDeps) {
   function padesServices(): PadesServices | null {
     if (!signingKeys.active('tsa') || !signingKeys.active('root')) return null;
     return padesServicesOf(timestampAuthority, crlPublication);
+  }
+  /** The same, as plain data for a render worker: the active TSA key's certificate and the DSS contents. */
+  async function padesJob() {
+    const services = padesServices();
+    const tsa = signingKeys.active('tsa');
+    if (!services || !tsa) return null;
+    return { tsa: { kid: tsa.kid, x509Pem: tsa.x509Pem }, validationData: await services.validationData() };
   }
   const statusLists = createStatusListPublisher({
     store: statusStore,
@@ -335,6 +352,8 @@ export function createService(config: Config, deps: ServiceDeps) {
     keyStore,
     keyAdministration,
     fonts,
+    /** Worker threads rendering certificate PDFs (0: on the event loop). */
+    pdfRenderThreads: pdfRenderPool?.threads ?? 0,
     lifecycle,
     verification,
     auditCheckpoints,
@@ -356,7 +375,11 @@ export function createService(config: Config, deps: ServiceDeps) {
      * caller's to report; until it is done a first PDF is just slower.
      */
     warmUpRest: async () => {
-      await Promise.all([keyStore.unlockActiveKeys(), warmUpFonts(fonts)]);
+      await Promise.all([
+        keyStore.unlockActiveKeys(),
+        // With render workers, each warms its own fonts; this thread's fonts only answer glyph coverage.
+        pdfRenderPool ? pdfRenderPool.ready() : warmUpFonts(fonts),
+      ]);
     },
     /** Derives the sealing secrets of `count` keys about to be made, at once on the thread pool. */
     prepareKeys: (count: number) => keyStore.prepareKeys(count),
@@ -399,6 +422,7 @@ export function createService(config: Config, deps: ServiceDeps) {
       ready = false;
       if (checkpointTimer) clearInterval(checkpointTimer);
       void pdfWorkers.close();
+      void pdfRenderPool?.close();
       webhooks.stop();
       db.close();
     },

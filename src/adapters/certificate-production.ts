@@ -6,6 +6,7 @@ import { licenceDigest } from './jws/licence-digest.ts';
 import { signCredentials } from './jws/sign-credentials.ts';
 import type { FileKeyStore } from './keystore/file-key-store.ts';
 import { type FontSet, renderCertificatePdf } from './pdf/index.ts';
+import type { PdfRenderJob, PdfRenderPool } from './pdf/render-pool.ts';
 import type { PadesServices } from './pdf/sign-pdf.ts';
 
 /** Both signatures with the issuing institution's current key, at the issue instant. */
@@ -46,6 +47,31 @@ export function createCertificateRenderer(deps: {
         fonts: deps.fonts,
         now: issuedAt,
         pades: deps.pades?.() ?? null,
+      });
+    },
+  };
+}
+
+/** The same PDF as createCertificateRenderer's, rendered and signed by a worker thread of the pool. */
+export function createPooledCertificateRenderer(deps: {
+  pool: PdfRenderPool;
+  keyStore: FileKeyStore;
+  divisions: DivisionDirectory;
+  countries: CountryDirectory;
+  /** The TSA key and the DSS contents for B-T … B-LTA (null: B-B). */
+  pades: () => Promise<PdfRenderJob['pades']>;
+}): CertificateRenderer {
+  return {
+    async render({ payload, signedJson, qrText, kid, issuedAt }) {
+      return deps.pool.render({
+        view: certificateViewOf(payload.certificate, deps),
+        qrText,
+        licenceId: payload.licence.id,
+        signedJson,
+        // Looked up here: the key store refuses a key retired since, before any work is queued.
+        signingKey: deps.keyStore.signingKey(kid),
+        nowMs: issuedAt.getTime(),
+        pades: await deps.pades(),
       });
     },
   };

@@ -15,12 +15,16 @@ function lastXrefOffset(pdf: Uint8Array): number {
  * were, so the signatures over them keep holding. `edit` changes the loaded document and returns
  * the references of every object it created or changed; only those are written, with a classic
  * cross-reference section whose /Prev points at the previous one.
+ *
+ * `live`: the document `pdf` was just saved from (and every earlier update made on it), so the
+ * file is not parsed again; its objects are exactly the file's, under the same numbers.
  */
 export async function appendIncrementalUpdate(
   pdf: Uint8Array,
   edit: (doc: PDFDocument) => PDFRef[] | Promise<PDFRef[]>,
+  live?: PDFDocument,
 ): Promise<Uint8Array> {
-  const doc = await PDFDocument.load(pdf, { updateMetadata: false });
+  const doc = live ?? (await PDFDocument.load(pdf, { updateMetadata: false }));
   const changed = [...new Set(await edit(doc))].sort((a, b) => a.objectNumber - b.objectNumber);
   const parts: Uint8Array[] = [pdf, latin1('\n')];
   let offset = pdf.length + 1;

@@ -1,4 +1,5 @@
 import { PDFDocument } from 'pdf-lib';
+import './native-deflate.ts';
 import type { KeyStore, SigningKey } from '../../domain/ports.ts';
 import { attachCertificateFiles } from './attachment.ts';
 import type { CertificateView } from './certificate-view.ts';

@@ -83,6 +83,22 @@ export interface SignedDataRequest {
   unsignedAttributes?: (signatureValue: Uint8Array) => Promise<pkijs.Attribute[]>;
 }
 
+/** Parsed certificates by their DER: the same few (institution, intermediate, TSA) sign every PDF. */
+const parsedCertificates = new Map<string, pkijs.Certificate>();
+const PARSED_CERTIFICATES_KEPT = 256;
+
+/** pkijs only reads a parsed certificate when it encodes the SignedData, so one parse serves every signature. */
+function parseCertificate(der: Uint8Array): pkijs.Certificate {
+  const key = Buffer.from(der.buffer, der.byteOffset, der.length).toString('base64');
+  let certificate = parsedCertificates.get(key);
+  if (!certificate) {
+    certificate = pkijs.Certificate.fromBER(der);
+    if (parsedCertificates.size >= PARSED_CERTIFICATES_KEPT) parsedCertificates.clear();
+    parsedCertificates.set(key, certificate);
+  }
+  return certificate;
+}
+
 /**
  * CMS SignedData with one signer (ECDSA P-256 / SHA-256) and the signed attributes content-type,
  * message-digest and signing-certificate-v2 — no signing-time: in a PDF the /M entry carries the
@@ -92,7 +108,7 @@ export interface SignedDataRequest {
 export async function createSignedData(request: SignedDataRequest): Promise<Uint8Array> {
   const [leafDer] = request.chainDer;
   if (!leafDer) throw new TypeError('A CMS signer needs its certificate');
-  const certificates = request.chainDer.map((der) => pkijs.Certificate.fromBER(der));
+  const certificates = request.chainDer.map(parseCertificate);
   const leaf = certificates[0]!;
   const attributes = [
     new pkijs.Attribute({

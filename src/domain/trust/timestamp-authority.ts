@@ -10,8 +10,11 @@ export interface TimestampAuthority {
   clock: Clock;
 }
 
+/** What issuing one token needs: the active TSA key's record only (a PDF render worker has no register). */
+export type TimestampIssuer = Omit<TimestampAuthority, 'register'> & { register: Pick<KeyRegister, 'active'> };
+
 /** A timestamp token over a query, signed with the active TSA key at the current time. */
-export async function issueTimestamp(ports: TimestampAuthority, query: TimestampQuery): Promise<Uint8Array> {
+export async function issueTimestamp(ports: TimestampIssuer, query: TimestampQuery): Promise<Uint8Array> {
   const tsa = ports.register.active('tsa');
   if (!tsa) throw new DomainError('SERVICE_UNAVAILABLE', 'No timestamp authority key is provisioned');
   return ports.tokens.createToken({
@@ -34,7 +37,7 @@ export async function answerTimestampQuery(ports: TimestampAuthority, queryDer: 
 }
 
 /** For the service's own signatures: a token (with the TSA certificate) over a SHA-256 digest. */
-export function timestampDigest(ports: TimestampAuthority, sha256: Uint8Array): Promise<Uint8Array> {
+export function timestampDigest(ports: TimestampIssuer, sha256: Uint8Array): Promise<Uint8Array> {
   return issueTimestamp(ports, { hashAlgorithm: SHA256_OID, hashedMessage: sha256, nonce: null, certReq: true });
 }
 
