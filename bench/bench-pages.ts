@@ -125,13 +125,15 @@ for (const r of rows) {
   );
 }
 
-// JavaScript per page: the scripts its HTML names, plus the decoder the camera loads on /verify.
+// JavaScript per page: the scripts its HTML names, plus what /verify loads later (decoder, offline verifier, worker).
 const gz = async (route: string) => gzipSync((await call('GET', route)).bytes).length;
 const scriptsOf = (html: string) => [...html.matchAll(/<script src="([^"]+)"/g)].map((m) => m[1]!);
 console.log('JavaScript shipped per page (gzip, KB; the ZXing wasm apart)');
 for (const route of ['/', '/verify', '/my', '/apply']) {
   const scripts = scriptsOf((await call('GET', route)).bytes.toString());
-  if (route === '/verify') scripts.push('/static/vendor/barcode-detector.js');
+  // The camera's decoder, the offline verifier (imported when a QR is verified offline) and the service worker.
+  if (route === '/verify')
+    scripts.push('/static/vendor/barcode-detector.js', '/static/offline-verify.js', '/verify-sw.js');
   let total = 0;
   for (const s of scripts) total += await gz(s);
   console.log(`  ${route.padEnd(8)} ${(total / 1024).toFixed(1).padStart(5)} KB  (${scripts.join(', ')})`);

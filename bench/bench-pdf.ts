@@ -1,7 +1,8 @@
 /**
  * Per-stage cost of one signed certificate PDF in steady state (fonts parsed once and warmed),
  * and resident memory growth over many PDFs. Targets: ≤ 40 ms of one core per complete signed
- * PDF; < 50 MB growth over 1,000 PDFs.
+ * PDF; < 50 MB growth over 1,000 PDFs. The PAdES stages (signature timestamp, DSS, document
+ * timestamp, by an in-process TSA under a real root) are timed in the same run as the B-B PDF.
  *
  *   node --expose-gc --import tsx bench/bench-pdf.ts [count]
  */
@@ -9,9 +10,22 @@ import { PDFDocument } from 'pdf-lib';
 import { attachCertificateFiles } from '../src/adapters/pdf/attachment.ts';
 import { loadFonts } from '../src/adapters/pdf/fonts.ts';
 import { drawCertificatePage, drawCertificateQr, PAGE_SIZE, variableTexts } from '../src/adapters/pdf/layout.ts';
+import { addPdfA3Structure } from '../src/adapters/pdf/pdfa.ts';
 import { renderCertificatePdf, warmUpFonts } from '../src/adapters/pdf/render.ts';
-import { addSignaturePlaceholder, signSavedPdf } from '../src/adapters/pdf/sign-pdf.ts';
+import {
+  addSignaturePlaceholder,
+  appendDocumentTimestamp,
+  appendDss,
+  type PadesServices,
+  signSavedPdf,
+} from '../src/adapters/pdf/sign-pdf.ts';
 import { TextWriter } from '../src/adapters/pdf/text.ts';
+import { pemToDer } from '../src/adapters/pki/pem.ts';
+import { nodeTimestampTokens } from '../src/adapters/pki/timestamp-authority.ts';
+import { createSqliteCrlStore } from '../src/adapters/sqlite/crl-store.ts';
+import { provisionTimestampAuthority } from '../src/domain/trust/provision-signing-key.ts';
+import { signCrl } from '../src/domain/trust/publish-crl.ts';
+import { timestampDigest } from '../src/domain/trust/timestamp-authority.ts';
 import {
   createTestPki,
   fixtureRecords,
@@ -20,6 +34,7 @@ import {
   signElicenceJson,
   signQrText,
 } from '../tests/adapters/pdf-test-kit.ts';
+import { createTestDomain } from '../tests/adapters/pki-test-kit.ts';
 
 const count = Number(process.argv[2] ?? 1000);
 const gc = (globalThis as { gc?: () => void }).gc;
@@ -49,11 +64,45 @@ const inputs = await Promise.all(
 );
 const now = new Date('2026-11-20T10:00:00+08:00');
 
-type Stage = 'layout' | 'qr' | 'attach' | 'save' | 'signature';
-const totals: Record<Stage, number> = { layout: 0, qr: 0, attach: 0, save: 0, signature: 0 };
+// A trust domain with a timestamp authority and a signed CRL, as the service has.
+const domain = await createTestDomain(now);
+const clock = { now: () => now };
+await provisionTimestampAuthority({ keyStore: domain.keyStore, register: domain.register, x509: domain.x509, now });
+const tsaPorts = { register: domain.register, keyStore: domain.keyStore, tokens: nodeTimestampTokens, clock };
+const crl = await signCrl({ ...tsaPorts, x509: domain.x509, crls: createSqliteCrlStore(domain.db) });
+let timestampMs = 0;
+const pades: PadesServices = {
+  async timestamp(digest) {
+    const start = performance.now();
+    const token = await timestampDigest(tsaPorts, digest);
+    timestampMs += performance.now() - start;
+    return token;
+  },
+  validationData: async () => ({
+    certificates: [domain.register.active('root')!, domain.register.active('tsa')!].map((key) => pemToDer(key.x509Pem)),
+    crls: [crl.der],
+  }),
+};
 
-/** The stages of renderCertificatePdf, timed one by one. */
-async function renderStaged(input: (typeof inputs)[number]) {
+type Stage = 'layout' | 'qr' | 'attach' | 'pdfa' | 'save' | 'signature' | 'sig-timestamp' | 'dss' | 'doc-timestamp';
+const stages: Stage[] = [
+  'layout',
+  'qr',
+  'attach',
+  'pdfa',
+  'save',
+  'signature',
+  'sig-timestamp',
+  'dss',
+  'doc-timestamp',
+];
+const zero = () => Object.fromEntries(stages.map((stage) => [stage, 0])) as Record<Stage, number>;
+const totalsOf = { bb: zero(), blta: zero() };
+let totals = totalsOf.bb;
+
+/** The stages of renderCertificatePdf, timed one by one: B-B, or with `withPades` up to B-LTA. */
+async function renderStaged(input: (typeof inputs)[number], withPades = false) {
+  totals = withPades ? totalsOf.blta : totalsOf.bb;
   let t = performance.now();
   const lap = (stage: Stage) => {
     const next = performance.now();
@@ -69,37 +118,75 @@ async function renderStaged(input: (typeof inputs)[number]) {
   lap('qr');
   await attachCertificateFiles(doc, input.signedJson, input.qrText, now);
   lap('attach');
+  addPdfA3Structure(doc, {
+    title: `出生医学证明 ${input.view.certificateNo}`,
+    subject: 'bench',
+    creatorTool: 'bench',
+    producer: 'bench',
+    licenceId: input.licenceId,
+    now,
+  });
+  lap('pdfa');
   const signer = addSignaturePlaceholder(doc, {
-    keyStore: pki.keyStore,
-    signingKey: pki.signingKey,
+    keyStore: withPades ? domain.keyStore : pki.keyStore,
+    signingKey: withPades ? domain.keyA : pki.signingKey,
     signingTime: now,
     reason: 'bench',
     location: 'bench',
+    pades: withPades ? pades : null,
   });
-  const unsigned = await doc.save();
+  const unsigned = await doc.save({ useObjectStreams: false });
   lap('save');
-  const signed = await signSavedPdf(unsigned, signer, now);
+  timestampMs = 0;
+  const signed = await signSavedPdf(unsigned, signer);
   lap('signature');
-  return signed;
+  // The TSA's share of the signature: the signature timestamp (B-T).
+  totals.signature -= timestampMs;
+  totals['sig-timestamp'] += timestampMs;
+  if (!withPades) return signed;
+  const withDss = await appendDss(signed, await pades.validationData());
+  lap('dss');
+  const archived = await appendDocumentTimestamp(withDss, pades.timestamp);
+  lap('doc-timestamp');
+  return archived;
 }
 
 // Steady state per stage, over every fixture (the Ext-B record included when its font is installed).
 const usable = inputs.filter((input) => fonts.missingCharacters(variableTexts(input).join('')).length === 0);
 const rounds = 25;
-for (let r = 0; r < 3; r++) for (const input of usable) await renderStaged(input);
-for (const key of Object.keys(totals) as Stage[]) totals[key] = 0;
-const cpuStart = process.cpuUsage();
-const wallStart = performance.now();
-let bytes = 0;
-for (let r = 0; r < rounds; r++) for (const input of usable) bytes += (await renderStaged(input)).length;
+for (let r = 0; r < 3; r++) for (const input of usable) await renderStaged(input, r % 2 === 1);
+totalsOf.bb = zero();
+totalsOf.blta = zero();
 const n = rounds * usable.length;
-const wallMs = (performance.now() - wallStart) / n;
-const cpu = process.cpuUsage(cpuStart);
-const cpuMs = (cpu.user + cpu.system) / 1000 / n;
-console.log(`\nper certificate, mean of ${n} over ${usable.length} fixture records:`);
-for (const [stage, total] of Object.entries(totals)) console.log(`  ${stage.padEnd(10)} ${(total / n).toFixed(2)} ms`);
+const summary: Record<string, { wallMs: number; cpuMs: number; kb: number }> = {};
+for (const [label, withPades] of [
+  ['B-B', false],
+  ['B-LTA', true],
+] as const) {
+  const cpuStart = process.cpuUsage();
+  const wallStart = performance.now();
+  let bytes = 0;
+  for (let r = 0; r < rounds; r++) for (const input of usable) bytes += (await renderStaged(input, withPades)).length;
+  const cpu = process.cpuUsage(cpuStart);
+  summary[label] = {
+    wallMs: (performance.now() - wallStart) / n,
+    cpuMs: (cpu.user + cpu.system) / 1000 / n,
+    kb: bytes / n / 1024,
+  };
+}
+console.log(`\nper certificate, mean of ${n} over ${usable.length} fixture records (same run):`);
+console.log(`  ${'stage'.padEnd(14)} ${'B-B'.padStart(8)} ${'B-LTA'.padStart(8)}`);
+for (const stage of stages) {
+  const cell = (totalsFor: Record<Stage, number>) => `${(totalsFor[stage] / n).toFixed(2)}`.padStart(8);
+  console.log(`  ${stage.padEnd(14)} ${cell(totalsOf.bb)} ${cell(totalsOf.blta)} ms`);
+}
+for (const [label, s] of Object.entries(summary)) {
+  console.log(
+    `  total ${label.padEnd(8)} ${s.wallMs.toFixed(2)} ms wall, ${s.cpuMs.toFixed(2)} ms CPU (all threads), ${s.kb.toFixed(0)} KB`,
+  );
+}
 console.log(
-  `  total      ${wallMs.toFixed(2)} ms wall, ${cpuMs.toFixed(2)} ms CPU (all threads), ${(bytes / n / 1024).toFixed(0)} KB`,
+  `  B-LTA / B-B: ${(summary['B-LTA']!.wallMs / summary['B-B']!.wallMs).toFixed(2)}× wall, ${(summary['B-LTA']!.cpuMs / summary['B-B']!.cpuMs).toFixed(2)}× CPU`,
 );
 
 // Resident memory over `count` complete renders through the public entry point.
@@ -108,12 +195,13 @@ const rssBefore = process.memoryUsage().rss;
 const loopStart = performance.now();
 for (let i = 0; i < count; i++) {
   const input = usable[i % usable.length]!;
-  await renderCertificatePdf({ ...input, signingKey: pki.signingKey, keyStore: pki.keyStore, fonts, now });
+  await renderCertificatePdf({ ...input, signingKey: domain.keyA, keyStore: domain.keyStore, fonts, now, pades });
 }
 const loopMs = performance.now() - loopStart;
 gc?.();
 const rssAfter = process.memoryUsage().rss;
-console.log(`\n${count} PDFs: ${(loopMs / count).toFixed(2)} ms each`);
+console.log(`\n${count} B-LTA PDFs: ${(loopMs / count).toFixed(2)} ms each`);
 console.log(
   `RSS ${mb(rssBefore)} → ${mb(rssAfter)} MB: growth ${mb(rssAfter - rssBefore)} MB${gc ? '' : ' (run with --expose-gc for a settled figure)'}`,
 );
+domain.close();

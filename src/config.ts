@@ -27,8 +27,14 @@ export interface Config {
   readonly auditCheckpointSeconds: number;
   /** Public PDF verifications per client address per minute (a PDF costs far more than a QR). */
   readonly pdfVerificationsPerMinute: number;
-  /** The service's public address: status list URIs (printed in every QR) are made from it. */
+  /**
+   * The service's public address (PUBLIC_BASE_URL, e.g. https://elicence.example.gov.cn): status
+   * list URIs (printed in every QR) are made from it, and the X.509 certificates it issues point
+   * there for the root's CRL and certificate.
+   */
   readonly publicBaseUrl: string;
+  /** RFC 3161 timestamp requests per client address per minute. */
+  readonly timestampsPerMinute: number;
 }
 
 export class ConfigError extends Error {
@@ -121,6 +127,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     auditCheckpointSeconds: readPositiveInt('AUDIT_CHECKPOINT_SECONDS', env.AUDIT_CHECKPOINT_SECONDS, 300),
     pdfVerificationsPerMinute: readPositiveInt('PDF_VERIFICATIONS_PER_MINUTE', env.PDF_VERIFICATIONS_PER_MINUTE, 30),
     publicBaseUrl: readBaseUrl(env.PUBLIC_BASE_URL),
+    timestampsPerMinute: readPositiveInt('TIMESTAMPS_PER_MINUTE', env.TIMESTAMPS_PER_MINUTE, 60),
   };
   if (config.env === 'production' && config.keyPassphrase === null) {
     throw new ConfigError('KEY_PASSPHRASE or KEY_PASSPHRASE_FILE is required in production');

@@ -24,7 +24,7 @@ async function main(): Promise<void> {
   );
 
   let stopping = false;
-  const shutdown = (signal: string) => {
+  const shutdown = (signal: string, exitCode = 0) => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'shutting down');
@@ -38,11 +38,21 @@ async function main(): Promise<void> {
       logger.flush();
       // No process.exit: with the server and database closed the process ends by itself once
       // the last log line is written, and the timer above still bounds a stuck shutdown.
-      process.exitCode = 0;
+      process.exitCode = exitCode;
     });
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  // What could not be checked before serving fails as loudly as a failed start: a key file that
+  // does not open or fonts that cannot render stop the service.
+  running.background.then(
+    () => logger.info('warm-up done'),
+    (error: unknown) => {
+      if (stopping) return;
+      logger.fatal({ err: error }, 'warm-up failed');
+      shutdown('warm-up failure', 1);
+    },
+  );
 }
 
 main().catch((error: unknown) => {

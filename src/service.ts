@@ -14,8 +14,11 @@ import { createAuditKey } from './adapters/keystore/audit-key.ts';
 import { openKeyStore } from './adapters/keystore/open-key-store.ts';
 import { loadFonts, pdfInspector, warmUpFonts } from './adapters/pdf/index.ts';
 import { createPageChecker } from './adapters/pdf/page-check.ts';
+import { appendDocumentTimestamp, appendDss, type PadesServices } from './adapters/pdf/sign-pdf.ts';
 import { createWorkerPdfInspector } from './adapters/pdf/worker-pdf-inspector.ts';
 import { nodeX509 } from './adapters/pki/node-x509.ts';
+import { derToPem, pemToDer } from './adapters/pki/pem.ts';
+import { nodeTimestampTokens } from './adapters/pki/timestamp-authority.ts';
 import { decodeQrImage } from './adapters/qr/zxing-qr-decoder.ts';
 import { createScryptPasswordHasher } from './adapters/scrypt-password-hasher.ts';
 import { nodeSecrets } from './adapters/secrets.ts';
@@ -25,8 +28,10 @@ import { createSqliteAuditCheckpointStore } from './adapters/sqlite/audit-checkp
 import { createSqliteAuditLog } from './adapters/sqlite/audit-log.ts';
 import { createSqliteBackfillProgressStore } from './adapters/sqlite/backfill-progress-store.ts';
 import { createSqliteBirthExportSource, nodeSha256 } from './adapters/sqlite/birth-export-source.ts';
+import { createSqliteStoredPdfs } from './adapters/sqlite/certificate-pdf-store.ts';
 import { createSqliteCertificateRegister } from './adapters/sqlite/certificate-register.ts';
 import { createSqliteClaimCodeStore } from './adapters/sqlite/claim-code-store.ts';
+import { createSqliteCrlStore } from './adapters/sqlite/crl-store.ts';
 import { openDatabase, type SqliteDatabase } from './adapters/sqlite/database.ts';
 import { createSqliteEventOutbox } from './adapters/sqlite/event-outbox.ts';
 import { createSqliteHouseholdRegistrations } from './adapters/sqlite/household-registrations.ts';
@@ -48,16 +53,24 @@ import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import type { AccountAdministration } from './domain/accounts/account-administration.ts';
 import { createAuditCheckpointer } from './domain/audit/audit-checkpoint.ts';
+import { DomainError } from './domain/errors.ts';
 import { type BackfillPorts, inProcessBackfillWorkers } from './domain/lifecycle/backfill.ts';
 import type { OnlinePorts } from './domain/lifecycle/online-applications.ts';
 import type { LifecyclePorts } from './domain/lifecycle/ports.ts';
+import { retimestampPdfs } from './domain/maintenance/retimestamp-pdfs.ts';
 import { type Clock, systemClock } from './domain/ports.ts';
 import { createStatusListAssigner } from './domain/status-lists/assign-status.ts';
 import { createStatusListPublisher } from './domain/status-lists/publish-status-lists.ts';
 import { registerWithStatusEntries } from './domain/status-lists/status-list-register.ts';
 import type { KeyAdministration } from './domain/trust/key-administration.ts';
-import { ensureAuditSigner } from './domain/trust/provision-signing-key.ts';
+import {
+  ensureAuditSigner,
+  ensureTimestampAuthority,
+  provisionTimestampAuthority,
+} from './domain/trust/provision-signing-key.ts';
+import { type CrlPublication, currentCrl, signCrl } from './domain/trust/publish-crl.ts';
 import { createRegisterTrustSource } from './domain/trust/register-trust-source.ts';
+import { type TimestampAuthority, timestampDigest } from './domain/trust/timestamp-authority.ts';
 import type { VerificationPorts } from './domain/verification/ports.ts';
 import { buildOpenApi } from './http/openapi.ts';
 import type { Route } from './http/route.ts';
@@ -69,6 +82,7 @@ import { eventRoutes } from './http/routes/event-routes.ts';
 import { exportRoutes } from './http/routes/export-routes.ts';
 import { issuingRoutes } from './http/routes/issuing-routes.ts';
 import { onlineApplicationRoutes } from './http/routes/online-application-routes.ts';
+import { pkiRoutes } from './http/routes/pki-routes.ts';
 import { recordRoutes } from './http/routes/record-routes.ts';
 import { reportRoutes } from './http/routes/report-routes.ts';
 import { systemRoutes } from './http/routes/system-routes.ts';
@@ -127,8 +141,8 @@ export function createService(config: Config, deps: ServiceDeps) {
     clock,
     kdfCost && { scryptLog2N: kdfCost.keyFileLog2N },
   );
-  /** The keys whose files opened at start (warmUp): where the root key is, the audit key can be made. */
-  const unlocked = new Set<string>();
+  /** Whether this key store holds the key's private half (a root kept offline has no file here). */
+  const keyHere = (kid: string): boolean => keyStore.hasKeyFile(kid);
   const auditCheckpoints = createAuditCheckpointer({
     audit,
     checkpoints: createSqliteAuditCheckpointStore(db),
@@ -159,7 +173,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     institutions,
     signer: createCertificateSigner(keyStore),
     statusLists: createStatusListAssigner(statusStore),
-    renderer: createCertificateRenderer({ keyStore, fonts, ...directories }),
+    renderer: createCertificateRenderer({ keyStore, fonts, ...directories, pades: () => padesServices() }),
     validateCertificate: createCertificateValidator({ clock, glyphs: fonts, ...directories }),
     secrets: nodeSecrets,
     audit,
@@ -187,7 +201,27 @@ export function createService(config: Config, deps: ServiceDeps) {
     institutions,
     audit,
     clock,
+    publicBaseUrl: config.publicBaseUrl,
   };
+  const crlPublication: CrlPublication = {
+    register: signingKeys,
+    keyStore,
+    x509: nodeX509,
+    crls: createSqliteCrlStore(db),
+    clock,
+    rootKeyHere: keyHere,
+  };
+  const timestampAuthority: TimestampAuthority = {
+    register: signingKeys,
+    keyStore,
+    tokens: nodeTimestampTokens,
+    clock,
+  };
+  /** The service's own PDF signatures are timestamped by its TSA, with the root's CRL in the DSS. */
+  function padesServices(): PadesServices | null {
+    if (!signingKeys.active('tsa') || !signingKeys.active('root')) return null;
+    return padesServicesOf(timestampAuthority, crlPublication);
+  }
   const statusLists = createStatusListPublisher({
     store: statusStore,
     register: signingKeys,
@@ -220,6 +254,16 @@ export function createService(config: Config, deps: ServiceDeps) {
       pdfPerAddressPerMinute: config.pdfVerificationsPerMinute,
     }),
     ...trustRoutes(trust),
+    ...pkiRoutes({
+      crl: crlPublication,
+      tsa: timestampAuthority,
+      rootCertificate() {
+        const root = signingKeys.active('root');
+        if (!root) throw new DomainError('SERVICE_UNAVAILABLE', 'The trust domain has no root CA yet');
+        return pemToDer(root.x509Pem);
+      },
+      timestampsPerAddressPerMinute: config.timestampsPerMinute,
+    }),
     ...adminRoutes({ keys: keyAdministration }),
     ...reportRoutes({ reports: createSqliteReportsStore(db), audit, clock }),
     ...auditRoutes({ audit, checkpoints: auditCheckpoints, auditKeys: () => signingKeys.list('audit') }),
@@ -315,26 +359,53 @@ export function createService(config: Config, deps: ServiceDeps) {
     lifecycle,
     verification,
     auditCheckpoints,
+    crlPublication,
+    timestampAuthority,
     statusLists,
     /** The in-process webhook dispatcher: started here, stopped by `close`. */
     webhooks,
-    /** Parses and exercises the fonts so the first certificate is not the slow one. */
     /**
-     * Unlocks the active keys (scrypt on the thread pool) while the fonts warm up on the main
-     * thread: a wrong passphrase fails here, at start, not at the first issue.
+     * What must hold before serving: one active key opens (scrypt on the thread pool), so a wrong
+     * passphrase fails here, at start, not at the first issue. The rest waits for warmUpRest.
      */
     warmUp: async () => {
-      const [kids] = await Promise.all([keyStore.unlockActiveKeys(), warmUpFonts(fonts)]);
-      for (const kid of kids) unlocked.add(kid);
+      await keyStore.unlockActiveKeys({ first: 1 });
     },
+    /**
+     * Once serving: unlocks the other active keys (a damaged key file is found here) and
+     * exercises the fonts, so the first certificate is not the slow one. A failure is the
+     * caller's to report; until it is done a first PDF is just slower.
+     */
+    warmUpRest: async () => {
+      await Promise.all([keyStore.unlockActiveKeys(), warmUpFonts(fonts)]);
+    },
+    /** Derives the sealing secrets of `count` keys about to be made, at once on the thread pool. */
+    prepareKeys: (count: number) => keyStore.prepareKeys(count),
     /**
      * Makes the audit key if this trust domain has none and the root key is here, then signs the
      * audit chain head every AUDIT_CHECKPOINT_SECONDS when it moved. Stopped by close().
      */
     async startAuditCheckpoints() {
       const now = clock.now();
-      const key = await ensureAuditSigner({ ...keyAdministration, now, rootKeyHere: (kid) => unlocked.has(kid) });
+      const key = await ensureAuditSigner({
+        ...keyAdministration,
+        now,
+        rootKeyHere: keyHere,
+      });
       if (!key) deps.logger.warn('no audit key: checkpoints of the audit log are not signed (see README, security)');
+      // The timestamp authority and the CRL come the same way: made where the root key is here.
+      const tsa = await ensureTimestampAuthority({
+        ...keyAdministration,
+        now,
+        rootKeyHere: keyHere,
+      });
+      if (!tsa)
+        deps.logger.warn('no timestamp authority key: PDFs are signed without timestamps (see README, security)');
+      if (signingKeys.active('root')) {
+        await currentCrl(crlPublication).catch((error: unknown) =>
+          deps.logger.warn({ err: error }, 'no CRL could be published (the root key is offline)'),
+        );
+      }
       const tick = () =>
         auditCheckpoints
           .sign({ onlyIfMoved: true })
@@ -361,6 +432,27 @@ export type Service = ReturnType<typeof createService>;
  * What the operator CLI works with: the service database with its institutions, accounts and
  * audit log, and — opened only by the commands that need it — key administration.
  */
+/**
+ * PAdES beyond B-B: the trust domain's TSA, and for the DSS what chains the signer and every
+ * timestamp (root, each TSA certificate, earlier ones too: older document timestamps stay
+ * checkable) with the root's current CRL.
+ */
+function padesServicesOf(tsa: TimestampAuthority, crls: CrlPublication): PadesServices {
+  return {
+    timestamp: (digest) => timestampDigest(tsa, digest),
+    async validationData() {
+      const crl = await currentCrl(crls).catch(() => null);
+      const root = tsa.register.active('root');
+      const authorities = tsa.register.list('tsa').filter((key) => key.status !== 'revoked');
+      return {
+        // The institution's certificate is in the CMS already.
+        certificates: [...(root ? [root] : []), ...authorities].map((key) => pemToDer(key.x509Pem)),
+        crls: crl ? [crl.der] : [],
+      };
+    },
+  };
+}
+
 export function openOperatorTools(config: Config, clock: Clock = systemClock) {
   const db = openDatabase(path.join(config.dataDir, 'service.sqlite'));
   const institutions = createSqliteInstitutionRepository(db);
@@ -387,7 +479,74 @@ export function openOperatorTools(config: Config, clock: Clock = systemClock) {
     clock,
     keyAdministration(): KeyAdministration {
       const { keyStore, repository } = openKeyStore({ ...config, keyPassphrase: keyPassphrase(config) }, db, clock);
-      return { keyStore, register: repository, x509: nodeX509, institutions, audit, clock };
+      return {
+        keyStore,
+        register: repository,
+        x509: nodeX509,
+        institutions,
+        audit,
+        clock,
+        publicBaseUrl: config.publicBaseUrl,
+      };
+    },
+    /** Re-signs the root's CRL now (the root key must be in this key store). */
+    async publishCrl() {
+      const { keyStore, repository } = openKeyStore({ ...config, keyPassphrase: keyPassphrase(config) }, db, clock);
+      return signCrl({ register: repository, keyStore, x509: nodeX509, crls: createSqliteCrlStore(db), clock });
+    },
+    /**
+     * Re-timestamps the stored PDFs whose newest timestamp's TSA certificate ends within
+     * `withinDays` (renewing the TSA first when its own certificate does).
+     */
+    async retimestampPdfs(withinDays: number) {
+      const { keyStore, repository } = openKeyStore({ ...config, keyPassphrase: keyPassphrase(config) }, db, clock);
+      const rootKeyHere = (kid: string) => keyStore.hasKeyFile(kid);
+      const crls: CrlPublication = {
+        register: repository,
+        keyStore,
+        x509: nodeX509,
+        crls: createSqliteCrlStore(db),
+        clock,
+        rootKeyHere,
+      };
+      const tsa: TimestampAuthority = { register: repository, keyStore, tokens: nodeTimestampTokens, clock };
+      const pades = padesServicesOf(tsa, crls);
+      const endOf = (pem: string) => new Date(nodeX509.describe(pem).notAfter);
+      return retimestampPdfs(
+        {
+          pdfs: createSqliteStoredPdfs(db),
+          async timestampExpiry(pdf) {
+            const reading = await pdfInspector.readSignature(pdf);
+            if (!reading.ok) return null;
+            const newest = reading.documentTimestamps.at(-1) ?? reading.timestamp;
+            const der = newest?.chainDer[0];
+            return der ? endOf(derToPem(der)) : null;
+          },
+          activeTsaExpiry() {
+            const active = repository.active('tsa');
+            return active ? endOf(active.x509Pem) : null;
+          },
+          async renewTimestampAuthority() {
+            const root = repository.active('root');
+            if (!root || !rootKeyHere(root.kid)) {
+              throw new DomainError('KEY_NOT_USABLE', 'Renewing the timestamp authority needs the root key here');
+            }
+            const record = await provisionTimestampAuthority({
+              keyStore,
+              register: repository,
+              x509: nodeX509,
+              now: clock.now(),
+              publicBaseUrl: config.publicBaseUrl,
+            });
+            return endOf(record.x509Pem);
+          },
+          async extend(pdf) {
+            return appendDocumentTimestamp(await appendDss(pdf, await pades.validationData()), pades.timestamp);
+          },
+          clock,
+        },
+        withinDays,
+      );
     },
     /**
      * What `backfill` works with: the register, the run's progress, and the CPU-bound steps on

@@ -9,6 +9,11 @@ export interface Running {
   service: Service;
   server: Server;
   url: string;
+  /**
+   * The warm-up that runs once serving (the other keys, the fonts): settles when done; a
+   * rejection (a damaged key file, a font that cannot render) is for the caller to report.
+   */
+  background: Promise<void>;
   /** Stops accepting, finishes in-flight requests, closes the database. */
   stop(): Promise<void>;
 }
@@ -32,6 +37,9 @@ export async function start(config: Config, deps: ServiceDeps): Promise<Running>
   server.headersTimeout = 20_000;
   server.requestTimeout = 30_000;
   service.setReady(true);
+  const background = service.warmUpRest();
+  // Handled here so that a caller that does not look at it sees no unhandled rejection.
+  background.catch(() => {});
   const { port } = server.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host;
 
@@ -40,6 +48,7 @@ export async function start(config: Config, deps: ServiceDeps): Promise<Running>
     service,
     server,
     url: `http://${host}:${port}`,
+    background,
     stop() {
       stopped ??= new Promise<void>((resolve) => {
         service.setReady(false);

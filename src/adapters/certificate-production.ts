@@ -6,6 +6,7 @@ import { licenceDigest } from './jws/licence-digest.ts';
 import { signCredentials } from './jws/sign-credentials.ts';
 import type { FileKeyStore } from './keystore/file-key-store.ts';
 import { type FontSet, renderCertificatePdf } from './pdf/index.ts';
+import type { PadesServices } from './pdf/sign-pdf.ts';
 
 /** Both signatures with the issuing institution's current key, at the issue instant. */
 export function createCertificateSigner(keyStore: FileKeyStore): CertificateSigner {
@@ -29,6 +30,8 @@ export function createCertificateRenderer(deps: {
   fonts: FontSet;
   divisions: DivisionDirectory;
   countries: CountryDirectory;
+  /** PAdES B-T … B-LTA when the trust domain has a timestamp authority (null: B-B). */
+  pades?: () => PadesServices | null;
 }): CertificateRenderer {
   return {
     render({ payload, signedJson, qrText, kid, issuedAt }) {
@@ -42,6 +45,7 @@ export function createCertificateRenderer(deps: {
         keyStore: deps.keyStore,
         fonts: deps.fonts,
         now: issuedAt,
+        pades: deps.pades?.() ?? null,
       });
     },
   };

@@ -22,11 +22,13 @@ import {
   rotateInstitutionKey,
 } from '../domain/trust/key-administration.ts';
 import { checkProductionPassphrase } from '../domain/trust/production-guards.ts';
+import { reissueCertificates } from '../domain/trust/reissue-certificates.ts';
 import { openOperatorTools } from '../service.ts';
 import { runBackfill } from './backfill.ts';
 
 const usage = `Operator commands (DATA_DIR selects the data directory; KEY_PASSPHRASE or KEY_PASSPHRASE_FILE the key passphrase):
-  init-root-ca --name CN --organization O          the trust root, the trust-list and audit signing keys (once)
+  init-root-ca --name CN --organization O          the trust root and the service keys it certifies (once):
+                                                    trust-list, audit, status-list signers, timestamp authority
   add-institution --credit-code C --name N --division D   the institution and its first signing key
   rotate-key --institution C                        a new signing key; the old one keeps verifying
   revoke-key --kid K --reason R [--revoked-at ISO]  e-licences signed from then on fail ISSUER_REVOKED
@@ -43,6 +45,13 @@ const usage = `Operator commands (DATA_DIR selects the data directory; KEY_PASSP
   backfill FILE [--reject-file R] [--threads N]     back-issues paper certificates from NDJSON or CSV (docs/backfill.md);
                                                     run again after a stop, it continues where it stopped;
                                                     N worker threads sign (default one per core)
+  publish-crl                                       re-signs the root's CRL now (the root key must be here)
+  reissue-certificates                              certificates of the old profile (2.25 arc, no CRL pointer)
+                                                    re-issued for the same keys and validity (root key here)
+  retimestamp-pdfs [--within-days 365]              a new document timestamp (and DSS) on every stored PDF
+                                                    whose newest timestamp's TSA certificate ends within the
+                                                    window; the TSA is renewed first if its own does
+  help                                              this text
 Exit codes: 0 done, 1 refused, 2 usage error.`;
 
 class UsageError extends Error {}
@@ -64,6 +73,10 @@ async function readPassword(file: string | undefined): Promise<string> {
 
 async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
+  if (command === 'help' || command === '--help' || command === '-h') {
+    console.log(usage);
+    return 0;
+  }
   const { values, positionals } = parseArgs({
     args: rest,
     allowPositionals: true,
@@ -84,6 +97,7 @@ async function run(argv: string[]): Promise<number> {
       kid: { type: 'string' },
       reason: { type: 'string' },
       'revoked-at': { type: 'string' },
+      'within-days': { type: 'string' },
     },
     strict: true,
   });
@@ -100,10 +114,12 @@ async function run(argv: string[]): Promise<number> {
     switch (command) {
       case 'init-root-ca': {
         const request = { commonName: need(values, 'name'), organization: need(values, 'organization') };
-        const { root, trustListSigner, auditSigner } = await createRootCa(tools.keyAdministration(), operator, request);
-        console.log(
-          `root CA ${root.kid} created; trust-list signer ${trustListSigner.kid}; audit signer ${auditSigner.kid}`,
-        );
+        const created = await createRootCa(tools.keyAdministration(), operator, request);
+        console.log(`root CA ${created.root.kid} created`);
+        console.log(`  trust-list signer ${created.trustListSigner.kid}`);
+        console.log(`  audit signer ${created.auditSigner.kid}`);
+        console.log(`  status-list signer ${created.statusListSigner.kid}`);
+        console.log(`  timestamp authority ${created.timestampAuthority.kid}`);
         return 0;
       }
       case 'add-institution': {
@@ -138,6 +154,14 @@ async function run(argv: string[]): Promise<number> {
           institutionKeysOnly: false,
         });
         console.log(`key ${revoked.kid} revoked from ${revoked.revokedAt}`);
+        // Re-signed at once where the root key is here; else the service re-signs it when it next can.
+        const crl = await tools.publishCrl().catch((error: unknown) => {
+          if (error instanceof DomainError) return null;
+          throw error;
+        });
+        console.log(
+          crl ? `CRL ${crl.number} signed, next update ${crl.nextUpdate}` : 'CRL not re-signed: no root key here',
+        );
         return 0;
       }
       case 'add-number-range': {
@@ -258,6 +282,29 @@ async function run(argv: string[]): Promise<number> {
             seconds: summary.seconds,
           }),
         );
+        return 0;
+      }
+      case 'publish-crl': {
+        const crl = await tools.publishCrl();
+        console.log(`CRL ${crl.number} signed at ${crl.thisUpdate}, next update ${crl.nextUpdate}`);
+        return 0;
+      }
+      case 'reissue-certificates': {
+        const reissued = await reissueCertificates(tools.keyAdministration(), operator);
+        for (const key of reissued) console.log(`re-issued the ${key.purpose} certificate of ${key.kid}`);
+        console.log(`${reissued.length} certificate(s) re-issued`);
+        if (reissued.length > 0) {
+          const crl = await tools.publishCrl();
+          console.log(`CRL ${crl.number} signed`);
+        }
+        return 0;
+      }
+      case 'retimestamp-pdfs': {
+        const days = values['within-days'] === undefined ? 365 : Number(values['within-days']);
+        if (!Number.isInteger(days) || days < 0 || days > 36_500) {
+          throw new UsageError('--within-days must be a whole number of days (0 to 36500)');
+        }
+        console.log(JSON.stringify(await tools.retimestampPdfs(days)));
         return 0;
       }
       default:

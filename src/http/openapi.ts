@@ -67,6 +67,14 @@ function mediaContent(mediaType: string, name: string, route: Route): Record<str
   return { schema: { $ref: component(name) }, example: firstExample(name) };
 }
 
+/** Bodies that are bytes, not text: documented as binary, with no inline example. */
+export const BINARY_MEDIA_TYPES: ReadonlySet<string> = new Set([
+  'application/pdf',
+  'application/pkix-crl',
+  'application/pkix-cert',
+  'application/timestamp-reply',
+]);
+
 /** The content of a success response: its schema and an example, by media type. */
 function successContent(route: Route, status: number): Record<string, unknown> | undefined {
   if (status === 204) return undefined;
@@ -77,7 +85,7 @@ function successContent(route: Route, status: number): Record<string, unknown> |
   }
   const mediaType = route.responseMediaType ?? 'application/json';
   const name = schemaNameOf(route, status);
-  if (mediaType === 'application/pdf') {
+  if (BINARY_MEDIA_TYPES.has(mediaType)) {
     return { [mediaType]: { schema: { type: 'string', format: 'binary', contentMediaType: mediaType } } };
   }
   if (name === undefined) {

@@ -21,7 +21,12 @@ export interface StartingService extends DemoSeedTarget {
   keyAdministration: KeyProvisioning;
   lifecycle: Pick<LifecyclePorts, 'transactions' | 'register' | 'stock' | 'audit' | 'clock'>;
   warmUp(): Promise<void>;
+  /** Derives the sealing secrets of `count` keys about to be made, at once on the thread pool. */
+  prepareKeys(count: number): Promise<void>;
 }
+
+/** The keys a demo trust domain is made of: root, trust-list, audit and status-list signers, one per institution. */
+const DEMO_KEY_COUNT = 4 + demoInstitutions.length;
 
 /**
  * Everything between opening the service and serving: the demo trust domain on a first start,
@@ -50,17 +55,19 @@ export async function prepareTrustDomain(service: StartingService, config: Confi
     return;
   }
   const now = clock.now();
-  // The password hashes start first: they run on the thread pool while the keys are made on
-  // the main thread.
+  // The password hashes and the key files' scrypt derivations all run at once on the thread
+  // pool; the keys themselves are made on the main thread.
   const hashing = hashDemoPasswords(service.hasher);
   const provisioning = async () => {
-    const { keyStore, register, x509 } = service.keyAdministration;
+    const { keyStore, register, x509, publicBaseUrl } = service.keyAdministration;
     // A first start stopped between the two steps finds the PKI made and only seeds the rest.
     if (register.active('root')) return;
+    await service.prepareKeys(DEMO_KEY_COUNT);
     await provisionDemoTrustDomain({
       keyStore,
       register,
       x509,
+      ...(publicBaseUrl ? { publicBaseUrl } : {}),
       institutions: demoInstitutions.map(({ name, creditCode }) => ({ name, creditCode })),
       now,
     });

@@ -19,7 +19,7 @@ const htmxConfig = JSON.stringify({
 });
 
 /** The frame of every page: language, skip link, header with the switch, main, footer. */
-export function Layout(props: { ctx: PageContext; title: string; scripts?: string[]; children: Child }) {
+export function Layout(props: { ctx: PageContext; title: string; scripts?: string[]; head?: Child; children: Child }) {
   const { ctx, title, scripts = [] } = props;
   const other: Lang = ctx.lang === 'en' ? 'zh-CN' : 'en';
   return (
@@ -30,6 +30,7 @@ export function Layout(props: { ctx: PageContext; title: string; scripts?: strin
         <meta name="htmx-config" content={htmxConfig} />
         <title>{`${title} · ${ctx.t('site.name')}`}</title>
         <link rel="stylesheet" href="/static/site.css" />
+        {props.head}
         <script src="/static/vendor/htmx.min.js" defer />
         {scripts.map((src) => (
           <script key={src} src={src} defer />

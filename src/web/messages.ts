@@ -71,6 +71,17 @@ const zh = {
   'verdict.malformed.body': '请确认扫描或上传的是出生医学证明上的二维码或电子证照文件。',
   'verdict.pdfUnsigned': 'PDF 签名缺失或无效',
   'verdict.pdfUnsigned.body': '该 PDF 的电子签名缺失、无效或文件已被修改。请勿受理。',
+  'verify.offline.ready': '本机已可离线核验二维码（信任列表和状态列表更新于 {time}）。',
+  'verify.offline.notReady': '离线核验尚未就绪',
+  'verify.offline.notCached': '本机还没有缓存信任列表，断网时无法核验。请联网打开本页一次。',
+  'verify.offline.mode': '离线核验（未连接网络）：使用本机缓存的信任列表和状态列表。',
+  'verify.offline.signatureValid': '签名有效；状态截至 {time}',
+  'verify.offline.valid.body': '签名有效，签发机构可信，截至上述时间状态列表中此证有效。联网后可核验最新状态。',
+  'verify.offline.superseded': '已被换发或补发的新证替代',
+  'verify.offline.superseded.body':
+    '状态列表显示此证已换发或补发；离线时无法得知新证编号，请联网核验或请当事人出示新证。',
+  'verify.offline.unavailable': '签名有效；状态未知',
+  'verify.offline.unavailable.body': '本机没有此证所在的状态列表，或缓存的列表已过期。请联网后再核验状态。',
 
   'item.certificateNo': '出生医学证明编号',
   'item.licenceId': '电子证照标识',
@@ -235,6 +246,20 @@ const en: Record<MessageKey, string> = {
   'verdict.malformed.body': 'Make sure you scanned or uploaded the QR code or the file of a birth medical certificate.',
   'verdict.pdfUnsigned': 'The PDF signature is missing or broken',
   'verdict.pdfUnsigned.body': 'The PDF has no valid signature, or it was changed after signing. Do not accept it.',
+  'verify.offline.ready': 'This device can verify QR codes offline (trust list and status lists updated {time}).',
+  'verify.offline.notReady': 'Offline verification is not ready',
+  'verify.offline.notCached':
+    'This device has no cached trust list yet, so it cannot verify offline. Open this page once while online.',
+  'verify.offline.mode': 'Verified offline (no network), with the trust list and status lists cached on this device.',
+  'verify.offline.signatureValid': 'Signature valid; status as of {time}',
+  'verify.offline.valid.body':
+    'The signature is valid and the issuer trusted; at that time the status list showed this certificate as valid. Verify online for its latest status.',
+  'verify.offline.superseded': 'Replaced by a newer certificate',
+  'verify.offline.superseded.body':
+    'The status list shows this certificate was replaced or reissued; its successor’s number is not known offline. Verify online, or ask for the new certificate.',
+  'verify.offline.unavailable': 'Signature valid; status unknown',
+  'verify.offline.unavailable.body':
+    'This device holds no current status list for this certificate (none cached, or it has expired). Verify again when online.',
 
   'item.certificateNo': 'Certificate number',
   'item.licenceId': 'E-licence identifier',

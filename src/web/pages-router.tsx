@@ -69,6 +69,8 @@ const csp = [
   "style-src 'self'",
   "img-src 'self' data: blob:",
   "connect-src 'self'",
+  "manifest-src 'self'",
+  "worker-src 'self'",
   "media-src 'self' blob:",
   "form-action 'self'",
   "frame-ancestors 'none'",
@@ -145,6 +147,19 @@ export function createPagesRouter(deps: PagesDeps): express.Router {
       headers: { 'Content-Type': 'application/wasm' },
     }),
   );
+
+  // The offline verifier: its service worker from the origin's root (so it may control /verify)
+  // and the manifest that makes the verifier installable.
+  router.get('/verify-sw.js', (_req, res) =>
+    res.sendFile(path.join(publicDir, 'verify-sw.js'), {
+      headers: { 'Content-Type': 'text/javascript; charset=utf-8', 'Cache-Control': 'no-cache' },
+    }),
+  );
+  router.get('/verify.webmanifest', (req, res) => {
+    const t = translator(pickLang(req));
+    res.type('application/manifest+json').setHeader('Cache-Control', 'no-cache');
+    res.send(verifierManifest(t));
+  });
 
   router.get('/', (req, res) => {
     const ctx = context(req, res);
@@ -434,4 +449,22 @@ function pageRefusal(error: unknown, lang: Lang) {
     errors: errorsByField(fieldDetails, lang),
     alert: error.code === 'INVALID_REQUEST' ? t('form.errors', { n: fieldDetails.length }) : t('error.generic'),
   };
+}
+
+/** The web app manifest of the verifier: opens /verify standalone, works offline once installed. */
+function verifierManifest(t: ReturnType<typeof translator>) {
+  return JSON.stringify({
+    name: t('verify.title'),
+    short_name: t('verify.qr.submit'),
+    start_url: '/verify',
+    scope: '/verify',
+    display: 'standalone',
+    background_color: '#f3f6f9',
+    theme_color: '#0b5cab',
+    icons: [
+      { src: '/static/icons/icon-192.png', sizes: '192x192', type: 'image/png' },
+      { src: '/static/icons/icon-512.png', sizes: '512x512', type: 'image/png' },
+      { src: '/static/icons/icon.svg', sizes: 'any', type: 'image/svg+xml', purpose: 'any' },
+    ],
+  });
 }

@@ -201,8 +201,8 @@ describe('a deployment’s key store', () => {
     });
     expect(keys.map((key) => key.institutionCreditCode)).toEqual([HOSPITAL_A.creditCode, HOSPITAL_B.creditCode]);
     const purposes = repository.list().map((key) => key.purpose);
-    expect(purposes.sort()).toEqual(['audit', 'licence', 'licence', 'root', 'status-list', 'trust-list']);
-    await expect(openKeyStore(config, db).keyStore.unlockActiveKeys()).resolves.toHaveLength(6);
+    expect(purposes.sort()).toEqual(['audit', 'licence', 'licence', 'root', 'status-list', 'trust-list', 'tsa']);
+    await expect(openKeyStore(config, db).keyStore.unlockActiveKeys()).resolves.toHaveLength(7);
     const wrong = openKeyStore({ ...config, keyPassphrase: 'not the passphrase' }, db).keyStore;
     await expect(wrong.unlockActiveKeys()).rejects.toMatchObject({ code: 'KEY_UNREADABLE' });
     db.close();

@@ -3,8 +3,8 @@ import { expect, it } from 'vitest';
 import { listMigrations, migrate } from '../../src/adapters/sqlite/database.ts';
 
 /**
- * Migrations 006 and 007 rebuild the key register to admit the 'audit' and 'status-list' purposes:
- * a filled register survives both.
+ * Migrations 006, 007 and 010 rebuild the key register to admit the 'audit', 'status-list' and
+ * 'tsa' purposes: a filled register survives all three.
  */
 it('migration 006 keeps every key of a filled register, its issuer links enforced, and admits audit keys', () => {
   const db = new Database(':memory:');
@@ -32,7 +32,16 @@ it('migration 006 keeps every key of a filled register, its issuer links enforce
   expect(String(db.prepare("SELECT sql FROM sqlite_master WHERE name = 'signing_keys'").pluck().get())).toContain(
     'REFERENCES "signing_keys"',
   );
+  expect(
+    db
+      .prepare(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'signing_keys' AND sql IS NOT NULL ORDER BY name",
+      )
+      .pluck()
+      .all(),
+  ).toEqual(['signing_keys_institution', 'signing_keys_kid_hint', 'signing_keys_one_active']);
   ins.run('aud', 'audit', null, null, '{}', 'pem', 'root', 'a', 'b', 'active', 'a');
   ins.run('st', 'status-list', null, null, '{}', 'pem', 'root', 'a', 'b', 'active', 'a');
+  ins.run('ts', 'tsa', null, null, '{}', 'pem', 'root', 'a', 'b', 'active', 'a');
   expect(() => ins.run('bad', 'audit', null, null, '{}', 'pem', 'nope', 'a', 'b', 'retired', 'a')).toThrow();
 });

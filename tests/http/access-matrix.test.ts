@@ -66,6 +66,9 @@ const expected: [route: string, ...statuses: number[]][] = [
   ['POST /api/v1/verifications',                           200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200],
   ['GET /.well-known/jwks.json',                           200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200],
   ['GET /api/v1/trust-list',                               200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200],
+  ['GET /api/v1/pki/root.crl',                              200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200],
+  ['GET /api/v1/pki/root.crt',                              200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200],
+  ['POST /api/v1/timestamps',                               200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200],
   ['GET /api/v1/status-lists/:id',                         200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200],
   ['GET /api/v1/trust-bundle',                             401,   200,   403,   403,   403,   403,   200,   200,   200,   403,   403,   403],
   ['GET /api/v1/institutions',                             401,   200,   403,   403,   403,   403,   403,   403,   200,   200,   403,   403],
@@ -234,7 +237,13 @@ const purpose = `purpose=${encodeURIComponent('核验出生医学证明')}`;
 const atOf = (caller: Caller): 'gz' | 'bj' => (caller.endsWith('/bj') ? 'bj' : 'gz');
 
 /** One request per route: path and body, made so that an allowed caller succeeds. */
-const calls: Record<string, (caller: Caller) => { path: string; json?: unknown }> = {
+/** An RFC 3161 TimeStampReq: version 1, a SHA-256 imprint of 32 zero bytes, certReq. */
+const timestampQuery = Buffer.from(`30390201013031300d060960864801650304020105000420${'00'.repeat(32)}0101ff`, 'hex');
+
+const calls: Record<
+  string,
+  (caller: Caller) => { path: string; json?: unknown; body?: Uint8Array; headers?: Record<string, string> }
+> = {
   'GET /healthz': () => ({ path: '/healthz' }),
   'GET /openapi.json': () => ({ path: '/openapi.json' }),
   'POST /api/v1/auth/token': () => {
@@ -295,6 +304,13 @@ const calls: Record<string, (caller: Caller) => { path: string; json?: unknown }
   'POST /api/v1/verifications': () => ({ path: '/api/v1/verifications', json: { signedJson: made.signedJson } }),
   'GET /.well-known/jwks.json': () => ({ path: '/.well-known/jwks.json' }),
   'GET /api/v1/trust-list': () => ({ path: '/api/v1/trust-list' }),
+  'GET /api/v1/pki/root.crl': () => ({ path: '/api/v1/pki/root.crl' }),
+  'GET /api/v1/pki/root.crt': () => ({ path: '/api/v1/pki/root.crt' }),
+  'POST /api/v1/timestamps': () => ({
+    path: '/api/v1/timestamps',
+    body: timestampQuery,
+    headers: { 'content-type': 'application/timestamp-query' },
+  }),
   'GET /api/v1/status-lists/:id': () => ({ path: '/api/v1/status-lists/1' }),
   'GET /api/v1/trust-bundle': () => ({ path: '/api/v1/trust-bundle' }),
   'GET /api/v1/institutions': () => ({ path: '/api/v1/institutions' }),
@@ -398,10 +414,10 @@ describe('the access matrix', () => {
     const got: Record<string, number> = {};
     const bodies: Record<string, unknown> = {};
     for (const [index, caller] of callers.entries()) {
-      const { path, json } = calls[route]!(caller);
+      const { path, json, body, headers } = calls[route]!(caller);
       const method = route.split(' ')[0]!;
       const token = route === 'POST /api/v1/auth/sign-out' ? await freshTokenOf(caller) : await tokenOf(caller);
-      const res = await svc.request(method, path, { token, json });
+      const res = await svc.request(method, path, { token, json, ...(body ? { body, headers } : {}) });
       want[caller] = statuses[index]!;
       got[caller] = res.status;
       if (res.status >= 400) bodies[caller] = res.body?.error?.code;

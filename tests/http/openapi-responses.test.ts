@@ -3,6 +3,7 @@ import addFormatsModule from 'ajv-formats';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { backfillBatch } from '../../src/domain/lifecycle/backfill.ts';
+import { BINARY_MEDIA_TYPES } from '../../src/http/openapi.ts';
 import { openOperatorTools } from '../../src/service.ts';
 import {
   applicationBodyFor,
@@ -72,6 +73,9 @@ interface Call {
   body?: Uint8Array;
   headers?: Record<string, string>;
 }
+
+/** An RFC 3161 TimeStampReq: version 1, a SHA-256 imprint of zeros, certReq. */
+const timestampQuery = Buffer.from(`30390201013031300d060960864801650304020105000420${'00'.repeat(32)}0101ff`, 'hex');
 
 const made = {} as {
   read: Issued;
@@ -327,6 +331,16 @@ const calls: Record<string, () => Call[]> = {
   'GET /api/v1/trust-list': () => [{ path: '/api/v1/trust-list' }],
   'GET /api/v1/trust-bundle': () => [{ token: as('police'), path: '/api/v1/trust-bundle' }],
   'GET /api/v1/status-lists/:id': () => [{ path: made.statusList }, { path: '/api/v1/status-lists/999' }],
+  'GET /api/v1/pki/root.crl': () => [{ path: '/api/v1/pki/root.crl' }],
+  'GET /api/v1/pki/root.crt': () => [{ path: '/api/v1/pki/root.crt' }],
+  'POST /api/v1/timestamps': () => [
+    { path: '/api/v1/timestamps', body: timestampQuery, headers: { 'content-type': 'application/timestamp-query' } },
+    {
+      path: '/api/v1/timestamps',
+      body: Buffer.from('not a query'),
+      headers: { 'content-type': 'application/timestamp-query' },
+    },
+  ],
   'POST /api/v1/subscriptions': () => [
     {
       token: as('admin'),
@@ -679,6 +693,9 @@ describe('the OpenAPI document against what the routes answer', () => {
         const at = ['paths', path, method, 'responses', String(res.status), 'content', type];
         if (type === 'application/pdf') {
           if (Buffer.from(res.body).subarray(0, 5).toString() !== '%PDF-') problems.push(`${where}: not a PDF`);
+        } else if (BINARY_MEDIA_TYPES.has(type)) {
+          // DER (a CRL, a certificate, a TimeStampResp): a SEQUENCE, whatever it holds.
+          if (Buffer.from(res.body)[0] !== 0x30) problems.push(`${where}: not DER`);
         } else if (type === 'application/x-ndjson') {
           const lines = Buffer.from(res.body).toString('utf8').split('\n').filter(Boolean);
           if (lines.length === 0) problems.push(`${where}: no line to check`);

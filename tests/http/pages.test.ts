@@ -22,7 +22,7 @@ describe('the pages', () => {
       expect(zh.html).toMatch(/^<!doctype html><html lang="zh-CN">/);
       expect(zh.headers.get('content-security-policy')).toBe(
         "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data: blob:; " +
-          "connect-src 'self'; media-src 'self' blob:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+          "connect-src 'self'; manifest-src 'self'; worker-src 'self'; media-src 'self' blob:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
       );
       expect(zh.html).not.toMatch(/<script>|https?:\/\//);
       const en = await page(route, { headers: { 'accept-language': 'en-US,en;q=0.9' } });

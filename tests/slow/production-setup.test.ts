@@ -21,6 +21,7 @@ const env = {
   KEY_PASSPHRASE: randomBytes(18).toString('base64url'),
 };
 const creditCode = completeCreditCode('12350102488000123');
+let institutionAdded = '';
 
 afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
@@ -42,19 +43,17 @@ describe('a production deployment set up with the operator CLI', () => {
     expect(
       (await cli('init-root-ca', '--name', '出生医学证明电子证照根CA', '--organization', '福建省卫生健康委员会')).code,
     ).toBe(0);
-    expect(
-      (
-        await cli(
-          'add-institution',
-          '--credit-code',
-          creditCode,
-          '--name',
-          '福州市鼓楼区妇幼保健院',
-          '--division',
-          '350102',
-        )
-      ).code,
-    ).toBe(0);
+    const added = await cli(
+      'add-institution',
+      '--credit-code',
+      creditCode,
+      '--name',
+      '福州市鼓楼区妇幼保健院',
+      '--division',
+      '350102',
+    );
+    expect(added.code).toBe(0);
+    institutionAdded = added.stdout;
     expect(
       (
         await cli(
@@ -154,6 +153,24 @@ describe('a production deployment set up with the operator CLI', () => {
     });
     expect((await cli('unlock-account', '--username', 'police.gulou')).code).toBe(0);
     expect((await cli('unlock-account', '--username', 'nobody')).code).toBe(1);
+  }, 60_000);
+
+  it('publishes the CRL, finds nothing to re-issue or re-timestamp, and re-signs the CRL on a revocation', async () => {
+    // The service signed CRL 1 when it started above.
+    expect(await cli('publish-crl')).toMatchObject({ code: 0, stdout: expect.stringMatching(/^CRL 2 signed at /) });
+    expect(await cli('reissue-certificates')).toMatchObject({ code: 0, stdout: '0 certificate(s) re-issued\n' });
+    const retimestamp = await cli('retimestamp-pdfs', '--within-days', '30');
+    expect(JSON.parse(retimestamp.stdout)).toEqual({
+      examined: 0,
+      retimestamped: 0,
+      skippedChanged: 0,
+      renewedTsaUntil: null,
+    });
+    expect((await cli('retimestamp-pdfs', '--within-days', 'soon')).code).toBe(2);
+    const kid = /with signing key (\S+)/.exec(institutionAdded)![1]!;
+    const revoked = await cli('revoke-key', '--kid', kid, '--reason', 'keyCompromise');
+    expect(revoked.code).toBe(0);
+    expect(revoked.stdout).toMatch(/\nCRL 3 signed, next update /);
   }, 60_000);
 
   it('refuses to start in production without a key passphrase', async () => {

@@ -71,5 +71,12 @@ export function createNodeJwsVerifier(): JwsVerifier {
       const { kid, notBefore, notAfter } = checked.leaf;
       return { trusted: true, kid, notBefore: notBefore.toISOString(), notAfter: notAfter.toISOString() };
     },
+
+    checkTimestampAuthority(x5c, rootX509) {
+      const checked = checkX509Chain(x5c, rootX509, 'timestamping');
+      if (!checked.ok) return { trusted: false };
+      const { kid, notBefore, notAfter } = checked.leaf;
+      return { trusted: true, kid, notBefore: notBefore.toISOString(), notAfter: notAfter.toISOString() };
+    },
   };
 }

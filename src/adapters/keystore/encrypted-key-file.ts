@@ -50,12 +50,42 @@ const deriveOnThreadPool = (passphrase: string, kdf: EncryptedKeyFile['kdf']) =>
     ),
   );
 
-export function encryptPrivateKey(key: KeyObject, passphrase: string, log2N = DEFAULT_SCRYPT_LOG2N): EncryptedKeyFile {
+/** A fresh salt and the key it derives from the passphrase, to seal exactly one key file. */
+export interface SealingSecret {
+  kdf: EncryptedKeyFile['kdf'];
+  secret: Buffer;
+}
+
+const newKdf = (log2N: number): EncryptedKeyFile['kdf'] => ({
+  name: 'scrypt',
+  log2N,
+  r: 8,
+  p: 1,
+  salt: randomBytes(16).toString('base64url'),
+});
+
+/**
+ * A sealing secret derived on the thread pool: a store that knows it will make several keys
+ * derives their secrets at once, instead of one scrypt after another on the main thread.
+ */
+export async function deriveSealingSecret(passphrase: string, log2N = DEFAULT_SCRYPT_LOG2N): Promise<SealingSecret> {
+  const kdf = newKdf(log2N);
+  return { kdf, secret: await deriveOnThreadPool(passphrase, kdf) };
+}
+
+/** Seals `key` under the passphrase; `sealing` is a secret derived beforehand (used for this file only). */
+export function encryptPrivateKey(
+  key: KeyObject,
+  passphrase: string,
+  log2N = DEFAULT_SCRYPT_LOG2N,
+  sealing?: SealingSecret,
+): EncryptedKeyFile {
   const publicJwk = publicJwkOf(key);
   const kid = jwkThumbprint(publicJwk);
-  const kdf = { name: 'scrypt' as const, log2N, r: 8, p: 1, salt: randomBytes(16).toString('base64url') };
+  const kdf = sealing?.kdf ?? newKdf(log2N);
+  const secret = sealing?.secret ?? derive(passphrase, kdf);
   const iv = randomBytes(12);
-  const cipher = createCipheriv('aes-256-gcm', derive(passphrase, kdf), iv);
+  const cipher = createCipheriv('aes-256-gcm', secret, iv);
   cipher.setAAD(Buffer.from(`${FORMAT}|${kid}`));
   const der = key.export({ format: 'der', type: 'pkcs8' });
   const ciphertext = Buffer.concat([cipher.update(der), cipher.final()]);

@@ -1,5 +1,5 @@
 import { createPublicKey, generateKeyPairSync, type KeyObject, sign as signData } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { DomainError } from '../../domain/errors.ts';
 import { type Clock, type ManagedKeyStore, type PendingKey, type SigningKey, systemClock } from '../../domain/ports.ts';
@@ -10,8 +10,10 @@ import {
   DEFAULT_SCRYPT_LOG2N,
   decryptPrivateKey,
   decryptPrivateKeyOffThread,
+  deriveSealingSecret,
   type EncryptedKeyFile,
   encryptPrivateKey,
+  type SealingSecret,
 } from './encrypted-key-file.ts';
 import { EXAMPLE_PASSPHRASE, isExampleKey } from './example-keys.ts';
 
@@ -39,6 +41,8 @@ const refuseExample = (what: string) =>
  */
 export class FileKeyStore implements ManagedKeyStore {
   private readonly privateKeys = new Map<string, KeyObject>();
+  /** Secrets derived ahead of `generateKey` (prepareKeys), each sealing one new key file. */
+  private readonly sealing: SealingSecret[] = [];
   private readonly clock: Clock;
 
   private constructor(private readonly options: FileKeyStoreOptions) {
@@ -85,14 +89,16 @@ export class FileKeyStore implements ManagedKeyStore {
    * Decrypts every active key whose file is here, so a wrong passphrase or a damaged file stops
    * start-up instead of the first issuance (and the scrypt cost is paid before serving). A root
    * key kept offline simply has no file here. The derivations run at once on the thread pool.
-   * Returns the kids unlocked.
+   * With `first`, only that many of them (in the register's order): one key that opens proves
+   * the passphrase. Returns the kids unlocked.
    */
-  async unlockActiveKeys(): Promise<string[]> {
+  async unlockActiveKeys(options: { first?: number } = {}): Promise<string[]> {
     const files = new Set(readdirSync(this.options.directory));
     const kids = this.options.register
       .list()
       .filter((record) => record.status === 'active' && files.has(`${record.kid}.key`))
-      .map((record) => record.kid);
+      .map((record) => record.kid)
+      .slice(0, options.first);
     const keys = await Promise.allSettled(
       kids.map((kid) => {
         const cached = this.privateKeys.get(kid);
@@ -109,6 +115,24 @@ export class FileKeyStore implements ManagedKeyStore {
     return kids;
   }
 
+  /**
+   * Derives the sealing secrets of the next `count` new key files at once on the thread pool, so
+   * making several keys (a first start's trust domain) does not run one scrypt after another on
+   * the main thread. Each secret, with its own salt, seals one file.
+   */
+  async prepareKeys(count: number): Promise<void> {
+    const log2N = this.options.scryptLog2N ?? DEFAULT_SCRYPT_LOG2N;
+    const secrets = await Promise.all(
+      Array.from({ length: count }, () => deriveSealingSecret(this.options.passphrase, log2N)),
+    );
+    this.sealing.push(...secrets);
+  }
+
+  /** Whether this store holds a key file for `kid` (without opening it). */
+  hasKeyFile(kid: string): boolean {
+    return existsSync(this.fileOf(kid));
+  }
+
   /** Creates a P-256 key and writes its encrypted file (never overwriting one). */
   generateKey(): PendingKey {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -116,6 +140,7 @@ export class FileKeyStore implements ManagedKeyStore {
       privateKey,
       this.options.passphrase,
       this.options.scryptLog2N ?? DEFAULT_SCRYPT_LOG2N,
+      this.sealing.shift(),
     );
     writeFileSync(this.fileOf(file.kid), `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
     this.privateKeys.set(file.kid, privateKey);

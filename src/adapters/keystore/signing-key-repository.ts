@@ -57,6 +57,8 @@ export function createSigningKeyRepository(db: Database.Database): KeyRegister {
     `UPDATE signing_keys SET status = 'revoked', revoked_at = ?, revocation_reason = ? WHERE kid = ?`,
   );
 
+  const replaceCertificate = db.prepare('UPDATE signing_keys SET x509_pem = ? WHERE kid = ?');
+
   // data_version moves when another connection commits; our own writes bump `generation`.
   const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
   let generation = 0;
@@ -84,6 +86,10 @@ export function createSigningKeyRepository(db: Database.Database): KeyRegister {
     revoke(kid, revokedAt, reason) {
       generation++;
       revoke.run(revokedAt, reason, kid);
+    },
+    replaceCertificate(kid, x509Pem) {
+      generation++;
+      replaceCertificate.run(x509Pem, kid);
     },
     transaction: (work) => db.transaction(work)(),
   };

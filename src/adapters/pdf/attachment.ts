@@ -29,7 +29,7 @@ export async function attachCertificateFiles(doc: PDFDocument, signedJson: strin
     description: 'Text of the QR code printed on the page',
     creationDate: now,
     modificationDate: now,
-    afRelationship: AFRelationship.Supplement,
+    afRelationship: AFRelationship.Data,
   });
 }
 

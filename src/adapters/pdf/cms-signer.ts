@@ -1,43 +1,21 @@
-import { createHash } from 'node:crypto';
 import { Signer } from '@signpdf/utils';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { KeyStore, SigningKey } from '../../domain/ports.ts';
-import { OID, p1363ToDer } from './cms.ts';
+import { CMS_OID, createSignedData, sha256 } from '../pki/cms-signed-data.ts';
 
-function sha256(data: Uint8Array): Uint8Array {
-  return createHash('sha256').update(data).digest();
-}
+/** Gets an RFC 3161 timestamp token (DER, with the TSA certificate) over a SHA-256 digest. */
+export type Timestamper = (sha256: Uint8Array) => Promise<Uint8Array>;
 
-/** RFC 5652 §11.3: UTCTime for 1950–2049, GeneralizedTime otherwise. */
-function signingTimeValue(date: Date): asn1js.UTCTime | asn1js.GeneralizedTime {
-  const year = date.getUTCFullYear();
-  return year >= 1950 && year < 2050
-    ? new asn1js.UTCTime({ valueDate: date })
-    : new asn1js.GeneralizedTime({ valueDate: date });
-}
-
-/** ESS SigningCertificateV2 with one ESSCertIDv2 (hash algorithm SHA-256, the DEFAULT, so omitted). */
-function signingCertificateV2(certDer: Uint8Array, cert: pkijs.Certificate): asn1js.Sequence {
-  const issuerSerial = new asn1js.Sequence({
-    value: [
-      // GeneralNames { directoryName [4] EXPLICIT Name }
-      new asn1js.Sequence({
-        value: [new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 4 }, value: [cert.issuer.toSchema()] })],
-      }),
-      cert.serialNumber,
-    ],
-  });
-  const essCertId = new asn1js.Sequence({
-    value: [new asn1js.OctetString({ valueHex: sha256(certDer) }), issuerSerial],
-  });
-  return new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [essCertId] })] });
-}
+/** A timestamp token with the TSA's certificate, its CMS and TSTInfo, stays well under this. */
+export const TIMESTAMP_TOKEN_MAX_BYTES = 4096;
 
 /**
- * CMS SignedData (detached, ECDSA P-256 / SHA-256) for @signpdf. The private-key operation goes
- * through KeyStore.sign, so keys can live in a hardware module. Built on pkijs because
- * node-forge cannot handle ECDSA and double-encodes UTF-8 (Chinese) distinguished names.
+ * The PAdES signature (ETSI EN 319 142-1 baseline, CAdES detached, ECDSA P-256 / SHA-256):
+ * content-type, message-digest and signing-certificate-v2 signed; no signing-time (the /M entry
+ * carries the claimed time); with a timestamper, the signature timestamp over the signature value
+ * as an unsigned attribute (B-T). The private-key operation goes through KeyStore.sign, so keys
+ * can live in a hardware module.
  */
 export class KeyStoreCmsSigner extends Signer {
   private readonly chainDer: Uint8Array[];
@@ -45,6 +23,7 @@ export class KeyStoreCmsSigner extends Signer {
   constructor(
     private readonly keyStore: KeyStore,
     private readonly signingKey: SigningKey,
+    private readonly timestamper: Timestamper | null = null,
   ) {
     super();
     this.chainDer = signingKey.x5c.map((b64) => new Uint8Array(Buffer.from(b64, 'base64')));
@@ -53,52 +32,38 @@ export class KeyStoreCmsSigner extends Signer {
 
   /** Upper bound of the CMS size, to size the PDF's signature placeholder. */
   maxSignatureBytes(): number {
-    return this.chainDer.reduce((sum, der) => sum + der.length, 0) + 2048;
+    const certificates = this.chainDer.reduce((sum, der) => sum + der.length, 0);
+    return certificates + 2048 + (this.timestamper ? TIMESTAMP_TOKEN_MAX_BYTES : 0);
   }
 
-  /** `signingTime` is required: the PDF is signed at the certificate's signing instant, never "now". */
-  override async sign(pdfBuffer: Buffer, signingTime?: Date): Promise<Buffer> {
-    if (!signingTime) throw new TypeError('A PDF signature needs the signing time');
-    const [leafDer] = this.chainDer as [Uint8Array, ...Uint8Array[]];
-    const certificates = this.chainDer.map((der) => pkijs.Certificate.fromBER(der));
-    const leaf = certificates[0]!;
-    const attributes = [
-      new pkijs.Attribute({ type: OID.contentType, values: [new asn1js.ObjectIdentifier({ value: OID.data })] }),
-      new pkijs.Attribute({
-        type: OID.signingTime,
-        values: [signingTimeValue(signingTime)],
-      }),
-      new pkijs.Attribute({
-        type: OID.messageDigest,
-        values: [new asn1js.OctetString({ valueHex: sha256(pdfBuffer) })],
-      }),
-      new pkijs.Attribute({ type: OID.signingCertificateV2, values: [signingCertificateV2(leafDer, leaf)] }),
-    ];
-    // DER orders a SET OF by its members' encodings; verifiers hash the bytes as sent either way.
-    const encoded = attributes.map((a) => ({ a, der: Buffer.from(a.toSchema().toBER(false)) }));
-    encoded.sort((x, y) => Buffer.compare(x.der, y.der));
-    const signedAttrs = new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes: encoded.map((e) => e.a) });
-    // The signature covers the attributes re-tagged as a universal SET (RFC 5652 §5.4).
-    const toSign = new Uint8Array(signedAttrs.toSchema().toBER(false));
-    toSign[0] = 0x31;
-    const signature = p1363ToDer(await this.keyStore.sign(this.signingKey.kid, toSign));
+  override async sign(pdfBuffer: Buffer): Promise<Buffer> {
+    const timestamper = this.timestamper;
+    const cms = await createSignedData({
+      contentType: CMS_OID.data,
+      contentDigest: sha256(pdfBuffer),
+      chainDer: this.chainDer,
+      includeCertificates: true,
+      sign: (attributes) => this.keyStore.sign(this.signingKey.kid, attributes),
+      ...(timestamper
+        ? {
+            unsignedAttributes: async (signatureValue: Uint8Array) => {
+              const token = await timestamper(sha256(signatureValue));
+              return [new pkijs.Attribute({ type: CMS_OID.timeStampToken, values: [asn1js.fromBER(token).result] })];
+            },
+          }
+        : {}),
+    });
+    return Buffer.from(cms);
+  }
+}
 
-    const signerInfo = new pkijs.SignerInfo({
-      version: 1,
-      sid: new pkijs.IssuerAndSerialNumber({ issuer: leaf.issuer, serialNumber: leaf.serialNumber }),
-      digestAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 }),
-      signedAttrs,
-      signatureAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.ecdsaWithSha256 }),
-      signature: new asn1js.OctetString({ valueHex: signature }),
-    });
-    const signedData = new pkijs.SignedData({
-      version: 1,
-      digestAlgorithms: [new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 })],
-      encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: OID.data }),
-      certificates,
-      signerInfos: [signerInfo],
-    });
-    const contentInfo = new pkijs.ContentInfo({ contentType: OID.signedData, content: signedData.toSchema(true) });
-    return Buffer.from(contentInfo.toSchema().toBER(false));
+/** Signs a document timestamp (ETSI.RFC3161): the "signature" is the TSA's token over the byte ranges. */
+export class DocumentTimestampSigner extends Signer {
+  constructor(private readonly timestamper: Timestamper) {
+    super();
+  }
+
+  override async sign(pdfBuffer: Buffer): Promise<Buffer> {
+    return Buffer.from(await this.timestamper(sha256(pdfBuffer)));
   }
 }

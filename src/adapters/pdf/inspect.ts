@@ -8,7 +8,7 @@ import type {
 } from '../../domain/verification/ports.ts';
 import { ELICENCE_ATTACHMENT, findAttachments, QR_TEXT_ATTACHMENT } from './attachment.ts';
 import { InflationBudget, InflationLimitError } from './capped-decode.ts';
-import { type CmsCheck, verifyDetachedCms } from './cms-verify.ts';
+import { type CmsCheck, isTimestampToken, verifyDetachedCms, verifyTimestampToken } from './cms-verify.ts';
 import { encodeQrModules, QR_XOBJECT_NAME } from './qr-drawing.ts';
 
 export type { PdfInspectionFailure };
@@ -22,8 +22,12 @@ export interface PdfSignatureInfo {
   signerCertDer: Uint8Array | null;
   /** Every certificate in the CMS, the signer's first: for the caller's chain and trust checks. */
   chainDer: Uint8Array[];
-  /** The CMS signing-time attribute. */
+  /** The CMS signing-time attribute (legacy PDFs). */
   signingTime: Date | null;
+  /** The signature timestamp's time (PAdES B-T), when intact. */
+  timestampTime: Date | null;
+  /** Document timestamps (PAdES B-LTA), oldest first. */
+  documentTimestampTimes: Date[];
 }
 
 interface InspectedParts {
@@ -46,37 +50,83 @@ interface FoundSignature {
   check: CmsCheck;
   coversWholeFile: boolean;
   truncated: boolean;
+  /** Intact document timestamps after the signature, oldest first (see `coversWholeFile`). */
+  documentTimestamps: { genTime: Date; chainDer: Uint8Array[] }[];
+  /** Why the document timestamps do not hold, when one does not. */
+  timestampProblem: string | null;
 }
 
+/** A signed PDF has one signature and a few document timestamps; nothing legitimate needs more. */
+const MAX_SIGNATURES = 16;
+
+const emptyCheck = (detail: string): CmsCheck => ({
+  intact: false,
+  detail,
+  signerCertDer: null,
+  chainDer: [],
+  signingTime: null,
+  timestamp: null,
+});
+
 /**
- * Finds the signature to check: the last /ByteRange that covers the whole file, else the last
- * well-formed one. Exactly one CMS check runs, whatever the file holds: a crafted PDF with
- * thousands of /ByteRange entries must not make a public request hash the file thousands of times.
+ * Finds the signature to check and the document timestamps after it. Every /ByteRange is read
+ * (at most MAX_SIGNATURES: a crafted PDF with thousands must not make a public request hash the
+ * file thousands of times); the first one that is not a timestamp token is the signature. The
+ * file is covered when the signature, or else an intact document timestamp, covers all of it.
  */
 function findSignature(bytes: Uint8Array, text: string): FoundSignature | null {
-  let chosen: { b: number; c: number; d: number; whole: boolean } | null = null;
+  const ranges: { b: number; c: number; d: number; cms: Uint8Array }[] = [];
   let last: FoundSignature | null = null;
   for (const m of text.matchAll(BYTE_RANGE)) {
     const [a, b, c, d] = m.slice(1, 5).map(Number) as [number, number, number, number];
     const truncated = c + d > bytes.length;
     last = {
-      check: { intact: false, detail: 'byte range is invalid', signerCertDer: null, chainDer: [], signingTime: null },
+      check: emptyCheck('byte range is invalid'),
       coversWholeFile: false,
       truncated,
+      documentTimestamps: [],
+      timestampProblem: null,
     };
     // The gap between the two ranges must hold exactly the hex /Contents string.
     if (truncated || a !== 0 || b >= c || bytes[b] !== 0x3c || bytes[c - 1] !== 0x3e) continue;
-    const whole = c + d === bytes.length;
-    if (!chosen || whole || !chosen.whole) chosen = { b, c, d, whole };
+    const hex = text.slice(b + 1, c - 1);
+    if (!/^[0-9a-fA-F]*$/.test(hex) || hex.length % 2 !== 0) continue;
+    if (ranges.length >= MAX_SIGNATURES) return { ...last, check: emptyCheck('too many signatures') };
+    ranges.push({ b, c, d, cms: Buffer.from(hex, 'hex') });
   }
-  if (!chosen) return last;
-  const { b, c, d, whole } = chosen;
-  const hex = text.slice(b + 1, c - 1);
-  if (!/^[0-9a-fA-F]*$/.test(hex) || hex.length % 2 !== 0) return last;
+  ranges.sort((x, y) => x.c + x.d - (y.c + y.d));
+  const signatureIndex = ranges.findIndex((range) => !isTimestampToken(range.cms));
+  const signature = ranges[signatureIndex];
+  if (!signature) return last;
+  const covered = (range: { c: number; d: number }) => range.c + range.d;
+  const check = verifyDetachedCms(signature.cms, [
+    bytes.subarray(0, signature.b),
+    bytes.subarray(signature.c, signature.c + signature.d),
+  ]);
+  const documentTimestamps: FoundSignature['documentTimestamps'] = [];
+  let timestampProblem: string | null = null;
+  for (const range of ranges.slice(signatureIndex + 1)) {
+    if (!isTimestampToken(range.cms)) {
+      timestampProblem = 'a second signature follows the first';
+      break;
+    }
+    const token = verifyTimestampToken(range.cms, [
+      bytes.subarray(0, range.b),
+      bytes.subarray(range.c, range.c + range.d),
+    ]);
+    if (!token) {
+      timestampProblem = 'a document timestamp does not hold';
+      break;
+    }
+    documentTimestamps.push(token);
+  }
+  const end = covered(ranges.at(-1)!);
   return {
-    check: verifyDetachedCms(Buffer.from(hex, 'hex'), [bytes.subarray(0, b), bytes.subarray(c, c + d)]),
-    coversWholeFile: whole,
+    check,
+    coversWholeFile: timestampProblem === null && end === bytes.length,
     truncated: false,
+    documentTimestamps,
+    timestampProblem,
   };
 }
 
@@ -138,6 +188,8 @@ function readSignatureAndInfo(bytes: Uint8Array): SignatureRead {
     signerCertDer: null,
     chainDer: [],
     signingTime: null,
+    timestampTime: null,
+    documentTimestampTimes: [],
   };
   const refuse = (reason: PdfInspectionFailure, detail: string): SignatureRead => ({
     reading: { ok: false, reason, detail },
@@ -155,11 +207,14 @@ function readSignatureAndInfo(bytes: Uint8Array): SignatureRead {
       signerCertDer: check.signerCertDer,
       chainDer: check.chainDer,
       signingTime: check.signingTime,
+      timestampTime: check.timestamp?.genTime ?? null,
+      documentTimestampTimes: found.documentTimestamps.map((token) => token.genTime),
     });
   }
   if (!text.slice(-1024).includes('%%EOF') || found?.truncated) return refuse('TRUNCATED', 'the file ends early');
   if (!found) return refuse('NO_SIGNATURE', 'no PDF signature');
   if (!found.check.intact || !found.check.signerCertDer) return refuse('BAD_SIGNATURE', found.check.detail);
+  if (found.timestampProblem) return refuse('BAD_SIGNATURE', found.timestampProblem);
   if (!found.coversWholeFile) return refuse('MODIFIED_AFTER_SIGNING', 'bytes were added after the signed range');
   return {
     reading: {
@@ -167,6 +222,8 @@ function readSignatureAndInfo(bytes: Uint8Array): SignatureRead {
       signerCertDer: found.check.signerCertDer,
       chainDer: found.check.chainDer,
       signingTime: found.check.signingTime,
+      timestamp: found.check.timestamp,
+      documentTimestamps: found.documentTimestamps,
       fileDigest: createHash('sha256').update(bytes).digest('base64url'),
     },
     info,

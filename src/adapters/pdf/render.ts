@@ -4,7 +4,8 @@ import { attachCertificateFiles } from './attachment.ts';
 import type { CertificateView } from './certificate-view.ts';
 import type { FontSet } from './fonts.ts';
 import { drawCertificate, PAGE_SIZE, type PageInput, variableTexts } from './layout.ts';
-import { saveSigned } from './sign-pdf.ts';
+import { addPdfA3Structure } from './pdfa.ts';
+import { type PadesServices, saveSigned } from './sign-pdf.ts';
 import { TextWriter } from './text.ts';
 
 export interface RenderCertificateInput {
@@ -20,6 +21,8 @@ export interface RenderCertificateInput {
   fonts: FontSet;
   /** The signing instant (the e-licence's): the PDF signature's time and the document's dates. */
   now: Date;
+  /** The timestamp authority and validation data for PAdES B-T … B-LTA; absent: B-B. */
+  pades?: PadesServices | null;
 }
 
 /** Lays out the page and attaches the files, without signing: the PDF before its signature. */
@@ -31,13 +34,15 @@ export async function buildCertificateDocument(
   const writer = await TextWriter.create(doc, page, input.fonts, variableTexts(input));
   drawCertificate(doc, page, writer, input);
   await attachCertificateFiles(doc, input.signedJson, input.qrText, input.now);
-  // Metadata carries the number only: names and ID numbers stay on the page and in the JSON.
-  doc.setTitle(`出生医学证明 ${input.view.certificateNo}`);
-  doc.setSubject('出生医学证明电子证照 Birth Certificate e-licence');
-  doc.setCreator('birth-certificate-elicence');
-  doc.setProducer('birth-certificate-elicence');
-  doc.setCreationDate(input.now);
-  doc.setModificationDate(input.now);
+  // Metadata carries the numbers only: names and ID numbers stay on the page and in the JSON.
+  addPdfA3Structure(doc, {
+    title: `出生医学证明 ${input.view.certificateNo}`,
+    subject: '出生医学证明电子证照 Birth Certificate e-licence',
+    creatorTool: 'birth-certificate-elicence',
+    producer: 'birth-certificate-elicence',
+    licenceId: input.licenceId,
+    now: input.now,
+  });
   return doc;
 }
 
@@ -50,6 +55,7 @@ export async function renderCertificatePdf(input: RenderCertificateInput): Promi
     signingTime: input.now,
     reason: `Birth certificate ${input.view.certificateNo} issued`,
     location: input.signingKey.institutionCreditCode,
+    pades: input.pades ?? null,
   });
 }
 

@@ -42,13 +42,16 @@ interface Slot {
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const entry = pathToFileURL(path.join(here, 'inspect-worker.ts')).href;
+/** Compiled (dist/, what `npm start` runs) the worker is the compiled JavaScript beside this module. */
+const compiled = import.meta.url.endsWith('.js');
+const entry = pathToFileURL(path.join(here, compiled ? 'inspect-worker.js' : 'inspect-worker.ts')).href;
 
 /**
- * The worker loads the TypeScript entry through tsx's API, so it starts the same way under `tsx`
- * (production), vitest and the benchmarks; a worker costs ~0.3 s to start, once.
+ * Compiled, the worker imports its JavaScript entry; from source (`npm run dev`, vitest, the
+ * benchmarks) it loads the TypeScript entry through tsx's API. A worker costs ~0.3 s to start, once.
  */
 function bootstrap(): string {
+  if (compiled) return `import(${JSON.stringify(entry)});`;
   const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href.replace(
     /index\.cjs$/,
     'index.mjs',

@@ -1,11 +1,14 @@
 import { X509Certificate } from 'node:crypto';
+import type { LeafProfile } from '../../domain/trust/ports.ts';
 import { type EcPublicJwk, jwkThumbprint, publicJwkOf } from './ec-jwk.ts';
-import type { LeafProfile } from './issue-leaf-x509.ts';
 import {
-  EKU_AUDIT_SIGNING,
-  EKU_ELICENCE_SIGNING,
-  EKU_STATUS_LIST_SIGNING,
-  EKU_TRUST_LIST_SIGNING,
+  EKU_DOCUMENT_SIGNING,
+  EKU_TIME_STAMPING,
+  EKU_TSL_SIGNING,
+  LEGACY_EKU_AUDIT_SIGNING,
+  LEGACY_EKU_ELICENCE_SIGNING,
+  LEGACY_EKU_STATUS_LIST_SIGNING,
+  LEGACY_EKU_TRUST_LIST_SIGNING,
   OID_ORGANIZATION_IDENTIFIER,
 } from './oids.ts';
 import { x509 } from './x509-signer.ts';
@@ -35,11 +38,13 @@ export type X509ChainCheck = { ok: true; leaf: CheckedX509Leaf } | { ok: false; 
 
 /** Our PKI is root → leaf; one spare level for provincial intermediates, nothing deeper. */
 const MAX_CHAIN_LENGTH = 3;
-const REQUIRED_EKU: Record<LeafProfile, string> = {
-  'elicence-signing': EKU_ELICENCE_SIGNING,
-  'trust-list-signing': EKU_TRUST_LIST_SIGNING,
-  'audit-signing': EKU_AUDIT_SIGNING,
-  'status-list-signing': EKU_STATUS_LIST_SIGNING,
+/** Any one of these; the legacy `2.25` purposes keep certificates issued before 2026 verifying. */
+const ACCEPTED_EKU: Record<LeafProfile, readonly string[]> = {
+  'elicence-signing': [EKU_DOCUMENT_SIGNING, LEGACY_EKU_ELICENCE_SIGNING],
+  'trust-list-signing': [EKU_TSL_SIGNING, LEGACY_EKU_TRUST_LIST_SIGNING],
+  'audit-signing': [EKU_DOCUMENT_SIGNING, LEGACY_EKU_AUDIT_SIGNING],
+  'status-list-signing': [EKU_DOCUMENT_SIGNING, LEGACY_EKU_STATUS_LIST_SIGNING],
+  timestamping: [EKU_TIME_STAMPING],
 };
 
 // Results depend only on the bytes (never on the time), so they can be cached; bounded so a
@@ -96,14 +101,21 @@ function uncachedCheck(x5c: readonly string[], rootX5c: string, profile: LeafPro
 function checkLeaf(chain: X509Certificate[], root: X509Certificate, profile: LeafProfile): X509ChainCheck {
   const leaf = chain[0]!;
   if (leaf.ca) return fail('LEAF_IS_CA');
-  if (!(leaf.keyUsage ?? []).includes(REQUIRED_EKU[profile])) return fail('WRONG_EXTENDED_KEY_USAGE');
+  const ekus = leaf.keyUsage ?? [];
+  if (!ekus.some((eku) => ACCEPTED_EKU[profile].includes(eku))) return fail('WRONG_EXTENDED_KEY_USAGE');
   const parsed = new x509.X509Certificate(leaf.raw);
+  if (profile === 'timestamping') {
+    // RFC 3161 §2.3: the TSA's extended key usage is critical and names timeStamping only.
+    const eku = parsed.getExtension(x509.ExtendedKeyUsageExtension);
+    if (!eku?.critical || ekus.length !== 1) return fail('WRONG_EXTENDED_KEY_USAGE');
+  }
   const usages = parsed.getExtension(x509.KeyUsagesExtension)?.usages ?? 0;
-  const required =
-    profile === 'elicence-signing'
-      ? x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation
-      : x509.KeyUsageFlags.digitalSignature;
-  if ((usages & required) !== required || usages & x509.KeyUsageFlags.keyCertSign) return fail('WRONG_KEY_USAGE');
+  const nonRepudiation = (usages & x509.KeyUsageFlags.nonRepudiation) !== 0;
+  if (!(usages & x509.KeyUsageFlags.digitalSignature) || usages & x509.KeyUsageFlags.keyCertSign) {
+    return fail('WRONG_KEY_USAGE');
+  }
+  // nonRepudiation marks the institution's legal act: required there, refused for the service's own keys.
+  if (nonRepudiation !== (profile === 'elicence-signing')) return fail('WRONG_KEY_USAGE');
   let publicJwk: EcPublicJwk;
   try {
     publicJwk = publicJwkOf(leaf.publicKey);

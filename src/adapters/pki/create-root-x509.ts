@@ -1,19 +1,7 @@
-import { type EcPublicJwk, keyIdentifierOf, spkiDerOf } from './ec-jwk.ts';
+import type { RootX509Request } from '../../domain/trust/ports.ts';
+import { keyIdentifierOf, spkiDerOf } from './ec-jwk.ts';
 import { addYears, randomSerialNumber, subjectName } from './x509-names.ts';
-import { cryptoWithSigner, P256_SIGNING_KEY_HANDLE, type X509Signer, x509 } from './x509-signer.ts';
-
-export interface RootX509Request {
-  /** e.g. 出生医学证明电子证照根CA; the demo root says 演示 in its name. */
-  commonName: string;
-  /** e.g. 国家卫生健康委员会. */
-  organization: string;
-  publicJwk: EcPublicJwk;
-  notBefore: Date;
-  /** A root outlives every institution certificate it signs and every e-licence those sign. */
-  validityYears?: number;
-  /** Signs with the root's own private key (self-signature). */
-  sign: X509Signer;
-}
+import { cryptoWithSigner, P256_SIGNING_KEY_HANDLE, x509 } from './x509-signer.ts';
 
 /** Self-signed health-commission root: CA, keyCertSign + cRLSign, returns PEM. */
 export async function createRootX509(request: RootX509Request): Promise<string> {

@@ -72,6 +72,7 @@ interface RegisterRow {
   licence_digest: string;
   pdf_sha256: string | null;
   household_registered: number;
+  earlier_pdf_digests?: string | null;
 }
 
 const toRegisterEntry = (row: RegisterRow) => ({
@@ -80,6 +81,7 @@ const toRegisterEntry = (row: RegisterRow) => ({
   licenceId: row.licence_id,
   licenceDigest: row.licence_digest,
   pdfDigest: row.pdf_sha256,
+  ...(row.earlier_pdf_digests ? { earlierPdfDigests: row.earlier_pdf_digests.split(',') } : {}),
   householdRegistered: row.household_registered === 1,
 });
 
@@ -178,8 +180,12 @@ export function createSqliteCertificateRegister(db: SqliteDatabase): Certificate
       `UPDATE certificates SET status = ?, status_reason = ?, status_note = ?, status_changed_at = ?
        WHERE certificate_no = ?`,
     ),
+    // Digests are base64url: a comma cannot occur in one.
     lookup: db.prepare<[string], RegisterRow>(
-      `SELECT ${registerEntryColumns} FROM certificates c WHERE c.certificate_no = ?`,
+      `SELECT ${registerEntryColumns},
+         (SELECT group_concat(h.pdf_sha256) FROM certificate_pdf_history h WHERE h.certificate_no = c.certificate_no)
+           AS earlier_pdf_digests
+       FROM certificates c WHERE c.certificate_no = ?`,
     ),
     snapshot: db.prepare<[], RegisterRow>(
       `SELECT ${registerEntryColumns} FROM certificates c ORDER BY c.certificate_no`,

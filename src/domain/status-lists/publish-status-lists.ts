@@ -22,6 +22,8 @@ export interface StatusListPublisher {
   token(id: string): Promise<{ token: string; list: StatusListRecord } | null>;
   /** Every list's current token. */
   all(): Promise<string[]>;
+  /** Every list's URI (the `sub` of its token). */
+  uris(): string[];
   /** Changes whenever any list may have changed. */
   changeMark(): string;
 }
@@ -75,6 +77,7 @@ export function createStatusListPublisher(ports: StatusListPublication): StatusL
       for (const list of ports.store.all()) tokens.push(await tokenOf(list));
       return tokens;
     },
+    uris: () => ports.store.all().map((list) => list.uri),
     changeMark: () => ports.store.changeMark(),
   };
 }

@@ -26,6 +26,18 @@ export interface TrustListIssuer {
   keys: TrustListKey[];
 }
 
+/** A key that signs status list tokens (`x5c` of the token = `certificate`), for verifiers without X.509 chain code. */
+export interface TrustListStatusSigner {
+  kid: string;
+  status: TrustedKeyStatus;
+  notBefore: string;
+  notAfter: string;
+  retiredAt: string | null;
+  revokedAt: string | null;
+  /** PEM, issued by `root` with the status-list signing EKU. */
+  certificate: string;
+}
+
 /** `GET /api/v1/trust-list`. */
 export interface TrustList {
   version: 1;
@@ -34,6 +46,10 @@ export interface TrustList {
   licenceTypeCode: string;
   root: string;
   issuers: TrustListIssuer[];
+  /** Every status-list signing key ever certified, oldest first (added after version 1: optional for readers). */
+  statusListSigners?: TrustListStatusSigner[];
+  /** The URI of every status list published, so an offline verifier can fetch them all ahead of time. */
+  statusLists?: string[];
 }
 
 export interface TrustListInput {
@@ -42,6 +58,8 @@ export interface TrustListInput {
   keys: readonly SigningKeyRecord[];
   licenceTypeCode: string;
   issuedAt: Date;
+  /** The URIs of the published status lists; left out of the list when not given. */
+  statusListUris?: readonly string[];
 }
 
 function issuerStatus(keys: readonly TrustListKey[]): TrustListIssuerStatus {
@@ -80,11 +98,27 @@ export function buildTrustList(input: TrustListInput): TrustList {
         keys,
       };
     });
+  const statusListSigners = input.keys
+    .filter((key) => key.purpose === 'status-list')
+    .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.kid.localeCompare(b.kid))
+    .map(
+      (record): TrustListStatusSigner => ({
+        kid: record.kid,
+        status: record.status,
+        notBefore: record.notBefore,
+        notAfter: record.notAfter,
+        retiredAt: record.retiredAt,
+        revokedAt: record.revokedAt,
+        certificate: record.x509Pem,
+      }),
+    );
   return {
     version: 1,
     issuedAt: input.issuedAt.toISOString(),
     licenceTypeCode: input.licenceTypeCode,
     root: input.rootX509Pem,
     issuers,
+    statusListSigners,
+    ...(input.statusListUris && { statusLists: [...input.statusListUris] }),
   };
 }

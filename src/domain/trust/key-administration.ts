@@ -41,6 +41,7 @@ export async function createRootCa(
   root: SigningKeyRecord;
   trustListSigner: SigningKeyRecord;
   auditSigner: SigningKeyRecord;
+  timestampAuthority: SigningKeyRecord;
   statusListSigner: SigningKeyRecord;
 }> {
   const now = ports.clock.now();
@@ -48,20 +49,23 @@ export async function createRootCa(
   const trustListSigner = await certifyNewKey({ ...ports, now }, 'trust-list', null);
   const auditSigner = await certifyNewKey({ ...ports, now }, 'audit', null);
   const statusListSigner = await certifyNewKey({ ...ports, now }, 'status-list', null);
+  const timestampAuthority = await certifyNewKey({ ...ports, now }, 'tsa', null);
   ports.register.transaction(() => {
     registerNewKey({ register: ports.register, now }, trustListSigner);
     registerNewKey({ register: ports.register, now }, auditSigner);
     registerNewKey({ register: ports.register, now }, statusListSigner);
+    registerNewKey({ register: ports.register, now }, timestampAuthority);
     ports.audit.record(
       eventBy(actor, 'root-ca.created', root.kid, {
         trustListSigner: trustListSigner.kid,
         auditSigner: auditSigner.kid,
+        timestampAuthority: timestampAuthority.kid,
         statusListSigner: statusListSigner.kid,
       }),
       now,
     );
   });
-  return { root, trustListSigner, auditSigner, statusListSigner };
+  return { root, trustListSigner, auditSigner, statusListSigner, timestampAuthority };
 }
 
 /** A new institution with its first signing key. */

@@ -1,7 +1,7 @@
 /** Ports of key management and trust: the key register, X.509 issuing and checking. */
 import type { EcPublicJwk, TrustedKeyStatus } from '../verification/ports.ts';
 
-export type KeyPurpose = 'root' | 'licence' | 'trust-list' | 'audit' | 'status-list';
+export type KeyPurpose = 'root' | 'licence' | 'trust-list' | 'audit' | 'status-list' | 'tsa';
 
 /** One key of the register: public material and lifecycle only. */
 export interface SigningKeyRecord {
@@ -32,6 +32,8 @@ export interface KeyRegister {
   list(purpose?: KeyPurpose): SigningKeyRecord[];
   retire(kid: string, retiredAt: string): void;
   revoke(kid: string, revokedAt: string, reason: string): void;
+  /** A re-issued certificate for the same key (same kid, same validity): the profile changed, nothing else. */
+  replaceCertificate(kid: string, x509Pem: string): void;
   /**
    * Runs `work` in one transaction. The register shares its store with the audit log and the
    * institutions, so a change and its audit event written inside `work` land together or not at all.
@@ -53,7 +55,12 @@ export type X509Signer = (tbs: Uint8Array) => Promise<Uint8Array>;
  * that signs offline bundles, so the root key can stay offline. `audit-signing`: the service's key
  * that signs checkpoints of the audit log, good for nothing else.
  */
-export type LeafProfile = 'elicence-signing' | 'trust-list-signing' | 'audit-signing' | 'status-list-signing';
+export type LeafProfile =
+  | 'elicence-signing'
+  | 'trust-list-signing'
+  | 'audit-signing'
+  | 'status-list-signing'
+  | 'timestamping';
 
 export interface RootX509Request {
   /** e.g. 出生医学证明电子证照根CA; the demo root says 演示 in its name. */
@@ -74,9 +81,38 @@ export interface LeafX509Request {
   publicJwk: EcPublicJwk;
   notBefore: Date;
   validityYears?: number;
+  /** The exact end (a re-issued certificate keeps its predecessor's); else notBefore + validityYears. */
+  notAfter?: Date;
   issuerX509Pem: string;
   /** Signs with the issuing CA's private key. */
   sign: X509Signer;
+  /** CRL distribution point and AIA caIssuers URLs; left out when absent. */
+  publication?: { crlUrl: string; issuerCertificateUrl: string };
+}
+
+export interface CrlRequest {
+  issuerX509Pem: string;
+  number: number;
+  thisUpdate: Date;
+  nextUpdate: Date;
+  revoked: readonly { x509Pem: string; revokedAt: Date }[];
+  sign: X509Signer;
+}
+
+/** One CRL the root signed, as published. */
+export interface StoredCrl {
+  number: number;
+  der: Uint8Array;
+  thisUpdate: string;
+  nextUpdate: string;
+  /** Which revocations it lists (see `revocationsFingerprint`): a new revocation makes it stale. */
+  revocations: string;
+}
+
+/** Every CRL the root signed, newest last; never rewritten. */
+export interface CrlStore {
+  latest(): StoredCrl | null;
+  insert(crl: StoredCrl): void;
 }
 
 /** Makes and reads the trust domain's certificates (PEM); the private keys stay in the key store. */
@@ -85,8 +121,22 @@ export interface X509Issuer {
   createRoot(request: RootX509Request): Promise<string>;
   /** A leaf certified by the issuer in `request.issuerX509Pem`. */
   issueLeaf(request: LeafX509Request): Promise<string>;
+  /** A CRL (DER) signed by the issuer in `request.issuerX509Pem`. */
+  createCrl(request: CrlRequest): Promise<Uint8Array>;
   /** Validity as the certificate states it (ISO 8601, whole seconds) and its subject organisation. */
-  describe(x509Pem: string): { notBefore: string; notAfter: string; organization: string | null };
+  describe(x509Pem: string): X509Description;
+}
+
+export interface X509Description {
+  notBefore: string;
+  notAfter: string;
+  organization: string | null;
+  /** Its subject's common name (service keys are told apart by it, see issue-leaf-x509.ts). */
+  commonName?: string | null;
+  /** Whether an extension names an OID of the pre-2026 private `2.25` arc (re-issue it). */
+  privateArc?: boolean;
+  /** The CRL distribution point it names, if any. */
+  crlUrl?: string | null;
 }
 
 export interface CheckedX509Leaf {
@@ -114,3 +164,28 @@ export interface X509Checker {
 
 /** Both halves: the PKI adapter implements them together. */
 export type X509Tools = X509Issuer & X509Checker;
+
+/** An RFC 3161 TimeStampReq as this TSA accepts it. */
+export interface TimestampQuery {
+  /** OID of SHA-256, SHA-384 or SHA-512. */
+  hashAlgorithm: string;
+  hashedMessage: Uint8Array;
+  nonce: Uint8Array | null;
+  /** Whether the token carries the TSA's certificate. */
+  certReq: boolean;
+}
+
+/** RFC 3161 encoding: the trust domain's timestamp authority decides, this reads and writes. */
+export interface TimestampTokens {
+  parseQuery(der: Uint8Array): { ok: true; query: TimestampQuery } | { ok: false; field: string; message: string };
+  /** A TimeStampToken (CMS SignedData over TSTInfo), DER. */
+  createToken(request: {
+    query: TimestampQuery;
+    genTime: Date;
+    /** The TSA's certificate (PEM) first. */
+    tsaChainPem: readonly string[];
+    sign: X509Signer;
+  }): Promise<Uint8Array>;
+  /** TimeStampResp {granted, token}, DER. */
+  reply(token: Uint8Array): Uint8Array;
+}

@@ -7,7 +7,18 @@ export interface KeyProvisioning {
   keyStore: ManagedKeyStore;
   register: KeyRegister;
   x509: X509Issuer;
+  /**
+   * The service's public base URL (PUBLIC_BASE_URL): certificates it issues point there for the
+   * root's CRL and certificate. Absent, they carry no such pointers.
+   */
+  publicBaseUrl?: string;
 }
+
+/** Where the root's CRL and certificate are published under a base URL. */
+export const pkiUrlsOf = (publicBaseUrl: string) => ({
+  crlUrl: `${publicBaseUrl.replace(/\/+$/, '')}/api/v1/pki/root.crl`,
+  issuerCertificateUrl: `${publicBaseUrl.replace(/\/+$/, '')}/api/v1/pki/root.crt`,
+});
 
 export interface ProvisionRootCaRequest extends KeyProvisioning {
   /** e.g. 出生医学证明电子证照根CA (the demo: 出生医学证明电子证照演示根CA). */

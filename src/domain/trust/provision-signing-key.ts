@@ -2,7 +2,7 @@ import type { Institution } from '../certificate.ts';
 import { DomainError } from '../errors.ts';
 import type { SigningKey } from '../ports.ts';
 import type { SigningKeyRecord } from './ports.ts';
-import { type KeyProvisioning, wholeSecond } from './provision-root-ca.ts';
+import { type KeyProvisioning, pkiUrlsOf, wholeSecond } from './provision-root-ca.ts';
 
 export interface ProvisionKeyRequest extends KeyProvisioning {
   now: Date;
@@ -10,24 +10,35 @@ export interface ProvisionKeyRequest extends KeyProvisioning {
 }
 
 /** The subject of each service key certified by the root (institution keys carry the institution's name). */
-const COMMON_NAME = {
+export const COMMON_NAME = {
   licence: '出生医学证明电子证照签名',
   'trust-list': '出生医学证明电子证照信任列表签名',
   audit: '出生医学证明电子证照审计日志签名',
   'status-list': '出生医学证明电子证照状态列表签名',
+  tsa: '出生医学证明电子证照时间戳服务',
 } as const;
 
-const PROFILE = {
+export const PROFILE = {
   licence: 'elicence-signing',
   'trust-list': 'trust-list-signing',
   audit: 'audit-signing',
   'status-list': 'status-list-signing',
+  tsa: 'timestamping',
 } as const;
+
+/**
+ * Years a certificate of each purpose is valid by default. The timestamp authority's outlives
+ * the institutions' (3): its tokens prove when a PDF was signed long after the signer's
+ * certificate expired; the re-timestamp command renews them before it runs out.
+ */
+const DEFAULT_VALIDITY_YEARS = { licence: 3, 'trust-list': 3, audit: 3, 'status-list': 3, tsa: 12 } as const;
+
+export type CertifiedPurpose = keyof typeof PROFILE;
 
 /** A new key certified by the active root, not yet in the register (see `registerNewKey`). */
 export async function certifyNewKey(
   request: ProvisionKeyRequest,
-  purpose: 'licence' | 'trust-list' | 'audit' | 'status-list',
+  purpose: CertifiedPurpose,
   institution: Institution | null,
 ): Promise<SigningKeyRecord> {
   const { keyStore, register, x509, now } = request;
@@ -46,9 +57,10 @@ export async function certifyNewKey(
     subject,
     publicJwk: pending.publicJwk,
     notBefore: wholeSecond(now),
-    validityYears: request.validityYears ?? 3,
+    validityYears: request.validityYears ?? DEFAULT_VALIDITY_YEARS[purpose],
     issuerX509Pem: root.x509Pem,
     sign: (tbs) => keyStore.sign(root.kid, tbs),
+    ...(request.publicBaseUrl ? { publication: pkiUrlsOf(request.publicBaseUrl) } : {}),
   });
   const { notBefore, notAfter } = x509.describe(x509Pem);
   return {
@@ -122,6 +134,23 @@ export async function ensureAuditSigner(
   return provisionAuditSigner(request);
 }
 
+/** The RFC 3161 timestamp authority's key: the service's own, certified by the root. */
+export async function provisionTimestampAuthority(request: ProvisionKeyRequest): Promise<SigningKeyRecord> {
+  const record = await certifyNewKey(request, 'tsa', null);
+  request.register.transaction(() => registerNewKey(request, record));
+  return record;
+}
+
+/** Like `ensureAuditSigner`: a data directory made before the timestamp authority gets one at start. */
+export async function ensureTimestampAuthority(
+  request: ProvisionKeyRequest & { rootKeyHere: (kid: string) => boolean },
+): Promise<SigningKeyRecord | null> {
+  const existing = request.register.active('tsa');
+  if (existing) return existing;
+  const root = request.register.active('root');
+  if (!root || !request.rootKeyHere(root.kid)) return null;
+  return provisionTimestampAuthority(request);
+}
 /** A new key for signing status list tokens, certified by the root like the trust-list signer. */
 export async function provisionStatusListSigner(request: ProvisionKeyRequest): Promise<SigningKeyRecord> {
   const record = await certifyNewKey(request, 'status-list', null);

@@ -17,14 +17,19 @@ export interface TrustPublication {
 }
 
 /** The root certificate and every institution with all its signing certificates, as of now. */
-export function currentTrustList(ports: Pick<TrustPublication, 'register' | 'clock' | 'licenceTypeCode'>): TrustList {
+export function currentTrustList(
+  ports: Pick<TrustPublication, 'register' | 'clock' | 'licenceTypeCode'> & {
+    statusLists?: Pick<StatusListPublisher, 'uris'>;
+  },
+): TrustList {
   const root = ports.register.active('root');
   if (!root) throw new DomainError('SERVICE_UNAVAILABLE', 'The trust domain has no root CA yet');
   return buildTrustList({
     rootX509Pem: root.x509Pem,
-    keys: ports.register.list('licence'),
+    keys: [...ports.register.list('licence'), ...ports.register.list('status-list')],
     licenceTypeCode: ports.licenceTypeCode,
     issuedAt: ports.clock.now(),
+    ...(ports.statusLists && { statusListUris: ports.statusLists.uris() }),
   });
 }
 

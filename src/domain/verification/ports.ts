@@ -71,6 +71,11 @@ export interface RegisterEntry {
   licenceDigest?: string | null;
   /** When known (online), base64url SHA-256 of the PDF exactly as issued: any other PDF is not ours. */
   pdfDigest?: string | null;
+  /**
+   * Digests the issued PDF had before it was re-timestamped (each re-timestamp appends to the
+   * file, so the file a citizen saved earlier has an earlier digest and is just as genuine).
+   */
+  earlierPdfDigests?: readonly string[];
   /** When known, the status list entry the register assigned: a credential must name this one. */
   statusList?: StatusReference | null;
   /** When the status comes from a status list rather than the register: the list's time (ISO 8601). */
@@ -105,6 +110,8 @@ export interface JwsVerifier {
   readX5cLeaf(x5c: string): { kid: string; publicJwk: EcPublicJwk } | null;
   /** Whether `x5c` chains to `rootX509` as an e-licence signing certificate. */
   checkX5cChain(x5c: readonly string[], rootX509: string): X5cChainCheck;
+  /** Whether `x5c` chains to `rootX509` as the trust domain's timestamp authority (critical EKU timeStamping). */
+  checkTimestampAuthority?(x5c: readonly string[], rootX509: string): X5cChainCheck;
 }
 
 export interface VerificationPorts {
@@ -154,12 +161,26 @@ export type PdfSignatureReading =
       signerCertDer: Uint8Array;
       /** Every certificate the CMS carries, the signer's first. */
       chainDer: Uint8Array[];
-      /** The signing time the signature claims; null when it names none. */
+      /** The signing time the signature claims (legacy CMS signing-time); null when it names none. */
       signingTime: Date | null;
+      /** The signature timestamp (PAdES B-T), intact over the signature value; its TSA not yet judged. */
+      timestamp: PdfTimestamp | null;
+      /**
+       * Document timestamps (PAdES B-LTA), oldest first, each intact over the file up to it; the
+       * last covers the whole file whenever the signature does not. Their TSA not yet judged.
+       */
+      documentTimestamps: PdfTimestamp[];
       /** base64url SHA-256 of the whole file. */
       fileDigest: string;
     }
   | Refusal;
+
+/** An RFC 3161 timestamp found intact in a PDF. */
+export interface PdfTimestamp {
+  genTime: Date;
+  /** The TSA's certificate (DER) first. */
+  chainDer: Uint8Array[];
+}
 
 /** What verification needs from inside a PDF e-certificate, each stream inflated under a cap. */
 export type PdfContents =

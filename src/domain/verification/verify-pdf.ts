@@ -1,6 +1,12 @@
 import { decodeBase64url, decodeUtf8, encodeBase64url } from './base64url.ts';
 import { judgeKeyAt, resolveX5cKey } from './check-issuer.ts';
-import type { PdfInspectionFailure, PdfInspector, PdfSignatureReading, VerificationPorts } from './ports.ts';
+import type {
+  PdfInspectionFailure,
+  PdfInspector,
+  PdfSignatureReading,
+  PdfTimestamp,
+  VerificationPorts,
+} from './ports.ts';
 import type { VerificationReason, VerificationResult } from './result.ts';
 import { verify } from './verify.ts';
 
@@ -56,10 +62,34 @@ const refused = (failure: PdfInspectionFailure, detail: string, reason = reasonO
 });
 
 /**
+ * The time a timestamp proves, when its TSA certificate chains to the root as the trust domain's
+ * timestamp authority and was valid at that time; null otherwise.
+ */
+function provenTime(timestamp: PdfTimestamp | null, ports: VerificationPorts): number | null {
+  if (!timestamp || !ports.jws.checkTimestampAuthority) return null;
+  const check = ports.jws.checkTimestampAuthority(timestamp.chainDer.map(standardBase64), ports.trust.rootX509());
+  if (!check.trusted) return null;
+  const at = timestamp.genTime.getTime();
+  return at >= Date.parse(check.notBefore) && at <= Date.parse(check.notAfter) ? at : null;
+}
+
+/**
+ * When the PDF was signed. The signature timestamp's time (PAdES B-T) when our timestamp
+ * authority vouches for it: the signing key is judged then, so a PDF stays valid after its
+ * certificate expires or its key is revoked later. Not the /M entry: that is the signer's own
+ * claim, and a stolen key could backdate it to before its revocation. Legacy PDFs (before
+ * timestamps) carry a CMS signing-time, the same kind of claim, judged as before; a PDF with
+ * neither is judged as signed now.
+ */
+function signingTimeOf(signature: Extract<PdfSignatureReading, { ok: true }>, ports: VerificationPorts, nowMs: number) {
+  return provenTime(signature.timestamp, ports) ?? signature.signingTime?.getTime() ?? nowMs;
+}
+
+/**
  * The PDF signature's own key, judged like the e-licence's: its certificate must chain to the
  * root as a trusted signing key, and the key must have been good at the PDF's signing time (a
  * PDF signed at or after the key's revocation is ISSUER_REVOKED, whatever the e-licence inside
- * says). A signature naming no signing time is judged as made now.
+ * says).
  */
 async function checkPdfSigner(
   signature: Extract<PdfSignatureReading, { ok: true }>,
@@ -70,7 +100,11 @@ async function checkPdfSigner(
   const leaf = ports.jws.readX5cLeaf(x5c[0]!);
   const resolved = leaf && (await resolveX5cKey(x5c, leaf.kid, ports.jws, ports.trust));
   if (!resolved) return refused('UNTRUSTED_SIGNER', 'the PDF signer is not a trusted institution signing key');
-  const signedAt = signature.signingTime?.getTime() ?? nowMs;
+  // Bytes after the signature are only accepted under our own document timestamps (PAdES B-LTA).
+  if (signature.documentTimestamps.some((timestamp) => provenTime(timestamp, ports) === null)) {
+    return refused('MODIFIED_AFTER_SIGNING', "a document timestamp is not from the trust domain's timestamp authority");
+  }
+  const signedAt = signingTimeOf(signature, ports, nowMs);
   const judged = judgeKeyAt(resolved, signedAt, nowMs);
   if (judged.result === 'pass') return null;
   return judged.reason === 'ISSUER_REVOKED'
@@ -142,9 +176,9 @@ async function pageBindingFailure(
   ports: VerificationPorts,
 ): Promise<PdfVerificationResult['pdf'] | null> {
   const entry = await ports.register.lookup(certificateNo, null);
-  const issuedDigest = entry !== null && typeof entry === 'object' ? entry.pdfDigest : null;
-  if (issuedDigest) {
-    return issuedDigest === fileDigest
+  const issued = entry !== null && typeof entry === 'object' ? entry : null;
+  if (issued?.pdfDigest) {
+    return issued.pdfDigest === fileDigest || issued.earlierPdfDigests?.includes(fileDigest)
       ? null
       : { failure: 'NOT_ISSUED', detail: 'this PDF is not the one issued for the certificate' };
   }

@@ -52,6 +52,8 @@ const exampleTrustList = {
       keys: [{ kid: exampleKid, kid8: exampleKid8, status: 'active', ...exampleDates }],
     },
   ],
+  statusListSigners: [{ kid: exampleKid, status: 'active', ...exampleDates, certificate: examplePem }],
+  statusLists: ['https://birth-elicence.example/api/v1/status-lists/1'],
 };
 const x5c = { type: 'array', minItems: 1, items: { type: 'string', contentEncoding: 'base64' } };
 const exampleX5c = ['MIICujCCAmCgAwIBAgIQJXMmU8cgMxA0M+XwtTU0nTAKBggqhkjOPQQDAjB5MQsw'];
@@ -103,22 +105,35 @@ export const trustSchemas: Record<string, Schema> = {
   },
   TrustList: {
     description: 'The root certificate and every issuing institution with all its signing certificates',
-    ...closed({
-      version: { type: 'integer', minimum: 1 },
-      issuedAt: instant,
-      licenceTypeCode: { type: 'string' },
-      root: pem,
-      issuers: {
-        type: 'array',
-        items: closed({
-          creditCode,
-          name: { type: 'string' },
-          status: { enum: ['active', 'inactive', 'revoked'] },
-          certificates: { type: 'array', items: pem },
-          keys: { type: 'array', items: closed({ kid, kid8, status: keyStatus, ...keyDates }) },
-        }),
+    ...closed(
+      {
+        version: { type: 'integer', minimum: 1 },
+        issuedAt: instant,
+        licenceTypeCode: { type: 'string' },
+        root: pem,
+        issuers: {
+          type: 'array',
+          items: closed({
+            creditCode,
+            name: { type: 'string' },
+            status: { enum: ['active', 'inactive', 'revoked'] },
+            certificates: { type: 'array', items: pem },
+            keys: { type: 'array', items: closed({ kid, kid8, status: keyStatus, ...keyDates }) },
+          }),
+        },
+        statusListSigners: {
+          description: 'Every status-list signing key ever certified (the x5c of a status list token), oldest first',
+          type: 'array',
+          items: closed({ kid, status: keyStatus, ...keyDates, certificate: pem }),
+        },
+        statusLists: {
+          description: 'The URI of every published status list, for verifiers that cache them all ahead of time',
+          type: 'array',
+          items: { type: 'string', format: 'uri' },
+        },
       },
-    }),
+      ['statusListSigners', 'statusLists'],
+    ),
     examples: [exampleTrustList],
   },
   TrustBundle: {

@@ -1,6 +1,6 @@
 import type { VerificationResult } from '../../domain/verification/result.ts';
 import { Alert, Field, Layout, type PageContext } from '../layout.tsx';
-import type { MessageKey } from '../messages.ts';
+import { catalogue, type MessageKey } from '../messages.ts';
 import { chinaDateTime } from '../time.ts';
 
 export type VerifyOutcome = {
@@ -93,14 +93,38 @@ function Verdict({ ctx, outcome }: { ctx: PageContext; outcome: VerifyOutcome })
   );
 }
 
+/** The catalogue's texts the offline verifier (public/offline.js) shows, in the page's language. */
+const offlineTexts = (ctx: PageContext) =>
+  JSON.stringify(
+    Object.fromEntries(
+      Object.entries(catalogue[ctx.lang]).filter(([key]) => /^(verdict|verify\.(offline|result)|item|sex)\./.test(key)),
+    ),
+  );
+
+/** Installable: the web app manifest and the icons (the service worker is registered by offline.js). */
+const installable = (
+  <>
+    <link rel="manifest" href="/verify.webmanifest" />
+    <meta name="theme-color" content="#0b5cab" />
+    <link rel="icon" href="/static/icons/icon.svg" type="image/svg+xml" />
+    <link rel="apple-touch-icon" href="/static/icons/icon-192.png" />
+  </>
+);
+
 export function VerifyPage({ ctx, view }: { ctx: PageContext; view: VerifyView }) {
   const { t } = ctx;
   const enhance = { 'hx-target': '#main', 'hx-select': '#main', 'hx-swap': 'outerHTML' };
   return (
-    <Layout ctx={ctx} title={t('verify.title')} scripts={['/static/verify.js']}>
+    <Layout
+      ctx={ctx}
+      title={t('verify.title')}
+      scripts={['/static/verify.js', '/static/offline.js']}
+      head={installable}
+    >
       <h1>{t('verify.title')}</h1>
       {view.outcome && <Verdict ctx={ctx} outcome={view.outcome} />}
       <p class="lead no-print">{t('verify.intro')}</p>
+      <p id="offline-status" role="status" class="hint no-print" hidden />
       <form method="post" action="/verify" class="card no-print" id="qr-form" hx-post="/verify" {...enhance}>
         <h2>{t('verify.qr.legend')}</h2>
         <Field
@@ -157,6 +181,7 @@ export function VerifyPage({ ctx, view }: { ctx: PageContext; view: VerifyView }
       </form>
       <Alert text={null} />
       <template id="camera-texts" data-unavailable={t('verify.camera.unavailable')} />
+      <template id="offline-texts" data-messages={offlineTexts(ctx)} />
     </Layout>
   );
 }
