@@ -9,9 +9,10 @@ import type { QueueEntry, QueueStatus } from '../domain/lifecycle/online-applica
 import type { DeliveryRecord } from '../domain/lifecycle/records.ts';
 import { ConsoleLayout, type ConsoleUser, Csrf, Items, roleName } from './console-layout.tsx';
 import { type ConsoleKey, consoleT as t } from './console-messages.ts';
-import { Alert, Field, Select } from './layout.tsx';
+import { Alert, Field, FieldError, fieldErrorId, Select } from './layout.tsx';
 import { translator } from './messages.ts';
 import { type VerifyOutcome, verdictOf } from './pages/verify.tsx';
+import { chinaDateTime } from './time.ts';
 
 export type FormValues = Record<string, string>;
 export type FieldErrors = Map<string, string[]>;
@@ -83,13 +84,79 @@ export interface DeliveryFormView {
   late: boolean;
 }
 
+/** The boxes of the delivery form, in order; each has an error paragraph the as-you-type check replaces. */
+const DELIVERY_FIELDS = [
+  'newborn.sex',
+  'newborn.birthTime',
+  'newborn.gestation.weeks',
+  'newborn.gestation.days',
+  'newborn.weightGrams',
+  'newborn.lengthCm',
+  'newborn.health',
+  'birthPlaceCategory',
+  'birthPlace.divisionCode',
+  'mother.name',
+  'mother.age',
+  'mother.nationality',
+  'mother.ethnicity',
+  'mother.address',
+  'mother.idType',
+  'mother.idNumber',
+  'hospitalRecordNo',
+  'midwifeName',
+] as const;
+
+function LateEntrySlot(props: { view: DeliveryFormView; oob?: boolean }) {
+  const { view } = props;
+  return (
+    <div id="late-entry-slot" hx-swap-oob={props.oob ? 'true' : undefined}>
+      {view.late && (
+        <Field
+          name="lateEntryReason"
+          label={t('midwife.lateEntryReason')}
+          value={view.values.lateEntryReason}
+          errors={view.errors.get('lateEntryReason')}
+          errorSlot
+        />
+      )}
+    </div>
+  );
+}
+
+/**
+ * The as-you-type check's answer: only the error paragraphs and, when it appears or goes, the
+ * late-entry box — never the boxes being typed into, so nothing typed while the answer travels is lost.
+ */
+export function DeliveryCheck(props: { view: DeliveryFormView; lateShown: boolean }) {
+  const { view } = props;
+  const slotChanges = view.late !== props.lateShown;
+  return (
+    <>
+      {DELIVERY_FIELDS.map((name) => (
+        <FieldError key={name} id={fieldErrorId(name)} errors={view.errors.get(name) ?? []} oob />
+      ))}
+      {slotChanges && <LateEntrySlot view={view} oob />}
+      {!slotChanges && view.late && (
+        <FieldError id={fieldErrorId('lateEntryReason')} errors={view.errors.get('lateEntryReason') ?? []} oob />
+      )}
+    </>
+  );
+}
+
 export function DeliveryForm({ user, view }: { user: ConsoleUser; view: DeliveryFormView }) {
   const { values, errors } = view;
   const field = (name: string, key: ConsoleKey, extra: { inputmode?: 'numeric'; type?: string } = {}) => (
-    <Field name={name} label={t(key)} value={values[name]} errors={errors.get(name)} {...extra} />
+    <Field name={name} label={t(key)} value={values[name]} errors={errors.get(name)} errorSlot {...extra} />
   );
   const select = (name: string, key: ConsoleKey, opts: { value: string; text: string }[], fallback: string) => (
-    <Select name={name} label={t(key)} value={values[name] ?? fallback} options={opts} errors={errors.get(name)} />
+    <Select
+      name={name}
+      label={t(key)}
+      value={values[name] ?? fallback}
+      options={opts}
+      errors={errors.get(name)}
+      errorSlot
+    />
   );
   return (
     <form
@@ -99,8 +166,7 @@ export function DeliveryForm({ user, view }: { user: ConsoleUser; view: Delivery
       id="delivery-form"
       hx-post="/console/midwife/deliveries/validate"
       hx-trigger="change"
-      hx-target="this"
-      hx-swap="outerHTML"
+      hx-swap="none"
       hx-sync="this:replace"
     >
       <Csrf user={user} />
@@ -118,7 +184,7 @@ export function DeliveryForm({ user, view }: { user: ConsoleUser; view: Delivery
           '',
         )}
         {field('newborn.birthTime', 'midwife.birthTime', { type: 'datetime-local' })}
-        {view.late && field('lateEntryReason', 'midwife.lateEntryReason')}
+        <LateEntrySlot view={view} />
         <div class="pair">
           {field('newborn.gestation.weeks', 'midwife.gestationWeeks', { inputmode: 'numeric' })}
           {field('newborn.gestation.days', 'midwife.gestationDays', { inputmode: 'numeric' })}
@@ -186,7 +252,7 @@ export function MidwifePage(props: { user: ConsoleUser; view: DeliveryFormView; 
               <tbody>
                 {props.recent.map((d) => (
                   <tr key={d.id}>
-                    <td>{birthTimeText(d.recordedAt)}</td>
+                    <td>{chinaDateTime(d.recordedAt)}</td>
                     <td>{birthTimeText(d.newborn.birthTime)}</td>
                     <td>{t(`midwife.sex.${d.newborn.sex}` as ConsoleKey)}</td>
                     <td>{d.mother.name}</td>
@@ -273,7 +339,7 @@ export function QueuePage(props: { user: ConsoleUser; status: QueueStatus; entri
                 </p>
                 <p>
                   {t('issuer.queue.channel')}：{t(`issuer.channel.${e.channel}` as ConsoleKey)} ·{' '}
-                  {birthTimeText(e.createdAt)} ·{' '}
+                  {chinaDateTime(e.createdAt)} ·{' '}
                   <span class={n === 0 ? 'status ok' : 'status bad'}>
                     {n === 0 ? t('issuer.check.pass') : t('issuer.check.fail', { n })}
                   </span>
@@ -287,9 +353,10 @@ export function QueuePage(props: { user: ConsoleUser; status: QueueStatus; entri
                       ? `/console/issuer/certificates/${e.certificateNo}`
                       : `/console/issuer/applications/${e.id}`
                   }
+                  // The visible word starts the name, so speech input can say it; the child tells rows apart.
+                  aria-label={`${t('issuer.queue.open')}：${e.newborn.name}`}
                 >
                   {t('issuer.queue.open')}
-                  <span class="visually-hidden">：{e.newborn.name}</span>
                 </a>
               </li>
             );
@@ -578,9 +645,12 @@ export function IssuerSearchPage(props: {
           {props.results.map((c) => (
             <div key={c.certificateNo} class="card">
               <SummaryItems c={c} />
-              <a class="button secondary" href={`/console/issuer/certificates/${c.certificateNo}`}>
+              <a
+                class="button secondary"
+                href={`/console/issuer/certificates/${c.certificateNo}`}
+                aria-label={`${t('issuer.queue.open')}：${c.certificateNo}`}
+              >
                 {t('issuer.queue.open')}
-                <span class="visually-hidden">：{c.certificateNo}</span>
               </a>
             </div>
           ))}
@@ -617,9 +687,9 @@ export function HouseholdForm(props: {
       class="household"
       id={`household-${c.certificateNo}`}
       hx-post={`${action}/validate`}
-      hx-trigger="change, keyup changed delay:400ms from:input[name=childIdNumber]"
-      hx-target="this"
-      hx-swap="outerHTML"
+      // `input`, not `keyup`: a pasted or scanned number is checked too.
+      hx-trigger="change, input changed delay:400ms from:input[name=childIdNumber]"
+      hx-swap="none"
       hx-sync="this:replace"
     >
       <h3>{t('police.household.title')}</h3>
@@ -630,6 +700,7 @@ export function HouseholdForm(props: {
         label={t('police.household.childIdNumber')}
         value={props.values.childIdNumber}
         errors={props.errors.get('childIdNumber')}
+        errorSlot
       />
       <Field
         name="registeredOn"
@@ -637,15 +708,35 @@ export function HouseholdForm(props: {
         label={t('police.household.registeredOn')}
         value={props.values.registeredOn}
         errors={props.errors.get('registeredOn')}
+        errorSlot
       />
       <Field
         name="policeUnit"
         label={t('police.household.policeUnit')}
         value={props.values.policeUnit}
         errors={props.errors.get('policeUnit')}
+        errorSlot
       />
       <button type="submit">{t('police.household.submit')}</button>
     </form>
+  );
+}
+
+const HOUSEHOLD_FIELDS = ['childIdNumber', 'registeredOn', 'policeUnit'] as const;
+
+/** The 落户 form's as-you-type answer: the error paragraphs only, never the boxes being typed into. */
+export function HouseholdCheck({ certificateNo, errors }: { certificateNo: string; errors: FieldErrors }) {
+  return (
+    <>
+      {HOUSEHOLD_FIELDS.map((name) => (
+        <FieldError
+          key={name}
+          id={fieldErrorId(name)}
+          errors={errors.get(name) ?? []}
+          oob={`#household-${certificateNo} #${fieldErrorId(name)}`}
+        />
+      ))}
+    </>
   );
 }
 

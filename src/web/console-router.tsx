@@ -23,12 +23,12 @@ import { type ConsoleKey, isConsoleKey, consoleT as t } from './console-messages
 import {
   CertificatePage,
   type CertificateSummary,
-  DeliveryForm,
+  DeliveryCheck,
   type DeliveryFormView,
   DischargeSlipPage,
   ForbiddenPage,
   type FormValues,
-  HouseholdForm,
+  HouseholdCheck,
   IssuerSearchPage,
   MessagePage,
   MidwifePage,
@@ -343,7 +343,9 @@ export function createConsoleRouter(deps: ConsoleDeps): express.Router {
     // A fragment for htmx to swap in, not a page.
     res.status(200).type('html').setHeader('Cache-Control', 'no-store');
     res.setHeader('Content-Security-Policy', csp);
-    res.send(String(<DeliveryForm user={locals(res).user} view={{ values, errors, late }} />));
+    // Whether the page the request came from shows the late-entry box (its value is sent when it does).
+    const lateShown = 'lateEntryReason' in values;
+    res.send(String(<DeliveryCheck view={{ values, errors, late }} lateShown={lateShown} />));
   });
   router.post('/console/midwife/deliveries', ...post, async (req, res) => {
     const values = formValues(req.body);
@@ -705,10 +707,8 @@ export function createConsoleRouter(deps: ConsoleDeps): express.Router {
       res.setHeader('Content-Security-Policy', csp);
       res.send(
         String(
-          <HouseholdForm
-            user={locals(res).user}
-            c={summaryOf(view)}
-            values={values}
+          <HouseholdCheck
+            certificateNo={view.certificate.certificateNo}
             errors={errorsByField(filled.length > 0 ? filled : details, 'zh-CN')}
           />,
         ),

@@ -60,8 +60,11 @@ async function expectAccessible(p: Page) {
 const validated = (page: Page) => page.waitForResponse((r) => r.url().endsWith('/validate'));
 /** Types into a box and leaves it, waiting for the as-you-type check to come back (as a person would). */
 async function enter(page: Page, label: string, value: string) {
+  // Waiting from before the fill: a date box reports its change during the fill itself.
+  const answered = validated(page);
   await page.getByLabel(label, { exact: true }).fill(value);
-  await Promise.all([validated(page), page.keyboard.press('Tab')]);
+  await page.keyboard.press('Tab');
+  await answered;
 }
 
 /** The Beijing wall-clock time `hours` ago, as a datetime-local box takes it. */
