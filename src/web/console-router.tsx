@@ -190,6 +190,26 @@ const probeValues = (now: Date): FormValues => ({
   midwifeName: '某',
 });
 
+/**
+ * The errors of the boxes filled in so far. The schema stops at the first missing box, before the
+ * rules: the empty boxes are completed with a plain sample for this check only, and only the
+ * filled boxes are judged (empty ones wait for "save").
+ */
+function filledErrorsOf(validate: Validate, values: FormValues, now: Date): Map<string, string[]> {
+  const probe: FormValues = { ...probeValues(now) };
+  for (const [name, value] of Object.entries(values)) if (value !== '') probe[name] = value;
+  try {
+    validate('delivery', deliveryBodyOf(probe));
+    return new Map();
+  } catch (error) {
+    if (!(error instanceof DomainError)) throw error;
+    return errorsByField(
+      error.details.filter((d) => (values[d.path] ?? '') !== ''),
+      'zh-CN',
+    );
+  }
+}
+
 const isLate = (v: FormValues, now: Date) => {
   const at = Date.parse(beijing(v['newborn.birthTime']));
   return Number.isFinite(at) && now.getTime() - at > deliveryEntryWindowMs;
@@ -324,22 +344,11 @@ export function createConsoleRouter(deps: ConsoleDeps): express.Router {
       late: false,
     });
   });
+  const filledBoxErrors = (values: FormValues) => filledErrorsOf(validate, values, now());
   router.post('/console/midwife/deliveries/validate', ...post, (req, res) => {
     const values = formValues(req.body);
     const late = isLate(values, now());
-    let errors = new Map<string, string[]>();
-    // The schema stops at the first missing box, before the rules: the boxes not yet filled are
-    // completed with a plain sample for this check only, and only the filled boxes are judged.
-    const probe: FormValues = { ...probeValues(now()) };
-    for (const [name, value] of Object.entries(values)) if (value !== '') probe[name] = value;
-    try {
-      validate('delivery', deliveryBodyOf(probe));
-    } catch (error) {
-      if (!(error instanceof DomainError)) throw error;
-      // As the midwife types: only what was filled in is judged; empty boxes wait for "save".
-      const filled = error.details.filter((d) => (values[d.path] ?? '') !== '');
-      errors = errorsByField(filled, 'zh-CN');
-    }
+    const errors = filledBoxErrors(values);
     // A fragment for htmx to swap in, not a page.
     res.status(200).type('html').setHeader('Cache-Control', 'no-store');
     res.setHeader('Content-Security-Policy', csp);
@@ -366,11 +375,14 @@ export function createConsoleRouter(deps: ConsoleDeps): express.Router {
       );
     } catch (error) {
       const refusal = refusalOf(error);
+      // The schema names the first empty required box only; what was filled in is judged as well,
+      // so a page without JavaScript shows every mistake at once.
+      const errors = new Map<string, string[]>([...filledBoxErrors(values), ...refusal.errors]);
       midwifePage(res, refusal.status, {
         values,
-        errors: refusal.errors,
+        errors,
         alert: refusal.alert,
-        late: late || refusal.errors.has('lateEntryReason'),
+        late: late || errors.has('lateEntryReason'),
       });
     }
   });

@@ -227,6 +227,7 @@ describe('the staff console: midwife → parents online → issuer returns → p
     await page.getByLabel('二维码文字（扫码枪扫描或粘贴）', { exact: true }).fill(story.qr);
     await page.getByRole('button', { name: '核验', exact: true }).click();
     await page.getByRole('heading', { name: '真实有效，为当前版本' }).waitFor();
+    await expectAccessible(page);
     await screens(page, 'police-verified');
 
     // Without a purpose the lookup is refused beside the purpose box.
@@ -237,6 +238,8 @@ describe('the staff console: midwife → parents online → issuer returns → p
     await page.getByLabel('查询目的', { exact: true }).selectOption('办理出生登记（落户）');
     await page.getByRole('button', { name: '查询' }).click();
     await page.getByRole('heading', { name: '登记落户' }).waitFor();
+    await expectAccessible(page);
+    await screens(page, 'police-lookup');
 
     const birthDate = chinaDateOf(new Date(Date.now() - 2 * 3_600_000));
     const otherSex = record.newborn.sex === '1' ? '2' : '1';
@@ -266,6 +269,80 @@ describe('the staff console: midwife → parents online → issuer returns → p
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('已用于落户登记，不能作废');
     await expectAccessible(page);
     await screens(page, 'issuer-void-refused');
+    await context.close();
+  });
+});
+
+describe('the delivery form', () => {
+  it('keeps what is typed into the next box while a check is on its way, and the late-entry reason too', async () => {
+    const { context, page } = await newPage();
+    await signIn(page, 'midwife');
+    // The check of 姓名 is held back until the midwife has typed her age into the next box.
+    let release = () => {};
+    const held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    await page.route('**/console/midwife/deliveries/validate', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await page.getByLabel('有效身份证件号码', { exact: true }).fill('440106199305121248');
+    const answered = validated(page);
+    await page.getByLabel('姓名', { exact: true }).fill('王秀英');
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('31');
+    release();
+    await answered;
+    await expect
+      .poll(() => page.locator('#f-mother-idNumber-error').textContent())
+      .toBe('身份证号码校验位不正确，请核对。');
+    expect(await page.getByLabel('年龄', { exact: true }).inputValue()).toBe('31');
+    expect(await page.evaluate<string>("document.activeElement?.id ?? ''")).toBe('f-mother-age');
+    expect(await page.getByLabel('有效身份证件号码', { exact: true }).getAttribute('aria-invalid')).toBe('true');
+    await page.unroute('**/console/midwife/deliveries/validate');
+
+    // The reason typed into the late-entry box survives the checks of later boxes.
+    await enter(page, '出生时间（北京时间）', beijingLocal(30));
+    const reason = page.getByLabel('补录原因（出生已超过 24 小时）', { exact: true });
+    await reason.waitFor();
+    await enter(page, '补录原因（出生已超过 24 小时）', '产妇急诊转入，次日补录');
+    await enter(page, '出生体重（克）', '3300');
+    expect(await reason.inputValue()).toBe('产妇急诊转入，次日补录');
+    // Correcting the ID number clears its error and its invalid mark.
+    await enter(page, '有效身份证件号码', record.mother.idNumber);
+    await expect.poll(() => page.locator('#f-mother-idNumber-error').textContent()).toBe('');
+    expect(await page.getByLabel('有效身份证件号码', { exact: true }).getAttribute('aria-invalid')).toBe(null);
+    await expectAccessible(page);
+    // Saving the half-filled form: the page comes back with each missing box marked.
+    await page.getByRole('button', { name: '保存分娩记录' }).click();
+    await page.locator('#f-newborn-sex-error').filter({ hasText: '请从列表中选择。' }).waitFor();
+    expect(await reason.inputValue()).toBe('产妇急诊转入，次日补录');
+    await expectAccessible(page);
+    await screens(page, 'midwife-errors');
+    await context.close();
+  });
+
+  it('works without JavaScript: saving re-renders the page with each error beside its field', async () => {
+    const context = await browser.newContext({
+      locale: 'zh-CN',
+      viewport: { width: 360, height: 800 },
+      javaScriptEnabled: false,
+    });
+    const page = await context.newPage();
+    page.setDefaultTimeout(10_000);
+    await signIn(page, 'midwife');
+    await page.getByLabel('有效身份证件号码', { exact: true }).fill('440106199305121248');
+    await page.getByLabel('姓名', { exact: true }).fill('王秀英');
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.url().endsWith('/console/midwife/deliveries')),
+      page.getByRole('button', { name: '保存分娩记录' }).click(),
+    ]);
+    expect(response.status()).toBe(400);
+    await page.waitForLoadState('load');
+    expect(await page.locator('#f-mother-idNumber-error').textContent()).toBe('身份证号码校验位不正确，请核对。');
+    expect(await page.locator('#f-newborn-sex-error').textContent()).toBe('请从列表中选择。');
+    expect(await page.getByLabel('姓名', { exact: true }).inputValue()).toBe('王秀英');
+    expect(await page.locator('.field.invalid').count()).toBeGreaterThan(1);
     await context.close();
   });
 });
