@@ -20,6 +20,7 @@ const zh = {
   'console.forbidden.title': '无权访问此页面',
   'console.forbidden.body': '当前账户的角色（{role}）不能使用此页面。如需办理，请使用相应角色的账户登录。',
   'console.forbidden.home': '回到我的工作台',
+  'console.required': '此项必填。',
   'console.csrf.title': '请求被拒绝',
   'console.csrf.body': '此表单不是从本系统页面提交的，或页面已过期。请回到工作台重新操作。',
   'console.notFound': '找不到该记录。',

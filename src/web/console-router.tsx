@@ -378,6 +378,8 @@ export function createConsoleRouter(deps: ConsoleDeps): express.Router {
       // The schema names the first empty required box only; what was filled in is judged as well,
       // so a page without JavaScript shows every mistake at once.
       const errors = new Map<string, string[]>([...filledBoxErrors(values), ...refusal.errors]);
+      // A box left empty is named as missing, not as "too short" or "not an integer".
+      for (const name of errors.keys()) if ((values[name] ?? '') === '') errors.set(name, [t('console.required')]);
       midwifePage(res, refusal.status, {
         values,
         errors,

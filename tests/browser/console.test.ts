@@ -315,7 +315,7 @@ describe('the delivery form', () => {
     await expectAccessible(page);
     // Saving the half-filled form: the page comes back with each missing box marked.
     await page.getByRole('button', { name: '保存分娩记录' }).click();
-    await page.locator('#f-newborn-sex-error').filter({ hasText: '请从列表中选择。' }).waitFor();
+    await page.locator('#f-newborn-sex-error').filter({ hasText: '此项必填。' }).waitFor();
     expect(await reason.inputValue()).toBe('产妇急诊转入，次日补录');
     await expectAccessible(page);
     await screens(page, 'midwife-errors');
@@ -340,7 +340,9 @@ describe('the delivery form', () => {
     expect(response.status()).toBe(400);
     await page.waitForLoadState('load');
     expect(await page.locator('#f-mother-idNumber-error').textContent()).toBe('身份证号码校验位不正确，请核对。');
-    expect(await page.locator('#f-newborn-sex-error').textContent()).toBe('请从列表中选择。');
+    expect(await page.locator('#f-newborn-sex-error').textContent()).toBe('此项必填。');
+    expect(await page.locator('#f-newborn-weightGrams-error').textContent()).toBe('此项必填。');
+    expect(await page.locator('#f-hospitalRecordNo-error').textContent()).toBe('此项必填。');
     expect(await page.getByLabel('姓名', { exact: true }).inputValue()).toBe('王秀英');
     expect(await page.locator('.field.invalid').count()).toBeGreaterThan(1);
     await context.close();
