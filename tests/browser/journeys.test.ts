@@ -143,9 +143,15 @@ describe('parents apply online, the issuer issues, the parents collect, a clerk 
     await page.getByRole('button', { name: '领取' }).click();
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('编号、身份证件号码或领取码不正确');
     // The refusal was swapped in by htmx: submit again only once it has settled, or htmx may drop the click.
-    await page.waitForFunction(
-      "'htmx' in window && !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')",
-    );
+    // Polled from the test, not with waitForFunction: its in-page polling evaluates a string, which
+    // the page's CSP (no 'unsafe-eval') refuses whenever the first look is not already true.
+    await expect
+      .poll(() =>
+        page.evaluate<boolean>(
+          "'htmx' in window && !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling, .htmx-added')",
+        ),
+      )
+      .toBe(true);
     await page.getByLabel('领取码').fill(story.claimCode);
     await page.getByRole('button', { name: '领取' }).click();
     await page.getByRole('heading', { name: '证照信息' }).waitFor();
