@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import express from 'express';
 import type { Logger } from 'pino';
 import QRCode from 'qrcode';
 import { bitsetGlyphCoverage, glyphBitsetOf } from './adapters/backfill/glyph-bitset.ts';
@@ -95,6 +96,8 @@ import { verificationRoutes } from './http/routes/verification-routes.ts';
 import { keyPassphrase } from './setup/key-passphrase.ts';
 import { SCHEMAS } from './validation/schema-registry.ts';
 import { createCertificateValidator, createValidator } from './validation/validator.ts';
+import { createConsoleRouter } from './web/console-router.tsx';
+import { createConsoleSessions } from './web/console-session.ts';
 import { createPagesRouter } from './web/pages-router.tsx';
 
 export const serviceVersion = '1.0.0';
@@ -302,17 +305,35 @@ export function createService(config: Config, deps: ServiceDeps) {
   // The same schema objects the validator compiled: what is documented is what is enforced.
   openApi = buildOpenApi(routes, SCHEMAS as unknown as Record<string, Record<string, unknown>>, serviceVersion);
 
-  const pages = createPagesRouter({
-    online,
-    tokens,
-    verification,
-    pdf: pdfWorkers,
-    validate,
-    attemptsPerMinute: config.rateLimitPerMinute,
-    pdfPerAddressPerMinute: config.pdfVerificationsPerMinute,
-    qrSvg: (text) => QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 }),
-    decodeQrImage,
-  });
+  const qrSvg = (text: string) => QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 });
+  const pages = express.Router();
+  pages.use(
+    createConsoleRouter({
+      sessions: createConsoleSessions({ tokens, clock }),
+      signIn: { accounts, hasher, throttle, audit, clock },
+      tokens,
+      online,
+      verification,
+      pdf: pdfWorkers,
+      validate,
+      decodeQrImage,
+      qrSvg,
+      signInPerMinute: config.rateLimitPerMinute,
+    }),
+  );
+  pages.use(
+    createPagesRouter({
+      online,
+      tokens,
+      verification,
+      pdf: pdfWorkers,
+      validate,
+      attemptsPerMinute: config.rateLimitPerMinute,
+      pdfPerAddressPerMinute: config.pdfVerificationsPerMinute,
+      qrSvg,
+      decodeQrImage,
+    }),
+  );
   const app = createApp({
     logger: deps.logger,
     pages,

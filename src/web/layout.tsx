@@ -73,6 +73,8 @@ export function Field(props: {
   autofocus?: boolean;
   required?: boolean;
   hint?: string;
+  /** Always render the error paragraph (empty when valid), so a check can replace it alone by id. */
+  errorSlot?: boolean;
 }) {
   const id = `f-${props.name.replace(/[^A-Za-z0-9]+/g, '-')}`;
   const errorId = `${id}-error`;
@@ -94,13 +96,9 @@ export function Field(props: {
         required={props.required}
         spellcheck={false}
         aria-invalid={errors.length > 0 ? 'true' : undefined}
-        aria-describedby={errors.length > 0 ? errorId : undefined}
+        aria-describedby={errors.length > 0 || props.errorSlot ? errorId : undefined}
       />
-      {errors.length > 0 && (
-        <p class="error" id={errorId}>
-          {errors.join(' ')}
-        </p>
-      )}
+      {(errors.length > 0 || props.errorSlot) && <FieldError id={errorId} errors={errors} />}
     </div>
   );
 }
@@ -111,9 +109,11 @@ export function Select(props: {
   value?: string | undefined;
   options: { value: string; text: string }[];
   errors?: string[] | undefined;
+  errorSlot?: boolean;
 }) {
   const id = `f-${props.name.replace(/[^A-Za-z0-9]+/g, '-')}`;
   const errors = props.errors ?? [];
+  const slot = errors.length > 0 || props.errorSlot;
   return (
     <div class={errors.length > 0 ? 'field invalid' : 'field'}>
       <label for={id}>{props.label}</label>
@@ -122,7 +122,7 @@ export function Select(props: {
         name={props.name}
         autofocus={errors.length > 0 ? true : undefined}
         aria-invalid={errors.length > 0 ? 'true' : undefined}
-        aria-describedby={errors.length > 0 ? `${id}-error` : undefined}
+        aria-describedby={slot ? `${id}-error` : undefined}
       >
         {props.options.map((o) => (
           <option key={o.value} value={o.value} selected={o.value === props.value}>
@@ -130,14 +130,26 @@ export function Select(props: {
           </option>
         ))}
       </select>
-      {errors.length > 0 && (
-        <p class="error" id={`${id}-error`}>
-          {errors.join(' ')}
-        </p>
-      )}
+      {slot && <FieldError id={`${id}-error`} errors={errors} />}
     </div>
   );
 }
+
+/**
+ * The error paragraph beside a field; `oob` marks it for an htmx out-of-band swap, by its id or,
+ * given a selector, of the element the selector names (a form that may appear more than once).
+ */
+export function FieldError(props: { id: string; errors: string[]; oob?: boolean | string }) {
+  const oob = typeof props.oob === 'string' ? `outerHTML:${props.oob}` : props.oob ? 'true' : undefined;
+  return (
+    <p class="error" id={props.id} hx-swap-oob={oob}>
+      {props.errors.join(' ')}
+    </p>
+  );
+}
+
+/** The id the error paragraph of the field `name` has. */
+export const fieldErrorId = (name: string) => `f-${name.replace(/[^A-Za-z0-9]+/g, '-')}-error`;
 
 /** A form-level message (refusal, lock, rate limit) announced to screen readers. */
 export function Alert(props: { text: string | null | undefined; id?: string }) {

@@ -4,7 +4,10 @@ import type { Request } from 'express';
 /** The API takes PDFs up to 4 MB (verification-routes.ts); the page says so and refuses more. */
 export const uploadLimitBytes = 4 * 1024 * 1024;
 
-export type Upload = { kind: 'file'; bytes: Buffer } | { kind: 'none' } | { kind: 'too-large' };
+export type Upload =
+  | { kind: 'file'; bytes: Buffer; fields: Record<string, string> }
+  | { kind: 'none' }
+  | { kind: 'too-large' };
 
 /**
  * The first file of a multipart form, read up to `limitBytes`; the rest of a larger body is
@@ -22,6 +25,11 @@ export function readUpload(req: Request, limitBytes: number): Promise<Upload> {
       return;
     }
     let result: Upload = { kind: 'none' };
+    // Text fields before the file (a console form's CSRF token) come with it.
+    const fields: Record<string, string> = {};
+    parser.on('field', (name, value) => {
+      if (name.length <= 64 && value.length <= 256) fields[name] = value;
+    });
     parser.on('file', (_name, stream) => {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
@@ -35,7 +43,7 @@ export function readUpload(req: Request, limitBytes: number): Promise<Upload> {
       stream.on('end', () => {
         if (result.kind === 'too-large') return;
         const bytes = Buffer.concat(chunks);
-        result = bytes.length === 0 ? { kind: 'none' } : { kind: 'file', bytes };
+        result = bytes.length === 0 ? { kind: 'none' } : { kind: 'file', bytes, fields };
       });
     });
     parser.on('close', () => resolve(result));

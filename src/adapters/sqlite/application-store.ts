@@ -22,6 +22,14 @@ interface DeliveryRow {
   recorded_at: string;
 }
 
+const deliveryOf = (row: DeliveryRow): DeliveryRecord => ({
+  ...JSON.parse(row.record),
+  id: row.id,
+  institution: row.institution,
+  recordedBy: row.recorded_by,
+  recordedAt: row.recorded_at,
+});
+
 /** Delivery records and applications; an application's number reservation is the number stock's. */
 export function createSqliteApplicationStore(db: SqliteDatabase): ApplicationStore {
   const q = {
@@ -29,6 +37,9 @@ export function createSqliteApplicationStore(db: SqliteDatabase): ApplicationSto
       'INSERT INTO deliveries (id, institution, record, recorded_by, recorded_at) VALUES (?, ?, ?, ?, ?)',
     ),
     delivery: db.prepare<[string], DeliveryRow>('SELECT * FROM deliveries WHERE id = ?'),
+    recentDeliveries: db.prepare<[string, number], DeliveryRow>(
+      'SELECT * FROM deliveries WHERE institution = ? ORDER BY recorded_at DESC LIMIT ?',
+    ),
     // A birth has its certificate while an issue is under way or any version of it is valid or
     // revoked; after a void (printing or entry error) the delivery record may be issued again.
     deliveryIssued: db.prepare<[string], { n: number }>(
@@ -58,15 +69,9 @@ export function createSqliteApplicationStore(db: SqliteDatabase): ApplicationSto
     },
     findDelivery(id) {
       const row = q.delivery.get(id);
-      if (!row) return null;
-      return {
-        ...JSON.parse(row.record),
-        id: row.id,
-        institution: row.institution,
-        recordedBy: row.recorded_by,
-        recordedAt: row.recorded_at,
-      };
+      return row ? deliveryOf(row) : null;
     },
+    recentDeliveries: (institution, limit) => q.recentDeliveries.all(institution, limit).map(deliveryOf),
     deliveryIssued: (id) => q.deliveryIssued.get(id)!.n > 0,
     insertApplication(r) {
       q.insertApplication.run(

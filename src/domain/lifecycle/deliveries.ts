@@ -60,3 +60,12 @@ export function recordDelivery(
   });
   return record;
 }
+
+/** The midwife's institution's latest delivery records (the console's list), newest first. */
+export function recentDeliveries(
+  ports: Pick<LifecyclePorts, 'applications'>,
+  actor: Midwife,
+  limit = 20,
+): DeliveryRecord[] {
+  return ports.applications.recentDeliveries(actor.institution, Math.max(1, Math.min(limit, 100)));
+}

@@ -1,11 +1,35 @@
 import { eventBy } from '../audit/audit-event.ts';
 import { citizenIdBirthDate, citizenIdSex } from '../check/citizen-id.ts';
-import { DomainError, invalidRequest } from '../errors.ts';
+import { DomainError, type ErrorDetail, invalidRequest } from '../errors.ts';
 import { householdRegisteredEvent } from '../events/lifecycle-events.ts';
 import type { HouseholdRegistrationBody } from '../rules/bodies.ts';
 import { chinaDate } from './compose.ts';
 import { requireCurrent } from './guards.ts';
 import type { LifecyclePorts, PoliceOfficer } from './ports.ts';
+
+/**
+ * Whether the child's ID number carries the certificate's birth date and sex, and the date lies
+ * between the birth and today: the checks of 落户, also run as the officer types (the console).
+ */
+export function householdProblems(
+  newborn: { birthTime: string; sex: string },
+  body: Pick<HouseholdRegistrationBody, 'childIdNumber' | 'registeredOn'>,
+  now: Date,
+): ErrorDetail[] {
+  // ID numbers carry the birth date as registered in China: the date in China Standard Time.
+  const birthDate = chinaDate(new Date(newborn.birthTime));
+  const details: ErrorDetail[] = [];
+  if (citizenIdBirthDate(body.childIdNumber) !== birthDate) {
+    details.push({ path: 'childIdNumber', message: 'childIdNumber does not carry the birth date on the certificate' });
+  }
+  if (citizenIdSex(body.childIdNumber) !== newborn.sex) {
+    details.push({ path: 'childIdNumber', message: 'childIdNumber does not carry the sex on the certificate' });
+  }
+  if (body.registeredOn < birthDate || body.registeredOn > chinaDate(now)) {
+    details.push({ path: 'registeredOn', message: 'registeredOn must lie between the birth date and today' });
+  }
+  return details;
+}
 
 /**
  * 落户 feedback from the police. The child's ID number must fit the certificate (its birth date
@@ -22,19 +46,7 @@ export function recordHouseholdRegistration(
   if (!record) throw new DomainError('NOT_FOUND', `No certificate ${certificateNo}`);
   requireCurrent(record);
 
-  const newborn = record.certificate.newborn;
-  // ID numbers carry the birth date as registered in China: the date in China Standard Time.
-  const birthDate = chinaDate(new Date(newborn.birthTime));
-  const details = [];
-  if (citizenIdBirthDate(body.childIdNumber) !== birthDate) {
-    details.push({ path: 'childIdNumber', message: 'childIdNumber does not carry the birth date on the certificate' });
-  }
-  if (citizenIdSex(body.childIdNumber) !== newborn.sex) {
-    details.push({ path: 'childIdNumber', message: 'childIdNumber does not carry the sex on the certificate' });
-  }
-  if (body.registeredOn < birthDate || body.registeredOn > chinaDate(now)) {
-    details.push({ path: 'registeredOn', message: 'registeredOn must lie between the birth date and today' });
-  }
+  const details = householdProblems(record.certificate.newborn, body, now);
   if (details.length > 0) throw invalidRequest(details);
 
   ports.transactions.run(() => {

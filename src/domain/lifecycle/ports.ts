@@ -68,6 +68,8 @@ export interface NumberStock {
 export interface ApplicationStore {
   insertDelivery(record: DeliveryRecord): void;
   findDelivery(id: string): DeliveryRecord | null;
+  /** The institution's latest delivery records, newest first. */
+  recentDeliveries(institution: string, limit: number): DeliveryRecord[];
   /** Whether the birth of this delivery record has its certificate (being issued, valid or revoked). */
   deliveryIssued(deliveryId: string): boolean;
   insertApplication(record: ApplicationRecord): void;

@@ -157,6 +157,12 @@ function applicationStore(holder: { state: State }): ApplicationStore {
   return {
     insertDelivery: (r) => void s().deliveries.set(r.id, structuredClone(r)),
     findDelivery: (id) => structuredClone(s().deliveries.get(id) ?? null),
+    recentDeliveries: (institution, limit) =>
+      [...s().deliveries.values()]
+        .filter((d) => d.institution === institution)
+        .sort((a, b) => b.recordedAt.localeCompare(a.recordedAt))
+        .slice(0, limit)
+        .map((d) => structuredClone(d)),
     deliveryIssued: (deliveryId) =>
       [...s().applications.values()].some((a) => {
         if (a.deliveryId !== deliveryId) return false;
