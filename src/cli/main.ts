@@ -23,7 +23,7 @@ import {
 } from '../domain/trust/key-administration.ts';
 import { checkProductionPassphrase } from '../domain/trust/production-guards.ts';
 import { reissueCertificates } from '../domain/trust/reissue-certificates.ts';
-import { openOperatorTools } from '../service.ts';
+import { openOperatorTools } from '../operator-tools.ts';
 import { runBackfill } from './backfill.ts';
 
 const usage = `Operator commands (DATA_DIR selects the data directory; KEY_PASSPHRASE or KEY_PASSPHRASE_FILE the key passphrase):

@@ -11,7 +11,7 @@ import type { Clock } from '../domain/ports.ts';
 import { openOfflineBundle } from '../domain/trust/open-offline-bundle.ts';
 import { type VerificationInput, verify } from '../domain/verification/verify.ts';
 import { verifyPdf } from '../domain/verification/verify-pdf.ts';
-import { offlineVerificationTools } from '../service.ts';
+import { offlineVerificationTools } from '../operator-tools.ts';
 
 const USAGE = `usage: verify --bundle <bundle.json> [--root <root.pem>] [--now <ISO time>] <qr-text | signed.json | qr.txt | certificate.pdf>
        verify --bundle <bundle.json> --qr <qr-text> --signed-json <signed.json>

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chainHash } from '../../src/adapters/sqlite/audit-log.ts';
 import { loadConfig } from '../../src/config.ts';
-import { openOperatorTools } from '../../src/service.ts';
+import { openOperatorTools } from '../../src/operator-tools.ts';
 import { fixtureRecords, withAnotherMother } from '../fixtures/records.ts';
 import { testEnvironment } from './demo-data-dir.ts';
 import { startTestService, type TestService } from './harness.ts';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateRecords } from '../../scripts/gen-records.ts';
 import { runBackfill } from '../../src/cli/backfill.ts';
 import { loadConfig } from '../../src/config.ts';
-import { openOperatorTools } from '../../src/service.ts';
+import { openOperatorTools } from '../../src/operator-tools.ts';
 import { seedDemoDataDir, testEnvironment } from './demo-data-dir.ts';
 
 const operator = { username: 'cli', role: 'operator' } as const;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { backfillBatch } from '../../src/domain/lifecycle/backfill.ts';
 import { BINARY_MEDIA_TYPES } from '../../src/http/openapi.ts';
-import { openOperatorTools } from '../../src/service.ts';
+import { openOperatorTools } from '../../src/operator-tools.ts';
 import {
   applicationBodyFor,
   certificateFor,

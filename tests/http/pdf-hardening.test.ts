@@ -8,7 +8,7 @@ import { renderCertificatePdf } from '../../src/adapters/pdf/render.ts';
 import { createSqliteCertificateRegister } from '../../src/adapters/sqlite/certificate-register.ts';
 import type { RegisterLookup, VerificationPorts } from '../../src/domain/verification/ports.ts';
 import { verifyPdf } from '../../src/domain/verification/verify-pdf.ts';
-import { offlineVerificationTools } from '../../src/service.ts';
+import { offlineVerificationTools } from '../../src/operator-tools.ts';
 import { createTestDomain } from '../adapters/pki-test-kit.ts';
 import { buildPdfBomb } from '../fixtures/pdf-bomb.ts';
 import { fixtureRecords } from '../fixtures/records.ts';

@@ -8,7 +8,7 @@ import { cryptoWithSigner, P256_SIGNING_KEY_HANDLE, x509 } from '../../src/adapt
 import { loadConfig } from '../../src/config.ts';
 import { reissueCertificates } from '../../src/domain/trust/reissue-certificates.ts';
 import { verifyPdf } from '../../src/domain/verification/verify-pdf.ts';
-import { openOperatorTools } from '../../src/service.ts';
+import { openOperatorTools } from '../../src/operator-tools.ts';
 import { fixtureRecords } from '../fixtures/records.ts';
 import { testEnvironment } from './demo-data-dir.ts';
 import { startTestService, type TestService } from './harness.ts';

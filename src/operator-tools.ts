@@ -1,0 +1,224 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bitsetGlyphCoverage, glyphBitsetOf } from './adapters/backfill/glyph-bitset.ts';
+import { createBackfillWorkerPool } from './adapters/backfill/worker-pool.ts';
+import { createCertificateSigner } from './adapters/certificate-production.ts';
+import { createCoseQrCodec } from './adapters/cose/cose-qr-codec.ts';
+import { countryDirectory } from './adapters/countries.ts';
+import { divisionDirectory } from './adapters/divisions.ts';
+import { createNodeJwsVerifier } from './adapters/jws/node-jws-verifier.ts';
+import { createAuditKey } from './adapters/keystore/audit-key.ts';
+import { openKeyStore } from './adapters/keystore/open-key-store.ts';
+import { loadFonts, pdfInspector } from './adapters/pdf/index.ts';
+import { createPageChecker } from './adapters/pdf/page-check.ts';
+import { appendDocumentTimestamp, appendDss } from './adapters/pdf/sign-pdf.ts';
+import { nodeX509 } from './adapters/pki/node-x509.ts';
+import { derToPem } from './adapters/pki/pem.ts';
+import { nodeTimestampTokens } from './adapters/pki/timestamp-authority.ts';
+import { createScryptPasswordHasher } from './adapters/scrypt-password-hasher.ts';
+import { nodeSecrets } from './adapters/secrets.ts';
+import { createSqliteAccountRepository } from './adapters/sqlite/account-repository.ts';
+import { createSqliteAuditCheckpointStore } from './adapters/sqlite/audit-checkpoint-store.ts';
+import { createSqliteAuditLog } from './adapters/sqlite/audit-log.ts';
+import { createSqliteBackfillProgressStore } from './adapters/sqlite/backfill-progress-store.ts';
+import { createSqliteStoredPdfs } from './adapters/sqlite/certificate-pdf-store.ts';
+import { createSqliteCertificateRegister } from './adapters/sqlite/certificate-register.ts';
+import { createSqliteCrlStore } from './adapters/sqlite/crl-store.ts';
+import { openDatabase } from './adapters/sqlite/database.ts';
+import { createSqliteEventOutbox } from './adapters/sqlite/event-outbox.ts';
+import { createSqliteInstitutionRepository } from './adapters/sqlite/institution-repository.ts';
+import { createSqliteSignInThrottle } from './adapters/sqlite/sign-in-throttle-store.ts';
+import { createSqliteStatusListStore } from './adapters/sqlite/status-list-store.ts';
+import { createSqliteTokenStore } from './adapters/sqlite/token-store.ts';
+import { createSqliteUnitOfWork } from './adapters/sqlite/unit-of-work.ts';
+import { zlibCompression } from './adapters/status-lists/zlib-compression.ts';
+import { zxcvbnPasswordStrength } from './adapters/zxcvbn-password-strength.ts';
+import type { Config } from './config.ts';
+import type { AccountAdministration } from './domain/accounts/account-administration.ts';
+import { createAuditCheckpointer } from './domain/audit/audit-checkpoint.ts';
+import { DomainError } from './domain/errors.ts';
+import { type BackfillPorts, inProcessBackfillWorkers } from './domain/lifecycle/backfill.ts';
+import { retimestampPdfs } from './domain/maintenance/retimestamp-pdfs.ts';
+import { type Clock, systemClock } from './domain/ports.ts';
+import { createStatusListAssigner } from './domain/status-lists/assign-status.ts';
+import type { KeyAdministration } from './domain/trust/key-administration.ts';
+import { provisionTimestampAuthority } from './domain/trust/provision-signing-key.ts';
+import { type CrlPublication, signCrl } from './domain/trust/publish-crl.ts';
+import type { TimestampAuthority } from './domain/trust/timestamp-authority.ts';
+import { padesServicesOf } from './service.ts';
+import { keyPassphrase } from './setup/key-passphrase.ts';
+import { createCertificateValidator } from './validation/validator.ts';
+
+/**
+ * What the operator CLI works with: the service database with its institutions, accounts and
+ * audit log, and — opened only by the commands that need it — key administration.
+ */
+export function openOperatorTools(config: Config, clock: Clock = systemClock) {
+  const db = openDatabase(path.join(config.dataDir, 'service.sqlite'));
+  const institutions = createSqliteInstitutionRepository(db);
+  const audit = createSqliteAuditLog(db);
+  const accounts = createSqliteAccountRepository(db);
+  const hasher = createScryptPasswordHasher();
+  const accountAdministration: AccountAdministration = {
+    accounts,
+    tokens: createSqliteTokenStore(db),
+    throttle: createSqliteSignInThrottle(db),
+    hasher,
+    strength: zxcvbnPasswordStrength,
+    audit,
+    clock,
+  };
+  return {
+    institutions,
+    accounts,
+    accountAdministration,
+    audit,
+    hasher,
+    passwordStrength: zxcvbnPasswordStrength,
+    divisions: divisionDirectory,
+    clock,
+    keyAdministration(): KeyAdministration {
+      const { keyStore, repository } = openKeyStore({ ...config, keyPassphrase: keyPassphrase(config) }, db, clock);
+      return {
+        keyStore,
+        register: repository,
+        x509: nodeX509,
+        institutions,
+        audit,
+        clock,
+        publicBaseUrl: config.publicBaseUrl,
+      };
+    },
+    /** Re-signs the root's CRL now (the root key must be in this key store). */
+    async publishCrl() {
+      const { keyStore, repository } = openKeyStore({ ...config, keyPassphrase: keyPassphrase(config) }, db, clock);
+      return signCrl({ register: repository, keyStore, x509: nodeX509, crls: createSqliteCrlStore(db), clock });
+    },
+    /**
+     * Re-timestamps the stored PDFs whose newest timestamp's TSA certificate ends within
+     * `withinDays` (renewing the TSA first when its own certificate does).
+     */
+    async retimestampPdfs(withinDays: number) {
+      const { keyStore, repository } = openKeyStore({ ...config, keyPassphrase: keyPassphrase(config) }, db, clock);
+      const rootKeyHere = (kid: string) => keyStore.hasKeyFile(kid);
+      const crls: CrlPublication = {
+        register: repository,
+        keyStore,
+        x509: nodeX509,
+        crls: createSqliteCrlStore(db),
+        clock,
+        rootKeyHere,
+      };
+      const tsa: TimestampAuthority = { register: repository, keyStore, tokens: nodeTimestampTokens, clock };
+      const pades = padesServicesOf(tsa, crls);
+      const endOf = (pem: string) => new Date(nodeX509.describe(pem).notAfter);
+      return retimestampPdfs(
+        {
+          pdfs: createSqliteStoredPdfs(db),
+          async timestampExpiry(pdf) {
+            const reading = await pdfInspector.readSignature(pdf);
+            if (!reading.ok) return null;
+            const newest = reading.documentTimestamps.at(-1) ?? reading.timestamp;
+            const der = newest?.chainDer[0];
+            return der ? endOf(derToPem(der)) : null;
+          },
+          activeTsaExpiry() {
+            const active = repository.active('tsa');
+            return active ? endOf(active.x509Pem) : null;
+          },
+          async renewTimestampAuthority() {
+            const root = repository.active('root');
+            if (!root || !rootKeyHere(root.kid)) {
+              throw new DomainError('KEY_NOT_USABLE', 'Renewing the timestamp authority needs the root key here');
+            }
+            const record = await provisionTimestampAuthority({
+              keyStore,
+              register: repository,
+              x509: nodeX509,
+              now: clock.now(),
+              publicBaseUrl: config.publicBaseUrl,
+            });
+            return endOf(record.x509Pem);
+          },
+          async extend(pdf) {
+            return appendDocumentTimestamp(await appendDss(pdf, await pades.validationData()), pades.timestamp);
+          },
+          clock,
+        },
+        withinDays,
+      );
+    },
+    /**
+     * What `backfill` works with: the register, the run's progress, and the CPU-bound steps on
+     * `threads` worker threads (default one per core; 0 runs them on this thread). Each worker
+     * opens the key store itself (backfill-worker.ts); the fonts are parsed once, here, only to
+     * make the shared coverage bit set validation needs, and then let go.
+     */
+    backfillPorts(options: { threads?: number } = {}): BackfillPorts {
+      const passphrase = keyPassphrase(config);
+      const glyphs = glyphBitsetOf(loadFonts());
+      const statusStore = createSqliteStatusListStore(db, { baseUrl: config.publicBaseUrl });
+      let workers: BackfillPorts['workers'];
+      if (options.threads === 0) {
+        const { keyStore } = openKeyStore({ ...config, keyPassphrase: passphrase }, db, clock);
+        workers = inProcessBackfillWorkers({
+          institutions,
+          validateCertificate: createCertificateValidator({
+            clock,
+            glyphs: bitsetGlyphCoverage(glyphs),
+            divisions: divisionDirectory,
+            countries: countryDirectory,
+          }),
+          signer: createCertificateSigner(keyStore),
+          secrets: nodeSecrets,
+          licenceTypeCode: config.licenceTypeCode,
+        });
+      } else {
+        const entry = new URL(`./backfill-worker${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+        workers = createBackfillWorkerPool(
+          entry,
+          {
+            databaseFile: db.name,
+            keysDirectory: path.join(config.dataDir, 'keys'),
+            passphrase,
+            environment: config.env,
+            licenceTypeCode: config.licenceTypeCode,
+            glyphs,
+          },
+          options.threads,
+        );
+      }
+      return {
+        transactions: createSqliteUnitOfWork(db),
+        register: createSqliteCertificateRegister(db),
+        statusLists: createStatusListAssigner(statusStore),
+        audit,
+        // Delivered by the service's dispatcher, which finds committed events by polling.
+        events: createSqliteEventOutbox(db, { newId: nodeSecrets.newId, committed: () => {} }),
+        progress: createSqliteBackfillProgressStore(db),
+        workers,
+        clock,
+      };
+    },
+    /** The audit log with its signed checkpoints, checked against the key store's audit keys. */
+    auditCheckpoints() {
+      const { keyStore, repository } = openKeyStore({ ...config, keyPassphrase: keyPassphrase(config) }, db, clock);
+      const checkpoints = createSqliteAuditCheckpointStore(db);
+      return createAuditCheckpointer({ audit, checkpoints, key: createAuditKey(keyStore, repository), clock });
+    },
+    close: () => db.close(),
+  };
+}
+
+/** What offline verification (a bundle, no service) needs besides the bundle itself. */
+export const offlineVerificationTools = () => ({
+  x509: nodeX509,
+  jws: createNodeJwsVerifier(),
+  qr: createCoseQrCodec(),
+  compression: zlibCompression,
+  // Offline there is no register of issued PDFs: the page is compared with a re-render of the e-licence.
+  pdf: {
+    ...pdfInspector,
+    pageMatches: createPageChecker({ divisions: divisionDirectory, countries: countryDirectory }),
+  },
+});
