@@ -1,0 +1,142 @@
+import type { Response } from 'express';
+import { DomainError, type ErrorDetail } from '../../domain/errors.ts';
+import { householdProblems, recordHouseholdRegistration } from '../../domain/lifecycle/household.ts';
+import type { PoliceOfficer } from '../../domain/lifecycle/ports.ts';
+import { readCertificate, searchByMother } from '../../domain/lifecycle/reads.ts';
+import { consoleT as t } from '../console-messages.ts';
+import { errorsByField } from '../field-errors.ts';
+import { formValues } from '../forms.ts';
+import { readUpload, uploadLimitBytes } from '../upload.ts';
+import { isPdf, verifyQrText, verifyUpload } from '../verify-input.ts';
+import type { FormValues } from './components.tsx';
+import { HouseholdCheck, PolicePage, type PoliceView } from './police-pages.tsx';
+import {
+  type ConsoleRoutes,
+  csp,
+  guarded,
+  locals,
+  param,
+  type RecordView,
+  refusalOf,
+  send,
+  summaryOf,
+} from './routes.tsx';
+import { MessagePage } from './shared-pages.tsx';
+
+/** The police pages: verifying, looking up with a purpose, recording the household registration. */
+export function policeRoutes({ router, deps, post, now }: ConsoleRoutes) {
+  const { sessions, online: ports, validate } = deps;
+  const police = (res: Response) => locals(res).principal as PoliceOfficer;
+  const policePage = (res: Response, status: number, view: PoliceView) =>
+    send(res, status, <PolicePage user={locals(res).user} view={view} />);
+  router.get('/console/police', (_req, res) => policePage(res, 200, {}));
+  router.post('/console/police/verify', ...post, async (req, res) => {
+    const values = formValues(req.body);
+    if (!values.qr) return policePage(res, 400, { verify: { values, error: '请输入或扫描二维码文字。' } });
+    const outcome = await verifyQrText(deps.verification, validate, values.qr);
+    policePage(res, 200, { verify: { values, outcome } });
+  });
+  router.post('/console/police/verify/file', async (req, res) => {
+    const upload = await readUpload(req, uploadLimitBytes);
+    // A multipart form: its CSRF field is read with the upload.
+    if (!sessions.checkCsrf(locals(res).token, upload.kind === 'file' ? upload.fields._csrf : undefined)) {
+      return send(
+        res,
+        403,
+        <MessagePage user={locals(res).user} title={t('console.csrf.title')} body={t('console.csrf.body')} />,
+      );
+    }
+    if (upload.kind !== 'file') return policePage(res, 400, { verify: { values: {}, error: '请选择要上传的文件。' } });
+    const verified = await verifyUpload(deps, validate, upload.bytes);
+    if (verified.kind !== 'verified') {
+      return policePage(res, 400, {
+        verify: { values: {}, error: isPdf(upload.bytes) ? 'PDF 无法核验。' : '无法识别该文件。' },
+      });
+    }
+    policePage(res, 200, { verify: { values: {}, outcome: verified.outcome } });
+  });
+  const purposeOf = (v: FormValues) => (v.purpose === 'other' ? (v.purposeOther ?? '') : (v.purpose ?? ''));
+  router.post('/console/police/lookup', ...post, (req, res) => {
+    const values = formValues(req.body);
+    const actor = police(res);
+    try {
+      const purpose = purposeOf(values);
+      const records = values.certificateNo
+        ? [summaryOf(readCertificate(ports, actor, values.certificateNo.toUpperCase(), purpose))]
+        : searchByMother(ports, actor, (values.motherIdNumber ?? '').toUpperCase(), purpose)
+            .results.filter((r): r is RecordView => 'certificate' in r)
+            .map(summaryOf);
+      policePage(res, 200, { lookup: { values, errors: new Map() }, records });
+    } catch (error) {
+      const refusal = refusalOf(error, { purpose: values.purpose === 'other' ? 'purposeOther' : 'purpose' });
+      if (refusal.code === 'NOT_FOUND') {
+        return policePage(res, 404, { lookup: { values, errors: new Map(), alert: refusal.alert } });
+      }
+      policePage(res, refusal.status, { lookup: { values, errors: refusal.errors, alert: refusal.alert } });
+    }
+  });
+  const householdValues = (v: FormValues) => ({
+    childIdNumber: (v.childIdNumber ?? '').toUpperCase(),
+    registeredOn: v.registeredOn ?? '',
+    policeUnit: v.policeUnit ?? '',
+  });
+  router.post('/console/police/certificates/:no/household/validate', ...post, (req, res) => {
+    const values = formValues(req.body);
+    const actor = police(res);
+    try {
+      const view = readCertificate(ports, actor, param(req, 'no'), t('police.purpose.household'));
+      const body = householdValues(values);
+      let details: ErrorDetail[] = [];
+      try {
+        const checked = validate('household-registration', body);
+        details = householdProblems(view.certificate.newborn, checked, now());
+      } catch (error) {
+        if (!(error instanceof DomainError)) throw error;
+        details = error.details;
+      }
+      const filled = details.filter((d) => (values[d.path] ?? '') !== '');
+      if (filled.length === 0 && body.childIdNumber.length === 18) {
+        details = householdProblems(
+          view.certificate.newborn,
+          { ...body, registeredOn: body.registeredOn || '9999' },
+          now(),
+        ).filter((d) => d.path === 'childIdNumber');
+      }
+      res.status(200).type('html').setHeader('Cache-Control', 'no-store');
+      res.setHeader('Content-Security-Policy', csp);
+      res.send(
+        String(
+          <HouseholdCheck
+            certificateNo={view.certificate.certificateNo}
+            errors={errorsByField(filled.length > 0 ? filled : details, 'zh-CN')}
+          />,
+        ),
+      );
+    } catch (error) {
+      guarded(res, error);
+    }
+  });
+  router.post('/console/police/certificates/:no/household', ...post, (req, res) => {
+    const no = param(req, 'no');
+    const values = formValues(req.body);
+    const actor = police(res);
+    const purpose = t('police.purpose.household');
+    try {
+      const body = validate('household-registration', householdValues(values));
+      recordHouseholdRegistration(ports, actor, no, body);
+      const view = readCertificate(ports, actor, no, purpose);
+      policePage(res, 201, {
+        records: [summaryOf(view)],
+        household: { values: {}, errors: new Map(), notice: t('police.household.done') },
+      });
+    } catch (error) {
+      if (error instanceof DomainError && error.code === 'NOT_FOUND') return guarded(res, error);
+      const refusal = refusalOf(error);
+      const view = readCertificate(ports, actor, no, purpose);
+      policePage(res, refusal.status, {
+        records: [summaryOf(view)],
+        household: { values, errors: refusal.errors, alert: refusal.alert },
+      });
+    }
+  });
+}

@@ -1,0 +1,135 @@
+import type express from 'express';
+import type { Request, Response } from 'express';
+import type { StaffPrincipal, TokenStore } from '../../domain/accounts/account.ts';
+import type { SignInPorts } from '../../domain/accounts/sign-in.ts';
+import { DomainError, type ErrorDetail } from '../../domain/errors.ts';
+import type { OnlinePorts } from '../../domain/lifecycle/online-applications.ts';
+import type { LifecyclePorts } from '../../domain/lifecycle/ports.ts';
+import type { readCertificate } from '../../domain/lifecycle/reads.ts';
+import type { PdfInspector, VerificationPorts } from '../../domain/verification/ports.ts';
+import type { Validate } from '../../http/validate.ts';
+import type { ConsoleUser } from '../console-layout.tsx';
+import { type ConsoleKey, isConsoleKey, consoleT as t } from '../console-messages.ts';
+import type { ConsoleSessions } from '../console-session.ts';
+import { errorsByField } from '../field-errors.ts';
+import { renderPage } from '../layout.tsx';
+import type { CertificateSummary } from './components.tsx';
+import { ForbiddenPage, MessagePage } from './shared-pages.tsx';
+
+export interface ConsoleDeps {
+  sessions: ConsoleSessions;
+  signIn: Omit<SignInPorts, 'tokenTtlSeconds' | 'tokens'>;
+  tokens: TokenStore;
+  online: OnlinePorts & LifecyclePorts;
+  verification: VerificationPorts;
+  pdf: PdfInspector;
+  validate: Validate;
+  decodeQrImage: (image: Uint8Array) => Promise<string | null>;
+  qrSvg: (text: string) => Promise<string>;
+  /** Sign-in attempts per username and address per minute, as for POST /api/v1/auth/token. */
+  signInPerMinute: number;
+}
+
+/** Same origin, no inline script; the certificate PDF may be framed by the console's own pages. */
+export const csp = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "connect-src 'self'",
+  "frame-src 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+  "base-uri 'none'",
+].join('; ');
+
+type Locals = { principal: StaffPrincipal; user: ConsoleUser; token: string };
+export const locals = (res: Response) => res.locals as Locals;
+
+export const send = (res: Response, status: number, node: { toString(): string }) => {
+  res.status(status).type('html').setHeader('Cache-Control', 'no-store');
+  res.setHeader('Content-Security-Policy', csp);
+  res.send(renderPage(node));
+};
+
+export function redirectAfterPost(req: Request, res: Response, to: string) {
+  if (req.headers['hx-request'] === 'true') {
+    res.setHeader('HX-Redirect', to);
+    res.status(204).end();
+    return;
+  }
+  res.redirect(303, to);
+}
+
+const statusOf: Record<string, number> = {
+  INVALID_REQUEST: 400,
+  PURPOSE_REQUIRED: 400,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  INVALID_STATE: 409,
+  ALREADY_ISSUED: 409,
+  ALREADY_REGISTERED: 409,
+  CROSS_CHECK_FAILED: 409,
+  NUMBERS_EXHAUSTED: 409,
+};
+
+/** A refusal as a page shows it: the API's details beside their fields, one alert for the rest. Faults go on. */
+export function refusalOf(error: unknown, rename: Record<string, string> = {}) {
+  if (!(error instanceof DomainError) || !(error.code in statusOf)) throw error;
+  const fieldDetails: ErrorDetail[] =
+    error.code === 'INVALID_REQUEST' || error.code === 'PURPOSE_REQUIRED'
+      ? error.details.map((d) => ({ ...d, path: rename[d.path] ?? d.path }))
+      : [];
+  const usedForHousehold = error.details.some((d) => d.message.includes('household registration'));
+  const key = usedForHousehold ? 'refusal.usedForHousehold' : `refusal.${error.code}`;
+  return {
+    code: error.code,
+    status: statusOf[error.code]!,
+    errors: errorsByField(fieldDetails, 'zh-CN'),
+    alert:
+      fieldDetails.length > 0
+        ? t('console.form.errors', { n: fieldDetails.length })
+        : isConsoleKey(key)
+          ? t(key as ConsoleKey)
+          : t('console.error.generic'),
+  };
+}
+
+export type RecordView = ReturnType<typeof readCertificate>;
+export const summaryOf = (view: RecordView): CertificateSummary => ({
+  certificateNo: view.certificate.certificateNo,
+  status: view.status,
+  newbornName: view.certificate.newborn.name,
+  sex: view.certificate.newborn.sex,
+  birthTime: view.certificate.newborn.birthTime,
+  motherName: view.certificate.mother.name,
+  issuerName: view.certificate.issuer.name,
+  issueDate: view.certificate.issueDate,
+  householdRegistration: view.householdRegistration,
+  supersededBy: view.supersededBy,
+});
+
+export const notFound = (res: Response) =>
+  send(res, 404, <MessagePage user={locals(res).user} title={t('console.notFound')} body={t('console.notFound')} />);
+/** NOT_FOUND / FORBIDDEN of a guard as the 404 or 403 page. */
+export const guarded = (res: Response, error: unknown) => {
+  if (error instanceof DomainError && error.code === 'NOT_FOUND') return notFound(res);
+  if (error instanceof DomainError && error.code === 'FORBIDDEN') {
+    return send(res, 403, <ForbiddenPage user={locals(res).user} />);
+  }
+  throw error;
+};
+
+export const param = (req: Request, name: string) => {
+  const value = (req.params as Record<string, unknown>)[name];
+  return typeof value === 'string' ? value : '';
+};
+
+/** What a role's routes are added with: the console's router, its dependencies, the checks every POST passes. */
+export interface ConsoleRoutes {
+  router: express.Router;
+  deps: ConsoleDeps;
+  /** Form parsing, then the session's CSRF token. */
+  post: express.RequestHandler[];
+  now: () => Date;
+}
