@@ -168,6 +168,8 @@ describe('the staff console: midwife → parents online → issuer returns → p
     expect(await row.getAttribute('class')).toBe('mismatch');
     expect(await row.textContent()).toContain('不一致');
     expect(await page.locator('tr.mismatch').count()).toBe(1);
+    // Only the way that can work is offered: return for correction, no issue button.
+    expect(await page.getByRole('button', { name: '签发出生医学证明' }).count()).toBe(0);
     await expectAccessible(page);
     await screens(page, 'issuer-review');
     await page

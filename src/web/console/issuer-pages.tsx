@@ -122,8 +122,12 @@ export function ReviewPage(props: {
         <div class="grid2">
           <form method="post" action={`/console/issuer/applications/${props.id}/issue`} class="card">
             <Csrf user={props.user} />
-            {mismatches && <p class="error">{t('issuer.review.cannotIssue')}</p>}
-            <button type="submit">{t('issuer.review.issue')}</button>
+            {/* A mismatch is refused by the issue use case anyway: no button that can only fail. */}
+            {mismatches ? (
+              <p class="error">{t('issuer.review.cannotIssue')}</p>
+            ) : (
+              <button type="submit">{t('issuer.review.issue')}</button>
+            )}
           </form>
           {props.online && (
             <form method="post" action={`/console/issuer/applications/${props.id}/return`} class="card">
