@@ -2,7 +2,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, expect, it } from 'vitest';
@@ -17,6 +16,7 @@ import {
   withAnotherMother,
   withBirthTime,
 } from '../fixtures/records.ts';
+import { killHard, launchService } from './service-process.ts';
 
 /**
  * The real service process, killed with SIGKILL at random moments while it issues, replaces and
@@ -57,54 +57,14 @@ let births = 0;
 /** Birth times count back from one instant, so no two births of one mother share a minute. */
 const loadStartedAt = Date.now();
 
-interface Launched {
-  child: ChildProcess;
-  url: string;
-}
-
-/** Starts `src/main.ts` and resolves with the url from its 'listening' log line. */
-function launch(): Promise<Launched> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      NODE_ENV: 'test',
-      KEY_PASSPHRASE: 'crash-test-passphrase',
-      LOG_LEVEL: 'info',
-      RATE_LIMIT_PER_MINUTE: '1000',
+const launch = () =>
+  launchService({
+    dataDir,
+    passphrase: 'crash-test-passphrase',
+    spawned: (child) => {
+      current = child;
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
   });
-  current = child;
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no 'listening' line within 30 s: ${stderr}`)), 30_000);
-    // Every line is read (and all but one dropped) so the child never blocks on a full pipe.
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (!line.includes('"listening"')) return;
-      clearTimeout(timer);
-      resolve({ child, url: (JSON.parse(line) as { url: string }).url });
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`service exited (${code ?? signal}) before listening: ${stderr}`));
-    });
-  });
-}
-
-function killHard(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
-  });
-}
 
 interface Reply {
   status: number;

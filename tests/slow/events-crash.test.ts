@@ -1,9 +1,7 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterAll, expect, it } from 'vitest';
 import { demoInstitutions } from '../../src/setup/demo-trust-domain.ts';
@@ -20,6 +18,7 @@ import {
 const guangzhou = demoInstitutions.find((institution) => institution.key === 'gz')!;
 
 import { type Receiver, startReceiver } from '../http/webhook-receiver.ts';
+import { killHard, launchService } from './service-process.ts';
 
 /**
  * The service process killed with SIGKILL while its events are committed but not yet delivered
@@ -27,7 +26,6 @@ import { type Receiver, startReceiver } from '../http/webhook-receiver.ts';
  * every committed event reaches the agency afterwards, once, and each birth's in order.
  */
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'bc-events-crash-'));
 let current: ChildProcess | null = null;
 let receiver: Receiver | null = null;
@@ -38,45 +36,13 @@ afterAll(async () => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-function launch(): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    cwd: repoRoot,
-    env: {
-      ...process.env,
-      DATA_DIR: dataDir,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      NODE_ENV: 'test',
-      KEY_PASSPHRASE: 'events-crash-passphrase',
-      LOG_LEVEL: 'info',
-      RATE_LIMIT_PER_MINUTE: '1000',
+const launch = () =>
+  launchService({
+    dataDir,
+    passphrase: 'events-crash-passphrase',
+    spawned: (child) => {
+      current = child;
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  current = child;
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString()).slice(-4000);
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no 'listening' line within 30 s: ${stderr}`)), 30_000);
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      if (!line.includes('"listening"')) return;
-      clearTimeout(timer);
-      resolve({ child, url: (JSON.parse(line) as { url: string }).url });
-    });
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`service exited (${code ?? signal}) before listening: ${stderr}`));
-    });
-  });
-}
-
-const killHard = (child: ChildProcess) =>
-  new Promise<void>((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGKILL');
   });
 
 function client(url: string) {
