@@ -1,13 +1,10 @@
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureRecords } from '../fixtures/records.ts';
 import { startTestService, type TestService } from '../http/harness.ts';
 import { bornBefore, childIdNumber, chinaDateOf, qrTextOf } from '../http/lifecycle-helpers.ts';
-import { launch, seriousViolations } from './browser-kit.ts';
-
-const SCREENS = path.resolve(import.meta.dirname, '../../docs/screens/console');
+import { launch } from './browser-kit.ts';
+import { beijingLocal, consoleKit } from './console-kit.ts';
 
 let svc: TestService;
 let browser: Browser;
@@ -17,59 +14,16 @@ const story = {} as { code: string; applicationId: string; token: string; certif
 beforeAll(async () => {
   svc = await startTestService({ env: { RATE_LIMIT_PER_MINUTE: '100000' } });
   browser = await launch();
-  mkdirSync(SCREENS, { recursive: true });
 });
 afterAll(async () => {
   await browser?.close();
   await svc?.stop();
 });
 
-const passwordOf = (username: string) => svc.accounts.find((a) => a.username === username)!.password;
-const usernameOf = (role: string) =>
-  svc.accounts.find((a) => a.role === role && (a.institution === null || a.username.endsWith('-gz')))!.username;
-
-async function newPage(): Promise<{ context: BrowserContext; page: Page }> {
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 360, height: 800 } });
-  const page = await context.newPage();
-  page.setDefaultTimeout(10_000);
-  return { context, page };
-}
-
-async function signIn(page: Page, role: string) {
-  const username = usernameOf(role);
-  await page.goto(`${svc.url}/console`);
-  await page.getByLabel('用户名', { exact: true }).fill(username);
-  await page.getByLabel('密码', { exact: true }).fill(passwordOf(username));
-  await page.getByRole('button', { name: '登录' }).click();
-  await page.waitForLoadState('load');
-}
-
-async function screens(p: Page, name: string) {
-  if (process.env.UPDATE_SCREENS !== '1') return;
-  for (const width of [360, 1280]) {
-    await p.setViewportSize({ width, height: 800 });
-    await p.screenshot({ path: path.join(SCREENS, `${name}-${width}.png`), fullPage: true });
-  }
-  await p.setViewportSize({ width: 360, height: 800 });
-}
-
-async function expectAccessible(p: Page) {
-  expect(await seriousViolations(p)).toEqual([]);
-}
-
-const validated = (page: Page) => page.waitForResponse((r) => r.url().endsWith('/validate'));
-/** Types into a box and leaves it, waiting for the as-you-type check to come back (as a person would). */
-async function enter(page: Page, label: string, value: string) {
-  // Waiting from before the fill: a date box reports its change during the fill itself.
-  const answered = validated(page);
-  await page.getByLabel(label, { exact: true }).fill(value);
-  await page.keyboard.press('Tab');
-  await answered;
-}
-
-/** The Beijing wall-clock time `hours` ago, as a datetime-local box takes it. */
-const beijingLocal = (hours: number) =>
-  new Date(Date.now() - hours * 3_600_000 + 8 * 3_600_000).toISOString().slice(0, 16);
+const { usernameOf, newPage, signIn, screens, expectAccessible, validated, enter } = consoleKit(
+  () => svc,
+  () => browser,
+);
 
 describe('the staff console: midwife → parents online → issuer returns → parents correct → issuer issues → police 落户', () => {
   it('the sign-in page refuses a wrong password with the lock explained', async () => {
