@@ -8,7 +8,7 @@ export default defineConfig({
           // Unit, adapter and in-process HTTP tests: `npm test`, about a minute or less.
           name: 'default',
           include: ['tests/**/*.test.ts'],
-          exclude: ['tests/interop/**', 'tests/slow/**', 'tests/browser/**'],
+          exclude: ['tests/interop/**', 'tests/slow/**', 'tests/browser/**', 'tests/pg/**'],
           globalSetup: ['tests/http/global-setup.ts'],
           // The files of a worker share one module graph: importing the app (express, ajv, pdf-lib,
           // fontkit) once instead of once per file more than halves the run. Every file still
@@ -44,6 +44,16 @@ export default defineConfig({
           include: ['tests/interop/**/*.test.ts'],
           globalSetup: ['tests/http/global-setup.ts'],
           testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
+          // The same schema on a real PostgreSQL server (a throwaway cluster): `npm run test:pg`.
+          name: 'pg',
+          include: ['tests/pg/**/*.test.ts'],
+          globalSetup: ['tests/pg/global-setup.ts'],
+          testTimeout: 30_000,
           hookTimeout: 60_000,
         },
       },

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { expect, it } from 'vitest';
-import { listMigrations, migrate } from '../../src/adapters/sqlite/database.ts';
+import { listSqliteMigrations, migrate } from '../../src/adapters/sqlite/database.ts';
 
 /**
  * Migrations 006, 007 and 010 rebuild the key register to admit the 'audit', 'status-list' and
@@ -9,7 +9,7 @@ import { listMigrations, migrate } from '../../src/adapters/sqlite/database.ts';
 it('migration 006 keeps every key of a filled register, its issuer links enforced, and admits audit keys', () => {
   const db = new Database(':memory:');
   db.pragma('foreign_keys = ON');
-  const all = listMigrations();
+  const all = listSqliteMigrations();
   migrate(
     db,
     all.filter((m) => m.version < 6),

@@ -1,32 +1,14 @@
-import { chmodSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { chmodSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { listMigrations, migrationsDirOf } from '../migration-files.ts';
 
 export type SqliteDatabase = Database.Database;
 
-const migrationsDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'migrations');
-const migrationName = /^(\d{3})-[a-z0-9-]+\.sql$/;
+/** The SQLite files of the engine-shared migration list (see migration-files.ts). */
+export const listSqliteMigrations = () => listMigrations(migrationsDirOf('sqlite'));
 
-export interface Migration {
-  version: number;
-  name: string;
-  sql: string;
-}
-
-/** Migrations are `migrations/NNN-name.sql`, applied once each, in order, each in its own transaction. */
-export function listMigrations(dir = migrationsDir): Migration[] {
-  return readdirSync(dir)
-    .filter((file) => migrationName.test(file))
-    .sort()
-    .map((file) => ({
-      version: Number(file.slice(0, 3)),
-      name: file,
-      sql: readFileSync(path.join(dir, file), 'utf8'),
-    }));
-}
-
-export function migrate(db: SqliteDatabase, migrations = listMigrations()): number[] {
+export function migrate(db: SqliteDatabase, migrations = listSqliteMigrations()): number[] {
   db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (
     version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
   const applied = new Set(
