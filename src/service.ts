@@ -318,6 +318,8 @@ export function createService(config: Config, deps: ServiceDeps) {
       decodeQrImage,
       qrSvg,
       signInPerMinute: config.rateLimitPerMinute,
+      archives: policeArchives,
+      divisions: divisionDirectory,
     }),
   );
   pages.use(

@@ -2,7 +2,10 @@ import { eventBy } from '../audit/audit-event.ts';
 import { citizenIdBirthDate, citizenIdSex } from '../check/citizen-id.ts';
 import { DomainError, type ErrorDetail, invalidRequest } from '../errors.ts';
 import { householdRegisteredEvent } from '../events/lifecycle-events.ts';
+import type { DivisionDirectory } from '../ports.ts';
 import type { HouseholdRegistrationBody } from '../rules/bodies.ts';
+import { Findings } from '../rules/detail.ts';
+import { checkDivisionCode } from '../rules/place-rules.ts';
 import { chinaDate } from './compose.ts';
 import { requireCurrent } from './guards.ts';
 import type { LifecyclePorts, PoliceOfficer } from './ports.ts';
@@ -114,4 +117,15 @@ export function householdRegistrationOf(
       ? { divisionCode: body.householdPlace.divisionCode, address: body.householdPlace.address }
       : null,
   };
+}
+
+/**
+ * The household place's division code on its own, for the console's as-you-type check: the
+ * body's schema stops at the first missing box, but the code can be checked as soon as it is typed.
+ */
+export function householdDivisionProblems(divisionCode: string, divisions: DivisionDirectory): ErrorDetail[] {
+  const findings = new Findings('household-registration');
+  if (!/^[0-9]{6}$/.test(divisionCode)) findings.add('householdPlace.divisionCode', 'must be 6 digits');
+  else checkDivisionCode(findings, 'householdPlace.divisionCode', divisionCode, divisions);
+  return findings.details;
 }
