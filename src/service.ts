@@ -37,6 +37,7 @@ import { createSqliteHouseholdRegistrations } from './adapters/sqlite/household-
 import { createSqliteInstitutionRepository } from './adapters/sqlite/institution-repository.ts';
 import { createSqliteNumberStock } from './adapters/sqlite/number-stock.ts';
 import { createSqliteOnlineApplicationStore } from './adapters/sqlite/online-application-store.ts';
+import { createSqlitePoliceArchiveStore, policeUnitsOf } from './adapters/sqlite/police-archive-store.ts';
 import { createSqliteReportsStore } from './adapters/sqlite/reports-store.ts';
 import { createSqliteSignInThrottle } from './adapters/sqlite/sign-in-throttle-store.ts';
 import { createSqliteStatusListStore } from './adapters/sqlite/status-list-store.ts';
@@ -54,6 +55,7 @@ import type { AccountAdministration } from './domain/accounts/account-administra
 import { createAuditCheckpointer } from './domain/audit/audit-checkpoint.ts';
 import { DomainError } from './domain/errors.ts';
 import type { OnlinePorts } from './domain/lifecycle/online-applications.ts';
+import type { PoliceArchivePorts } from './domain/lifecycle/police-archives.ts';
 import type { LifecyclePorts } from './domain/lifecycle/ports.ts';
 import type { Clock } from './domain/ports.ts';
 import { createStatusListAssigner } from './domain/status-lists/assign-status.ts';
@@ -76,6 +78,7 @@ import { exportRoutes } from './http/routes/export-routes.ts';
 import { issuingRoutes } from './http/routes/issuing-routes.ts';
 import { onlineApplicationRoutes } from './http/routes/online-application-routes.ts';
 import { pkiRoutes } from './http/routes/pki-routes.ts';
+import { policeArchiveRoutes } from './http/routes/police-archive-routes.ts';
 import { recordRoutes } from './http/routes/record-routes.ts';
 import { reportRoutes } from './http/routes/report-routes.ts';
 import { systemRoutes } from './http/routes/system-routes.ts';
@@ -188,6 +191,13 @@ export function createService(config: Config, deps: ServiceDeps) {
     clock,
   };
 
+  const policeArchives: PoliceArchivePorts = {
+    ...lifecycle,
+    archives: createSqlitePoliceArchiveStore(db),
+    policeUnits: policeUnitsOf(accounts),
+    verification,
+  };
+
   // Uploaded PDFs are parsed in worker threads, never on the event loop.
   const pdfWorkers = createWorkerPdfInspector();
   let ready = false;
@@ -253,6 +263,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     ...issuingRoutes({ lifecycle, online, tokens }),
     ...onlineApplicationRoutes({ online, validateApplication: (body) => validate('application', body) }),
     ...recordRoutes({ lifecycle }),
+    ...policeArchiveRoutes({ archives: policeArchives }),
     ...verificationRoutes({
       verification,
       pdf: pdfWorkers,
@@ -307,6 +318,8 @@ export function createService(config: Config, deps: ServiceDeps) {
       decodeQrImage,
       qrSvg,
       signInPerMinute: config.rateLimitPerMinute,
+      archives: policeArchives,
+      divisions: divisionDirectory,
     }),
   );
   pages.use(

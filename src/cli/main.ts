@@ -33,7 +33,8 @@ const usage = `Operator commands (DATA_DIR selects the data directory; KEY_PASSP
   rotate-key --institution C                        a new signing key; the old one keeps verifying
   revoke-key --kid K --reason R [--revoked-at ISO]  e-licences signed from then on fail ISSUER_REVOKED
   add-number-range --institution C --prefix Q --first 440000001 --last 440099999
-  add-account --username U --role R [--institution C] --password-file F   (or the password on stdin)
+  add-account --username U --role R [--institution C] [--police-unit P] --password-file F   (or the password on stdin;
+                                                    --police-unit: a police account's unit, whose archives it shares)
   list-accounts                                     accounts, disabled or not, with their sign-in locks
   unlock-account --username U                       clears the account's sign-in failures and locks
   revoke-tokens --username U                        every bearer token of the account stops working
@@ -87,6 +88,7 @@ async function run(argv: string[]): Promise<number> {
       name: { type: 'string' },
       division: { type: 'string' },
       institution: { type: 'string' },
+      'police-unit': { type: 'string' },
       prefix: { type: 'string' },
       first: { type: 'string' },
       last: { type: 'string' },
@@ -201,10 +203,12 @@ async function run(argv: string[]): Promise<number> {
           throw new UsageError(`--institution is required for midwife and issuer accounts and not allowed otherwise`);
         }
         if (institution && !institutions.find(institution)) throw new UsageError(`no institution ${institution}`);
+        const policeUnit = values['police-unit']?.trim() || null;
+        if (policeUnit !== null && role !== 'police') throw new UsageError('--police-unit is for police accounts only');
         const password = await readPassword(values['password-file']);
         checkNewPassword(password, { username }, tools.passwordStrength);
         const passwordHash = await tools.hasher.hash(password);
-        accounts.create({ username, passwordHash, role, institution }, now);
+        accounts.create({ username, passwordHash, role, institution, policeUnit }, now);
         audit.record(eventBy(operator, 'account.created', username, { role }), now);
         console.log(`account ${username} (${role}) created`);
         return 0;

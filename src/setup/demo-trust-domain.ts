@@ -23,6 +23,9 @@ export const demoInstitutions = [
   },
 ] as const;
 
+/** The demo police account's unit (invented): its officers share the unit's police archives. */
+export const demoPoliceUnit = '广州市公安局天河区分局天河南派出所';
+
 const commissionRoles: Role[] = ['admin', 'police', 'agency', 'auditor', 'statistician'];
 const institutionRoles: Role[] = ['midwife', 'issuer'];
 
@@ -105,6 +108,7 @@ export async function seedDemoAccounts(
           passwordHash: entry.passwordHash,
           role: entry.role,
           institution: entry.institution,
+          policeUnit: entry.role === 'police' ? demoPoliceUnit : null,
         },
         now,
       );

@@ -18,6 +18,7 @@ import keyRevocation from '../../schemas/key-revocation.schema.json' with { type
 import licenceEnvelope from '../../schemas/licence-envelope.schema.json' with { type: 'json' };
 import numberRange from '../../schemas/number-range.schema.json' with { type: 'json' };
 import passwordReset from '../../schemas/password-reset.schema.json' with { type: 'json' };
+import policeArchive from '../../schemas/police-archive.schema.json' with { type: 'json' };
 import reissue from '../../schemas/reissue.schema.json' with { type: 'json' };
 import replacement from '../../schemas/replacement.schema.json' with { type: 'json' };
 import subscription from '../../schemas/subscription.schema.json' with { type: 'json' };
@@ -48,6 +49,7 @@ export const SCHEMAS: Readonly<Record<SchemaId, { $id: string; examples: unknown
   'citizen-application-correction': citizenApplicationCorrection,
   'citizen-application-session': citizenApplicationSession,
   'application-return': applicationReturn,
+  'police-archive': policeArchive,
 };
 
 export const SCHEMA_IDS = Object.keys(SCHEMAS) as SchemaId[];

@@ -28,7 +28,10 @@ const navOf: Partial<Record<Role, { href: string; key: ConsoleKey }[]>> = {
     { href: '/console/issuer', key: 'issuer.title' },
     { href: '/console/issuer/search', key: 'issuer.search.title' },
   ],
-  police: [{ href: '/console/police', key: 'police.title' }],
+  police: [
+    { href: '/console/police', key: 'police.title' },
+    { href: '/console/police/archives', key: 'archive.title' },
+  ],
 };
 
 /** The frame of every console page: header with the user and sign-out, the role's links, main. */

@@ -62,6 +62,9 @@ const expected: [route: string, ...statuses: number[]][] = [
   ['POST /api/v1/certificates/:no/revoke',                 401,   200,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
   ['POST /api/v1/certificates/:no/claim-code',             401,   403,   403,   403,   200,   403,   403,   403,   403,   403,   403,   403],
   ['POST /api/v1/certificates/:no/household-registration', 401,   403,   403,   403,   403,   403,   201,   403,   403,   403,   403,   403],
+  ['POST /api/v1/police-archives',                        401,   403,   403,   403,   403,   403,   201,   403,   403,   403,   403,   403],
+  ['GET /api/v1/police-archives',                         401,   403,   403,   403,   403,   403,   200,   403,   403,   403,   403,   403],
+  ['GET /api/v1/police-archives/:id',                     401,   403,   403,   403,   403,   403,   200,   403,   403,   403,   403,   403],
   ['POST /api/v1/citizen/claims',                          200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200],
   ['POST /api/v1/verifications',                           200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200],
   ['GET /.well-known/jwks.json',                           200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200],
@@ -136,6 +139,7 @@ const made = {} as {
   signedJson: unknown;
   online: { deliveryId: string; applicationCode: string };
   onlineToReturn: { id: string; applicationCode: string };
+  archiveId: string;
 };
 
 const births = {
@@ -187,6 +191,12 @@ beforeAll(async () => {
   made.citizenOwn = await claimToken(svc, made.read, births.read.mother.idNumber);
   made.citizenOther = await claimToken(svc, made.other, births.other.mother.idNumber);
   made.signedJson = (await svc.request('GET', made.read.links.signedJson, { token: gz.issuer })).body;
+  made.archiveId = (
+    await svc.request('POST', `/api/v1/police-archives?${purpose}`, {
+      token: await svc.token('police'),
+      json: { certificateNo: made.read.certificateNo, caseNo: 'HJ-MATRIX-0' },
+    })
+  ).body.id;
   // The account the account routes act on: none of the callers, so disabling it signs no caller out.
   const { service } = svc.running;
   service.accounts.create(
@@ -293,6 +303,12 @@ const calls: Record<
       policeUnit: '广州市公安局天河区分局天河南派出所',
     },
   }),
+  'POST /api/v1/police-archives': () => ({
+    path: `/api/v1/police-archives?${purpose}`,
+    json: { certificateNo: made.read.certificateNo, caseNo: 'HJ-MATRIX-1' },
+  }),
+  'GET /api/v1/police-archives': () => ({ path: `/api/v1/police-archives?caseNo=HJ-MATRIX-1&${purpose}` }),
+  'GET /api/v1/police-archives/:id': () => ({ path: `/api/v1/police-archives/${made.archiveId}?${purpose}` }),
   'POST /api/v1/citizen/claims': () => ({
     path: '/api/v1/citizen/claims',
     json: {

@@ -98,6 +98,7 @@ const made = {} as {
   /** 线上申领: applications of the parents, each left in the state its calls need. */
   online: Record<'story' | 'toCorrect' | 'toReturn', OnlineApplication> & { codeToApply: string };
   backfilledNo: string;
+  archiveId: string;
 };
 
 interface OnlineApplication {
@@ -244,8 +245,23 @@ const calls: Record<string, () => Call[]> = {
         childIdNumber: childIdNumber(births.toRegister.newborn.birthTime.slice(0, 10), births.toRegister.newborn.sex),
         registeredOn: chinaDateOf(NOW),
         policeUnit: '广州市公安局天河区分局天河南派出所',
+        registeredName: '改了名',
+        householdPlace: { divisionCode: '440106', address: '广东省广州市天河区体育东路 88 号' },
       },
     },
+  ],
+  'POST /api/v1/police-archives': () => [
+    {
+      token: as('police'),
+      path: `/api/v1/police-archives?${purpose}`,
+      json: { certificateNo: made.read.certificateNo, caseNo: 'HJ-2026-0001' },
+    },
+  ],
+  'GET /api/v1/police-archives': () => [
+    { token: as('police'), path: `/api/v1/police-archives?caseNo=HJ-2026-0001&${purpose}` },
+  ],
+  'GET /api/v1/police-archives/:id': () => [
+    { token: as('police'), path: `/api/v1/police-archives/${made.archiveId}?${purpose}` },
   ],
   'POST /api/v1/citizen/claims': () => [
     {
@@ -478,6 +494,12 @@ beforeAll(async () => {
   made.backfilledNo = await backIssuePaperCertificate();
   made.signedJson = (await svc.request('GET', made.read.links.signedJson, { token: gz.issuer })).body;
   made.pdf = (await svc.request('GET', made.read.links.pdf, { token: gz.issuer })).body;
+  made.archiveId = (
+    await svc.request('POST', `/api/v1/police-archives?${purpose}`, {
+      token: await svc.token('police'),
+      json: { certificateNo: made.toReissue.certificateNo, caseNo: 'HJ-2026-0002' },
+    })
+  ).body.id;
   await qrTextOf(made.pdf);
   const { service } = svc.running;
   service.accounts.create(

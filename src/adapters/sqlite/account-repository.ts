@@ -9,6 +9,7 @@ interface AccountRow {
   institution: string | null;
   display_name: string | null;
   disabled: number;
+  police_unit: string | null;
 }
 
 const toAccount = (row: AccountRow): Account => ({
@@ -19,14 +20,15 @@ const toAccount = (row: AccountRow): Account => ({
   institution: row.institution,
   displayName: row.display_name,
   disabled: row.disabled === 1,
+  policeUnit: row.police_unit,
 });
 
 export function createSqliteAccountRepository(db: SqliteDatabase): AccountRepository {
   const byUsername = db.prepare<[string], AccountRow>('SELECT * FROM accounts WHERE username = ?');
   const byId = db.prepare<[number], AccountRow>('SELECT * FROM accounts WHERE id = ?');
   const insert = db.prepare(
-    `INSERT INTO accounts (username, password_hash, role, institution, display_name, created_at)
-     VALUES (@username, @passwordHash, @role, @institution, @displayName, @createdAt)`,
+    `INSERT INTO accounts (username, password_hash, role, institution, display_name, police_unit, created_at)
+     VALUES (@username, @passwordHash, @role, @institution, @displayName, @policeUnit, @createdAt)`,
   );
   const password = db.prepare('UPDATE accounts SET password_hash = ? WHERE username = ?');
   const disabled = db.prepare('UPDATE accounts SET disabled = ? WHERE id = ?');
@@ -44,6 +46,7 @@ export function createSqliteAccountRepository(db: SqliteDatabase): AccountReposi
         role: account.role,
         institution: account.institution,
         displayName: account.displayName ?? null,
+        policeUnit: account.policeUnit ?? null,
         createdAt: now.toISOString(),
       });
       return toAccount(byId.get(Number(lastInsertRowid))!);

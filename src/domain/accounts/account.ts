@@ -15,6 +15,12 @@ export interface Account {
   institution: string | null;
   displayName: string | null;
   disabled: boolean;
+  /**
+   * For police accounts: the police unit (派出所 or office) the officer acts for, whose archives
+   * are shared by its officers. Null for the other roles, and for a police account not yet
+   * assigned to one (it cannot archive).
+   */
+  policeUnit: string | null;
 }
 
 export interface NewAccount {
@@ -23,6 +29,8 @@ export interface NewAccount {
   role: Role;
   institution: string | null;
   displayName?: string | null;
+  /** Police accounts only. */
+  policeUnit?: string | null;
 }
 
 export interface AccountRepository {

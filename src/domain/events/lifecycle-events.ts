@@ -1,4 +1,10 @@
-import type { ApplicationRecord, CertificateRecord, DeliveryRecord, IssueKind } from '../lifecycle/records.ts';
+import type {
+  ApplicationRecord,
+  CertificateRecord,
+  DeliveryRecord,
+  HouseholdRegistration,
+  IssueKind,
+} from '../lifecycle/records.ts';
 import { applicationEvent, type BirthEvent, certificateEvent, type EventType } from './birth-event.ts';
 
 /*
@@ -35,9 +41,28 @@ export const voidedEvent = (record: CertificateRecord, reason: string, at: Date)
 export const revokedEvent = (record: CertificateRecord, at: Date): BirthEvent =>
   certificateEvent(at, 'cn.birth-certificate.revoked', record);
 
-/** 落户 recorded by the police: the turning point of 出生一件事 (the child's ID number stays out). */
-export const householdRegisteredEvent = (record: CertificateRecord, registeredOn: string, at: Date) =>
-  certificateEvent(at, 'cn.birth-certificate.household-registered', record, { registeredOn });
+/**
+ * 落户 recorded by the police: the turning point of 出生一件事. The one event that carries a name:
+ * the agencies that subscribe to it (medical insurance, social security, vaccination) enrol the
+ * child under the registered name and 户籍地, so an administrator grants this type knowingly.
+ * The child's ID number stays out. Feedback without the name or place sends neither.
+ */
+export const householdRegisteredEvent = (
+  record: CertificateRecord,
+  registration: Pick<HouseholdRegistration, 'registeredOn' | 'registeredName' | 'nameDiffers' | 'householdPlace'>,
+  at: Date,
+) =>
+  certificateEvent(at, 'cn.birth-certificate.household-registered', record, {
+    registeredOn: registration.registeredOn,
+    ...(registration.registeredName !== null && {
+      registeredName: registration.registeredName,
+      nameDiffers: registration.nameDiffers,
+    }),
+    ...(registration.householdPlace && {
+      householdDivisionCode: registration.householdPlace.divisionCode,
+      householdAddress: registration.householdPlace.address,
+    }),
+  });
 
 /** The birth place's division of an application: its delivery record's, or its own without one. */
 export function applicationDivision(application: Pick<ApplicationRecord, 'input'>, delivery: DeliveryRecord | null) {

@@ -2,10 +2,15 @@ import { eventBy } from '../audit/audit-event.ts';
 import { citizenIdBirthDate, citizenIdSex } from '../check/citizen-id.ts';
 import { DomainError, type ErrorDetail, invalidRequest } from '../errors.ts';
 import { householdRegisteredEvent } from '../events/lifecycle-events.ts';
+import type { DivisionDirectory } from '../ports.ts';
 import type { HouseholdRegistrationBody } from '../rules/bodies.ts';
+import { Findings } from '../rules/detail.ts';
+import { checkDivisionCode } from '../rules/place-rules.ts';
 import { chinaDate } from './compose.ts';
 import { requireCurrent } from './guards.ts';
 import type { LifecyclePorts, PoliceOfficer } from './ports.ts';
+import type { HouseholdRegistration } from './records.ts';
+import { householdFeedbackView } from './visibility.ts';
 
 /**
  * Whether the child's ID number carries the certificate's birth date and sex, and the date lies
@@ -49,6 +54,7 @@ export function recordHouseholdRegistration(
   const details = householdProblems(record.certificate.newborn, body, now);
   if (details.length > 0) throw invalidRequest(details);
 
+  const registration = householdRegistrationOf(record.certificate.newborn.name, certificateNo, body, now);
   ports.transactions.run(() => {
     const existing = ports.households.find(record.lineage);
     if (existing) {
@@ -61,28 +67,65 @@ export function recordHouseholdRegistration(
         { path: 'childIdNumber', message: 'already registered for another birth' },
       ]);
     }
-    ports.households.insert(
-      record.lineage,
-      {
-        certificateNo,
-        childIdNumber: body.childIdNumber,
-        registeredOn: body.registeredOn,
-        policeUnit: body.policeUnit,
-        recordedAt: now.toISOString(),
-      },
-      actor.username,
-    );
+    ports.households.insert(record.lineage, registration, actor.username);
     ports.audit.record(
       eventBy(
         actor,
         'household.registered',
         certificateNo,
-        { policeUnit: body.policeUnit, registeredOn: body.registeredOn },
+        {
+          policeUnit: body.policeUnit,
+          registeredOn: body.registeredOn,
+          nameDiffers: registration.nameDiffers,
+          ...(registration.householdPlace && { householdDivisionCode: registration.householdPlace.divisionCode }),
+        },
         '落户',
       ),
       now,
     );
-    ports.events.append(householdRegisteredEvent(record, body.registeredOn, now));
+    ports.events.append(householdRegisteredEvent(record, registration, now));
   });
-  return { certificateNo, householdRegistered: true, registeredOn: body.registeredOn, policeUnit: body.policeUnit };
+  return {
+    certificateNo,
+    householdRegistered: true as const,
+    registeredOn: body.registeredOn,
+    policeUnit: body.policeUnit,
+    ...householdFeedbackView(registration),
+  };
+}
+
+/**
+ * The registration as kept. A registered name that differs from the certificate's is allowed
+ * (parents may name the child differently at 落户) and flagged, so every reader sees it.
+ */
+export function householdRegistrationOf(
+  certificateName: string,
+  certificateNo: string,
+  body: HouseholdRegistrationBody,
+  now: Date,
+): HouseholdRegistration {
+  const registeredName = body.registeredName ?? null;
+  return {
+    certificateNo,
+    childIdNumber: body.childIdNumber,
+    registeredOn: body.registeredOn,
+    policeUnit: body.policeUnit,
+    recordedAt: now.toISOString(),
+    registeredName,
+    nameDiffers: registeredName !== null && registeredName !== certificateName,
+    householdPlace: body.householdPlace
+      ? { divisionCode: body.householdPlace.divisionCode, address: body.householdPlace.address }
+      : null,
+  };
+}
+
+/**
+ * The household place's division code on its own, for the console's as-you-type check: the
+ * body's schema stops at the first missing box, but the code can be checked as soon as it is typed.
+ */
+export function householdDivisionProblems(divisionCode: string, divisions: DivisionDirectory): ErrorDetail[] {
+  const findings = new Findings('household-registration');
+  if (!/^[0-9]{6}$/.test(divisionCode)) findings.add('householdPlace.divisionCode', 'must be 6 digits');
+  else checkDivisionCode(findings, 'householdPlace.divisionCode', divisionCode, divisions);
+  return findings.details;
 }

@@ -79,4 +79,10 @@ export interface HouseholdRegistration {
   registeredOn: string;
   policeUnit: string;
   recordedAt: string;
+  /** The child's name as registered; null when the feedback did not say (older feedback). */
+  registeredName: string | null;
+  /** Whether `registeredName` differs from the newborn's name on the certificate registered with. */
+  nameDiffers: boolean;
+  /** 户籍地; null when the feedback did not say. */
+  householdPlace: { divisionCode: string; address: string } | null;
 }

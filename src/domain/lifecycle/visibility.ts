@@ -1,6 +1,6 @@
 import type { Certificate, Parent } from '../certificate.ts';
 import type { Actor, LifecyclePorts } from './ports.ts';
-import type { CertificateRecord } from './records.ts';
+import type { CertificateRecord, HouseholdRegistration } from './records.ts';
 
 /*
  * Who sees what of a certificate record, and masked how. Who may read a record at all is in
@@ -108,6 +108,7 @@ export function recordView(ports: ViewPorts, actor: Actor, record: CertificateRe
           childIdNumber: seesIdNumbers(actor, record) ? household.childIdNumber : maskIdNumber(household.childIdNumber),
           registeredOn: household.registeredOn,
           policeUnit: household.policeUnit,
+          ...householdFeedbackView(household),
         }
       : null,
     // `registration` is the HTTP contract's name for the 登记 items.
@@ -136,3 +137,12 @@ export const searchResultView = (ports: ViewPorts, actor: Actor, record: Certifi
   visibility[actor.role].view === 'verification-fields'
     ? verificationView(ports, record)
     : recordView(ports, actor, record);
+
+/** The registered name (with whether it differs) and the place, each only when the police fed it back. */
+export const householdFeedbackView = (registration: HouseholdRegistration) => ({
+  ...(registration.registeredName !== null && {
+    registeredName: registration.registeredName,
+    nameDiffers: registration.nameDiffers,
+  }),
+  ...(registration.householdPlace && { householdPlace: registration.householdPlace }),
+});

@@ -14,6 +14,7 @@ import type {
   KeyRevocationBody,
   NumberRangeBody,
   PasswordResetBody,
+  PoliceArchiveBody,
   ReissueBody,
   ReplacementBody,
   SubscriptionBody,
@@ -42,6 +43,7 @@ export type {
   NewbornWithoutName,
   NumberRangeBody,
   PasswordResetBody,
+  PoliceArchiveBody,
   ReissueBody,
   ReplacementBody,
   SubscriptionBody,
@@ -86,6 +88,7 @@ export interface BodyTypes {
   'citizen-application-correction': CitizenApplicationItems;
   'citizen-application-session': CitizenApplicationSessionBody;
   'application-return': ApplicationReturnBody;
+  'police-archive': PoliceArchiveBody;
 }
 
 export type SchemaId = keyof BodyTypes;

@@ -9,6 +9,7 @@ import type {
   DeliveryBody,
   HouseholdRegistrationBody,
   NumberRangeBody,
+  PoliceArchiveBody,
   ReplacementBody,
   SchemaId,
 } from './bodies.ts';
@@ -138,6 +139,12 @@ function checkHouseholdRegistration(findings: Findings, body: HouseholdRegistrat
   if (registeredOn && compareDates(registeredOn, dateAtOffset(ctx.now, CHINA_OFFSET_MINUTES)) > 0) {
     findings.add('registeredOn', 'is in the future');
   }
+  // The registered name is a name like the newborn's on the certificate, by the same rules.
+  if (body.registeredName !== undefined) checkPrintedText(findings, 'registeredName', body.registeredName, ctx.glyphs);
+  if (body.householdPlace) {
+    checkDivisionCode(findings, 'householdPlace.divisionCode', body.householdPlace.divisionCode, ctx.divisions);
+    checkPrintedText(findings, 'householdPlace.address', body.householdPlace.address);
+  }
 }
 
 type Rule<K extends SchemaId> = (findings: Findings, body: BodyTypes[K], ctx: RuleContext) => void;
@@ -170,6 +177,7 @@ const RULES: { [K in SchemaId]: Rule<K> } = {
   'citizen-application-correction': none,
   'citizen-application-session': none,
   'application-return': none,
+  'police-archive': (findings, body: PoliceArchiveBody) => checkPrintedText(findings, 'caseNo', body.caseNo),
 };
 
 /** The semantic rules of one schema, run on a value the schema already accepted. */

@@ -140,6 +140,11 @@ export type DeliveryBody = {
  * POST /api/v1/certificates/{no}/household-registration (落户): schemas/household-registration.schema.json
  */
 export type HouseholdRegistrationBody = {
+  registeredName?: string;
+  householdPlace?: {
+    address: string;
+    divisionCode: string;
+  };
   childIdNumber: string;
   registeredOn: string;
   policeUnit: string;
@@ -173,6 +178,16 @@ export type NumberRangeBody = {
  */
 export type PasswordResetBody = {
   password: string;
+};
+
+/**
+ * POST /api/v1/police-archives: schemas/police-archive.schema.json
+ *
+ * Archive an e-licence as it is now, with the household case it belongs to; the purpose is the query parameter
+ */
+export type PoliceArchiveBody = {
+  certificateNo: string;
+  caseNo: string;
 };
 
 /**

@@ -61,6 +61,8 @@ const exampleCertificate = {
   issueDate: '2026-11-30',
   issuer: exampleInstitution,
 };
+/** 户籍地 as the police fed it back. */
+const householdPlace = closed({ divisionCode: ref('certificate.divisionCode'), address: { type: 'string' } });
 const links = closed({ self: { type: 'string' }, pdf: { type: 'string' }, signedJson: { type: 'string' } });
 const exampleLinks = {
   self: '/api/v1/certificates/Q440000001',
@@ -117,12 +119,21 @@ const certificateRecord: Schema = {
         ),
       },
       householdRegistration: nullable(
-        closed({
-          certificateNo,
-          childIdNumber: { type: 'string', description: 'In full or masked, as the ID numbers of the parents' },
-          registeredOn: ref('certificate.date'),
-          policeUnit: { type: 'string' },
-        }),
+        closed(
+          {
+            certificateNo,
+            childIdNumber: { type: 'string', description: 'In full or masked, as the ID numbers of the parents' },
+            registeredOn: ref('certificate.date'),
+            policeUnit: { type: 'string' },
+            registeredName: { type: 'string', description: "The child's registered name, when the police fed it back" },
+            nameDiffers: {
+              type: 'boolean',
+              description: "With registeredName: it differs from the certificate's newborn name",
+            },
+            householdPlace,
+          },
+          ['registeredName', 'nameDiffers', 'householdPlace'],
+        ),
       ),
       registration: closed(
         {
@@ -293,18 +304,30 @@ export const certificateSchemas: Record<string, Schema> = {
     examples: [{ certificateNo: 'Q440000007', claimCode: 'EGANN52W5M' }],
   },
   HouseholdRegistered: {
-    ...closed({
-      certificateNo,
-      householdRegistered: { const: true },
-      registeredOn: ref('certificate.date'),
-      policeUnit: { type: 'string' },
-    }),
+    ...closed(
+      {
+        certificateNo,
+        householdRegistered: { const: true },
+        registeredOn: ref('certificate.date'),
+        policeUnit: { type: 'string' },
+        registeredName: { type: 'string' },
+        nameDiffers: {
+          type: 'boolean',
+          description: "The registered name differs from the certificate's newborn name",
+        },
+        householdPlace,
+      },
+      ['registeredName', 'nameDiffers', 'householdPlace'],
+    ),
     examples: [
       {
         certificateNo: 'Q440000005',
         householdRegistered: true,
         registeredOn: '2026-11-30',
         policeUnit: '广州市公安局天河区分局天河南派出所',
+        registeredName: '李安然',
+        nameDiffers: true,
+        householdPlace: { divisionCode: '440106', address: '广东省广州市天河区天河南街道体育东路 88 号' },
       },
     ],
   },

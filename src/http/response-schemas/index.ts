@@ -5,6 +5,7 @@ import { base64url, errorSchema, flattenedJws, ref, type Schema } from './common
 import { eventSchemas } from './events.ts';
 import { exportSchemas } from './exports.ts';
 import { onlineApplicationSchemas } from './online-applications.ts';
+import { policeArchiveSchemas } from './police-archives.ts';
 import { reportSchemas } from './reports.ts';
 import { systemSchemas } from './system.ts';
 import { trustSchemas } from './trust.ts';
@@ -31,4 +32,5 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, Schema>> = {
   ...eventSchemas,
   ...exportSchemas,
   ...onlineApplicationSchemas,
+  ...policeArchiveSchemas,
 };

@@ -20,7 +20,14 @@ export interface CertificateSummary {
   motherName: string;
   issuerName: string;
   issueDate: string;
-  householdRegistration: { registeredOn: string; policeUnit: string; certificateNo: string } | null;
+  householdRegistration: {
+    registeredOn: string;
+    policeUnit: string;
+    certificateNo: string;
+    registeredName?: string;
+    nameDiffers?: boolean;
+    householdPlace?: { divisionCode: string; address: string };
+  } | null;
   supersededBy: string | null;
 }
 
@@ -47,9 +54,28 @@ export function SummaryItems({ c }: { c: CertificateSummary }) {
                   unit: c.householdRegistration.policeUnit,
                 }),
               ] as [string, string],
+              ...householdFeedbackRows(c.householdRegistration),
             ]
           : []),
       ]}
     />
   );
+}
+
+/** The registered name (marked when it differs from the certificate's) and 户籍地, when fed back. */
+function householdFeedbackRows(h: NonNullable<CertificateSummary['householdRegistration']>): [string, string][] {
+  const rows: [string, string][] = [];
+  if (h.registeredName !== undefined) {
+    rows.push([
+      t('police.household.nameItem'),
+      h.nameDiffers ? t('police.household.nameDiffers', { name: h.registeredName }) : h.registeredName,
+    ]);
+  }
+  if (h.householdPlace) {
+    rows.push([
+      t('police.household.placeItem'),
+      t('police.household.place', { code: h.householdPlace.divisionCode, address: h.householdPlace.address }),
+    ]);
+  }
+  return rows;
 }

@@ -4,6 +4,7 @@ import { consoleT as t } from '../console-messages.ts';
 import { Alert, Field, FieldError, fieldErrorId, Select } from '../layout.tsx';
 import { translator } from '../messages.ts';
 import { type VerifyOutcome, verdictOf } from '../pages/verify.tsx';
+import { ArchiveForm } from './archive-pages.tsx';
 import { type CertificateSummary, type FieldErrors, type FormValues, noErrors, SummaryItems } from './components.tsx';
 
 // ---- police
@@ -34,7 +35,7 @@ export function HouseholdForm(props: {
       id={`household-${c.certificateNo}`}
       hx-post={`${action}/validate`}
       // `input`, not `keyup`: a pasted or scanned number is checked too.
-      hx-trigger="change, input changed delay:400ms from:input[name=childIdNumber]"
+      hx-trigger="change, input changed delay:400ms from:input[name=childIdNumber], input changed delay:400ms from:input[name='householdPlace.divisionCode']"
       hx-swap="none"
       hx-sync="this:replace"
     >
@@ -63,12 +64,44 @@ export function HouseholdForm(props: {
         errors={props.errors.get('policeUnit')}
         errorSlot
       />
+      <Field
+        name="registeredName"
+        label={t('police.household.registeredName')}
+        value={props.values.registeredName}
+        errors={props.errors.get('registeredName')}
+        errorSlot
+      />
+      <fieldset class="household-place">
+        <legend>{t('police.household.placeHint')}</legend>
+        <Field
+          name="householdPlace.divisionCode"
+          label={t('police.household.divisionCode')}
+          value={props.values['householdPlace.divisionCode']}
+          errors={props.errors.get('householdPlace.divisionCode') ?? props.errors.get('householdPlace')}
+          inputmode="numeric"
+          errorSlot
+        />
+        <Field
+          name="householdPlace.address"
+          label={t('police.household.address')}
+          value={props.values['householdPlace.address']}
+          errors={props.errors.get('householdPlace.address')}
+          errorSlot
+        />
+      </fieldset>
       <button type="submit">{t('police.household.submit')}</button>
     </form>
   );
 }
 
-const HOUSEHOLD_FIELDS = ['childIdNumber', 'registeredOn', 'policeUnit'] as const;
+const HOUSEHOLD_FIELDS = [
+  'childIdNumber',
+  'registeredOn',
+  'policeUnit',
+  'registeredName',
+  'householdPlace.divisionCode',
+  'householdPlace.address',
+] as const;
 
 /** The 落户 form's as-you-type answer: the error paragraphs only, never the boxes being typed into. */
 export function HouseholdCheck({ certificateNo, errors }: { certificateNo: string; errors: FieldErrors }) {
@@ -132,6 +165,9 @@ export function PolicePage(props: { user: ConsoleUser; view: PoliceView; agency?
                 })}
               </h3>
               <p>{zh(verdict.body, { no: outcome.result.supersededBy ?? '' })}</p>
+              {!props.agency && outcome.result.certificate && (
+                <ArchiveForm user={user} certificateNo={outcome.result.certificate.certificateNo} />
+              )}
               {outcome.result.certificate && (
                 <Items
                   rows={[

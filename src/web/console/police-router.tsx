@@ -1,6 +1,10 @@
 import type { Response } from 'express';
 import { DomainError, type ErrorDetail } from '../../domain/errors.ts';
-import { householdProblems, recordHouseholdRegistration } from '../../domain/lifecycle/household.ts';
+import {
+  householdDivisionProblems,
+  householdProblems,
+  recordHouseholdRegistration,
+} from '../../domain/lifecycle/household.ts';
 import type { PoliceOfficer } from '../../domain/lifecycle/ports.ts';
 import { readCertificate, searchByMother } from '../../domain/lifecycle/reads.ts';
 import { consoleT as t } from '../console-messages.ts';
@@ -75,11 +79,19 @@ export function policeRoutes({ router, deps, post, now }: ConsoleRoutes) {
       policePage(res, refusal.status, { lookup: { values, errors: refusal.errors, alert: refusal.alert } });
     }
   });
-  const householdValues = (v: FormValues) => ({
-    childIdNumber: (v.childIdNumber ?? '').toUpperCase(),
-    registeredOn: v.registeredOn ?? '',
-    policeUnit: v.policeUnit ?? '',
-  });
+  /** The optional name and place go in only when typed; the place's code and address together. */
+  const householdValues = (v: FormValues) => {
+    const registeredName = v.registeredName ?? '';
+    const divisionCode = (v['householdPlace.divisionCode'] ?? '').trim();
+    const address = v['householdPlace.address'] ?? '';
+    return {
+      childIdNumber: (v.childIdNumber ?? '').toUpperCase(),
+      registeredOn: v.registeredOn ?? '',
+      policeUnit: v.policeUnit ?? '',
+      ...(registeredName !== '' && { registeredName }),
+      ...((divisionCode !== '' || address !== '') && { householdPlace: { divisionCode, address } }),
+    };
+  };
   router.post('/console/police/certificates/:no/household/validate', ...post, (req, res) => {
     const values = formValues(req.body);
     const actor = police(res);
@@ -93,6 +105,10 @@ export function policeRoutes({ router, deps, post, now }: ConsoleRoutes) {
       } catch (error) {
         if (!(error instanceof DomainError)) throw error;
         details = error.details;
+      }
+      const typedCode = (values['householdPlace.divisionCode'] ?? '').trim();
+      if (typedCode !== '' && !details.some((d) => d.path === 'householdPlace.divisionCode')) {
+        details = [...details, ...householdDivisionProblems(typedCode, deps.divisions)];
       }
       const filled = details.filter((d) => (values[d.path] ?? '') !== '');
       if (filled.length === 0 && body.childIdNumber.length === 18) {

@@ -4,8 +4,10 @@ import type { StaffPrincipal, TokenStore } from '../../domain/accounts/account.t
 import type { SignInPorts } from '../../domain/accounts/sign-in.ts';
 import { DomainError, type ErrorDetail } from '../../domain/errors.ts';
 import type { OnlinePorts } from '../../domain/lifecycle/online-applications.ts';
+import type { PoliceArchivePorts } from '../../domain/lifecycle/police-archives.ts';
 import type { LifecyclePorts } from '../../domain/lifecycle/ports.ts';
 import type { readCertificate } from '../../domain/lifecycle/reads.ts';
+import type { DivisionDirectory } from '../../domain/ports.ts';
 import type { PdfInspector, VerificationPorts } from '../../domain/verification/ports.ts';
 import type { Validate } from '../../http/validate.ts';
 import type { ConsoleUser } from '../console-layout.tsx';
@@ -28,6 +30,10 @@ export interface ConsoleDeps {
   qrSvg: (text: string) => Promise<string>;
   /** Sign-in attempts per username and address per minute, as for POST /api/v1/auth/token. */
   signInPerMinute: number;
+  /** The police archive (留档). */
+  archives: PoliceArchivePorts;
+  /** GB/T 2260 divisions, for codes checked as they are typed. */
+  divisions: DivisionDirectory;
 }
 
 /** Same origin, no inline script; the certificate PDF may be framed by the console's own pages. */
