@@ -3,12 +3,14 @@ import type {
   Applicant,
   ApplicationBody,
   ApplicationReturnBody,
+  AppointmentBody,
   AuthTokenBody,
   CertificateRevocationBody,
   CitizenApplicationBody,
   CitizenApplicationCorrectionBody,
   CitizenApplicationSessionBody,
   CitizenClaimBody,
+  CollectionSlotBody,
   DeliveryBody,
   HouseholdRegistrationBody,
   KeyRevocationBody,
@@ -30,12 +32,14 @@ export type {
   Applicant,
   ApplicationBody,
   ApplicationReturnBody,
+  AppointmentBody,
   AuthTokenBody,
   CertificateRevocationBody,
   CitizenApplicationBody,
   CitizenApplicationCorrectionBody,
   CitizenApplicationSessionBody,
   CitizenClaimBody,
+  CollectionSlotBody,
   DeliveryBody,
   HouseholdRegistrationBody,
   KeyRevocationBody,
@@ -86,6 +90,8 @@ export interface BodyTypes {
   'citizen-application-correction': CitizenApplicationItems;
   'citizen-application-session': CitizenApplicationSessionBody;
   'application-return': ApplicationReturnBody;
+  'collection-slot': CollectionSlotBody;
+  appointment: AppointmentBody;
 }
 
 export type SchemaId = keyof BodyTypes;
