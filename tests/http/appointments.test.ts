@@ -65,10 +65,15 @@ const slotsOf = async (at: 'gz' | 'bj' = 'gz') =>
     remaining: number;
   }[];
 
-const full = errorOf('SLOT_FULL', 'The slot has no seat left', [{ path: 'slotId', message: 'full; choose another slot' }]);
+const full = errorOf('SLOT_FULL', 'The slot has no seat left', [
+  { path: 'slotId', message: 'full; choose another slot' },
+]);
 
 beforeAll(async () => {
-  svc = await startTestService({ clock, env: { RATE_LIMIT_PER_MINUTE: '100000', TOKEN_TTL_SECONDS: String(30 * 24 * 3600) } });
+  svc = await startTestService({
+    clock,
+    env: { RATE_LIMIT_PER_MINUTE: '100000', TOKEN_TTL_SECONDS: String(30 * 24 * 3600) },
+  });
   gz = await staffOf(svc, 'gz');
   bj = await staffOf(svc, 'bj');
 });
