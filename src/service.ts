@@ -312,6 +312,7 @@ export function createService(config: Config, deps: ServiceDeps) {
       decodeQrImage,
       qrSvg,
       signInPerMinute: config.rateLimitPerMinute,
+      appointments,
     }),
   );
   pages.use(
@@ -325,6 +326,7 @@ export function createService(config: Config, deps: ServiceDeps) {
       pdfPerAddressPerMinute: config.pdfVerificationsPerMinute,
       qrSvg,
       decodeQrImage,
+      appointments,
     }),
   );
   const app = createApp({

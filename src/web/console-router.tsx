@@ -3,6 +3,7 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Role } from '../domain/accounts/account.ts';
 import { signIn } from '../domain/accounts/sign-in.ts';
 import { DomainError } from '../domain/errors.ts';
+import { collectionRoutes } from './console/collection-router.tsx';
 import { issuerRoutes } from './console/issuer-router.tsx';
 import { midwifeRoutes } from './console/midwife-router.tsx';
 import { policeRoutes } from './console/police-router.tsx';
@@ -126,6 +127,7 @@ export function createConsoleRouter(deps: ConsoleDeps): express.Router {
   midwifeRoutes(routes);
   issuerRoutes(routes);
   policeRoutes(routes);
+  collectionRoutes(routes);
 
   router.use('/console', (_req, res) => notFound(res));
   return router;
