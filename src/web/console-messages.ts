@@ -211,7 +211,7 @@ const zh = {
   'collection.close': '关闭此时段',
   'collection.closed.done': '时段已关闭；已有预约仍然有效。',
   'collection.new.title': '新增取证时段',
-  'collection.new.date': '日期',
+  'collection.new.date': '时段日期',
   'collection.new.start': '开始时间',
   'collection.new.end': '结束时间',
   'collection.new.capacity': '名额',
