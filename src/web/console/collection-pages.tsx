@@ -47,41 +47,23 @@ function SlotSection({ user, date, slot }: { user: ConsoleUser; date: string; sl
         <p>{t('collection.slot.empty')}</p>
       ) : (
         <div class="table-wrap">
-          <table class="collection" role="table">
+          <table class="collection">
             <thead>
-              <tr role="row">
-                <th scope="col" role="columnheader">
-                  {t('collection.col.certificateNo')}
-                </th>
-                <th scope="col" role="columnheader">
-                  {t('collection.col.newborn')}
-                </th>
-                <th scope="col" role="columnheader">
-                  {t('collection.col.mother')}
-                </th>
-                <th scope="col" role="columnheader">
-                  {t('collection.col.status')}
-                </th>
-                <th scope="col" role="columnheader">
-                  {t('collection.col.action')}
-                </th>
+              <tr>
+                <th scope="col">{t('collection.col.certificateNo')}</th>
+                <th scope="col">{t('collection.col.newborn')}</th>
+                <th scope="col">{t('collection.col.mother')}</th>
+                <th scope="col">{t('collection.col.status')}</th>
+                <th scope="col">{t('collection.col.action')}</th>
               </tr>
             </thead>
             <tbody>
               {slot.appointments.map((a) => (
-                <tr key={a.id} role="row">
-                  {/* Explicit roles keep the table a table for screen readers when a phone shows rows as blocks. */}
-                  <td role="cell" data-label={t('collection.col.certificateNo')}>
-                    {a.certificateNo}
-                  </td>
-                  <td role="cell" data-label={t('collection.col.newborn')}>
-                    {a.newbornName}
-                  </td>
-                  <td role="cell" data-label={t('collection.col.mother')}>
-                    {a.motherName}
-                  </td>
+                <tr key={a.id}>
+                  <td data-label={t('collection.col.certificateNo')}>{a.certificateNo}</td>
+                  <td data-label={t('collection.col.newborn')}>{a.newbornName}</td>
+                  <td data-label={t('collection.col.mother')}>{a.motherName}</td>
                   <td
-                    role="cell"
                     data-label={t('collection.col.status')}
                     class={a.status === 'handed-over' ? 'status ok' : undefined}
                   >
@@ -92,7 +74,7 @@ function SlotSection({ user, date, slot }: { user: ConsoleUser; date: string; sl
                         })
                       : t('collection.booked')}
                   </td>
-                  <td role="cell">
+                  <td>
                     {a.status === 'booked' && (
                       <form method="post" action={`/console/issuer/collection/${a.id}/handover`}>
                         <Csrf user={user} />
