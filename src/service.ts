@@ -30,6 +30,7 @@ import { createSqliteAuditLog } from './adapters/sqlite/audit-log.ts';
 import { createSqliteBirthExportSource, nodeSha256 } from './adapters/sqlite/birth-export-source.ts';
 import { createSqliteCertificateRegister } from './adapters/sqlite/certificate-register.ts';
 import { createSqliteClaimCodeStore } from './adapters/sqlite/claim-code-store.ts';
+import { createSqliteCollectionStore } from './adapters/sqlite/collection-store.ts';
 import { createSqliteCrlStore } from './adapters/sqlite/crl-store.ts';
 import { openDatabase, type SqliteDatabase } from './adapters/sqlite/database.ts';
 import { createSqliteEventOutbox } from './adapters/sqlite/event-outbox.ts';
@@ -52,6 +53,7 @@ import { zxcvbnPasswordStrength } from './adapters/zxcvbn-password-strength.ts';
 import { createApp } from './app.ts';
 import type { Config } from './config.ts';
 import type { AccountAdministration } from './domain/accounts/account-administration.ts';
+import type { AppointmentPorts } from './domain/appointments/ports.ts';
 import { createAuditCheckpointer } from './domain/audit/audit-checkpoint.ts';
 import { DomainError } from './domain/errors.ts';
 import type { OnlinePorts } from './domain/lifecycle/online-applications.ts';
@@ -71,6 +73,7 @@ import { buildOpenApi } from './http/openapi.ts';
 import type { Route } from './http/route.ts';
 import { accountRoutes } from './http/routes/account-routes.ts';
 import { adminRoutes } from './http/routes/admin-routes.ts';
+import { appointmentRoutes } from './http/routes/appointment-routes.ts';
 import { auditRoutes } from './http/routes/audit-routes.ts';
 import { authRoutes } from './http/routes/auth-routes.ts';
 import { eventRoutes } from './http/routes/event-routes.ts';
@@ -183,6 +186,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     licenceTypeCode: config.licenceTypeCode,
   };
   const online = { ...lifecycle, online: createSqliteOnlineApplicationStore(db) } satisfies OnlinePorts;
+  const appointments: AppointmentPorts = { ...lifecycle, collection: createSqliteCollectionStore(db) };
   const verification: VerificationPorts = {
     trust: createRegisterTrustSource(signingKeys, nodeX509, config.licenceTypeCode),
     register: registerWithStatusEntries(register, statusStore),
@@ -291,6 +295,7 @@ export function createService(config: Config, deps: ServiceDeps) {
       endpoints: config.env === 'production' ? 'https-only' : 'https-or-loopback',
       wake: () => webhooks.wake(),
     }),
+    ...appointmentRoutes({ appointments, tokens, online: online.online, applications: lifecycle.applications }),
     ...exportRoutes({
       source: createSqliteBirthExportSource(db.name),
       sha256: nodeSha256,
@@ -320,6 +325,7 @@ export function createService(config: Config, deps: ServiceDeps) {
       signInPerMinute: config.rateLimitPerMinute,
       archives: policeArchives,
       divisions: divisionDirectory,
+      appointments,
     }),
   );
   pages.use(
@@ -333,6 +339,7 @@ export function createService(config: Config, deps: ServiceDeps) {
       pdfPerAddressPerMinute: config.pdfVerificationsPerMinute,
       qrSvg,
       decodeQrImage,
+      appointments,
     }),
   );
   const app = createApp({

@@ -42,6 +42,12 @@ export type ErrorCode =
   | 'ROOT_CA_EXISTS'
   | 'SIGNING_KEY_MISMATCH'
   | 'QR_UNENCODABLE'
+  // collection appointments (预约取证)
+  | 'SLOT_FULL'
+  | 'SLOT_CLOSED'
+  | 'SLOT_PAST'
+  | 'ALREADY_BOOKED'
+  | 'ALREADY_COLLECTED'
   // the service cannot serve (configuration, key custody)
   | 'NO_ROOT_CA'
   | 'SERVICE_UNAVAILABLE'

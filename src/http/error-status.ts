@@ -33,6 +33,11 @@ export const errorStatus: Record<ErrorCode, number> = {
   // through a fault of ours: validation refuses such records first.
   SIGNING_KEY_MISMATCH: 500,
   QR_UNENCODABLE: 500,
+  SLOT_FULL: 409,
+  SLOT_CLOSED: 409,
+  SLOT_PAST: 409,
+  ALREADY_BOOKED: 409,
+  ALREADY_COLLECTED: 409,
   NO_ROOT_CA: 503,
   SERVICE_UNAVAILABLE: 503,
   KEY_UNREADABLE: 503,

@@ -2,6 +2,7 @@ import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import application from '../../schemas/application.schema.json' with { type: 'json' };
 import applicationReturn from '../../schemas/application-return.schema.json' with { type: 'json' };
+import appointment from '../../schemas/appointment.schema.json' with { type: 'json' };
 import authToken from '../../schemas/auth-token.schema.json' with { type: 'json' };
 import certificate from '../../schemas/certificate.schema.json' with { type: 'json' };
 import certificateRevocation from '../../schemas/certificate-revocation.schema.json' with { type: 'json' };
@@ -11,6 +12,7 @@ import citizenApplicationCorrection from '../../schemas/citizen-application-corr
 };
 import citizenApplicationSession from '../../schemas/citizen-application-session.schema.json' with { type: 'json' };
 import citizenClaim from '../../schemas/citizen-claim.schema.json' with { type: 'json' };
+import collectionSlot from '../../schemas/collection-slot.schema.json' with { type: 'json' };
 import delivery from '../../schemas/delivery.schema.json' with { type: 'json' };
 import elicencePayload from '../../schemas/elicence-payload.schema.json' with { type: 'json' };
 import householdRegistration from '../../schemas/household-registration.schema.json' with { type: 'json' };
@@ -50,6 +52,8 @@ export const SCHEMAS: Readonly<Record<SchemaId, { $id: string; examples: unknown
   'citizen-application-session': citizenApplicationSession,
   'application-return': applicationReturn,
   'police-archive': policeArchive,
+  'collection-slot': collectionSlot,
+  appointment,
 };
 
 export const SCHEMA_IDS = Object.keys(SCHEMAS) as SchemaId[];

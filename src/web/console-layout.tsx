@@ -27,6 +27,7 @@ const navOf: Partial<Record<Role, { href: string; key: ConsoleKey }[]>> = {
   issuer: [
     { href: '/console/issuer', key: 'issuer.title' },
     { href: '/console/issuer/search', key: 'issuer.search.title' },
+    { href: '/console/issuer/collection', key: 'collection.title' },
   ],
   police: [
     { href: '/console/police', key: 'police.title' },

@@ -4,6 +4,7 @@ import type { Role } from '../domain/accounts/account.ts';
 import { signIn } from '../domain/accounts/sign-in.ts';
 import { DomainError } from '../domain/errors.ts';
 import { archiveRoutes } from './console/archive-router.tsx';
+import { collectionRoutes } from './console/collection-router.tsx';
 import { issuerRoutes } from './console/issuer-router.tsx';
 import { midwifeRoutes } from './console/midwife-router.tsx';
 import { policeRoutes } from './console/police-router.tsx';
@@ -128,6 +129,7 @@ export function createConsoleRouter(deps: ConsoleDeps): express.Router {
   issuerRoutes(routes);
   policeRoutes(routes);
   archiveRoutes(routes);
+  collectionRoutes(routes);
 
   router.use('/console', (_req, res) => notFound(res));
   return router;

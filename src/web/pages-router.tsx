@@ -7,6 +7,7 @@ import { renderPage } from './layout.tsx';
 import { pickLang } from './locale.ts';
 import { translator } from './messages.ts';
 import { applyRoutes } from './pages/apply-router.tsx';
+import { appointmentPageRoutes } from './pages/appointment-router.tsx';
 import { HomePage } from './pages/home.tsx';
 import { ClaimPage } from './pages/my.tsx';
 import { myRoutes } from './pages/my-router.tsx';
@@ -80,6 +81,7 @@ export function createPagesRouter(deps: PagesDeps): express.Router {
   verifyRoutes(routes);
   myRoutes(routes);
   applyRoutes(routes);
+  appointmentPageRoutes(routes);
 
   return router;
 }

@@ -115,6 +115,18 @@ const expected: [route: string, ...statuses: number[]][] = [
   ['GET /api/v1/citizen/applications/:id/signed.json',     401,   401,   401,   401,   401,   401,   401,   401,   401,   401,   401,   401],
   ['GET /api/v1/applications',                             401,   403,   403,   403,   200,   200,   403,   403,   403,   403,   403,   403],
   ['POST /api/v1/applications/:id/return',                 401,   403,   403,   403,   200,   403,   403,   403,   403,   403,   403,   403],
+  // 预约取证: slots are public to read; issuers manage their own institution's, admins any.
+  ['GET /api/v1/institutions/:code/collection-slots',       200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200,   200],
+  ['POST /api/v1/institutions/:code/collection-slots',      401,   201,   403,   403,   201,   201,   403,   403,   403,   403,   403,   403],
+  ['POST /api/v1/collection-slots/:id/close',               401,   200,   403,   403,   200,   403,   403,   403,   403,   403,   403,   403],
+  ['GET /api/v1/institutions/:code/collection-appointments', 401,  200,   403,   403,   200,   403,   403,   403,   403,   403,   403,   403],
+  ['POST /api/v1/collection-appointments/:id/handover',     401,   403,   403,   403,   200,   403,   403,   403,   403,   403,   403,   403],
+  // The parents' own appointments: a claim token (or an issued application's); staff tokens are refused.
+  ['GET /api/v1/citizen/appointments',                     401,   403,   403,   403,   403,   403,   403,   403,   403,   403,   200,   200],
+  // citizen/own booked in beforeAll: a second booking is ALREADY_BOOKED.
+  ['POST /api/v1/citizen/appointments',                    401,   403,   403,   403,   403,   403,   403,   403,   403,   403,   409,   201],
+  ['PUT /api/v1/citizen/appointments/:id',                 401,   403,   403,   403,   403,   403,   403,   403,   403,   403,   200,   403],
+  ['DELETE /api/v1/citizen/appointments/:id',              401,   403,   403,   403,   403,   403,   403,   403,   403,   403,   200,   403],
 ];
 
 const { clock, now: NOW } = frozenClock();
@@ -140,6 +152,7 @@ const made = {} as {
   online: { deliveryId: string; applicationCode: string };
   onlineToReturn: { id: string; applicationCode: string };
   archiveId: string;
+  collection: { slot: string; other: string; toClose: string; toHandOver: string; own: string };
 };
 
 const births = {
@@ -155,6 +168,7 @@ const births = {
   bjApplication: withAnotherMother(bornBefore(fixtureRecords[1]!, NOW, 9, 'bj'), 1),
   online: withAnotherMother(bornBefore(fixtureRecords[5]!, NOW, 11), 1),
   onlineToReturn: withAnotherMother(bornBefore(fixtureRecords[0]!, NOW, 12), 2),
+  toCollect: withAnotherMother(bornBefore(fixtureRecords[3]!, NOW, 13), 2),
 };
 
 /** What the parents type when they apply online. */
@@ -215,7 +229,32 @@ beforeAll(async () => {
     json: onlineBody(births.onlineToReturn, toReturn.applicationCode as string),
   });
   made.onlineToReturn = { id: applied.body.id, applicationCode: toReturn.applicationCode as string };
+  made.collection = await collectionAppointments();
 });
+
+/** 预约取证: gz slots, citizen/own booked (to move and cancel), another family booked to be handed over. */
+async function collectionAppointments(): Promise<typeof made.collection> {
+  const publish = async (hoursAhead: number) => {
+    const res = await svc.request('POST', `/api/v1/institutions/${demo.gz.creditCode}/collection-slots`, {
+      token: gz.issuer,
+      json: slotBody(hoursAhead),
+    });
+    return res.body.id as string;
+  };
+  const [slot, other, toClose] = [await publish(26), await publish(28), await publish(30)];
+  const book = async (token: string) =>
+    (await svc.request('POST', '/api/v1/citizen/appointments', { token, json: { slotId: slot } })).body.id as string;
+  const toCollect = await issueBirth(svc, gz, births.toCollect);
+  const toHandOver = await book(await claimToken(svc, toCollect, births.toCollect.mother.idNumber));
+  return { slot, other, toClose, toHandOver, own: await book(made.citizenOwn) };
+}
+
+/** A one-hour collection slot `hoursAhead` hours after NOW, in China time to the minute. */
+function slotBody(hoursAhead: number) {
+  const minute = (ms: number) => `${new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16)}+08:00`;
+  const startsAt = NOW.getTime() + hoursAhead * 3_600_000;
+  return { startsAt: minute(startsAt), endsAt: minute(startsAt + 3_600_000), capacity: 20 };
+}
 afterAll(async () => {
   await svc?.stop();
 });
@@ -410,6 +449,32 @@ const calls: Record<
     path: `/api/v1/applications/${made.onlineToReturn.id}/return`,
     json: { reason: '请核对父亲的身份证件号码' },
   }),
+  'GET /api/v1/institutions/:code/collection-slots': () => ({
+    path: `/api/v1/institutions/${demo.gz.creditCode}/collection-slots`,
+  }),
+  'POST /api/v1/institutions/:code/collection-slots': (caller) => ({
+    path: `/api/v1/institutions/${demo[atOf(caller)].creditCode}/collection-slots`,
+    json: slotBody(48),
+  }),
+  'POST /api/v1/collection-slots/:id/close': () => ({
+    path: `/api/v1/collection-slots/${made.collection.toClose}/close`,
+  }),
+  'GET /api/v1/institutions/:code/collection-appointments': () => ({
+    path: `/api/v1/institutions/${demo.gz.creditCode}/collection-appointments`,
+  }),
+  'POST /api/v1/collection-appointments/:id/handover': () => ({
+    path: `/api/v1/collection-appointments/${made.collection.toHandOver}/handover`,
+  }),
+  'GET /api/v1/citizen/appointments': () => ({ path: '/api/v1/citizen/appointments' }),
+  'POST /api/v1/citizen/appointments': () => ({
+    path: '/api/v1/citizen/appointments',
+    json: { slotId: made.collection.slot },
+  }),
+  'PUT /api/v1/citizen/appointments/:id': () => ({
+    path: `/api/v1/citizen/appointments/${made.collection.own}`,
+    json: { slotId: made.collection.other },
+  }),
+  'DELETE /api/v1/citizen/appointments/:id': () => ({ path: `/api/v1/citizen/appointments/${made.collection.own}` }),
 };
 
 describe('the access matrix', () => {

@@ -99,6 +99,8 @@ const made = {} as {
   online: Record<'story' | 'toCorrect' | 'toReturn', OnlineApplication> & { codeToApply: string };
   backfilledNo: string;
   archiveId: string;
+  /** 预约取证: slots of the Guangzhou institution and appointments left for the table's calls. */
+  collection: { slot: string; other: string; toClose: string; toHandOver: string; toChange: string; date: string };
 };
 
 interface OnlineApplication {
@@ -121,6 +123,7 @@ const births = {
   onlineToCorrect: withAnotherMother(bornBefore(fixtureRecords[2]!, NOW, 13), 2),
   onlineToReturn: withAnotherMother(bornBefore(fixtureRecords[3]!, NOW, 14), 2),
   onlineToApply: withAnotherMother(bornBefore(fixtureRecords[5]!, NOW, 15), 2),
+  toCollect: withAnotherMother(bornBefore(fixtureRecords[1]!, NOW, 16), 3),
 };
 
 /** What the parents type online: the newborn's name, the father and who applies (the mother). */
@@ -458,7 +461,107 @@ const calls: Record<string, () => Call[]> = {
       json: { password: 'quiet harbour lanterns at dusk' },
     },
   ],
+  'GET /api/v1/institutions/:code/collection-slots': () => [
+    { path: `/api/v1/institutions/${demo.gz.creditCode}/collection-slots` },
+    { path: '/api/v1/institutions/12440106000000000X/collection-slots' },
+  ],
+  'POST /api/v1/institutions/:code/collection-slots': () => [
+    {
+      token: as('issuer', 'gz'),
+      path: `/api/v1/institutions/${demo.gz.creditCode}/collection-slots`,
+      json: {
+        startsAt: chinaMinute(NOW.getTime() + 50 * 3_600_000),
+        endsAt: chinaMinute(NOW.getTime() + 51 * 3_600_000),
+        capacity: 5,
+      },
+    },
+    {
+      token: as('issuer', 'gz'),
+      path: `/api/v1/institutions/${demo.gz.creditCode}/collection-slots`,
+      json: { startsAt: chinaMinute(NOW.getTime() - 3_600_000), endsAt: chinaMinute(NOW.getTime()), capacity: 5 },
+    },
+  ],
+  'POST /api/v1/collection-slots/:id/close': () => [
+    { token: as('issuer', 'gz'), path: `/api/v1/collection-slots/${made.collection.toClose}/close` },
+    { token: as('issuer', 'gz'), path: '/api/v1/collection-slots/SAAAAAAAAAAAAAAAA/close' },
+  ],
+  'GET /api/v1/institutions/:code/collection-appointments': () => [
+    {
+      token: as('issuer', 'gz'),
+      path: `/api/v1/institutions/${demo.gz.creditCode}/collection-appointments?date=${made.collection.date}`,
+    },
+    { token: as('issuer', 'gz'), path: `/api/v1/institutions/${demo.gz.creditCode}/collection-appointments` },
+    {
+      token: as('issuer', 'gz'),
+      path: `/api/v1/institutions/${demo.gz.creditCode}/collection-appointments?date=tomorrow`,
+    },
+  ],
+  'POST /api/v1/collection-appointments/:id/handover': () => [
+    { token: as('issuer', 'gz'), path: `/api/v1/collection-appointments/${made.collection.toHandOver}/handover` },
+    { token: as('issuer', 'gz'), path: `/api/v1/collection-appointments/${made.collection.toHandOver}/handover` },
+  ],
+  'GET /api/v1/citizen/appointments': () => [
+    { token: async () => made.citizen, path: '/api/v1/citizen/appointments' },
+    { token: parentsOf(made.online.story), path: '/api/v1/citizen/appointments' },
+    { path: '/api/v1/citizen/appointments' },
+  ],
+  'POST /api/v1/citizen/appointments': () => [
+    { token: async () => made.citizen, path: '/api/v1/citizen/appointments', json: { slotId: made.collection.slot } },
+    // The online application's token: its birth already has an appointment.
+    {
+      token: parentsOf(made.online.story),
+      path: '/api/v1/citizen/appointments',
+      json: { slotId: made.collection.slot },
+    },
+    { token: async () => made.citizen, path: '/api/v1/citizen/appointments', json: { slotId: 'x' } },
+  ],
+  'PUT /api/v1/citizen/appointments/:id': () => [
+    {
+      token: parentsOf(made.online.story),
+      path: `/api/v1/citizen/appointments/${made.collection.toChange}`,
+      json: { slotId: made.collection.other },
+    },
+    {
+      token: async () => made.citizen,
+      path: `/api/v1/citizen/appointments/${made.collection.toChange}`,
+      json: { slotId: made.collection.other },
+    },
+  ],
+  'DELETE /api/v1/citizen/appointments/:id': () => [
+    { token: parentsOf(made.online.story), path: `/api/v1/citizen/appointments/${made.collection.toChange}` },
+    { token: parentsOf(made.online.story), path: `/api/v1/citizen/appointments/${made.collection.toChange}` },
+  ],
 };
+
+/** `2026-12-01T09:00+08:00` for an instant: the minute in China time. */
+const chinaMinute = (ms: number) => `${new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16)}+08:00`;
+
+/**
+ * 预约取证: slots a day ahead; one family (a claim token) booked to be handed over, the online
+ * application's family booked to be moved and cancelled, and a slot to close.
+ */
+async function collectionAppointments(): Promise<typeof made.collection> {
+  const publish = async (hoursAhead: number) => {
+    const startsAt = NOW.getTime() + hoursAhead * 3_600_000;
+    const res = await svc.request('POST', `/api/v1/institutions/${demo.gz.creditCode}/collection-slots`, {
+      token: gz.issuer,
+      json: { startsAt: chinaMinute(startsAt), endsAt: chinaMinute(startsAt + 3_600_000), capacity: 3 },
+    });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body.id as string;
+  };
+  const [slot, other, toClose] = [await publish(26), await publish(28), await publish(30)];
+  const book = async (token: string) => {
+    const res = await svc.request('POST', '/api/v1/citizen/appointments', { token, json: { slotId: slot } });
+    expect(res.status, JSON.stringify(res.body)).toBe(201);
+    return res.body.id as string;
+  };
+  const toCollect = await issueBirth(svc, gz, births.toCollect);
+  const toHandOver = await book(await claimToken(svc, toCollect, births.toCollect.mother.idNumber));
+  const toChange = await book(made.online.story.token);
+  const date = chinaDateOf(new Date(NOW.getTime() + 26 * 3_600_000));
+  return { slot, other, toClose, toHandOver, toChange, date };
+}
 
 beforeAll(async () => {
   svc = await startTestService({ clock, env: { RATE_LIMIT_PER_MINUTE: '100000' } });
@@ -491,6 +594,7 @@ beforeAll(async () => {
   made.deliveryId = (await recordDelivery(svc, gz.midwife, births.toApply)).id;
   made.citizen = await claimToken(svc, made.read, births.read.mother.idNumber);
   made.online = await onlineApplications();
+  made.collection = await collectionAppointments();
   made.backfilledNo = await backIssuePaperCertificate();
   made.signedJson = (await svc.request('GET', made.read.links.signedJson, { token: gz.issuer })).body;
   made.pdf = (await svc.request('GET', made.read.links.pdf, { token: gz.issuer })).body;

@@ -3,12 +3,14 @@ import type {
   Applicant,
   ApplicationBody,
   ApplicationReturnBody,
+  AppointmentBody,
   AuthTokenBody,
   CertificateRevocationBody,
   CitizenApplicationBody,
   CitizenApplicationCorrectionBody,
   CitizenApplicationSessionBody,
   CitizenClaimBody,
+  CollectionSlotBody,
   DeliveryBody,
   HouseholdRegistrationBody,
   KeyRevocationBody,
@@ -31,12 +33,14 @@ export type {
   Applicant,
   ApplicationBody,
   ApplicationReturnBody,
+  AppointmentBody,
   AuthTokenBody,
   CertificateRevocationBody,
   CitizenApplicationBody,
   CitizenApplicationCorrectionBody,
   CitizenApplicationSessionBody,
   CitizenClaimBody,
+  CollectionSlotBody,
   DeliveryBody,
   HouseholdRegistrationBody,
   KeyRevocationBody,
@@ -89,6 +93,8 @@ export interface BodyTypes {
   'citizen-application-session': CitizenApplicationSessionBody;
   'application-return': ApplicationReturnBody;
   'police-archive': PoliceArchiveBody;
+  'collection-slot': CollectionSlotBody;
+  appointment: AppointmentBody;
 }
 
 export type SchemaId = keyof BodyTypes;

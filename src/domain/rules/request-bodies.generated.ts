@@ -52,6 +52,15 @@ export type ApplicationBody =
     };
 
 /**
+ * POST /api/v1/citizen/appointments: schemas/appointment.schema.json
+ *
+ * The parents book (or, with PUT /api/v1/citizen/appointments/{id}, move to) a slot to collect the paper certificate.
+ */
+export type AppointmentBody = {
+  slotId: string;
+};
+
+/**
  * POST /api/v1/auth/token: schemas/auth-token.schema.json
  */
 export type AuthTokenBody = {
@@ -115,6 +124,17 @@ export type CitizenClaimBody = {
   certificateNo: string;
   motherIdNumber: string;
   claimCode: string;
+};
+
+/**
+ * POST /api/v1/institutions/{code}/collection-slots: schemas/collection-slot.schema.json
+ *
+ * The issuer (or an administrator) publishes a time at which parents may collect the paper certificate (预约取证), with how many families it can serve.
+ */
+export type CollectionSlotBody = {
+  startsAt: string;
+  endsAt: string;
+  capacity: number;
 };
 
 /**

@@ -1,4 +1,5 @@
 import { accountSchemas } from './accounts.ts';
+import { appointmentSchemas } from './appointments.ts';
 import { auditSchemas } from './audit.ts';
 import { certificateSchemas } from './certificates.ts';
 import { base64url, errorSchema, flattenedJws, ref, type Schema } from './common.ts';
@@ -33,4 +34,5 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, Schema>> = {
   ...exportSchemas,
   ...onlineApplicationSchemas,
   ...policeArchiveSchemas,
+  ...appointmentSchemas,
 };

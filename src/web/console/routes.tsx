@@ -2,6 +2,7 @@ import type express from 'express';
 import type { Request, Response } from 'express';
 import type { StaffPrincipal, TokenStore } from '../../domain/accounts/account.ts';
 import type { SignInPorts } from '../../domain/accounts/sign-in.ts';
+import type { AppointmentPorts } from '../../domain/appointments/ports.ts';
 import { DomainError, type ErrorDetail } from '../../domain/errors.ts';
 import type { OnlinePorts } from '../../domain/lifecycle/online-applications.ts';
 import type { PoliceArchivePorts } from '../../domain/lifecycle/police-archives.ts';
@@ -34,6 +35,8 @@ export interface ConsoleDeps {
   archives: PoliceArchivePorts;
   /** GB/T 2260 divisions, for codes checked as they are typed. */
   divisions: DivisionDirectory;
+  /** 预约取证: the issuer's day list, handover and slots. */
+  appointments: AppointmentPorts;
 }
 
 /** Same origin, no inline script; the certificate PDF may be framed by the console's own pages. */

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { appointmentsOf } from '../../domain/appointments/bookings.ts';
 import {
   type ApplicationValidator,
   applicationOfToken,
@@ -17,7 +18,7 @@ import { translator } from '../messages.ts';
 import { ApplicationStatusPage, ApplyPage } from './apply.tsx';
 import { clearSession, context, type PageRoutes, pageRefusal, redirectAfterPost, send, setSession } from './routes.tsx';
 
-const APPLY_COOKIE = 'apply_session';
+export const APPLY_COOKIE = 'apply_session';
 
 /** Applying online: the form, reopening with the code, the status, the documents once issued. */
 export function applyRoutes({ router, deps, forms, limitAttempts }: PageRoutes) {
@@ -115,7 +116,11 @@ export function applyRoutes({ router, deps, forms, limitAttempts }: PageRoutes) 
     const application = applySession(req);
     if (!application) return res.redirect(303, '/apply');
     const status = applicationStatus(ports, application);
-    statusPage(req, res, 200, { status, values: formOfItems(application.input), errors: new Map() });
+    const appointments =
+      status.certificateNo === undefined
+        ? undefined
+        : appointmentsOf(deps.appointments, { via: 'application', certificateNo: status.certificateNo }).appointments;
+    statusPage(req, res, 200, { status, values: formOfItems(application.input), errors: new Map(), appointments });
   });
   router.post('/apply/status', forms, (req, res) => {
     const application = applySession(req);

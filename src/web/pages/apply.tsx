@@ -1,6 +1,8 @@
+import type { AppointmentView } from '../../domain/appointments/bookings.ts';
 import type { ApplicationStatusView } from '../../domain/lifecycle/online-applications.ts';
 import { ethnicityOptions, idTypeOptions } from '../code-names.ts';
 import { Alert, Field, Layout, type PageContext, Select } from '../layout.tsx';
+import { AppointmentSummary } from './appointment.tsx';
 
 export type FormValues = Record<string, string>;
 
@@ -138,6 +140,8 @@ export interface StatusView {
   values: FormValues;
   errors: Map<string, string[]>;
   alert?: string | undefined;
+  /** 预约取证, once issued. */
+  appointments?: AppointmentView[] | undefined;
 }
 
 export function ApplicationStatusPage({ ctx, view }: { ctx: PageContext; view: StatusView }) {
@@ -180,6 +184,7 @@ export function ApplicationStatusPage({ ctx, view }: { ctx: PageContext; view: S
           </>
         )}
       </section>
+      {view.appointments && <AppointmentSummary ctx={ctx} base="/apply" appointments={view.appointments} />}
       {status.status === 'returned' && (
         <form method="post" action="/apply/status" class="card" hx-post="/apply/status" {...enhance}>
           <Alert text={view.alert} />

@@ -1,5 +1,6 @@
 import type { Request, Response } from 'express';
 import { signOut } from '../../domain/accounts/account-administration.ts';
+import { appointmentsOf } from '../../domain/appointments/bookings.ts';
 import { readCitizenCertificate } from '../../domain/lifecycle/citizen-reads.ts';
 import { claimCertificate } from '../../domain/lifecycle/claims.ts';
 import { readPdf, readSignedJson } from '../../domain/lifecycle/reads.ts';
@@ -10,7 +11,7 @@ import { translator } from '../messages.ts';
 import { CertificatePage, ClaimPage } from './my.tsx';
 import { clearSession, context, type PageRoutes, pageRefusal, redirectAfterPost, send, setSession } from './routes.tsx';
 
-const MY_COOKIE = 'my_session';
+export const MY_COOKIE = 'my_session';
 
 /** The parents' page: claim the certificate, then see, download and share it. */
 export function myRoutes({ router, deps, forms, limitAttempts }: PageRoutes) {
@@ -32,6 +33,10 @@ export function myRoutes({ router, deps, forms, limitAttempts }: PageRoutes) {
       return claimPage(req, res, 200, { values: {}, errors: new Map(), alert: expired ? t('my.expired') : undefined });
     }
     const { view } = readCitizenCertificate(ports, principal);
+    const { appointments } = appointmentsOf(deps.appointments, {
+      via: 'claim',
+      certificateNo: view.certificate.certificateNo,
+    });
     const ctx = context(req, res);
     send(
       res,
@@ -45,6 +50,9 @@ export function myRoutes({ router, deps, forms, limitAttempts }: PageRoutes) {
             supersededBy: view.supersededBy,
             history: view.history,
           }}
+          appointments={
+            view.status === 'valid' || appointments.some((a) => a.status === 'handed-over') ? appointments : undefined
+          }
         />,
       ),
     );

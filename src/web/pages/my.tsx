@@ -1,7 +1,9 @@
+import type { AppointmentView } from '../../domain/appointments/bookings.ts';
 import type { Certificate } from '../../domain/certificate.ts';
 import { Alert, Field, Layout, type PageContext } from '../layout.tsx';
 import type { MessageKey } from '../messages.ts';
 import { chinaDateTime } from '../time.ts';
+import { AppointmentSummary } from './appointment.tsx';
 
 export interface ClaimView {
   values: { certificateNo?: string; motherIdNumber?: string };
@@ -59,7 +61,16 @@ export function ClaimPage({ ctx, view }: { ctx: PageContext; view: ClaimView }) 
   );
 }
 
-export function CertificatePage({ ctx, view }: { ctx: PageContext; view: CertificateView }) {
+export function CertificatePage({
+  ctx,
+  view,
+  appointments,
+}: {
+  ctx: PageContext;
+  view: CertificateView;
+  /** 预约取证: shown while the certificate is current or once its paper was collected. */
+  appointments?: AppointmentView[] | undefined;
+}) {
   const { t } = ctx;
   const c = view.certificate;
   const status = t(statusKey[view.status] ?? 'my.status.valid', { no: view.supersededBy ?? '' });
@@ -113,6 +124,7 @@ export function CertificatePage({ ctx, view }: { ctx: PageContext; view: Certifi
           </a>
         </p>
       </section>
+      {appointments && <AppointmentSummary ctx={ctx} base="/my" appointments={appointments} />}
       <section class="card" aria-labelledby="how-heading">
         <h2 id="how-heading">{t('my.howVerify')}</h2>
         <p>{t('my.howVerify.body')}</p>

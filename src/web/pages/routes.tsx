@@ -1,6 +1,7 @@
 import type express from 'express';
 import type { Request, Response } from 'express';
 import type { TokenStore } from '../../domain/accounts/account.ts';
+import type { AppointmentPorts } from '../../domain/appointments/ports.ts';
 import { DomainError, type ErrorDetail } from '../../domain/errors.ts';
 import type { OnlinePorts } from '../../domain/lifecycle/online-applications.ts';
 import type { LifecyclePorts } from '../../domain/lifecycle/ports.ts';
@@ -25,6 +26,8 @@ export interface PagesDeps {
   qrSvg: (text: string) => Promise<string>;
   /** A photo of a QR code → its text, or null when none is found. */
   decodeQrImage: (image: Uint8Array) => Promise<string | null>;
+  /** 预约取证: collection slots and the parents' appointments. */
+  appointments: AppointmentPorts;
 }
 
 /**
