@@ -72,12 +72,10 @@ export interface StockUse {
 const allTime = { from: '0000-01-01', to: '9999-12-31' };
 
 /** Each institution's stock use since its first range: received, issued, voided, left and the void rate. */
-export function stockUse(
-  ports: {
-    institutions: Pick<InstitutionRepository, 'list' | 'numberRanges'>;
-    usage: (period: { from: string; to: string }, institution: string) => UsageCounts;
-  },
-): StockUse[] {
+export function stockUse(ports: {
+  institutions: Pick<InstitutionRepository, 'list' | 'numberRanges'>;
+  usage: (period: { from: string; to: string }, institution: string) => UsageCounts;
+}): StockUse[] {
   return ports.institutions.list().map((institution) => {
     const u = ports.usage(allTime, institution.creditCode);
     const issued = u.issued.first + u.issued.outOfInstitution + u.issued.replacement + u.issued.reissue;

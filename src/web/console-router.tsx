@@ -3,6 +3,8 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Role } from '../domain/accounts/account.ts';
 import { signIn } from '../domain/accounts/sign-in.ts';
 import { DomainError } from '../domain/errors.ts';
+import { adminRoutes } from './console/admin-router.tsx';
+import { agencyRoutes } from './console/agency-router.tsx';
 import { issuerRoutes } from './console/issuer-router.tsx';
 import { midwifeRoutes } from './console/midwife-router.tsx';
 import { policeRoutes } from './console/police-router.tsx';
@@ -16,8 +18,8 @@ const homeOf: Record<Role, string> = {
   midwife: '/console/midwife',
   issuer: '/console/issuer',
   police: '/console/police',
-  agency: '/console/home',
-  admin: '/console/home',
+  agency: '/console/agency',
+  admin: '/console/admin',
   auditor: '/console/home',
   statistician: '/console/home',
 };
@@ -120,12 +122,16 @@ export function createConsoleRouter(deps: ConsoleDeps): express.Router {
   router.use('/console/midwife', only('midwife'));
   router.use('/console/issuer', only('issuer'));
   router.use('/console/police', only('police'));
+  router.use('/console/admin', only('admin'));
+  router.use('/console/agency', only('agency'));
 
   // ---- each role's pages, in the order they were added
   const routes: ConsoleRoutes = { router, deps, post, now };
   midwifeRoutes(routes);
   issuerRoutes(routes);
   policeRoutes(routes);
+  adminRoutes(routes);
+  agencyRoutes(routes);
 
   router.use('/console', (_req, res) => notFound(res));
   return router;

@@ -21,7 +21,7 @@ export function keyRevocationConsequences(
   now: Date,
 ): KeyRevocationConsequences {
   const key = ports.register.get(kid);
-  if (!key || key.purpose !== 'licence' || key.institutionCreditCode === null) {
+  if (key?.purpose !== 'licence' || key.institutionCreditCode === null) {
     throw new DomainError('NOT_FOUND', `No institution signing key ${kid}`);
   }
   if (key.status === 'revoked' || key.revokedAt !== null) {

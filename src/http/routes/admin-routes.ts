@@ -2,11 +2,7 @@ import { parseOffsetDateTime } from '../../domain/check/offset-date-time.ts';
 import { DomainError, invalidRequest } from '../../domain/errors.ts';
 import type { InstitutionRecord } from '../../domain/institution.ts';
 import { receiveNumberRange, type StockAdministration } from '../../domain/number-stock-administration.ts';
-import {
-  type KeyAdministration,
-  revokeKey,
-  rotateInstitutionKey,
-} from '../../domain/trust/key-administration.ts';
+import { type KeyAdministration, revokeKey, rotateInstitutionKey } from '../../domain/trust/key-administration.ts';
 import { defineRoute, type Route } from '../route.ts';
 
 interface AdminDeps {

@@ -1,11 +1,15 @@
 import type express from 'express';
 import type { Request, Response } from 'express';
 import type { StaffPrincipal, TokenStore } from '../../domain/accounts/account.ts';
+import type { AccountAdministration } from '../../domain/accounts/account-administration.ts';
 import type { SignInPorts } from '../../domain/accounts/sign-in.ts';
 import { DomainError, type ErrorDetail } from '../../domain/errors.ts';
 import type { OnlinePorts } from '../../domain/lifecycle/online-applications.ts';
 import type { LifecyclePorts } from '../../domain/lifecycle/ports.ts';
 import type { readCertificate } from '../../domain/lifecycle/reads.ts';
+import type { StockAdministration } from '../../domain/number-stock-administration.ts';
+import type { ReportsStore } from '../../domain/reports/reports.ts';
+import type { KeyAdministration } from '../../domain/trust/key-administration.ts';
 import type { PdfInspector, VerificationPorts } from '../../domain/verification/ports.ts';
 import type { Validate } from '../../http/validate.ts';
 import type { ConsoleUser } from '../console-layout.tsx';
@@ -28,6 +32,15 @@ export interface ConsoleDeps {
   qrSvg: (text: string) => Promise<string>;
   /** Sign-in attempts per username and address per minute, as for POST /api/v1/auth/token. */
   signInPerMinute: number;
+  /** The administrator's ports: keys and institutions, accounts, number stock and its use. */
+  admin: {
+    keys: KeyAdministration;
+    accounts: AccountAdministration;
+    stock: StockAdministration;
+    usage: ReportsStore['usage'];
+  };
+  /** A strong random password for a new or reset account, shown once to the admin. */
+  newPassword: () => string;
 }
 
 /** Same origin, no inline script; the certificate PDF may be framed by the console's own pages. */

@@ -1,0 +1,193 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestService, type TestService } from './harness.ts';
+
+let svc: TestService;
+
+beforeAll(async () => {
+  svc = await startTestService({ env: { RATE_LIMIT_PER_MINUTE: '100000' } });
+});
+afterAll(async () => {
+  await svc?.stop();
+});
+
+/** A console session of a demo role over plain HTTP: its cookie and the CSRF token of its pages. */
+async function session(role: string) {
+  const account = svc.accounts.find((a) => a.role === role && (a.institution === null || a.username.endsWith('-gz')))!;
+  const signedIn = await fetch(`${svc.url}/console/sign-in`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ username: account.username, password: account.password }),
+    redirect: 'manual',
+  });
+  expect(signedIn.status).toBe(303);
+  const cookie = signedIn.headers.get('set-cookie')!.split(';')[0]!;
+  const get = (path: string) => fetch(`${svc.url}${path}`, { headers: { cookie }, redirect: 'manual' });
+  const home = await get(signedIn.headers.get('location')!);
+  const csrf = /name="_csrf" value="([^"]+)"/.exec(await home.text())![1]!;
+  const post = (path: string, fields: Record<string, string>, withCsrf = true) =>
+    fetch(`${svc.url}${path}`, {
+      method: 'POST',
+      headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(withCsrf ? { _csrf: csrf, ...fields } : fields),
+      redirect: 'manual',
+    });
+  return { home: signedIn.headers.get('location'), get, post, username: account.username };
+}
+
+/** The error paragraph beside a field, as the page renders it. */
+const fieldError = (html: string, name: string) =>
+  new RegExp(`id="f-${name}-error"[^>]*>([^<]*)<`).exec(html)?.[1] ?? null;
+
+const gz = () => svc.accounts.find((a) => a.username === 'demo-issuer-gz')!.institution!;
+
+describe('the administrator console over HTTP', () => {
+  it('lands the admin on the stock page and the agency on its own page', async () => {
+    expect((await session('admin')).home).toBe('/console/admin');
+    expect((await session('agency')).home).toBe('/console/agency');
+  });
+
+  it('refuses every admin page to other roles with the 403 page, and the agency page to the admin', async () => {
+    for (const role of ['midwife', 'issuer', 'police', 'agency', 'auditor', 'statistician']) {
+      const s = await session(role);
+      for (const path of [
+        '/console/admin',
+        '/console/admin/accounts',
+        '/console/admin/keys',
+        '/console/admin/certificates',
+      ]) {
+        const res = await s.get(path);
+        expect(res.status, `${role} ${path}`).toBe(403);
+        expect(await res.text()).toContain('无权访问此页面');
+      }
+      const posted = await s.post('/console/admin/number-ranges', {
+        institution: gz(),
+        prefix: 'Z',
+        firstNo: '1',
+        lastNo: '2',
+      });
+      expect(posted.status).toBe(403);
+    }
+    const admin = await session('admin');
+    for (const path of ['/console/agency', '/console/police', '/console/issuer', '/console/midwife']) {
+      expect((await admin.get(path)).status, path).toBe(403);
+    }
+    const police = await session('police');
+    expect((await police.get('/console/agency')).status).toBe(403);
+  });
+
+  it('refuses an admin form without the CSRF token, or from another origin, and changes nothing', async () => {
+    const admin = await session('admin');
+    const tokenless = await admin.post('/console/admin/accounts', { username: 'no-csrf', role: 'police' }, false);
+    expect(tokenless.status).toBe(403);
+    expect(await tokenless.text()).toContain('请求被拒绝');
+    const foreign = await fetch(`${svc.url}/console/admin/accounts/demo-police/disable`, {
+      method: 'POST',
+      headers: { origin: 'https://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'x=1',
+      redirect: 'manual',
+    });
+    expect(foreign.status).toBe(403);
+    const accounts = await svc.request('GET', '/api/v1/accounts', { token: await svc.token('admin') });
+    const names = accounts.body.accounts.map((a: { username: string; disabled: boolean }) => a.username);
+    expect(names).not.toContain('no-csrf');
+    expect(accounts.body.accounts.find((a: { username: string }) => a.username === 'demo-police').disabled).toBe(false);
+  });
+
+  it('names the field of a bad number range on a 400 page, and an overlap on a 409', async () => {
+    const admin = await session('admin');
+    const letters = await admin.post('/console/admin/number-ranges', {
+      institution: gz(),
+      prefix: 'Z',
+      firstNo: 'abc',
+      lastNo: '5',
+    });
+    expect(letters.status).toBe(400);
+    expect(fieldError(await letters.text(), 'firstNo')).toBe('应为整数。');
+    const backwards = await admin.post('/console/admin/number-ranges', {
+      institution: gz(),
+      prefix: 'Z',
+      firstNo: '900',
+      lastNo: '100',
+    });
+    expect(backwards.status).toBe(400);
+    expect(fieldError(await backwards.text(), 'lastNo')).toBe('终止号不能小于起始号。');
+    const nowhere = await admin.post('/console/admin/number-ranges', { prefix: 'Z', firstNo: '1', lastNo: '2' });
+    expect(nowhere.status).toBe(400);
+    expect(fieldError(await nowhere.text(), 'institution')).toBe('没有该机构。');
+    const overlap = await admin.post('/console/admin/number-ranges', {
+      institution: gz(),
+      prefix: 'Q',
+      firstNo: '440000005',
+      lastNo: '440000009',
+    });
+    expect(overlap.status).toBe(409);
+    expect(fieldError(await overlap.text(), 'firstNo')).toBe('与已领取的号段重叠。');
+  });
+
+  it('names the fields of a bad account, a bad revocation time and a bad certificate number', async () => {
+    const admin = await session('admin');
+    const account = await admin.post('/console/admin/accounts', { username: 'a b', role: 'issuer', institution: '' });
+    expect(account.status).toBe(400);
+    const html = await account.text();
+    expect(fieldError(html, 'username')).toBe('应为 3–64 位字母、数字、点、下划线或连字符。');
+    expect(fieldError(html, 'institution')).toBe('助产人员和签发人员须选择所属机构。');
+    expect(html).not.toContain('初始密码');
+    const taken = await admin.post('/console/admin/accounts', { username: 'demo-police', role: 'police' });
+    expect(taken.status).toBe(400);
+    expect(fieldError(await taken.text(), 'username')).toBe('该用户名已被使用。');
+
+    const keys = await svc.request('GET', '/.well-known/jwks.json');
+    const kid = (keys.body.keys as { kid: string }[])[0]!.kid;
+    const badTime = await admin.post(`/console/admin/keys/${kid}/revoke`, {
+      revokedAt: '2026-02-30T10:00',
+      reason: '',
+    });
+    expect(badTime.status).toBe(400);
+    const badHtml = await badTime.text();
+    expect(fieldError(badHtml, 'revokedAt')).toBe('请填写有效的日期和时间。');
+    expect(fieldError(badHtml, 'reason')).toBe('此项必填。');
+    const future = await admin.post(`/console/admin/keys/${kid}/revoke`, {
+      revokedAt: '2999-01-01T00:00',
+      reason: '测试',
+    });
+    expect(future.status).toBe(400);
+    expect(fieldError(await future.text(), 'revokedAt')).toBe('不能晚于现在。');
+    expect((await admin.get('/console/admin/keys/not-a-key/revoke')).status).toBe(404);
+
+    const certificate = await admin.post('/console/admin/certificates/revoke', { certificateNo: '12345', reason: '' });
+    expect(certificate.status).toBe(400);
+    const certHtml = await certificate.text();
+    expect(fieldError(certHtml, 'certificateNo')).toBe('应为 1 个大写字母加 9 位数字，例如 Q440000001。');
+    expect(fieldError(certHtml, 'reason')).toBe('此项必填。');
+    const unknown = await admin.post('/console/admin/certificates/revoke', {
+      certificateNo: 'Q449999999',
+      reason: '冒领',
+    });
+    expect(unknown.status).toBe(404);
+    expect(fieldError(await unknown.text(), 'certificateNo')).toBe('没有该编号的出生医学证明。');
+  });
+
+  it('shows a reset password once, in the page only: not in the URL, not on the next page', async () => {
+    const admin = await session('admin');
+    const reset = await admin.post('/console/admin/accounts/demo-statistician/password', {});
+    expect(reset.status).toBe(200);
+    expect(reset.headers.get('cache-control')).toBe('no-store');
+    const html = await reset.text();
+    const password = /class="code password">([^<]+)</.exec(html)![1]!;
+    expect(password).toMatch(/^([2-9A-HJKMNP-Z]{5}-){3}[2-9A-HJKMNP-Z]{5}$/);
+    expect((await admin.get('/console/admin/accounts').then((r) => r.text())).includes(password)).toBe(false);
+    // The old password stops working; the new one signs in.
+    const old = svc.accounts.find((a) => a.username === 'demo-statistician')!.password;
+    const signIn = (pw: string) =>
+      fetch(`${svc.url}/console/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ username: 'demo-statistician', password: pw }),
+        redirect: 'manual',
+      });
+    expect((await signIn(old)).status).toBe(401);
+    expect((await signIn(password)).status).toBe(303);
+    const unknown = await admin.post('/console/admin/accounts/nobody-here/password', {});
+    expect(unknown.status).toBe(404);
+  });
+});
