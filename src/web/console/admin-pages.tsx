@@ -49,9 +49,9 @@ export function StockPage(props: {
       <h1>{t('admin.stock.title')}</h1>
       <p class="lead">{t('admin.stock.intro')}</p>
       <Notice text={props.notice} />
-      {/* Focusable: at 360 px the table scrolls sideways, and a keyboard must be able to scroll it. */}
-      <div class="table-wrap card" tabindex={0} role="region" aria-label={t('admin.stock.caption')}>
-        <table class="stock">
+      {/* Focusable: where the table is wider than the screen it scrolls, and a keyboard must reach it. */}
+      <section class="table-wrap card" tabindex={0} aria-label={t('admin.stock.caption')}>
+        <table class="stack">
           <caption>{t('admin.stock.caption')}</caption>
           <thead>
             <tr>
@@ -82,23 +82,35 @@ export function StockPage(props: {
                   <br />
                   <span class="muted">{s.institution.creditCode}</span>
                 </th>
-                <td>
-                  {s.ranges.map((r) => (
-                    <span key={r.id} class="range">
-                      {rangeText(r)}
-                    </span>
-                  ))}
+                <td data-label={t('admin.stock.ranges')}>
+                  <span>
+                    {s.ranges.map((r) => (
+                      <span key={r.id} class="range">
+                        {rangeText(r)}
+                      </span>
+                    ))}
+                  </span>
                 </td>
-                <td class="num">{s.received}</td>
-                <td class="num">{s.issued}</td>
-                <td class="num">{s.voided}</td>
-                <td class="num">{s.left}</td>
-                <td class="num">{percent(s.voidRate)}</td>
+                <td class="num" data-label={t('admin.stock.received')}>
+                  {s.received}
+                </td>
+                <td class="num" data-label={t('admin.stock.issued')}>
+                  {s.issued}
+                </td>
+                <td class="num" data-label={t('admin.stock.voided')}>
+                  {s.voided}
+                </td>
+                <td class="num" data-label={t('admin.stock.left')}>
+                  {s.left}
+                </td>
+                <td class="num" data-label={t('admin.stock.voidRate')}>
+                  {percent(s.voidRate)}
+                </td>
               </tr>
             ))}
           </tbody>
         </table>
-      </div>
+      </section>
       <section class="card narrow" aria-labelledby="receive-h">
         <h2 id="receive-h">{t('admin.stock.receive')}</h2>
         <form method="post" action="/console/admin/number-ranges">
@@ -203,8 +215,8 @@ export function AccountsPage(props: {
           <button type="submit">{t('admin.accounts.submit')}</button>
         </form>
       </section>
-      <div class="table-wrap card" tabindex={0} role="region" aria-label={t('admin.accounts.caption')}>
-        <table>
+      <section class="table-wrap card" tabindex={0} aria-label={t('admin.accounts.caption')}>
+        <table class="stack">
           <caption>{t('admin.accounts.caption')}</caption>
           <thead>
             <tr>
@@ -232,9 +244,9 @@ export function AccountsPage(props: {
                       </>
                     )}
                   </th>
-                  <td>{roleName(a.role)}</td>
-                  <td>{nameOf(a.institution)}</td>
-                  <td>
+                  <td data-label={t('admin.accounts.role')}>{roleName(a.role)}</td>
+                  <td data-label={t('admin.stock.institution')}>{nameOf(a.institution)}</td>
+                  <td data-label={t('admin.accounts.state')}>
                     <span class={a.disabled ? 'status bad' : 'status ok'}>
                       {a.disabled ? t('admin.accounts.disabled') : t('admin.accounts.active')}
                     </span>
@@ -245,7 +257,7 @@ export function AccountsPage(props: {
                       </>
                     )}
                   </td>
-                  <td class="row-actions">
+                  <td class="row-actions" data-label={t('admin.accounts.actions')}>
                     {a.username !== props.user.username && (
                       <form method="post" action={action(a.username, a.disabled ? 'enable' : 'disable')}>
                         <Csrf user={props.user} />
@@ -286,7 +298,7 @@ export function AccountsPage(props: {
             })}
           </tbody>
         </table>
-      </div>
+      </section>
     </ConsoleLayout>
   );
 }
@@ -308,7 +320,7 @@ export function KeysPage(props: {
         <section key={i.creditCode} class="card" aria-labelledby={`keys-${i.creditCode}`}>
           <h2 id={`keys-${i.creditCode}`}>{i.name}</h2>
           <div class="table-wrap">
-            <table>
+            <table class="stack">
               <caption class="visually-hidden">
                 {t('admin.keys.title')}：{i.name}
               </caption>
@@ -329,18 +341,18 @@ export function KeysPage(props: {
                       <th scope="row">
                         <code class="kid">{k.kid}</code>
                       </th>
-                      <td>
+                      <td data-label={t('admin.keys.status')}>
                         <span
                           class={status === 'revoked' ? 'status bad' : status === 'active' ? 'status ok' : 'status'}
                         >
                           {t(`admin.keys.status.${status}` as ConsoleKey)}
                         </span>
                       </td>
-                      <td>{chinaDateTime(k.createdAt)}</td>
-                      <td>
+                      <td data-label={t('admin.keys.createdAt')}>{chinaDateTime(k.createdAt)}</td>
+                      <td data-label={t('admin.keys.until')}>
                         {k.revokedAt ? chinaSeconds(k.revokedAt) : k.retiredAt ? chinaDateTime(k.retiredAt) : '—'}
                       </td>
-                      <td>
+                      <td data-label={t('admin.accounts.actions')}>
                         {status !== 'revoked' && (
                           <a
                             class="button secondary small"
