@@ -190,4 +190,38 @@ describe('the administrator console over HTTP', () => {
     const unknown = await admin.post('/console/admin/accounts/nobody-here/password', {});
     expect(unknown.status).toBe(404);
   });
+
+  it('disables an account (its sign-in refused, its session ended), enables it again, and lifts a sign-in lock', async () => {
+    const admin = await session('admin');
+    const auditor = await session('auditor');
+    const disabled = await admin.post('/console/admin/accounts/demo-auditor/disable', {});
+    expect(disabled.status).toBe(200);
+    const html = await disabled.text();
+    expect(html).toContain('已停用 demo-auditor；该账户的所有登录已失效。');
+    expect(/<tr><th scope="row">demo-auditor<\/th>.*?<\/tr>/s.exec(html)?.[0]).toContain('已停用');
+    expect((await auditor.get('/console/home')).status).toBe(303);
+    const password = svc.accounts.find((a) => a.username === 'demo-auditor')!.password;
+    const signIn = (username: string, pw: string) =>
+      fetch(`${svc.url}/console/sign-in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ username, password: pw }),
+        redirect: 'manual',
+      });
+    expect((await signIn('demo-auditor', password)).status).toBe(401);
+    expect((await admin.post('/console/admin/accounts/demo-auditor/enable', {})).status).toBe(200);
+    expect((await signIn('demo-auditor', password)).status).toBe(303);
+    // The admin's own account offers no disable button, and refuses one posted anyway.
+    const own = await admin.post(`/console/admin/accounts/${admin.username}/disable`, {});
+    expect(own.status).toBe(409);
+
+    for (let i = 0; i < 5; i++) expect((await signIn('demo-agency', 'wrong password')).status).toBe(401);
+    const agencyPassword = svc.accounts.find((a) => a.username === 'demo-agency')!.password;
+    expect((await signIn('demo-agency', agencyPassword)).status).toBe(401);
+    const locked = await (await admin.get('/console/admin/accounts')).text();
+    expect(/<tr><th scope="row">demo-agency<\/th>.*?<\/tr>/s.exec(locked)?.[0]).toContain('登录已锁定至');
+    const unlocked = await admin.post('/console/admin/accounts/demo-agency/unlock', {});
+    expect(await unlocked.text()).toContain('已解除 demo-agency 的登录锁定。');
+    expect((await signIn('demo-agency', agencyPassword)).status).toBe(303);
+  });
 });
