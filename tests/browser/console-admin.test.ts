@@ -19,6 +19,7 @@ let browser: Browser;
 
 interface Birth {
   issued: Issued;
+  pdf: Buffer;
   qr: string;
   motherIdNumber: string;
   motherName: string;
@@ -38,6 +39,7 @@ async function issue(serial: number): Promise<Birth> {
   const pdf = await svc.request('GET', `/api/v1/certificates/${issued.certificateNo}/pdf`, { token: staff.issuer });
   return {
     issued,
+    pdf: pdf.body,
     qr: await qrTextOf(pdf.body),
     motherIdNumber: record.mother.idNumber,
     motherName: record.mother.name,
@@ -250,6 +252,14 @@ describe('the agency at work', () => {
     await page.getByRole('heading', { name: '真实有效，为当前版本' }).waitFor();
     await expectAccessible(page);
     await screens(page, 'agency-verified');
+    // The revoked certificate's PDF, uploaded: the verdict says so.
+    await page
+      .getByLabel('或上传 PDF 电子证照', { exact: true })
+      .setInputFiles({ name: 'certificate.pdf', mimeType: 'application/pdf', buffer: births.fraud.pdf });
+    await page.getByRole('button', { name: '上传并核验' }).click();
+    await page.getByRole('heading', { name: '已撤销' }).waitFor();
+    expect(await page.locator('.verdict dl.items').textContent()).toContain(births.fraud.issued.certificateNo);
+    await expectAccessible(page);
 
     // The mother's ID number without a purpose: refused beside the purpose box.
     await page.getByLabel('或 母亲身份证件号码', { exact: true }).fill(births.before.motherIdNumber);

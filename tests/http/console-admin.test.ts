@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestService, type TestService } from './harness.ts';
+import { auditTrail } from './lifecycle-helpers.ts';
 
 let svc: TestService;
 
@@ -223,5 +224,34 @@ describe('the administrator console over HTTP', () => {
     const unlocked = await admin.post('/console/admin/accounts/demo-agency/unlock', {});
     expect(await unlocked.text()).toContain('已解除 demo-agency 的登录锁定。');
     expect((await signIn('demo-agency', agencyPassword)).status).toBe(303);
+  });
+
+  it("records each console act in the audit log through the API's use cases, and no password in it", async () => {
+    const admin = await session('admin');
+    const before = auditTrail(svc).length;
+    expect(
+      (await admin.post('/console/admin/number-ranges', { institution: gz(), prefix: 'W', firstNo: '1', lastNo: '10' }))
+        .status,
+    ).toBe(201);
+    const created = await admin.post('/console/admin/accounts', { username: 'police-2', role: 'police' });
+    expect(created.status).toBe(201);
+    const password = /class="code password">([^<]+)</.exec(await created.text())![1]!;
+    expect((await admin.post(`/console/admin/institutions/${gz()}/signing-keys`, {})).status).toBe(201);
+    const agency = await session('agency');
+    const lookup = await agency.post('/console/agency/lookup', {
+      motherIdNumber: '110105199001010028',
+      purpose: 'other',
+      purposeOther: '办理新生儿医疗保险参保',
+    });
+    expect(lookup.status).toBe(200);
+    const trail = auditTrail(svc).slice(before);
+    expect(trail).toEqual([
+      { action: 'number-range.received', target: gz(), purpose: null },
+      { action: 'account.created', target: 'police-2', purpose: null },
+      { action: 'signing-key.rotated', target: gz(), purpose: null },
+      { action: 'certificate.searched', target: null, purpose: '办理新生儿医疗保险参保' },
+    ]);
+    const rows = svc.running.service.db.prepare('SELECT details FROM audit_events').all() as { details: string }[];
+    expect(rows.some((r) => r.details.includes(password))).toBe(false);
   });
 });
