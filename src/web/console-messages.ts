@@ -221,6 +221,8 @@ const zh = {
   'admin.keys.status.revoked': '已撤销',
   'admin.keys.rotate': '轮换密钥',
   'admin.keys.rotated': '已为 {name} 启用新密钥 {kid}；旧密钥签署的证照仍然有效。',
+  'admin.keys.rotateFailed':
+    '未能轮换密钥（{code}）：签发新密钥证书需要根 CA 私钥。根私钥离线时，请在保管根私钥的机器上用命令行轮换。',
   'admin.keys.revoke': '撤销',
   'admin.keys.revokeTitle': '撤销签名密钥',
   'admin.keys.revokedAt': '撤销起始时间（北京时间；留空为现在）',

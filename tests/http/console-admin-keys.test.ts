@@ -1,4 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { fixtureRecords, withAnotherMother } from '../fixtures/records.ts';
 import { consoleSession } from './console-helpers.ts';
 import { startTestService, type TestService } from './harness.ts';
@@ -89,5 +93,30 @@ describe('revoking a key from a time, over the console', () => {
     // A second revocation of the same key is refused, not repeated.
     const again = await admin.post(`/console/admin/keys/${kid}/revoke`, { reason: '重复', confirm: 'yes' });
     expect(again.status).toBe(409);
+  });
+});
+
+describe('rotating a key with the root key offline', () => {
+  it('says on the keys page why it cannot, and changes nothing', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'bc-offline-root-'));
+    cpSync(inject('demoDataDir'), dataDir, { recursive: true });
+    const db = new Database(path.join(dataDir, 'service.sqlite'), { readonly: true });
+    const rootKid = (db.prepare("SELECT kid FROM signing_keys WHERE purpose = 'root'").get() as { kid: string }).kid;
+    db.close();
+    // As in production: the root's private key is kept on another machine.
+    rmSync(path.join(dataDir, 'keys', `${rootKid}.key`));
+    const offline = await startTestService({ dataDir, env: { RATE_LIMIT_PER_MINUTE: '100000' } });
+    try {
+      const admin = await consoleSession(offline, 'admin');
+      const before = await (await admin.get('/console/admin/keys')).text();
+      const rotated = await admin.post(`/console/admin/institutions/${demo.gz.creditCode}/signing-keys`, {});
+      expect(rotated.status).toBe(503);
+      const html = await rotated.text();
+      expect(html).toContain('未能轮换密钥（KEY_UNREADABLE）：签发新密钥证书需要根 CA 私钥。');
+      expect((html.match(/使用中/g) ?? []).length).toBe((before.match(/使用中/g) ?? []).length);
+    } finally {
+      await offline.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
   });
 });

@@ -310,12 +310,14 @@ export function KeysPage(props: {
   user: ConsoleUser;
   institutions: { creditCode: string; name: string; keys: SigningKeyRecord[] }[];
   notice?: string | undefined;
+  alert?: string | undefined;
 }) {
   return (
     <ConsoleLayout title={t('admin.keys.title')} user={props.user}>
       <h1>{t('admin.keys.title')}</h1>
       <p class="lead">{t('admin.keys.intro')}</p>
       <Notice text={props.notice} />
+      <Alert text={props.alert} />
       {props.institutions.map((i) => (
         <section key={i.creditCode} class="card" aria-labelledby={`keys-${i.creditCode}`}>
           <h2 id={`keys-${i.creditCode}`}>{i.name}</h2>

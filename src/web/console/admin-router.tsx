@@ -186,7 +186,7 @@ export function adminRoutes({ router, deps, post, now }: ConsoleRoutes) {
   });
 
   // ---- signing keys
-  const keysPage = (res: Response, status: number, notice?: string) => {
+  const keysPage = (res: Response, status: number, notice?: string, alert?: string) => {
     const keys = ports.keys.register.list('licence');
     const institutions = ports.keys.institutions.list().map((i) => ({
       creditCode: i.creditCode,
@@ -195,14 +195,20 @@ export function adminRoutes({ router, deps, post, now }: ConsoleRoutes) {
         .filter((k) => k.institutionCreditCode === i.creditCode)
         .sort((a, b) => b.createdAt.localeCompare(a.createdAt)),
     }));
-    send(res, status, <KeysPage user={user(res)} institutions={institutions} notice={notice} />);
+    send(res, status, <KeysPage user={user(res)} institutions={institutions} notice={notice} alert={alert} />);
   };
   router.get('/console/admin/keys', (_req, res) => keysPage(res, 200));
   router.post('/console/admin/institutions/:creditCode/signing-keys', ...post, async (req, res) => {
     const target = ports.keys.institutions.find(param(req, 'creditCode'));
     if (!target) return notFound(res);
-    const key = await rotateInstitutionKey(ports.keys, admin(res), target.creditCode);
-    keysPage(res, 201, t('admin.keys.rotated', { name: target.name, kid: key.kid }));
+    try {
+      const key = await rotateInstitutionKey(ports.keys, admin(res), target.creditCode);
+      keysPage(res, 201, t('admin.keys.rotated', { name: target.name, kid: key.kid }));
+    } catch (error) {
+      // The root's private key offline or unreadable here: said on the page, not a fault page.
+      if (!(error instanceof DomainError)) throw error;
+      keysPage(res, 503, undefined, t('admin.keys.rotateFailed', { code: error.code }));
+    }
   });
   const licenceKey = (kid: string) => {
     const key = ports.keys.register.get(kid);
