@@ -22,7 +22,7 @@ import { pemToDer } from './adapters/pki/pem.ts';
 import { nodeTimestampTokens } from './adapters/pki/timestamp-authority.ts';
 import { decodeQrImage } from './adapters/qr/zxing-qr-decoder.ts';
 import { createScryptPasswordHasher } from './adapters/scrypt-password-hasher.ts';
-import { nodeSecrets } from './adapters/secrets.ts';
+import { newStaffPassword, nodeSecrets } from './adapters/secrets.ts';
 import { createSqliteAccountRepository } from './adapters/sqlite/account-repository.ts';
 import { createSqliteApplicationStore } from './adapters/sqlite/application-store.ts';
 import { createSqliteAuditCheckpointStore } from './adapters/sqlite/audit-checkpoint-store.ts';
@@ -326,6 +326,13 @@ export function createService(config: Config, deps: ServiceDeps) {
       archives: policeArchives,
       divisions: divisionDirectory,
       appointments,
+      admin: {
+        keys: keyAdministration,
+        accounts: accountAdministration,
+        stock: { institutions, audit, clock, transaction: (work) => signingKeys.transaction(work) },
+        usage: createSqliteReportsStore(db).usage,
+      },
+      newPassword: newStaffPassword,
     }),
   );
   pages.use(

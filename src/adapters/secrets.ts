@@ -29,3 +29,17 @@ export const nodeSecrets: Secrets = {
   newLicenceSerial: () => newLicenceSerial(randomBytes(LICENCE_SERIAL_RANDOM_BYTES)),
   newId: (prefix) => `${prefix}${randomBytes(12).toString('base64url')}`,
 };
+
+/**
+ * A staff password an administrator hands over once: four groups of five from the claim-code
+ * alphabet (no 0/O, 1/I/L, read aloud safely), 31^20 ≈ 2^99 — far past the password policy.
+ */
+export function newStaffPassword(): string {
+  const groups: string[] = [];
+  for (let g = 0; g < 4; g++) {
+    let group = '';
+    for (let i = 0; i < 5; i++) group += claimAlphabet[randomInt(claimAlphabet.length)];
+    groups.push(group);
+  }
+  return groups.join('-');
+}

@@ -33,6 +33,13 @@ const navOf: Partial<Record<Role, { href: string; key: ConsoleKey }[]>> = {
     { href: '/console/police', key: 'police.title' },
     { href: '/console/police/archives', key: 'archive.title' },
   ],
+  admin: [
+    { href: '/console/admin', key: 'admin.stock.title' },
+    { href: '/console/admin/accounts', key: 'admin.accounts.title' },
+    { href: '/console/admin/keys', key: 'admin.keys.title' },
+    { href: '/console/admin/certificates', key: 'admin.certificates.title' },
+  ],
+  agency: [{ href: '/console/agency', key: 'agency.title' }],
 };
 
 /** The frame of every console page: header with the user and sign-out, the role's links, main. */

@@ -3,6 +3,8 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Role } from '../domain/accounts/account.ts';
 import { signIn } from '../domain/accounts/sign-in.ts';
 import { DomainError } from '../domain/errors.ts';
+import { adminRoutes } from './console/admin-router.tsx';
+import { agencyRoutes } from './console/agency-router.tsx';
 import { archiveRoutes } from './console/archive-router.tsx';
 import { collectionRoutes } from './console/collection-router.tsx';
 import { issuerRoutes } from './console/issuer-router.tsx';
@@ -18,8 +20,8 @@ const homeOf: Record<Role, string> = {
   midwife: '/console/midwife',
   issuer: '/console/issuer',
   police: '/console/police',
-  agency: '/console/home',
-  admin: '/console/home',
+  agency: '/console/agency',
+  admin: '/console/admin',
   auditor: '/console/home',
   statistician: '/console/home',
 };
@@ -122,6 +124,8 @@ export function createConsoleRouter(deps: ConsoleDeps): express.Router {
   router.use('/console/midwife', only('midwife'));
   router.use('/console/issuer', only('issuer'));
   router.use('/console/police', only('police'));
+  router.use('/console/admin', only('admin'));
+  router.use('/console/agency', only('agency'));
 
   // ---- each role's pages, in the order they were added
   const routes: ConsoleRoutes = { router, deps, post, now };
@@ -130,6 +134,8 @@ export function createConsoleRouter(deps: ConsoleDeps): express.Router {
   policeRoutes(routes);
   archiveRoutes(routes);
   collectionRoutes(routes);
+  adminRoutes(routes);
+  agencyRoutes(routes);
 
   router.use('/console', (_req, res) => notFound(res));
   return router;

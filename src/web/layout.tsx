@@ -73,6 +73,8 @@ export function Field(props: {
   autofocus?: boolean;
   required?: boolean;
   hint?: string;
+  /** A date-time box that takes seconds too: `1`. */
+  step?: string;
   /** Always render the error paragraph (empty when valid), so a check can replace it alone by id. */
   errorSlot?: boolean;
 }) {
@@ -94,6 +96,7 @@ export function Field(props: {
         // lands where the correction is due instead of at the top of the page.
         autofocus={props.autofocus || errors.length > 0 ? true : undefined}
         required={props.required}
+        step={props.step}
         spellcheck={false}
         aria-invalid={errors.length > 0 ? 'true' : undefined}
         aria-describedby={errors.length > 0 || props.errorSlot ? errorId : undefined}

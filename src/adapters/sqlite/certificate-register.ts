@@ -85,6 +85,20 @@ const toRegisterEntry = (row: RegisterRow) => ({
   householdRegistered: row.household_registered === 1,
 });
 
+/** The `kid` and `sigT` of a stored flattened JWS's protected header; null if unreadable. */
+function signingHeaderOf(signedJson: string): { kid: string; sigT: string } | null {
+  try {
+    const jws = JSON.parse(signedJson) as { protected?: unknown };
+    if (typeof jws.protected !== 'string') return null;
+    const header = JSON.parse(Buffer.from(jws.protected, 'base64url').toString('utf8')) as Record<string, unknown>;
+    return typeof header.kid === 'string' && typeof header.sigT === 'string'
+      ? { kid: header.kid, sigT: header.sigT }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('base64url');
 
 /** Fills in the PDF digest of rows issued before migration 004, once (a back-issued row without its PDF yet has none). */
@@ -187,6 +201,11 @@ export function createSqliteCertificateRegister(db: SqliteDatabase): Certificate
            AS earlier_pdf_digests
        FROM certificates c WHERE c.certificate_no = ?`,
     ),
+    // issued_at is never before the signing time (`sigT` is issued_at to the whole second below).
+    issuedSince: db.prepare<[string, string], { certificate_no: string; signed_json: string }>(
+      `SELECT certificate_no, signed_json FROM certificates
+        WHERE institution = ? AND issued_at >= ? ORDER BY issued_at, certificate_no`,
+    ),
     snapshot: db.prepare<[], RegisterRow>(
       `SELECT ${registerEntryColumns} FROM certificates c ORDER BY c.certificate_no`,
     ),
@@ -226,6 +245,15 @@ export function createSqliteCertificateRegister(db: SqliteDatabase): Certificate
     lookup(no) {
       const row = q.lookup.get(no);
       return row ? toRegisterEntry(row) : null;
+    },
+    signedWithKeySince(institution, kid, since) {
+      return q.issuedSince
+        .all(institution, since.toISOString())
+        .filter((row) => {
+          const header = signingHeaderOf(row.signed_json);
+          return header !== null && header.kid === kid && Date.parse(header.sigT) >= since.getTime();
+        })
+        .map((row) => row.certificate_no);
     },
     snapshot: () => q.snapshot.all().map((row) => ({ certificateNo: row.certificate_no, ...toRegisterEntry(row) })),
   };

@@ -1,7 +1,18 @@
 import { type Acting, type AuditLog, eventBy } from '../audit/audit-event.ts';
-import { DomainError } from '../errors.ts';
+import { DomainError, invalidRequest } from '../errors.ts';
 import type { Clock } from '../ports.ts';
-import type { Account, AccountRepository, PasswordHasher, PasswordStrength, Principal, TokenStore } from './account.ts';
+import {
+  type Account,
+  type AccountRepository,
+  institutionRoles,
+  isRole,
+  type PasswordHasher,
+  type PasswordStrength,
+  type Principal,
+  type Role,
+  roles,
+  type TokenStore,
+} from './account.ts';
 import { checkNewPassword } from './password-policy.ts';
 import type { SignInLock, SignInThrottle } from './sign-in-throttle.ts';
 
@@ -122,4 +133,71 @@ export async function resetPassword(
   ports.throttle.clear(account.id);
   record(ports, actor, 'account.password-reset', account.username, { revokedTokens });
   return { revokedTokens };
+}
+
+/** A username others type: letters, digits, dot, underscore, hyphen; 3–64 characters, starting with a letter or digit. */
+const usernamePattern = /^[A-Za-z0-9][A-Za-z0-9._-]{2,63}$/;
+
+export interface AccountRequest {
+  username: string;
+  role: string;
+  /** Credit code: required for midwives and issuers, not allowed for the other roles. */
+  institution: string | null;
+  displayName: string | null;
+}
+
+/**
+ * A new staff account with a password that passes the policy (the admin hands it over; the
+ * caller never stores or logs it). Midwives and issuers belong to one institution, the other
+ * roles to none. Audited without the password.
+ */
+export async function createAccount(
+  ports: AccountAdministration & { institutions: { find(creditCode: string): unknown } },
+  actor: Acting,
+  request: AccountRequest,
+  password: string,
+): Promise<AccountSummary> {
+  const details: { path: string; message: string }[] = [];
+  if (!usernamePattern.test(request.username)) {
+    details.push({ path: 'username', message: 'username must be 3–64 letters, digits, dots, underscores or hyphens' });
+  } else if (ports.accounts.findByUsername(request.username)) {
+    details.push({ path: 'username', message: 'username is taken' });
+  }
+  if (!isRole(request.role)) {
+    details.push({ path: 'role', message: `role must be one of ${roles.join(', ')}` });
+  } else if (institutionRoles.includes(request.role) !== (request.institution !== null)) {
+    details.push({
+      path: 'institution',
+      message: institutionRoles.includes(request.role)
+        ? 'institution is required for midwife and issuer accounts'
+        : 'institution must be empty for this role',
+    });
+  } else if (request.institution !== null && !ports.institutions.find(request.institution)) {
+    details.push({ path: 'institution', message: 'no such institution' });
+  }
+  if (request.displayName !== null && [...request.displayName].length > 64) {
+    details.push({ path: 'displayName', message: 'displayName must be at most 64 characters long' });
+  }
+  if (details.length > 0) throw invalidRequest(details);
+  checkNewPassword(password, request, ports.strength);
+  const passwordHash = await ports.hasher.hash(password);
+  const account = ports.accounts.create(
+    {
+      username: request.username,
+      passwordHash,
+      role: request.role as Role,
+      institution: request.institution,
+      displayName: request.displayName,
+    },
+    ports.clock.now(),
+  );
+  record(ports, actor, 'account.created', account.username, { role: account.role, institution: account.institution });
+  return {
+    username: account.username,
+    role: account.role,
+    institution: account.institution,
+    displayName: account.displayName,
+    disabled: account.disabled,
+    locks: [],
+  };
 }

@@ -95,6 +95,11 @@ export interface CertificateRegister {
   setStatus(certificateNo: string, status: 'void' | 'revoked', reason: string, note: string | null, at: Date): void;
   /** What verification needs of one number, in one read. */
   lookup(certificateNo: string): (RegisterEntry & { licenceId: string; licenceDigest: string }) | null;
+  /**
+   * Numbers of the institution's certificates whose e-licence `kid` signed at or after `since`,
+   * oldest first: those a revocation of that key from `since` turns into ISSUER_REVOKED.
+   */
+  signedWithKeySince(institution: string, kid: string, since: Date): string[];
   /** Every certificate's verification status, for the offline bundle's snapshot. */
   snapshot(): {
     certificateNo: string;

@@ -127,3 +127,14 @@ export function searchByMother(ports: ReadPorts, actor: Actor, motherIdNumber: u
   auditRead(ports, actor, 'certificate.searched', null, purpose, { matches: records.map((r) => r.certificateNo) });
   return { results: records.map((r) => searchResultView(ports, actor, r)) };
 }
+
+/**
+ * One certificate by its number, in the view the reader's rules give: an agency sees the
+ * verification fields only, as its search by mother does. Audited with the purpose.
+ */
+export function lookUpCertificate(ports: ReadPorts, actor: Actor, certificateNo: string, purposeParam: unknown) {
+  const purpose = checkPurpose(actor, purposeParam);
+  const record = findReadable(ports, actor, certificateNo);
+  auditRead(ports, actor, 'certificate.read', certificateNo, purpose);
+  return searchResultView(ports, actor, record);
+}

@@ -1,13 +1,8 @@
-import { eventBy } from '../../domain/audit/audit-event.ts';
 import { parseOffsetDateTime } from '../../domain/check/offset-date-time.ts';
 import { DomainError, invalidRequest } from '../../domain/errors.ts';
 import type { InstitutionRecord } from '../../domain/institution.ts';
-import {
-  type KeyAdministration,
-  type KeyAdministrator,
-  revokeKey,
-  rotateInstitutionKey,
-} from '../../domain/trust/key-administration.ts';
+import { receiveNumberRange, type StockAdministration } from '../../domain/number-stock-administration.ts';
+import { type KeyAdministration, revokeKey, rotateInstitutionKey } from '../../domain/trust/key-administration.ts';
 import { defineRoute, type Route } from '../route.ts';
 
 interface AdminDeps {
@@ -29,8 +24,12 @@ export function adminRoutes(deps: AdminDeps): Route[] {
     if (!found) throw new DomainError('NOT_FOUND', `No institution ${creditCode}`);
     return found;
   };
-  const record = (actor: KeyAdministrator, action: string, target: string, details: Record<string, unknown>) =>
-    audit.record(eventBy(actor, action, target, details), clock.now());
+  const stock: StockAdministration = {
+    institutions,
+    audit,
+    clock,
+    transaction: (work) => deps.keys.register.transaction(work),
+  };
 
   return [
     defineRoute({
@@ -64,15 +63,10 @@ export function adminRoutes(deps: AdminDeps): Route[] {
       responseSchema: 'NumberRange',
       responses: { 201: 'The range', 400: 'Invalid body', 404: 'Unknown institution', 409: 'Overlaps a range' },
       load: (params) => institution(params.creditCode),
-      handle: ({ principal, loaded: target, body: range }) => {
-        const created = institutions.addNumberRange({
-          institution: target.creditCode,
-          ...range,
-          receivedOn: clock.now().toISOString().slice(0, 10),
-        });
-        record(principal, 'number-range.received', target.creditCode, { ...range });
-        return { status: 201, body: created };
-      },
+      handle: ({ principal, loaded: target, body: range }) => ({
+        status: 201,
+        body: receiveNumberRange(stock, principal, target.creditCode, range),
+      }),
     }),
     defineRoute({
       method: 'post',

@@ -1,19 +1,24 @@
-import { birthTimeText } from '../../domain/codes/display-text.ts';
-import { ConsoleLayout, type ConsoleUser, Csrf, Items, roleName } from '../console-layout.tsx';
+import { ConsoleLayout, type ConsoleUser, Csrf } from '../console-layout.tsx';
 import { consoleT as t } from '../console-messages.ts';
-import { Alert, Field, FieldError, fieldErrorId, Select } from '../layout.tsx';
-import { translator } from '../messages.ts';
-import { type VerifyOutcome, verdictOf } from '../pages/verify.tsx';
+import { Alert, Field, FieldError, fieldErrorId } from '../layout.tsx';
 import { ArchiveForm } from './archive-pages.tsx';
-import { type CertificateSummary, type FieldErrors, type FormValues, noErrors, SummaryItems } from './components.tsx';
+import {
+  type CertificateSummary,
+  type FieldErrors,
+  type FormValues,
+  LookupCard,
+  type LookupView,
+  noErrors,
+  SummaryItems,
+  VerifyCard,
+  type VerifyView,
+} from './components.tsx';
 
 // ---- police
 
-export const policePurposes = ['household', 'verify', 'case'] as const;
-
 export interface PoliceView {
-  verify?: { values: FormValues; error?: string | undefined; outcome?: VerifyOutcome | undefined };
-  lookup?: { values: FormValues; errors: FieldErrors; alert?: string | undefined };
+  verify?: VerifyView;
+  lookup?: LookupView;
   records?: CertificateSummary[];
   household?: { values: FormValues; errors: FieldErrors; alert?: string | undefined; notice?: string | undefined };
 }
@@ -119,102 +124,20 @@ export function HouseholdCheck({ certificateNo, errors }: { certificateNo: strin
   );
 }
 
-export function PolicePage(props: { user: ConsoleUser; view: PoliceView; agency?: boolean }) {
+export function PolicePage(props: { user: ConsoleUser; view: PoliceView }) {
   const { user, view } = props;
-  const zh = translator('zh-CN');
-  const outcome = view.verify?.outcome;
-  const verdict = outcome ? verdictOf(outcome.result) : null;
-  const lookup = view.lookup ?? { values: {}, errors: noErrors };
-  const base = props.agency ? '/console/agency' : '/console/police';
-  const purposeOptions = [
-    { value: '', text: '—' },
-    ...policePurposes.map((p) => ({ value: t(`police.purpose.${p}`), text: t(`police.purpose.${p}`) })),
-    { value: 'other', text: t('police.purpose.other') },
-  ];
+  const base = '/console/police';
   return (
-    <ConsoleLayout title={props.agency ? roleName('agency') : t('police.title')} user={user}>
-      <h1>{props.agency ? roleName('agency') : t('police.title')}</h1>
+    <ConsoleLayout title={t('police.title')} user={user}>
+      <h1>{t('police.title')}</h1>
       <div class="grid2">
-        <section class="card" aria-labelledby="verify-h">
-          <h2 id="verify-h">{t('police.verify.title')}</h2>
-          <form method="post" action={`${base}/verify`}>
-            <Csrf user={user} />
-            <Field
-              name="qr"
-              label={t('police.verify.qr')}
-              value={view.verify?.values.qr}
-              errors={view.verify?.error ? [view.verify.error] : undefined}
-            />
-            <button type="submit">{t('police.verify.submit')}</button>
-          </form>
-          <form method="post" action={`${base}/verify/file`} enctype="multipart/form-data">
-            <input type="hidden" name="_csrf" value={user.csrf} />
-            <div class="field">
-              <label for="f-file">{t('police.verify.file')}</label>
-              <input id="f-file" name="file" type="file" accept="application/pdf,.pdf,.json,image/*" />
-            </div>
-            <button type="submit" class="secondary">
-              {t('police.verify.fileSubmit')}
-            </button>
-          </form>
-          {outcome && verdict && (
-            <div class={`verdict ${verdict.tone}`} role="status">
-              <h3>
-                {zh(verdict.key, {
-                  no: outcome.result.supersededBy ?? '',
-                })}
-              </h3>
-              <p>{zh(verdict.body, { no: outcome.result.supersededBy ?? '' })}</p>
-              {!props.agency && outcome.result.certificate && (
-                <ArchiveForm user={user} certificateNo={outcome.result.certificate.certificateNo} />
-              )}
-              {outcome.result.certificate && (
-                <Items
-                  rows={[
-                    [t('item.certificateNo'), outcome.result.certificate.certificateNo],
-                    [t('item.newbornName'), outcome.result.certificate.newborn.name],
-                    [t('item.birthTime'), birthTimeText(outcome.result.certificate.newborn.birthTime)],
-                    [t('item.motherName'), outcome.result.certificate.mother.name],
-                    [t('item.issuer'), outcome.result.certificate.issuer.name],
-                  ]}
-                />
-              )}
-            </div>
-          )}
-        </section>
-        <section class="card" aria-labelledby="lookup-h">
-          <h2 id="lookup-h">{t('police.lookup.title')}</h2>
-          <form method="post" action={`${base}/lookup`}>
-            <Csrf user={user} />
-            <Alert text={lookup.alert} />
-            <Field
-              name="certificateNo"
-              label={t('police.lookup.certificateNo')}
-              value={lookup.values.certificateNo}
-              errors={lookup.errors.get('certificateNo')}
-            />
-            <Field
-              name="motherIdNumber"
-              label={t('police.lookup.motherIdNumber')}
-              value={lookup.values.motherIdNumber}
-              errors={lookup.errors.get('motherIdNumber')}
-            />
-            <Select
-              name="purpose"
-              label={t('police.lookup.purpose')}
-              value={lookup.values.purpose ?? ''}
-              options={purposeOptions}
-              errors={lookup.errors.get('purpose')}
-            />
-            <Field
-              name="purposeOther"
-              label={t('police.lookup.purposeOther')}
-              value={lookup.values.purposeOther}
-              errors={lookup.errors.get('purposeOther')}
-            />
-            <button type="submit">{t('police.lookup.submit')}</button>
-          </form>
-        </section>
+        <VerifyCard
+          user={user}
+          base={base}
+          verify={view.verify}
+          action={(no) => <ArchiveForm user={user} certificateNo={no} />}
+        />
+        <LookupCard user={user} base={base} lookup={view.lookup} />
       </div>
       {view.records && (
         <section aria-labelledby="records-h">
@@ -228,7 +151,7 @@ export function PolicePage(props: { user: ConsoleUser; view: PoliceView; agency?
                 </p>
               )}
               <SummaryItems c={c} />
-              {!props.agency && c.householdRegistration && (
+              {c.householdRegistration && (
                 <p class="reason">
                   {t('police.household.already', {
                     date: c.householdRegistration.registeredOn,
@@ -237,7 +160,7 @@ export function PolicePage(props: { user: ConsoleUser; view: PoliceView; agency?
                   })}
                 </p>
               )}
-              {!props.agency && !c.householdRegistration && c.status === 'valid' && (
+              {!c.householdRegistration && c.status === 'valid' && (
                 <HouseholdForm
                   user={user}
                   c={c}

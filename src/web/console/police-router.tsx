@@ -10,9 +10,7 @@ import { readCertificate, searchByMother } from '../../domain/lifecycle/reads.ts
 import { consoleT as t } from '../console-messages.ts';
 import { errorsByField } from '../field-errors.ts';
 import { formValues } from '../forms.ts';
-import { readUpload, uploadLimitBytes } from '../upload.ts';
-import { isPdf, verifyQrText, verifyUpload } from '../verify-input.ts';
-import type { FormValues } from './components.tsx';
+import { type FormValues, purposeOf } from './components.tsx';
 import { HouseholdCheck, PolicePage, type PoliceView } from './police-pages.tsx';
 import {
   type ConsoleRoutes,
@@ -25,41 +23,17 @@ import {
   send,
   summaryOf,
 } from './routes.tsx';
-import { MessagePage } from './shared-pages.tsx';
+import { verifyRoutes } from './verify-routes.tsx';
 
 /** The police pages: verifying, looking up with a purpose, recording the household registration. */
-export function policeRoutes({ router, deps, post, now }: ConsoleRoutes) {
-  const { sessions, online: ports, validate } = deps;
+export function policeRoutes(routes: ConsoleRoutes) {
+  const { router, deps, post, now } = routes;
+  const { online: ports, validate } = deps;
   const police = (res: Response) => locals(res).principal as PoliceOfficer;
   const policePage = (res: Response, status: number, view: PoliceView) =>
     send(res, status, <PolicePage user={locals(res).user} view={view} />);
   router.get('/console/police', (_req, res) => policePage(res, 200, {}));
-  router.post('/console/police/verify', ...post, async (req, res) => {
-    const values = formValues(req.body);
-    if (!values.qr) return policePage(res, 400, { verify: { values, error: '请输入或扫描二维码文字。' } });
-    const outcome = await verifyQrText(deps.verification, validate, values.qr);
-    policePage(res, 200, { verify: { values, outcome } });
-  });
-  router.post('/console/police/verify/file', async (req, res) => {
-    const upload = await readUpload(req, uploadLimitBytes);
-    // A multipart form: its CSRF field is read with the upload.
-    if (!sessions.checkCsrf(locals(res).token, upload.kind === 'file' ? upload.fields._csrf : undefined)) {
-      return send(
-        res,
-        403,
-        <MessagePage user={locals(res).user} title={t('console.csrf.title')} body={t('console.csrf.body')} />,
-      );
-    }
-    if (upload.kind !== 'file') return policePage(res, 400, { verify: { values: {}, error: '请选择要上传的文件。' } });
-    const verified = await verifyUpload(deps, validate, upload.bytes);
-    if (verified.kind !== 'verified') {
-      return policePage(res, 400, {
-        verify: { values: {}, error: isPdf(upload.bytes) ? 'PDF 无法核验。' : '无法识别该文件。' },
-      });
-    }
-    policePage(res, 200, { verify: { values: {}, outcome: verified.outcome } });
-  });
-  const purposeOf = (v: FormValues) => (v.purpose === 'other' ? (v.purposeOther ?? '') : (v.purpose ?? ''));
+  verifyRoutes(routes, '/console/police', (res, status, verify) => policePage(res, status, { verify }));
   router.post('/console/police/lookup', ...post, (req, res) => {
     const values = formValues(req.body);
     const actor = police(res);

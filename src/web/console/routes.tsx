@@ -1,6 +1,7 @@
 import type express from 'express';
 import type { Request, Response } from 'express';
 import type { StaffPrincipal, TokenStore } from '../../domain/accounts/account.ts';
+import type { AccountAdministration } from '../../domain/accounts/account-administration.ts';
 import type { SignInPorts } from '../../domain/accounts/sign-in.ts';
 import type { AppointmentPorts } from '../../domain/appointments/ports.ts';
 import { DomainError, type ErrorDetail } from '../../domain/errors.ts';
@@ -8,7 +9,10 @@ import type { OnlinePorts } from '../../domain/lifecycle/online-applications.ts'
 import type { PoliceArchivePorts } from '../../domain/lifecycle/police-archives.ts';
 import type { LifecyclePorts } from '../../domain/lifecycle/ports.ts';
 import type { readCertificate } from '../../domain/lifecycle/reads.ts';
+import type { StockAdministration } from '../../domain/number-stock-administration.ts';
 import type { DivisionDirectory } from '../../domain/ports.ts';
+import type { ReportsStore } from '../../domain/reports/reports.ts';
+import type { KeyAdministration } from '../../domain/trust/key-administration.ts';
 import type { PdfInspector, VerificationPorts } from '../../domain/verification/ports.ts';
 import type { Validate } from '../../http/validate.ts';
 import type { ConsoleUser } from '../console-layout.tsx';
@@ -37,6 +41,15 @@ export interface ConsoleDeps {
   divisions: DivisionDirectory;
   /** 预约取证: the issuer's day list, handover and slots. */
   appointments: AppointmentPorts;
+  /** The administrator's ports: keys and institutions, accounts, number stock and its use. */
+  admin: {
+    keys: KeyAdministration;
+    accounts: AccountAdministration;
+    stock: StockAdministration;
+    usage: ReportsStore['usage'];
+  };
+  /** A strong random password for a new or reset account, shown once to the admin. */
+  newPassword: () => string;
 }
 
 /** Same origin, no inline script; the certificate PDF may be framed by the console's own pages. */

@@ -225,6 +225,18 @@ function certificateRegister(holder: { state: State }): CertificateRegister {
         .filter((r) => r.lineage === lineage)
         .sort((a, b) => a.version - b.version),
     pdf: (no) => s().certificates.get(no)?.pdf ?? null,
+    signedWithKeySince: (institution, kid, since) =>
+      [...s().certificates.values()]
+        .map((c) => c.record)
+        .filter((r) => {
+          if (r.institution !== institution) return false;
+          const header = JSON.parse(
+            Buffer.from((JSON.parse(r.signedJson) as { protected: string }).protected, 'base64url').toString('utf8'),
+          ) as { kid?: string; sigT?: string };
+          return header.kid === kid && Date.parse(header.sigT ?? '') >= since.getTime();
+        })
+        .sort((a, b) => a.issuedAt.localeCompare(b.issuedAt))
+        .map((r) => r.certificateNo),
     supersede(no, successorNo, reason, at) {
       Object.assign(entry(no).record, {
         status: 'superseded',
