@@ -217,25 +217,12 @@ export function CertificatePage(props: {
                 {t('issuer.reissue.submit')}
               </button>
             </form>
-            <form method="post" action={`/console/issuer/certificates/${c.certificateNo}/replace`}>
+            <div>
               <h3>{t('issuer.replace.title')}</h3>
-              <Csrf user={user} />
-              <Field
-                name="replace.newbornName"
-                label={t('issuer.replace.newbornName')}
-                value={props.values?.['replace.newbornName'] ?? c.newbornName}
-                errors={errors.get('changes.newborn.name')}
-              />
-              <Field
-                name="replace.reason"
-                label={t('issuer.replace.reason')}
-                value={props.values?.['replace.reason']}
-                errors={errors.get('replace.reason')}
-              />
-              <button type="submit" class="secondary">
-                {t('issuer.replace.submit')}
-              </button>
-            </form>
+              <a class="button secondary" href={`/console/issuer/certificates/${c.certificateNo}/replace`}>
+                {t('issuer.replace.open')}
+              </a>
+            </div>
             <form method="post" action={`/console/issuer/certificates/${c.certificateNo}/void`}>
               <h3>{t('issuer.void.title')}</h3>
               <Csrf user={user} />
