@@ -44,7 +44,7 @@ export async function consoleClient(svc: TestService, role: string, institution:
   return { get, post } satisfies ConsoleClient;
 }
 
-const unescape = (text: string) =>
+const htmlText = (text: string) =>
   text
     .replaceAll('&quot;', '"')
     .replaceAll('&#39;', "'")
@@ -60,11 +60,11 @@ export function formBoxes(html: string, id: string): Record<string, string> {
   for (const [tag] of form.matchAll(/<input\b[^>]*>/g)) {
     const name = /\bname="([^"]*)"/.exec(tag)?.[1];
     if (!name || name === '_csrf') continue;
-    values[name] = unescape(/\bvalue="([^"]*)"/.exec(tag)?.[1] ?? '');
+    values[name] = htmlText(/\bvalue="([^"]*)"/.exec(tag)?.[1] ?? '');
   }
   for (const [, name, body] of form.matchAll(/<select\b[^>]*\bname="([^"]*)"[^>]*>([\s\S]*?)<\/select>/g)) {
     const chosen = /<option value="([^"]*)" selected/.exec(body!) ?? /<option value="([^"]*)"/.exec(body!);
-    values[name!] = unescape(chosen?.[1] ?? '');
+    values[name!] = htmlText(chosen?.[1] ?? '');
   }
   return values;
 }
@@ -73,5 +73,5 @@ export function formBoxes(html: string, id: string): Record<string, string> {
 export function errorBeside(html: string, name: string): string | null {
   const id = `f-${name.replace(/[^A-Za-z0-9]+/g, '-')}-error`;
   const match = new RegExp(`<p class="error" id="${id}"[^>]*>([^<]*)</p>`).exec(html);
-  return match ? unescape(match[1]!) : null;
+  return match ? htmlText(match[1]!) : null;
 }
