@@ -1,3 +1,4 @@
+import type { Child } from 'hono/jsx';
 import { BIRTH_PLACE_CATEGORIES } from '../../domain/codes/birth-place-category.ts';
 import { ETHNIC_GROUP_LIST } from '../../domain/codes/ethnicity.ts';
 import { HEALTH_CODES } from '../../domain/codes/health.ts';
@@ -70,7 +71,7 @@ export function NewbornFields(props: BoxProps & { nameOnly?: boolean }) {
 
 /** Where the baby was born; `categories` limits the choice (a walk-in without a delivery record: 家庭/其他). */
 export function BirthPlaceFields(
-  props: BoxProps & { categories: readonly string[]; withInstitution: boolean; children?: unknown },
+  props: BoxProps & { categories: readonly string[]; withInstitution: boolean; children?: Child },
 ) {
   const { field, select } = boxes(props);
   return (
@@ -90,6 +91,7 @@ export function BirthPlaceFields(
           {field('deliveryInstitution.creditCode', t('items.deliveryInstitution.creditCode'))}
         </>
       )}
+      {props.children}
     </fieldset>
   );
 }

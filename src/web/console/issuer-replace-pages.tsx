@@ -45,10 +45,12 @@ export function ReplacementPage(props: {
           errors={errors.get('reason')}
           errorSlot
         />
-        <NewbornFields values={values} errors={errors} />
-        <BirthPlaceFields values={values} errors={errors} categories={['1', '2', '3', '9']} withInstitution />
-        <MotherFields values={values} errors={errors} />
-        <FatherFields values={values} errors={errors} />
+        <div class="fieldsets">
+          <NewbornFields values={values} errors={errors} />
+          <BirthPlaceFields values={values} errors={errors} categories={['1', '2', '3', '9']} withInstitution />
+          <MotherFields values={values} errors={errors} />
+          <FatherFields values={values} errors={errors} />
+        </div>
         <Field
           name="paternityReportNo"
           label={`${t('items.paternityReportNo')}${t('issuer.replace.paternityHint')}`}

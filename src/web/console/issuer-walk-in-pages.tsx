@@ -24,42 +24,27 @@ export function WalkInStartPage(props: { user: ConsoleUser; deliveries: Delivery
         {props.deliveries.length === 0 ? (
           <p>{t('issuer.walkIn.deliveries.none')}</p>
         ) : (
-          <div class="table-wrap">
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">{t('midwife.recent.birthTime')}</th>
-                  <th scope="col">{t('midwife.sex')}</th>
-                  <th scope="col">{t('midwife.recent.mother')}</th>
-                  <th scope="col">{t('midwife.hospitalRecordNo')}</th>
-                  <th scope="col">{t('midwife.recent.recordedAt')}</th>
-                  <th scope="col">
-                    <span class="visually-hidden">{t('issuer.certificate.actions')}</span>
-                  </th>
-                </tr>
-              </thead>
-              <tbody>
-                {props.deliveries.map((d) => (
-                  <tr key={d.id}>
-                    <td>{birthTimeText(d.newborn.birthTime)}</td>
-                    <td>{t(`midwife.sex.${d.newborn.sex}` as ConsoleKey)}</td>
-                    <td>{d.mother.name}</td>
-                    <td>{d.hospitalRecordNo}</td>
-                    <td>{chinaDateTime(d.recordedAt)}</td>
-                    <td>
-                      <a
-                        class="button secondary small"
-                        href={`/console/issuer/walk-in/deliveries/${d.id}`}
-                        aria-label={`${t('issuer.walkIn.choose')}：${d.mother.name}（${d.hospitalRecordNo}）`}
-                      >
-                        {t('issuer.walkIn.choose')}
-                      </a>
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
+          <ul class="queue">
+            {props.deliveries.map((d) => (
+              <li key={d.id} class="delivery-pick">
+                <p class="queue-title">
+                  {t('midwife.recent.mother')} {d.mother.name} · {t(`midwife.sex.${d.newborn.sex}` as ConsoleKey)}
+                </p>
+                <p>
+                  {t('midwife.recent.birthTime')}：{birthTimeText(d.newborn.birthTime)} ·{' '}
+                  {t('midwife.hospitalRecordNo')}：{d.hospitalRecordNo} · {t('midwife.recent.recordedAt')}：
+                  {chinaDateTime(d.recordedAt)}
+                </p>
+                <a
+                  class="button secondary"
+                  href={`/console/issuer/walk-in/deliveries/${d.id}`}
+                  aria-label={`${t('issuer.walkIn.choose')}：${d.mother.name}（${d.hospitalRecordNo}）`}
+                >
+                  {t('issuer.walkIn.choose')}
+                </a>
+              </li>
+            ))}
+          </ul>
         )}
       </section>
       <section class="card" aria-labelledby="outside-h">
@@ -112,22 +97,23 @@ export function WalkInFormPage(props: {
         <Csrf user={user} />
         {delivery && <input type="hidden" name="deliveryId" value={delivery.id} />}
         <Alert text={props.alert} />
-        <NewbornFields values={values} errors={errors} nameOnly={delivery !== null} />
-        {!delivery && (
-          <BirthPlaceFields values={values} errors={errors} categories={['3', '9']} withInstitution={false} />
-        )}
-        {!delivery && (
-          <Field
-            name="paternityReportNo"
-            label={t('items.paternityReportNo')}
-            value={values.paternityReportNo}
-            errors={errors.get('paternityReportNo')}
-            errorSlot
-          />
-        )}
-        <MotherFields values={values} errors={errors} />
-        <FatherFields values={values} errors={errors} />
-        <ApplicantFields values={values} errors={errors} />
+        <div class="fieldsets">
+          <NewbornFields values={values} errors={errors} nameOnly={delivery !== null} />
+          {!delivery && (
+            <BirthPlaceFields values={values} errors={errors} categories={['3', '9']} withInstitution={false}>
+              <Field
+                name="paternityReportNo"
+                label={t('items.paternityReportNo')}
+                value={values.paternityReportNo}
+                errors={errors.get('paternityReportNo')}
+                errorSlot
+              />
+            </BirthPlaceFields>
+          )}
+          <MotherFields values={values} errors={errors} />
+          <FatherFields values={values} errors={errors} />
+          <ApplicantFields values={values} errors={errors} />
+        </div>
         <button type="submit">{t('issuer.walkIn.submit')}</button>
       </form>
     </ConsoleLayout>
