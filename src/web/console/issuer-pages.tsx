@@ -199,7 +199,7 @@ export function CertificatePage(props: {
           <h2 id="actions-h">{t('issuer.certificate.actions')}</h2>
           <div class="grid2">
             <form method="post" action={`/console/issuer/certificates/${c.certificateNo}/claim-code`}>
-              <h3>{t('issuer.certificate.claimCode')}</h3>
+              <h3>{t('issuer.certificate.claimCodeLost')}</h3>
               <Csrf user={user} />
               <button type="submit" class="secondary">
                 {t('issuer.certificate.newClaimCode')}
