@@ -213,7 +213,7 @@ const zh = {
   'items.applicant.idNumber': '申请人证件号码',
   'items.nationality.hint': '三位字母代码',
 
-  'issuer.certificate.claimCodeLost': '家长遗失领取码',
+  'issuer.certificate.claimCodeLost': '家长遗失或泄露时',
   'issuer.replace.open': '换发：更正证明上的项目',
   'issuer.replace.intro':
     '表中已填入此证当前的内容。只修改需要更正的项目，系统即时检查；提交后先列出将要更正的内容，确认后签发新证，此证同时被替代。',
