@@ -184,7 +184,9 @@ export function CertificatePage(props: {
       </section>
       <section class="card no-print-frame" aria-labelledby="pdf-h">
         <h2 id="pdf-h">{t('issuer.certificate.pdf')}</h2>
-        <iframe class="pdf" src={pdf} title={t('issuer.certificate.pdf')} />
+        {/* Out of the Tab order: a PDF viewer takes the focus into its own document, where no ring of
+            this page shows and Tab does not come back; 打印 and 下载 PDF are the keyboard's way. */}
+        <iframe class="pdf" src={pdf} title={t('issuer.certificate.pdf')} tabindex={-1} />
         <p class="actions">
           <button type="button" data-print-frame="iframe.pdf">
             {t('console.print')}
