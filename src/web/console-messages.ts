@@ -125,8 +125,6 @@ const zh = {
   'issuer.reissue.submit': '补发新证',
   'issuer.replace.title': '换发（更正项目）',
   'issuer.replace.reason': '换发原因',
-  'issuer.replace.newbornName': '新生儿姓名（更正后）',
-  'issuer.replace.submit': '换发新证',
   'issuer.search.title': '查找本机构的证明',
   'issuer.search.certificateNo': '出生医学证明编号',
   'issuer.search.motherIdNumber': '或 母亲身份证件号码',
@@ -211,7 +209,6 @@ const zh = {
   'items.applicant.relation.other': '其他监护人',
   'items.applicant.idType': '申请人证件类别',
   'items.applicant.idNumber': '申请人证件号码',
-  'items.nationality.hint': '三位字母代码',
 
   'issuer.certificate.claimCodeLost': '家长遗失或泄露时',
   'issuer.replace.open': '换发：更正证明上的项目',
@@ -246,7 +243,6 @@ const zh = {
   'issuer.walkIn.outside.title': '窗口申领（非医疗机构内出生）',
   'issuer.walkIn.outside.intro': '请按家长的证件和亲子鉴定证明填写全部项目，系统即时检查。',
   'issuer.walkIn.submit': '提交申领',
-  'issuer.walkIn.done': '已提交窗口申领，请核对后签发。',
 };
 
 export type ConsoleKey = keyof typeof zh;

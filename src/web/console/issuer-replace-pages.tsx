@@ -4,9 +4,6 @@ import { Alert, Field } from '../layout.tsx';
 import { BirthPlaceFields, FatherFields, MotherFields, NewbornFields } from './certificate-item-fields.tsx';
 import type { FieldErrors, FormValues } from './components.tsx';
 
-/** The boxes the 换发 form checks as you type, in page order. */
-export const REPLACE_CHECKED = ['reason', 'paternityReportNo'] as const;
-
 /** 换发: every surface item, pre-filled with the certificate's current values. */
 export function ReplacementPage(props: {
   user: ConsoleUser;
@@ -35,9 +32,6 @@ export function ReplacementPage(props: {
       >
         <Csrf user={user} />
         <Alert text={props.alert} />
-        <p class="error" id="f-changes-error" role={errors.has('changes') ? 'alert' : undefined}>
-          {(errors.get('changes') ?? []).join(' ')}
-        </p>
         <Field
           name="reason"
           label={t('issuer.replace.reason')}
