@@ -3,16 +3,17 @@
  * record refused, and no input — in the walk-in or the 换发 form — that makes the service fail.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fixtureRecords, withAnotherMother } from '../fixtures/records.ts';
+import { applicationBodyFor, fixtureRecords, withAnotherMother } from '../fixtures/records.ts';
 import { type ConsoleClient, consoleClient, errorBeside, formBoxes } from './console-session.ts';
 import { startTestService, type TestService } from './harness.ts';
-import { bornBefore, issueBirth, recordDelivery, staffOf } from './lifecycle-helpers.ts';
+import { bornBefore, issueApplication, recordDelivery, staffOf, submitApplication } from './lifecycle-helpers.ts';
 
 let svc: TestService;
 let issuer: ConsoleClient;
 let certificateNo: string;
 let bjDelivery: string;
 let gzDelivery: string;
+let issuedDelivery: string;
 const record = bornBefore(withAnotherMother(fixtureRecords[0]!, 91), new Date(), 2);
 
 beforeAll(async () => {
@@ -23,8 +24,10 @@ beforeAll(async () => {
   bjDelivery = (
     await recordDelivery(svc, bj.midwife, bornBefore(withAnotherMother(fixtureRecords[1]!, 92), new Date(), 2, 'bj'))
   ).id;
-  certificateNo = (await issueBirth(svc, gz, bornBefore(withAnotherMother(fixtureRecords[0]!, 93), new Date(), 4)))
-    .certificateNo;
+  const issuedBirth = bornBefore(withAnotherMother(fixtureRecords[0]!, 93), new Date(), 4);
+  issuedDelivery = (await recordDelivery(svc, gz.midwife, issuedBirth)).id;
+  const application = await submitApplication(svc, gz.issuer, applicationBodyFor(issuedBirth, issuedDelivery));
+  certificateNo = (await issueApplication(svc, gz.issuer, application.id)).certificateNo;
   issuer = await consoleClient(svc, 'issuer');
 });
 afterAll(async () => {
@@ -35,6 +38,8 @@ describe('the walk-in form', () => {
   it('lists the delivery records not yet issued, and opens one pre-filled with the mother', async () => {
     const list = await issuer.get('/console/issuer/walk-in');
     expect(list.html).toContain(`href="/console/issuer/walk-in/deliveries/${gzDelivery}"`);
+    // A birth with its certificate is not offered again.
+    expect(list.html).not.toContain(issuedDelivery);
     const form = await issuer.get(`/console/issuer/walk-in/deliveries/${gzDelivery}`);
     expect(form.status).toBe(200);
     expect(formBoxes(form.html, 'walk-in-form')).toMatchObject({
