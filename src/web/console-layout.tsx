@@ -28,6 +28,7 @@ const navOf: Partial<Record<Role, { href: string; key: ConsoleKey }[]>> = {
     { href: '/console/issuer', key: 'issuer.title' },
     { href: '/console/issuer/search', key: 'issuer.search.title' },
     { href: '/console/issuer/collection', key: 'collection.title' },
+    { href: '/console/issuer/walk-in', key: 'issuer.walkIn.title' },
   ],
   police: [
     { href: '/console/police', key: 'police.title' },

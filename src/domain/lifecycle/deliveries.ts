@@ -69,3 +69,17 @@ export function recentDeliveries(
 ): DeliveryRecord[] {
   return ports.applications.recentDeliveries(actor.institution, Math.max(1, Math.min(limit, 100)));
 }
+
+/**
+ * The issuer's counter: the institution's latest delivery records whose birth has no certificate
+ * yet, newest first, for a walk-in application with a delivery record.
+ */
+export function deliveriesAwaitingCertificate(
+  ports: Pick<LifecyclePorts, 'applications'>,
+  actor: Pick<Midwife, 'institution'>,
+  limit = 50,
+): DeliveryRecord[] {
+  return ports.applications
+    .recentDeliveries(actor.institution, Math.max(1, Math.min(limit, 100)))
+    .filter((d) => !ports.applications.deliveryIssued(d.id));
+}

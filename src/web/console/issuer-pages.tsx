@@ -184,7 +184,9 @@ export function CertificatePage(props: {
       </section>
       <section class="card no-print-frame" aria-labelledby="pdf-h">
         <h2 id="pdf-h">{t('issuer.certificate.pdf')}</h2>
-        <iframe class="pdf" src={pdf} title={t('issuer.certificate.pdf')} />
+        {/* Out of the Tab order: a PDF viewer takes the focus into its own document, where no ring of
+            this page shows and Tab does not come back; 打印 and 下载 PDF are the keyboard's way. */}
+        <iframe class="pdf" src={pdf} title={t('issuer.certificate.pdf')} tabindex={-1} />
         <p class="actions">
           <button type="button" data-print-frame="iframe.pdf">
             {t('console.print')}
@@ -199,6 +201,7 @@ export function CertificatePage(props: {
           <h2 id="actions-h">{t('issuer.certificate.actions')}</h2>
           <div class="grid2">
             <form method="post" action={`/console/issuer/certificates/${c.certificateNo}/claim-code`}>
+              <h3>{t('issuer.certificate.claimCodeLost')}</h3>
               <Csrf user={user} />
               <button type="submit" class="secondary">
                 {t('issuer.certificate.newClaimCode')}
@@ -217,25 +220,12 @@ export function CertificatePage(props: {
                 {t('issuer.reissue.submit')}
               </button>
             </form>
-            <form method="post" action={`/console/issuer/certificates/${c.certificateNo}/replace`}>
+            <div>
               <h3>{t('issuer.replace.title')}</h3>
-              <Csrf user={user} />
-              <Field
-                name="replace.newbornName"
-                label={t('issuer.replace.newbornName')}
-                value={props.values?.['replace.newbornName'] ?? c.newbornName}
-                errors={errors.get('changes.newborn.name')}
-              />
-              <Field
-                name="replace.reason"
-                label={t('issuer.replace.reason')}
-                value={props.values?.['replace.reason']}
-                errors={errors.get('replace.reason')}
-              />
-              <button type="submit" class="secondary">
-                {t('issuer.replace.submit')}
-              </button>
-            </form>
+              <a class="button secondary" href={`/console/issuer/certificates/${c.certificateNo}/replace`}>
+                {t('issuer.replace.open')}
+              </a>
+            </div>
             <form method="post" action={`/console/issuer/certificates/${c.certificateNo}/void`}>
               <h3>{t('issuer.void.title')}</h3>
               <Csrf user={user} />

@@ -1,6 +1,6 @@
 import type { Request, Response } from 'express';
 import { DomainError } from '../../domain/errors.ts';
-import { reissueCertificate, replaceCertificate } from '../../domain/lifecycle/amend.ts';
+import { reissueCertificate } from '../../domain/lifecycle/amend.ts';
 import { applicationQueue, returnApplication } from '../../domain/lifecycle/application-review.ts';
 import { newClaimCode } from '../../domain/lifecycle/claims.ts';
 import { crossCheck } from '../../domain/lifecycle/cross-check.ts';
@@ -14,6 +14,8 @@ import { type ConsoleKey, consoleT as t } from '../console-messages.ts';
 import { formValues } from '../forms.ts';
 import type { CertificateSummary, FormValues } from './components.tsx';
 import { CertificatePage, IssuerSearchPage, QueuePage, ReviewPage, type ReviewRow } from './issuer-pages.tsx';
+import { replacementRoutes } from './issuer-replace-router.tsx';
+import { walkInRoutes } from './issuer-walk-in-router.tsx';
 import {
   type ConsoleRoutes,
   guarded,
@@ -27,8 +29,11 @@ import {
 } from './routes.tsx';
 
 /** The issuer's pages: the queue, review, issuing, a certificate and its actions, search. */
-export function issuerRoutes({ router, deps, post }: ConsoleRoutes) {
+export function issuerRoutes(routes: ConsoleRoutes) {
+  const { router, deps, post } = routes;
   const { online: ports, validate } = deps;
+  replacementRoutes(routes);
+  walkInRoutes(routes);
   const issuer = (res: Response) => locals(res).principal as Issuer;
   router.get('/console/issuer', (req, res) => {
     const status = (['submitted', 'returned', 'issued'] as const).find((s) => s === req.query.status) ?? 'submitted';
@@ -204,21 +209,6 @@ export function issuerRoutes({ router, deps, post }: ConsoleRoutes) {
         return { no: result.certificateNo, claimCode: result.claimCode };
       },
       { reason: 'reissue.reason' },
-    ),
-  );
-  router.post(
-    '/console/issuer/certificates/:no/replace',
-    ...post,
-    certificateAction(
-      async (actor, no, v) => {
-        const body = validate('replacement', {
-          reason: v['replace.reason'] ?? '',
-          changes: { newborn: { name: v['replace.newbornName'] ?? '' } },
-        });
-        const result = await replaceCertificate(ports, actor, no, body);
-        return { no: result.certificateNo, claimCode: result.claimCode };
-      },
-      { reason: 'replace.reason' },
     ),
   );
   router.post(
