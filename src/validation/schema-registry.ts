@@ -14,6 +14,7 @@ import citizenClaim from '../../schemas/citizen-claim.schema.json' with { type: 
 import delivery from '../../schemas/delivery.schema.json' with { type: 'json' };
 import elicencePayload from '../../schemas/elicence-payload.schema.json' with { type: 'json' };
 import householdRegistration from '../../schemas/household-registration.schema.json' with { type: 'json' };
+import identityLink from '../../schemas/identity-link.schema.json' with { type: 'json' };
 import keyRevocation from '../../schemas/key-revocation.schema.json' with { type: 'json' };
 import licenceEnvelope from '../../schemas/licence-envelope.schema.json' with { type: 'json' };
 import numberRange from '../../schemas/number-range.schema.json' with { type: 'json' };
@@ -48,6 +49,7 @@ export const SCHEMAS: Readonly<Record<SchemaId, { $id: string; examples: unknown
   'citizen-application-correction': citizenApplicationCorrection,
   'citizen-application-session': citizenApplicationSession,
   'application-return': applicationReturn,
+  'identity-link': identityLink,
 };
 
 export const SCHEMA_IDS = Object.keys(SCHEMAS) as SchemaId[];

@@ -11,6 +11,7 @@ import type {
   CitizenClaimBody,
   DeliveryBody,
   HouseholdRegistrationBody,
+  IdentityLinkBody,
   KeyRevocationBody,
   NumberRangeBody,
   PasswordResetBody,
@@ -38,6 +39,7 @@ export type {
   CitizenClaimBody,
   DeliveryBody,
   HouseholdRegistrationBody,
+  IdentityLinkBody,
   KeyRevocationBody,
   NewbornWithoutName,
   NumberRangeBody,
@@ -86,6 +88,7 @@ export interface BodyTypes {
   'citizen-application-correction': CitizenApplicationItems;
   'citizen-application-session': CitizenApplicationSessionBody;
   'application-return': ApplicationReturnBody;
+  'identity-link': IdentityLinkBody;
 }
 
 export type SchemaId = keyof BodyTypes;

@@ -170,6 +170,7 @@ const RULES: { [K in SchemaId]: Rule<K> } = {
   'citizen-application-correction': none,
   'citizen-application-session': none,
   'application-return': none,
+  'identity-link': none,
 };
 
 /** The semantic rules of one schema, run on a value the schema already accepted. */

@@ -4,6 +4,7 @@ import { certificateSchemas } from './certificates.ts';
 import { base64url, errorSchema, flattenedJws, ref, type Schema } from './common.ts';
 import { eventSchemas } from './events.ts';
 import { exportSchemas } from './exports.ts';
+import { identityLinkSchemas } from './identity-links.ts';
 import { onlineApplicationSchemas } from './online-applications.ts';
 import { reportSchemas } from './reports.ts';
 import { systemSchemas } from './system.ts';
@@ -31,4 +32,5 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, Schema>> = {
   ...eventSchemas,
   ...exportSchemas,
   ...onlineApplicationSchemas,
+  ...identityLinkSchemas,
 };

@@ -28,6 +28,8 @@ export interface ConsoleDeps {
   qrSvg: (text: string) => Promise<string>;
   /** Sign-in attempts per username and address per minute, as for POST /api/v1/auth/token. */
   signInPerMinute: number;
+  /** The sign-in page offers the health commission's identity provider (configured). */
+  staffOidc?: boolean;
 }
 
 /** Same origin, no inline script; the certificate PDF may be framed by the console's own pages. */

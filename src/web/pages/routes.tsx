@@ -1,6 +1,7 @@
 import type express from 'express';
 import type { Request, Response } from 'express';
 import type { TokenStore } from '../../domain/accounts/account.ts';
+import type { IdentityPorts } from '../../domain/accounts/identity.ts';
 import { DomainError, type ErrorDetail } from '../../domain/errors.ts';
 import type { OnlinePorts } from '../../domain/lifecycle/online-applications.ts';
 import type { LifecyclePorts } from '../../domain/lifecycle/ports.ts';
@@ -10,6 +11,7 @@ import { errorsByField } from '../field-errors.ts';
 import type { PageContext } from '../layout.tsx';
 import { pickLang } from '../locale.ts';
 import { type Lang, translator } from '../messages.ts';
+import type { OidcSide } from '../oidc-router.tsx';
 
 export interface PagesDeps {
   online: OnlinePorts & Pick<LifecyclePorts, 'claimCodes'>;
@@ -25,6 +27,8 @@ export interface PagesDeps {
   qrSvg: (text: string) => Promise<string>;
   /** A photo of a QR code → its text, or null when none is found. */
   decodeQrImage: (image: Uint8Array) => Promise<string | null>;
+  /** Sign-in through the government platform on /apply and /my; absent when not configured. */
+  oidc?: { identity: IdentityPorts; side: OidcSide } | undefined;
 }
 
 /**
