@@ -24,6 +24,7 @@ const PATTERN_PROBLEMS: Readonly<Record<string, string>> = {
   '^\\d{4}-\\d{2}-\\d{2}T\\d{2}:\\d{2}(:\\d{2}(\\.\\d{1,3})?)?(Z|[+-]\\d{2}:\\d{2})$':
     'must be a date and time with a UTC offset, e.g. 2026-11-24T09:00+08:00',
   '^https?://[\\x21-\\x7e]+$': 'must be an absolute http or https URI of printable ASCII characters',
+  '^[\\x21-\\x7e]+$': 'must be printable ASCII characters without spaces',
 };
 
 export const KNOWN_PATTERNS: readonly string[] = Object.keys(PATTERN_PROBLEMS);

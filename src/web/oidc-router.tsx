@@ -5,9 +5,7 @@ import {
   type FlowPurpose,
   finishSignIn,
   type IdentityPorts,
-  type IdentityProvider,
   IdentityProviderError,
-  type IdentityRequirements,
   type RefusalReason,
   SignInRefused,
   staffSignInByIdentity,
@@ -20,13 +18,9 @@ import { renderPage } from './layout.tsx';
 import { readCookie } from './locale.ts';
 import { consoleOidc, oidcT } from './oidc-messages.ts';
 import { CitizenRefusalPage, ConsoleRefusalPage, ContinuePage } from './oidc-pages.tsx';
-import { context, send } from './pages/routes.tsx';
+import { context, type OidcSide, send } from './pages/routes.tsx';
 
-/** One identity provider as the pages use it: the client and what its answers must show. */
-export interface OidcSide {
-  provider: IdentityProvider;
-  requirements: IdentityRequirements;
-}
+export type { OidcSide };
 
 export interface OidcDeps {
   publicBaseUrl: string;

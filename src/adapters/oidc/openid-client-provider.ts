@@ -37,7 +37,8 @@ function unreachable(error: unknown): boolean {
 
 /**
  * A relying party over `openid-client` (v6): authorization code flow with PKCE (S256), state and
- * nonce; the ID token's signature, issuer, audience, expiry and nonce are checked by the library.
+ * nonce; the ID token's signature (non-repudiation checks on, which the library leaves off by
+ * default for token-endpoint responses), issuer, audience, expiry and nonce are checked by it.
  * The provider's metadata is discovered on first use and kept; a failed discovery is tried again
  * at the next sign-in.
  */
@@ -50,7 +51,13 @@ export function createOpenIdClientProvider(settings: OidcClientSettings): Identi
         settings.clientId,
         undefined,
         client.ClientSecretPost(settings.clientSecret),
-        settings.allowHttp ? { execute: [client.allowInsecureRequests] } : undefined,
+        {
+          // The ID token's JWS signature is checked against the provider's JWKS even though it came
+          // straight from the token endpoint: a token altered on the way is refused, not trusted.
+          execute: settings.allowHttp
+            ? [client.allowInsecureRequests, client.enableNonRepudiationChecks]
+            : [client.enableNonRepudiationChecks],
+        },
       )
       .catch((error: unknown) => {
         discovered = null;

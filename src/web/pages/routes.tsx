@@ -1,7 +1,7 @@
 import type express from 'express';
 import type { Request, Response } from 'express';
 import type { TokenStore } from '../../domain/accounts/account.ts';
-import type { IdentityPorts } from '../../domain/accounts/identity.ts';
+import type { IdentityPorts, IdentityProvider, IdentityRequirements } from '../../domain/accounts/identity.ts';
 import { DomainError, type ErrorDetail } from '../../domain/errors.ts';
 import type { OnlinePorts } from '../../domain/lifecycle/online-applications.ts';
 import type { LifecyclePorts } from '../../domain/lifecycle/ports.ts';
@@ -11,7 +11,12 @@ import { errorsByField } from '../field-errors.ts';
 import type { PageContext } from '../layout.tsx';
 import { pickLang } from '../locale.ts';
 import { type Lang, translator } from '../messages.ts';
-import type { OidcSide } from '../oidc-router.tsx';
+
+/** One identity provider as the pages use it: the client and what its answers must show. */
+export interface OidcSide {
+  provider: IdentityProvider;
+  requirements: IdentityRequirements;
+}
 
 export interface PagesDeps {
   online: OnlinePorts & Pick<LifecyclePorts, 'claimCodes'>;
