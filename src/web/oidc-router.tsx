@@ -105,6 +105,12 @@ export function createOidcRouter(deps: OidcDeps): express.Router {
 
   if (deps.staff) {
     const staff = deps.staff;
+    // The console's sign-in page may send its form on to the provider (CSP form-action).
+    const target = new URL(staff.provider.issuer).origin;
+    router.use('/console/sign-in', (_req, res, next) => {
+      res.locals.formTarget = target;
+      next();
+    });
     router.post('/console/sign-in/oidc', async (req, res) => {
       if (crossOrigin(req)) return refusalPage(req, res, 'console', 'state');
       if (!(await redirectToProvider(req, res, deps.identity, staff, 'console', null))) {

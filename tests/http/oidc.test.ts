@@ -225,6 +225,38 @@ describe('the state', () => {
   });
 });
 
+describe('callbacks that are not a finished sign-in', () => {
+  it('a person the provider does not know (access_denied) gets the provider refusal', async () => {
+    const browser = new CookieBrowser();
+    const back = await signIn(browser, '/apply/oidc', { 'oidc.applicationCode': applyCode }, 'nobody');
+    expect(back.status).toBe(400);
+    expect(back.text).toContain('政务服务平台未确认此次登录');
+  });
+
+  it('made-up callbacks are refused with a page, never a 5xx', async () => {
+    const browser = new CookieBrowser();
+    const answers = [];
+    for (const query of ['', '?code=x', '?code=x&state=y', '?state=y&state=z', '?error=server_error&state=y']) {
+      answers.push((await browser.go('GET', `${svc.url}/oidc/callback${query}`)).status);
+    }
+    // The browser's cookie says "y" was started here, but no flow has that state.
+    browser.setCookie(svc.url, 'oidc_flow', 'my.y');
+    const unknown = await browser.go('GET', `${svc.url}/oidc/callback?code=x&state=y`);
+    answers.push(unknown.status);
+    expect(answers).toEqual([400, 400, 400, 400, 400, 400]);
+    expect(unknown.text).toContain('此次登录不是从本浏览器发起的，或已使用过');
+  });
+
+  it('the pages that start a sign-in let their form go on to the provider only (CSP form-action)', async () => {
+    for (const page of ['/apply', '/my', '/console/sign-in']) {
+      const res = await fetch(`${svc.url}${page}`);
+      expect(res.headers.get('content-security-policy')).toContain(`form-action 'self' ${idp.issuer};`);
+    }
+    const verify = await fetch(`${svc.url}/verify`);
+    expect(verify.headers.get('content-security-policy')).toContain("form-action 'self';");
+  });
+});
+
 describe('parents on /my', () => {
   it('the mother opens her certificate with its number and the platform, no claim code', async () => {
     const browser = new CookieBrowser();
@@ -320,5 +352,26 @@ describe('staff on /console', () => {
     });
     expect(res.status).toBe(400);
     expect(JSON.stringify(res.body)).toContain('subject');
+  });
+});
+
+describe('without OIDC configuration', () => {
+  it('no page offers it, its routes are not there, and the callback refuses', async () => {
+    const plain = await startTestService();
+    try {
+      for (const page of ['/apply', '/my', '/console/sign-in']) {
+        const res = await plain.request('GET', page);
+        expect(res.status).toBe(200);
+        expect(String(res.body)).not.toContain('id="oidc"');
+      }
+      const form = { 'content-type': 'application/x-www-form-urlencoded', origin: plain.url };
+      for (const path of ['/apply/oidc', '/my/oidc']) {
+        expect((await plain.request('POST', path, { body: 'x=1', headers: form })).status).toBe(404);
+      }
+      expect((await plain.request('POST', '/console/sign-in/oidc', { body: 'x=1', headers: form })).status).toBe(401);
+      expect((await plain.request('GET', '/oidc/callback?code=x&state=y')).status).toBe(400);
+    } finally {
+      await plain.stop();
+    }
   });
 });

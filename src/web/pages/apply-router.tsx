@@ -46,6 +46,7 @@ export function applyRoutes({ router, deps, forms, limitAttempts }: PageRoutes) 
   const applyPage = (req: Request, res: Response, status: number, view: Parameters<typeof ApplyPage>[0]['view']) => {
     const ctx = context(req, res);
     const offered = { ...view, oidc: view.oidc ?? (deps.oidc ? {} : undefined) };
+    if (deps.oidc) res.locals.formTarget = new URL(deps.oidc.side.provider.issuer).origin;
     send(res, status, renderPage(<ApplyPage ctx={ctx} view={offered} />));
   };
   /** Parents the government platform verified, with no application yet: the grant's cookie. */

@@ -20,6 +20,7 @@ export function myRoutes({ router, deps, forms, limitAttempts }: PageRoutes) {
   const claimPage = (req: Request, res: Response, status: number, view: Parameters<typeof ClaimPage>[0]['view']) => {
     const ctx = context(req, res);
     const offered = { ...view, oidc: view.oidc ?? (deps.oidc ? {} : undefined) };
+    if (deps.oidc) res.locals.formTarget = new URL(deps.oidc.side.provider.issuer).origin;
     send(res, status, renderPage(<ClaimPage ctx={ctx} view={offered} />));
   };
   const citizenOf = (req: Request) => {
@@ -56,7 +57,7 @@ export function myRoutes({ router, deps, forms, limitAttempts }: PageRoutes) {
   router.post('/my/oidc', limitAttempts, forms, async (req, res) => {
     if (!deps.oidc) return res.status(404).end();
     const values = formValues(req.body);
-    const certificateNo = (values['oidc.certificateNo'] ?? '').trim().toUpperCase();
+    const certificateNo = (values['oidc.certificateNo'] ?? '').trim().toUpperCase().slice(0, 64);
     if (certificateNo === '') {
       const o = oidcT(pickLang(req));
       return claimPage(req, res, 400, {

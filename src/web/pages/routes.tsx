@@ -7,6 +7,7 @@ import type { OnlinePorts } from '../../domain/lifecycle/online-applications.ts'
 import type { LifecyclePorts } from '../../domain/lifecycle/ports.ts';
 import type { PdfInspector, VerificationPorts } from '../../domain/verification/ports.ts';
 import type { Validate } from '../../http/validate.ts';
+import { withFormTarget } from '../console/routes.tsx';
 import { errorsByField } from '../field-errors.ts';
 import type { PageContext } from '../layout.tsx';
 import { pickLang } from '../locale.ts';
@@ -78,7 +79,7 @@ export const context = (req: Request, res: Response): PageContext => {
 };
 export const send = (res: Response, status: number, html: string) => {
   res.status(status).type('html').setHeader('Cache-Control', 'no-store');
-  res.setHeader('Content-Security-Policy', csp);
+  res.setHeader('Content-Security-Policy', withFormTarget(csp, res.locals.formTarget));
   res.setHeader('Vary', 'Accept-Language, Cookie');
   res.send(html);
 };
