@@ -28,6 +28,8 @@ export function createConsoleRouter(deps: ConsoleDeps): express.Router {
   const { sessions, online: ports } = deps;
   const forms = express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 100 });
   const now = () => ports.clock.now();
+  /** The sign-in page, with the identity provider's button where one is configured. */
+  const SignIn = (props: Parameters<typeof SignInPage>[0]) => SignInPage({ ...props, oidc: deps.staffOidc });
 
   // Every POST: from our own origin only (before anything else is read).
   router.post('/console/{*rest}', (req, res, next) => {
@@ -46,32 +48,20 @@ export function createConsoleRouter(deps: ConsoleDeps): express.Router {
       return `${(body.username ?? '').slice(0, 64)}:${ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? '')}`;
     },
     handler: (req, res) =>
-      send(
-        res,
-        429,
-        <SignInPage oidc={deps.staffOidc} values={formValues(req.body)} alert={t('console.signIn.rateLimited')} />,
-      ),
+      send(res, 429, <SignIn values={formValues(req.body)} alert={t('console.signIn.rateLimited')} />),
   });
   router.get('/console/sign-in', (req, res) => {
     if (sessions.current(req)) return res.redirect(303, '/console');
     const expired = sessions.hadCookie(req);
     if (expired) sessions.end(res, undefined);
-    send(
-      res,
-      expired ? 401 : 200,
-      <SignInPage oidc={deps.staffOidc} alert={expired ? t('console.signIn.expired') : undefined} />,
-    );
+    send(res, expired ? 401 : 200, <SignIn alert={expired ? t('console.signIn.expired') : undefined} />);
   });
   router.post('/console/sign-in', forms, signInLimit, async (req, res, next) => {
     const values = formValues(req.body);
     const username = values.username ?? '';
     const password = typeof req.body?.password === 'string' ? (req.body.password as string) : '';
     if (!username || !password) {
-      return send(
-        res,
-        400,
-        <SignInPage oidc={deps.staffOidc} values={{ username }} alert={t('console.signIn.missing')} />,
-      );
+      return send(res, 400, <SignIn values={{ username }} alert={t('console.signIn.missing')} />);
     }
     try {
       const result = await signIn(
@@ -84,11 +74,7 @@ export function createConsoleRouter(deps: ConsoleDeps): express.Router {
       res.redirect(303, homeOf[result.role]);
     } catch (error) {
       if (error instanceof DomainError && error.code === 'INVALID_CREDENTIALS') {
-        return send(
-          res,
-          401,
-          <SignInPage oidc={deps.staffOidc} values={{ username }} alert={t('console.signIn.refused')} />,
-        );
+        return send(res, 401, <SignIn values={{ username }} alert={t('console.signIn.refused')} />);
       }
       next(error);
     }
@@ -100,7 +86,7 @@ export function createConsoleRouter(deps: ConsoleDeps): express.Router {
     if (!session) {
       if (sessions.hadCookie(req)) sessions.end(res, undefined);
       if (req.method === 'GET' && req.headers['hx-request'] !== 'true') return res.redirect(303, '/console/sign-in');
-      return send(res, 401, <SignInPage oidc={deps.staffOidc} alert={t('console.signIn.expired')} />);
+      return send(res, 401, <SignIn alert={t('console.signIn.expired')} />);
     }
     const { principal, token } = session;
     res.locals.principal = principal;
