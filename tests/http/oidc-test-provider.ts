@@ -1,3 +1,4 @@
+import { generateKeyPairSync } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Provider from 'oidc-provider';
@@ -68,12 +69,18 @@ export async function startTestProvider(redirectUri: string): Promise<TestProvid
   const client = (id: string, secret: string) => ({
     client_id: id,
     client_secret: secret,
+    id_token_signed_response_alg: 'ES256' as const,
     redirect_uris: [redirectUri],
     grant_types: ['authorization_code'],
     response_types: ['code' as const],
     token_endpoint_auth_method: 'client_secret_post' as const,
   });
+  // A signing key of its own for this run: the relying party checks ID tokens against its JWKS.
+  const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const signingKey = { ...privateKey.export({ format: 'jwk' }), kid: 'test-idp-es256', alg: 'ES256', use: 'sig' };
   const provider = new Provider(issuer, {
+    jwks: { keys: [signingKey as never] },
+    enabledJWA: { idTokenSigningAlgValues: ['ES256'] },
     clients: [client(citizenClient.id, citizenClient.secret), client(staffClient.id, staffClient.secret)],
     pkce: { required: () => true },
     acrValues: [realPersonAcr, passwordAcr],

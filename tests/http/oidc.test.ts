@@ -155,6 +155,35 @@ describe('parents on /apply', () => {
     expect(status.text).toContain('已提交，等待签发机构审核');
   });
 
+  it('the applicant named on an application already made (here the father) opens it too', async () => {
+    const record = bornBefore(fixtureRecords[3]!, NOW, 3);
+    const delivery = await recordDelivery(svc, gz.midwife, record);
+    const body = applicationBodyFor(record, delivery.id);
+    const father = body.father!;
+    const applied = await svc.request('POST', '/api/v1/citizen/applications', {
+      json: {
+        applicationCode: delivery.applicationCode,
+        motherIdNumber: record.mother.idNumber,
+        newborn: body.newborn,
+        father,
+        applicant: { name: father.name, relation: 'father', idType: father.idType, idNumber: father.idNumber },
+      },
+    });
+    expect(applied.status, JSON.stringify(applied.body)).toBe(201);
+    idp.people.set('father', { idNumber: father.idNumber, acr: realPersonAcr });
+    const browser = new CookieBrowser();
+    const back = await signIn(
+      browser,
+      '/apply/oidc',
+      { 'oidc.applicationCode': delivery.applicationCode as string },
+      'father',
+    );
+    expect(back.status).toBe(200);
+    expect(back.text).toContain('content="0;url=/apply/status"');
+    const status = await browser.go('GET', `${svc.url}/apply/status`);
+    expect(status.text).toContain('已提交，等待签发机构审核');
+  });
+
   it('a verified ID number that is not the mother’s is refused with a clear page', async () => {
     const browser = new CookieBrowser();
     const back = await signIn(browser, '/apply/oidc', { 'oidc.applicationCode': applyCode }, 'stranger');
