@@ -41,6 +41,24 @@ export interface Config {
    * event loop. Default: one per core, but 0 under NODE_ENV=test (each worker parses the fonts).
    */
   readonly pdfRenderThreads: number;
+  /** Parents' sign-in through the government platform's identity provider (OIDC_CITIZEN_*); null: off. */
+  readonly oidcCitizen: OidcSettings | null;
+  /** Staff sign-in through the health commission's identity provider (OIDC_STAFF_*); null: off. */
+  readonly oidcStaff: OidcSettings | null;
+}
+
+/** One OpenID provider the service is a relying party of; the redirect URI is PUBLIC_BASE_URL + /oidc/callback. */
+export interface OidcSettings {
+  issuer: string;
+  clientId: string;
+  clientSecret: string;
+  /** Claim carrying the person's ID number (citizens only), and the name claim. */
+  idNumberClaim: string | null;
+  nameClaim: string | null;
+  /** `acr` values accepted; empty accepts any. */
+  acceptedAcr: readonly string[];
+  /** Scopes asked for (default `openid profile`). */
+  scope: string;
 }
 
 export class ConfigError extends Error {
@@ -114,6 +132,63 @@ function readBaseUrl(raw: string | undefined): string {
   return raw.replace(/\/+$/, '');
 }
 
+const claimName = /^[A-Za-z_][A-Za-z0-9_.:-]{0,63}$/;
+
+/**
+ * OIDC_<WHO>_ISSUER, _CLIENT_ID, _CLIENT_SECRET (or _CLIENT_SECRET_FILE), _ACR (comma-separated
+ * accepted `acr` values) and, for citizens, _ID_NUMBER_CLAIM and _NAME_CLAIM. No issuer: off.
+ */
+export async function readOidc(
+  env: NodeJS.ProcessEnv,
+  who: 'CITIZEN' | 'STAFF',
+  environment: Environment,
+): Promise<OidcSettings | null> {
+  const key = (name: string) => `OIDC_${who}_${name}`;
+  const issuer = env[key('ISSUER')]?.trim() ?? '';
+  if (issuer === '') return null;
+  let url: URL;
+  try {
+    url = new URL(issuer);
+  } catch {
+    throw new ConfigError(`${key('ISSUER')} must be an https URL`);
+  }
+  const loopback = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback && environment !== 'production')) {
+    throw new ConfigError(`${key('ISSUER')} must be an https URL (http only on loopback outside production)`);
+  }
+  const clientId = env[key('CLIENT_ID')]?.trim() ?? '';
+  let clientSecret = env[key('CLIENT_SECRET')] ?? '';
+  const secretFile = env[key('CLIENT_SECRET_FILE')];
+  if (secretFile) {
+    const { readFile } = await import('node:fs/promises');
+    clientSecret = (await readFile(secretFile, 'utf8')).trim();
+  }
+  if (clientId === '' || clientSecret === '') {
+    throw new ConfigError(`${key('ISSUER')} is set: ${key('CLIENT_ID')} and ${key('CLIENT_SECRET')} are required too`);
+  }
+  const claim = (name: string, fallback: string | null) => {
+    const value = env[key(name)]?.trim() || fallback;
+    if (value !== null && !claimName.test(value)) throw new ConfigError(`${key(name)} is not a claim name`);
+    return value;
+  };
+  const acceptedAcr = (env[key('ACR')] ?? '')
+    .split(',')
+    .map((value) => value.trim())
+    .filter((value) => value !== '');
+  if (who === 'CITIZEN' && environment === 'production' && acceptedAcr.length === 0) {
+    throw new ConfigError(`${key('ACR')} is required in production: the real-person authentication level to accept`);
+  }
+  return {
+    issuer,
+    clientId,
+    clientSecret,
+    idNumberClaim: who === 'CITIZEN' ? claim('ID_NUMBER_CLAIM', 'id_number') : null,
+    nameClaim: claim('NAME_CLAIM', 'name'),
+    acceptedAcr: Object.freeze(acceptedAcr),
+    scope: env[key('SCOPE')]?.trim() || 'openid profile',
+  };
+}
+
 function readEnvironment(raw: string | undefined): Environment {
   if (raw === 'production' || raw === 'test') return raw;
   return 'development';
@@ -146,6 +221,8 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
       env.PDF_RENDER_THREADS,
       readEnvironment(env.NODE_ENV) === 'test' ? 0 : availableParallelism(),
     ),
+    oidcCitizen: await readOidc(env, 'CITIZEN', readEnvironment(env.NODE_ENV)),
+    oidcStaff: await readOidc(env, 'STAFF', readEnvironment(env.NODE_ENV)),
   };
   if (config.env === 'production' && config.keyPassphrase === null) {
     throw new ConfigError('KEY_PASSPHRASE or KEY_PASSPHRASE_FILE is required in production');

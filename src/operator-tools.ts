@@ -26,6 +26,7 @@ import { createSqliteCertificateRegister } from './adapters/sqlite/certificate-r
 import { createSqliteCrlStore } from './adapters/sqlite/crl-store.ts';
 import { openDatabase } from './adapters/sqlite/database.ts';
 import { createSqliteEventOutbox } from './adapters/sqlite/event-outbox.ts';
+import { createSqliteIdentityStore } from './adapters/sqlite/identity-store.ts';
 import { createSqliteInstitutionRepository } from './adapters/sqlite/institution-repository.ts';
 import { createSqliteSignInThrottle } from './adapters/sqlite/sign-in-throttle-store.ts';
 import { createSqliteStatusListStore } from './adapters/sqlite/status-list-store.ts';
@@ -72,6 +73,8 @@ export function openOperatorTools(config: Config, clock: Clock = systemClock) {
     institutions,
     accounts,
     accountAdministration,
+    /** Links of staff accounts to identity-provider subjects (link-identity, unlink-identity). */
+    identityLinks: { accounts, store: createSqliteIdentityStore(db), audit, clock },
     audit,
     hasher,
     passwordStrength: zxcvbnPasswordStrength,

@@ -13,6 +13,7 @@ import { divisionDirectory } from './adapters/divisions.ts';
 import { createNodeJwsVerifier } from './adapters/jws/node-jws-verifier.ts';
 import { createAuditKey } from './adapters/keystore/audit-key.ts';
 import { openKeyStore } from './adapters/keystore/open-key-store.ts';
+import { createOpenIdClientProvider } from './adapters/oidc/openid-client-provider.ts';
 import { loadFonts, warmUpFonts } from './adapters/pdf/index.ts';
 import { createPdfRenderPool } from './adapters/pdf/render-pool.ts';
 import type { PadesServices } from './adapters/pdf/sign-pdf.ts';
@@ -35,6 +36,7 @@ import { createSqliteCrlStore } from './adapters/sqlite/crl-store.ts';
 import { openDatabase, type SqliteDatabase } from './adapters/sqlite/database.ts';
 import { createSqliteEventOutbox } from './adapters/sqlite/event-outbox.ts';
 import { createSqliteHouseholdRegistrations } from './adapters/sqlite/household-registrations.ts';
+import { createSqliteIdentityStore } from './adapters/sqlite/identity-store.ts';
 import { createSqliteInstitutionRepository } from './adapters/sqlite/institution-repository.ts';
 import { createSqliteNumberStock } from './adapters/sqlite/number-stock.ts';
 import { createSqliteOnlineApplicationStore } from './adapters/sqlite/online-application-store.ts';
@@ -51,7 +53,7 @@ import { nodeWebhookSecrets } from './adapters/webhooks/standard-webhooks.ts';
 import { createWebhookDispatcher, type DispatcherOptions } from './adapters/webhooks/webhook-dispatcher.ts';
 import { zxcvbnPasswordStrength } from './adapters/zxcvbn-password-strength.ts';
 import { createApp } from './app.ts';
-import type { Config } from './config.ts';
+import type { Config, OidcSettings } from './config.ts';
 import type { AccountAdministration } from './domain/accounts/account-administration.ts';
 import type { AppointmentPorts } from './domain/appointments/ports.ts';
 import { createAuditCheckpointer } from './domain/audit/audit-checkpoint.ts';
@@ -78,6 +80,7 @@ import { auditRoutes } from './http/routes/audit-routes.ts';
 import { authRoutes } from './http/routes/auth-routes.ts';
 import { eventRoutes } from './http/routes/event-routes.ts';
 import { exportRoutes } from './http/routes/export-routes.ts';
+import { identityLinkRoutes } from './http/routes/identity-link-routes.ts';
 import { issuingRoutes } from './http/routes/issuing-routes.ts';
 import { onlineApplicationRoutes } from './http/routes/online-application-routes.ts';
 import { pkiRoutes } from './http/routes/pki-routes.ts';
@@ -90,8 +93,9 @@ import { verificationRoutes } from './http/routes/verification-routes.ts';
 import { keyPassphrase } from './setup/key-passphrase.ts';
 import { SCHEMAS } from './validation/schema-registry.ts';
 import { createCertificateValidator, createValidator } from './validation/validator.ts';
-import { createConsoleRouter } from './web/console-router.tsx';
+import { createConsoleRouter, homeOf } from './web/console-router.tsx';
 import { createConsoleSessions } from './web/console-session.ts';
+import { CALLBACK_PATH, createOidcRouter, type OidcSide } from './web/oidc-router.tsx';
 import { createPagesRouter } from './web/pages-router.tsx';
 
 export const serviceVersion = '1.0.0';
@@ -306,14 +310,44 @@ export function createService(config: Config, deps: ServiceDeps) {
       x509: nodeX509,
     }),
   ];
+  // Sign-in through the identity providers (OIDC_CITIZEN_*, OIDC_STAFF_*): off unless configured.
+  const identityStore = createSqliteIdentityStore(db);
+  const identity = { store: identityStore, audit, clock };
+  const oidcSide = (settings: OidcSettings | null): OidcSide | null =>
+    settings && {
+      provider: createOpenIdClientProvider({
+        ...settings,
+        redirectUri: `${config.publicBaseUrl}${CALLBACK_PATH}`,
+        acrValues: settings.acceptedAcr,
+        allowHttp: config.env !== 'production' && settings.issuer.startsWith('http:'),
+      }),
+      requirements: { acceptedAcr: settings.acceptedAcr },
+    };
+  const citizenOidc = oidcSide(config.oidcCitizen);
+  const staffOidc = oidcSide(config.oidcStaff);
+  routes.push(...identityLinkRoutes({ links: { accounts, store: identityStore, audit, clock } }));
   // The same schema objects the validator compiled: what is documented is what is enforced.
   openApi = buildOpenApi(routes, SCHEMAS as unknown as Record<string, Record<string, unknown>>, serviceVersion);
 
   const qrSvg = (text: string) => QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 });
   const pages = express.Router();
+  const sessions = createConsoleSessions({ tokens, clock });
+  pages.use(
+    createOidcRouter({
+      publicBaseUrl: config.publicBaseUrl,
+      identity,
+      citizen: citizenOidc,
+      staff: staffOidc,
+      online,
+      tokens,
+      accounts,
+      sessions,
+      homeOf,
+    }),
+  );
   pages.use(
     createConsoleRouter({
-      sessions: createConsoleSessions({ tokens, clock }),
+      sessions,
       signIn: { accounts, hasher, throttle, audit, clock },
       tokens,
       online,
@@ -333,6 +367,7 @@ export function createService(config: Config, deps: ServiceDeps) {
         usage: createSqliteReportsStore(db).usage,
       },
       newPassword: newStaffPassword,
+      staffOidc: staffOidc !== null,
     }),
   );
   pages.use(
@@ -347,6 +382,7 @@ export function createService(config: Config, deps: ServiceDeps) {
       qrSvg,
       decodeQrImage,
       appointments,
+      oidc: citizenOidc ? { identity, side: citizenOidc } : undefined,
     }),
   );
   const app = createApp({
@@ -383,6 +419,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     audit,
     hasher,
     accountAdministration,
+    identityStore,
     passwordStrength: zxcvbnPasswordStrength,
     signingKeys,
     keyStore,

@@ -11,6 +11,7 @@ import {
   resetPassword,
   revokeTokens,
 } from '../domain/accounts/account-administration.ts';
+import { identityLinksOf, linkIdentity, unlinkIdentity } from '../domain/accounts/identity.ts';
 import { checkNewPassword } from '../domain/accounts/password-policy.ts';
 import { eventBy, type Operator } from '../domain/audit/audit-event.ts';
 import { isValidCreditCode } from '../domain/check/credit-code.ts';
@@ -41,6 +42,10 @@ const usage = `Operator commands (DATA_DIR selects the data directory; KEY_PASSP
   disable-account --username U                      no sign-in, all tokens revoked
   enable-account --username U
   reset-password --username U --password-file F     (or on stdin) revokes tokens, clears locks
+  link-identity --username U --issuer URL --subject S     the health commission's provider subject S signs
+                                                    in to the console as U (role and institution: U's)
+  unlink-identity --username U --issuer URL --subject S
+  list-identities --username U                      the provider subjects linked to U
   Passwords: at least 12 characters, not the username, strength score 3 of 4 (zxcvbn).
   verify-audit                                      the audit chain against every signed checkpoint
   backfill FILE [--reject-file R] [--threads N]     back-issues paper certificates from NDJSON or CSV (docs/backfill.md);
@@ -100,6 +105,8 @@ async function run(argv: string[]): Promise<number> {
       reason: { type: 'string' },
       'revoked-at': { type: 'string' },
       'within-days': { type: 'string' },
+      issuer: { type: 'string' },
+      subject: { type: 'string' },
     },
     strict: true,
   });
@@ -253,6 +260,26 @@ async function run(argv: string[]): Promise<number> {
         const password = await readPassword(values['password-file']);
         const { revokedTokens } = await resetPassword(tools.accountAdministration, operator, name, password);
         console.log(`account ${name}: password reset; ${revokedTokens} tokens revoked`);
+        return 0;
+      }
+      case 'link-identity':
+      case 'unlink-identity': {
+        const name = username();
+        const issuer = need(values, 'issuer');
+        const subject = need(values, 'subject');
+        if (!/^https?:\/\/[\x21-\x7e]{1,193}$/.test(issuer)) throw new UsageError('--issuer is an http(s) URL');
+        if (!/^[\x21-\x7e]{1,255}$/.test(subject)) throw new UsageError('--subject is printable ASCII without spaces');
+        if (command === 'link-identity') {
+          linkIdentity(tools.identityLinks, operator, name, { issuer, subject });
+          console.log(`account ${name}: linked to ${subject} at ${issuer}`);
+        } else {
+          unlinkIdentity(tools.identityLinks, operator, name, { issuer, subject });
+          console.log(`account ${name}: link to ${subject} at ${issuer} removed`);
+        }
+        return 0;
+      }
+      case 'list-identities': {
+        console.log(JSON.stringify(identityLinksOf(tools.identityLinks, username())));
         return 0;
       }
       case 'verify-audit': {

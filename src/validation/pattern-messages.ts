@@ -25,6 +25,7 @@ const PATTERN_PROBLEMS: Readonly<Record<string, string>> = {
     'must be a date and time with a UTC offset, e.g. 2026-11-24T09:00+08:00',
   '^https?://[\\x21-\\x7e]+$': 'must be an absolute http or https URI of printable ASCII characters',
   '^S[A-Za-z0-9_-]{16}$': 'must be a collection slot id: S followed by 16 letters, digits, hyphens or underscores',
+  '^[\\x21-\\x7e]+$': 'must be printable ASCII characters without spaces',
 };
 
 export const KNOWN_PATTERNS: readonly string[] = Object.keys(PATTERN_PROBLEMS);

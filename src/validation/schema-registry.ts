@@ -16,6 +16,7 @@ import collectionSlot from '../../schemas/collection-slot.schema.json' with { ty
 import delivery from '../../schemas/delivery.schema.json' with { type: 'json' };
 import elicencePayload from '../../schemas/elicence-payload.schema.json' with { type: 'json' };
 import householdRegistration from '../../schemas/household-registration.schema.json' with { type: 'json' };
+import identityLink from '../../schemas/identity-link.schema.json' with { type: 'json' };
 import keyRevocation from '../../schemas/key-revocation.schema.json' with { type: 'json' };
 import licenceEnvelope from '../../schemas/licence-envelope.schema.json' with { type: 'json' };
 import numberRange from '../../schemas/number-range.schema.json' with { type: 'json' };
@@ -54,6 +55,7 @@ export const SCHEMAS: Readonly<Record<SchemaId, { $id: string; examples: unknown
   'police-archive': policeArchive,
   'collection-slot': collectionSlot,
   appointment,
+  'identity-link': identityLink,
 };
 
 export const SCHEMA_IDS = Object.keys(SCHEMAS) as SchemaId[];

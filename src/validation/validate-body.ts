@@ -17,6 +17,7 @@ export type ValidationContext = RuleContext;
 const LEFT_AS_SENT: ReadonlySet<SchemaId> = new Set([
   'auth-token',
   'password-reset',
+  'identity-link',
   'verification',
   'licence-envelope',
   'elicence-payload',

@@ -16,7 +16,7 @@ import { consoleT as t } from './console-messages.ts';
 import { crossOrigin } from './console-session.ts';
 import { formValues } from './forms.ts';
 
-const homeOf: Record<Role, string> = {
+export const homeOf: Record<Role, string> = {
   midwife: '/console/midwife',
   issuer: '/console/issuer',
   police: '/console/police',
@@ -32,6 +32,8 @@ export function createConsoleRouter(deps: ConsoleDeps): express.Router {
   const { sessions, online: ports } = deps;
   const forms = express.urlencoded({ extended: false, limit: '32kb', parameterLimit: 100 });
   const now = () => ports.clock.now();
+  /** The sign-in page, with the identity provider's button where one is configured. */
+  const SignIn = (props: Parameters<typeof SignInPage>[0]) => SignInPage({ ...props, oidc: deps.staffOidc });
 
   // Every POST: from our own origin only (before anything else is read).
   router.post('/console/{*rest}', (req, res, next) => {
@@ -50,20 +52,20 @@ export function createConsoleRouter(deps: ConsoleDeps): express.Router {
       return `${(body.username ?? '').slice(0, 64)}:${ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? '')}`;
     },
     handler: (req, res) =>
-      send(res, 429, <SignInPage values={formValues(req.body)} alert={t('console.signIn.rateLimited')} />),
+      send(res, 429, <SignIn values={formValues(req.body)} alert={t('console.signIn.rateLimited')} />),
   });
   router.get('/console/sign-in', (req, res) => {
     if (sessions.current(req)) return res.redirect(303, '/console');
     const expired = sessions.hadCookie(req);
     if (expired) sessions.end(res, undefined);
-    send(res, expired ? 401 : 200, <SignInPage alert={expired ? t('console.signIn.expired') : undefined} />);
+    send(res, expired ? 401 : 200, <SignIn alert={expired ? t('console.signIn.expired') : undefined} />);
   });
   router.post('/console/sign-in', forms, signInLimit, async (req, res, next) => {
     const values = formValues(req.body);
     const username = values.username ?? '';
     const password = typeof req.body?.password === 'string' ? (req.body.password as string) : '';
     if (!username || !password) {
-      return send(res, 400, <SignInPage values={{ username }} alert={t('console.signIn.missing')} />);
+      return send(res, 400, <SignIn values={{ username }} alert={t('console.signIn.missing')} />);
     }
     try {
       const result = await signIn(
@@ -76,7 +78,7 @@ export function createConsoleRouter(deps: ConsoleDeps): express.Router {
       res.redirect(303, homeOf[result.role]);
     } catch (error) {
       if (error instanceof DomainError && error.code === 'INVALID_CREDENTIALS') {
-        return send(res, 401, <SignInPage values={{ username }} alert={t('console.signIn.refused')} />);
+        return send(res, 401, <SignIn values={{ username }} alert={t('console.signIn.refused')} />);
       }
       next(error);
     }
@@ -88,7 +90,7 @@ export function createConsoleRouter(deps: ConsoleDeps): express.Router {
     if (!session) {
       if (sessions.hadCookie(req)) sessions.end(res, undefined);
       if (req.method === 'GET' && req.headers['hx-request'] !== 'true') return res.redirect(303, '/console/sign-in');
-      return send(res, 401, <SignInPage alert={t('console.signIn.expired')} />);
+      return send(res, 401, <SignIn alert={t('console.signIn.expired')} />);
     }
     const { principal, token } = session;
     res.locals.principal = principal;

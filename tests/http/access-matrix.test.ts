@@ -93,6 +93,9 @@ const expected: [route: string, ...statuses: number[]][] = [
   ['POST /api/v1/accounts/:username/disable',              401,   200,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
   ['POST /api/v1/accounts/:username/enable',               401,   200,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
   ['POST /api/v1/accounts/:username/password',             401,   200,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
+  ['GET /api/v1/accounts/:username/identity-links',        401,   200,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
+  ['POST /api/v1/accounts/:username/identity-links',       401,   201,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
+  ['POST /api/v1/accounts/:username/identity-links/remove', 401,  200,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
   ['GET /api/v1/audit-checkpoints',                        401,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403,   403],
   ['GET /api/v1/audit-checkpoints/export',                 401,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403,   403],
   ['POST /api/v1/audit-checkpoints',                       401,   403,   403,   403,   403,   403,   403,   403,   201,   403,   403,   403],
@@ -399,6 +402,15 @@ const calls: Record<
   'POST /api/v1/accounts/:username/password': () => ({
     path: '/api/v1/accounts/matrix-target/password',
     json: { password: 'quiet harbour lanterns at dusk' },
+  }),
+  'GET /api/v1/accounts/:username/identity-links': () => ({ path: '/api/v1/accounts/matrix-target/identity-links' }),
+  'POST /api/v1/accounts/:username/identity-links': () => ({
+    path: '/api/v1/accounts/matrix-target/identity-links',
+    json: { issuer: 'https://idp.wsjkw.example.gov.cn', subject: 'matrix-subject' },
+  }),
+  'POST /api/v1/accounts/:username/identity-links/remove': () => ({
+    path: '/api/v1/accounts/matrix-target/identity-links/remove',
+    json: { issuer: 'https://idp.wsjkw.example.gov.cn', subject: 'matrix-subject' },
   }),
   'GET /api/v1/audit-checkpoints': () => ({ path: '/api/v1/audit-checkpoints' }),
   'GET /api/v1/audit-checkpoints/export': () => ({ path: '/api/v1/audit-checkpoints/export' }),

@@ -454,6 +454,23 @@ const calls: Record<string, () => Call[]> = {
   'POST /api/v1/accounts/:username/enable': () => [
     { token: as('admin'), path: '/api/v1/accounts/openapi-target/enable' },
   ],
+  'GET /api/v1/accounts/:username/identity-links': () => [
+    { token: as('admin'), path: '/api/v1/accounts/openapi-target/identity-links' },
+  ],
+  'POST /api/v1/accounts/:username/identity-links': () => [
+    {
+      token: as('admin'),
+      path: '/api/v1/accounts/openapi-target/identity-links',
+      json: { issuer: 'https://idp.wsjkw.example.gov.cn', subject: 'openapi-subject' },
+    },
+  ],
+  'POST /api/v1/accounts/:username/identity-links/remove': () => [
+    {
+      token: as('admin'),
+      path: '/api/v1/accounts/openapi-target/identity-links/remove',
+      json: { issuer: 'https://idp.wsjkw.example.gov.cn', subject: 'openapi-subject' },
+    },
+  ],
   'POST /api/v1/accounts/:username/password': () => [
     {
       token: as('admin'),

@@ -45,7 +45,7 @@ export type ApplicationValidator = (body: unknown) => ApplicationBody;
 export const applicationTokenTtlSeconds = 30 * 60;
 
 /** Hashed with a fixed label in place of a certificate number: the code alone finds its delivery. */
-const codeHash = (ports: Pick<LifecyclePorts, 'secrets'>, code: string) =>
+export const codeHash = (ports: Pick<LifecyclePorts, 'secrets'>, code: string) =>
   ports.secrets.hashClaimCode('application-code', code);
 
 const citizen = { username: null, role: 'citizen', institution: null } as const;
@@ -115,6 +115,16 @@ const onlineSubmitter = (institution: string): ApplicationSubmitter => ({
 
 export function applyOnline(ports: OnlinePorts, validate: ApplicationValidator, body: CitizenApplicationBody) {
   const delivery = openCode(ports, body.applicationCode, body.motherIdNumber);
+  return applyForDelivery(ports, validate, delivery, itemsOf(body));
+}
+
+/** The application for a delivery whose parents proved who they are (code and ID number, or the platform). */
+export function applyForDelivery(
+  ports: OnlinePorts,
+  validate: ApplicationValidator,
+  delivery: DeliveryRecord,
+  items: CitizenApplicationItems,
+) {
   if (ports.online.byDelivery(delivery.id)) {
     throw new DomainError(
       'INVALID_STATE',
@@ -127,7 +137,7 @@ export function applyOnline(ports: OnlinePorts, validate: ApplicationValidator, 
       { path: 'applicationCode', message: 'the birth already has its certificate' },
     ]);
   }
-  const input = validate(compose(delivery, itemsOf(body)));
+  const input = validate(compose(delivery, items));
   return ports.transactions.run(() => {
     const submitted = enterApplication(ports, onlineSubmitter(delivery.institution), input);
     ports.online.insert(submitted.id, delivery.id);

@@ -13,6 +13,7 @@ import type {
   CollectionSlotBody,
   DeliveryBody,
   HouseholdRegistrationBody,
+  IdentityLinkBody,
   KeyRevocationBody,
   NumberRangeBody,
   PasswordResetBody,
@@ -43,6 +44,7 @@ export type {
   CollectionSlotBody,
   DeliveryBody,
   HouseholdRegistrationBody,
+  IdentityLinkBody,
   KeyRevocationBody,
   NewbornWithoutName,
   NumberRangeBody,
@@ -95,6 +97,7 @@ export interface BodyTypes {
   'police-archive': PoliceArchiveBody;
   'collection-slot': CollectionSlotBody;
   appointment: AppointmentBody;
+  'identity-link': IdentityLinkBody;
 }
 
 export type SchemaId = keyof BodyTypes;

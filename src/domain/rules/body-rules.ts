@@ -181,6 +181,7 @@ const RULES: { [K in SchemaId]: Rule<K> } = {
   // The times are checked against the clock by the use case (src/domain/appointments/slots.ts).
   'collection-slot': none,
   appointment: none,
+  'identity-link': none,
 };
 
 /** The semantic rules of one schema, run on a value the schema already accepted. */

@@ -171,6 +171,16 @@ export type HouseholdRegistrationBody = {
 };
 
 /**
+ * POST /api/v1/accounts/{username}/identity-links: schemas/identity-link.schema.json
+ *
+ * An administrator links a staff account to a subject of the health commission's identity provider (or ends that link): the provider's issuer identifier and the subject (`sub`) it gives that person. The account's role and institution stay the service's own.
+ */
+export type IdentityLinkBody = {
+  issuer: string;
+  subject: string;
+};
+
+/**
  * POST /api/v1/signing-keys/{kid}/revoke: schemas/key-revocation.schema.json
  *
  * Revokes an institution signing key from a given time: e-licences signed at or after it fail with ISSUER_REVOKED.

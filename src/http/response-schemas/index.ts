@@ -5,6 +5,7 @@ import { certificateSchemas } from './certificates.ts';
 import { base64url, errorSchema, flattenedJws, ref, type Schema } from './common.ts';
 import { eventSchemas } from './events.ts';
 import { exportSchemas } from './exports.ts';
+import { identityLinkSchemas } from './identity-links.ts';
 import { onlineApplicationSchemas } from './online-applications.ts';
 import { policeArchiveSchemas } from './police-archives.ts';
 import { reportSchemas } from './reports.ts';
@@ -35,4 +36,5 @@ export const RESPONSE_SCHEMAS: Readonly<Record<string, Schema>> = {
   ...onlineApplicationSchemas,
   ...policeArchiveSchemas,
   ...appointmentSchemas,
+  ...identityLinkSchemas,
 };

@@ -50,6 +50,8 @@ export interface ConsoleDeps {
   };
   /** A strong random password for a new or reset account, shown once to the admin. */
   newPassword: () => string;
+  /** The sign-in page offers the health commission's identity provider (configured). */
+  staffOidc?: boolean;
 }
 
 /** Same origin, no inline script; the certificate PDF may be framed by the console's own pages. */
@@ -68,9 +70,16 @@ export const csp = [
 type Locals = { principal: StaffPrincipal; user: ConsoleUser; token: string };
 export const locals = (res: Response) => res.locals as Locals;
 
+/**
+ * A page whose form starts a sign-in at an identity provider (res.locals.formTarget, its origin):
+ * CSP's form-action also governs the redirect after the post, so that origin is allowed too.
+ */
+export const withFormTarget = (policy: string, target: unknown) =>
+  typeof target === 'string' ? policy.replace("form-action 'self'", `form-action 'self' ${target}`) : policy;
+
 export const send = (res: Response, status: number, node: { toString(): string }) => {
   res.status(status).type('html').setHeader('Cache-Control', 'no-store');
-  res.setHeader('Content-Security-Policy', csp);
+  res.setHeader('Content-Security-Policy', withFormTarget(csp, res.locals.formTarget));
   res.send(renderPage(node));
 };
 

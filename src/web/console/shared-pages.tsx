@@ -1,11 +1,12 @@
 import { ConsoleLayout, type ConsoleUser, roleName } from '../console-layout.tsx';
 import { consoleT as t } from '../console-messages.ts';
 import { Alert, Field } from '../layout.tsx';
+import { ConsoleOidcForm } from '../oidc-pages.tsx';
 import type { FormValues } from './components.tsx';
 
 // ---- sign-in, 403, home
 
-export function SignInPage(props: { values?: FormValues; alert?: string | undefined }) {
+export function SignInPage(props: { values?: FormValues; alert?: string | undefined; oidc?: boolean | undefined }) {
   const v = props.values ?? {};
   return (
     <ConsoleLayout title={t('console.signIn.title')}>
@@ -20,6 +21,7 @@ export function SignInPage(props: { values?: FormValues; alert?: string | undefi
         </div>
         <button type="submit">{t('console.signIn.submit')}</button>
       </form>
+      {props.oidc && <ConsoleOidcForm />}
     </ConsoleLayout>
   );
 }

@@ -1,5 +1,7 @@
 import type { Request, Response } from 'express';
+import { SignInRefused } from '../../domain/accounts/identity.ts';
 import { appointmentsOf } from '../../domain/appointments/bookings.ts';
+import { applyTarget, applyWithGrant, deliveryOfGrant } from '../../domain/lifecycle/citizen-identity.ts';
 import {
   type ApplicationValidator,
   applicationOfToken,
@@ -15,6 +17,8 @@ import { applicationItemsOf, formOfItems, formValues } from '../forms.ts';
 import { renderPage } from '../layout.tsx';
 import { pickLang, readCookie } from '../locale.ts';
 import { translator } from '../messages.ts';
+import { oidcT } from '../oidc-messages.ts';
+import { APPLY_GRANT_COOKIE, providerUnavailable, redirectToProvider } from '../oidc-router.tsx';
 import { ApplicationStatusPage, ApplyPage } from './apply.tsx';
 import { clearSession, context, type PageRoutes, pageRefusal, redirectAfterPost, send, setSession } from './routes.tsx';
 
@@ -42,8 +46,13 @@ export function applyRoutes({ router, deps, forms, limitAttempts }: PageRoutes) 
   };
   const applyPage = (req: Request, res: Response, status: number, view: Parameters<typeof ApplyPage>[0]['view']) => {
     const ctx = context(req, res);
-    send(res, status, renderPage(<ApplyPage ctx={ctx} view={view} />));
+    const offered = { ...view, oidc: view.oidc ?? (deps.oidc ? {} : undefined) };
+    if (deps.oidc) res.locals.formTarget = new URL(deps.oidc.side.provider.issuer).origin;
+    send(res, status, renderPage(<ApplyPage ctx={ctx} view={offered} />));
   };
+  /** Parents the government platform verified, with no application yet: the grant's cookie. */
+  const grantOf = (req: Request) => (deps.oidc ? readCookie(req, APPLY_GRANT_COOKIE) : undefined);
+  const onlineWithIdentity = () => ({ ...ports, identity: deps.oidc!.identity });
   const statusPage = (
     req: Request,
     res: Response,
@@ -55,12 +64,64 @@ export function applyRoutes({ router, deps, forms, limitAttempts }: PageRoutes) 
   };
   router.get('/apply', (req, res) => {
     if (applySession(req)) return res.redirect(303, '/apply/status');
+    const grant = grantOf(req);
+    if (grant !== undefined) {
+      if (deliveryOfGrant(onlineWithIdentity(), grant) !== null) {
+        return applyPage(req, res, 200, { values: {}, errors: new Map(), verified: true });
+      }
+      clearSession(res, APPLY_GRANT_COOKIE, '/apply');
+      const o = oidcT(pickLang(req));
+      return applyPage(req, res, 200, { values: {}, errors: new Map(), alert: o('oidc.apply.verifiedExpired') });
+    }
     applyPage(req, res, 200, { values: {}, errors: new Map() });
+  });
+  // Sign-in through the government platform: the code says which birth, the platform who applies.
+  router.post('/apply/oidc', limitAttempts, forms, async (req, res) => {
+    if (!deps.oidc) return res.status(404).end();
+    const values = formValues(req.body);
+    const code = (values['oidc.applicationCode'] ?? '').trim();
+    if (code === '') {
+      const o = oidcT(pickLang(req));
+      return applyPage(req, res, 400, { values: {}, errors: new Map(), oidc: { error: o('oidc.code.missing') } });
+    }
+    const started = await redirectToProvider(
+      req,
+      res,
+      deps.oidc.identity,
+      deps.oidc.side,
+      'apply',
+      applyTarget(ports, code),
+    );
+    if (!started) providerUnavailable(req, res, 'apply');
   });
   router.post('/apply', limitAttempts, forms, (req, res) => {
     const lang = pickLang(req);
     const t = translator(lang);
     const values = formValues(req.body);
+    const grant = grantOf(req);
+    if (grant !== undefined) {
+      try {
+        const items = validate('citizen-application-correction', applicationItemsOf(values));
+        const applied = applyWithGrant(onlineWithIdentity(), validateApplication, grant, items);
+        clearSession(res, APPLY_GRANT_COOKIE, '/apply');
+        setSession(req, res, APPLY_COOKIE, `${applied.id}.${applied.accessToken}`, '/apply', applied.expiresIn);
+        return redirectAfterPost(req, res, '/apply/status');
+      } catch (error) {
+        if (error instanceof SignInRefused) {
+          clearSession(res, APPLY_GRANT_COOKIE, '/apply');
+          const o = oidcT(lang);
+          return applyPage(req, res, 401, { values, errors: new Map(), alert: o('oidc.apply.verifiedExpired') });
+        }
+        const refusal = pageRefusal(error, lang);
+        const alert =
+          refusal.code === 'INVALID_STATE'
+            ? t('apply.used')
+            : refusal.code === 'ALREADY_ISSUED'
+              ? t('apply.issuedAlready')
+              : refusal.alert;
+        return applyPage(req, res, refusal.status, { values, errors: refusal.errors, alert, verified: true });
+      }
+    }
     const body = {
       applicationCode: values.applicationCode ?? '',
       motherIdNumber: values.motherIdNumber ?? '',

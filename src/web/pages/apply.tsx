@@ -2,6 +2,8 @@ import type { AppointmentView } from '../../domain/appointments/bookings.ts';
 import type { ApplicationStatusView } from '../../domain/lifecycle/online-applications.ts';
 import { ethnicityOptions, idTypeOptions } from '../code-names.ts';
 import { Alert, Field, Layout, type PageContext, Select } from '../layout.tsx';
+import { oidcT } from '../oidc-messages.ts';
+import { CitizenOidcForm } from '../oidc-pages.tsx';
 import { AppointmentSummary } from './appointment.tsx';
 
 export type FormValues = Record<string, string>;
@@ -13,6 +15,10 @@ export interface ApplyView {
   openValues?: FormValues;
   openErrors?: Map<string, string[]>;
   openAlert?: string | undefined;
+  /** Sign-in through the government platform is offered (configured). */
+  oidc?: { value?: string | undefined; error?: string | undefined } | undefined;
+  /** The platform verified the parent: the code and ID number are not asked again. */
+  verified?: boolean;
 }
 
 const enhance = { 'hx-target': '#main', 'hx-select': '#main', 'hx-swap': 'outerHTML' };
@@ -96,41 +102,50 @@ export function ApplyPage({ ctx, view }: { ctx: PageContext; view: ApplyView }) 
   return (
     <Layout ctx={ctx} title={t('apply.title')}>
       <h1>{t('apply.title')}</h1>
-      <p class="lead">{t('apply.intro')}</p>
+      <p class="lead">{view.verified ? oidcT(ctx.lang)('oidc.apply.verified') : t('apply.intro')}</p>
+      {view.oidc && !view.verified && (
+        <CitizenOidcForm ctx={ctx} purpose="apply" value={view.oidc.value} error={view.oidc.error} />
+      )}
       <form method="post" action="/apply" class="card" hx-post="/apply" {...enhance}>
         <Alert text={view.alert} />
-        <Field
-          name="applicationCode"
-          label={t('apply.code')}
-          value={view.values.applicationCode}
-          errors={view.errors.get('applicationCode')}
-        />
-        <Field
-          name="motherIdNumber"
-          label={t('apply.motherIdNumber')}
-          value={view.values.motherIdNumber}
-          errors={view.errors.get('motherIdNumber')}
-        />
+        {!view.verified && (
+          <>
+            <Field
+              name="applicationCode"
+              label={t('apply.code')}
+              value={view.values.applicationCode}
+              errors={view.errors.get('applicationCode')}
+            />
+            <Field
+              name="motherIdNumber"
+              label={t('apply.motherIdNumber')}
+              value={view.values.motherIdNumber}
+              errors={view.errors.get('motherIdNumber')}
+            />
+          </>
+        )}
         <ItemsFields ctx={ctx} values={view.values} errors={view.errors} />
         <button type="submit">{t('apply.submit')}</button>
       </form>
-      <form method="post" action="/apply/open" class="card" hx-post="/apply/open" {...enhance}>
-        <h2>{t('apply.open.title')}</h2>
-        <Alert text={view.openAlert} />
-        <Field
-          name="open.applicationCode"
-          label={t('apply.code')}
-          value={openValues['open.applicationCode']}
-          errors={openErrors.get('applicationCode')}
-        />
-        <Field
-          name="open.motherIdNumber"
-          label={t('apply.motherIdNumber')}
-          value={openValues['open.motherIdNumber']}
-          errors={openErrors.get('motherIdNumber')}
-        />
-        <button type="submit">{t('apply.open.submit')}</button>
-      </form>
+      {!view.verified && (
+        <form method="post" action="/apply/open" class="card" hx-post="/apply/open" {...enhance}>
+          <h2>{t('apply.open.title')}</h2>
+          <Alert text={view.openAlert} />
+          <Field
+            name="open.applicationCode"
+            label={t('apply.code')}
+            value={openValues['open.applicationCode']}
+            errors={openErrors.get('applicationCode')}
+          />
+          <Field
+            name="open.motherIdNumber"
+            label={t('apply.motherIdNumber')}
+            value={openValues['open.motherIdNumber']}
+            errors={openErrors.get('motherIdNumber')}
+          />
+          <button type="submit">{t('apply.open.submit')}</button>
+        </form>
+      )}
     </Layout>
   );
 }

@@ -8,6 +8,8 @@ import { formValues } from '../forms.ts';
 import { renderPage } from '../layout.tsx';
 import { pickLang, readCookie } from '../locale.ts';
 import { translator } from '../messages.ts';
+import { oidcT } from '../oidc-messages.ts';
+import { providerUnavailable, redirectToProvider } from '../oidc-router.tsx';
 import { CertificatePage, ClaimPage } from './my.tsx';
 import { clearSession, context, type PageRoutes, pageRefusal, redirectAfterPost, send, setSession } from './routes.tsx';
 
@@ -18,7 +20,9 @@ export function myRoutes({ router, deps, forms, limitAttempts }: PageRoutes) {
   const { online: ports, validate } = deps;
   const claimPage = (req: Request, res: Response, status: number, view: Parameters<typeof ClaimPage>[0]['view']) => {
     const ctx = context(req, res);
-    send(res, status, renderPage(<ClaimPage ctx={ctx} view={view} />));
+    const offered = { ...view, oidc: view.oidc ?? (deps.oidc ? {} : undefined) };
+    if (deps.oidc) res.locals.formTarget = new URL(deps.oidc.side.provider.issuer).origin;
+    send(res, status, renderPage(<ClaimPage ctx={ctx} view={offered} />));
   };
   const citizenOf = (req: Request) => {
     const token = readCookie(req, MY_COOKIE);
@@ -56,6 +60,22 @@ export function myRoutes({ router, deps, forms, limitAttempts }: PageRoutes) {
         />,
       ),
     );
+  });
+  // Sign-in through the government platform: the number says which certificate, the platform who opens it.
+  router.post('/my/oidc', limitAttempts, forms, async (req, res) => {
+    if (!deps.oidc) return res.status(404).end();
+    const values = formValues(req.body);
+    const certificateNo = (values['oidc.certificateNo'] ?? '').trim().toUpperCase().slice(0, 64);
+    if (certificateNo === '') {
+      const o = oidcT(pickLang(req));
+      return claimPage(req, res, 400, {
+        values: {},
+        errors: new Map(),
+        oidc: { error: o('oidc.certificateNo.missing') },
+      });
+    }
+    const started = await redirectToProvider(req, res, deps.oidc.identity, deps.oidc.side, 'my', certificateNo);
+    if (!started) providerUnavailable(req, res, 'my');
   });
   router.post('/my', limitAttempts, forms, (req, res) => {
     const lang = pickLang(req);

@@ -2,6 +2,7 @@ import type { AppointmentView } from '../../domain/appointments/bookings.ts';
 import type { Certificate } from '../../domain/certificate.ts';
 import { Alert, Field, Layout, type PageContext } from '../layout.tsx';
 import type { MessageKey } from '../messages.ts';
+import { CitizenOidcForm } from '../oidc-pages.tsx';
 import { chinaDateTime } from '../time.ts';
 import { AppointmentSummary } from './appointment.tsx';
 
@@ -9,6 +10,8 @@ export interface ClaimView {
   values: { certificateNo?: string; motherIdNumber?: string };
   errors: Map<string, string[]>;
   alert?: string | undefined;
+  /** Sign-in through the government platform is offered (configured). */
+  oidc?: { value?: string | undefined; error?: string | undefined } | undefined;
 }
 
 export interface CertificateView {
@@ -57,6 +60,7 @@ export function ClaimPage({ ctx, view }: { ctx: PageContext; view: ClaimView }) 
         <Field name="claimCode" label={t('my.claim.claimCode')} errors={view.errors.get('claimCode')} />
         <button type="submit">{t('my.claim.submit')}</button>
       </form>
+      {view.oidc && <CitizenOidcForm ctx={ctx} purpose="my" value={view.oidc.value} error={view.oidc.error} />}
     </Layout>
   );
 }

@@ -1,16 +1,24 @@
 import type express from 'express';
 import type { Request, Response } from 'express';
 import type { TokenStore } from '../../domain/accounts/account.ts';
+import type { IdentityPorts, IdentityProvider, IdentityRequirements } from '../../domain/accounts/identity.ts';
 import type { AppointmentPorts } from '../../domain/appointments/ports.ts';
 import { DomainError, type ErrorDetail } from '../../domain/errors.ts';
 import type { OnlinePorts } from '../../domain/lifecycle/online-applications.ts';
 import type { LifecyclePorts } from '../../domain/lifecycle/ports.ts';
 import type { PdfInspector, VerificationPorts } from '../../domain/verification/ports.ts';
 import type { Validate } from '../../http/validate.ts';
+import { withFormTarget } from '../console/routes.tsx';
 import { errorsByField } from '../field-errors.ts';
 import type { PageContext } from '../layout.tsx';
 import { pickLang } from '../locale.ts';
 import { type Lang, translator } from '../messages.ts';
+
+/** One identity provider as the pages use it: the client and what its answers must show. */
+export interface OidcSide {
+  provider: IdentityProvider;
+  requirements: IdentityRequirements;
+}
 
 export interface PagesDeps {
   online: OnlinePorts & Pick<LifecyclePorts, 'claimCodes'>;
@@ -28,6 +36,8 @@ export interface PagesDeps {
   decodeQrImage: (image: Uint8Array) => Promise<string | null>;
   /** 预约取证: collection slots and the parents' appointments. */
   appointments: AppointmentPorts;
+  /** Sign-in through the government platform on /apply and /my; absent when not configured. */
+  oidc?: { identity: IdentityPorts; side: OidcSide } | undefined;
 }
 
 /**
@@ -72,7 +82,7 @@ export const context = (req: Request, res: Response): PageContext => {
 };
 export const send = (res: Response, status: number, html: string) => {
   res.status(status).type('html').setHeader('Cache-Control', 'no-store');
-  res.setHeader('Content-Security-Policy', csp);
+  res.setHeader('Content-Security-Policy', withFormTarget(csp, res.locals.formTarget));
   res.setHeader('Vary', 'Accept-Language, Cookie');
   res.send(html);
 };
