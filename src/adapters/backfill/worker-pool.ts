@@ -93,8 +93,8 @@ export function createBackfillWorkerPool(
     const thread = new Worker(source.code, {
       eval: source.eval,
       workerData: data,
-      // A batch in flight is a few MB: a small heap keeps the process's memory flat.
-      resourceLimits: { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 16 },
+      // A batch in flight is a few MB: a bounded old generation keeps the process's memory flat.
+      resourceLimits: { maxOldGenerationSizeMb: 128 },
     });
     const slot: Slot = {
       thread,

@@ -57,7 +57,7 @@ export async function signQrToken(
   assertKeyFitsLicence(payload, key);
   const kid8 = kid8BytesOf(key.kid);
   // Each candidate's claims are encoded once: the one that fits is the payload signed.
-  let encoded = new Uint8Array(0);
+  let encoded: Uint8Array = new Uint8Array(0);
   fitQrClaims(qrClaimsOf(payload, signed, options.signedAt ?? new Date()), (candidate) => {
     encoded = encodeQrClaims(qrClaimsMap(candidate));
     return coseSizeOfPayload(encoded, kid8) <= QR_MAX_COSE_BYTES;
