@@ -90,7 +90,7 @@ async function backfill(label: string, file: string, threads: number | undefined
     issued: number;
     rejected: number;
     skipped: number;
-    stages: Record<string, number>;
+    stages?: Record<string, number>;
   };
   return { ...summary, seconds, rate: count / seconds, peakMb: peakKb / 1024, cpuSeconds: cpuTicks / 100 };
 }
@@ -117,7 +117,7 @@ for (const { label, r } of results) {
   const perRecord = (ms: number) => `${Math.round((ms * 1000) / count)} µs`;
   console.log(
     `${''.padEnd(28)} CPU ${r.cpuSeconds.toFixed(1)} s (${perRecord(r.cpuSeconds * 1000)}/record, all threads); ` +
-      `stages per record (wall, threads summed): ${Object.entries(r.stages)
+      `stages per record (wall, threads summed): ${Object.entries(r.stages ?? {})
         .map(([stage, ms]) => `${stage.replace(/Ms$/, '')} ${perRecord(ms)}`)
         .join(', ')}`,
   );
