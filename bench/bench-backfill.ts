@@ -12,7 +12,7 @@ import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { createWriteStream, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { generateRecords } from '../scripts/gen-records.ts';
@@ -64,10 +64,15 @@ async function backfill(label: string, file: string, threads: number | undefined
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let peakKb = 0;
+  let cpuTicks = 0;
   const sampler = setInterval(() => {
     try {
       const hwm = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
       if (hwm) peakKb = Math.max(peakKb, Number(hwm[1]));
+      // utime + stime (fields 14 and 15), all threads, in clock ticks (100 per second here).
+      const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      cpuTicks = Math.max(cpuTicks, Number(fields[11]) + Number(fields[12]));
     } catch {
       // exited between samples
     }
@@ -85,12 +90,17 @@ async function backfill(label: string, file: string, threads: number | undefined
     issued: number;
     rejected: number;
     skipped: number;
+    stages?: Record<string, number>;
   };
-  return { ...summary, seconds, rate: count / seconds, peakMb: peakKb / 1024 };
+  return { ...summary, seconds, rate: count / seconds, peakMb: peakKb / 1024, cpuSeconds: cpuTicks / 100 };
 }
 
 const file = path.join(work, 'records.ndjson');
-console.log(`node ${process.version}; generating ${count} records …`);
+console.log(
+  `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')}; node ${process.version}; generating ${count} records …`,
+);
 await writeRecords(file, count);
 const bare = bareSigningRecordsPerSecond();
 console.log(`baseline: bare ECDSA P-256 signing, one core: ${Math.round(bare)} records/s (2 signatures each)`);
@@ -104,5 +114,17 @@ for (const { label, r } of results) {
       `(${(r.rate / bare).toFixed(2)} × bare one-core signing), peak RSS ${Math.round(r.peakMb)} MB; ` +
       `${r.issued} issued, ${r.rejected} rejected, ${r.skipped} skipped`,
   );
+  const perRecord = (ms: number) => `${Math.round((ms * 1000) / count)} µs`;
+  console.log(
+    `${''.padEnd(28)} CPU ${r.cpuSeconds.toFixed(1)} s (${perRecord(r.cpuSeconds * 1000)}/record, all threads); ` +
+      `stages per record (wall, threads summed): ${Object.entries(r.stages ?? {})
+        .map(([stage, ms]) => `${stage.replace(/Ms$/, '')} ${perRecord(ms)}`)
+        .join(', ')}`,
+  );
 }
+console.log(
+  `load average at the end: ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')} (${availableParallelism()} cores)`,
+);
 rmSync(work, { recursive: true, force: true });

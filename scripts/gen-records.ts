@@ -23,15 +23,17 @@ import {
   withBirthTime,
 } from '../tests/fixtures/records.ts';
 
-const { values } = parseArgs({
-  options: {
-    count: { type: 'string', default: '1000' },
-    seed: { type: 'string', default: '1' },
-    format: { type: 'string', default: 'ndjson' },
-    out: { type: 'string' },
-    institutions: { type: 'string' },
-  },
-});
+/** The command line, read only when run as a script (the benchmark imports `generateRecords` with its own options). */
+const commandLine = () =>
+  parseArgs({
+    options: {
+      count: { type: 'string', default: '1000' },
+      seed: { type: 'string', default: '1' },
+      format: { type: 'string', default: 'ndjson' },
+      out: { type: 'string' },
+      institutions: { type: 'string' },
+    },
+  }).values;
 
 export interface KnownInstitution {
   creditCode: string;
@@ -162,6 +164,7 @@ const at = (record: Record<string, unknown>, path: string): unknown =>
     );
 
 async function main(): Promise<void> {
+  const values = commandLine();
   const out = values.out ? createWriteStream(values.out) : process.stdout;
   const csv = values.format === 'csv';
   const write = async (text: string) => {

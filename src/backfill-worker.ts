@@ -19,8 +19,7 @@ import { createSigningKeyRepository } from './adapters/keystore/signing-key-repo
 import { nodeSecrets } from './adapters/secrets.ts';
 import { createSqliteInstitutionRepository } from './adapters/sqlite/institution-repository.ts';
 import { DomainError } from './domain/errors.ts';
-import type { InstitutionRecord } from './domain/institution.ts';
-import { checkBackfillLines, signBackfillRecords } from './domain/lifecycle/backfill.ts';
+import { createBackfillTickets } from './domain/lifecycle/backfill.ts';
 import { systemClock } from './domain/ports.ts';
 import type { KeyRegister } from './domain/trust/ports.ts';
 import { createCertificateValidator } from './validation/validator.ts';
@@ -55,35 +54,31 @@ const keyStore = FileKeyStore.open({
   register: cachedRegister,
   environment: data.environment,
 });
-const institutionsRepository = createSqliteInstitutionRepository(db);
-const institutionCache = new Map<string, InstitutionRecord | null>();
-const checkPorts = {
-  institutions: institutionsRepository,
+const tickets = createBackfillTickets({
+  institutions: createSqliteInstitutionRepository(db),
   validateCertificate: createCertificateValidator({
     clock: systemClock,
     divisions: divisionDirectory,
     countries: countryDirectory,
     glyphs: bitsetGlyphCoverage(data.glyphs),
   }),
-};
-const signPorts = {
   signer: createCertificateSigner(keyStore),
   secrets: nodeSecrets,
   licenceTypeCode: data.licenceTypeCode,
-};
+});
 
 parentPort?.on('message', async (request: BackfillWorkerRequest) => {
+  const started = performance.now();
   try {
     if (request.op === 'check') {
-      parentPort?.postMessage({
-        id: request.id,
-        result: checkBackfillLines(checkPorts, request.lines, institutionCache),
-      });
+      const result = tickets.check(request.ticket, request.lines);
+      parentPort?.postMessage({ id: request.id, result, ms: performance.now() - started });
     } else {
       cache.get.clear();
       cache.active.clear();
-      const records = await signBackfillRecords(signPorts, request.items, new Date(request.issuedAt), request.operator);
-      parentPort?.postMessage({ id: request.id, result: records });
+      const { ticket, placed, issuedAt, operator } = request;
+      const records = await tickets.sign(ticket, placed, new Date(issuedAt), operator);
+      parentPort?.postMessage({ id: request.id, result: records, ms: performance.now() - started });
     }
   } catch (error) {
     parentPort?.postMessage({

@@ -1,3 +1,4 @@
+import type { ELicencePayload } from '../domain/certificate.ts';
 import type { CountryDirectory } from '../domain/codes/countries.ts';
 import type { CertificateRenderer, CertificateSigner } from '../domain/lifecycle/ports.ts';
 import type { DivisionDirectory } from '../domain/ports.ts';
@@ -25,6 +26,10 @@ export function createCertificateSigner(keyStore: FileKeyStore): CertificateSign
   };
 }
 
+/** The named key, or (null) the issuing institution's current one. */
+const pdfSigningKey = (keyStore: FileKeyStore, kid: string | null, payload: ELicencePayload) =>
+  kid === null ? keyStore.activeKey(payload.certificate.issuer.creditCode) : keyStore.signingKey(kid);
+
 /** The signed PDF, printed from the code tables, signed with the same institution key at the same instant. */
 export function createCertificateRenderer(deps: {
   keyStore: FileKeyStore;
@@ -35,6 +40,7 @@ export function createCertificateRenderer(deps: {
   pades?: () => PadesServices | null;
 }): CertificateRenderer {
   return {
+    canSignWith: (kid) => deps.keyStore.canSign(kid),
     render({ payload, signedJson, qrText, kid, issuedAt }) {
       return renderCertificatePdf({
         view: certificateViewOf(payload.certificate, deps),
@@ -42,7 +48,7 @@ export function createCertificateRenderer(deps: {
         licenceId: payload.licence.id,
         signedJson,
         // The key that signed the e-licence; the key store refuses it if it was retired since.
-        signingKey: deps.keyStore.signingKey(kid),
+        signingKey: pdfSigningKey(deps.keyStore, kid, payload),
         keyStore: deps.keyStore,
         fonts: deps.fonts,
         now: issuedAt,
@@ -62,6 +68,7 @@ export function createPooledCertificateRenderer(deps: {
   pades: () => Promise<PdfRenderJob['pades']>;
 }): CertificateRenderer {
   return {
+    canSignWith: (kid) => deps.keyStore.canSign(kid),
     async render({ payload, signedJson, qrText, kid, issuedAt }) {
       return deps.pool.render({
         view: certificateViewOf(payload.certificate, deps),
@@ -69,7 +76,7 @@ export function createPooledCertificateRenderer(deps: {
         licenceId: payload.licence.id,
         signedJson,
         // Looked up here: the key store refuses a key retired since, before any work is queued.
-        signingKey: deps.keyStore.signingKey(kid),
+        signingKey: pdfSigningKey(deps.keyStore, kid, payload),
         nowMs: issuedAt.getTime(),
         pades: await deps.pades(),
       });

@@ -34,6 +34,11 @@ export interface BackfillSummary extends BackfillCounts {
   seconds: number;
   rejectFile: string;
   resumedAfterLine: number;
+  /**
+   * Milliseconds (wall clock) per stage this run: admitting and committing on this thread,
+   * checking and signing summed over the worker threads.
+   */
+  stages: { admitMs: number; commitMs: number; checkMs: number; signMs: number };
 }
 
 /**
@@ -106,6 +111,7 @@ export async function runBackfill(
    * lines with one number the first is the one issued.
    */
   const pending = new Set<string>();
+  const stages = { admitMs: 0, commitMs: 0, checkMs: 0, signMs: 0 };
   let admitted: Promise<unknown> = Promise.resolve();
   let committed: Promise<unknown> = Promise.resolve();
   const inFlight: Promise<void>[] = [];
@@ -114,18 +120,23 @@ export async function runBackfill(
     const lastLine = lines.at(-1)!.line;
     const checked = ports.workers.check(lines);
     const admission = Promise.all([checked, admitted]).then(([result]) => {
+      const t = performance.now();
       const issuedAt = ports.clock.now();
-      return { issuedAt, ...admitBackfillLines(ports, result, pending, issuedAt) };
+      const outcome = { issuedAt, ticket: result.ticket, ...admitBackfillLines(ports, result, pending, issuedAt) };
+      stages.admitMs += performance.now() - t;
+      return outcome;
     });
     admitted = admission.catch(() => {});
     const signed = admission.then((a) =>
       ports.workers.sign(
-        a.admitted.map((entry, i) => ({ certificate: entry.certificate, place: a.places[i]! })),
+        a.ticket,
+        a.admitted.map((entry, i) => ({ line: entry.line, place: a.places[i]! })),
         a.issuedAt,
         operator,
       ),
     );
     const commit = Promise.all([admission, signed, committed]).then(([a, records]) => {
+      const t = performance.now();
       const outcome = commitBackfillBatch(
         ports,
         operator,
@@ -133,7 +144,8 @@ export async function runBackfill(
         { records, rejects: a.rejects, skipped: a.skipped, lastLine },
         ports.clock.now(),
       );
-      for (const entry of a.admitted) pending.delete(entry.certificate.certificateNo);
+      stages.commitMs += performance.now() - t;
+      for (const entry of a.admitted) pending.delete(entry.certificateNo);
       counts.issued += outcome.issued;
       counts.rejected += outcome.rejected;
       counts.skipped += outcome.skipped;
@@ -174,7 +186,9 @@ export async function runBackfill(
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
 
   const seconds = (Date.now() - started) / 1000;
-  const summary = { ...counts, lines: done, seconds, rejectFile, resumedAfterLine };
+  Object.assign(stages, ports.workers.timings?.());
+  for (const key of Object.keys(stages) as (keyof typeof stages)[]) stages[key] = Math.round(stages[key]);
+  const summary = { ...counts, lines: done, seconds, rejectFile, resumedAfterLine, stages };
   const rate = Math.round((done - doneAtStart) / Math.max(seconds, 0.001));
   options.log(
     `backfill done: ${counts.issued} issued, ${counts.rejected} rejected, ${counts.skipped} skipped ` +

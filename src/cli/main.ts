@@ -311,6 +311,7 @@ async function run(argv: string[]): Promise<number> {
             rejected: summary.rejected,
             skipped: summary.skipped,
             seconds: summary.seconds,
+            stages: summary.stages,
           }),
         );
         return 0;

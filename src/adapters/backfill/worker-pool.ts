@@ -3,12 +3,7 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Operator } from '../../domain/audit/audit-event.ts';
 import { DomainError, type ErrorCode } from '../../domain/errors.ts';
-import type {
-  BackfillLine,
-  BackfillWorkers,
-  CheckedLines,
-  PlacedCertificate,
-} from '../../domain/lifecycle/backfill.ts';
+import type { BackfillLine, BackfillWorkers, CheckedLines, PlacedLine } from '../../domain/lifecycle/backfill.ts';
 import type { CertificateRecord } from '../../domain/lifecycle/records.ts';
 
 /** What a backfill worker opens by itself (see src/backfill-worker.ts). */
@@ -23,13 +18,15 @@ export interface BackfillWorkerData {
   glyphs: SharedArrayBuffer;
 }
 
-type Reply = { id: number; result: unknown } | { id: number; error: { message: string; domainCode?: ErrorCode } };
+type Reply =
+  | { id: number; result: unknown; ms: number }
+  | { id: number; error: { message: string; domainCode?: ErrorCode } };
 
 export type BackfillWorkerRequest = { id: number } & Request;
 
 type Request =
-  | { op: 'check'; lines: BackfillLine[] }
-  | { op: 'sign'; items: PlacedCertificate[]; issuedAt: number; operator: Operator };
+  | { op: 'check'; ticket: number; lines: BackfillLine[] }
+  | { op: 'sign'; ticket: number; placed: PlacedLine[]; issuedAt: number; operator: Operator };
 
 interface Job {
   request: Request;
@@ -41,6 +38,8 @@ interface Slot {
   thread: Worker;
   ready: Promise<void>;
   job: Job | null;
+  /** Signing of batches this thread checked: only it holds their certificates. */
+  own: Job[];
 }
 
 /**
@@ -61,9 +60,11 @@ function workerSource(entry: URL): { code: string | URL; eval: boolean } {
 
 /**
  * Worker threads for the CPU-bound steps of back-issuance, one per core by default: each takes
- * one batch at a time; batches wait in order for the next free thread. A thread that fails
- * (a fault of ours or of the machine, never of a record: records get rejects, not errors)
- * fails the run, which can then be started again and continues where it stopped.
+ * one batch at a time. A batch is signed by the thread that checked it (which kept its
+ * certificates); checks wait in order for the next free thread, and a thread's own signing goes
+ * before further checks. A thread that fails (a fault of ours or of the machine, never of a
+ * record: records get rejects, not errors) fails the run, which can then be started again and
+ * continues where it stopped.
  */
 export function createBackfillWorkerPool(
   entry: URL,
@@ -72,14 +73,33 @@ export function createBackfillWorkerPool(
 ): BackfillWorkers {
   const source = workerSource(entry);
   const waiting: Job[] = [];
+  const owner = new Map<number, Slot>();
+  const timings = { checkMs: 0, signMs: 0 };
   let nextId = 1;
+  let nextTicket = 1;
   let failure: unknown = null;
 
+  const fail = (error: unknown) => {
+    failure = error;
+    for (const slot of slots) {
+      slot.job?.reject(error);
+      slot.job = null;
+      for (const job of slot.own.splice(0)) job.reject(error);
+    }
+    for (const job of waiting.splice(0)) job.reject(error);
+  };
+
   const slots: Slot[] = Array.from({ length: Math.max(1, threads) }, () => {
-    const thread = new Worker(source.code, { eval: source.eval, workerData: data });
+    const thread = new Worker(source.code, {
+      eval: source.eval,
+      workerData: data,
+      // A batch in flight is a few MB: a bounded old generation keeps the process's memory flat.
+      resourceLimits: { maxOldGenerationSizeMb: 128 },
+    });
     const slot: Slot = {
       thread,
       job: null,
+      own: [],
       ready: new Promise<void>((resolve, reject) => {
         thread.once('error', reject);
         thread.on('message', (message: { ready?: boolean }) => {
@@ -96,22 +116,22 @@ export function createBackfillWorkerPool(
         const { domainCode, message: text } = message.error;
         // A refusal raised in the worker (say NO_SIGNING_KEY) stays a refusal here.
         job.reject(domainCode ? new DomainError(domainCode, text) : new Error(text));
-      } else job.resolve(message.result);
+      } else {
+        timings[job.request.op === 'check' ? 'checkMs' : 'signMs'] += message.ms;
+        job.resolve(message.result);
+      }
       next(slot);
     });
-    thread.on('error', (error) => {
-      failure = error;
-      slot.job?.reject(error);
-      slot.job = null;
-      for (const job of waiting.splice(0)) job.reject(error);
-    });
+    thread.on('error', fail);
     return slot;
   });
 
   const next = (slot: Slot) => {
-    const job = waiting.shift();
+    if (slot.job) return;
+    const job = slot.own.shift() ?? waiting.shift();
     if (!job) return;
     slot.job = job;
+    if (job.request.op === 'check') owner.set(job.request.ticket, slot);
     void slot.ready.then(
       () => slot.thread.postMessage({ id: nextId++, ...job.request }),
       (error: unknown) => {
@@ -121,19 +141,29 @@ export function createBackfillWorkerPool(
     );
   };
 
-  const submit = <T>(request: Job['request']): Promise<T> =>
+  const submit = <T>(request: Request): Promise<T> =>
     new Promise<T>((resolve, reject) => {
       if (failure) return reject(failure);
-      waiting.push({ request, resolve: resolve as (result: unknown) => void, reject });
+      const job = { request, resolve: resolve as (result: unknown) => void, reject };
+      if (request.op === 'sign') {
+        const slot = owner.get(request.ticket);
+        owner.delete(request.ticket);
+        if (!slot) return reject(new Error(`No thread holds batch ${request.ticket}`));
+        slot.own.push(job);
+        next(slot);
+        return;
+      }
+      waiting.push(job);
       const idle = slots.find((slot) => slot.job === null);
       if (idle) next(idle);
     });
 
   return {
     parallelism: slots.length,
-    check: (lines) => submit<CheckedLines>({ op: 'check', lines }),
-    sign: (items, issuedAt, operator) =>
-      submit<CertificateRecord[]>({ op: 'sign', items, issuedAt: issuedAt.getTime(), operator }),
+    check: (lines) => submit<CheckedLines>({ op: 'check', ticket: nextTicket++, lines }),
+    sign: (ticket, placed, issuedAt, operator) =>
+      submit<CertificateRecord[]>({ op: 'sign', ticket, placed, issuedAt: issuedAt.getTime(), operator }),
+    timings: () => ({ ...timings }),
     async close() {
       await Promise.all(slots.map((slot) => slot.thread.terminate()));
     },

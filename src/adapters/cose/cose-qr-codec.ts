@@ -51,7 +51,27 @@ const sign1 = (protectedBytes: Uint8Array, payload: Uint8Array, signature: Uint8
 
 /** Bytes of the COSE_Sign1 (before zlib) for these claims: what decides the QR version in the worst case. */
 export function coseSizeOf(claims: CborMap, kid8: Uint8Array): number {
-  return sign1(protectedHeaderOf(kid8), cbor(claims), new Uint8Array(ES256_SIGNATURE_BYTES)).length;
+  return coseSizeOfPayload(encodeQrClaims(claims), kid8);
+}
+
+/** The claims' CBOR: the COSE_Sign1's payload. */
+export const encodeQrClaims = (claims: CborMap): Uint8Array => cbor(claims);
+
+/** The length of a CBOR byte string of `n` bytes: its head (RFC 8949 §3) and the bytes. */
+const byteStringLength = (n: number) => n + (n < 24 ? 1 : n < 0x100 ? 2 : n < 0x10000 ? 3 : 5);
+
+/**
+ * `coseSizeOf` for claims already encoded, counted rather than encoded: tag 18 and the array
+ * head (one byte each), the protected header, the empty unprotected map (one byte), the
+ * payload and the 64-byte signature as byte strings.
+ */
+export function coseSizeOfPayload(payload: Uint8Array, kid8: Uint8Array): number {
+  return (
+    3 +
+    byteStringLength(protectedHeaderOf(kid8).length) +
+    byteStringLength(payload.length) +
+    byteStringLength(ES256_SIGNATURE_BYTES)
+  );
 }
 
 export interface QrTextParts {
@@ -66,12 +86,13 @@ export interface QrTextParts {
  * structure. `sign` makes the ES256 signature (IEEE P1363) over the Sig_structure.
  */
 export async function encodeQrText(
-  claims: CborMap,
+  claims: CborMap | Uint8Array,
   kid8: Uint8Array,
   sign: (toBeSigned: Uint8Array) => Promise<Uint8Array>,
 ): Promise<QrTextParts> {
   const protectedBytes = protectedHeaderOf(kid8);
-  const payload = cbor(claims);
+  // Claims already encoded (encodeQrClaims) are not encoded again.
+  const payload = claims instanceof Uint8Array ? claims : cbor(claims);
   const signature = await sign(toBeSignedOf(protectedBytes, payload));
   if (signature.length !== ES256_SIGNATURE_BYTES) throw new TypeError('The signature is not ES256 P1363');
   const cose = sign1(protectedBytes, payload, signature);

@@ -185,8 +185,13 @@ export function encodeSigStructure(protectedBytes: Uint8Array, payload: Uint8Arr
 const textEncoder = new TextEncoder();
 
 class Writer {
-  buffer = new Uint8Array(512);
+  buffer: Uint8Array;
   length = 0;
+
+  /** Map keys are a few bytes: a 512-byte buffer per key was a third of a QR's encoding time. */
+  constructor(size = 512) {
+    this.buffer = new Uint8Array(size);
+  }
 
   private ensure(extra: number) {
     if (this.length + extra <= this.buffer.length) return;
@@ -270,7 +275,7 @@ function write(w: Writer, value: unknown, depth: number): void {
     const entries: { key: Uint8Array; value: unknown }[] = [];
     for (const [key, entry] of value) {
       if (typeof key !== 'number' && typeof key !== 'string') throw notHandled;
-      const k = new Writer();
+      const k = new Writer(16);
       write(k, key, depth + 1);
       entries.push({ key: k.buffer.subarray(0, k.length), value: entry });
     }

@@ -4,7 +4,7 @@ import type { KeyStore, SigningKey } from '../../domain/ports.ts';
 import { QR_KID_BYTES, QR_PREFIX, QR_VERSION_13_M_ALPHANUMERIC } from '../../domain/verification/profile.ts';
 import { fitQrClaims, type QrClaims, qrClaimsMap } from '../../domain/verification/qr-claims.ts';
 import { readStatusReference } from '../../domain/verification/status-reference.ts';
-import { coseSizeOf, encodeQrText } from '../cose/cose-qr-codec.ts';
+import { coseSizeOfPayload, encodeQrClaims, encodeQrText } from '../cose/cose-qr-codec.ts';
 import type { FlattenedJws } from './flattened-jws.ts';
 import { licenceDigest } from './licence-digest.ts';
 import { assertKeyFitsLicence, type SignOptions } from './sign-elicence.ts';
@@ -56,10 +56,12 @@ export async function signQrToken(
 ): Promise<string> {
   assertKeyFitsLicence(payload, key);
   const kid8 = kid8BytesOf(key.kid);
-  const claims = fitQrClaims(
-    qrClaimsOf(payload, signed, options.signedAt ?? new Date()),
-    (candidate) => coseSizeOf(qrClaimsMap(candidate), kid8) <= QR_MAX_COSE_BYTES,
-  );
-  const qr = await encodeQrText(qrClaimsMap(claims), kid8, (toBeSigned) => keyStore.sign(key.kid, toBeSigned));
+  // Each candidate's claims are encoded once: the one that fits is the payload signed.
+  let encoded: Uint8Array = new Uint8Array(0);
+  fitQrClaims(qrClaimsOf(payload, signed, options.signedAt ?? new Date()), (candidate) => {
+    encoded = encodeQrClaims(qrClaimsMap(candidate));
+    return coseSizeOfPayload(encoded, kid8) <= QR_MAX_COSE_BYTES;
+  });
+  const qr = await encodeQrText(encoded, kid8, (toBeSigned) => keyStore.sign(key.kid, toBeSigned));
   return qr.text;
 }

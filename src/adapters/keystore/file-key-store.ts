@@ -77,6 +77,12 @@ export class FileKeyStore implements ManagedKeyStore {
     return this.toSigningKey(record);
   }
 
+  /** Whether `sign(kid, …)` would make a signature now: the key is active and not expired. */
+  canSign(kid: string): boolean {
+    const record = this.options.register.get(kid);
+    return record?.status === 'active' && Date.parse(record.notAfter) > this.clock.now().getTime();
+  }
+
   async sign(kid: string, data: Uint8Array): Promise<Uint8Array> {
     const record = this.options.register.get(kid);
     if (!record) throw new DomainError('KEY_NOT_FOUND', `No key ${kid}`);

@@ -72,6 +72,7 @@ interface RegisterRow {
   licence_digest: string;
   pdf_sha256: string | null;
   household_registered: number;
+  backfilled: number;
   earlier_pdf_digests?: string | null;
 }
 
@@ -83,6 +84,7 @@ const toRegisterEntry = (row: RegisterRow) => ({
   pdfDigest: row.pdf_sha256,
   ...(row.earlier_pdf_digests ? { earlierPdfDigests: row.earlier_pdf_digests.split(',') } : {}),
   householdRegistered: row.household_registered === 1,
+  ...(row.backfilled === 1 && { backfilled: true }),
 });
 
 /** The `kid` and `sigT` of a stored flattened JWS's protected header; null if unreadable. */
@@ -116,7 +118,7 @@ function backfillPdfDigests(db: SqliteDatabase): void {
   while (batch() > 0);
 }
 
-const registerEntryColumns = `c.certificate_no, c.status, c.superseded_by, c.licence_id, c.licence_digest, c.pdf_sha256,
+const registerEntryColumns = `c.certificate_no, c.status, c.superseded_by, c.licence_id, c.licence_digest, c.pdf_sha256, c.backfilled,
   EXISTS (SELECT 1 FROM household_registrations h WHERE h.lineage = c.lineage) AS household_registered`;
 
 /** The columns of a certificate row but its PDF. */

@@ -50,29 +50,42 @@ export interface BackfillProgressStore {
   rejects(source: string): Iterable<BackfillReject>;
 }
 
-/** A line that passed validation: the certificate with its issuer filled in from the directory. */
+/**
+ * A line that passed validation, as the calling thread sees it: its number and issuer. The
+ * certificate itself stays with the worker that checked it until that worker signs it, so it
+ * crosses between threads once (as the signed record), not three times.
+ */
 export interface AcceptedLine {
   line: number;
-  certificate: Certificate;
+  certificateNo: string;
+  institution: string;
 }
 
 export interface CheckedLines {
+  /** Names the checked certificates held by the worker for `sign`. */
+  ticket: number;
   accepted: AcceptedLine[];
   rejects: BackfillReject[];
 }
 
-/** What signing needs per certificate: it and its status-list place. */
-export interface PlacedCertificate {
-  certificate: Certificate;
+/** An admitted line and its status-list place. */
+export interface PlacedLine {
+  line: number;
   place: StatusReference;
 }
 
 /** The CPU-bound steps, run where the cores are (worker threads, or in-process). */
 export interface BackfillWorkers {
   check(lines: BackfillLine[]): Promise<CheckedLines>;
-  sign(items: PlacedCertificate[], issuedAt: Date, operator: Operator): Promise<CertificateRecord[]>;
+  /**
+   * Signs the admitted lines of a checked ticket (in the order given) and lets the ticket go;
+   * lines of the ticket not named are dropped.
+   */
+  sign(ticket: number, placed: PlacedLine[], issuedAt: Date, operator: Operator): Promise<CertificateRecord[]>;
   /** How many batches it works on at once (the number of threads). */
   readonly parallelism: number;
+  /** Milliseconds spent so far in each step, summed over the threads (the benchmark's stage table). */
+  timings?(): { checkMs: number; signMs: number };
   close(): Promise<void>;
 }
 
@@ -125,8 +138,8 @@ export function checkBackfillLines(
   ports: BackfillCheckPorts,
   lines: readonly BackfillLine[],
   institutions: Map<string, InstitutionRecord | null> = new Map(),
-): CheckedLines {
-  const accepted: AcceptedLine[] = [];
+): { accepted: { line: number; certificate: Certificate }[]; rejects: BackfillReject[] } {
+  const accepted: { line: number; certificate: Certificate }[] = [];
   const rejects: BackfillReject[] = [];
   for (const entry of lines) {
     let record: unknown;
@@ -150,6 +163,12 @@ export function checkBackfillLines(
     } else accepted.push({ line: entry.line, certificate: outcome.certificate });
   }
   return { accepted, rejects };
+}
+
+/** What signing needs per certificate: it and its status-list place. */
+export interface PlacedCertificate {
+  certificate: Certificate;
+  place: StatusReference;
 }
 
 /** The e-licences of placed certificates, both signatures each, signed at `issuedAt`. */
@@ -198,13 +217,61 @@ export async function signBackfillRecords(
   return records;
 }
 
+/**
+ * The checked certificates of one thread, by ticket, between `check` and `sign`: what a worker
+ * thread (or the calling thread, in-process) keeps so the certificates need not travel.
+ */
+export function createBackfillTickets(ports: BackfillCheckPorts & BackfillSignPorts) {
+  const institutions = new Map<string, InstitutionRecord | null>();
+  const held = new Map<number, Map<number, Certificate>>();
+  return {
+    check(ticket: number, lines: readonly BackfillLine[]): CheckedLines {
+      const checked = checkBackfillLines(ports, lines, institutions);
+      held.set(ticket, new Map(checked.accepted.map((a) => [a.line, a.certificate])));
+      return {
+        ticket,
+        rejects: checked.rejects,
+        accepted: checked.accepted.map(({ line, certificate }) => ({
+          line,
+          certificateNo: certificate.certificateNo,
+          institution: certificate.issuer.creditCode,
+        })),
+      };
+    },
+    sign(ticket: number, placed: readonly PlacedLine[], issuedAt: Date, operator: Operator) {
+      const certificates = held.get(ticket);
+      held.delete(ticket);
+      if (!certificates) throw new Error(`No checked batch ${ticket} on this thread`);
+      const items = placed.map(({ line, place }) => {
+        const certificate = certificates.get(line);
+        if (!certificate) throw new Error(`Line ${line} was not accepted in batch ${ticket}`);
+        return { certificate, place };
+      });
+      return signBackfillRecords(ports, items, issuedAt, operator);
+    },
+  };
+}
+
 /** The CPU-bound steps on the calling thread: for tests, and the one-core baseline of the benchmark. */
 export function inProcessBackfillWorkers(ports: BackfillCheckPorts & BackfillSignPorts): BackfillWorkers {
-  const institutions = new Map<string, InstitutionRecord | null>();
+  const tickets = createBackfillTickets(ports);
+  const timings = { checkMs: 0, signMs: 0 };
+  let next = 1;
   return {
     parallelism: 1,
-    check: async (lines) => checkBackfillLines(ports, lines, institutions),
-    sign: (items, issuedAt, operator) => signBackfillRecords(ports, items, issuedAt, operator),
+    async check(lines) {
+      const started = performance.now();
+      const checked = tickets.check(next++, lines);
+      timings.checkMs += performance.now() - started;
+      return checked;
+    },
+    async sign(ticket, placed, issuedAt, operator) {
+      const started = performance.now();
+      const records = await tickets.sign(ticket, placed, issuedAt, operator);
+      timings.signMs += performance.now() - started;
+      return records;
+    },
+    timings: () => ({ ...timings }),
     close: async () => {},
   };
 }
@@ -225,7 +292,7 @@ export function admitBackfillLines(
   const admitted: AcceptedLine[] = [];
   let skipped = 0;
   for (const entry of checked.accepted) {
-    const no = entry.certificate.certificateNo;
+    const no = entry.certificateNo;
     const backfilled = pending.has(no) ? true : ports.register.backfilledOf(no);
     if (backfilled === true) {
       skipped++;
@@ -246,9 +313,7 @@ export function admitBackfillLines(
   }
   rejects.sort((a, b) => a.line - b.line);
   const places = ports.transactions.run(() =>
-    admitted.map((a) =>
-      ports.statusLists.assign(a.certificate.certificateNo, a.certificate.issuer.creditCode, issuedAt),
-    ),
+    admitted.map((a) => ports.statusLists.assign(a.certificateNo, a.institution, issuedAt)),
   );
   return { admitted, places, rejects, skipped };
 }
@@ -298,7 +363,8 @@ export async function backfillBatch(
   const pending = new Set<string>();
   const { admitted, places, rejects, skipped } = admitBackfillLines(ports, checked, pending, issuedAt);
   const records = await ports.workers.sign(
-    admitted.map((a, i) => ({ certificate: a.certificate, place: places[i]! })),
+    checked.ticket,
+    admitted.map((a, i) => ({ line: a.line, place: places[i]! })),
     issuedAt,
     operator,
   );

@@ -150,9 +150,15 @@ export interface CertificateRenderer {
     payload: ELicencePayload;
     signedJson: string;
     qrText: string;
-    kid: string;
+    /** The key that signs the PDF; null: the issuing institution's current key. */
+    kid: string | null;
     issuedAt: Date;
   }): Promise<Uint8Array>;
+  /**
+   * Whether the key can still sign (active, not expired): rotated-out and revoked keys cannot.
+   * A renderer without it (a benchmark's stand-in) is taken to sign with any key.
+   */
+  canSignWith?(kid: string): boolean;
 }
 
 /** Semantic validation of a complete certificate (check digits, codes, cross-field rules, glyphs). */

@@ -83,6 +83,10 @@ export const readSignedJson = (ports: ReadPorts, actor: Actor, certificateNo: st
  * The signed PDF. A back-issued certificate has none until its first download: it is rendered
  * then from the signed e-licence, with the key that signed it and dated at its signing instant,
  * and stored (with its digest) so every later download and PDF verification sees the same bytes.
+ * When that key can no longer sign (rotated out or revoked between the import and the first
+ * download), the institution's current key signs the PDF, dated now (its certificate did not
+ * exist at the e-licence's signing instant); the e-licence and QR inside keep their own key and
+ * still verify, and the PDF verifier accepts the same institution's key (docs/backfill.md).
  */
 export async function readPdf(
   ports: ReadPorts & Pick<LifecyclePorts, 'renderer'>,
@@ -94,12 +98,13 @@ export async function readPdf(
   const stored = ports.register.pdf(certificateNo);
   if (stored) return stored;
   const signed = signedParts(record.signedJson);
+  const ownKey = ports.renderer.canSignWith?.(signed.kid) ?? true;
   const pdf = await ports.renderer.render({
     payload: signed.payload,
     signedJson: record.signedJson,
     qrText: record.qrText,
-    kid: signed.kid,
-    issuedAt: new Date(record.issuedAt),
+    kid: ownKey ? signed.kid : null,
+    issuedAt: ownKey ? new Date(record.issuedAt) : ports.clock.now(),
   });
   // Two first downloads at once: the first stored wins, and both answer with it.
   if (ports.register.storePdf(certificateNo, pdf)) return pdf;

@@ -80,6 +80,8 @@ export interface RegisterEntry {
   statusList?: StatusReference | null;
   /** When the status comes from a status list rather than the register: the list's time (ISO 8601). */
   asOf?: string;
+  /** Online: back-issued (补录) from a paper certificate by `backfill` (docs/backfill.md). */
+  backfilled?: boolean;
 }
 
 /** No status can be established: the credential names no list the verifier holds, or the list expired. */

@@ -47,6 +47,8 @@ export interface VerificationResult {
   /** Offline: the status was read from a status list of this time (ISO 8601), not from the register. */
   statusAsOf?: string;
   certificate?: PresentedCertificate;
+  /** Online, for a certificate the register holds: back-issued (补录) from a paper certificate. */
+  backfilled?: true;
   householdRegistered: boolean;
   checks: VerificationCheck[];
 }

@@ -32,6 +32,7 @@ class Run {
       ...(status?.supersededBy && { supersededBy: status.supersededBy }),
       ...(status?.asOf && { statusAsOf: status.asOf }),
       ...(this.certificate && { certificate: this.certificate }),
+      ...(status?.entry?.backfilled === true && { backfilled: true as const }),
       householdRegistered: status?.householdRegistered ?? false,
       checks: this.checks,
     };

@@ -42,6 +42,10 @@ export const verificationSchemas: Record<string, Schema> = {
             ['certificateNo', 'licenceId', 'newborn', 'mother', 'issuer', 'issueDate', 'issuedAt'],
           ),
         },
+        backfilled: {
+          const: true,
+          description: 'Online only: back-issued (补录) from a paper certificate; absent otherwise',
+        },
         householdRegistered: { type: 'boolean' },
         checks: {
           type: 'array',
@@ -51,7 +55,7 @@ export const verificationSchemas: Record<string, Schema> = {
           }),
         },
       },
-      ['reason', 'supersededBy', 'statusAsOf', 'certificate'],
+      ['reason', 'supersededBy', 'statusAsOf', 'certificate', 'backfilled'],
     ),
     examples: [
       {

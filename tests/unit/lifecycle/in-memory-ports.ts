@@ -381,10 +381,11 @@ export function recordingSigner() {
 }
 
 export function recordingRenderer() {
-  const calls: { certificateNo: string; issuedAt: Date; kid: string }[] = [];
+  const calls: { certificateNo: string; issuedAt: Date; kid: string | null }[] = [];
   return {
     calls,
-    async render(input: { payload: ELicencePayload; kid: string; issuedAt: Date }) {
+    canSignWith: () => true,
+    async render(input: { payload: ELicencePayload; kid: string | null; issuedAt: Date }) {
       calls.push({ certificateNo: input.payload.certificate.certificateNo, issuedAt: input.issuedAt, kid: input.kid });
       return new TextEncoder().encode(
         `%PDF ${input.payload.certificate.certificateNo} ${input.issuedAt.toISOString()}`,
