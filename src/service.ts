@@ -243,6 +243,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     clock,
     licenceTypeCode: config.licenceTypeCode,
   };
+  const reportPorts = { reports: createSqliteReportsStore(db), audit, clock };
   const routes: Route[] = [
     ...systemRoutes({ isReady: () => ready, openApi: () => openApi }),
     ...authRoutes({
@@ -270,7 +271,7 @@ export function createService(config: Config, deps: ServiceDeps) {
       timestampsPerAddressPerMinute: config.timestampsPerMinute,
     }),
     ...adminRoutes({ keys: keyAdministration }),
-    ...reportRoutes({ reports: createSqliteReportsStore(db), audit, clock }),
+    ...reportRoutes(reportPorts),
     ...auditRoutes({ audit, checkpoints: auditCheckpoints, auditKeys: () => signingKeys.list('audit') }),
     ...eventRoutes({
       subscriptions: createSqliteSubscriptionStore(db),
@@ -307,6 +308,9 @@ export function createService(config: Config, deps: ServiceDeps) {
       decodeQrImage,
       qrSvg,
       signInPerMinute: config.rateLimitPerMinute,
+      audit: { events: audit, log: audit, checkpoints: auditCheckpoints },
+      reports: reportPorts,
+      divisions: divisionDirectory,
     }),
   );
   pages.use(

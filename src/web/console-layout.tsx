@@ -29,6 +29,8 @@ const navOf: Partial<Record<Role, { href: string; key: ConsoleKey }[]>> = {
     { href: '/console/issuer/search', key: 'issuer.search.title' },
   ],
   police: [{ href: '/console/police', key: 'police.title' }],
+  auditor: [{ href: '/console/auditor', key: 'auditor.title' }],
+  statistician: [{ href: '/console/statistician', key: 'stats.title' }],
 };
 
 /** The frame of every console page: header with the user and sign-out, the role's links, main. */

@@ -1,3 +1,5 @@
+import { auditorMessages } from './console/auditor-messages.ts';
+
 /**
  * Every text of the staff console, by key. The console is used at Chinese counters and wards, so
  * it speaks Chinese only; `{name}` marks a value filled in.
@@ -189,6 +191,7 @@ const zh = {
   'refusal.FORBIDDEN': '无权办理此项。',
   'refusal.ALREADY_ISSUED': '此出生已签发证明。',
   'refusal.usedForHousehold': '此证已用于落户登记，不能作废；如需更正请办理换发，遗失请办理补发。',
+  ...auditorMessages,
 };
 
 export type ConsoleKey = keyof typeof zh;

@@ -3,11 +3,13 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Role } from '../domain/accounts/account.ts';
 import { signIn } from '../domain/accounts/sign-in.ts';
 import { DomainError } from '../domain/errors.ts';
+import { auditorRoutes } from './console/auditor-router.tsx';
 import { issuerRoutes } from './console/issuer-router.tsx';
 import { midwifeRoutes } from './console/midwife-router.tsx';
 import { policeRoutes } from './console/police-router.tsx';
 import { type ConsoleDeps, type ConsoleRoutes, locals, notFound, redirectAfterPost, send } from './console/routes.tsx';
 import { ForbiddenPage, MessagePage, SignInPage } from './console/shared-pages.tsx';
+import { statisticianRoutes } from './console/statistician-router.tsx';
 import { consoleT as t } from './console-messages.ts';
 import { crossOrigin } from './console-session.ts';
 import { formValues } from './forms.ts';
@@ -18,8 +20,8 @@ const homeOf: Record<Role, string> = {
   police: '/console/police',
   agency: '/console/home',
   admin: '/console/home',
-  auditor: '/console/home',
-  statistician: '/console/home',
+  auditor: '/console/auditor',
+  statistician: '/console/statistician',
 };
 
 /** The staff console: sign-in, then each role's pages, every action through the API's use cases. */
@@ -120,12 +122,16 @@ export function createConsoleRouter(deps: ConsoleDeps): express.Router {
   router.use('/console/midwife', only('midwife'));
   router.use('/console/issuer', only('issuer'));
   router.use('/console/police', only('police'));
+  router.use('/console/auditor', only('auditor'));
+  router.use('/console/statistician', only('statistician'));
 
   // ---- each role's pages, in the order they were added
   const routes: ConsoleRoutes = { router, deps, post, now };
   midwifeRoutes(routes);
   issuerRoutes(routes);
   policeRoutes(routes);
+  auditorRoutes(routes);
+  statisticianRoutes(routes);
 
   router.use('/console', (_req, res) => notFound(res));
   return router;

@@ -1,5 +1,6 @@
 import { invalidRequest } from '../errors.ts';
-import type { AuditEvent } from './audit-event.ts';
+import type { Clock } from '../ports.ts';
+import { type Acting, type AuditEvent, type AuditLog, eventBy } from './audit-event.ts';
 
 /** Which events an auditor asks for; every field narrows, none widens. Instants are ISO UTC. */
 export interface AuditEventFilter {
@@ -36,7 +37,9 @@ function readInstant(value: unknown, path: string, details: { path: string; mess
   if (value === undefined || value === '') return undefined;
   if (typeof value === 'string' && dateOnly.test(value)) {
     const at = new Date(`${value}T00:00:00+08:00`);
-    if (!Number.isNaN(at.getTime())) return at.toISOString();
+    // Date rolls 2026-02-30 over into March: only a day that comes back as itself is real.
+    const back = new Date(at.getTime() + 8 * 3_600_000).toISOString().slice(0, 10);
+    if (!Number.isNaN(at.getTime()) && back === value) return at.toISOString();
   }
   if (typeof value === 'string' && instant.test(value)) {
     const at = new Date(value);
@@ -138,8 +141,21 @@ export function browseAuditEvents(reader: AuditEventReader, query: Record<string
   return { events, ...(found.length > filter.limit && last ? { nextBefore: last.seq } : {}) };
 }
 
-/** The events of a range, oldest first, as NDJSON lines (masked like the page shows them). */
-export function* auditEventsAsNdjson(reader: AuditEventReader, query: Record<string, unknown>): Generator<string> {
+export interface AuditExportPorts {
+  events: AuditEventReader;
+  audit: AuditLog;
+  clock: Clock;
+}
+
+/** An auditor's export of a range, recorded in the log it copies (the event lands after the copy). */
+export function exportAuditEvents(ports: AuditExportPorts, actor: Acting, query: Record<string, unknown>): string {
   const { before: _b, limit: _l, ...filter } = readAuditFilter(query);
-  for (const event of reader.range(filter)) yield `${JSON.stringify(auditEventForReading(event))}\n`;
+  let body = '';
+  let lines = 0;
+  for (const event of ports.events.range(filter)) {
+    body += `${JSON.stringify(auditEventForReading(event))}\n`;
+    lines++;
+  }
+  ports.audit.record(eventBy(actor, 'audit-events.exported', null, { ...filter, events: lines }), ports.clock.now());
+  return body;
 }

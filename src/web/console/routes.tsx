@@ -2,10 +2,15 @@ import type express from 'express';
 import type { Request, Response } from 'express';
 import type { StaffPrincipal, TokenStore } from '../../domain/accounts/account.ts';
 import type { SignInPorts } from '../../domain/accounts/sign-in.ts';
+import type { AuditEventReader } from '../../domain/audit/audit-browse.ts';
+import type { AuditCheckpointer } from '../../domain/audit/audit-checkpoint.ts';
+import type { AuditLog } from '../../domain/audit/audit-event.ts';
 import { DomainError, type ErrorDetail } from '../../domain/errors.ts';
 import type { OnlinePorts } from '../../domain/lifecycle/online-applications.ts';
 import type { LifecyclePorts } from '../../domain/lifecycle/ports.ts';
 import type { readCertificate } from '../../domain/lifecycle/reads.ts';
+import type { DivisionDirectory } from '../../domain/ports.ts';
+import type { ReportPorts } from '../../domain/reports/reports.ts';
 import type { PdfInspector, VerificationPorts } from '../../domain/verification/ports.ts';
 import type { Validate } from '../../http/validate.ts';
 import type { ConsoleUser } from '../console-layout.tsx';
@@ -28,6 +33,11 @@ export interface ConsoleDeps {
   qrSvg: (text: string) => Promise<string>;
   /** Sign-in attempts per username and address per minute, as for POST /api/v1/auth/token. */
   signInPerMinute: number;
+  /** The auditor's: the log's filtered reads, the log itself (exports are recorded) and its checkpoints. */
+  audit: { events: AuditEventReader; log: AuditLog; checkpoints: AuditCheckpointer };
+  /** The statistician's reports, and county names for them. */
+  reports: ReportPorts;
+  divisions: DivisionDirectory;
 }
 
 /** Same origin, no inline script; the certificate PDF may be framed by the console's own pages. */
