@@ -15,5 +15,6 @@ function cell(value: CsvCell): string {
 }
 
 export function toCsv(header: string[], rows: CsvCell[][]): string {
-  return BOM + [header, ...rows].map((row) => row.map(cell).join(',')).join('\r\n') + '\r\n';
+  const lines = [header, ...rows].map((row) => row.map(cell).join(','));
+  return `${BOM}${lines.join('\r\n')}\r\n`;
 }

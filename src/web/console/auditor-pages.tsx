@@ -186,7 +186,7 @@ export function AuditorPage({ user, view }: { user: ConsoleUser; view: AuditorVi
       <form method="get" action="/console/auditor" class="card filter" aria-labelledby="filter-h">
         <h2 id="filter-h">{t('auditor.filter.title')}</h2>
         <Alert text={view.filter.alert} />
-        <div class="pair">
+        <div class="dates">
           <Field name="from" type="date" label={t('auditor.filter.from')} value={v.from} errors={e.get('from')} />
           <Field name="to" type="date" label={t('auditor.filter.to')} value={v.to} errors={e.get('to')} />
         </div>

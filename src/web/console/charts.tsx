@@ -91,7 +91,7 @@ export function RatioChart(props: ChartText & { points: RatioPoint[]; outsideTex
   const x = (r: number) => ((r - low) / (high - low)) * 100;
   const rowsHeight = props.points.length * ROW;
   const height = TOP + rowsHeight + 28;
-  const ticks = [low, 100, NORMAL_LOW, NORMAL_HIGH, high].filter((t, i, all) => all.indexOf(t) === i);
+  const ticks = [low, NORMAL_LOW, NORMAL_HIGH, high];
   return (
     <Frame {...props} height={height}>
       <rect
@@ -101,7 +101,6 @@ export function RatioChart(props: ChartText & { points: RatioPoint[]; outsideTex
         height={rowsHeight}
         class="chart-band"
       />
-      <line x1={pct(x(100))} x2={pct(x(100))} y1={TOP} y2={TOP + rowsHeight} class="chart-axis" />
       {props.points.map((p, i) => {
         const y = TOP + i * ROW;
         const outside = outsideBand(p.ratio);
@@ -122,21 +121,12 @@ export function RatioChart(props: ChartText & { points: RatioPoint[]; outsideTex
       })}
       {ticks.map((t, i) => (
         <text
-          key={t}
+          key={`${i}-${t}`}
           x={pct(x(t))}
           y={TOP + rowsHeight + 18}
           class="chart-tick"
-          text-anchor={
-            i === 0
-              ? 'start'
-              : i === ticks.length - 1
-                ? 'end'
-                : t === NORMAL_LOW
-                  ? 'end'
-                  : t === NORMAL_HIGH
-                    ? 'start'
-                    : 'middle'
-          }
+          // The band's bounds sit either side of it, the ends of the scale inside the chart.
+          text-anchor={i === 0 || t === NORMAL_HIGH ? 'start' : 'end'}
         >
           {String(t)}
         </text>

@@ -67,7 +67,7 @@ export function StatsPage(props: {
       <form method="get" action={statsPath[tab]} class="card period" aria-labelledby="period-h">
         <h2 id="period-h">{t('stats.period.title')}</h2>
         <Alert text={props.alert} />
-        <div class="pair">
+        <div class="dates">
           <Field
             name="from"
             type="date"
@@ -141,8 +141,9 @@ function SexSection({ view, csv }: { view: Extract<StatsView, { tab: 'months' | 
       </section>
       <section class="card" aria-labelledby="table-h">
         <h2 id="table-h">{view.tab === 'months' ? t('stats.months.title') : t('stats.divisions.title')}</h2>
-        <div class="table-wrap">
-          <table>
+        {/* Scrolls sideways on a phone: focusable, so a keyboard can scroll it too. */}
+        <div class="table-wrap" tabindex={0} role="region" aria-labelledby="table-h">
+          <table class="numbers">
             <thead>
               <tr>
                 <th scope="col">{first}</th>
@@ -200,8 +201,9 @@ function UsageSection({ rows, csv }: { rows: UsageRow[]; csv: string }) {
       </section>
       <section class="card" aria-labelledby="table-h">
         <h2 id="table-h">{t('stats.institutions.title')}</h2>
-        <div class="table-wrap">
-          <table>
+        {/* Scrolls sideways on a phone: focusable, so a keyboard can scroll it too. */}
+        <div class="table-wrap" tabindex={0} role="region" aria-labelledby="table-h">
+          <table class="numbers">
             <thead>
               <tr>
                 <th scope="col">{t('stats.col.institution')}</th>
