@@ -72,7 +72,9 @@ async function call(method: string, route: string, init: Call = {}) {
     headers['content-type'] = 'application/x-www-form-urlencoded';
     body = new URLSearchParams(init.form).toString();
   }
-  const res = await fetch(`${base}${route}`, { method, headers, body, redirect: 'manual' });
+  // A kept-alive socket the server closed while the seeding held the machine fails once: retry it.
+  const send = () => fetch(`${base}${route}`, { method, headers, body, redirect: 'manual' });
+  const res = await send().catch(send);
   const bytes = Buffer.from(await res.arrayBuffer());
   return { status: res.status, bytes, headers: res.headers };
 }
