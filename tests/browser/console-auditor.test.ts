@@ -264,6 +264,26 @@ describe('the statistician', () => {
   });
 });
 
+describe('access', () => {
+  it("each of the two roles' pages and downloads is refused to other roles with the 403 page", async () => {
+    const cases: [string, string[]][] = [
+      ['issuer', ['/console/auditor', '/console/statistician', '/console/statistician/institutions.csv']],
+      ['statistician', ['/console/auditor', '/console/auditor/export']],
+      ['auditor', ['/console/statistician/divisions', '/console/statistician.csv']],
+    ];
+    for (const [role, paths] of cases) {
+      const { context, page } = await newPage();
+      await signIn(page, role);
+      for (const route of paths) {
+        const res = await page.goto(`${svc.url}${route}`);
+        expect(res!.status(), `${role} ${route}`).toBe(403);
+        expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('无权访问此页面');
+      }
+      await context.close();
+    }
+  });
+});
+
 describe('a tampered log', () => {
   it('shows the auditor the break at the event whose row was changed in the SQLite file', async () => {
     const trail = (
@@ -282,7 +302,9 @@ describe('a tampered log', () => {
 
     const { context, page } = await newPage();
     await signIn(page, 'auditor');
-    await page.getByRole('button', { name: '校验整条链' }).click();
+    // By keyboard alone: to the button, Enter.
+    await page.getByRole('button', { name: '校验整条链' }).focus();
+    await page.keyboard.press('Enter');
     const alert = page.getByRole('alert').filter({ hasText: '链已断开' });
     await alert.waitFor();
     expect(await alert.locator('strong').textContent()).toMatch(

@@ -2,6 +2,13 @@ import type { Certificate } from '../../domain/certificate.ts';
 import type { ReportsStore, SexCount, UsageCounts } from '../../domain/reports/reports.ts';
 import type { SqliteDatabase } from './database.ts';
 
+/** `2026-12` → `2027-01`. */
+function nextMonth(month: string): string {
+  const year = Number(month.slice(0, 4));
+  const m = Number(month.slice(5, 7));
+  return m === 12 ? `${year + 1}-01` : `${month.slice(0, 4)}-${String(m + 1).padStart(2, '0')}`;
+}
+
 /** China Standard Time calendar date of a stored instant (ISO UTC or with an offset). */
 const chinaDay = (column: string) => `date(${column}, '+8 hours')`;
 
@@ -20,16 +27,37 @@ export function createSqliteReportsStore(db: SqliteDatabase): ReportsStore {
     );
   const sexByInstitution = sexBy('institution');
   const sexByDivision = sexBy('division_code');
-  // The birth day as migration 012 indexes it, read in a subquery that LIMIT -1 keeps from being
-  // merged into the grouping: grouped by an expression, SQLite reads the table rows; selected, the
-  // index alone answers (EXPLAIN QUERY PLAN: COVERING INDEX certificates_birth_day).
-  const sexByMonth = db.prepare<{ from: string; to: string; institution: string | null }, SexCount>(
-    `SELECT substr(day, 1, 7) AS "group", sum(sex = '1') AS boys, sum(sex = '2') AS girls FROM (
-        SELECT ${chinaDay('birth_time')} AS day, sex FROM certificates
-         WHERE status = 'valid' AND ${inPeriod('birth_time')} AND (@institution IS NULL OR institution = @institution)
-         LIMIT -1)
+  // By month: one range query per month over migration 012's birth-day index, which answers each
+  // alone (a covering range, summed). Grouping 100,000 births by a month expression instead makes
+  // SQLite sort every row, about three times slower.
+  const sexInRange = db.prepare<
+    { from: string; to: string; institution: string | null },
+    { boys: number | null; girls: number | null }
+  >(
+    `SELECT sum(sex = '1') AS boys, sum(sex = '2') AS girls FROM certificates
+      WHERE status = 'valid' AND ${inPeriod('birth_time')} AND (@institution IS NULL OR institution = @institution)`,
+  );
+  // A period of centuries would be thousands of queries: beyond 20 years, the one grouped query.
+  const sexByMonthGrouped = db.prepare<{ from: string; to: string; institution: string | null }, SexCount>(
+    `SELECT substr(${chinaDay('birth_time')}, 1, 7) AS "group", sum(sex = '1') AS boys, sum(sex = '2') AS girls
+       FROM certificates
+      WHERE status = 'valid' AND ${inPeriod('birth_time')} AND (@institution IS NULL OR institution = @institution)
       GROUP BY 1 ORDER BY 1`,
   );
+  const sexByMonth = {
+    all({ from, to, institution }: { from: string; to: string; institution: string | null }): SexCount[] {
+      if (Number(to.slice(0, 4)) - Number(from.slice(0, 4)) > 20)
+        return sexByMonthGrouped.all({ from, to, institution });
+      const rows: SexCount[] = [];
+      for (let month = from.slice(0, 7); month < to; month = nextMonth(month)) {
+        const start = `${month}-01` < from ? from : `${month}-01`;
+        const end = `${nextMonth(month)}-01` < to ? `${nextMonth(month)}-01` : to;
+        const { boys, girls } = sexInRange.get({ from: start, to: end, institution })!;
+        if (boys || girls) rows.push({ group: month, boys: boys ?? 0, girls: girls ?? 0 });
+      }
+      return rows;
+    },
+  };
   const roll = db.prepare<{ from: string; to: string; institution: string }, { certificate: string }>(
     `SELECT certificate FROM certificates
       WHERE status = 'valid' AND institution = @institution AND ${inPeriod('birth_time')}
