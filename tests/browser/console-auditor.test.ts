@@ -269,7 +269,7 @@ describe('access', () => {
     const cases: [string, string[]][] = [
       ['issuer', ['/console/auditor', '/console/statistician', '/console/statistician/institutions.csv']],
       ['statistician', ['/console/auditor', '/console/auditor/export']],
-      ['auditor', ['/console/statistician/divisions', '/console/statistician.csv']],
+      ['auditor', ['/console/statistician/divisions', '/console/statistician/months.csv']],
     ];
     for (const [role, paths] of cases) {
       const { context, page } = await newPage();

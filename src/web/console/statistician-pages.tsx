@@ -12,6 +12,8 @@ export const statsPath: Record<StatsTab, string> = {
   divisions: '/console/statistician/divisions',
   institutions: '/console/statistician/institutions',
 };
+/** Every download under /console/statistician/, where the role check of the whole section applies. */
+export const csvPath = (tab: StatsTab) => `/console/statistician/${tab}.csv`;
 
 export interface SexRow {
   key: string;
@@ -83,9 +85,9 @@ export function StatsPage(props: {
         <>
           <p>{t('stats.period.shown', period)}</p>
           {view.tab === 'institutions' ? (
-            <UsageSection rows={view.rows} csv={`${statsPath.institutions}.csv${query}`} />
+            <UsageSection rows={view.rows} csv={`${csvPath('institutions')}${query}`} />
           ) : (
-            <SexSection view={view} csv={`${statsPath[view.tab]}.csv${query}`} />
+            <SexSection view={view} csv={`${csvPath(view.tab)}${query}`} />
           )}
         </>
       )}

@@ -12,6 +12,7 @@ import type { FormValues } from './components.tsx';
 import { messagesByField } from './page-errors.ts';
 import { type ConsoleRoutes, locals, send } from './routes.tsx';
 import {
+  csvPath,
   percent,
   type SexRow,
   StatsPage,
@@ -106,7 +107,7 @@ export function statisticianRoutes({ router, deps }: ConsoleRoutes) {
         );
       }
     });
-    router.get(`${statsPath[tab]}.csv`, (req, res) => {
+    router.get(csvPath(tab), (req, res) => {
       const values = periodOf(query(req));
       let csv: string;
       let period: { from: string; to: string };
