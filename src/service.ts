@@ -261,6 +261,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     clock,
     licenceTypeCode: config.licenceTypeCode,
   };
+  const reportPorts = { reports: createSqliteReportsStore(db), audit, clock };
   const routes: Route[] = [
     ...systemRoutes({ isReady: () => ready, openApi: () => openApi }),
     ...authRoutes({
@@ -289,7 +290,7 @@ export function createService(config: Config, deps: ServiceDeps) {
       timestampsPerAddressPerMinute: config.timestampsPerMinute,
     }),
     ...adminRoutes({ keys: keyAdministration }),
-    ...reportRoutes({ reports: createSqliteReportsStore(db), audit, clock }),
+    ...reportRoutes(reportPorts),
     ...auditRoutes({ audit, checkpoints: auditCheckpoints, auditKeys: () => signingKeys.list('audit') }),
     ...eventRoutes({
       subscriptions: createSqliteSubscriptionStore(db),
@@ -368,6 +369,8 @@ export function createService(config: Config, deps: ServiceDeps) {
       },
       newPassword: newStaffPassword,
       staffOidc: staffOidc !== null,
+      audit: { events: audit, log: audit, checkpoints: auditCheckpoints },
+      reports: reportPorts,
     }),
   );
   pages.use(

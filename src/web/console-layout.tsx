@@ -41,6 +41,8 @@ const navOf: Partial<Record<Role, { href: string; key: ConsoleKey }[]>> = {
     { href: '/console/admin/certificates', key: 'admin.certificates.title' },
   ],
   agency: [{ href: '/console/agency', key: 'agency.title' }],
+  auditor: [{ href: '/console/auditor', key: 'auditor.title' }],
+  statistician: [{ href: '/console/statistician', key: 'stats.title' }],
 };
 
 /** The frame of every console page: header with the user and sign-out, the role's links, main. */

@@ -1,3 +1,5 @@
+import { auditorMessages } from './console/auditor-messages.ts';
+
 /**
  * Every text of the staff console, by key. The console is used at Chinese counters and wards, so
  * it speaks Chinese only; `{name}` marks a value filled in.
@@ -392,6 +394,7 @@ const zh = {
   'issuer.walkIn.outside.title': '窗口申领（非医疗机构内出生）',
   'issuer.walkIn.outside.intro': '请按家长的证件和亲子鉴定证明填写全部项目，系统即时检查。',
   'issuer.walkIn.submit': '提交申领',
+  ...auditorMessages,
 };
 
 export type ConsoleKey = keyof typeof zh;

@@ -6,12 +6,14 @@ import { DomainError } from '../domain/errors.ts';
 import { adminRoutes } from './console/admin-router.tsx';
 import { agencyRoutes } from './console/agency-router.tsx';
 import { archiveRoutes } from './console/archive-router.tsx';
+import { auditorRoutes } from './console/auditor-router.tsx';
 import { collectionRoutes } from './console/collection-router.tsx';
 import { issuerRoutes } from './console/issuer-router.tsx';
 import { midwifeRoutes } from './console/midwife-router.tsx';
 import { policeRoutes } from './console/police-router.tsx';
 import { type ConsoleDeps, type ConsoleRoutes, locals, notFound, redirectAfterPost, send } from './console/routes.tsx';
 import { ForbiddenPage, MessagePage, SignInPage } from './console/shared-pages.tsx';
+import { statisticianRoutes } from './console/statistician-router.tsx';
 import { consoleT as t } from './console-messages.ts';
 import { crossOrigin } from './console-session.ts';
 import { formValues } from './forms.ts';
@@ -22,8 +24,8 @@ export const homeOf: Record<Role, string> = {
   police: '/console/police',
   agency: '/console/agency',
   admin: '/console/admin',
-  auditor: '/console/home',
-  statistician: '/console/home',
+  auditor: '/console/auditor',
+  statistician: '/console/statistician',
 };
 
 /** The staff console: sign-in, then each role's pages, every action through the API's use cases. */
@@ -128,6 +130,8 @@ export function createConsoleRouter(deps: ConsoleDeps): express.Router {
   router.use('/console/police', only('police'));
   router.use('/console/admin', only('admin'));
   router.use('/console/agency', only('agency'));
+  router.use('/console/auditor', only('auditor'));
+  router.use('/console/statistician', only('statistician'));
 
   // ---- each role's pages, in the order they were added
   const routes: ConsoleRoutes = { router, deps, post, now };
@@ -138,6 +142,8 @@ export function createConsoleRouter(deps: ConsoleDeps): express.Router {
   collectionRoutes(routes);
   adminRoutes(routes);
   agencyRoutes(routes);
+  auditorRoutes(routes);
+  statisticianRoutes(routes);
 
   router.use('/console', (_req, res) => notFound(res));
   return router;

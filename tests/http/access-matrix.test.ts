@@ -82,6 +82,8 @@ const expected: [route: string, ...statuses: number[]][] = [
   ['GET /api/v1/reports/sex-ratio',                        401,   200,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403],
   ['GET /api/v1/reports/birth-register',                   401,   200,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403],
   ['GET /api/v1/reports/certificate-usage',                401,   200,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403],
+  ['GET /api/v1/reports/certificate-usage-by-institution', 401,   200,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403],
+  ['GET /api/v1/audit-events',                             401,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403,   403],
   ['GET /api/v1/audit-events/verify',                      401,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403,   403],
   ['GET /api/v1/audit-events/head',                        401,   403,   403,   403,   403,   403,   403,   403,   200,   403,   403,   403],
   // Every caller signs out a token of its own, taken for this call.
@@ -387,9 +389,13 @@ const calls: Record<
   'GET /api/v1/reports/birth-register': () => ({
     path: `/api/v1/reports/birth-register?institution=${demo.gz.creditCode}`,
   }),
+  'GET /api/v1/reports/certificate-usage-by-institution': () => ({
+    path: '/api/v1/reports/certificate-usage-by-institution',
+  }),
   'GET /api/v1/reports/certificate-usage': () => ({
     path: `/api/v1/reports/certificate-usage?institution=${demo.gz.creditCode}`,
   }),
+  'GET /api/v1/audit-events': () => ({ path: '/api/v1/audit-events' }),
   'GET /api/v1/audit-events/verify': () => ({ path: '/api/v1/audit-events/verify' }),
   'GET /api/v1/audit-events/head': () => ({ path: '/api/v1/audit-events/head' }),
   'POST /api/v1/auth/sign-out': () => ({ path: '/api/v1/auth/sign-out' }),

@@ -425,12 +425,22 @@ const calls: Record<string, () => Call[]> = {
   'GET /api/v1/reports/sex-ratio': () => [
     { token: as('statistician'), path: '/api/v1/reports/sex-ratio' },
     { token: as('statistician'), path: '/api/v1/reports/sex-ratio?groupBy=division' },
+    { token: as('statistician'), path: '/api/v1/reports/sex-ratio?groupBy=month' },
+  ],
+  'GET /api/v1/reports/certificate-usage-by-institution': () => [
+    { token: as('statistician'), path: '/api/v1/reports/certificate-usage-by-institution' },
+    { token: as('statistician'), path: '/api/v1/reports/certificate-usage-by-institution?from=2026-13-01' },
   ],
   'GET /api/v1/reports/birth-register': () => [
     { token: as('statistician'), path: `/api/v1/reports/birth-register?institution=${demo.gz.creditCode}` },
   ],
   'GET /api/v1/reports/certificate-usage': () => [
     { token: as('statistician'), path: `/api/v1/reports/certificate-usage?institution=${demo.gz.creditCode}` },
+  ],
+  'GET /api/v1/audit-events': () => [
+    { token: as('auditor'), path: '/api/v1/audit-events?limit=2' },
+    { token: as('auditor'), path: '/api/v1/audit-events?action=certificate.issued&from=2020-01-01' },
+    { token: as('auditor'), path: '/api/v1/audit-events?certificateNo=bad' },
   ],
   'GET /api/v1/audit-events/verify': () => [
     { token: as('auditor'), path: '/api/v1/audit-events/verify' },

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { AuditEventFilter, AuditEventReader } from '../../domain/audit/audit-browse.ts';
 import type {
   AuditAnchor,
   AuditChainReport,
@@ -49,7 +50,7 @@ export const chainHash = (prevHash: string, row: Omit<AuditRow, 'hash' | 'prev_h
  */
 export function createSqliteAuditLog(
   db: SqliteDatabase,
-): AuditLog & { list(limit: number, afterSeq: number): AuditEvent[] } {
+): AuditLog & AuditEventReader & { list(limit: number, afterSeq: number): AuditEvent[] } {
   const last = db.prepare<[], { seq: number; hash: string }>(
     'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
   );
@@ -59,6 +60,30 @@ export function createSqliteAuditLog(
   );
   const all = db.prepare<[], AuditRow>('SELECT * FROM audit_events ORDER BY seq');
   const page = db.prepare<[number, number], AuditRow>('SELECT * FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?');
+
+  /** The WHERE clause of a filter; only fixed SQL text, every value a bound parameter. */
+  const where = (filter: Omit<AuditEventFilter, 'limit'>) => {
+    const clauses: string[] = [];
+    if (filter.from !== undefined) clauses.push('at >= @from');
+    if (filter.to !== undefined) clauses.push('at < @to');
+    if (filter.actor !== undefined) clauses.push('actor = @actor');
+    if (filter.action !== undefined) clauses.push('action = @action');
+    if (filter.certificateNo !== undefined) clauses.push('target = @certificateNo');
+    if (filter.before !== undefined) clauses.push('seq < @before');
+    return clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
+  };
+  // At most 2^6 shapes of filter: each statement is prepared once, on first use.
+  const statements = new Map<string, ReturnType<typeof db.prepare<Record<string, unknown>, AuditRow>>>();
+  const statement = (sql: string) => {
+    let prepared = statements.get(sql);
+    if (!prepared) {
+      prepared = db.prepare<Record<string, unknown>, AuditRow>(sql);
+      statements.set(sql, prepared);
+    }
+    return prepared;
+  };
+  const params = (filter: Omit<AuditEventFilter, 'limit'>) =>
+    Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined));
 
   const append = db.transaction((event: AuditEventInput, now: Date): AuditEvent => {
     const previous = last.get();
@@ -111,6 +136,15 @@ export function createSqliteAuditLog(
       return { seq: newest?.seq ?? 0, hash: newest?.hash ?? genesis };
     },
     list: (limit, afterSeq) => page.all(afterSeq, limit).map(toEvent),
+    find: ({ limit, ...filter }) =>
+      statement(`SELECT * FROM audit_events ${where(filter)} ORDER BY seq DESC LIMIT @limit`)
+        .all({ ...params(filter), limit })
+        .map(toEvent),
+    *range(filter) {
+      for (const row of statement(`SELECT * FROM audit_events ${where(filter)} ORDER BY seq`).iterate(params(filter))) {
+        yield toEvent(row);
+      }
+    },
   };
 }
 

@@ -27,12 +27,16 @@ export interface UsageCounts {
   liveBirths: number;
 }
 
+export type SexGrouping = 'institution' | 'division' | 'month';
+
 export interface ReportsStore {
-  /** Births with a current certificate (one per birth), by institution or by county division. */
-  sexCounts(period: Period, groupBy: 'institution' | 'division', institution: string | null): SexCount[];
+  /** Births with a current certificate (one per birth), by institution, county division or month of birth (YYYY-MM, China time). */
+  sexCounts(period: Period, groupBy: SexGrouping, institution: string | null): SexCount[];
   /** The current certificates of births in the period, oldest first. */
   birthRoll(period: Period, institution: string): Certificate[];
   usage(period: Period, institution: string): UsageCounts;
+  /** The same counts for every institution with stock, issues, voids or deliveries, by credit code. */
+  usageByInstitution(period: Period): (UsageCounts & { institution: string; name: string })[];
 }
 
 export interface ReportPorts {
@@ -79,8 +83,8 @@ function audited(ports: ReportPorts, actor: ReportReader, report: string, detail
 export function sexRatioReport(ports: ReportPorts, actor: ReportReader, query: Record<string, unknown>) {
   const period = readPeriod(query, ports.clock.now());
   const groupBy = query.groupBy ?? 'institution';
-  if (groupBy !== 'institution' && groupBy !== 'division') {
-    throw invalidRequest([{ path: 'groupBy', message: 'groupBy must be institution or division' }]);
+  if (groupBy !== 'institution' && groupBy !== 'division' && groupBy !== 'month') {
+    throw invalidRequest([{ path: 'groupBy', message: 'groupBy must be institution, division or month' }]);
   }
   const institution = readInstitution(query, false);
   const ratio = (boys: number, girls: number) => (girls === 0 ? null : Math.round((boys / girls) * 1000) / 10);
@@ -118,14 +122,17 @@ export function birthRollReport(ports: ReportPorts, actor: ReportReader, query: 
 export function certificateUsageReport(ports: ReportPorts, actor: ReportReader, query: Record<string, unknown>) {
   const period = readPeriod(query, ports.clock.now());
   const institution = readInstitution(query, true)!;
-  const u = ports.reports.usage(period, institution);
+  const usage = usageOf(ports.reports.usage(period, institution));
+  audited(ports, actor, 'certificate-usage', { ...period, institution });
+  return { period, institution, ...usage };
+}
+
+/** Stock, issues and voids of one institution's counts; void rate = voids / (voids + issues). */
+function usageOf(u: UsageCounts) {
   const issued = u.issued.first + u.issued.outOfInstitution + u.issued.replacement + u.issued.reissue;
   const voids = u.voids.printOrEntryError + u.voids.lostBlank + u.voids.other;
   const stockAtStart = u.receivedBefore - u.usedBefore;
-  audited(ports, actor, 'certificate-usage', { ...period, institution });
   return {
-    period,
-    institution,
     stockAtStart,
     received: u.received,
     issued: u.issued,
@@ -134,4 +141,18 @@ export function certificateUsageReport(ports: ReportPorts, actor: ReportReader, 
     voidRate: voids + issued === 0 ? null : Math.round((voids / (voids + issued)) * 10000) / 10000,
     liveBirths: u.liveBirths,
   };
+}
+
+/** Certificate usage of every institution in one table: the health commission's view. */
+export function certificateUsageByInstitutionReport(
+  ports: ReportPorts,
+  actor: ReportReader,
+  query: Record<string, unknown>,
+) {
+  const period = readPeriod(query, ports.clock.now());
+  const institutions = ports.reports
+    .usageByInstitution(period)
+    .map(({ institution, name, ...u }) => ({ institution, name, ...usageOf(u) }));
+  audited(ports, actor, 'certificate-usage-by-institution', { ...period });
+  return { period, institutions };
 }

@@ -1,4 +1,4 @@
-import { closed, count, exampleKid, examplePem, instant, kid, pem, type Schema } from './common.ts';
+import { closed, count, exampleKid, examplePem, instant, kid, nullable, pem, type Schema } from './common.ts';
 
 const hash = { type: 'string', pattern: '^[0-9a-f]{64}$' };
 const seq = { type: 'integer', minimum: 0 };
@@ -14,7 +14,49 @@ const exampleCheckpoint = {
   jws: 'eyJhbGciOiJFUzI1NiJ9.eyJzZXEiOjU5fQ.c2lnbmF0dXJl',
 };
 
+const nullableText = nullable({ type: 'string' });
+const event = closed(
+  {
+    seq: { type: 'integer', minimum: 1 },
+    at: instant,
+    action: { type: 'string' },
+    actor: nullableText,
+    role: nullableText,
+    institution: nullableText,
+    target: nullableText,
+    purpose: nullableText,
+    details: { type: 'object' },
+    prevHash: hash,
+    hash,
+    masked: { const: true, description: 'Free text held an ID number, shown masked: this copy cannot be rehashed' },
+  },
+  ['masked'],
+);
+
 export const auditSchemas: Record<string, Schema> = {
+  AuditEventPage: {
+    ...closed({ events: { type: 'array', items: event }, nextBefore: seq }, ['nextBefore']),
+    examples: [
+      {
+        events: [
+          {
+            seq: 59,
+            at: '2026-11-29T17:04:00.000Z',
+            action: 'certificate.issued',
+            actor: 'issuer-gz',
+            role: 'issuer',
+            institution: '124401064554012343',
+            target: 'Q440000005',
+            purpose: null,
+            details: { kind: 'first' },
+            prevHash: '0'.repeat(64),
+            hash: exampleHash,
+          },
+        ],
+        nextBefore: 59,
+      },
+    ],
+  },
   AuditVerification: {
     ...closed(
       {

@@ -6,11 +6,30 @@ const ratio = nullable({ type: 'number', description: 'Boys per 100 girls; null 
 const sexCounts = { boys: count, girls: count, births: count, sexRatio: ratio };
 const maskedPerson = closed({ name: { type: 'string' }, idNumber: { type: 'string', description: 'Masked' } });
 
+const usage = {
+  stockAtStart: { type: 'integer' },
+  received: count,
+  issued: closed({ first: count, outOfInstitution: count, replacement: count, reissue: count }),
+  voids: closed({ printOrEntryError: count, lostBlank: count, other: count }),
+  stockAtEnd: { type: 'integer' },
+  voidRate: nullable({ type: 'number', minimum: 0, maximum: 1 }),
+  liveBirths: count,
+};
+const exampleUsage = {
+  stockAtStart: 0,
+  received: 99999,
+  issued: { first: 7, outOfInstitution: 0, replacement: 1, reissue: 1 },
+  voids: { printOrEntryError: 1, lostBlank: 0, other: 0 },
+  stockAtEnd: 99989,
+  voidRate: 0.1,
+  liveBirths: 10,
+};
+
 export const reportSchemas: Record<string, Schema> = {
   SexRatioReport: {
     ...closed({
       period,
-      groupBy: { enum: ['institution', 'division'] },
+      groupBy: { enum: ['institution', 'division', 'month'] },
       groups: { type: 'array', items: closed({ group: { type: 'string' }, ...sexCounts }) },
       total: closed(sexCounts),
     }),
@@ -68,17 +87,7 @@ export const reportSchemas: Record<string, Schema> = {
     ],
   },
   CertificateUsageReport: {
-    ...closed({
-      period,
-      institution: creditCode,
-      stockAtStart: { type: 'integer' },
-      received: count,
-      issued: closed({ first: count, outOfInstitution: count, replacement: count, reissue: count }),
-      voids: closed({ printOrEntryError: count, lostBlank: count, other: count }),
-      stockAtEnd: { type: 'integer' },
-      voidRate: nullable({ type: 'number', minimum: 0, maximum: 1 }),
-      liveBirths: count,
-    }),
+    ...closed({ period, institution: creditCode, ...usage }),
     examples: [
       {
         period: examplePeriod,
@@ -90,6 +99,21 @@ export const reportSchemas: Record<string, Schema> = {
         stockAtEnd: 99989,
         voidRate: 0.1,
         liveBirths: 10,
+      },
+    ],
+  },
+  CertificateUsageByInstitutionReport: {
+    ...closed({
+      period,
+      institutions: {
+        type: 'array',
+        items: closed({ institution: creditCode, name: { type: 'string' }, ...usage }),
+      },
+    }),
+    examples: [
+      {
+        period: examplePeriod,
+        institutions: [{ institution: exampleCreditCode, name: '广州市海珠区妇幼保健院', ...exampleUsage }],
       },
     ],
   },

@@ -1,3 +1,4 @@
+import { type AuditEventReader, browseAuditEvents } from '../../domain/audit/audit-browse.ts';
 import type { AuditCheckpoint, AuditCheckpointer } from '../../domain/audit/audit-checkpoint.ts';
 import type { AuditAnchor, AuditLog } from '../../domain/audit/audit-event.ts';
 import { DomainError, invalidRequest } from '../../domain/errors.ts';
@@ -19,12 +20,44 @@ function readAnchor(query: Record<string, unknown>): AuditAnchor | undefined {
 const published = ({ number, seq, hash, at, kid, jws }: AuditCheckpoint) => ({ number, seq, hash, at, kid, jws });
 
 export function auditRoutes(deps: {
-  audit: AuditLog;
+  audit: AuditLog & AuditEventReader;
   checkpoints: AuditCheckpointer;
   /** Every audit key ever provisioned: their certificates let an auditor check checkpoints elsewhere. */
   auditKeys: () => readonly SigningKeyRecord[];
 }): Route[] {
   return [
+    defineRoute({
+      method: 'get',
+      path: '/api/v1/audit-events',
+      summary:
+        'Audit events, newest first, filtered by time, actor, action and certificate number; page on with ?before=nextBefore. ID numbers in free text are masked',
+      tag: 'audit',
+      access: ['auditor'],
+      query: [
+        {
+          name: 'from',
+          required: false,
+          description: 'First instant (ISO 8601) or China-time date YYYY-MM-DD, inclusive',
+        },
+        { name: 'to', required: false, description: 'Last instant or date, exclusive' },
+        { name: 'actor', required: false, description: 'Username of whoever acted' },
+        { name: 'action', required: false, description: 'e.g. certificate.issued' },
+        { name: 'certificateNo', required: false, description: 'Events about this certificate' },
+        {
+          name: 'before',
+          required: false,
+          description: 'Only events with a smaller sequence number (the nextBefore of the previous page)',
+        },
+        { name: 'limit', required: false, description: 'Events per page, 1–500 (default 50)' },
+      ],
+      responseSchema: 'AuditEventPage',
+      responses: { 200: '{events: [...], nextBefore?}', 400: 'A filter is malformed' },
+      handle: ({ query }) => ({
+        status: 200,
+        body: browseAuditEvents(deps.audit, query),
+        headers: { 'Cache-Control': 'no-store' },
+      }),
+    }),
     defineRoute({
       method: 'get',
       path: '/api/v1/audit-events/verify',

@@ -1,5 +1,6 @@
 import {
   birthRollReport,
+  certificateUsageByInstitutionReport,
   certificateUsageReport,
   type ReportPorts,
   type ReportReader,
@@ -44,7 +45,7 @@ export function reportRoutes(ports: ReportPorts): Route[] {
       [
         ...period,
         { ...institution, required: false },
-        { name: 'groupBy', required: false, description: 'institution (default) or division' },
+        { name: 'groupBy', required: false, description: 'institution (default), division or month (of birth)' },
       ],
       sexRatioReport,
       'SexRatioReport',
@@ -62,6 +63,13 @@ export function reportRoutes(ports: ReportPorts): Route[] {
       [...period, institution],
       certificateUsageReport,
       'CertificateUsageReport',
+    ),
+    report(
+      '/api/v1/reports/certificate-usage-by-institution',
+      'Certificate usage of every institution: stock, issues by kind, voids by reason, void rate, live births',
+      period,
+      certificateUsageByInstitutionReport,
+      'CertificateUsageByInstitutionReport',
     ),
   ];
 }

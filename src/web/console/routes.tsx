@@ -4,6 +4,9 @@ import type { StaffPrincipal, TokenStore } from '../../domain/accounts/account.t
 import type { AccountAdministration } from '../../domain/accounts/account-administration.ts';
 import type { SignInPorts } from '../../domain/accounts/sign-in.ts';
 import type { AppointmentPorts } from '../../domain/appointments/ports.ts';
+import type { AuditEventReader } from '../../domain/audit/audit-browse.ts';
+import type { AuditCheckpointer } from '../../domain/audit/audit-checkpoint.ts';
+import type { AuditLog } from '../../domain/audit/audit-event.ts';
 import { DomainError, type ErrorDetail } from '../../domain/errors.ts';
 import type { OnlinePorts } from '../../domain/lifecycle/online-applications.ts';
 import type { PoliceArchivePorts } from '../../domain/lifecycle/police-archives.ts';
@@ -11,7 +14,7 @@ import type { LifecyclePorts } from '../../domain/lifecycle/ports.ts';
 import type { readCertificate } from '../../domain/lifecycle/reads.ts';
 import type { StockAdministration } from '../../domain/number-stock-administration.ts';
 import type { DivisionDirectory } from '../../domain/ports.ts';
-import type { ReportsStore } from '../../domain/reports/reports.ts';
+import type { ReportPorts, ReportsStore } from '../../domain/reports/reports.ts';
 import type { KeyAdministration } from '../../domain/trust/key-administration.ts';
 import type { PdfInspector, VerificationPorts } from '../../domain/verification/ports.ts';
 import type { Validate } from '../../http/validate.ts';
@@ -52,6 +55,10 @@ export interface ConsoleDeps {
   newPassword: () => string;
   /** The sign-in page offers the health commission's identity provider (configured). */
   staffOidc?: boolean;
+  /** The auditor's: the log's filtered reads, the log itself (exports are recorded) and its checkpoints. */
+  audit: { events: AuditEventReader; log: AuditLog; checkpoints: AuditCheckpointer };
+  /** The statistician's reports, and county names for them. */
+  reports: ReportPorts;
 }
 
 /** Same origin, no inline script; the certificate PDF may be framed by the console's own pages. */
