@@ -1,5 +1,6 @@
 /** The bordered label/value grid of the certificate's item table, in the paper form's style. */
-import { type PDFPage, rgb } from 'pdf-lib';
+import { rgb } from 'pdf-lib';
+import type { PagePass } from './layout.ts';
 import type { Box, TextWriter } from './text.ts';
 
 export const LINE = rgb(0.35, 0.42, 0.5);
@@ -31,8 +32,8 @@ export function row(height: number, first: RowCell, second?: RowCell): { height:
   return { height, cells: second ? [first, second] : [first] };
 }
 
-export function drawLabel(page: PDFPage, writer: TextWriter, box: Box, [zh, en]: Label) {
-  page.drawRectangle({ ...box, color: LABEL_FILL, borderColor: LINE, borderWidth: 0.6 });
+export function drawLabel(writer: TextWriter, box: Box, [zh, en]: Label) {
+  writer.page.drawRectangle({ ...box, color: LABEL_FILL, borderColor: LINE, borderWidth: 0.6 });
   const inner = { x: box.x + PAD, width: box.width - 2 * PAD };
   const mid = box.y + box.height / 2;
   writer.drawInBox(
@@ -43,33 +44,33 @@ export function drawLabel(page: PDFPage, writer: TextWriter, box: Box, [zh, en]:
   writer.drawInBox(en, { ...inner, y: mid - 9.5, height: 8 }, { size: 6.5, minSize: 4.5, color: CAPTION_INK });
 }
 
-export function drawValue(page: PDFPage, writer: TextWriter, box: Box, value: string) {
-  page.drawRectangle({ ...box, borderColor: LINE, borderWidth: 0.6 });
-  writer.drawInBox(
+/** A value cell: its rules are fixed, its text variable. */
+export function drawValue({ fixed, variable }: PagePass, box: Box, value: string) {
+  fixed?.page.drawRectangle({ ...box, borderColor: LINE, borderWidth: 0.6 });
+  variable?.drawInBox(
     value,
     { x: box.x + PAD, y: box.y + 2, width: box.width - 2 * PAD, height: box.height - 4 },
     { size: 11 },
   );
 }
 
-function drawCells(page: PDFPage, writer: TextWriter, top: number, height: number, cells: RowCell[]) {
+function drawCells(pass: PagePass, top: number, height: number, cells: RowCell[]) {
   let x = LEFT + COL.group;
   const y = top - height;
   const [first, second] = cells;
   if (!first) return;
-  drawLabel(page, writer, { x, y, width: COL.label, height }, first.label);
+  if (pass.fixed) drawLabel(pass.fixed, { x, y, width: COL.label, height }, first.label);
   x += COL.label;
   const firstWidth = second ? COL.value : COL.value + COL.label2 + COL.value2;
-  drawValue(page, writer, { x, y, width: firstWidth, height }, first.value);
+  drawValue(pass, { x, y, width: firstWidth, height }, first.value);
   if (!second) return;
   x += COL.value;
-  drawLabel(page, writer, { x, y, width: COL.label2, height }, second.label);
-  drawValue(page, writer, { x: x + COL.label2, y, width: COL.value2, height }, second.value);
+  if (pass.fixed) drawLabel(pass.fixed, { x, y, width: COL.label2, height }, second.label);
+  drawValue(pass, { x: x + COL.label2, y, width: COL.value2, height }, second.value);
 }
 
 export function drawGroup(
-  page: PDFPage,
-  writer: TextWriter,
+  pass: PagePass,
   [zh, en]: Label,
   top: number,
   rows: Array<Row | { height: number; cells: RowCell[] }>,
@@ -77,21 +78,23 @@ export function drawGroup(
   let y = top;
   for (const r of rows) {
     if ('draw' in r) r.draw(y);
-    else drawCells(page, writer, y, r.height, r.cells);
+    else drawCells(pass, y, r.height, r.cells);
     y -= r.height;
   }
+  const { fixed } = pass;
+  if (!fixed) return y;
   const box = { x: LEFT, y, width: COL.group, height: top - y };
-  page.drawRectangle({ ...box, color: LABEL_FILL, borderColor: LINE, borderWidth: 0.6 });
+  fixed.page.drawRectangle({ ...box, color: LABEL_FILL, borderColor: LINE, borderWidth: 0.6 });
   // Group names run top to bottom, one character a line, as in the margin of the paper form.
   const chars = [...zh];
   const size = 11;
   const blockHeight = chars.length * size * 1.3 + 10;
   let baseline = y + (top - y + blockHeight) / 2 - size;
   for (const ch of chars) {
-    writer.drawLine(ch, LEFT + (COL.group - writer.fonts.widthOf(ch, size)) / 2, baseline, size, LABEL_INK);
+    fixed.drawLine(ch, LEFT + (COL.group - fixed.fonts.widthOf(ch, size)) / 2, baseline, size, LABEL_INK);
     baseline -= size * 1.3;
   }
-  writer.drawInBox(
+  fixed.drawInBox(
     en,
     { x: LEFT + 2, y: baseline - 1, width: COL.group - 4, height: 8 },
     { size: 6.5, minSize: 4.5, align: 'center', color: CAPTION_INK },
@@ -99,21 +102,9 @@ export function drawGroup(
   return y;
 }
 
-export function drawWideRow(
-  page: PDFPage,
-  writer: TextWriter,
-  top: number,
-  height: number,
-  label: Label,
-  value: string,
-) {
+export function drawWideRow(pass: PagePass, top: number, height: number, label: Label, value: string) {
   const y = top - height;
-  drawLabel(page, writer, { x: LEFT, y, width: COL.group + COL.label, height }, label);
-  drawValue(
-    page,
-    writer,
-    { x: LEFT + COL.group + COL.label, y, width: RIGHT - LEFT - COL.group - COL.label, height },
-    value,
-  );
+  if (pass.fixed) drawLabel(pass.fixed, { x: LEFT, y, width: COL.group + COL.label, height }, label);
+  drawValue(pass, { x: LEFT + COL.group + COL.label, y, width: RIGHT - LEFT - COL.group - COL.label, height }, value);
   return y;
 }
