@@ -1,6 +1,5 @@
 /** The bordered label/value grid of the certificate's item table, in the paper form's style. */
 import { rgb } from 'pdf-lib';
-import type { PagePass } from './layout.ts';
 import type { Box, TextWriter } from './text.ts';
 
 export const LINE = rgb(0.35, 0.42, 0.5);
@@ -14,6 +13,22 @@ export const RIGHT = 551;
 // Columns: group, label, value, second label, second value (sum = RIGHT - LEFT).
 export const COL = { group: 34, label: 96, value: 165, label2: 84, value2: 128 } as const;
 export const PAD = 5;
+
+/**
+ * Where the parts of the page go. The page is described once (drawCertificatePage); each part is
+ * either fixed — the same on every certificate: frame, table rules, labels, captions, the seal's
+ * ring, star and purpose — or variable. The fixed parts are drawn once per process into two form
+ * XObjects (fixed-layers.ts), the variable ones on each page; a pass with a writer left null skips
+ * those parts. Paint order is kept where parts overlap: the seal's mark goes over the issuer's
+ * name and date, as on paper.
+ */
+export interface PagePass {
+  /** Everything fixed but the seal's mark. */
+  fixed: TextWriter | null;
+  variable: TextWriter | null;
+  /** Paints the seal's fixed mark (ring, star, purpose) centred at (cx, cy): after the issuer's name and date. */
+  sealMark: ((cx: number, cy: number, radius: number) => void) | null;
+}
 
 export type Label = readonly [zh: string, en: string];
 

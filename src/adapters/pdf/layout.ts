@@ -12,6 +12,7 @@ import {
   LINE,
   NUMBER_INK,
   PAD,
+  type PagePass,
   RIGHT,
   row,
 } from './form-table.ts';
@@ -27,6 +28,8 @@ export const QR_WIDTH_PT = 140;
 export const NOT_PROVIDED = '未提供';
 /** Printed for items that do not apply (a foreigner's ethnicity, no midwifery institution). */
 export const NOT_APPLICABLE = '/';
+export type { PagePass };
+
 export const VERIFY_HINT = '扫描二维码或访问核验服务核验本证照真伪';
 const VERIFY_HINT_EN = 'Scan the QR code or use the verification service to check that this certificate is genuine.';
 
@@ -56,22 +59,6 @@ export function variableTexts(input: PageInput): string[] {
 
 /** Lower-left corner of the QR symbol; the quiet zone around it is kept clear. */
 export const QR_ORIGIN = { x: 58, y: 112 } as const;
-
-/**
- * Where the parts of the page go. The page is described once (drawCertificatePage); each part is
- * either fixed — the same on every certificate: frame, table rules, labels, captions, the seal's
- * ring, star and purpose — or variable. The fixed parts are drawn once per process into two form
- * XObjects (fixed-layers.ts), the variable ones on each page; a pass with a writer left null skips
- * those parts. Paint order is kept where parts overlap: the seal's mark goes over the issuer's
- * name and date, as on paper.
- */
-export interface PagePass {
-  /** Everything fixed but the seal's mark. */
-  fixed: TextWriter | null;
-  variable: TextWriter | null;
-  /** Paints the seal's fixed mark (ring, star, purpose) centred at (cx, cy): after the issuer's name and date. */
-  sealMark: ((cx: number, cy: number, radius: number) => void) | null;
-}
 
 /** The whole front page on one writer (every part, in paint order), then the QR symbol. */
 export function drawCertificate(doc: PDFDocument, page: PDFPage, writer: TextWriter, input: PageInput) {
