@@ -9,10 +9,16 @@
  * The HTTP client runs in this process too; its share shows in "other".
  *
  *   - the same with the PDF in a pool of 1 and of one-per-core render workers (fresh services).
+ *   - for every run, CPU per issue by thread (Linux schedstat): the main thread (HTTP, SQLite, the
+ *     e-licence signatures, the key store answering the workers), the render workers (the threads
+ *     their service started), and all other threads (V8's GC helpers, the libuv pool). On a shared
+ *     machine the main thread's share is the figure to watch: it bounds what a second core can add.
+ *   - `PROFILE_MAIN=file.cpuprofile`: a CPU profile of the main thread over the worker rounds.
  *
  *   tsx bench/bench-issue.ts [--count 100] [--concurrency 4] [--threads 0]
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -38,6 +44,23 @@ const { values } = parseArgs({
 });
 const count = Number(values.count);
 const concurrency = Number(values.concurrency);
+
+/** CPU time of each thread of this process so far (ns, Linux schedstat): the main thread is the one whose id is the pid. */
+function threadCpuNs(): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      out.set(Number(tid), Number(readFileSync(`/proc/self/task/${tid}/schedstat`, 'utf8').split(' ')[0]));
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out;
+}
+const threadIds = () => new Set(readdirSync('/proc/self/task').map(Number));
+
+/** Render worker threads of the pool being measured (the threads its service started); empty: PDFs on the event loop. */
+let poolThreads = new Set<number>();
 
 type Stage = 'validate' | 'sign' | 'render' | 'store';
 const stageMs: Record<Stage, number> = { validate: 0, sign: 0, render: 0, store: 0 };
@@ -156,6 +179,10 @@ interface Run {
   p50Ms: number;
   p99Ms: number;
   cpuMsEach: number;
+  /** CPU per issue of the main thread (event loop: HTTP, signing for the workers, SQLite), of the render workers, and of every other thread (GC helpers, libuv pool). */
+  mainCpuMsEach: number;
+  workerCpuMsEach: number;
+  otherCpuMsEach: number;
   stages: Record<Stage, number>;
   storeTop: string;
 }
@@ -166,6 +193,7 @@ async function issueAll(ids: string[], inFlight: number): Promise<Run> {
   const latencies: number[] = [];
   const queue = [...ids];
   const cpu = process.cpuUsage();
+  const threadsBefore = threadCpuNs();
   const started = performance.now();
   timing = true;
   await Promise.all(
@@ -181,6 +209,13 @@ async function issueAll(ids: string[], inFlight: number): Promise<Run> {
   timing = false;
   const wallMs = performance.now() - started;
   const used = process.cpuUsage(cpu);
+  const threadMs = { main: 0, workers: 0, other: 0 };
+  for (const [tid, ns] of threadCpuNs()) {
+    const ms = (ns - (threadsBefore.get(tid) ?? 0)) / 1e6;
+    if (tid === process.pid) threadMs.main += ms;
+    else if (poolThreads.has(tid)) threadMs.workers += ms;
+    else threadMs.other += ms;
+  }
   latencies.sort((a, b) => a - b);
   const stages = { ...stageMs };
   for (const stage of Object.keys(stages) as Stage[]) stages[stage] /= ids.length;
@@ -195,6 +230,9 @@ async function issueAll(ids: string[], inFlight: number): Promise<Run> {
     p50Ms: latencies[Math.floor(latencies.length * 0.5)]!,
     p99Ms: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))]!,
     cpuMsEach: (used.user + used.system) / 1000 / ids.length,
+    mainCpuMsEach: threadMs.main / ids.length,
+    workerCpuMsEach: threadMs.workers / ids.length,
+    otherCpuMsEach: threadMs.other / ids.length,
     stages,
   };
 }
@@ -202,7 +240,9 @@ async function issueAll(ids: string[], inFlight: number): Promise<Run> {
 const line = (label: string, r: Run) =>
   `${label.padEnd(44)} ${r.perS.toFixed(1).padStart(6)} certificates/s  p50 ${r.p50Ms.toFixed(1).padStart(6)} ms  p99 ${r.p99Ms
     .toFixed(1)
-    .padStart(6)} ms  ${r.cpuMsEach.toFixed(1).padStart(5)} ms CPU each (all threads)`;
+    .padStart(
+      6,
+    )} ms  ${r.cpuMsEach.toFixed(1).padStart(5)} ms CPU each (all threads)\n${''.padEnd(46)}CPU per issue: main thread ${r.mainCpuMsEach.toFixed(2)} ms, render workers ${r.workerCpuMsEach.toFixed(2)} ms, other threads ${r.otherCpuMsEach.toFixed(2)} ms`;
 
 const split = (r: Run) => {
   const total = 1000 / r.perS;
@@ -246,18 +286,32 @@ const rounds = 5;
 const batch = Math.max(1, Math.floor(count / rounds));
 const pools = [];
 for (const threads of [1, cores]) {
+  const before = threadIds();
   svc = await freshService(String(threads));
+  const started = [...threadIds()].filter((tid) => !before.has(tid));
   midwife = await svc.token('midwife', 'gz');
   issuer = await svc.token('issuer', 'gz');
   const ids = await prepare(rounds * batch + 20);
   await issueAll(ids.splice(0, 20), concurrency);
-  pools.push({ threads, svc, issuer, ids, runs: [] as Run[] });
+  pools.push({ threads, svc, issuer, ids, runs: [] as Run[], workerThreads: new Set(started) });
+}
+// `PROFILE_MAIN=file.cpuprofile`: a CPU profile of this (the main) thread over the worker rounds.
+const profiler = process.env.PROFILE_MAIN ? new Session() : null;
+if (profiler) {
+  profiler.connect();
+  await profiler.post('Profiler.enable');
+  await profiler.post('Profiler.start');
 }
 for (let r = 0; r < rounds; r++) {
   for (const pool of pools) {
     ({ svc, issuer } = pool);
+    poolThreads = pool.workerThreads;
     pool.runs.push(await issueAll(pool.ids.splice(0, batch), concurrency));
   }
+}
+if (profiler) {
+  const { profile } = await profiler.post('Profiler.stop');
+  writeFileSync(process.env.PROFILE_MAIN!, JSON.stringify(profile));
 }
 for (const pool of pools) await pool.svc.stop();
 /** The batches of one pool as one run: throughput over their summed time, the worst batch's p99. */
@@ -269,6 +323,9 @@ const merged = (runs: Run[]): Run => {
     p50Ms: runs.map((run) => run.p50Ms).sort((a, b) => a - b)[Math.floor(runs.length / 2)]!,
     p99Ms: Math.max(...runs.map((run) => run.p99Ms)),
     cpuMsEach: runs.reduce((sum, run) => sum + run.cpuMsEach, 0) / runs.length,
+    mainCpuMsEach: runs.reduce((sum, run) => sum + run.mainCpuMsEach, 0) / runs.length,
+    workerCpuMsEach: runs.reduce((sum, run) => sum + run.workerCpuMsEach, 0) / runs.length,
+    otherCpuMsEach: runs.reduce((sum, run) => sum + run.otherCpuMsEach, 0) / runs.length,
   };
 };
 console.log(

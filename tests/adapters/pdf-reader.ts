@@ -36,18 +36,15 @@ function parseToUnicode(cmap: string): Map<number, string> {
   return map;
 }
 
-export function embeddedFonts(doc: PDFDocument): Map<string, EmbeddedFont> {
-  const page = doc.getPages()[0]!;
-  const fonts = page.node.Resources()!.lookup(PDFName.of('Font'), PDFDict);
-  const out = new Map<string, EmbeddedFont>();
-  for (const [name, ref] of fonts.entries()) {
+function readFonts(doc: PDFDocument, fonts: PDFDict | undefined, prefix: string, out: Map<string, EmbeddedFont>) {
+  for (const [name, ref] of fonts?.entries() ?? []) {
     const type0 = doc.context.lookup(ref, PDFDict);
     const cid = type0.lookup(PDFName.of('DescendantFonts'), PDFArray).lookup(0, PDFDict);
     const descriptor = cid.lookup(PDFName.of('FontDescriptor'), PDFDict);
     const subtype = cid.lookup(PDFName.of('Subtype'), PDFName).decodeText() as EmbeddedFont['subtype'];
     const file = descriptor.lookup(PDFName.of(subtype === 'CIDFontType2' ? 'FontFile2' : 'FontFile3'));
     const program = subtype === 'CIDFontType2' ? (fontkit.create(Buffer.from(decode(file))) as fontkit.Font) : null;
-    out.set(name.decodeText(), {
+    out.set(`${prefix}${name.decodeText()}`, {
       resourceName: name.decodeText(),
       baseFont: type0.lookup(PDFName.of('BaseFont'), PDFName).decodeText(),
       subtype,
@@ -55,24 +52,50 @@ export function embeddedFonts(doc: PDFDocument): Map<string, EmbeddedFont> {
       program,
     });
   }
+}
+
+/** What paints page 1: its content streams with the page's fonts, then each form XObject with its own. */
+function layers(doc: PDFDocument): Array<{ prefix: string; streams: unknown[]; fonts: PDFDict | undefined }> {
+  const page = doc.getPages()[0]!;
+  const resources = page.node.Resources()!;
+  const contents = page.node.Contents();
+  const out = [
+    {
+      prefix: '',
+      streams: contents instanceof PDFArray ? contents.asArray().map((r) => doc.context.lookup(r)) : [contents],
+      fonts: resources.lookupMaybe(PDFName.of('Font'), PDFDict),
+    },
+  ];
+  for (const [name, ref] of resources.lookupMaybe(PDFName.of('XObject'), PDFDict)?.entries() ?? []) {
+    const form = doc.context.lookup(ref);
+    if (!(form instanceof PDFRawStream)) continue;
+    const formFonts = form.dict.lookupMaybe(PDFName.of('Resources'), PDFDict)?.lookupMaybe(PDFName.of('Font'), PDFDict);
+    out.push({ prefix: `${name.decodeText()}/`, streams: [form], fonts: formFonts });
+  }
   return out;
 }
 
-/** Every `<hex> Tj` on page 1 with the font selected for it. */
+/** Every embedded font page 1 draws with, its form XObjects' fonts under `form/name`. */
+export function embeddedFonts(doc: PDFDocument): Map<string, EmbeddedFont> {
+  const out = new Map<string, EmbeddedFont>();
+  for (const layer of layers(doc)) readFonts(doc, layer.fonts, layer.prefix, out);
+  return out;
+}
+
+/** Every `<hex> Tj` on page 1 (its content, then its forms) with the font selected for it. */
 export function shownTexts(doc: PDFDocument): ShownText[] {
-  const page = doc.getPages()[0]!;
   const fonts = embeddedFonts(doc);
-  const contents = page.node.Contents();
-  const streams = contents instanceof PDFArray ? contents.asArray().map((r) => doc.context.lookup(r)) : [contents];
   const shown: ShownText[] = [];
-  for (const stream of streams) {
-    const ops = Buffer.from(decode(stream)).toString('latin1');
-    let font: EmbeddedFont | undefined;
-    for (const m of ops.matchAll(/\/(\S+)\s+[\d.]+\s+Tf|<([0-9a-fA-F]*)>\s*Tj/g)) {
-      if (m[1] !== undefined) font = fonts.get(m[1]);
-      else if (font) {
-        const cids = (m[2] ?? '').match(/.{4}/g)?.map((h) => Number.parseInt(h, 16)) ?? [];
-        shown.push({ font, cids });
+  for (const layer of layers(doc)) {
+    for (const stream of layer.streams) {
+      const ops = Buffer.from(decode(stream)).toString('latin1');
+      let font: EmbeddedFont | undefined;
+      for (const m of ops.matchAll(/\/(\S+)\s+[\d.]+\s+Tf|<([0-9a-fA-F]*)>\s*Tj/g)) {
+        if (m[1] !== undefined) font = fonts.get(`${layer.prefix}${m[1]}`);
+        else if (font) {
+          const cids = (m[2] ?? '').match(/.{4}/g)?.map((h) => Number.parseInt(h, 16)) ?? [];
+          shown.push({ font, cids });
+        }
       }
     }
   }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   AFRelationship,
+  decodePDFRawStream,
   PDFArray,
   PDFDict,
   PDFDocument,
@@ -15,7 +16,7 @@ import { formatLength } from '../../src/adapters/pdf/certificate-view.ts';
 import { p1363ToDer } from '../../src/adapters/pdf/cms.ts';
 import { type FontSet, GlyphMissingError, loadFonts } from '../../src/adapters/pdf/fonts.ts';
 import { inspectPdf } from '../../src/adapters/pdf/inspect.ts';
-import { drawCertificate, PAGE_SIZE, variableTexts } from '../../src/adapters/pdf/layout.ts';
+import { drawCertificate, PAGE_SIZE, VERIFY_HINT, variableTexts } from '../../src/adapters/pdf/layout.ts';
 import { buildCertificateDocument, renderCertificatePdf, warmUpFonts } from '../../src/adapters/pdf/render.ts';
 import { saveSigned } from '../../src/adapters/pdf/sign-pdf.ts';
 import { fitText, TextOverflowError, TextWriter } from '../../src/adapters/pdf/text.ts';
@@ -208,8 +209,39 @@ describe('the rendered certificate', () => {
   it('embeds the fallback face only when a character needs it', async () => {
     const plain = await PDFDocument.load(await renderCertificatePdf(await inputFor(fixtureView(0))));
     const baseFonts = (d: PDFDocument) => [...new Set([...embeddedFonts(d).values()].map((f) => f.baseFont))];
-    expect(baseFonts(plain)).toEqual(['ACERTS+NotoSerifSC-Regular']);
-    if (hasExtBFont()) expect(baseFonts(doc)).toEqual(['ACERTS+NotoSerifSC-Regular', 'BCERTS+NotoSerifCJKsc-Regular']);
+    // The page's own subsets, then the fixed layers' (labels and captions: the main face only).
+    expect(baseFonts(plain)).toEqual(['ACERTS+NotoSerifSC-Regular', 'ALABEL+NotoSerifSC-Regular']);
+    if (hasExtBFont()) {
+      expect(baseFonts(doc)).toEqual([
+        'ACERTS+NotoSerifSC-Regular',
+        'BCERTS+NotoSerifCJKsc-Regular',
+        'ALABEL+NotoSerifSC-Regular',
+      ]);
+    }
+  });
+
+  it('draws the fixed parts from form XObjects that are the same on every certificate', async () => {
+    const other = await PDFDocument.load(await renderCertificatePdf(await inputFor(fixtureView(0))));
+    const layerDigests = (d: PDFDocument) => {
+      const xobjects = d.getPage(0).node.Resources()!.lookup(PDFName.of('XObject'), PDFDict);
+      return ['CertificateForm', 'SealMark'].map((name) => {
+        const form = d.context.lookup(xobjects.get(PDFName.of(name))) as PDFRawStream;
+        return createHash('sha256').update(decodePDFRawStream(form).decode()).digest('hex');
+      });
+    };
+    expect(layerDigests(other)).toEqual(layerDigests(doc));
+    // Labels and the seal's purpose come from the layers; the page itself prints only the items.
+    const ownText = (d: PDFDocument) =>
+      shownTexts(d)
+        .filter(({ font }) => font.baseFont.includes('CERTS+'))
+        .map(({ font, cids }) => cids.map((cid) => font.toUnicode.get(cid)).join(''))
+        .join('');
+    expect(ownText(doc)).not.toContain('出生时间');
+    expect(ownText(doc)).not.toContain('出生医学证明专用章');
+    const text = pageStrings(doc).join('');
+    for (const fixed of ['出生医学证明', '出生时间', '有效身份证件号码', '出生医学证明专用章', VERIFY_HINT]) {
+      expect(text).toContain(fixed);
+    }
   });
 
   it('inspects as intact, whole-file signed, with the attachment, QR text and signer certificate', async () => {

@@ -8,10 +8,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { PDFDocument } from 'pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CertificateView } from '../../src/adapters/pdf/certificate-view.ts';
 import { type FontSet, loadFonts } from '../../src/adapters/pdf/fonts.ts';
-import { renderCertificatePdf, warmUpFonts } from '../../src/adapters/pdf/render.ts';
+import { drawCertificate, PAGE_SIZE, variableTexts } from '../../src/adapters/pdf/layout.ts';
+import { buildCertificateDocument, renderCertificatePdf, warmUpFonts } from '../../src/adapters/pdf/render.ts';
+import { TextWriter } from '../../src/adapters/pdf/text.ts';
 import { compareImages, decodePng } from '../adapters/pdf-png-compare.ts';
 import {
   corruptGlyphs,
@@ -196,6 +199,32 @@ describe('the page compared with the reference render', () => {
     const diff = compareWithReference(png, RARE_REFERENCE);
     expect(diff.mean).toBeLessThan(MAX_MEAN);
     expect(diff.worstTile, `worst tile at ${JSON.stringify(diff.worstTileAt)}`).toBeLessThan(MAX_TILE);
+  });
+
+  it('renders the page from its fixed layers pixel for pixel as the page drawn whole on every PDF', async () => {
+    for (const index of [0, fixtureRecords().length - 1]) {
+      const input = { view: fixtureView(index), licenceId: licenceIdFor('20261120000000000001') };
+      const page = { ...input, qrText: fixedQrText(input.view, input.licenceId) };
+      const layered = await buildCertificateDocument({ ...page, signedJson: '{}', fonts, now: NOW });
+      // The whole page (fixed parts included) laid out on the page itself, in one font subset.
+      const whole = await PDFDocument.create({ updateMetadata: false });
+      const wholePage = whole.addPage(PAGE_SIZE);
+      drawCertificate(whole, wholePage, await TextWriter.create(whole, wholePage, fonts, variableTexts(page)), page);
+      const files = [
+        ['layered', layered],
+        ['whole', whole],
+      ] as const;
+      const [a, b] = await Promise.all(
+        files.map(async ([name, doc]) => {
+          const file = path.join(dir, `${name}-${index}.pdf`);
+          writeFileSync(file, await doc.save());
+          return decodePng(readFileSync(rasterise(file)));
+        }),
+      );
+      const diff = compareImages(a!, b!);
+      expect(diff.mean).toBe(0);
+      expect(diff.worstTile).toBe(0);
+    }
   });
 
   it('fails the comparison when glyphs are wrong (what a corrupted font subset looks like)', async () => {

@@ -1,8 +1,6 @@
 import { Signer } from '@signpdf/utils';
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
 import type { KeyStore, SigningKey } from '../../domain/ports.ts';
-import { CMS_OID, createSignedData, sha256 } from '../pki/cms-signed-data.ts';
+import { attribute, CMS_OID, createSignedData, sha256 } from '../pki/cms-signed-data.ts';
 
 /** Gets an RFC 3161 timestamp token (DER, with the TSA certificate) over a SHA-256 digest. */
 export type Timestamper = (sha256: Uint8Array) => Promise<Uint8Array>;
@@ -48,7 +46,7 @@ export class KeyStoreCmsSigner extends Signer {
         ? {
             unsignedAttributes: async (signatureValue: Uint8Array) => {
               const token = await timestamper(sha256(signatureValue));
-              return [new pkijs.Attribute({ type: CMS_OID.timeStampToken, values: [asn1js.fromBER(token).result] })];
+              return [attribute(CMS_OID.timeStampToken, token)];
             },
           }
         : {}),

@@ -95,6 +95,71 @@ function speedUpCffSubset(subset: CffSubsetInternals) {
   };
 }
 
+/** What speedUpTtfSubset touches of fontkit 2's TTFSubset. */
+interface TtfSubsetInternals {
+  font: fontkit.Font & { _variationProcessor?: unknown };
+  glyf: Uint8Array[];
+  loca: { offsets: number[] };
+  hmtx: { metrics: Array<{ advance: number; bearing: number }> };
+  offset: number;
+  includeGlyph(gid: number): number;
+  _addGlyph(gid: number): number;
+}
+
+/** One glyph of a TrueType font as a subset copies it: its glyf record, composite parts and metrics. */
+interface GlyphRecord {
+  bytes: Uint8Array;
+  components: Array<{ glyphID: number; pos: number }> | null;
+  advance: number;
+  bearing: number;
+}
+
+/**
+ * fontkit's TrueType subset decodes each glyph's outline on every subset only to learn whether it
+ * is composite, and reads its metrics again: most of a certificate's subsetting time. The glyph's
+ * record is read once per process here and copied from then on — the same bytes fontkit copies.
+ */
+function speedUpTtfSubset(subset: TtfSubsetInternals, records: Map<number, GlyphRecord>) {
+  const font = subset.font as unknown as {
+    getGlyph(gid: number): { advanceWidth: number; _decode(): unknown; _getMetrics(): { leftBearing: number } };
+    loca: { offsets: number[] };
+    _getTableStream(tag: string): { pos: number; readBuffer(length: number): Uint8Array };
+  };
+  const recordOf = (gid: number): GlyphRecord => {
+    let record = records.get(gid);
+    if (!record) {
+      const glyph = font.getGlyph(gid);
+      const glyf = glyph._decode() as { numberOfContours: number; components: GlyphRecord['components'] } | null;
+      const start = font.loca.offsets[gid]!;
+      const stream = font._getTableStream('glyf');
+      stream.pos += start;
+      record = {
+        bytes: new Uint8Array(stream.readBuffer(font.loca.offsets[gid + 1]! - start)),
+        components: glyf && glyf.numberOfContours < 0 ? glyf.components : null,
+        advance: glyph.advanceWidth,
+        bearing: glyph._getMetrics().leftBearing,
+      };
+      records.set(gid, record);
+    }
+    return record;
+  };
+  subset._addGlyph = (gid) => {
+    const record = recordOf(gid);
+    let bytes = record.bytes;
+    if (record.components) {
+      // A composite glyph names its parts by glyph id: renumbered for the subset, in a copy.
+      bytes = new Uint8Array(bytes);
+      const view = new DataView(bytes.buffer);
+      for (const component of record.components) view.setUint16(component.pos, subset.includeGlyph(component.glyphID));
+    }
+    subset.glyf.push(bytes);
+    subset.loca.offsets.push(subset.offset);
+    subset.hmtx.metrics.push({ advance: record.advance, bearing: record.bearing });
+    subset.offset += bytes.length;
+    return subset.glyf.length - 1;
+  };
+}
+
 function openFace(source: FontSource): FontFace {
   const parsed = fontkit.create(readFileSync(source.path), source.postscriptName) as
     | fontkit.Font
@@ -107,9 +172,13 @@ function openFace(source: FontSource): FontFace {
   // pdf-lib calls subset.encodeStream(), which fontkit 2 no longer has. fontkit 2 is used rather
   // than @pdf-lib/fontkit because the latter silently corrupts CJK subsets.
   const createSubset = font.createSubset.bind(font);
+  const glyphRecords = new Map<number, GlyphRecord>();
   font.createSubset = () => {
     const subset = createSubset();
     if ('cff' in subset) speedUpCffSubset(subset as unknown as CffSubsetInternals);
+    else if (!(font as TtfSubsetInternals['font'])._variationProcessor) {
+      speedUpTtfSubset(subset as unknown as TtfSubsetInternals, glyphRecords);
+    }
     Object.assign(subset, { encodeStream: () => Readable.from([subset.encode()]) });
     return subset;
   };

@@ -12,11 +12,12 @@ import {
   LINE,
   NUMBER_INK,
   PAD,
+  type PagePass,
   RIGHT,
   row,
 } from './form-table.ts';
 import { drawQrCode } from './qr-drawing.ts';
-import { drawSeal } from './seal.ts';
+import { drawSealMark, drawSealName } from './seal.ts';
 import { INK, type TextWriter } from './text.ts';
 
 /** A4 portrait in points, as the paper certificate since the 5th edition. */
@@ -27,6 +28,8 @@ export const QR_WIDTH_PT = 140;
 export const NOT_PROVIDED = '未提供';
 /** Printed for items that do not apply (a foreigner's ethnicity, no midwifery institution). */
 export const NOT_APPLICABLE = '/';
+export type { PagePass };
+
 export const VERIFY_HINT = '扫描二维码或访问核验服务核验本证照真伪';
 const VERIFY_HINT_EN = 'Scan the QR code or use the verification service to check that this certificate is genuine.';
 
@@ -57,9 +60,12 @@ export function variableTexts(input: PageInput): string[] {
 /** Lower-left corner of the QR symbol; the quiet zone around it is kept clear. */
 export const QR_ORIGIN = { x: 58, y: 112 } as const;
 
-/** The whole front page: text, frame and seal, then the QR symbol. */
+/** The whole front page on one writer (every part, in paint order), then the QR symbol. */
 export function drawCertificate(doc: PDFDocument, page: PDFPage, writer: TextWriter, input: PageInput) {
-  drawCertificatePage(page, writer, input);
+  drawCertificatePage(
+    { fixed: writer, variable: writer, sealMark: (cx, cy, radius) => drawSealMark(writer, cx, cy, radius) },
+    input,
+  );
   drawCertificateQr(doc, page, input.qrText);
 }
 
@@ -68,14 +74,14 @@ export function drawCertificateQr(doc: PDFDocument, page: PDFPage, qrText: strin
 }
 
 /** Draws the front page (正页) of the certificate but the QR symbol: items in the paper form's order. */
-export function drawCertificatePage(page: PDFPage, writer: TextWriter, input: PageInput) {
+export function drawCertificatePage(pass: PagePass, input: PageInput) {
   const { view } = input;
-  drawFrame(page);
-  drawHeader(page, writer, view.certificateNo);
+  if (pass.fixed) drawFrame(pass.fixed.page);
+  drawHeader(pass, view.certificateNo);
 
   let y = 706;
   const newborn = view.newborn;
-  y = drawGroup(page, writer, ['新生儿', 'Newborn'], y, [
+  y = drawGroup(pass, ['新生儿', 'Newborn'], y, [
     row(30, { label: ['姓名', 'Name'], value: newborn.name }, { label: ['性别', 'Sex'], value: newborn.sex }),
     row(26, { label: ['出生时间', 'Date and time of birth'], value: birthTimeText(newborn.birthTime) }),
     row(
@@ -88,21 +94,14 @@ export function drawCertificatePage(page: PDFPage, writer: TextWriter, input: Pa
       { label: ['出生体重', 'Birth weight'], value: `${newborn.weightGrams} g` },
       { label: ['出生身长', 'Birth length'], value: `${formatLength(newborn.lengthCm)} cm` },
     ),
-    { height: 34, draw: (top) => drawBirthPlace(page, writer, top, view.birthPlace) },
+    { height: 34, draw: (top) => drawBirthPlace(pass, top, view.birthPlace) },
   ]);
-  y = drawGroup(page, writer, ['母亲', 'Mother'], y, parentRows(view.mother));
-  y = drawGroup(page, writer, ['父亲', 'Father'], y, parentRows(view.father));
-  y = drawWideRow(page, writer, y, 26, ['出生地点分类', 'Category of birth place'], view.birthPlaceCategory);
-  y = drawWideRow(
-    page,
-    writer,
-    y,
-    30,
-    ['助产机构名称', 'Midwifery institution'],
-    view.deliveryInstitution ?? NOT_APPLICABLE,
-  );
-  drawIssuer(writer, view);
-  drawQrCaption(page, writer, input);
+  y = drawGroup(pass, ['母亲', 'Mother'], y, parentRows(view.mother));
+  y = drawGroup(pass, ['父亲', 'Father'], y, parentRows(view.father));
+  y = drawWideRow(pass, y, 26, ['出生地点分类', 'Category of birth place'], view.birthPlaceCategory);
+  y = drawWideRow(pass, y, 30, ['助产机构名称', 'Midwifery institution'], view.deliveryInstitution ?? NOT_APPLICABLE);
+  drawIssuer(pass, view);
+  drawQrCaption(pass, input);
 }
 
 function parentRows(parent: ParentView | null) {
@@ -133,36 +132,41 @@ function drawFrame(page: PDFPage) {
   page.drawRectangle({ x: 27, y: 27, width: w - 54, height: h - 54, borderColor: LINE, borderWidth: 0.5 });
 }
 
-function drawHeader(page: PDFPage, writer: TextWriter, certificateNo: string) {
+function drawHeader({ fixed, variable }: PagePass, certificateNo: string) {
   const [w] = PAGE_SIZE;
-  const title = '出生医学证明';
-  const size = 28;
-  const spacing = 6;
-  const titleWidth = writer.fonts.widthOf(title, size) + spacing * ([...title].length - 1);
-  page.pushOperators(pushGraphicsState(), setCharacterSpacing(spacing));
-  writer.drawLine(title, (w - titleWidth) / 2, 772, size, INK, true);
-  page.pushOperators(popGraphicsState());
-  const english = 'Birth Certificate';
-  writer.drawLine(english, (w - writer.fonts.widthOf(english, 13)) / 2, 752, 13, LABEL_INK);
-
-  writer.drawLine('电子证照', LEFT, 722, 9, LABEL_INK);
-  writer.drawLine('E-licence', LEFT, 712, 6.5, CAPTION_INK);
-  const numberWidth = writer.fonts.widthOf(certificateNo, 14);
-  writer.drawLine(certificateNo, RIGHT - numberWidth, 716, 14, NUMBER_INK);
-  const labelRight = RIGHT - numberWidth - 8;
-  writer.drawLine('出生证编号', labelRight - writer.fonts.widthOf('出生证编号', 9), 722, 9, LABEL_INK);
-  const en = 'Birth Certificate No.';
-  writer.drawLine(en, labelRight - writer.fonts.widthOf(en, 6.5), 712, 6.5, CAPTION_INK);
+  if (fixed) {
+    const title = '出生医学证明';
+    const size = 28;
+    const spacing = 6;
+    const titleWidth = fixed.fonts.widthOf(title, size) + spacing * ([...title].length - 1);
+    fixed.page.pushOperators(pushGraphicsState(), setCharacterSpacing(spacing));
+    fixed.drawLine(title, (w - titleWidth) / 2, 772, size, INK, true);
+    fixed.page.pushOperators(popGraphicsState());
+    const english = 'Birth Certificate';
+    fixed.drawLine(english, (w - fixed.fonts.widthOf(english, 13)) / 2, 752, 13, LABEL_INK);
+    fixed.drawLine('电子证照', LEFT, 722, 9, LABEL_INK);
+    fixed.drawLine('E-licence', LEFT, 712, 6.5, CAPTION_INK);
+  }
+  if (variable) {
+    // The number's label stands left of the number, so it moves with the number's width.
+    const numberWidth = variable.fonts.widthOf(certificateNo, 14);
+    variable.drawLine(certificateNo, RIGHT - numberWidth, 716, 14, NUMBER_INK);
+    const labelRight = RIGHT - numberWidth - 8;
+    variable.drawLine('出生证编号', labelRight - variable.fonts.widthOf('出生证编号', 9), 722, 9, LABEL_INK);
+    const en = 'Birth Certificate No.';
+    variable.drawLine(en, labelRight - variable.fonts.widthOf(en, 6.5), 712, 6.5, CAPTION_INK);
+  }
 }
 
-function drawBirthPlace(page: PDFPage, writer: TextWriter, top: number, place: CertificateView['birthPlace']) {
+function drawBirthPlace(pass: PagePass, top: number, place: CertificateView['birthPlace']) {
+  const { fixed, variable } = pass;
   const height = 34;
   const y = top - height;
   let x = LEFT + COL.group;
-  drawLabel(page, writer, { x, y, width: COL.label, height }, ['出生地点', 'Place of birth']);
+  if (fixed) drawLabel(fixed, { x, y, width: COL.label, height }, ['出生地点', 'Place of birth']);
   x += COL.label;
   const width = RIGHT - x;
-  page.drawRectangle({ x, y, width, height, borderColor: LINE, borderWidth: 0.6 });
+  fixed?.page.drawRectangle({ x, y, width, height, borderColor: LINE, borderWidth: 0.6 });
   const parts: Array<[string, string]> = [
     [place.province, 'Province'],
     [place.city, 'City'],
@@ -171,8 +175,8 @@ function drawBirthPlace(page: PDFPage, writer: TextWriter, top: number, place: C
   const part = width / parts.length;
   parts.forEach(([name, caption], i) => {
     const px = x + i * part + PAD;
-    writer.drawInBox(name, { x: px, y: y + 11, width: part - 2 * PAD, height: 20 }, { size: 11 });
-    writer.drawInBox(
+    variable?.drawInBox(name, { x: px, y: y + 11, width: part - 2 * PAD, height: 20 }, { size: 11 });
+    fixed?.drawInBox(
       caption,
       { x: px, y: y + 2, width: part - 2 * PAD, height: 8 },
       { size: 6.5, minSize: 4.5, color: CAPTION_INK },
@@ -180,37 +184,43 @@ function drawBirthPlace(page: PDFPage, writer: TextWriter, top: number, place: C
   });
 }
 
-function drawIssuer(writer: TextWriter, view: CertificateView) {
+function drawIssuer({ fixed, sealMark, variable }: PagePass, view: CertificateView) {
   const x = 318;
   const width = RIGHT - x;
-  writer.drawLine('签发机构', x, 240, 9.5, LABEL_INK);
-  writer.drawLine('Issuing institution', x + writer.fonts.widthOf('签发机构', 9.5) + 5, 240, 6.5, CAPTION_INK);
-  writer.drawInBox(view.issuer.name, { x, y: 196, width, height: 36 }, { size: 13, minSize: 6 });
-  writer.drawLine('签发日期', x, 170, 9.5, LABEL_INK);
-  writer.drawLine('Date of issue', x + writer.fonts.widthOf('签发日期', 9.5) + 5, 170, 6.5, CAPTION_INK);
-  writer.drawLine(dateText(view.issueDate), x, 148, 13);
+  if (fixed) {
+    fixed.drawLine('签发机构', x, 240, 9.5, LABEL_INK);
+    fixed.drawLine('Issuing institution', x + fixed.fonts.widthOf('签发机构', 9.5) + 5, 240, 6.5, CAPTION_INK);
+    fixed.drawLine('签发日期', x, 170, 9.5, LABEL_INK);
+    fixed.drawLine('Date of issue', x + fixed.fonts.widthOf('签发日期', 9.5) + 5, 170, 6.5, CAPTION_INK);
+  }
+  variable?.drawInBox(view.issuer.name, { x, y: 196, width, height: 36 }, { size: 13, minSize: 6 });
+  variable?.drawLine(dateText(view.issueDate), x, 148, 13);
   // Stamped across the institution name and the date, as the seal is on paper.
-  drawSeal(writer, RIGHT - 72, 178, 54, view.issuer.name);
+  const [cx, cy, radius] = [RIGHT - 72, 178, 54];
+  sealMark?.(cx, cy, radius);
+  if (variable) drawSealName(variable, cx, cy, radius, view.issuer.name);
 }
 
-function drawQrCaption(page: PDFPage, writer: TextWriter, input: PageInput) {
+function drawQrCaption({ fixed, variable }: PagePass, input: PageInput) {
   const { x } = QR_ORIGIN;
   const blockWidth = 250;
-  writer.drawLine('电子证照标识', x - 6, 101, 7.5, LABEL_INK);
-  writer.drawLine('E-licence ID', x - 6 + writer.fonts.widthOf('电子证照标识', 7.5) + 4, 101, 6, CAPTION_INK);
-  writer.drawInBox(
+  if (fixed) {
+    fixed.drawLine('电子证照标识', x - 6, 101, 7.5, LABEL_INK);
+    fixed.drawLine('E-licence ID', x - 6 + fixed.fonts.widthOf('电子证照标识', 7.5) + 4, 101, 6, CAPTION_INK);
+  }
+  variable?.drawInBox(
     input.licenceId,
     { x: x - 6, y: 74, width: blockWidth, height: 22 },
     { size: 7.5, minSize: 5, leading: 1.3 },
   );
-
-  page.drawLine({ start: { x: LEFT, y: 66 }, end: { x: RIGHT, y: 66 }, thickness: 0.5, color: LINE });
-  writer.drawInBox(
+  if (!fixed) return;
+  fixed.page.drawLine({ start: { x: LEFT, y: 66 }, end: { x: RIGHT, y: 66 }, thickness: 0.5, color: LINE });
+  fixed.drawInBox(
     VERIFY_HINT,
     { x: LEFT, y: 50, width: RIGHT - LEFT, height: 13 },
     { size: 10, align: 'center', color: LABEL_INK },
   );
-  writer.drawInBox(
+  fixed.drawInBox(
     VERIFY_HINT_EN,
     { x: LEFT, y: 38, width: RIGHT - LEFT, height: 10 },
     { size: 7, align: 'center', color: CAPTION_INK },

@@ -8,8 +8,11 @@ import { InflationBudget } from './capped-decode.ts';
 import { type FontSet, loadFonts } from './fonts.ts';
 import { buildCertificateDocument } from './render.ts';
 
-/** Walks at most this deep into a page's resources: our pages need 5 levels. */
-const MAX_DEPTH = 12;
+/**
+ * Walks at most this deep into a page's resources: our pages need 17 levels (the font files of
+ * the fixed-layer form XObjects: page → XObject → form → its resources → font → … → FontFile2).
+ */
+const MAX_DEPTH = 20;
 
 /**
  * Everything that decides what page 1 looks like, as text: its boxes and rotation, its content

@@ -8,6 +8,7 @@ import {
   pushGraphicsState,
 } from 'pdf-lib';
 import QRCode from 'qrcode';
+import './qr-mask.ts';
 
 /** The page resource name of the QR form XObject; inspectPdf looks it up by this name. */
 export const QR_XOBJECT_NAME = 'QrCode';

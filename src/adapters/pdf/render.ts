@@ -1,10 +1,11 @@
-import { PDFDocument } from 'pdf-lib';
+import { PDFDocument, type PDFPage } from 'pdf-lib';
 import './native-deflate.ts';
 import type { KeyStore, SigningKey } from '../../domain/ports.ts';
 import { attachCertificateFiles } from './attachment.ts';
 import type { CertificateView } from './certificate-view.ts';
+import { placeFixedLayers } from './fixed-layers.ts';
 import type { FontSet } from './fonts.ts';
-import { drawCertificate, PAGE_SIZE, type PageInput, variableTexts } from './layout.ts';
+import { drawCertificatePage, drawCertificateQr, PAGE_SIZE, type PageInput, variableTexts } from './layout.ts';
 import { addPdfA3Structure } from './pdfa.ts';
 import { type PadesServices, saveSigned } from './sign-pdf.ts';
 import { TextWriter } from './text.ts';
@@ -26,14 +27,25 @@ export interface RenderCertificateInput {
   pades?: PadesServices | null;
 }
 
+/**
+ * The page: the fixed layers made once per process (fixed-layers.ts), the variable text laid out
+ * and subset here, painted in the order the whole page is drawn in; then the QR symbol.
+ */
+export async function drawCertificateLayers(doc: PDFDocument, page: PDFPage, input: PageInput & { fonts: FontSet }) {
+  const layers = await placeFixedLayers(doc, page, input.fonts);
+  const writer = await TextWriter.create(doc, page, input.fonts, variableTexts(input));
+  layers.paintBackground();
+  drawCertificatePage({ fixed: null, variable: writer, sealMark: () => layers.paintSealMark() }, input);
+  drawCertificateQr(doc, page, input.qrText);
+}
+
 /** Lays out the page and attaches the files, without signing: the PDF before its signature. */
 export async function buildCertificateDocument(
   input: PageInput & { signedJson: string; fonts: FontSet; now: Date },
 ): Promise<PDFDocument> {
   const doc = await PDFDocument.create({ updateMetadata: false });
   const page = doc.addPage(PAGE_SIZE);
-  const writer = await TextWriter.create(doc, page, input.fonts, variableTexts(input));
-  drawCertificate(doc, page, writer, input);
+  await drawCertificateLayers(doc, page, input);
   await attachCertificateFiles(doc, input.signedJson, input.qrText, input.now);
   // Metadata carries the numbers only: names and ID numbers stay on the page and in the JSON.
   addPdfA3Structure(doc, {

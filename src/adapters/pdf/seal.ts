@@ -11,10 +11,12 @@ const SEAL_OPACITY = 0.85;
 
 /**
  * The issuing institution's seal mark: a red ring, a five-pointed star, the institution's name
- * around the top of the ring and 出生医学证明专用章 across the bottom. A drawn mark, not a
- * security feature: authenticity comes from the PDF signature and the QR code.
+ * around the top of the ring (drawSealName) and 出生医学证明专用章 across the bottom. A drawn
+ * mark, not a security feature: authenticity comes from the PDF signature and the QR code.
+ * The ring, star and purpose are the same on every certificate; all parts share one colour and
+ * opacity, so the order they are painted in does not change the result.
  */
-export function drawSeal(writer: TextWriter, cx: number, cy: number, radius: number, institution: string) {
+export function drawSealMark(writer: TextWriter, cx: number, cy: number, radius: number) {
   const { page, fonts } = writer;
   const ring = radius * 0.045;
   page.drawCircle({
@@ -35,6 +37,22 @@ export function drawSeal(writer: TextWriter, cx: number, cy: number, radius: num
   }
   page.drawSvgPath(`M ${points.join(' L ')} Z`, { x: cx, y: cy + starR * 0.1, color: SEAL_RED, opacity: SEAL_OPACITY });
 
+  const purposeSize = Math.min(radius * 0.15, (radius * 1.2) / [...SEAL_PURPOSE].length);
+  const purposeWidth = fonts.widthOf(SEAL_PURPOSE, purposeSize);
+  writer.useFont(writer.fontFor(SEAL_PURPOSE));
+  page.drawText(SEAL_PURPOSE, {
+    x: cx - purposeWidth / 2,
+    y: cy - radius * 0.52,
+    size: purposeSize,
+    color: SEAL_RED,
+    opacity: SEAL_OPACITY,
+  });
+}
+
+/** The institution's name around the top of the seal's ring. */
+export function drawSealName(writer: TextWriter, cx: number, cy: number, radius: number, institution: string) {
+  const { page, fonts } = writer;
+  const ring = radius * 0.045;
   const chars = [...institution].filter((c) => c.trim() !== '');
   const inset = ring + radius * 0.06;
   let size = radius * 0.2;
@@ -65,16 +83,5 @@ export function drawSeal(writer: TextWriter, cx: number, cy: number, radius: num
       rotate: degrees((phi * 180) / Math.PI),
       opacity: SEAL_OPACITY,
     });
-  });
-
-  const purposeSize = Math.min(radius * 0.15, (radius * 1.2) / [...SEAL_PURPOSE].length);
-  const purposeWidth = fonts.widthOf(SEAL_PURPOSE, purposeSize);
-  writer.useFont(writer.fontFor(SEAL_PURPOSE));
-  page.drawText(SEAL_PURPOSE, {
-    x: cx - purposeWidth / 2,
-    y: cy - radius * 0.52,
-    size: purposeSize,
-    color: SEAL_RED,
-    opacity: SEAL_OPACITY,
   });
 }

@@ -143,12 +143,18 @@ export async function appendDocumentTimestamp(
   return asBytes(await new SignPdf().sign(Buffer.from(prepared), new DocumentTimestampSigner(timestamp)));
 }
 
+/**
+ * Written in one go: by default pdf-lib waits for a timer (at least 1 ms) after every 50 objects,
+ * idle time that doubled a certificate's wall time (~60 objects, ~3 ms of work). Same bytes.
+ */
+export const SAVE_OPTIONS = { useObjectStreams: false, objectsPerTick: Number.POSITIVE_INFINITY } as const;
+
 /** Saves and signs the document: PAdES B-B, or with `pades` B-T → B-LT (DSS) → B-LTA (document timestamp). */
 export async function saveSigned(doc: PDFDocument, options: PdfSignatureOptions): Promise<Uint8Array> {
   const signer = addSignaturePlaceholder(doc, options);
   // Plain objects and a classic cross-reference table: the incremental updates that follow add
   // objects numbered after the last one, which pdf-lib cannot see inside object streams.
-  const signed = await signSavedPdf(await doc.save({ useObjectStreams: false }), signer);
+  const signed = await signSavedPdf(await doc.save(SAVE_OPTIONS), signer);
   if (!options.pades) return signed;
   // The updates are made on the document just saved, not on a parse of the file: same objects.
   const withDss = await appendDss(signed, await options.pades.validationData(), doc);

@@ -148,17 +148,29 @@ export class TextWriter {
    * Embeds (as subsets) only the faces `texts` need: an unused fallback face would still cost
    * its empty subset in every PDF.
    */
-  static async create(doc: PDFDocument, page: PDFPage, fonts: FontSet, texts: string[]): Promise<TextWriter> {
+  static async create(
+    doc: PDFDocument,
+    page: PDFPage,
+    fonts: FontSet,
+    texts: string[],
+    /** The last five letters of the subset tag: another set of subsets in the same file needs other ones. */
+    tag = 'CERTS',
+  ): Promise<TextWriter> {
     doc.registerFontkit(fonts.fontkit);
     const needed = new Set<FontFace>([fonts.main]);
     for (const text of texts) for (const run of fonts.splitRuns(text)) needed.add(run.face);
     const pdfFonts = new Map<FontFace, PDFFont>();
     for (const [index, face] of fonts.faces.entries()) {
       // A fixed six-letter tag marks the font as a subset (PDF 32000 §9.6.4) and keeps output reproducible.
-      const customName = `${'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[index] ?? 'Z'}CERTS+${face.postscriptName}`;
+      const customName = `${'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[index] ?? 'Z'}${tag}+${face.postscriptName}`;
       if (needed.has(face)) pdfFonts.set(face, await doc.embedFont(face.key, { subset: true, customName }));
     }
     return new TextWriter(page, fonts, pdfFonts);
+  }
+
+  /** A writer on another page of the same document, drawing with the same embedded subsets. */
+  forPage(page: PDFPage): TextWriter {
+    return new TextWriter(page, this.fonts, this.pdfFonts);
   }
 
   /** The embedded font for text one face draws whole (a single run). */

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+import { algorithm, children, contextTag, oid, readElement, smallInteger, TAG, tlv } from './der.ts';
 
 /** Object identifiers of the CMS structures this PKI writes and reads. */
 export const CMS_OID = {
@@ -49,22 +48,53 @@ export function p1363ToDer(signature: Uint8Array): Uint8Array {
   return out;
 }
 
-/** ESS SigningCertificateV2 with one ESSCertIDv2 (hash algorithm SHA-256, the DEFAULT, so omitted). */
-function signingCertificateV2(certDer: Uint8Array, cert: pkijs.Certificate): asn1js.Sequence {
-  const issuerSerial = new asn1js.Sequence({
-    value: [
-      // GeneralNames { directoryName [4] EXPLICIT Name }
-      new asn1js.Sequence({
-        value: [new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 4 }, value: [cert.issuer.toSchema()] })],
-      }),
-      cert.serialNumber,
-    ],
-  });
-  const essCertId = new asn1js.Sequence({
-    value: [new asn1js.OctetString({ valueHex: sha256(certDer) }), issuerSerial],
-  });
-  return new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [essCertId] })] });
+/** The parts of an X.509 certificate a SignerInfo names it by, read once per certificate. */
+interface CertificateParts {
+  der: Uint8Array;
+  /** The issuer Name and the serialNumber INTEGER, DER, exactly as in the certificate. */
+  issuer: Uint8Array;
+  serialNumber: Uint8Array;
+  /** ESS SigningCertificateV2 with one ESSCertIDv2 (hash algorithm SHA-256, the DEFAULT, so omitted). */
+  signingCertificateV2: Uint8Array;
 }
+
+function readCertificateParts(der: Uint8Array): CertificateParts {
+  const [tbs] = children(readElement(der).value);
+  if (!tbs) throw new TypeError('not an X.509 certificate');
+  const fields = children(tbs.value);
+  // TBSCertificate: [0] version (absent for v1), serialNumber, signature, issuer, …
+  const at = fields[0]?.tag === contextTag(0) ? 1 : 0;
+  const serialNumber = fields[at]?.der;
+  const issuer = fields[at + 2]?.der;
+  if (!serialNumber || !issuer) throw new TypeError('not an X.509 certificate');
+  // IssuerSerial { GeneralNames { directoryName [4] EXPLICIT Name }, serialNumber }
+  const issuerSerial = tlv(TAG.sequence, tlv(TAG.sequence, tlv(contextTag(4), issuer)), serialNumber);
+  const essCertId = tlv(TAG.sequence, tlv(TAG.octetString, sha256(der)), issuerSerial);
+  return {
+    der,
+    issuer,
+    serialNumber,
+    signingCertificateV2: tlv(TAG.sequence, tlv(TAG.sequence, essCertId)),
+  };
+}
+
+/** Certificates by their DER: the same few (institution, intermediate, TSA) sign every PDF. */
+const parsedCertificates = new Map<string, CertificateParts>();
+const PARSED_CERTIFICATES_KEPT = 256;
+
+function certificateParts(der: Uint8Array): CertificateParts {
+  const key = Buffer.from(der.buffer, der.byteOffset, der.length).toString('base64');
+  let parts = parsedCertificates.get(key);
+  if (!parts) {
+    parts = readCertificateParts(der);
+    if (parsedCertificates.size >= PARSED_CERTIFICATES_KEPT) parsedCertificates.clear();
+    parsedCertificates.set(key, parts);
+  }
+  return parts;
+}
+
+/** Attribute ::= SEQUENCE { attrType OID, attrValues SET OF value } with one value, DER. */
+export const attribute = (type: string, value: Uint8Array) => tlv(TAG.sequence, oid(type), tlv(TAG.set, value));
 
 export interface SignedDataRequest {
   /** id-data (detached: no content) or id-ct-TSTInfo (encapsulated). */
@@ -79,81 +109,66 @@ export interface SignedDataRequest {
   includeCertificates: boolean;
   /** ECDSA P-256/SHA-256 over the DER signed attributes, IEEE P1363 (the key store's form). */
   sign: (signedAttributes: Uint8Array) => Promise<Uint8Array>;
-  /** Adds unsigned attributes once the signature value is known (the signature timestamp). */
-  unsignedAttributes?: (signatureValue: Uint8Array) => Promise<pkijs.Attribute[]>;
+  /** Adds unsigned attributes (DER `Attribute`s) once the signature value is known (the signature timestamp). */
+  unsignedAttributes?: (signatureValue: Uint8Array) => Promise<Uint8Array[]>;
 }
 
-/** Parsed certificates by their DER: the same few (institution, intermediate, TSA) sign every PDF. */
-const parsedCertificates = new Map<string, pkijs.Certificate>();
-const PARSED_CERTIFICATES_KEPT = 256;
-
-/** pkijs only reads a parsed certificate when it encodes the SignedData, so one parse serves every signature. */
-function parseCertificate(der: Uint8Array): pkijs.Certificate {
-  const key = Buffer.from(der.buffer, der.byteOffset, der.length).toString('base64');
-  let certificate = parsedCertificates.get(key);
-  if (!certificate) {
-    certificate = pkijs.Certificate.fromBER(der);
-    if (parsedCertificates.size >= PARSED_CERTIFICATES_KEPT) parsedCertificates.clear();
-    parsedCertificates.set(key, certificate);
+/** pkijs splits an encapsulated OCTET STRING into a constructed one of 64 KiB pieces; written the same way. */
+function encapsulatedContent(content: Uint8Array): Uint8Array {
+  const pieces: Uint8Array[] = [];
+  for (let at = 0; at < content.length; at += 65536) {
+    pieces.push(tlv(TAG.octetString, content.subarray(at, Math.min(content.length, at + 65536))));
   }
-  return certificate;
+  return tlv(contextTag(0), tlv(TAG.constructedOctetString, ...pieces));
 }
 
 /**
  * CMS SignedData with one signer (ECDSA P-256 / SHA-256) and the signed attributes content-type,
  * message-digest and signing-certificate-v2 — no signing-time: in a PDF the /M entry carries the
- * claimed time and a timestamp the proven one. Built on pkijs because node-forge cannot handle
- * ECDSA and double-encodes UTF-8 (Chinese) distinguished names.
+ * claimed time and a timestamp the proven one. Written as DER directly (der.ts), byte for byte
+ * the encoding pkijs gives the same structure (node-forge cannot handle ECDSA and double-encodes
+ * UTF-8 distinguished names); the certificates are copied as they are.
  */
 export async function createSignedData(request: SignedDataRequest): Promise<Uint8Array> {
-  const [leafDer] = request.chainDer;
-  if (!leafDer) throw new TypeError('A CMS signer needs its certificate');
-  const certificates = request.chainDer.map(parseCertificate);
+  if (!request.chainDer[0]) throw new TypeError('A CMS signer needs its certificate');
+  const certificates = request.chainDer.map(certificateParts);
   const leaf = certificates[0]!;
-  const attributes = [
-    new pkijs.Attribute({
-      type: CMS_OID.contentType,
-      values: [new asn1js.ObjectIdentifier({ value: request.contentType })],
-    }),
-    new pkijs.Attribute({
-      type: CMS_OID.messageDigest,
-      values: [new asn1js.OctetString({ valueHex: request.contentDigest })],
-    }),
-    new pkijs.Attribute({ type: CMS_OID.signingCertificateV2, values: [signingCertificateV2(leafDer, leaf)] }),
-  ];
   // DER orders a SET OF by its members' encodings; verifiers hash the bytes as sent either way.
-  const encoded = attributes.map((a) => ({ a, der: Buffer.from(a.toSchema().toBER(false)) }));
-  encoded.sort((x, y) => Buffer.compare(x.der, y.der));
-  const signedAttrs = new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes: encoded.map((e) => e.a) });
-  // The signature covers the attributes re-tagged as a universal SET (RFC 5652 §5.4).
-  const toSign = new Uint8Array(signedAttrs.toSchema().toBER(false));
-  toSign[0] = 0x31;
+  const attributes = [
+    attribute(CMS_OID.contentType, oid(request.contentType)),
+    attribute(CMS_OID.messageDigest, tlv(TAG.octetString, request.contentDigest)),
+    attribute(CMS_OID.signingCertificateV2, leaf.signingCertificateV2),
+  ].sort((x, y) => Buffer.compare(x, y));
+  // The signature covers the attributes as a universal SET (RFC 5652 §5.4); the SignerInfo holds them as [0] IMPLICIT.
+  const toSign = tlv(TAG.set, ...attributes);
   const signature = p1363ToDer(await request.sign(toSign));
   const unsigned = request.unsignedAttributes ? await request.unsignedAttributes(signature) : [];
+  const signedAttrs = toSign.slice();
+  signedAttrs[0] = contextTag(0);
 
-  const signerInfo = new pkijs.SignerInfo({
-    version: 1,
-    sid: new pkijs.IssuerAndSerialNumber({ issuer: leaf.issuer, serialNumber: leaf.serialNumber }),
-    digestAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: CMS_OID.sha256 }),
+  const signerInfo = tlv(
+    TAG.sequence,
+    smallInteger(1),
+    tlv(TAG.sequence, leaf.issuer, leaf.serialNumber),
+    algorithm(CMS_OID.sha256),
     signedAttrs,
-    signatureAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: CMS_OID.ecdsaWithSha256 }),
-    signature: new asn1js.OctetString({ valueHex: signature }),
-    ...(unsigned.length > 0
-      ? { unsignedAttrs: new pkijs.SignedAndUnsignedAttributes({ type: 1, attributes: unsigned }) }
-      : {}),
-  });
+    algorithm(CMS_OID.ecdsaWithSha256),
+    tlv(TAG.octetString, signature),
+    ...(unsigned.length > 0 ? [tlv(contextTag(1), ...unsigned)] : []),
+  );
   const encapsulated = request.content !== undefined;
-  const signedData = new pkijs.SignedData({
+  const signedData = tlv(
+    TAG.sequence,
     // RFC 5652 §5.1: version 3 when the content type is other than id-data.
-    version: request.contentType === CMS_OID.data ? 1 : 3,
-    digestAlgorithms: [new pkijs.AlgorithmIdentifier({ algorithmId: CMS_OID.sha256 })],
-    encapContentInfo: new pkijs.EncapsulatedContentInfo({
-      eContentType: request.contentType,
-      ...(encapsulated ? { eContent: new asn1js.OctetString({ valueHex: request.content }) } : {}),
-    }),
-    ...(request.includeCertificates ? { certificates } : {}),
-    signerInfos: [signerInfo],
-  });
-  const contentInfo = new pkijs.ContentInfo({ contentType: CMS_OID.signedData, content: signedData.toSchema(true) });
-  return new Uint8Array(contentInfo.toSchema().toBER(false));
+    smallInteger(request.contentType === CMS_OID.data ? 1 : 3),
+    tlv(TAG.set, algorithm(CMS_OID.sha256)),
+    tlv(
+      TAG.sequence,
+      oid(request.contentType),
+      ...(encapsulated ? [encapsulatedContent(request.content as Uint8Array)] : []),
+    ),
+    ...(request.includeCertificates ? [tlv(contextTag(0), ...certificates.map((c) => c.der))] : []),
+    tlv(TAG.set, signerInfo),
+  );
+  return tlv(TAG.sequence, oid(CMS_OID.signedData), tlv(contextTag(0), signedData));
 }

@@ -3,6 +3,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { TimestampQuery, TimestampTokens } from '../../domain/trust/ports.ts';
 import { CMS_OID, createSignedData, sha256 } from './cms-signed-data.ts';
+import { algorithm, generalizedTime, oid, smallInteger, TAG, tlv } from './der.ts';
 import { LEGACY_PROJECT_ARC } from './oids.ts';
 import { pemToDer } from './pem.ts';
 
@@ -49,30 +50,35 @@ export function parseTimestampQuery(der: Uint8Array): Parsed {
 }
 
 /** A positive 127-bit random serial: unique without a counter shared between processes. */
-function serialNumber(): asn1js.Integer {
+function serialNumber(): Uint8Array {
   const bytes = randomBytes(16);
   bytes[0] = (bytes[0]! & 0x7f) | 0x01;
-  return new asn1js.Integer({ valueHex: bytes });
+  return tlv(TAG.integer, bytes);
+}
+
+/**
+ * TSTInfo (RFC 3161 §2.4.2) as DER, written directly: version 1, policy, messageImprint, serial,
+ * genTime, accuracy of one second, nonce when asked — the encoding pkijs gives it.
+ */
+export function encodeTstInfo(query: TimestampQuery, genTime: Date, serial = serialNumber()): Uint8Array {
+  return tlv(
+    TAG.sequence,
+    smallInteger(1),
+    oid(TSA_POLICY),
+    tlv(TAG.sequence, algorithm(query.hashAlgorithm), tlv(TAG.octetString, query.hashedMessage)),
+    serial,
+    // Whole seconds: a GeneralizedTime fraction with trailing zeros is not DER (RFC 3161 §2.4.2).
+    generalizedTime(new Date(Math.floor(genTime.getTime() / 1000) * 1000)),
+    tlv(TAG.sequence, smallInteger(1)),
+    ...(query.nonce ? [tlv(TAG.integer, query.nonce)] : []),
+  );
 }
 
 export const nodeTimestampTokens: TimestampTokens = {
   parseQuery: parseTimestampQuery,
 
   async createToken({ query, genTime, tsaChainPem, sign }) {
-    const tstInfo = new pkijs.TSTInfo({
-      version: 1,
-      policy: TSA_POLICY,
-      messageImprint: new pkijs.MessageImprint({
-        hashAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: query.hashAlgorithm }),
-        hashedMessage: new asn1js.OctetString({ valueHex: query.hashedMessage }),
-      }),
-      serialNumber: serialNumber(),
-      // Whole seconds: a GeneralizedTime fraction with trailing zeros is not DER (RFC 3161 §2.4.2).
-      genTime: new Date(Math.floor(genTime.getTime() / 1000) * 1000),
-      accuracy: new pkijs.Accuracy({ seconds: 1 }),
-      ...(query.nonce ? { nonce: new asn1js.Integer({ valueHex: query.nonce }) } : {}),
-    });
-    const content = new Uint8Array(tstInfo.toSchema().toBER(false));
+    const content = encodeTstInfo(query, genTime);
     return createSignedData({
       contentType: CMS_OID.tstInfo,
       content,
