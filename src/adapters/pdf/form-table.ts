@@ -28,6 +28,11 @@ export interface PagePass {
   variable: TextWriter | null;
   /** Paints the seal's fixed mark (ring, star, purpose) centred at (cx, cy): after the issuer's name and date. */
   sealMark: ((cx: number, cy: number, radius: number) => void) | null;
+  /**
+   * The whole page of layout 1 paints the seal's purpose after the institution's name around
+   * the ring (sealMark then paints only the ring and star): the order its PDFs carry.
+   */
+  sealPurpose?: ((cx: number, cy: number, radius: number) => void) | undefined;
 }
 
 export type Label = readonly [zh: string, en: string];

@@ -17,7 +17,7 @@ import {
   row,
 } from './form-table.ts';
 import { drawQrCode } from './qr-drawing.ts';
-import { drawSealMark, drawSealName } from './seal.ts';
+import { drawSealName, drawSealPurpose, drawSealRing } from './seal.ts';
 import { INK, type TextWriter } from './text.ts';
 
 /** A4 portrait in points, as the paper certificate since the 5th edition. */
@@ -63,7 +63,12 @@ export const QR_ORIGIN = { x: 58, y: 112 } as const;
 /** The whole front page on one writer (every part, in paint order), then the QR symbol. */
 export function drawCertificate(doc: PDFDocument, page: PDFPage, writer: TextWriter, input: PageInput) {
   drawCertificatePage(
-    { fixed: writer, variable: writer, sealMark: (cx, cy, radius) => drawSealMark(writer, cx, cy, radius) },
+    {
+      fixed: writer,
+      variable: writer,
+      sealMark: (cx, cy, radius) => drawSealRing(writer, cx, cy, radius),
+      sealPurpose: (cx, cy, radius) => drawSealPurpose(writer, cx, cy, radius),
+    },
     input,
   );
   drawCertificateQr(doc, page, input.qrText);
@@ -184,21 +189,21 @@ function drawBirthPlace(pass: PagePass, top: number, place: CertificateView['bir
   });
 }
 
-function drawIssuer({ fixed, sealMark, variable }: PagePass, view: CertificateView) {
+function drawIssuer({ fixed, sealMark, sealPurpose, variable }: PagePass, view: CertificateView) {
   const x = 318;
   const width = RIGHT - x;
-  if (fixed) {
-    fixed.drawLine('签发机构', x, 240, 9.5, LABEL_INK);
-    fixed.drawLine('Issuing institution', x + fixed.fonts.widthOf('签发机构', 9.5) + 5, 240, 6.5, CAPTION_INK);
-    fixed.drawLine('签发日期', x, 170, 9.5, LABEL_INK);
-    fixed.drawLine('Date of issue', x + fixed.fonts.widthOf('签发日期', 9.5) + 5, 170, 6.5, CAPTION_INK);
-  }
+  // In the order the whole page of layout 1 paints them (its PDFs carry that order).
+  fixed?.drawLine('签发机构', x, 240, 9.5, LABEL_INK);
+  fixed?.drawLine('Issuing institution', x + fixed.fonts.widthOf('签发机构', 9.5) + 5, 240, 6.5, CAPTION_INK);
   variable?.drawInBox(view.issuer.name, { x, y: 196, width, height: 36 }, { size: 13, minSize: 6 });
+  fixed?.drawLine('签发日期', x, 170, 9.5, LABEL_INK);
+  fixed?.drawLine('Date of issue', x + fixed.fonts.widthOf('签发日期', 9.5) + 5, 170, 6.5, CAPTION_INK);
   variable?.drawLine(dateText(view.issueDate), x, 148, 13);
   // Stamped across the institution name and the date, as the seal is on paper.
   const [cx, cy, radius] = [RIGHT - 72, 178, 54];
   sealMark?.(cx, cy, radius);
   if (variable) drawSealName(variable, cx, cy, radius, view.issuer.name);
+  sealPurpose?.(cx, cy, radius);
 }
 
 function drawQrCaption({ fixed, variable }: PagePass, input: PageInput) {

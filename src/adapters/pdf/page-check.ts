@@ -6,7 +6,7 @@ import type { DivisionDirectory } from '../../domain/ports.ts';
 import { certificateViewOf } from '../certificate-view-of.ts';
 import { InflationBudget } from './capped-decode.ts';
 import { type FontSet, loadFonts } from './fonts.ts';
-import { buildCertificateDocument } from './render.ts';
+import { buildCertificateDocument, PAGE_LAYOUTS } from './render.ts';
 
 /**
  * Walks at most this deep into a page's resources: our pages need 17 levels (the font files of
@@ -92,7 +92,8 @@ function signingTimeOf(signedJsonText: string): Date {
 
 /**
  * Offline binding of the printed page to the e-licence: re-renders the page from the e-licence's
- * items (the renderer is deterministic: same fonts, same subset, same object order) and compares
+ * items in each layout certificates were issued with (the renderer is deterministic: same fonts,
+ * same subset, same object order) and compares
  * the presented page with it by content, fonts and annotations included. Any difference — other
  * names drawn over the page, a swapped glyph program, an annotation painted on top — is a
  * mismatch. Needs the same fonts as the issuing service (Noto Serif SC, plus fonts-noto-cjk for
@@ -104,19 +105,27 @@ export function createPageChecker(directories: { divisions: DivisionDirectory; c
     try {
       fonts ??= loadFonts();
       const payload = payloadOf(contents.signedJsonText);
-      const expected = await buildCertificateDocument({
+      const input = {
         view: certificateViewOf(payload.certificate, directories),
         qrText: contents.qrText,
         licenceId: payload.licence.id,
         signedJson: contents.signedJsonText,
         fonts,
         now: signingTimeOf(contents.signedJsonText),
-      });
+      };
       // Fonts are the largest streams of a page (a CJK subset, some hundred KB); offline only.
       const budget = new InflationBudget({ perStreamBytes: 8 * 1024 * 1024, totalBytes: 32 * 1024 * 1024 });
-      const want = pageFingerprint(await PDFDocument.load(await expected.save()), budget);
       const got = pageFingerprint(await PDFDocument.load(bytes, { updateMetadata: false }), budget);
-      return want !== null && got !== null && want.length === got.length && want.every((line, i) => line === got[i]);
+      if (got === null) return false;
+      // A PDF keeps the layout it was issued with: compare with each, the current one first.
+      for (const layout of PAGE_LAYOUTS) {
+        const want = pageFingerprint(
+          await PDFDocument.load(await (await buildCertificateDocument(input, layout)).save()),
+          budget,
+        );
+        if (want !== null && want.length === got.length && want.every((line, i) => line === got[i])) return true;
+      }
+      return false;
     } catch {
       return false;
     }

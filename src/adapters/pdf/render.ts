@@ -5,7 +5,14 @@ import { attachCertificateFiles } from './attachment.ts';
 import type { CertificateView } from './certificate-view.ts';
 import { placeFixedLayers } from './fixed-layers.ts';
 import type { FontSet } from './fonts.ts';
-import { drawCertificatePage, drawCertificateQr, PAGE_SIZE, type PageInput, variableTexts } from './layout.ts';
+import {
+  drawCertificate,
+  drawCertificatePage,
+  drawCertificateQr,
+  PAGE_SIZE,
+  type PageInput,
+  variableTexts,
+} from './layout.ts';
 import { addPdfA3Structure } from './pdfa.ts';
 import { type PadesServices, saveSigned } from './sign-pdf.ts';
 import { TextWriter } from './text.ts';
@@ -39,13 +46,28 @@ export async function drawCertificateLayers(doc: PDFDocument, page: PDFPage, inp
   drawCertificateQr(doc, page, input.qrText);
 }
 
+/**
+ * The page as PDFs issued before the fixed layers drew it: every part on the page itself, with
+ * one font subset. It looks the same pixel for pixel; the offline page check still needs it to
+ * recognise those PDFs, whose page objects it compares.
+ */
+export async function drawCertificateWhole(doc: PDFDocument, page: PDFPage, input: PageInput & { fonts: FontSet }) {
+  drawCertificate(doc, page, await TextWriter.create(doc, page, input.fonts, variableTexts(input)), input);
+}
+
+export type PageLayout = typeof drawCertificateLayers;
+
+/** Every page layout certificates were issued with, the current one first. */
+export const PAGE_LAYOUTS: readonly PageLayout[] = [drawCertificateLayers, drawCertificateWhole];
+
 /** Lays out the page and attaches the files, without signing: the PDF before its signature. */
 export async function buildCertificateDocument(
   input: PageInput & { signedJson: string; fonts: FontSet; now: Date },
+  layout: PageLayout = drawCertificateLayers,
 ): Promise<PDFDocument> {
   const doc = await PDFDocument.create({ updateMetadata: false });
   const page = doc.addPage(PAGE_SIZE);
-  await drawCertificateLayers(doc, page, input);
+  await layout(doc, page, input);
   await attachCertificateFiles(doc, input.signedJson, input.qrText, input.now);
   // Metadata carries the numbers only: names and ID numbers stay on the page and in the JSON.
   addPdfA3Structure(doc, {

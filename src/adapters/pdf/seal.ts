@@ -17,7 +17,13 @@ const SEAL_OPACITY = 0.85;
  * opacity, so the order they are painted in does not change the result.
  */
 export function drawSealMark(writer: TextWriter, cx: number, cy: number, radius: number) {
-  const { page, fonts } = writer;
+  drawSealRing(writer, cx, cy, radius);
+  drawSealPurpose(writer, cx, cy, radius);
+}
+
+/** The seal's ring and star. */
+export function drawSealRing(writer: TextWriter, cx: number, cy: number, radius: number) {
+  const { page } = writer;
   const ring = radius * 0.045;
   page.drawCircle({
     x: cx,
@@ -36,7 +42,11 @@ export function drawSealMark(writer: TextWriter, cx: number, cy: number, radius:
     points.push(`${(r * Math.cos(a)).toFixed(3)} ${(r * Math.sin(a)).toFixed(3)}`);
   }
   page.drawSvgPath(`M ${points.join(' L ')} Z`, { x: cx, y: cy + starR * 0.1, color: SEAL_RED, opacity: SEAL_OPACITY });
+}
 
+/** 出生医学证明专用章 across the bottom of the seal. */
+export function drawSealPurpose(writer: TextWriter, cx: number, cy: number, radius: number) {
+  const { page, fonts } = writer;
   const purposeSize = Math.min(radius * 0.15, (radius * 1.2) / [...SEAL_PURPOSE].length);
   const purposeWidth = fonts.widthOf(SEAL_PURPOSE, purposeSize);
   writer.useFont(writer.fontFor(SEAL_PURPOSE));
