@@ -368,6 +368,8 @@ export function createService(config: Config, deps: ServiceDeps) {
       },
       newPassword: newStaffPassword,
       staffOidc: staffOidc !== null,
+      identityLinks: { accounts, store: identityStore, audit, clock },
+      staffIssuer: config.oidcStaff?.issuer,
     }),
   );
   pages.use(
