@@ -268,24 +268,25 @@ export function AccountsPage(props: {
                     )}
                   </td>
                   <td data-label={t('admin.accounts.identities')}>
-                    {subjects.length === 0 ? (
-                      <span class="muted">{t('admin.accounts.noIdentities')}</span>
-                    ) : (
-                      subjects.map((subject) => (
-                        <code class="kid subject" key={subject}>
-                          {subject}
-                        </code>
-                      ))
-                    )}
+                    <span class="identities">
+                      {subjects.length === 0 ? (
+                        <span class="muted">{t('admin.accounts.noIdentities')}</span>
+                      ) : (
+                        subjects.map((subject) => (
+                          <code class="kid subject" key={subject}>
+                            {subject}
+                          </code>
+                        ))
+                      )}
+                      <a
+                        href={`/console/admin/accounts/${encodeURIComponent(a.username)}`}
+                        aria-label={`${a.role === 'police' ? t('admin.accounts.manageUnit') : t('admin.accounts.manage')}：${a.username}`}
+                      >
+                        {a.role === 'police' ? t('admin.accounts.manageUnit') : t('admin.accounts.manage')}
+                      </a>
+                    </span>
                   </td>
                   <td class="row-actions" data-label={t('admin.accounts.actions')}>
-                    <a
-                      class="button secondary small"
-                      href={`/console/admin/accounts/${encodeURIComponent(a.username)}`}
-                      aria-label={`${a.role === 'police' ? t('admin.accounts.manageUnit') : t('admin.accounts.manage')}：${a.username}`}
-                    >
-                      {a.role === 'police' ? t('admin.accounts.manageUnit') : t('admin.accounts.manage')}
-                    </a>
                     {a.username !== props.user.username && (
                       <form method="post" action={action(a.username, a.disabled ? 'enable' : 'disable')}>
                         <Csrf user={props.user} />
