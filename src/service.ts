@@ -371,6 +371,8 @@ export function createService(config: Config, deps: ServiceDeps) {
       staffOidc: staffOidc !== null,
       audit: { events: audit, log: audit, checkpoints: auditCheckpoints },
       reports: reportPorts,
+      identityLinks: { accounts, store: identityStore, audit, clock },
+      staffIssuer: config.oidcStaff?.issuer,
     }),
   );
   pages.use(

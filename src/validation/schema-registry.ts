@@ -22,6 +22,7 @@ import licenceEnvelope from '../../schemas/licence-envelope.schema.json' with { 
 import numberRange from '../../schemas/number-range.schema.json' with { type: 'json' };
 import passwordReset from '../../schemas/password-reset.schema.json' with { type: 'json' };
 import policeArchive from '../../schemas/police-archive.schema.json' with { type: 'json' };
+import policeUnit from '../../schemas/police-unit.schema.json' with { type: 'json' };
 import reissue from '../../schemas/reissue.schema.json' with { type: 'json' };
 import replacement from '../../schemas/replacement.schema.json' with { type: 'json' };
 import subscription from '../../schemas/subscription.schema.json' with { type: 'json' };
@@ -56,6 +57,7 @@ export const SCHEMAS: Readonly<Record<SchemaId, { $id: string; examples: unknown
   'collection-slot': collectionSlot,
   appointment,
   'identity-link': identityLink,
+  'police-unit': policeUnit,
 };
 
 export const SCHEMA_IDS = Object.keys(SCHEMAS) as SchemaId[];

@@ -29,7 +29,7 @@ export function consoleKit(svc: () => TestService, browser: () => Browser) {
     await page.goto(`${svc().url}/console`);
     await page.getByLabel('用户名', { exact: true }).fill(username);
     await page.getByLabel('密码', { exact: true }).fill(passwordOf(username));
-    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('button', { name: '登录', exact: true }).click();
     await page.waitForLoadState('load');
   }
 

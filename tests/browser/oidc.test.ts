@@ -1,21 +1,15 @@
 import { mkdirSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formOfItems } from '../../src/web/forms.ts';
 import { applicationBodyFor, fixtureRecords } from '../fixtures/records.ts';
-import { startTestService, type TestService } from '../http/harness.ts';
+import type { TestService } from '../http/harness.ts';
 import { bornBefore, issueBirth, recordDelivery, staffOf } from '../http/lifecycle-helpers.ts';
-import {
-  citizenClient,
-  realPersonAcr,
-  staffClient,
-  startTestProvider,
-  type TestProvider,
-} from '../http/oidc-test-provider.ts';
+import { realPersonAcr, type TestProvider } from '../http/oidc-test-provider.ts';
 import { launch } from './browser-kit.ts';
 import { consoleKit } from './console-kit.ts';
+import { atProvider, fillItems, startServiceWithProvider } from './oidc-kit.ts';
 
 /*
  * Sign-in through the identity providers in a real browser: the service, a real OpenID provider
@@ -32,32 +26,8 @@ const kit = consoleKit(
   () => browser,
 );
 
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-
 beforeAll(async () => {
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  idp = await startTestProvider(`${base}/oidc/callback`);
-  svc = await startTestService({
-    env: {
-      PORT: String(port),
-      PUBLIC_BASE_URL: base,
-      RATE_LIMIT_PER_MINUTE: '100000',
-      OIDC_CITIZEN_ISSUER: idp.issuer,
-      OIDC_CITIZEN_CLIENT_ID: citizenClient.id,
-      OIDC_CITIZEN_CLIENT_SECRET: citizenClient.secret,
-      OIDC_CITIZEN_ACR: realPersonAcr,
-      OIDC_STAFF_ISSUER: idp.issuer,
-      OIDC_STAFF_CLIENT_ID: staffClient.id,
-      OIDC_STAFF_CLIENT_SECRET: staffClient.secret,
-    },
-  });
+  ({ svc, idp } = await startServiceWithProvider());
   browser = await launch();
 }, 60_000);
 
@@ -78,26 +48,6 @@ async function screens(page: Page, name: string) {
   await page.setViewportSize({ width: 360, height: 800 });
 }
 
-/** At the provider's page: the person signs in there and is sent back. */
-async function atProvider(page: Page, login: string) {
-  await page.waitForURL((url) => url.href.startsWith(`${idp.issuer}/interaction/`));
-  await page.getByLabel('账户').fill(login);
-  await page.getByRole('button', { name: '认证并返回' }).click();
-}
-
-/** Fills the parents' items by field name, as a person would type and choose them. */
-async function fillItems(page: Page, values: Record<string, string>) {
-  for (const [name, value] of Object.entries(values)) {
-    const field = page.locator(`[name="${name}"]`);
-    const kind = await field.evaluate((el) =>
-      el.tagName === 'SELECT' ? 'select' : (el as unknown as { type: string }).type,
-    );
-    if (kind === 'select') await field.selectOption(value);
-    else if (kind === 'checkbox') await field.check();
-    else await field.fill(value);
-  }
-}
-
 describe('parents', () => {
   it('a parent signs in through the provider on /apply and applies without typing the ID number', async () => {
     const gz = await staffOf(svc, 'gz');
@@ -112,7 +62,7 @@ describe('parents', () => {
     const oidc = page.locator('#oidc');
     await oidc.getByLabel('申领码').fill(delivery.applicationCode as string);
     await oidc.getByRole('button', { name: '使用政务服务平台登录' }).click();
-    await atProvider(page, 'mother');
+    await atProvider(page, idp, 'mother');
 
     await page.waitForURL(`${svc.url}/apply`);
     await expect.poll(() => page.locator('.lead').textContent()).toContain('已通过政务服务平台实人认证');
@@ -139,7 +89,7 @@ describe('parents', () => {
     const oidc = page.locator('#oidc');
     await oidc.getByLabel('出生医学证明编号').fill(issued.certificateNo);
     await oidc.getByRole('button', { name: '使用政务服务平台登录' }).click();
-    await atProvider(page, 'not-the-mother');
+    await atProvider(page, idp, 'not-the-mother');
     await page.waitForURL((url) => url.pathname === '/oidc/callback');
     await expect
       .poll(() => page.getByRole('alert').textContent())
@@ -165,7 +115,7 @@ describe('staff', () => {
     await kit.expectAccessible(page);
     await kit.screens(page, 'oidc-sign-in');
     await page.getByRole('button', { name: '使用卫生健康委统一身份认证登录' }).click();
-    await atProvider(page, 'wsjkw-issuer-001');
+    await atProvider(page, idp, 'wsjkw-issuer-001');
     await page.waitForURL(`${svc.url}/console/issuer`);
     await expect.poll(() => page.locator('header').textContent()).toContain(issuer);
     await context.close();
@@ -176,7 +126,7 @@ describe('staff', () => {
     const { context, page } = await kit.newPage();
     await page.goto(`${svc.url}/console/sign-in`);
     await page.getByRole('button', { name: '使用卫生健康委统一身份认证登录' }).click();
-    await atProvider(page, 'wsjkw-unlinked');
+    await atProvider(page, idp, 'wsjkw-unlinked');
     await page.waitForURL((url) => url.pathname === '/oidc/callback');
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('尚未关联本系统的工作人员账户');
     await kit.expectAccessible(page);

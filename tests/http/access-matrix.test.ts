@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoPoliceUnit } from '../../src/setup/demo-trust-domain.ts';
 import { applicationBodyFor, deliveryBodyFor, fixtureRecords, withAnotherMother } from '../fixtures/records.ts';
 import { startTestService, type TestService } from './harness.ts';
 import {
@@ -95,6 +96,7 @@ const expected: [route: string, ...statuses: number[]][] = [
   ['POST /api/v1/accounts/:username/disable',              401,   200,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
   ['POST /api/v1/accounts/:username/enable',               401,   200,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
   ['POST /api/v1/accounts/:username/password',             401,   200,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
+  ['PUT /api/v1/accounts/:username/police-unit',           401,   200,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
   ['GET /api/v1/accounts/:username/identity-links',        401,   200,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
   ['POST /api/v1/accounts/:username/identity-links',       401,   201,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
   ['POST /api/v1/accounts/:username/identity-links/remove', 401,  200,   403,   403,   403,   403,   403,   403,   403,   403,   403,   403],
@@ -408,6 +410,11 @@ const calls: Record<
   'POST /api/v1/accounts/:username/password': () => ({
     path: '/api/v1/accounts/matrix-target/password',
     json: { password: 'quiet harbour lanterns at dusk' },
+  }),
+  // The police account's own unit again: the archive rows read that unit's archives.
+  'PUT /api/v1/accounts/:username/police-unit': () => ({
+    path: `/api/v1/accounts/${svc.accounts.find((a) => a.role === 'police')!.username}/police-unit`,
+    json: { policeUnit: demoPoliceUnit },
   }),
   'GET /api/v1/accounts/:username/identity-links': () => ({ path: '/api/v1/accounts/matrix-target/identity-links' }),
   'POST /api/v1/accounts/:username/identity-links': () => ({

@@ -1,7 +1,7 @@
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formOfItems } from '../../src/web/forms.ts';
-import { applicationBodyFor, fixtureRecords } from '../fixtures/records.ts';
+import { applicationBodyFor, fixtureRecords, withAnotherMother } from '../fixtures/records.ts';
 import { startTestService, type TestService } from './harness.ts';
 import {
   bornBefore,
@@ -283,6 +283,51 @@ describe('callbacks that are not a finished sign-in', () => {
     }
     const verify = await fetch(`${svc.url}/verify`);
     expect(verify.headers.get('content-security-policy')).toContain("form-action 'self';");
+  });
+});
+
+describe('the application code’s wrong-guess lock', () => {
+  it('verified ID numbers that are not the mother’s count towards it, as wrong ID numbers typed with the code do', async () => {
+    const record = withAnotherMother(bornBefore(fixtureRecords[1]!, NOW, 4), 11);
+    const delivery = await recordDelivery(svc, gz.midwife, record);
+    const code = delivery.applicationCode as string;
+    const attempt = (login: string) =>
+      signIn(new CookieBrowser(), '/apply/oidc', { 'oidc.applicationCode': code }, login);
+    const failuresOf = () =>
+      (
+        svc.running.service.db
+          .prepare('SELECT failures FROM application_codes WHERE delivery_id = ?')
+          .get(delivery.id) as { failures: number }
+      ).failures;
+
+    // One wrong person, then the mother: her sign-in clears the count, as a right code + ID number does.
+    expect((await attempt('stranger')).status).toBe(403);
+    expect(failuresOf()).toBe(1);
+    idp.people.set('lock-mother', { idNumber: record.mother.idNumber, acr: realPersonAcr });
+    expect((await attempt('lock-mother')).status).toBe(200);
+    expect(failuresOf()).toBe(0);
+
+    // Ten wrong people in a row: the code stops working, for the mother too, on both paths.
+    for (let i = 0; i < 10; i++) expect((await attempt('stranger')).status).toBe(403);
+    expect(failuresOf()).toBe(10);
+    const locked = await attempt('lock-mother');
+    expect(locked.status).toBe(404);
+    const body = applicationBodyFor(record, delivery.id);
+    const typed = await svc.request('POST', '/api/v1/citizen/applications', {
+      json: {
+        applicationCode: code,
+        motherIdNumber: record.mother.idNumber,
+        newborn: { name: record.newborn.name },
+        father: body.father,
+        applicant: body.applicant,
+      },
+    });
+    expect(typed.status).toBe(401);
+    expect(typed.body.error.code).toBe('INVALID_CLAIM');
+    expect(auditOf('oidc.sign-in-refused').map((e) => JSON.parse(e.details))).toContainEqual({
+      purpose: 'apply',
+      reason: 'not-found',
+    });
   });
 });
 

@@ -5,6 +5,7 @@ import { loadConfig } from '../../src/config.ts';
 import { backfillBatch } from '../../src/domain/lifecycle/backfill.ts';
 import { BINARY_MEDIA_TYPES } from '../../src/http/openapi.ts';
 import { openOperatorTools } from '../../src/operator-tools.ts';
+import { demoPoliceUnit } from '../../src/setup/demo-trust-domain.ts';
 import {
   applicationBodyFor,
   certificateFor,
@@ -480,6 +481,15 @@ const calls: Record<string, () => Call[]> = {
       path: '/api/v1/accounts/openapi-target/identity-links/remove',
       json: { issuer: 'https://idp.wsjkw.example.gov.cn', subject: 'openapi-subject' },
     },
+  ],
+  'PUT /api/v1/accounts/:username/police-unit': () => [
+    {
+      token: as('admin'),
+      path: `/api/v1/accounts/${svc.accounts.find((a) => a.role === 'police')!.username}/police-unit`,
+      json: { policeUnit: demoPoliceUnit },
+    },
+    { token: as('admin'), path: '/api/v1/accounts/openapi-target/police-unit', json: { policeUnit: demoPoliceUnit } },
+    { token: as('admin'), path: '/api/v1/accounts/nobody-here/police-unit', json: { policeUnit: demoPoliceUnit } },
   ],
   'POST /api/v1/accounts/:username/password': () => [
     {

@@ -32,6 +32,7 @@ export function createSqliteAccountRepository(db: SqliteDatabase): AccountReposi
   );
   const password = db.prepare('UPDATE accounts SET password_hash = ? WHERE username = ?');
   const disabled = db.prepare('UPDATE accounts SET disabled = ? WHERE id = ?');
+  const policeUnit = db.prepare('UPDATE accounts SET police_unit = ? WHERE id = ?');
   const all = db.prepare<[], AccountRow>('SELECT * FROM accounts ORDER BY id');
 
   return {
@@ -55,6 +56,9 @@ export function createSqliteAccountRepository(db: SqliteDatabase): AccountReposi
     setPassword: (username, passwordHash) => password.run(passwordHash, username).changes === 1,
     setDisabled(id, value) {
       disabled.run(value ? 1 : 0, id);
+    },
+    setPoliceUnit(id, unit) {
+      policeUnit.run(unit, id);
     },
   };
 }

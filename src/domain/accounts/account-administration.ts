@@ -1,6 +1,7 @@
 import { type Acting, type AuditLog, eventBy } from '../audit/audit-event.ts';
 import { DomainError, invalidRequest } from '../errors.ts';
 import type { Clock } from '../ports.ts';
+import { visibleTextProblems } from '../rules/text-rules.ts';
 import {
   type Account,
   type AccountRepository,
@@ -37,6 +38,8 @@ export interface AccountSummary {
   institution: string | null;
   displayName: string | null;
   disabled: boolean;
+  /** Police accounts: the unit whose archives the officer shares; null otherwise or not yet set. */
+  policeUnit: string | null;
   locks: Omit<SignInLock, 'username'>[];
 }
 
@@ -59,6 +62,7 @@ export function listAccounts(ports: AccountAdministration): AccountSummary[] {
     institution: a.institution,
     displayName: a.displayName,
     disabled: a.disabled,
+    policeUnit: a.policeUnit,
     locks: locks.filter((l) => l.username === a.username).map(({ username: _u, ...lock }) => lock),
   }));
 }
@@ -198,6 +202,41 @@ export async function createAccount(
     institution: account.institution,
     displayName: account.displayName,
     disabled: account.disabled,
+    policeUnit: account.policeUnit,
     locks: [],
   };
+}
+
+export const maxPoliceUnitLength = 64;
+
+/**
+ * Sets (or changes) the police unit a police account acts for: its officers share that unit's
+ * archives, so a changed unit takes the officer to the new unit's cases. Audited with both units.
+ */
+export function setPoliceUnit(
+  ports: Pick<AccountAdministration, 'accounts' | 'audit' | 'clock'>,
+  actor: Acting,
+  username: string,
+  policeUnitParam: unknown,
+): { username: string; policeUnit: string } {
+  const account = ports.accounts.findByUsername(username);
+  if (!account)
+    throw new DomainError('NOT_FOUND', 'No such account', [{ path: 'username', message: 'no such account' }]);
+  if (account.role !== 'police') {
+    throw invalidRequest([{ path: 'policeUnit', message: 'only a police account has a police unit' }]);
+  }
+  const policeUnit = typeof policeUnitParam === 'string' ? policeUnitParam.normalize('NFC') : '';
+  const problems = visibleTextProblems(policeUnit);
+  if ([...policeUnit].length > maxPoliceUnitLength) {
+    problems.push(`must be at most ${maxPoliceUnitLength} characters long`);
+  }
+  if (problems.length > 0) {
+    throw invalidRequest(problems.map((problem) => ({ path: 'policeUnit', message: `policeUnit ${problem}` })));
+  }
+  ports.accounts.setPoliceUnit(account.id, policeUnit);
+  ports.audit.record(
+    eventBy(actor, 'account.police-unit-set', account.username, { policeUnit, previous: account.policeUnit }),
+    ports.clock.now(),
+  );
+  return { username: account.username, policeUnit };
 }

@@ -40,6 +40,8 @@ export interface AccountRepository {
   /** False when there is no such account. */
   setPassword(username: string, passwordHash: string): boolean;
   setDisabled(id: number, disabled: boolean): void;
+  /** Police accounts only (the table's CHECK refuses it for another role). */
+  setPoliceUnit(id: number, policeUnit: string): void;
 }
 
 export interface PasswordHasher {

@@ -61,6 +61,9 @@ export function signInToApplication(
     (identity.idNumber === entry.motherIdNumber ||
       (applicant !== undefined && identity.idNumber === applicant.idNumber));
   if (!matches) {
+    // As on the code + ID number path: a wrong person with the right code counts towards the
+    // code's lock, so a code cannot be tried against identity after identity without end.
+    ports.online.recordFailure(entry.motherIdNumber);
     throw refuse(
       ports.identity,
       'apply',
@@ -69,6 +72,7 @@ export function signInToApplication(
       existing?.applicationId ?? null,
     );
   }
+  ports.online.resetFailures(entry.deliveryId);
   const now = ports.clock.now();
   const audited = (target: string | null) =>
     ports.audit.record(

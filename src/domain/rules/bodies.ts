@@ -18,6 +18,7 @@ import type {
   NumberRangeBody,
   PasswordResetBody,
   PoliceArchiveBody,
+  PoliceUnitBody,
   ReissueBody,
   ReplacementBody,
   SubscriptionBody,
@@ -50,6 +51,7 @@ export type {
   NumberRangeBody,
   PasswordResetBody,
   PoliceArchiveBody,
+  PoliceUnitBody,
   ReissueBody,
   ReplacementBody,
   SubscriptionBody,
@@ -98,6 +100,7 @@ export interface BodyTypes {
   'collection-slot': CollectionSlotBody;
   appointment: AppointmentBody;
   'identity-link': IdentityLinkBody;
+  'police-unit': PoliceUnitBody;
 }
 
 export type SchemaId = keyof BodyTypes;

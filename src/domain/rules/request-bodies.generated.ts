@@ -221,6 +221,15 @@ export type PoliceArchiveBody = {
 };
 
 /**
+ * PUT /api/v1/accounts/{username}/police-unit: schemas/police-unit.schema.json
+ *
+ * An administrator sets or changes the police unit (派出所 or office) a police account acts for; the unit's officers share its archives (留档). Only police accounts have one.
+ */
+export type PoliceUnitBody = {
+  policeUnit: string;
+};
+
+/**
  * POST /api/v1/certificates/{no}/reissues (补发): schemas/reissue.schema.json
  */
 export type ReissueBody = {

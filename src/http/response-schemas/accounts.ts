@@ -45,6 +45,7 @@ export const accountSchemas: Record<string, Schema> = {
           institution: nullable(creditCode),
           displayName: nullable({ type: 'string' }),
           disabled: { type: 'boolean' },
+          policeUnit: nullable({ type: 'string', description: "A police account's unit; null for other roles" }),
           locks: { type: 'array', items: closed(lock) },
         }),
       },
@@ -58,6 +59,7 @@ export const accountSchemas: Record<string, Schema> = {
             institution: exampleCreditCode,
             displayName: null,
             disabled: false,
+            policeUnit: null,
             locks: [exampleLock],
           },
         ],
@@ -73,6 +75,10 @@ export const accountSchemas: Record<string, Schema> = {
   AccountDisabled: {
     ...closed({ disabled: { const: true }, revokedTokens: count }),
     examples: [{ disabled: true, revokedTokens: 1 }],
+  },
+  PoliceUnitSet: {
+    ...closed({ username: { type: 'string' }, policeUnit: { type: 'string' } }),
+    examples: [{ username: 'demo-police', policeUnit: '广州市公安局天河区分局天河南派出所' }],
   },
   AccountEnabled: { ...closed({ disabled: { const: false } }), examples: [{ disabled: false }] },
 };

@@ -7,6 +7,7 @@ import {
   listLocks,
   resetPassword,
   revokeTokens,
+  setPoliceUnit,
 } from '../../domain/accounts/account-administration.ts';
 import { defineRoute, type Route } from '../route.ts';
 
@@ -89,6 +90,24 @@ export function accountRoutes(deps: { accounts: AccountAdministration }): Route[
       async handle({ principal, params, body: { password } }) {
         return { status: 200, body: await resetPassword(ports, principal, username(params), password) };
       },
+    }),
+    defineRoute({
+      method: 'put',
+      path: '/api/v1/accounts/:username/police-unit',
+      summary: "Set or change a police account's unit, whose archives its officers share (audited)",
+      tag: 'accounts',
+      access: ['admin'],
+      body: 'police-unit',
+      responseSchema: 'PoliceUnitSet',
+      responses: {
+        200: '{username, policeUnit}',
+        400: 'Invalid body, or not a police account (names policeUnit)',
+        404: 'Unknown account',
+      },
+      handle: ({ principal, params, body }) => ({
+        status: 200,
+        body: setPoliceUnit(ports, principal, username(params), body.policeUnit),
+      }),
     }),
   ];
 }

@@ -156,6 +156,8 @@ export function StockPage(props: {
 export function AccountsPage(props: {
   user: ConsoleUser;
   accounts: AccountSummary[];
+  /** The identity-provider subjects linked to an account. */
+  subjectsOf: (username: string) => string[];
   institutions: { creditCode: string; name: string }[];
   form?: FormState;
   notice?: string | undefined;
@@ -224,6 +226,7 @@ export function AccountsPage(props: {
               <th scope="col">{t('admin.accounts.role')}</th>
               <th scope="col">{t('admin.stock.institution')}</th>
               <th scope="col">{t('admin.accounts.state')}</th>
+              <th scope="col">{t('admin.accounts.identities')}</th>
               <th scope="col">{t('admin.accounts.actions')}</th>
             </tr>
           </thead>
@@ -233,6 +236,7 @@ export function AccountsPage(props: {
                 .map((l) => l.lockedUntil)
                 .filter((until) => until.getTime() > props.now.getTime())
                 .sort((x, y) => y.getTime() - x.getTime())[0];
+              const subjects = props.subjectsOf(a.username);
               return (
                 <tr key={a.username}>
                   <th scope="row">
@@ -245,7 +249,13 @@ export function AccountsPage(props: {
                     )}
                   </th>
                   <td data-label={t('admin.accounts.role')}>{roleName(a.role)}</td>
-                  <td data-label={t('admin.stock.institution')}>{nameOf(a.institution)}</td>
+                  <td data-label={t('admin.stock.institution')}>
+                    {a.role === 'police'
+                      ? a.policeUnit === null
+                        ? t('admin.accounts.noPoliceUnit')
+                        : t('admin.accounts.policeUnit', { unit: a.policeUnit })
+                      : nameOf(a.institution)}
+                  </td>
                   <td data-label={t('admin.accounts.state')}>
                     <span class={a.disabled ? 'status bad' : 'status ok'}>
                       {a.disabled ? t('admin.accounts.disabled') : t('admin.accounts.active')}
@@ -256,6 +266,25 @@ export function AccountsPage(props: {
                         {t('admin.accounts.locked', { until: chinaDateTime(lockedUntil.toISOString()) })}
                       </>
                     )}
+                  </td>
+                  <td data-label={t('admin.accounts.identities')}>
+                    <span class="identities">
+                      {subjects.length === 0 ? (
+                        <span class="muted">{t('admin.accounts.noIdentities')}</span>
+                      ) : (
+                        subjects.map((subject) => (
+                          <code class="kid subject" key={subject}>
+                            {subject}
+                          </code>
+                        ))
+                      )}
+                      <a
+                        href={`/console/admin/accounts/${encodeURIComponent(a.username)}`}
+                        aria-label={`${a.role === 'police' ? t('admin.accounts.manageUnit') : t('admin.accounts.manage')}：${a.username}`}
+                      >
+                        {a.role === 'police' ? t('admin.accounts.manageUnit') : t('admin.accounts.manage')}
+                      </a>
+                    </span>
                   </td>
                   <td class="row-actions" data-label={t('admin.accounts.actions')}>
                     {a.username !== props.user.username && (

@@ -7,6 +7,7 @@ import {
   listAccounts,
   resetPassword,
 } from '../../domain/accounts/account-administration.ts';
+import { identityLinksOf } from '../../domain/accounts/identity.ts';
 import { parseOffsetDateTime } from '../../domain/check/offset-date-time.ts';
 import { DomainError, type ErrorDetail } from '../../domain/errors.ts';
 import type { Admin } from '../../domain/lifecycle/ports.ts';
@@ -19,6 +20,7 @@ import { roleName } from '../console-layout.tsx';
 import { consoleT as t } from '../console-messages.ts';
 import { errorsByField } from '../field-errors.ts';
 import { formValues } from '../forms.ts';
+import { adminAccountRoutes } from './admin-account-router.tsx';
 import {
   AccountsPage,
   CertificateRevokePage,
@@ -64,7 +66,8 @@ const formOf = (values: FormValues, details: ErrorDetail[]): FormState => ({
 });
 
 /** The administrator's pages: number stock, accounts, signing keys, revoking a certificate. */
-export function adminRoutes({ router, deps, post, now }: ConsoleRoutes) {
+export function adminRoutes(routes: ConsoleRoutes) {
+  const { router, deps, post, now } = routes;
   const { admin: ports, online, validate } = deps;
   const admin = (res: Response) => locals(res).principal as Admin;
   const user = (res: Response) => locals(res).user;
@@ -118,6 +121,7 @@ export function adminRoutes({ router, deps, post, now }: ConsoleRoutes) {
       <AccountsPage
         user={user(res)}
         accounts={listAccounts(ports.accounts)}
+        subjectsOf={(username) => identityLinksOf(deps.identityLinks, username).map((l) => l.subject)}
         institutions={institutionNames()}
         now={now()}
         {...extra}
@@ -184,6 +188,8 @@ export function adminRoutes({ router, deps, post, now }: ConsoleRoutes) {
     await resetPassword(ports.accounts, admin(res), username, password);
     return { notice: t('admin.accounts.resetDone', { user: username }), password };
   });
+  // One account's page: identity-provider links and a police account's unit.
+  adminAccountRoutes(routes);
 
   // ---- signing keys
   const keysPage = (res: Response, status: number, notice?: string, alert?: string) => {

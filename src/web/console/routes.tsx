@@ -2,6 +2,7 @@ import type express from 'express';
 import type { Request, Response } from 'express';
 import type { StaffPrincipal, TokenStore } from '../../domain/accounts/account.ts';
 import type { AccountAdministration } from '../../domain/accounts/account-administration.ts';
+import type { LinkPorts } from '../../domain/accounts/identity.ts';
 import type { SignInPorts } from '../../domain/accounts/sign-in.ts';
 import type { AppointmentPorts } from '../../domain/appointments/ports.ts';
 import type { AuditEventReader } from '../../domain/audit/audit-browse.ts';
@@ -59,6 +60,10 @@ export interface ConsoleDeps {
   audit: { events: AuditEventReader; log: AuditLog; checkpoints: AuditCheckpointer };
   /** The statistician's reports, and county names for them. */
   reports: ReportPorts;
+  /** Staff accounts' links to identity-provider subjects (the administrator's account page). */
+  identityLinks: LinkPorts;
+  /** The health commission's provider's issuer, when configured: the link form starts with it. */
+  staffIssuer?: string | undefined;
 }
 
 /** Same origin, no inline script; the certificate PDF may be framed by the console's own pages. */
