@@ -220,9 +220,7 @@ describe('the other roles by keyboard alone', () => {
 
     await tabTo(page, '签名密钥');
     await enterAndLoad(page);
-    const revoke = page
-      .getByRole('region', { name: demo.gz.name, exact: true })
-      .getByRole('link', { name: /^撤销：/ });
+    const revoke = page.getByRole('region', { name: demo.gz.name, exact: true }).getByRole('link', { name: /^撤销：/ });
     await tabTo(page, (await revoke.getAttribute('aria-label'))!);
     await enterAndLoad(page);
     await page.getByRole('heading', { name: '撤销签名密钥' }).waitFor();

@@ -23,10 +23,8 @@ import { launch } from './browser-kit.ts';
 import { consoleKit } from './console-kit.ts';
 import {
   enterAndLoad,
-  focused,
   htmxSettled,
   keyboardSignIn,
-  ringVisible,
   skipToMain,
   tabTo,
   typeDate,

@@ -316,9 +316,9 @@ describe('the staff console: midwife → parents online → issuer returns → p
     ]);
     const pdfReads = trail.filter((e) => e.action === 'certificate.document-read');
     expect(pdfReads.length).toBeGreaterThan(0);
-    expect(pdfReads.every((e) => e.actor === 'demo-issuer-gz（签发人员）' && e.details[0] === '{"document":"pdf"}')).toBe(
-      true,
-    );
+    expect(
+      pdfReads.every((e) => e.actor === 'demo-issuer-gz（签发人员）' && e.details[0] === '{"document":"pdf"}'),
+    ).toBe(true);
     await expectAccessible(page);
     await screens(page, 'auditor-story-events');
 

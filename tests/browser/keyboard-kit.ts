@@ -101,7 +101,6 @@ export async function typeDate(p: Page, iso: string) {
 
 export const value = (p: Page) => p.evaluate<string>('document.activeElement.value');
 
-
 /** Sign-in by keyboard: the first Tab is the skip link, then the two boxes, Enter to sign in. */
 export function keyboardSignIn(svc: () => TestService, browser: () => Browser) {
   const { usernameOf, passwordOf } = consoleKit(svc, browser);
