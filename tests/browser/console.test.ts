@@ -269,9 +269,9 @@ describe('the staff console: midwife → parents online → issuer returns → p
         .map((e) => [e.action, e.actor, e.target]),
     ).toEqual([
       ['delivery.recorded', 'demo-midwife-gz（助产人员）', deliveryId],
-      ['application.submitted', 'online-application（citizen）', story.applicationId],
+      ['application.submitted', 'online-application（家长）', story.applicationId],
       ['application.returned', 'demo-issuer-gz（签发人员）', story.applicationId],
-      ['application.resubmitted', '—（citizen）', story.applicationId],
+      ['application.resubmitted', '—（家长）', story.applicationId],
       ['certificate.issued', 'demo-issuer-gz（签发人员）', story.certificateNo],
       ['household.registered', 'demo-police（公安户籍）', story.certificateNo],
     ]);
