@@ -263,7 +263,9 @@ admin.close();
 const unindexed = await reportPages('(no 012)', 5);
 print('the same without the indexes of migration 012', unindexed, baseline);
 console.log('speed-up from the indexes (p50):');
-indexed.forEach((r, i) => console.log(`  ${r.label.padEnd(52)} ×${(unindexed[i]!.p50 / r.p50).toFixed(1)}`));
+indexed.forEach((r, i) => {
+  console.log(`  ${r.label.padEnd(52)} ×${(unindexed[i]!.p50 / r.p50).toFixed(1)}`);
+});
 
 await running.stop();
 rmSync(dataDir, { recursive: true, force: true });

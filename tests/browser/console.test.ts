@@ -1,4 +1,4 @@
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureRecords } from '../fixtures/records.ts';
 import { startTestService, type TestService } from '../http/harness.ts';
@@ -25,7 +25,27 @@ const { usernameOf, newPage, signIn, screens, expectAccessible, validated, enter
   () => browser,
 );
 
-describe('the staff console: midwife → parents online → issuer returns → parents correct → issuer issues → police 落户', () => {
+/** The audit events the auditor's page shows, newest first, each with its items as shown. */
+async function eventsOn(page: Page) {
+  return page.locator('section[aria-labelledby=events-h] li.event').evaluateAll((cards) =>
+    cards.map((card) => {
+      const items = [...card.querySelectorAll('dl.items > div')].map((row) => [
+        row.querySelector('dt')?.textContent ?? '',
+        row.querySelector('dd')?.textContent ?? '',
+      ]);
+      const item = (name: string) => items.find(([dt]) => dt === name)?.[1] ?? '';
+      return {
+        seq: Number(card.querySelector('.seq')?.textContent?.slice(1)),
+        action: card.querySelector('.action')?.textContent ?? '',
+        actor: item('操作人'),
+        target: item('对象'),
+        details: items.filter(([dt]) => dt === '详情').map(([, dd]) => dd!),
+      };
+    }),
+  );
+}
+
+describe('the staff console: midwife → parents online → issuer returns → parents correct → issuer issues → police 落户 → auditor', () => {
   it('the sign-in page refuses a wrong password with the lock explained', async () => {
     const { context, page } = await newPage();
     await page.goto(`${svc.url}/console`);
@@ -225,6 +245,98 @@ describe('the staff console: midwife → parents online → issuer returns → p
     await expect.poll(() => page.getByRole('alert').textContent()).toContain('已用于落户登记，不能作废');
     await expectAccessible(page);
     await screens(page, 'issuer-void-refused');
+    await context.close();
+  });
+
+  it('the auditor finds the chain intact, every step of the story in it, and keeps an anchor', async () => {
+    const { context, page } = await newPage();
+    await signIn(page, 'auditor');
+    await page.getByRole('button', { name: '校验整条链' }).click();
+    const verdict = page.getByRole('status').filter({ hasText: '链完整' });
+    await verdict.waitFor();
+    // The whole log fits the first page: the count verified is the newest event shown, and no gaps.
+    const log = await eventsOn(page);
+    expect(log.map((e) => e.seq)).toEqual(log.map((_, i) => log.length - i));
+    expect(await verdict.textContent()).toBe(`链完整：共 ${log.length} 条事件，0 个签名检查点均相符。`);
+    const oldestFirst = [...log].reverse();
+    const submitted = oldestFirst.find((e) => e.action === 'application.submitted')!;
+    const deliveryId = JSON.parse(submitted.details.at(-1)!).deliveryId as string;
+    // The steps that change something, oldest first. The refused 作废 left no event: the refusal
+    // rolls back with the void's transaction, so no certificate.voided is in the log at all.
+    expect(
+      oldestFirst
+        .filter((e) => !['auth.sign-in-failed', 'certificate.read', 'certificate.document-read'].includes(e.action))
+        .map((e) => [e.action, e.actor, e.target]),
+    ).toEqual([
+      ['delivery.recorded', 'demo-midwife-gz（助产人员）', deliveryId],
+      ['application.submitted', 'online-application（家长）', story.applicationId],
+      ['application.returned', 'demo-issuer-gz（签发人员）', story.applicationId],
+      ['application.resubmitted', '—（家长）', story.applicationId],
+      ['certificate.issued', 'demo-issuer-gz（签发人员）', story.certificateNo],
+      ['household.registered', 'demo-police（公安户籍）', story.certificateNo],
+    ]);
+    await expectAccessible(page);
+    await screens(page, 'auditor-story-verified');
+
+    await page.getByLabel('出生医学证明编号', { exact: true }).fill(story.certificateNo);
+    await page.getByRole('button', { name: '筛选' }).click();
+    await page.waitForLoadState('load');
+    const trail = await eventsOn(page);
+    const api = (
+      await svc.request('GET', `/api/v1/audit-events?certificateNo=${story.certificateNo}`, {
+        token: await svc.token('auditor'),
+      })
+    ).body as { events: { seq: number; action: string }[] };
+    expect(trail.map((e) => `#${e.seq} ${e.action}`)).toEqual(api.events.map((e) => `#${e.seq} ${e.action}`));
+    expect(trail.every((e) => e.target === story.certificateNo)).toBe(true);
+    // Each step once, in order (a run of the same read, as the 落户 form re-reads while checking
+    // what is typed, counts once); the PDF reads are the issuer's alone.
+    const steps = [...trail]
+      .reverse()
+      .filter((e) => e.action !== 'certificate.document-read')
+      .map((e) => [e.actor, e.action, ...e.details.filter((d) => d.startsWith('目的：'))].join(' '))
+      .filter((step, i, all) => step !== all[i - 1]);
+    expect(steps).toEqual([
+      'demo-issuer-gz（签发人员） certificate.issued',
+      'demo-issuer-gz（签发人员） certificate.read',
+      'demo-police（公安户籍） certificate.read 目的：办理出生登记（落户）',
+      'demo-police（公安户籍） household.registered 目的：落户',
+      'demo-police（公安户籍） certificate.read 目的：办理出生登记（落户）',
+      'demo-issuer-gz（签发人员） certificate.read',
+    ]);
+    const issued = trail.at(-1)!;
+    expect(JSON.parse(issued.details[0]!)).toMatchObject({ kind: 'first' });
+    expect(trail.find((e) => e.action === 'household.registered')!.details).toEqual([
+      '目的：落户',
+      JSON.stringify({
+        policeUnit: '广州市公安局天河区分局天河南派出所',
+        registeredOn: chinaDateOf(new Date()),
+        nameDiffers: false,
+      }),
+    ]);
+    const pdfReads = trail.filter((e) => e.action === 'certificate.document-read');
+    expect(pdfReads.length).toBeGreaterThan(0);
+    expect(
+      pdfReads.every((e) => e.actor === 'demo-issuer-gz（签发人员）' && e.details[0] === '{"document":"pdf"}'),
+    ).toBe(true);
+    await expectAccessible(page);
+    await screens(page, 'auditor-story-events');
+
+    await page.getByRole('button', { name: '保存锚点' }).click();
+    const kept = page.locator('.kept');
+    await kept.waitFor();
+    expect(await kept.locator('p').textContent()).toBe('已签署检查点 #1：请抄存以下锚点。');
+    const seq = (await kept.locator('dd').nth(0).textContent())!;
+    const hash = (await kept.locator('dd').nth(1).textContent())!;
+    // Nothing was recorded since the chain was verified: the anchor is the head that was verified.
+    expect(seq).toBe(String(log.length));
+    expect(hash).toMatch(/^[0-9a-f]{64}$/);
+    await page.getByLabel('事件序号', { exact: true }).fill(seq);
+    await page.getByLabel('哈希（64 位十六进制）', { exact: true }).fill(hash);
+    await page.getByRole('button', { name: '核对锚点' }).click();
+    await page.getByText(`锚点相符：第 ${seq} 条事件的哈希未变`).waitFor();
+    await expectAccessible(page);
+    await screens(page, 'auditor-story-anchor');
     await context.close();
   });
 });

@@ -21,6 +21,9 @@ export const auditorMessages = {
   'auditor.events.details': '详情',
   'auditor.events.purpose': '目的：{purpose}',
   'auditor.events.system': '系统',
+  // Who acted without a staff account: the parents (online), the operator (command line).
+  'role.citizen': '家长',
+  'role.operator': '运维人员（命令行）',
   'auditor.events.masked': '含证件号码，已遮蔽',
   'auditor.events.older': '更早的事件',
   'auditor.events.newest': '回到最新',

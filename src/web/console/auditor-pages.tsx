@@ -39,7 +39,17 @@ const actorText = (e: AuditEvent) =>
   e.actor === null && e.role === null
     ? t('auditor.events.system')
     : `${e.actor ?? '—'}${e.role ? `（${e.role in roleNames ? roleName(e.role) : e.role}）` : ''}`;
-const roleNames = { midwife: 1, issuer: 1, police: 1, agency: 1, admin: 1, auditor: 1, statistician: 1 };
+const roleNames = {
+  midwife: 1,
+  issuer: 1,
+  police: 1,
+  agency: 1,
+  admin: 1,
+  auditor: 1,
+  statistician: 1,
+  citizen: 1,
+  operator: 1,
+};
 
 function EventCard({ e, highlight }: { e: ShownEvent; highlight?: boolean }) {
   const details = Object.keys(e.details).length > 0 ? JSON.stringify(e.details) : null;

@@ -144,7 +144,7 @@ function SexSection({ view, csv }: { view: Extract<StatsView, { tab: 'months' | 
       <section class="card" aria-labelledby="table-h">
         <h2 id="table-h">{view.tab === 'months' ? t('stats.months.title') : t('stats.divisions.title')}</h2>
         {/* Scrolls sideways on a phone: focusable, so a keyboard can scroll it too. */}
-        <div class="table-wrap" tabindex={0} role="region" aria-labelledby="table-h">
+        <section class="table-wrap" tabindex={0} aria-labelledby="table-h">
           <table class="numbers">
             <thead>
               <tr>
@@ -170,7 +170,7 @@ function SexSection({ view, csv }: { view: Extract<StatsView, { tab: 'months' | 
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
         <CsvLink href={csv} />
       </section>
     </>
@@ -204,7 +204,7 @@ function UsageSection({ rows, csv }: { rows: UsageRow[]; csv: string }) {
       <section class="card" aria-labelledby="table-h">
         <h2 id="table-h">{t('stats.institutions.title')}</h2>
         {/* Scrolls sideways on a phone: focusable, so a keyboard can scroll it too. */}
-        <div class="table-wrap" tabindex={0} role="region" aria-labelledby="table-h">
+        <section class="table-wrap" tabindex={0} aria-labelledby="table-h">
           <table class="numbers">
             <thead>
               <tr>
@@ -231,7 +231,7 @@ function UsageSection({ rows, csv }: { rows: UsageRow[]; csv: string }) {
               ))}
             </tbody>
           </table>
-        </div>
+        </section>
         <CsvLink href={csv} />
       </section>
     </>
