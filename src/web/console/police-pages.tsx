@@ -46,6 +46,9 @@ export function HouseholdForm(props: {
     >
       <h3>{t('police.household.title')}</h3>
       <Csrf user={props.user} />
+      {/* What the as-you-type check compares the ID number with (the page shows both already). */}
+      <input type="hidden" name="_birthTime" value={c.birthTime} />
+      <input type="hidden" name="_sex" value={c.sex} />
       <Alert text={props.alert} />
       <Field
         name="childIdNumber"
