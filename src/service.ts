@@ -144,8 +144,8 @@ export function createService(config: Config, deps: ServiceDeps) {
     clock,
     kdfCost && { scryptLog2N: kdfCost.keyFileLog2N },
   );
-  /** Whether this key store holds the key's private half (a root kept offline has no file here). */
-  const keyHere = (kid: string): boolean => keyStore.hasKeyFile(kid);
+  /** Whether this key store holds the key's private half (a root kept offline is not held here). */
+  const keyHere = (kid: string): boolean => keyStore.holdsKey(kid);
   const auditCheckpoints = createAuditCheckpointer({
     audit,
     checkpoints: createSqliteAuditCheckpointStore(db),
