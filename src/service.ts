@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import express from 'express';
 import type { Logger } from 'pino';
@@ -32,6 +33,7 @@ import { createSqliteBirthExportSource, nodeSha256 } from './adapters/sqlite/bir
 import { createSqliteCertificateRegister } from './adapters/sqlite/certificate-register.ts';
 import { createSqliteClaimCodeStore } from './adapters/sqlite/claim-code-store.ts';
 import { createSqliteCollectionStore } from './adapters/sqlite/collection-store.ts';
+import { createSqliteConsoleSessionStore, createSqliteSharedSecrets } from './adapters/sqlite/console-session-store.ts';
 import { createSqliteCrlStore } from './adapters/sqlite/crl-store.ts';
 import { openDatabase, type SqliteDatabase } from './adapters/sqlite/database.ts';
 import { createSqliteEventOutbox } from './adapters/sqlite/event-outbox.ts';
@@ -41,6 +43,7 @@ import { createSqliteInstitutionRepository } from './adapters/sqlite/institution
 import { createSqliteNumberStock } from './adapters/sqlite/number-stock.ts';
 import { createSqliteOnlineApplicationStore } from './adapters/sqlite/online-application-store.ts';
 import { createSqlitePoliceArchiveStore, policeUnitsOf } from './adapters/sqlite/police-archive-store.ts';
+import { createSqliteRateLimitCounter } from './adapters/sqlite/rate-limit-store.ts';
 import { createSqliteReportsStore } from './adapters/sqlite/reports-store.ts';
 import { createSqliteSignInThrottle } from './adapters/sqlite/sign-in-throttle-store.ts';
 import { createSqliteStatusListStore } from './adapters/sqlite/status-list-store.ts';
@@ -261,6 +264,10 @@ export function createService(config: Config, deps: ServiceDeps) {
     clock,
     licenceTypeCode: config.licenceTypeCode,
   };
+  /** Secrets every node shares (the console's CSRF key, the rate-limit key hash), made on first use. */
+  const sharedSecrets = createSqliteSharedSecrets(db, () => clock.now());
+  /** The per-minute limits' counters, in the database: every node counts the same requests. */
+  const rateLimits = createSqliteRateLimitCounter(db, sharedSecrets, () => randomBytes(32));
   const routes: Route[] = [
     ...systemRoutes({ isReady: () => ready, openApi: () => openApi }),
     ...authRoutes({
@@ -276,6 +283,7 @@ export function createService(config: Config, deps: ServiceDeps) {
       verification,
       pdf: pdfWorkers,
       pdfPerAddressPerMinute: config.pdfVerificationsPerMinute,
+      rateLimits,
     }),
     ...trustRoutes(trust),
     ...pkiRoutes({
@@ -287,6 +295,7 @@ export function createService(config: Config, deps: ServiceDeps) {
         return pemToDer(root.x509Pem);
       },
       timestampsPerAddressPerMinute: config.timestampsPerMinute,
+      rateLimits,
     }),
     ...adminRoutes({ keys: keyAdministration }),
     ...reportRoutes({ reports: createSqliteReportsStore(db), audit, clock }),
@@ -331,7 +340,12 @@ export function createService(config: Config, deps: ServiceDeps) {
 
   const qrSvg = (text: string) => QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 });
   const pages = express.Router();
-  const sessions = createConsoleSessions({ tokens, clock });
+  const sessions = createConsoleSessions({
+    tokens,
+    clock,
+    store: createSqliteConsoleSessionStore(db),
+    secrets: sharedSecrets,
+  });
   pages.use(
     createOidcRouter({
       publicBaseUrl: config.publicBaseUrl,
@@ -357,6 +371,7 @@ export function createService(config: Config, deps: ServiceDeps) {
       decodeQrImage,
       qrSvg,
       signInPerMinute: config.rateLimitPerMinute,
+      rateLimits,
       archives: policeArchives,
       divisions: divisionDirectory,
       appointments,
@@ -378,6 +393,7 @@ export function createService(config: Config, deps: ServiceDeps) {
       pdf: pdfWorkers,
       validate,
       attemptsPerMinute: config.rateLimitPerMinute,
+      rateLimits,
       pdfPerAddressPerMinute: config.pdfVerificationsPerMinute,
       qrSvg,
       decodeQrImage,
@@ -407,6 +423,7 @@ export function createService(config: Config, deps: ServiceDeps) {
       })),
     ],
     trustProxy: config.trustProxy,
+    rateLimits,
   });
 
   webhooks.start();
