@@ -141,12 +141,22 @@ export function createService(config: Config, deps: ServiceDeps) {
     audit,
     clock,
   };
-  const { keyStore, repository: signingKeys } = openKeyStore(
+  const {
+    keyStore,
+    repository: signingKeys,
+    imported,
+  } = openKeyStore(
     { ...config, keyPassphrase: keyPassphrase(config) },
     db,
     clock,
     kdfCost && { scryptLog2N: kdfCost.keyFileLog2N },
   );
+  if (imported.length > 0) {
+    deps.logger.info(
+      { imported: imported.length },
+      'key files of DATA_DIR/keys imported into the database (the files may be removed after a backup)',
+    );
+  }
   /** Whether this key store holds the key's private half (a root kept offline is not held here). */
   const keyHere = (kid: string): boolean => keyStore.holdsKey(kid);
   const auditCheckpoints = createAuditCheckpointer({

@@ -263,4 +263,25 @@ describe('a deployment’s key store', () => {
     await expect(wrong.unlockActiveKeys()).rejects.toMatchObject({ code: 'KEY_UNREADABLE' });
     db.close();
   });
+
+  it('imports the key files of an earlier version on open, once, and signs with them', async () => {
+    const dataDir = path.join(domain.directory, 'old-data');
+    mkdirSync(path.join(dataDir, 'keys'), { recursive: true });
+    const exampleFile = new URL(
+      '../../keys.example/keys/4c1hiS7Ea_2o3ttgN6BT2go8PDGlqL2_4r8pGj-aZ68.key',
+      import.meta.url,
+    );
+    copyFileSync(exampleFile, path.join(dataDir, 'keys', path.basename(exampleFile.pathname)));
+    const db = openDatabase(':memory:');
+    const rows = JSON.parse(readFileSync(new URL('../../keys.example/signing-keys.json', import.meta.url), 'utf8'));
+    const config = { dataDir, keyPassphrase: 'example-only', env: 'development' as const };
+    const clock = { now: () => new Date('2026-06-01T00:00:00Z') };
+    const first = openKeyStore(config, db, clock);
+    for (const row of rows) first.repository.insert(row);
+    expect(first.imported).toEqual([rows[1].kid]);
+    await expect(first.keyStore.sign(rows[1].kid, new Uint8Array([1]))).resolves.toHaveLength(64);
+    expect(openKeyStore(config, db, clock).imported).toEqual([]);
+    expect(readdirSync(path.join(dataDir, 'keys'))).toEqual([path.basename(exampleFile.pathname)]);
+    db.close();
+  });
 });
