@@ -4,7 +4,10 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TOUCH_INTERVAL_MS } from '../../src/web/console-session.ts';
+import { fixtureRecords, withAnotherMother } from '../fixtures/records.ts';
 import { startTestService, type TestService } from './harness.ts';
+import { bornBefore, issueBirth, staffOf } from './lifecycle-helpers.ts';
+import { startReceiver } from './webhook-receiver.ts';
 
 /**
  * Two services on one database (in this process; tests/slow/two-nodes.test.ts runs two
@@ -17,11 +20,12 @@ const clock = { now: () => new Date(Date.now() + offsetMs) };
 let a: TestService;
 let b: TestService;
 const env = { RATE_LIMIT_PER_MINUTE: '3', PDF_VERIFICATIONS_PER_MINUTE: '2' };
+const webhooks = { timeoutMs: 2_000, random: () => 0.5 };
 
 beforeAll(async () => {
   cpSync(inject('demoDataDir'), dataDir, { recursive: true });
-  a = await startTestService({ dataDir, clock, env });
-  b = await startTestService({ dataDir, clock, env });
+  a = await startTestService({ dataDir, clock, env, webhooks });
+  b = await startTestService({ dataDir, clock, env, webhooks });
 });
 afterAll(async () => {
   await a?.stop();
@@ -108,6 +112,29 @@ describe('two nodes on one database', () => {
     for (const node of [b, a, b]) statuses.push((await verifyPdf(node)).status);
     expect(statuses[2]).toBe(429);
     expect(statuses.slice(0, 2)).not.toContain(429);
+  });
+
+  it('send a webhook delivery from one node only while its attempt runs', async () => {
+    const receiver = await startReceiver();
+    try {
+      receiver.now = clock.now;
+      receiver.answer = () => 'hang';
+      const admin = await a.token('admin');
+      const subscribed = await a.request('POST', '/api/v1/subscriptions', {
+        token: admin,
+        json: { url: receiver.url, eventTypes: ['cn.birth-certificate.issued'] },
+      });
+      expect(subscribed.status).toBe(201);
+      receiver.secrets = [subscribed.body.secret];
+      const staff = await staffOf(b, 'gz');
+      await issueBirth(b, staff, bornBefore(withAnotherMother(fixtureRecords[0]!, 77), clock.now(), 1, 'gz'));
+      await expect.poll(() => receiver.arrivals.length, { timeout: 5_000 }).toBe(1);
+      // Both dispatchers poll every 500 ms: while the first attempt hangs, the other node must not send it too.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      expect(receiver.arrivals.length).toBe(1);
+    } finally {
+      await receiver.close();
+    }
   });
 
   it('sign with a key the other node made: rotated on A, active and usable on B', async () => {
