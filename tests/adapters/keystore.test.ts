@@ -79,7 +79,11 @@ describe('the sealed key store', () => {
   it('decrypts a key once and keeps it: the sealed key is read from the database once', async () => {
     const vault = createSqliteSealedKeyVault(domain.db);
     const reads: string[] = [];
-    const store = reopen({ vault: { ...vault, read: (kid) => (reads.push(kid), vault.read(kid)) } });
+    const read = (kid: string) => {
+      reads.push(kid);
+      return vault.read(kid);
+    };
+    const store = reopen({ vault: { ...vault, read } });
     await store.sign(domain.keyA.kid, new Uint8Array([1]));
     await store.sign(domain.keyA.kid, new Uint8Array([2]));
     expect(reads).toEqual([domain.keyA.kid]);
