@@ -104,7 +104,7 @@ import { createPagesRouter } from './web/pages-router.tsx';
 export const serviceVersion = '1.0.0';
 
 /**
- * scrypt costs as log2 N, of password hashes and of new key files. Absent in production, where
+ * scrypt costs as log2 N, of password hashes and of new sealed keys. Absent in production, where
  * each adapter uses its own production cost; tests pass a low one so a service starts in
  * milliseconds.
  */
@@ -470,7 +470,7 @@ export function createService(config: Config, deps: ServiceDeps) {
       await keyStore.unlockActiveKeys({ first: 1 });
     },
     /**
-     * Once serving: unlocks the other active keys (a damaged key file is found here) and
+     * Once serving: unlocks the other active keys (a damaged sealed key is found here) and
      * exercises the fonts, so the first certificate is not the slow one. A failure is the
      * caller's to report; until it is done a first PDF is just slower.
      */
