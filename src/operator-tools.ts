@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bitsetGlyphCoverage, glyphBitsetOf } from './adapters/backfill/glyph-bitset.ts';
@@ -231,6 +231,10 @@ export function openOperatorTools(
       const vault = createSqliteSealedKeyVault(db);
       const sealed = vault.read(root.kid);
       if (!sealed) throw new DomainError('KEY_NOT_FOUND', 'The root key is not in the database (offline already)');
+      // A key file of an earlier version would bring the root back at the next start (it is imported).
+      if (existsSync(path.join(config.dataDir, 'keys', `${root.kid}.key`))) {
+        throw new DomainError('INVALID_STATE', `Remove keys/${root.kid}.key from the data directory first`);
+      }
       keyStore.publicKeyOf(root.kid);
       writeFileSync(out, `${JSON.stringify(sealed, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
       if (readSealedKeyFile(out).ciphertext !== sealed.ciphertext) throw new Error(`${out} did not read back`);

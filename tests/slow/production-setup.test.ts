@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -187,6 +187,15 @@ describe('a production deployment set up with the operator CLI', () => {
         }
       };
       expect(sealedKids().held).toContain(sealedKids().root);
+      // A root key file of an earlier version would bring the root back: it must go first.
+      const legacy = path.join(dataDir, 'keys', `${sealedKids().root}.key`);
+      mkdirSync(path.dirname(legacy));
+      writeFileSync(legacy, '{}');
+      expect(await cli('take-root-offline', '--out', rootFile)).toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining(`Remove keys/${sealedKids().root}.key`),
+      });
+      rmSync(path.dirname(legacy), { recursive: true });
       const offline = await cli('take-root-offline', '--out', rootFile);
       expect(offline).toMatchObject({ code: 0, stdout: expect.stringMatching(/^root key \S+ written to /) });
       expect(statSync(rootFile).mode & 0o777).toBe(0o600);
