@@ -4,7 +4,9 @@ import helmet from 'helmet';
 import type { Logger } from 'pino';
 import type { TokenStore } from './domain/accounts/account.ts';
 import type { Clock } from './domain/ports.ts';
+import type { RateLimitCounter } from './domain/rate-limits.ts';
 import { errorBody } from './http/error-status.ts';
+import { sharedRateLimitStore } from './http/rate-limit-store.ts';
 import { readJsonBody } from './http/read-body.ts';
 import { errorHandler, notFound, requestLog } from './http/request-log.ts';
 import { bindRoute, type Route } from './http/route.ts';
@@ -28,6 +30,8 @@ export interface AppDeps {
   validate: Validate;
   /** POST paths with a rate limit per minute. */
   rateLimited: { path: string; perMinute: number; key: RateLimitKey }[];
+  /** The counters of those limits, shared by every node (the database). */
+  rateLimits: RateLimitCounter;
   /** Express's `trust proxy`: false, a hop count, or the proxies' addresses (config TRUST_PROXY). */
   trustProxy: false | number | readonly string[];
   /** The public and parents' pages (src/web), mounted after the API routes. */
@@ -67,6 +71,7 @@ export function createApp(deps: AppDeps): express.Express {
         limit: perMinute,
         standardHeaders: 'draft-7',
         legacyHeaders: false,
+        store: sharedRateLimitStore(deps.rateLimits, `api:${path}`, () => deps.clock.now().getTime()),
         keyGenerator: (req, res) => {
           if (key.by === 'address') return `address:${address(req)}`;
           const body = res.locals.jsonBody as Record<string, unknown> | null | undefined;

@@ -2,7 +2,7 @@
  * A back-issuance worker thread (see domain/lifecycle/backfill.ts): validates and signs batches
  * for `backfill`, one core each. It is a composition root of its own thread: it opens the
  * service database read-only (the institution directory and the key register) and the key
- * store itself, whose encrypted key files it decrypts under the passphrase like the main
+ * store itself, whose sealed keys (in that database) it decrypts under the passphrase like the main
  * thread's key store does; no private key crosses between threads. The fonts' coverage comes
  * as a shared bit set, so validation here answers exactly as the API's.
  */
@@ -14,10 +14,11 @@ import type { BackfillWorkerData, BackfillWorkerRequest } from './adapters/backf
 import { createCertificateSigner } from './adapters/certificate-production.ts';
 import { countryDirectory } from './adapters/countries.ts';
 import { divisionDirectory } from './adapters/divisions.ts';
-import { FileKeyStore } from './adapters/keystore/file-key-store.ts';
+import { SealedKeyStore } from './adapters/keystore/sealed-key-store.ts';
 import { createSigningKeyRepository } from './adapters/keystore/signing-key-repository.ts';
 import { nodeSecrets } from './adapters/secrets.ts';
 import { createSqliteInstitutionRepository } from './adapters/sqlite/institution-repository.ts';
+import { createSqliteSealedKeyVault } from './adapters/sqlite/sealed-key-vault.ts';
 import { DomainError } from './domain/errors.ts';
 import { createBackfillTickets } from './domain/lifecycle/backfill.ts';
 import { systemClock } from './domain/ports.ts';
@@ -48,8 +49,8 @@ const cachedRegister: KeyRegister = {
     return cache.active.get(key)!;
   },
 };
-const keyStore = FileKeyStore.open({
-  directory: data.keysDirectory,
+const keyStore = SealedKeyStore.open({
+  vault: createSqliteSealedKeyVault(db),
   passphrase: data.passphrase,
   register: cachedRegister,
   environment: data.environment,

@@ -43,7 +43,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
-  // What could not be checked before serving fails as loudly as a failed start: a key file that
+  // What could not be checked before serving fails as loudly as a failed start: a sealed key that
   // does not open or fonts that cannot render stop the service.
   running.background.then(
     () => logger.info('warm-up done'),

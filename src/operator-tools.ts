@@ -1,3 +1,4 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bitsetGlyphCoverage, glyphBitsetOf } from './adapters/backfill/glyph-bitset.ts';
@@ -8,6 +9,7 @@ import { countryDirectory } from './adapters/countries.ts';
 import { divisionDirectory } from './adapters/divisions.ts';
 import { createNodeJwsVerifier } from './adapters/jws/node-jws-verifier.ts';
 import { createAuditKey } from './adapters/keystore/audit-key.ts';
+import type { EncryptedKeyFile } from './adapters/keystore/encrypted-key-file.ts';
 import { openKeyStore } from './adapters/keystore/open-key-store.ts';
 import { loadFonts, pdfInspector } from './adapters/pdf/index.ts';
 import { createPageChecker } from './adapters/pdf/page-check.ts';
@@ -28,6 +30,7 @@ import { openDatabase } from './adapters/sqlite/database.ts';
 import { createSqliteEventOutbox } from './adapters/sqlite/event-outbox.ts';
 import { createSqliteIdentityStore } from './adapters/sqlite/identity-store.ts';
 import { createSqliteInstitutionRepository } from './adapters/sqlite/institution-repository.ts';
+import { createSqliteSealedKeyVault } from './adapters/sqlite/sealed-key-vault.ts';
 import { createSqliteSignInThrottle } from './adapters/sqlite/sign-in-throttle-store.ts';
 import { createSqliteStatusListStore } from './adapters/sqlite/status-list-store.ts';
 import { createSqliteTokenStore } from './adapters/sqlite/token-store.ts';
@@ -54,8 +57,16 @@ import { createCertificateValidator } from './validation/validator.ts';
  * What the operator CLI works with: the service database with its institutions, accounts and
  * audit log, and — opened only by the commands that need it — key administration.
  */
-export function openOperatorTools(config: Config, clock: Clock = systemClock) {
+export function openOperatorTools(
+  config: Config,
+  clock: Clock = systemClock,
+  options: { /** A sealed root key from offline custody, held for this run only. */ rootKeyFile?: string } = {},
+) {
   const db = openDatabase(path.join(config.dataDir, 'service.sqlite'));
+  const offlineKeys = options.rootKeyFile ? [readSealedKeyFile(options.rootKeyFile)] : undefined;
+  /** The key store over the database's sealed keys (and the root brought for this run, if any). */
+  const keys = () =>
+    openKeyStore({ ...config, keyPassphrase: keyPassphrase(config) }, db, clock, undefined, offlineKeys);
   const institutions = createSqliteInstitutionRepository(db);
   const audit = createSqliteAuditLog(db);
   const accounts = createSqliteAccountRepository(db);
@@ -81,7 +92,7 @@ export function openOperatorTools(config: Config, clock: Clock = systemClock) {
     divisions: divisionDirectory,
     clock,
     keyAdministration(): KeyAdministration {
-      const { keyStore, repository } = openKeyStore({ ...config, keyPassphrase: keyPassphrase(config) }, db, clock);
+      const { keyStore, repository } = keys();
       return {
         keyStore,
         register: repository,
@@ -94,7 +105,7 @@ export function openOperatorTools(config: Config, clock: Clock = systemClock) {
     },
     /** Re-signs the root's CRL now (the root key must be in this key store). */
     async publishCrl() {
-      const { keyStore, repository } = openKeyStore({ ...config, keyPassphrase: keyPassphrase(config) }, db, clock);
+      const { keyStore, repository } = keys();
       return signCrl({ register: repository, keyStore, x509: nodeX509, crls: createSqliteCrlStore(db), clock });
     },
     /**
@@ -102,8 +113,8 @@ export function openOperatorTools(config: Config, clock: Clock = systemClock) {
      * `withinDays` (renewing the TSA first when its own certificate does).
      */
     async retimestampPdfs(withinDays: number) {
-      const { keyStore, repository } = openKeyStore({ ...config, keyPassphrase: keyPassphrase(config) }, db, clock);
-      const rootKeyHere = (kid: string) => keyStore.hasKeyFile(kid);
+      const { keyStore, repository } = keys();
+      const rootKeyHere = (kid: string) => keyStore.holdsKey(kid);
       const crls: CrlPublication = {
         register: repository,
         keyStore,
@@ -163,7 +174,7 @@ export function openOperatorTools(config: Config, clock: Clock = systemClock) {
       const statusStore = createSqliteStatusListStore(db, { baseUrl: config.publicBaseUrl });
       let workers: BackfillPorts['workers'];
       if (options.threads === 0) {
-        const { keyStore } = openKeyStore({ ...config, keyPassphrase: passphrase }, db, clock);
+        const { keyStore } = keys();
         workers = inProcessBackfillWorkers({
           institutions,
           validateCertificate: createCertificateValidator({
@@ -182,7 +193,6 @@ export function openOperatorTools(config: Config, clock: Clock = systemClock) {
           entry,
           {
             databaseFile: db.name,
-            keysDirectory: path.join(config.dataDir, 'keys'),
             passphrase,
             environment: config.env,
             licenceTypeCode: config.licenceTypeCode,
@@ -205,12 +215,43 @@ export function openOperatorTools(config: Config, clock: Clock = systemClock) {
     },
     /** The audit log with its signed checkpoints, checked against the key store's audit keys. */
     auditCheckpoints() {
-      const { keyStore, repository } = openKeyStore({ ...config, keyPassphrase: keyPassphrase(config) }, db, clock);
+      const { keyStore, repository } = keys();
       const checkpoints = createSqliteAuditCheckpointStore(db);
       return createAuditCheckpointer({ audit, checkpoints, key: createAuditKey(keyStore, repository), clock });
     },
+    /**
+     * Takes the root key offline: writes its sealed document to `out` (a new file, owner-only)
+     * and removes it from the database, after checking the file reads back the same and opens
+     * under the passphrase. The root's certificate and public key stay in the register.
+     */
+    async takeRootOffline(out: string): Promise<string> {
+      const { keyStore, repository } = keys();
+      const root = repository.active('root');
+      if (!root) throw new DomainError('KEY_NOT_FOUND', 'There is no root key');
+      const vault = createSqliteSealedKeyVault(db);
+      const sealed = vault.read(root.kid);
+      if (!sealed) throw new DomainError('KEY_NOT_FOUND', 'The root key is not in the database (offline already)');
+      // A key file of an earlier version would bring the root back at the next start (it is imported).
+      if (existsSync(path.join(config.dataDir, 'keys', `${root.kid}.key`))) {
+        throw new DomainError('INVALID_STATE', `Remove keys/${root.kid}.key from the data directory first`);
+      }
+      keyStore.publicKeyOf(root.kid);
+      writeFileSync(out, `${JSON.stringify(sealed, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+      if (readSealedKeyFile(out).ciphertext !== sealed.ciphertext) throw new Error(`${out} did not read back`);
+      vault.removeRoot(root.kid);
+      return root.kid;
+    },
     close: () => db.close(),
   };
+}
+
+/** A sealed key document kept outside the database (the root in offline custody). */
+function readSealedKeyFile(file: string): EncryptedKeyFile {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as EncryptedKeyFile;
+  } catch {
+    throw new DomainError('KEY_UNREADABLE', `The key file ${path.basename(file)} cannot be read`);
+  }
 }
 
 /** What offline verification (a bundle, no service) needs besides the bundle itself. */

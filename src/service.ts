@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import express from 'express';
 import type { Logger } from 'pino';
@@ -32,6 +33,7 @@ import { createSqliteBirthExportSource, nodeSha256 } from './adapters/sqlite/bir
 import { createSqliteCertificateRegister } from './adapters/sqlite/certificate-register.ts';
 import { createSqliteClaimCodeStore } from './adapters/sqlite/claim-code-store.ts';
 import { createSqliteCollectionStore } from './adapters/sqlite/collection-store.ts';
+import { createSqliteConsoleSessionStore, createSqliteSharedSecrets } from './adapters/sqlite/console-session-store.ts';
 import { createSqliteCrlStore } from './adapters/sqlite/crl-store.ts';
 import { openDatabase, type SqliteDatabase } from './adapters/sqlite/database.ts';
 import { createSqliteEventOutbox } from './adapters/sqlite/event-outbox.ts';
@@ -41,6 +43,7 @@ import { createSqliteInstitutionRepository } from './adapters/sqlite/institution
 import { createSqliteNumberStock } from './adapters/sqlite/number-stock.ts';
 import { createSqliteOnlineApplicationStore } from './adapters/sqlite/online-application-store.ts';
 import { createSqlitePoliceArchiveStore, policeUnitsOf } from './adapters/sqlite/police-archive-store.ts';
+import { createSqliteRateLimitCounter } from './adapters/sqlite/rate-limit-store.ts';
 import { createSqliteReportsStore } from './adapters/sqlite/reports-store.ts';
 import { createSqliteSignInThrottle } from './adapters/sqlite/sign-in-throttle-store.ts';
 import { createSqliteStatusListStore } from './adapters/sqlite/status-list-store.ts';
@@ -101,7 +104,7 @@ import { createPagesRouter } from './web/pages-router.tsx';
 export const serviceVersion = '1.0.0';
 
 /**
- * scrypt costs as log2 N, of password hashes and of new key files. Absent in production, where
+ * scrypt costs as log2 N, of password hashes and of new sealed keys. Absent in production, where
  * each adapter uses its own production cost; tests pass a low one so a service starts in
  * milliseconds.
  */
@@ -138,14 +141,24 @@ export function createService(config: Config, deps: ServiceDeps) {
     audit,
     clock,
   };
-  const { keyStore, repository: signingKeys } = openKeyStore(
+  const {
+    keyStore,
+    repository: signingKeys,
+    imported,
+  } = openKeyStore(
     { ...config, keyPassphrase: keyPassphrase(config) },
     db,
     clock,
     kdfCost && { scryptLog2N: kdfCost.keyFileLog2N },
   );
-  /** Whether this key store holds the key's private half (a root kept offline has no file here). */
-  const keyHere = (kid: string): boolean => keyStore.hasKeyFile(kid);
+  if (imported.length > 0) {
+    deps.logger.info(
+      { imported: imported.length },
+      'key files of DATA_DIR/keys imported into the database (the files may be removed after a backup)',
+    );
+  }
+  /** Whether this key store holds the key's private half (a root kept offline is not held here). */
+  const keyHere = (kid: string): boolean => keyStore.holdsKey(kid);
   const auditCheckpoints = createAuditCheckpointer({
     audit,
     checkpoints: createSqliteAuditCheckpointStore(db),
@@ -262,6 +275,10 @@ export function createService(config: Config, deps: ServiceDeps) {
     licenceTypeCode: config.licenceTypeCode,
   };
   const reportPorts = { reports: createSqliteReportsStore(db), audit, clock };
+  /** Secrets every node shares (the console's CSRF key, the rate-limit key hash), made on first use. */
+  const sharedSecrets = createSqliteSharedSecrets(db, () => clock.now());
+  /** The per-minute limits' counters, in the database: every node counts the same requests. */
+  const rateLimits = createSqliteRateLimitCounter(db, sharedSecrets, () => randomBytes(32));
   const routes: Route[] = [
     ...systemRoutes({ isReady: () => ready, openApi: () => openApi }),
     ...authRoutes({
@@ -277,6 +294,7 @@ export function createService(config: Config, deps: ServiceDeps) {
       verification,
       pdf: pdfWorkers,
       pdfPerAddressPerMinute: config.pdfVerificationsPerMinute,
+      rateLimits,
     }),
     ...trustRoutes(trust),
     ...pkiRoutes({
@@ -288,6 +306,7 @@ export function createService(config: Config, deps: ServiceDeps) {
         return pemToDer(root.x509Pem);
       },
       timestampsPerAddressPerMinute: config.timestampsPerMinute,
+      rateLimits,
     }),
     ...adminRoutes({ keys: keyAdministration }),
     ...reportRoutes(reportPorts),
@@ -332,7 +351,12 @@ export function createService(config: Config, deps: ServiceDeps) {
 
   const qrSvg = (text: string) => QRCode.toString(text, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 });
   const pages = express.Router();
-  const sessions = createConsoleSessions({ tokens, clock });
+  const sessions = createConsoleSessions({
+    tokens,
+    clock,
+    store: createSqliteConsoleSessionStore(db),
+    secrets: sharedSecrets,
+  });
   pages.use(
     createOidcRouter({
       publicBaseUrl: config.publicBaseUrl,
@@ -358,6 +382,7 @@ export function createService(config: Config, deps: ServiceDeps) {
       decodeQrImage,
       qrSvg,
       signInPerMinute: config.rateLimitPerMinute,
+      rateLimits,
       archives: policeArchives,
       divisions: divisionDirectory,
       appointments,
@@ -383,6 +408,7 @@ export function createService(config: Config, deps: ServiceDeps) {
       pdf: pdfWorkers,
       validate,
       attemptsPerMinute: config.rateLimitPerMinute,
+      rateLimits,
       pdfPerAddressPerMinute: config.pdfVerificationsPerMinute,
       qrSvg,
       decodeQrImage,
@@ -412,6 +438,7 @@ export function createService(config: Config, deps: ServiceDeps) {
       })),
     ],
     trustProxy: config.trustProxy,
+    rateLimits,
   });
 
   webhooks.start();
@@ -448,7 +475,7 @@ export function createService(config: Config, deps: ServiceDeps) {
       await keyStore.unlockActiveKeys({ first: 1 });
     },
     /**
-     * Once serving: unlocks the other active keys (a damaged key file is found here) and
+     * Once serving: unlocks the other active keys (a damaged sealed key is found here) and
      * exercises the fonts, so the first certificate is not the slow one. A failure is the
      * caller's to report; until it is done a first PDF is just slower.
      */

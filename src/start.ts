@@ -11,7 +11,7 @@ export interface Running {
   url: string;
   /**
    * The warm-up that runs once serving (the other keys, the fonts): settles when done; a
-   * rejection (a damaged key file, a font that cannot render) is for the caller to report.
+   * rejection (a damaged sealed key, a font that cannot render) is for the caller to report.
    */
   background: Promise<void>;
   /** Stops accepting, finishes in-flight requests, closes the database. */

@@ -5,13 +5,13 @@ import type { DivisionDirectory } from '../domain/ports.ts';
 import { certificateViewOf } from './certificate-view-of.ts';
 import { licenceDigest } from './jws/licence-digest.ts';
 import { signCredentials } from './jws/sign-credentials.ts';
-import type { FileKeyStore } from './keystore/file-key-store.ts';
+import type { SealedKeyStore } from './keystore/sealed-key-store.ts';
 import { type FontSet, renderCertificatePdf } from './pdf/index.ts';
 import type { PdfRenderJob, PdfRenderPool } from './pdf/render-pool.ts';
 import type { PadesServices } from './pdf/sign-pdf.ts';
 
 /** Both signatures with the issuing institution's current key, at the issue instant. */
-export function createCertificateSigner(keyStore: FileKeyStore): CertificateSigner {
+export function createCertificateSigner(keyStore: SealedKeyStore): CertificateSigner {
   return {
     async sign(payload, issuedAt) {
       const key = keyStore.activeKey(payload.certificate.issuer.creditCode);
@@ -27,12 +27,12 @@ export function createCertificateSigner(keyStore: FileKeyStore): CertificateSign
 }
 
 /** The named key, or (null) the issuing institution's current one. */
-const pdfSigningKey = (keyStore: FileKeyStore, kid: string | null, payload: ELicencePayload) =>
+const pdfSigningKey = (keyStore: SealedKeyStore, kid: string | null, payload: ELicencePayload) =>
   kid === null ? keyStore.activeKey(payload.certificate.issuer.creditCode) : keyStore.signingKey(kid);
 
 /** The signed PDF, printed from the code tables, signed with the same institution key at the same instant. */
 export function createCertificateRenderer(deps: {
-  keyStore: FileKeyStore;
+  keyStore: SealedKeyStore;
   fonts: FontSet;
   divisions: DivisionDirectory;
   countries: CountryDirectory;
@@ -61,7 +61,7 @@ export function createCertificateRenderer(deps: {
 /** The same PDF as createCertificateRenderer's, rendered and signed by a worker thread of the pool. */
 export function createPooledCertificateRenderer(deps: {
   pool: PdfRenderPool;
-  keyStore: FileKeyStore;
+  keyStore: SealedKeyStore;
   divisions: DivisionDirectory;
   countries: CountryDirectory;
   /** The TSA key and the DSS contents for B-T … B-LTA (null: B-B). */

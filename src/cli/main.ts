@@ -57,6 +57,10 @@ const usage = `Operator commands (DATA_DIR selects the data directory; KEY_PASSP
   retimestamp-pdfs [--within-days 365]              a new document timestamp (and DSS) on every stored PDF
                                                     whose newest timestamp's TSA certificate ends within the
                                                     window; the TSA is renewed first if its own does
+  take-root-offline --out F                         writes the root's sealed key to the new file F and removes it
+                                                    from the database (keep F in offline custody)
+  --root-key F (any command)                        brings the root's sealed key from offline custody for this run
+                                                    only (e.g. rotate-key, add-institution, publish-crl)
   help                                              this text
 Exit codes: 0 done, 1 refused, 2 usage error.`;
 
@@ -107,12 +111,15 @@ async function run(argv: string[]): Promise<number> {
       'within-days': { type: 'string' },
       issuer: { type: 'string' },
       subject: { type: 'string' },
+      out: { type: 'string' },
+      'root-key': { type: 'string' },
     },
     strict: true,
   });
   if (command !== 'backfill' && positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const config = await loadConfig();
-  const tools = openOperatorTools(config);
+  const rootKeyFile = values['root-key'];
+  const tools = openOperatorTools(config, undefined, rootKeyFile ? { rootKeyFile } : {});
   const { institutions, accounts, audit } = tools;
   const now = tools.clock.now();
   const operator: Operator = { username: 'cli', role: 'operator' };
@@ -314,6 +321,11 @@ async function run(argv: string[]): Promise<number> {
             stages: summary.stages,
           }),
         );
+        return 0;
+      }
+      case 'take-root-offline': {
+        const kid = await tools.takeRootOffline(need(values, 'out'));
+        console.log(`root key ${kid} written to ${values.out} and removed from the database`);
         return 0;
       }
       case 'publish-crl': {

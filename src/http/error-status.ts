@@ -3,7 +3,7 @@ import { escapeUnprintable } from './unprintable.ts';
 
 /**
  * The one table mapping stable error codes to HTTP statuses; every code has one. Faults of the
- * service's own custody (an unreadable key file, an example key in production) are 503: the
+ * service's own custody (an unreadable sealed key, an example key in production) are 503: the
  * client did nothing wrong and may retry once an operator has acted.
  */
 export const errorStatus: Record<ErrorCode, number> = {

@@ -55,7 +55,7 @@ export async function prepareTrustDomain(service: StartingService, config: Confi
     return;
   }
   const now = clock.now();
-  // The password hashes and the key files' scrypt derivations all run at once on the thread
+  // The password hashes and the sealed keys' scrypt derivations all run at once on the thread
   // pool; the keys themselves are made on the main thread.
   const hashing = hashDemoPasswords(service.hasher);
   const provisioning = async () => {

@@ -3,6 +3,7 @@ import { ipKeyGenerator, rateLimit } from 'express-rate-limit';
 import type { Role } from '../domain/accounts/account.ts';
 import { signIn } from '../domain/accounts/sign-in.ts';
 import { DomainError } from '../domain/errors.ts';
+import { sharedRateLimitStore } from '../http/rate-limit-store.ts';
 import { adminRoutes } from './console/admin-router.tsx';
 import { agencyRoutes } from './console/agency-router.tsx';
 import { archiveRoutes } from './console/archive-router.tsx';
@@ -49,6 +50,7 @@ export function createConsoleRouter(deps: ConsoleDeps): express.Router {
     limit: deps.signInPerMinute,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
+    store: sharedRateLimitStore(deps.rateLimits, 'console:sign-in', () => now().getTime()),
     keyGenerator: (req) => {
       const body = formValues(req.body);
       return `${(body.username ?? '').slice(0, 64)}:${ipKeyGenerator(req.ip ?? req.socket.remoteAddress ?? '')}`;

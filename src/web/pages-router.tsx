@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { rateLimit } from 'express-rate-limit';
+import { sharedRateLimitStore } from '../http/rate-limit-store.ts';
 import { renderPage } from './layout.tsx';
 import { pickLang } from './locale.ts';
 import { translator } from './messages.ts';
@@ -32,6 +33,7 @@ export function createPagesRouter(deps: PagesDeps): express.Router {
     limit: deps.attemptsPerMinute,
     standardHeaders: 'draft-7',
     legacyHeaders: false,
+    store: sharedRateLimitStore(deps.rateLimits, 'pages:attempts', () => deps.online.clock.now().getTime()),
     handler: (req, res) => {
       const ctx = context(req, res);
       send(

@@ -2,12 +2,13 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileKeyStore } from '../../src/adapters/keystore/file-key-store.ts';
+import { SealedKeyStore } from '../../src/adapters/keystore/sealed-key-store.ts';
 import { createSigningKeyRepository } from '../../src/adapters/keystore/signing-key-repository.ts';
 import { nodeX509 } from '../../src/adapters/pki/node-x509.ts';
 import { createSqliteAuditLog } from '../../src/adapters/sqlite/audit-log.ts';
 import { openDatabase, type SqliteDatabase } from '../../src/adapters/sqlite/database.ts';
 import { createSqliteInstitutionRepository } from '../../src/adapters/sqlite/institution-repository.ts';
+import { createSqliteSealedKeyVault } from '../../src/adapters/sqlite/sealed-key-vault.ts';
 import type { AuditLog, Operator } from '../../src/domain/audit/audit-event.ts';
 import {
   createInstitution,
@@ -39,8 +40,8 @@ beforeEach(async () => {
   db = openDatabase(':memory:');
   audit = createSqliteAuditLog(db);
   const register = createSigningKeyRepository(db);
-  const keyStore = FileKeyStore.open({
-    directory,
+  const keyStore = SealedKeyStore.open({
+    vault: createSqliteSealedKeyVault(db),
     passphrase: 'test passphrase',
     register,
     environment: 'test',

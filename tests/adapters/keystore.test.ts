@@ -1,18 +1,20 @@
 import { createPublicKey, verify } from 'node:crypto';
-import { copyFileSync, mkdirSync, readFileSync, renameSync, statSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileKeyStore } from '../../src/adapters/keystore/file-key-store.ts';
 import { openKeyStore } from '../../src/adapters/keystore/open-key-store.ts';
+import { SealedKeyStore } from '../../src/adapters/keystore/sealed-key-store.ts';
+import { importKeyDirectory } from '../../src/adapters/keystore/sealed-key-vault.ts';
 import { createSigningKeyRepository } from '../../src/adapters/keystore/signing-key-repository.ts';
 import { nodeX509 } from '../../src/adapters/pki/node-x509.ts';
 import { isLowS } from '../../src/adapters/pki/p256-low-s.ts';
-import { openDatabase } from '../../src/adapters/sqlite/database.ts';
+import { migrate, openDatabase } from '../../src/adapters/sqlite/database.ts';
+import { createSqliteSealedKeyVault } from '../../src/adapters/sqlite/sealed-key-vault.ts';
 import { provisionDemoTrustDomain } from '../../src/domain/trust/provision-demo-trust-domain.ts';
 import { provisionInstitutionKey } from '../../src/domain/trust/provision-signing-key.ts';
 import { revokeSigningKey } from '../../src/domain/trust/revoke-signing-key.ts';
-import { createTestDomain, HOSPITAL_A, HOSPITAL_B, migrationSql, type TestDomain } from './pki-test-kit.ts';
+import { createTestDomain, HOSPITAL_A, HOSPITAL_B, type TestDomain } from './pki-test-kit.ts';
 
 let domain: TestDomain;
 beforeEach(async () => {
@@ -21,9 +23,9 @@ beforeEach(async () => {
 afterEach(() => domain.close());
 
 const keysDirectory = () => path.join(domain.directory, 'keys');
-const reopen = (overrides: Partial<Parameters<typeof FileKeyStore.open>[0]> = {}) =>
-  FileKeyStore.open({
-    directory: keysDirectory(),
+const reopen = (overrides: Partial<Parameters<typeof SealedKeyStore.open>[0]> = {}) =>
+  SealedKeyStore.open({
+    vault: createSqliteSealedKeyVault(domain.db),
     passphrase: 'test passphrase',
     register: domain.register,
     environment: 'test',
@@ -31,17 +33,31 @@ const reopen = (overrides: Partial<Parameters<typeof FileKeyStore.open>[0]> = {}
     ...overrides,
   });
 
-describe('the file key store', () => {
-  it('keeps each private key in its own owner-only file, encrypted, never in the database', () => {
-    const file = path.join(keysDirectory(), `${domain.keyA.kid}.key`);
-    expect(statSync(file).mode & 0o777).toBe(0o600);
-    expect(statSync(keysDirectory()).mode & 0o777).toBe(0o700);
-    const stored = JSON.parse(readFileSync(file, 'utf8'));
+describe('the sealed key store', () => {
+  it('keeps each private key sealed in the database, write-once, and no key file anywhere', () => {
+    const row = domain.db.prepare('SELECT sealed, created_at FROM sealed_keys WHERE kid = ?').get(domain.keyA.kid) as {
+      sealed: string;
+      created_at: string;
+    };
+    const stored = JSON.parse(row.sealed);
     expect(Object.keys(stored).sort()).toEqual(['cipher', 'ciphertext', 'format', 'kdf', 'kid', 'publicJwk']);
-    expect(stored.kdf).toMatchObject({ name: 'scrypt', r: 8, p: 1 });
-    expect(JSON.stringify(stored)).not.toMatch(/"d"|PRIVATE KEY/);
+    expect(stored).toMatchObject({ kid: domain.keyA.kid, kdf: { name: 'scrypt', r: 8, p: 1 } });
+    expect(row.created_at).toBe('2026-01-01T00:00:00.000Z');
+    expect(row.sealed).not.toMatch(/"d"|PRIVATE KEY/);
+    expect(existsSync(keysDirectory())).toBe(false);
     const rows = JSON.stringify(domain.db.prepare('SELECT * FROM signing_keys').all());
     expect(rows).not.toMatch(/"d"|PRIVATE KEY|ciphertext/);
+    expect(() => domain.db.prepare("UPDATE sealed_keys SET sealed = '{}' WHERE kid = ?").run(domain.keyA.kid)).toThrow(
+      'sealed keys are write-once',
+    );
+    expect(() => domain.db.prepare('DELETE FROM sealed_keys WHERE kid = ?').run(domain.keyA.kid)).toThrow(
+      'sealed keys are write-once',
+    );
+    // The root alone may leave (taken offline by the operator).
+    const root = domain.register.active('root')!.kid;
+    expect(domain.db.prepare('DELETE FROM sealed_keys WHERE kid = ?').run(root).changes).toBe(1);
+    expect(reopen().holdsKey(root)).toBe(false);
+    expect(reopen().holdsKey(domain.keyA.kid)).toBe(true);
   });
 
   it('signs with ES256 in IEEE P1363 form, verifiable with the certified public key', async () => {
@@ -60,24 +76,45 @@ describe('the file key store', () => {
     expect(signatures.filter((signature) => !isLowS(signature))).toEqual([]);
   });
 
-  it('decrypts a key once and keeps it: the file is not read again', async () => {
-    const store = reopen();
+  it('decrypts a key once and keeps it: the sealed key is read from the database once', async () => {
+    const vault = createSqliteSealedKeyVault(domain.db);
+    const reads: string[] = [];
+    const read = (kid: string) => {
+      reads.push(kid);
+      return vault.read(kid);
+    };
+    const store = reopen({ vault: { ...vault, read } });
     await store.sign(domain.keyA.kid, new Uint8Array([1]));
-    renameSync(path.join(keysDirectory(), `${domain.keyA.kid}.key`), path.join(domain.directory, 'moved'));
-    await expect(store.sign(domain.keyA.kid, new Uint8Array([2]))).resolves.toHaveLength(64);
-    // A registered key whose file is gone is a fault of key custody (503), not an unknown key (404).
-    await expect(reopen().sign(domain.keyA.kid, new Uint8Array([2]))).rejects.toMatchObject({ code: 'KEY_UNREADABLE' });
+    await store.sign(domain.keyA.kid, new Uint8Array([2]));
+    expect(reads).toEqual([domain.keyA.kid]);
   });
 
-  it('refuses a wrong passphrase and a key file put in another key’s place', async () => {
+  it('reads a key another process sealed into the same database when first used', async () => {
+    const other = reopen();
+    const made = other.generateKey();
+    expect(domain.keyStore.holdsKey(made.kid)).toBe(true);
+    expect(domain.keyStore.publicKeyOf(made.kid).export({ format: 'jwk' })).toMatchObject(made.publicJwk);
+  });
+
+  it('refuses a registered key it does not hold, a wrong passphrase and a sealed key in another key’s place', async () => {
+    const empty = new Database(':memory:');
+    migrate(empty);
+    const elsewhere = createSqliteSealedKeyVault(empty);
+    // A registered key not held here is a fault of key custody (503), not an unknown key (404).
+    await expect(reopen({ vault: elsewhere }).sign(domain.keyA.kid, new Uint8Array([1]))).rejects.toMatchObject({
+      code: 'KEY_UNREADABLE',
+    });
     await expect(reopen({ passphrase: 'wrong' }).sign(domain.keyA.kid, new Uint8Array([1]))).rejects.toMatchObject({
       code: 'KEY_UNREADABLE',
     });
-    copyFileSync(
-      path.join(keysDirectory(), `${domain.keyB.kid}.key`),
-      path.join(keysDirectory(), `${domain.keyA.kid}.key`),
-    );
-    await expect(reopen().sign(domain.keyA.kid, new Uint8Array([1]))).rejects.toMatchObject({ code: 'KEY_UNREADABLE' });
+    const sealedB = createSqliteSealedKeyVault(domain.db).read(domain.keyB.kid)!;
+    empty
+      .prepare("INSERT INTO sealed_keys (kid, sealed, created_at) VALUES (?, ?, '2026-01-01')")
+      .run(domain.keyA.kid, JSON.stringify({ ...sealedB, kid: domain.keyA.kid }));
+    await expect(reopen({ vault: elsewhere }).sign(domain.keyA.kid, new Uint8Array([1]))).rejects.toMatchObject({
+      code: 'KEY_UNREADABLE',
+    });
+    empty.close();
   });
 
   it('hands out the active key of an institution, and refuses institutions without one', () => {
@@ -139,28 +176,24 @@ describe('in production', () => {
     import.meta.url,
   );
   const vectorKey = new URL('../vectors/keys/H6YFnDgwANJ-1e-qqygyutZ88sfAGWhwGwz939-icXs.key', import.meta.url);
-  const openProduction = (directory: string, passphrase = 'a real passphrase') => {
+  /** A production key store over a fresh database into which `directory`'s key files were imported. */
+  const openProduction = (directory: string | null, passphrase = 'a real passphrase') => {
     const db = new Database(':memory:');
-    db.exec(migrationSql());
+    migrate(db);
+    const vault = createSqliteSealedKeyVault(db);
+    if (directory) importKeyDirectory(directory, vault, new Date());
     return () =>
-      FileKeyStore.open({
-        directory,
-        passphrase,
-        register: createSigningKeyRepository(db),
-        environment: 'production',
-      });
+      SealedKeyStore.open({ vault, passphrase, register: createSigningKeyRepository(db), environment: 'production' });
   };
 
   it('refuses the example passphrase', () => {
-    expect(openProduction(path.join(domain.directory, 'p'), 'example-only')).toThrow(
-      expect.objectContaining({ code: 'EXAMPLE_KEY_REFUSED' }),
-    );
+    expect(openProduction(null, 'example-only')).toThrow(expect.objectContaining({ code: 'EXAMPLE_KEY_REFUSED' }));
   });
 
-  it('refuses a key directory holding the keys.example key or a test-vector key', () => {
+  it('refuses a database holding the keys.example key or a test-vector key', () => {
     for (const [index, source] of [exampleKey, vectorKey].entries()) {
       const directory = path.join(domain.directory, `production-${index}`);
-      mkdirSync(directory);
+      mkdirSync(directory, { recursive: true });
       copyFileSync(source, path.join(directory, path.basename(source.pathname)));
       expect(openProduction(directory)).toThrow(expect.objectContaining({ code: 'EXAMPLE_KEY_REFUSED' }));
     }
@@ -168,15 +201,17 @@ describe('in production', () => {
 
   it('opens the example key outside production (it is a working example)', async () => {
     const directory = path.join(domain.directory, 'development');
-    mkdirSync(directory);
+    mkdirSync(directory, { recursive: true });
     copyFileSync(exampleKey, path.join(directory, path.basename(exampleKey.pathname)));
     const db = new Database(':memory:');
-    db.exec(migrationSql());
+    migrate(db);
     const repository = createSigningKeyRepository(db);
     const rows = JSON.parse(readFileSync(new URL('../../keys.example/signing-keys.json', import.meta.url), 'utf8'));
     for (const row of rows) repository.insert(row);
-    const store = FileKeyStore.open({
-      directory,
+    const vault = createSqliteSealedKeyVault(db);
+    expect(importKeyDirectory(directory, vault, new Date())).toEqual([rows[1].kid]);
+    const store = SealedKeyStore.open({
+      vault,
       passphrase: 'example-only',
       register: repository,
       environment: 'development',
@@ -186,8 +221,32 @@ describe('in production', () => {
   });
 });
 
+describe('key files of an earlier version', () => {
+  it('are imported into the database once, left in place, and a misnamed or broken file is skipped', () => {
+    const directory = path.join(domain.directory, 'old-keys');
+    mkdirSync(directory, { recursive: true });
+    const vault = createSqliteSealedKeyVault(domain.db);
+    const sealedA = vault.read(domain.keyA.kid)!;
+    const db = new Database(':memory:');
+    migrate(db);
+    const fresh = createSqliteSealedKeyVault(db);
+    writeFileSync(path.join(directory, `${domain.keyA.kid}.key`), JSON.stringify(sealedA));
+    writeFileSync(path.join(directory, `${domain.keyB.kid}.key`), JSON.stringify(sealedA));
+    writeFileSync(path.join(directory, `${'x'.repeat(43)}.key`), '{not json');
+    writeFileSync(path.join(directory, 'notes.txt'), 'not a key');
+    const now = new Date('2026-03-01T00:00:00Z');
+    expect(importKeyDirectory(directory, fresh, now)).toEqual([domain.keyA.kid]);
+    expect(importKeyDirectory(directory, fresh, now)).toEqual([]);
+    expect(fresh.kids()).toEqual([domain.keyA.kid]);
+    expect(fresh.read(domain.keyA.kid)).toEqual(sealedA);
+    expect(readdirSync(directory).sort()).toHaveLength(4);
+    expect(importKeyDirectory(path.join(domain.directory, 'absent'), fresh, now)).toEqual([]);
+    db.close();
+  });
+});
+
 describe('a deployment’s key store', () => {
-  it('sets up the demo trust domain in DATA_DIR/keys, with migration 002 applied among the others', async () => {
+  it('sets up the demo trust domain in the database (no DATA_DIR/keys), with every migration applied', async () => {
     const db = openDatabase(':memory:');
     const config = { dataDir: path.join(domain.directory, 'data'), keyPassphrase: null, env: 'development' as const };
     const { keyStore, repository } = openKeyStore(config, db);
@@ -203,8 +262,30 @@ describe('a deployment’s key store', () => {
     const purposes = repository.list().map((key) => key.purpose);
     expect(purposes.sort()).toEqual(['audit', 'licence', 'licence', 'root', 'status-list', 'trust-list', 'tsa']);
     await expect(openKeyStore(config, db).keyStore.unlockActiveKeys()).resolves.toHaveLength(7);
+    expect(existsSync(path.join(config.dataDir, 'keys'))).toBe(false);
     const wrong = openKeyStore({ ...config, keyPassphrase: 'not the passphrase' }, db).keyStore;
     await expect(wrong.unlockActiveKeys()).rejects.toMatchObject({ code: 'KEY_UNREADABLE' });
+    db.close();
+  });
+
+  it('imports the key files of an earlier version on open, once, and signs with them', async () => {
+    const dataDir = path.join(domain.directory, 'old-data');
+    mkdirSync(path.join(dataDir, 'keys'), { recursive: true });
+    const exampleFile = new URL(
+      '../../keys.example/keys/4c1hiS7Ea_2o3ttgN6BT2go8PDGlqL2_4r8pGj-aZ68.key',
+      import.meta.url,
+    );
+    copyFileSync(exampleFile, path.join(dataDir, 'keys', path.basename(exampleFile.pathname)));
+    const db = openDatabase(':memory:');
+    const rows = JSON.parse(readFileSync(new URL('../../keys.example/signing-keys.json', import.meta.url), 'utf8'));
+    const config = { dataDir, keyPassphrase: 'example-only', env: 'development' as const };
+    const clock = { now: () => new Date('2026-06-01T00:00:00Z') };
+    const first = openKeyStore(config, db, clock);
+    for (const row of rows) first.repository.insert(row);
+    expect(first.imported).toEqual([rows[1].kid]);
+    await expect(first.keyStore.sign(rows[1].kid, new Uint8Array([1]))).resolves.toHaveLength(64);
+    expect(openKeyStore(config, db, clock).imported).toEqual([]);
+    expect(readdirSync(path.join(dataDir, 'keys'))).toEqual([path.basename(exampleFile.pathname)]);
     db.close();
   });
 });

@@ -6,10 +6,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { FileKeyStore } from '../../src/adapters/keystore/file-key-store.ts';
+import { SealedKeyStore } from '../../src/adapters/keystore/sealed-key-store.ts';
 import { createSigningKeyRepository } from '../../src/adapters/keystore/signing-key-repository.ts';
 import { nodeX509 } from '../../src/adapters/pki/node-x509.ts';
 import { migrate } from '../../src/adapters/sqlite/database.ts';
+import { createSqliteSealedKeyVault } from '../../src/adapters/sqlite/sealed-key-vault.ts';
 import type { ELicencePayload, Institution } from '../../src/domain/certificate.ts';
 import type { SigningKey } from '../../src/domain/ports.ts';
 import type { KeyRegister, X509Tools } from '../../src/domain/trust/ports.ts';
@@ -125,7 +126,7 @@ export interface TestDomain {
   directory: string;
   db: Database.Database;
   register: KeyRegister;
-  keyStore: FileKeyStore;
+  keyStore: SealedKeyStore;
   x509: X509Tools;
   keyA: SigningKey;
   keyB: SigningKey;
@@ -142,8 +143,8 @@ export async function createTestDomain(now = new Date('2026-01-01T00:00:00Z')): 
   db.pragma('foreign_keys = ON');
   migrate(db);
   const register = createSigningKeyRepository(db);
-  const keyStore = FileKeyStore.open({
-    directory: path.join(directory, 'keys'),
+  const keyStore = SealedKeyStore.open({
+    vault: createSqliteSealedKeyVault(db),
     passphrase: 'test passphrase',
     register,
     environment: 'test',

@@ -236,12 +236,12 @@ describe('the checkpoint timer and old data directories', () => {
     await auditedEvent(old);
     const dataDir = old.dataDir;
     await old.running.stop();
-    // A data directory from before audit keys: no audit key in the register, no key file.
+    // A data directory from before audit keys: no audit key in the register (its sealed key, now
+    // nobody's, stays: sealed keys are write-once).
     const db = new Database(path.join(dataDir, 'service.sqlite'));
     const { kid } = db.prepare<[], { kid: string }>("SELECT kid FROM signing_keys WHERE purpose = 'audit'").get()!;
     db.prepare('DELETE FROM signing_keys WHERE kid = ?').run(kid);
     db.close();
-    rmSync(path.join(dataDir, 'keys', `${kid}.key`));
 
     const svc2 = await startTestService({ dataDir, env: { AUDIT_CHECKPOINT_SECONDS: '1' } });
     try {

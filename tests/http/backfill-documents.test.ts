@@ -12,10 +12,11 @@ import { generateRecords } from '../../scripts/gen-records.ts';
 import { createCertificateRenderer } from '../../src/adapters/certificate-production.ts';
 import { countryDirectory } from '../../src/adapters/countries.ts';
 import { divisionDirectory } from '../../src/adapters/divisions.ts';
-import { FileKeyStore } from '../../src/adapters/keystore/file-key-store.ts';
+import { SealedKeyStore } from '../../src/adapters/keystore/sealed-key-store.ts';
 import { createSigningKeyRepository } from '../../src/adapters/keystore/signing-key-repository.ts';
 import { loadFonts } from '../../src/adapters/pdf/fonts.ts';
 import { openDatabase } from '../../src/adapters/sqlite/database.ts';
+import { createSqliteSealedKeyVault } from '../../src/adapters/sqlite/sealed-key-vault.ts';
 import { runBackfill } from '../../src/cli/backfill.ts';
 import { loadConfig } from '../../src/config.ts';
 import { openOperatorTools } from '../../src/operator-tools.ts';
@@ -179,8 +180,8 @@ describe('back-issued certificates over HTTP', () => {
     const bj = svc.accounts.find((a) => a.role === 'issuer' && a.username.endsWith('-bj'))!.institution!;
     const db = openDatabase(path.join(svc.dataDir, 'service.sqlite'));
     try {
-      const keyStore = FileKeyStore.open({
-        directory: path.join(svc.dataDir, 'keys'),
+      const keyStore = SealedKeyStore.open({
+        vault: createSqliteSealedKeyVault(db),
         passphrase: 'test-passphrase',
         register: createSigningKeyRepository(db),
         environment: 'test',

@@ -1,6 +1,7 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
@@ -13,8 +14,16 @@ afterAll(() => rmSync(scratch, { recursive: true, force: true }));
 
 const logger = pino({ level: 'silent' });
 const clock = { now: () => new Date() };
-const keyFileOf = (dataDir: string, kid: string) =>
-  JSON.parse(readFileSync(path.join(dataDir, 'keys', `${kid}.key`), 'utf8')) as { kdf: unknown };
+/** The sealed key as stored in the service database (sealed_keys). */
+const keyFileOf = (dataDir: string, kid: string) => {
+  const db = new Database(path.join(dataDir, 'service.sqlite'), { readonly: true });
+  try {
+    const sealed = db.prepare<[string], string>('SELECT sealed FROM sealed_keys WHERE kid = ?').pluck().get(kid)!;
+    return JSON.parse(sealed) as { kdf: unknown };
+  } finally {
+    db.close();
+  }
+};
 
 describe('the scrypt cost of password hashes and key files', () => {
   it('is production strength when the service is wired as main.ts wires it: N=2^15 and N=2^16', async () => {

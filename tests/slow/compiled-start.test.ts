@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
@@ -138,18 +138,21 @@ describe('the compiled service (npm start)', () => {
     expect(started.stderr()).toContain('KEY_UNREADABLE');
   }, 60_000);
 
-  it('stops with exit code 1 when a key file unlocked after start does not open', async () => {
-    const db = new Database(path.join(dataDir, 'service.sqlite'), { readonly: true });
+  it('stops with exit code 1 when a sealed key unlocked after start does not open', async () => {
+    const db = new Database(path.join(dataDir, 'service.sqlite'));
     // The register's last key: the one start-up leaves to the warm-up that runs once serving.
     const { kid } = db.prepare('SELECT kid FROM signing_keys ORDER BY created_at DESC, kid DESC LIMIT 1').get() as {
       kid: string;
     };
-    db.close();
-    const file = path.join(dataDir, 'keys', `${kid}.key`);
-    const sealed = JSON.parse(readFileSync(file, 'utf8')) as { ciphertext: string };
+    const sealed = JSON.parse(
+      db.prepare<[string], string>('SELECT sealed FROM sealed_keys WHERE kid = ?').pluck().get(kid)!,
+    ) as { ciphertext: string };
     const last = sealed.ciphertext.at(-2) === 'A' ? 'B' : 'A';
     sealed.ciphertext = `${sealed.ciphertext.slice(0, -2)}${last}${sealed.ciphertext.at(-1)}`;
-    writeFileSync(file, JSON.stringify(sealed));
+    // A writer of the database: the write-once trigger stops accidents, not writers.
+    db.exec('DROP TRIGGER sealed_keys_no_update');
+    db.prepare('UPDATE sealed_keys SET sealed = ? WHERE kid = ?').run(JSON.stringify(sealed), kid);
+    db.close();
     const started = startCompiled();
     await started.logged('listening');
     const failed = await started.logged('warm-up failed');

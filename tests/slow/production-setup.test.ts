@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import Database from 'better-sqlite3';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
@@ -172,6 +173,56 @@ describe('a production deployment set up with the operator CLI', () => {
     expect(revoked.code).toBe(0);
     expect(revoked.stdout).toMatch(/\nCRL 3 signed, next update /);
   }, 60_000);
+
+  it('takes the root key offline and brings it back for one command only', async () => {
+    const rootFile = path.join(dataDir, '..', `${path.basename(dataDir)}-root.key`);
+    try {
+      const sealedKids = () => {
+        const db = new Database(path.join(dataDir, 'service.sqlite'), { readonly: true });
+        try {
+          const root = db.prepare("SELECT kid FROM signing_keys WHERE purpose = 'root'").pluck().get() as string;
+          return { root, held: db.prepare('SELECT kid FROM sealed_keys').pluck().all() as string[] };
+        } finally {
+          db.close();
+        }
+      };
+      expect(sealedKids().held).toContain(sealedKids().root);
+      // A root key file of an earlier version would bring the root back: it must go first.
+      const legacy = path.join(dataDir, 'keys', `${sealedKids().root}.key`);
+      mkdirSync(path.dirname(legacy));
+      writeFileSync(legacy, '{}');
+      expect(await cli('take-root-offline', '--out', rootFile)).toMatchObject({
+        code: 1,
+        stderr: expect.stringContaining(`Remove keys/${sealedKids().root}.key`),
+      });
+      rmSync(path.dirname(legacy), { recursive: true });
+      const offline = await cli('take-root-offline', '--out', rootFile);
+      expect(offline).toMatchObject({ code: 0, stdout: expect.stringMatching(/^root key \S+ written to /) });
+      expect(statSync(rootFile).mode & 0o777).toBe(0o600);
+      expect(sealedKids().held).not.toContain(sealedKids().root);
+      expect(existsSync(path.join(dataDir, 'keys'))).toBe(false);
+      expect((await cli('take-root-offline', '--out', `${rootFile}.again`)).code).toBe(1);
+      expect((await cli('rotate-key', '--institution', creditCode)).code).toBe(1);
+      const rotated = await cli('rotate-key', '--institution', creditCode, '--root-key', rootFile);
+      expect(rotated).toMatchObject({
+        code: 0,
+        stdout: expect.stringContaining(`institution ${creditCode} now signs with`),
+      });
+      expect(await cli('publish-crl', '--root-key', rootFile)).toMatchObject({ code: 0 });
+      // Brought for those commands only: the database still does not hold the root.
+      expect(sealedKids().held).not.toContain(sealedKids().root);
+      // The service starts with the root offline and serves the CRL the CLI signed.
+      const config = await loadConfig({ ...env, PORT: '0', HOST: '127.0.0.1' });
+      const running = await start(config, { logger: pino({ level: 'silent' }), clock: { now: () => new Date() } });
+      try {
+        expect((await fetch(`${running.url}/api/v1/pki/root.crl`)).status).toBe(200);
+      } finally {
+        await running.stop();
+      }
+    } finally {
+      rmSync(rootFile, { force: true });
+    }
+  }, 120_000);
 
   it('refuses to start in production without a key passphrase', async () => {
     await expect(loadConfig({ NODE_ENV: 'production', DATA_DIR: dataDir })).rejects.toThrow(/KEY_PASSPHRASE/);

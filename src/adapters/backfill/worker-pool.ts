@@ -9,8 +9,7 @@ import type { CertificateRecord } from '../../domain/lifecycle/records.ts';
 /** What a backfill worker opens by itself (see src/backfill-worker.ts). */
 export interface BackfillWorkerData {
   databaseFile: string;
-  keysDirectory: string;
-  /** The key files' passphrase: the worker's key store decrypts its keys itself. */
+  /** The sealed keys' passphrase: the worker's key store decrypts its keys itself. */
   passphrase: string;
   environment: 'production' | 'development' | 'test';
   licenceTypeCode: string;

@@ -3,15 +3,15 @@ import type { AuditKey } from '../../domain/audit/audit-checkpoint.ts';
 import type { KeyStore } from '../../domain/ports.ts';
 import type { KeyRegister } from '../../domain/trust/ports.ts';
 import { pemToX5c } from '../pki/pem.ts';
-import type { FileKeyStore } from './file-key-store.ts';
+import type { SealedKeyStore } from './sealed-key-store.ts';
 
 /**
  * The audit key over the key store: signs with the active `audit` key and checks a checkpoint
- * with the public key derived from the key store's own private key file (decrypted with the
+ * with the public key derived from the key store's own sealed private key (decrypted with the
  * passphrase), so a key planted in the database's register does not verify anything.
  */
 export function createAuditKey(
-  keyStore: KeyStore & Pick<FileKeyStore, 'publicKeyOf'>,
+  keyStore: KeyStore & Pick<SealedKeyStore, 'publicKeyOf'>,
   register: Pick<KeyRegister, 'active' | 'get'>,
 ): AuditKey {
   return {

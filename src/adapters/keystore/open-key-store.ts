@@ -1,8 +1,11 @@
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import type { Clock } from '../../domain/ports.ts';
+import { type Clock, systemClock } from '../../domain/ports.ts';
 import type { KeyRegister } from '../../domain/trust/ports.ts';
-import { FileKeyStore, type FileKeyStoreOptions } from './file-key-store.ts';
+import { createSqliteSealedKeyVault } from '../sqlite/sealed-key-vault.ts';
+import type { EncryptedKeyFile } from './encrypted-key-file.ts';
+import { SealedKeyStore, type SealedKeyStoreOptions } from './sealed-key-store.ts';
+import { importKeyDirectory } from './sealed-key-vault.ts';
 import { createSigningKeyRepository } from './signing-key-repository.ts';
 
 /**
@@ -12,21 +15,29 @@ import { createSigningKeyRepository } from './signing-key-repository.ts';
  */
 export const DEVELOPMENT_PASSPHRASE = 'development-only';
 
-/** The key store of a deployment: DATA_DIR/keys, metadata in the service database. */
+/**
+ * The key store of a deployment: sealed private keys and public metadata, both in the service
+ * database. Key files an earlier version kept in DATA_DIR/keys are imported into the database
+ * once (and left in place).
+ */
 export function openKeyStore(
-  config: { dataDir: string; keyPassphrase: string | null; env: FileKeyStoreOptions['environment'] },
+  config: { dataDir: string; keyPassphrase: string | null; env: SealedKeyStoreOptions['environment'] },
   db: Database.Database,
   clock?: Clock,
-  cost?: Pick<FileKeyStoreOptions, 'scryptLog2N'>,
-): { keyStore: FileKeyStore; repository: KeyRegister } {
+  cost?: Pick<SealedKeyStoreOptions, 'scryptLog2N'>,
+  offlineKeys?: readonly EncryptedKeyFile[],
+): { keyStore: SealedKeyStore; repository: KeyRegister; imported: string[] } {
   const repository = createSigningKeyRepository(db);
-  const keyStore = FileKeyStore.open({
-    directory: path.join(config.dataDir, 'keys'),
+  const vault = createSqliteSealedKeyVault(db);
+  const imported = importKeyDirectory(path.join(config.dataDir, 'keys'), vault, (clock ?? systemClock).now());
+  const keyStore = SealedKeyStore.open({
+    vault,
     passphrase: config.keyPassphrase ?? DEVELOPMENT_PASSPHRASE,
     register: repository,
     environment: config.env,
     ...(clock && { clock }),
     ...cost,
+    ...(offlineKeys && { offlineKeys }),
   });
-  return { keyStore, repository };
+  return { keyStore, repository, imported };
 }

@@ -30,6 +30,14 @@ export interface WebhookDeliveryQueue {
   endpointsDue(now: number): Endpoint[];
   /** Up to `limit` due heads of the endpoint's per-birth queues, oldest event first. */
   dueHeads(subscriptionId: string, now: number, limit: number): DueDelivery[];
+  /**
+   * Claims a due delivery for one attempt until `until`: false when another node (or process)
+   * claimed it first. Several nodes poll one queue; the claim keeps them from sending it twice,
+   * and lapses if the claiming node dies, so another node then retries it.
+   */
+  claim(id: string, now: number, until: number): boolean;
+  /** Gives up a claim (the node stops before the attempt ended): due again at `now`. */
+  release(id: string, now: number): void;
   delivered(id: string, outcome: AttemptOutcome): void;
   /** A failed attempt: retried at `nextAttemptAt`, or dead-lettered when that is null. */
   failed(id: string, outcome: AttemptOutcome, nextAttemptAt: number | null): void;
@@ -63,6 +71,15 @@ export function createSqliteWebhookDeliveryQueue(db: SqliteDatabase): WebhookDel
                            AND p.status = 'pending' AND p.event_seq < d.event_seq)
       ORDER BY d.event_seq LIMIT @limit`,
   );
+  // The claim moves the delivery's next attempt past the attempt's time-out: while claimed it is
+  // due nowhere, and its birth's later events keep waiting behind it (it is still pending).
+  const claim = db.prepare<{ id: string; now: number; until: number }>(
+    `UPDATE webhook_deliveries SET next_attempt_at = @until
+      WHERE id = @id AND status = 'pending' AND next_attempt_at <= @now`,
+  );
+  const release = db.prepare<{ id: string; now: number }>(
+    `UPDATE webhook_deliveries SET next_attempt_at = @now WHERE id = @id AND status = 'pending'`,
+  );
   const delivered = db.prepare<{ id: string; at: number; status: number | null }>(
     `UPDATE webhook_deliveries SET status = 'delivered', attempts = attempts + 1, last_attempt_at = @at,
         last_status = @status, last_error = NULL, delivered_at = @at
@@ -81,6 +98,10 @@ export function createSqliteWebhookDeliveryQueue(db: SqliteDatabase): WebhookDel
       WHERE id = @id AND status = 'pending'`,
   );
   return {
+    claim: (id, now, until) => claim.run({ id, now, until }).changes === 1,
+    release(id, now) {
+      release.run({ id, now });
+    },
     endpointsDue: (now) =>
       endpointsDue.all({ now }).map((row) => ({
         id: row.id,

@@ -37,6 +37,9 @@ export interface WebhookDispatcher {
 }
 
 /** One attempt's result, as the queue records it. */
+/** A claim outlasts the attempt's time-out by this much, so it never lapses while the attempt runs. */
+const CLAIM_MARGIN_MS = 5_000;
+
 type Attempt = { ok: true; status: number } | { ok: false; status: number | null; error: string };
 
 /**
@@ -55,6 +58,8 @@ export function createWebhookDispatcher(deps: {
   /** Per endpoint: ordering keys in flight. */
   const inFlight = new Map<string, Set<string>>();
   const pending = new Set<Promise<void>>();
+  /** Deliveries this process has claimed and not yet recorded. */
+  const claimed = new Set<string>();
   let aborter = new AbortController();
   let running = false;
   let timer: NodeJS.Timeout | null = null;
@@ -86,9 +91,11 @@ export function createWebhookDispatcher(deps: {
 
   function launch(endpoint: Endpoint, delivery: DueDelivery, keys: Set<string>) {
     keys.add(delivery.orderingKey);
+    claimed.add(delivery.id);
     const signal = aborter.signal;
     const task = attempt(endpoint, delivery).then((result) => {
       keys.delete(delivery.orderingKey);
+      claimed.delete(delivery.id);
       // Stopped: the database may be closed; the delivery stays pending and is sent after the restart.
       if (signal.aborted) return;
       const at = clock.now().getTime();
@@ -128,6 +135,8 @@ export function createWebhookDispatcher(deps: {
       for (const delivery of queue.dueHeads(endpoint.id, now, free + keys.size)) {
         if (keys.size >= options.concurrencyPerEndpoint) break;
         if (keys.has(delivery.orderingKey)) continue;
+        // Another node may poll the same queue: only the node whose claim lands sends it.
+        if (!queue.claim(delivery.id, now, now + options.timeoutMs + CLAIM_MARGIN_MS)) continue;
         launch(endpoint, delivery, keys);
         started++;
       }
@@ -163,6 +172,10 @@ export function createWebhookDispatcher(deps: {
       if (timer) clearInterval(timer);
       timer = null;
       aborter.abort();
+      // What this process claimed and will not finish is due again at once, for any node.
+      const now = clock.now().getTime();
+      for (const id of claimed) queue.release(id, now);
+      claimed.clear();
     },
     wake,
     async drain() {

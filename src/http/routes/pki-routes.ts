@@ -1,4 +1,5 @@
 import { DomainError } from '../../domain/errors.ts';
+import type { RateLimitCounter } from '../../domain/rate-limits.ts';
 import { type CrlPublication, currentCrl } from '../../domain/trust/publish-crl.ts';
 import { answerTimestampQuery, type TimestampAuthority } from '../../domain/trust/timestamp-authority.ts';
 import { mediaType, readRawBody } from '../read-body.ts';
@@ -14,8 +15,14 @@ export function pkiRoutes(deps: {
   /** The root certificate as published (DER). */
   rootCertificate: () => Uint8Array;
   timestampsPerAddressPerMinute: number;
+  rateLimits: RateLimitCounter;
 }): Route[] {
-  const allowTimestamp = createPerAddressLimit(deps.timestampsPerAddressPerMinute, () => Date.now());
+  const allowTimestamp = createPerAddressLimit(
+    deps.rateLimits,
+    'api:timestamps',
+    deps.timestampsPerAddressPerMinute,
+    () => Date.now(),
+  );
   return [
     defineRoute({
       method: 'get',

@@ -1,4 +1,5 @@
 import { DomainError } from '../../domain/errors.ts';
+import type { RateLimitCounter } from '../../domain/rate-limits.ts';
 import type { PdfInspector, VerificationPorts } from '../../domain/verification/ports.ts';
 import { verify } from '../../domain/verification/verify.ts';
 import { verifyPdf } from '../../domain/verification/verify-pdf.ts';
@@ -11,29 +12,22 @@ const pdfLimitBytes = 4 * 1024 * 1024;
 /**
  * PDF verifications per client address per minute: a PDF costs far more than a QR or a signed
  * e-licence to check, so one address cannot keep the PDF workers busy for everyone. A fixed
- * window; the table of addresses is cleared when it grows past `maxAddresses`.
+ * window, counted in the shared counters (`name` keeps this limit's keys apart), so the allowance
+ * is one per address across every node, not one per node.
  */
-export function createPerAddressLimit(perMinute: number, now: () => number, maxAddresses = 10_000) {
-  let windowStart = now();
-  const counts = new Map<string, number>();
-  return (address: string): boolean => {
-    const t = now();
-    if (t - windowStart >= 60_000 || counts.size >= maxAddresses) {
-      counts.clear();
-      windowStart = t;
-    }
-    const count = (counts.get(address) ?? 0) + 1;
-    counts.set(address, count);
-    return count <= perMinute;
-  };
+export function createPerAddressLimit(counter: RateLimitCounter, name: string, perMinute: number, now: () => number) {
+  return (address: string): boolean => counter.hit(`${name}:${address}`, 60_000, now()).hits <= perMinute;
 }
 
 export function verificationRoutes(deps: {
   verification: VerificationPorts;
   pdf: PdfInspector;
   pdfPerAddressPerMinute: number;
+  rateLimits: RateLimitCounter;
 }): Route[] {
-  const allowPdf = createPerAddressLimit(deps.pdfPerAddressPerMinute, () => Date.now());
+  const allowPdf = createPerAddressLimit(deps.rateLimits, 'api:pdf-verifications', deps.pdfPerAddressPerMinute, () =>
+    Date.now(),
+  );
   return [
     defineRoute({
       method: 'post',

@@ -15,6 +15,7 @@ import type { LifecyclePorts } from '../../domain/lifecycle/ports.ts';
 import type { readCertificate } from '../../domain/lifecycle/reads.ts';
 import type { StockAdministration } from '../../domain/number-stock-administration.ts';
 import type { DivisionDirectory } from '../../domain/ports.ts';
+import type { RateLimitCounter } from '../../domain/rate-limits.ts';
 import type { ReportPorts, ReportsStore } from '../../domain/reports/reports.ts';
 import type { KeyAdministration } from '../../domain/trust/key-administration.ts';
 import type { PdfInspector, VerificationPorts } from '../../domain/verification/ports.ts';
@@ -39,6 +40,8 @@ export interface ConsoleDeps {
   qrSvg: (text: string) => Promise<string>;
   /** Sign-in attempts per username and address per minute, as for POST /api/v1/auth/token. */
   signInPerMinute: number;
+  /** The counters of the per-minute limits, shared by every node (the database). */
+  rateLimits: RateLimitCounter;
   /** The police archive (留档). */
   archives: PoliceArchivePorts;
   /** GB/T 2260 divisions, for codes checked as they are typed. */

@@ -6,6 +6,7 @@ import type { AppointmentPorts } from '../../domain/appointments/ports.ts';
 import { DomainError, type ErrorDetail } from '../../domain/errors.ts';
 import type { OnlinePorts } from '../../domain/lifecycle/online-applications.ts';
 import type { LifecyclePorts } from '../../domain/lifecycle/ports.ts';
+import type { RateLimitCounter } from '../../domain/rate-limits.ts';
 import type { PdfInspector, VerificationPorts } from '../../domain/verification/ports.ts';
 import type { Validate } from '../../http/validate.ts';
 import { withFormTarget } from '../console/routes.tsx';
@@ -28,6 +29,8 @@ export interface PagesDeps {
   validate: Validate;
   /** Wrong claims per client address per minute before the pages answer "too many attempts". */
   attemptsPerMinute: number;
+  /** The counters of the per-minute limits, shared by every node (the database). */
+  rateLimits: RateLimitCounter;
   /** Uploaded PDFs per client address per minute, as for POST /api/v1/verifications. */
   pdfPerAddressPerMinute: number;
   /** QR text → SVG, for the parents' "how others verify it". */

@@ -27,7 +27,9 @@ export function verifyRoutes({ router, deps, forms }: PageRoutes) {
       next(error);
     }
   });
-  const allowPdf = createPerAddressLimit(deps.pdfPerAddressPerMinute, () => Date.now());
+  const allowPdf = createPerAddressLimit(deps.rateLimits, 'pages:pdf-verifications', deps.pdfPerAddressPerMinute, () =>
+    Date.now(),
+  );
   router.post('/verify/file', async (req, res, next) => {
     try {
       const ctx = context(req, res);

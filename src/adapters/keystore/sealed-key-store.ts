@@ -1,6 +1,4 @@
 import { createPublicKey, generateKeyPairSync, type KeyObject, sign as signData } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { DomainError } from '../../domain/errors.ts';
 import { type Clock, type ManagedKeyStore, type PendingKey, type SigningKey, systemClock } from '../../domain/ports.ts';
 import type { KeyRegister, SigningKeyRecord } from '../../domain/trust/ports.ts';
@@ -16,50 +14,61 @@ import {
   type SealingSecret,
 } from './encrypted-key-file.ts';
 import { EXAMPLE_PASSPHRASE, isExampleKey } from './example-keys.ts';
+import type { SealedKeyVault } from './sealed-key-vault.ts';
 
-export interface FileKeyStoreOptions {
-  /** One `<kid>.key` file per key, e.g. DATA_DIR/keys. */
-  directory: string;
+export interface SealedKeyStoreOptions {
+  /** The sealed private keys: the service database (sealed-key-vault.ts). */
+  vault: SealedKeyVault;
+  /**
+   * Sealed keys held for this process only and never written to the vault: the operator CLI's
+   * root key brought from offline custody (`--root-key FILE`).
+   */
+  offlineKeys?: readonly EncryptedKeyFile[];
   passphrase: string;
   register: KeyRegister;
   /** In production the example passphrase and the published example keys are refused. */
   environment: 'production' | 'development' | 'test';
   clock?: Clock;
-  /** scrypt cost of new key files; tests lower it. */
+  /** scrypt cost of new sealed keys; tests lower it. */
   scryptLog2N?: number;
 }
-
-const KID = /^[A-Za-z0-9_-]{43}$/;
 
 const refuseExample = (what: string) =>
   new DomainError('EXAMPLE_KEY_REFUSED', `${what} is a published example or test key and is refused in production`);
 
 /**
- * The file key store: private keys encrypted at rest (see encrypted-key-file.ts), decrypted on
- * first use and kept as KeyObjects; public metadata in SQLite. It hands out public material
- * only, and signs only with active keys.
+ * The key store: private keys sealed at rest (see encrypted-key-file.ts) in the vault — the
+ * service database, which every node shares — decrypted on first use and kept as KeyObjects;
+ * public metadata in the key register. It hands out public material and signing functions only,
+ * and signs only with active keys. What it keeps in memory is derived: a decrypted key is the
+ * one sealed document of its kid, which never changes, and a key another node made is read from
+ * the vault when first used.
  */
-export class FileKeyStore implements ManagedKeyStore {
+export class SealedKeyStore implements ManagedKeyStore {
   private readonly privateKeys = new Map<string, KeyObject>();
-  /** Secrets derived ahead of `generateKey` (prepareKeys), each sealing one new key file. */
+  /** Secrets derived ahead of `generateKey` (prepareKeys), each sealing one new key. */
   private readonly sealing: SealingSecret[] = [];
   private readonly clock: Clock;
+  private readonly offline: ReadonlyMap<string, EncryptedKeyFile>;
 
-  private constructor(private readonly options: FileKeyStoreOptions) {
+  private constructor(private readonly options: SealedKeyStoreOptions) {
     this.clock = options.clock ?? systemClock;
+    this.offline = new Map((options.offlineKeys ?? []).map((sealed) => [sealed.kid, sealed]));
   }
 
-  /** Opens the directory; in production refuses the example passphrase and any example key. */
-  static open(options: FileKeyStoreOptions): FileKeyStore {
-    mkdirSync(options.directory, { recursive: true, mode: 0o700 });
+  /** Opens the store; in production refuses the example passphrase and any example key. */
+  static open(options: SealedKeyStoreOptions): SealedKeyStore {
     if (options.environment === 'production') {
       if (options.passphrase === EXAMPLE_PASSPHRASE) throw refuseExample('The key passphrase');
-      const files = readdirSync(options.directory).filter((name) => name.endsWith('.key'));
-      const kids = [...files.map((name) => name.slice(0, -4)), ...options.register.list().map((key) => key.kid)];
+      const kids = [
+        ...options.vault.kids(),
+        ...(options.offlineKeys ?? []).map((sealed) => sealed.kid),
+        ...options.register.list().map((key) => key.kid),
+      ];
       const example = kids.find(isExampleKey);
       if (example) throw refuseExample(`Key ${example}`);
     }
-    return new FileKeyStore(options);
+    return new SealedKeyStore(options);
   }
 
   activeKey(institutionCreditCode: string): SigningKey {
@@ -92,17 +101,17 @@ export class FileKeyStore implements ManagedKeyStore {
   }
 
   /**
-   * Decrypts every active key whose file is here, so a wrong passphrase or a damaged file stops
+   * Decrypts every active key held here, so a wrong passphrase or a damaged sealed key stops
    * start-up instead of the first issuance (and the scrypt cost is paid before serving). A root
-   * key kept offline simply has no file here. The derivations run at once on the thread pool.
+   * key kept offline is simply not held here. The derivations run at once on the thread pool.
    * With `first`, only that many of them (in the register's order): one key that opens proves
    * the passphrase. Returns the kids unlocked.
    */
   async unlockActiveKeys(options: { first?: number } = {}): Promise<string[]> {
-    const files = new Set(readdirSync(this.options.directory));
+    const held = new Set([...this.options.vault.kids(), ...this.offline.keys()]);
     const kids = this.options.register
       .list()
-      .filter((record) => record.status === 'active' && files.has(`${record.kid}.key`))
+      .filter((record) => record.status === 'active' && held.has(record.kid))
       .map((record) => record.kid)
       .slice(0, options.first);
     const keys = await Promise.allSettled(
@@ -110,7 +119,7 @@ export class FileKeyStore implements ManagedKeyStore {
         const cached = this.privateKeys.get(kid);
         return cached
           ? Promise.resolve(cached)
-          : decryptPrivateKeyOffThread(this.readKeyFile(kid), this.options.passphrase, kid);
+          : decryptPrivateKeyOffThread(this.readSealed(kid), this.options.passphrase, kid);
       }),
     );
     kids.forEach((kid, i) => {
@@ -122,9 +131,9 @@ export class FileKeyStore implements ManagedKeyStore {
   }
 
   /**
-   * Derives the sealing secrets of the next `count` new key files at once on the thread pool, so
+   * Derives the sealing secrets of the next `count` new keys at once on the thread pool, so
    * making several keys (a first start's trust domain) does not run one scrypt after another on
-   * the main thread. Each secret, with its own salt, seals one file.
+   * the main thread. Each secret, with its own salt, seals one key.
    */
   async prepareKeys(count: number): Promise<void> {
     const log2N = this.options.scryptLog2N ?? DEFAULT_SCRYPT_LOG2N;
@@ -134,28 +143,31 @@ export class FileKeyStore implements ManagedKeyStore {
     this.sealing.push(...secrets);
   }
 
-  /** Whether this store holds a key file for `kid` (without opening it). */
-  hasKeyFile(kid: string): boolean {
-    return existsSync(this.fileOf(kid));
+  /** Whether this store holds the private key of `kid` (without opening it). */
+  holdsKey(kid: string): boolean {
+    return this.offline.has(kid) || this.options.vault.read(kid) !== null;
   }
 
-  /** Creates a P-256 key and writes its encrypted file (never overwriting one). */
+  /** Creates a P-256 key and writes it sealed to the vault (never replacing one). */
   generateKey(): PendingKey {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const file = encryptPrivateKey(
+    const sealed = encryptPrivateKey(
       privateKey,
       this.options.passphrase,
       this.options.scryptLog2N ?? DEFAULT_SCRYPT_LOG2N,
       this.sealing.shift(),
     );
-    writeFileSync(this.fileOf(file.kid), `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-    this.privateKeys.set(file.kid, privateKey);
-    return { kid: file.kid, publicJwk: file.publicJwk, sign: async (tbs) => this.signWith(file.kid, tbs) };
+    if (!this.options.vault.write(sealed, this.clock.now().toISOString())) {
+      // A kid is the thumbprint of a fresh random key: a clash means a broken random source.
+      throw new Error(`A key ${sealed.kid} is already held`);
+    }
+    this.privateKeys.set(sealed.kid, privateKey);
+    return { kid: sealed.kid, publicJwk: sealed.publicJwk, sign: async (tbs) => this.signWith(sealed.kid, tbs) };
   }
 
   /**
-   * The public half of the private key this store holds for `kid` (decrypting its file), for
-   * checks that must not trust the register's copy. Throws KEY_NOT_FOUND when there is no file.
+   * The public half of the private key this store holds for `kid` (decrypting its sealed key),
+   * for checks that must not trust the register's copy. Throws when it is not held here.
    */
   publicKeyOf(kid: string): KeyObject {
     return createPublicKey(this.privateKey(kid));
@@ -170,24 +182,22 @@ export class FileKeyStore implements ManagedKeyStore {
   private privateKey(kid: string): KeyObject {
     const cached = this.privateKeys.get(kid);
     if (cached) return cached;
-    const key = decryptPrivateKey(this.readKeyFile(kid), this.options.passphrase, kid);
+    const key = decryptPrivateKey(this.readSealed(kid), this.options.passphrase, kid);
     this.privateKeys.set(kid, key);
     return key;
   }
 
-  /** A registered key whose file is gone or unreadable is a fault of custody, not a missing key. */
-  private readKeyFile(kid: string): EncryptedKeyFile {
+  /** A registered key not held here (or unreadable) is a fault of custody, not a missing key. */
+  private readSealed(kid: string): EncryptedKeyFile {
     if (this.options.environment === 'production' && isExampleKey(kid)) throw refuseExample(`Key ${kid}`);
+    let sealed: EncryptedKeyFile | null = this.offline.get(kid) ?? null;
     try {
-      return JSON.parse(readFileSync(this.fileOf(kid), 'utf8')) as EncryptedKeyFile;
+      sealed ??= this.options.vault.read(kid);
     } catch {
-      throw new DomainError('KEY_UNREADABLE', `The key file of ${kid} is missing or unreadable`);
+      sealed = null;
     }
-  }
-
-  private fileOf(kid: string): string {
-    if (!KID.test(kid)) throw new DomainError('KEY_NOT_FOUND', 'Not a key id');
-    return path.join(this.options.directory, `${kid}.key`);
+    if (!sealed) throw new DomainError('KEY_UNREADABLE', `The private key of ${kid} is not held here or unreadable`);
+    return sealed;
   }
 
   /** x5c = [the key's certificate]: our PKI has no intermediate CA (the root certifies institutions). */

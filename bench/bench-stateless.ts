@@ -1,0 +1,91 @@
+/**
+ * What moving per-process state into the database costs (figures for the closing note; nothing
+ * asserted), each against a same-run baseline of the in-memory structure it replaced:
+ *   1. rate-limit hits: the shared counter (one UPSERT … RETURNING on the WAL file) against
+ *      express-rate-limit's MemoryStore.increment;
+ *   2. a console page's session check: the idle clock read from `console_sessions` against a Map
+ *      lookup (the write happens at most once a minute per session, so it is left out);
+ *   3. the same two with a second connection writing to the file at the same time (another node).
+ *
+ *   tsx bench/bench-stateless.ts [--ops 200000]
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import { MemoryStore } from 'express-rate-limit';
+import {
+  createSqliteConsoleSessionStore,
+  createSqliteSharedSecrets,
+} from '../src/adapters/sqlite/console-session-store.ts';
+import { openDatabase } from '../src/adapters/sqlite/database.ts';
+import { createSqliteRateLimitCounter } from '../src/adapters/sqlite/rate-limit-store.ts';
+
+const { values } = parseArgs({ options: { ops: { type: 'string', default: '200000' } } });
+const ops = Number(values.ops);
+const dir = mkdtempSync(path.join(tmpdir(), 'bench-stateless-'));
+const file = path.join(dir, 'service.sqlite');
+const db = openDatabase(file);
+const now = () => new Date();
+const counter = createSqliteRateLimitCounter(db, createSqliteSharedSecrets(db, now), () => new Uint8Array(32).fill(1));
+const sessions = createSqliteConsoleSessionStore(db);
+
+const rate = async (label: string, run: (i: number) => unknown) => {
+  const started = performance.now();
+  for (let i = 0; i < ops; i++) await run(i);
+  const perSecond = ops / ((performance.now() - started) / 1000);
+  return { label, perSecond };
+};
+const show = (base: { label: string; perSecond: number }, measured: { label: string; perSecond: number }) =>
+  console.log(
+    `${measured.label}: ${Math.round(measured.perSecond).toLocaleString('en')}/s; ${base.label}: ${Math.round(
+      base.perSecond,
+    ).toLocaleString('en')}/s; ratio ${(measured.perSecond / base.perSecond).toFixed(3)}`,
+  );
+
+const keys = 1000;
+async function round(note: string) {
+  const memory = new MemoryStore();
+  memory.init({ windowMs: 60_000 } as never);
+  const memoryHits = await rate('MemoryStore.increment', (i) => memory.increment(`k${i % keys}`));
+  memory.shutdown();
+  const sharedHits = await rate(`shared counter hit${note}`, (i) => counter.hit(`k${i % keys}`, 60_000, Date.now()));
+  show(memoryHits, sharedHits);
+
+  const map = new Map<string, number>();
+  for (let i = 0; i < keys; i++) {
+    map.set(`h${i}`, Date.now());
+    sessions.touch(`h${i}`, Date.now());
+  }
+  const mapReads = await rate('Map.get', (i) => map.get(`h${i % keys}`));
+  const dbReads = await rate(`console_sessions read${note}`, (i) => sessions.lastSeen(`h${i % keys}`));
+  show(mapReads, dbReads);
+}
+
+try {
+  await round('');
+  // Another node: a second process's worth of writes, from a worker thread committing a hit a
+  // millisecond on its own connection while the round runs.
+  const other = new Worker(
+    `const Database = require('better-sqlite3');
+     const { parentPort, workerData } = require('node:worker_threads');
+     const db = new Database(workerData.file);
+     db.pragma('busy_timeout = 5000');
+     const hit = db.prepare(\`INSERT INTO rate_limit_hits (key, window_start_ms, hits) VALUES (?, ?, 1)
+       ON CONFLICT (key) DO UPDATE SET hits = hits + 1\`);
+     let n = 0;
+     const timer = setInterval(() => { hit.run('other' + (n++ % 100), Date.now()); }, 1);
+     parentPort.on('message', () => { clearInterval(timer); db.close(); parentPort.postMessage(n); });`,
+    { eval: true, workerData: { file } },
+  );
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  await round(' (another connection writing)');
+  other.postMessage('stop');
+  const written = await new Promise<number>((resolve) => other.once('message', resolve));
+  console.log(`the other connection committed ${written} hits meanwhile`);
+  await other.terminate();
+} finally {
+  db.close();
+  rmSync(dir, { recursive: true, force: true });
+}
