@@ -65,6 +65,7 @@ async function backfill(label: string, file: string, threads: number | undefined
   });
   let peakKb = 0;
   let cpuTicks = 0;
+  let mainTicks = 0;
   const sampler = setInterval(() => {
     try {
       const hwm = /VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
@@ -73,6 +74,10 @@ async function backfill(label: string, file: string, threads: number | undefined
       const stat = readFileSync(`/proc/${child.pid}/stat`, 'utf8');
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
       cpuTicks = Math.max(cpuTicks, Number(fields[11]) + Number(fields[12]));
+      // The main thread alone (its task id is the process id): the serial share of the run.
+      const main = readFileSync(`/proc/${child.pid}/task/${child.pid}/stat`, 'utf8');
+      const mainFields = main.slice(main.lastIndexOf(')') + 2).split(' ');
+      mainTicks = Math.max(mainTicks, Number(mainFields[11]) + Number(mainFields[12]));
     } catch {
       // exited between samples
     }
@@ -92,7 +97,14 @@ async function backfill(label: string, file: string, threads: number | undefined
     skipped: number;
     stages?: Record<string, number>;
   };
-  return { ...summary, seconds, rate: count / seconds, peakMb: peakKb / 1024, cpuSeconds: cpuTicks / 100 };
+  return {
+    ...summary,
+    seconds,
+    rate: count / seconds,
+    peakMb: peakKb / 1024,
+    cpuSeconds: cpuTicks / 100,
+    mainCpuSeconds: mainTicks / 100,
+  };
 }
 
 const file = path.join(work, 'records.ndjson');
@@ -116,7 +128,8 @@ for (const { label, r } of results) {
   );
   const perRecord = (ms: number) => `${Math.round((ms * 1000) / count)} µs`;
   console.log(
-    `${''.padEnd(28)} CPU ${r.cpuSeconds.toFixed(1)} s (${perRecord(r.cpuSeconds * 1000)}/record, all threads); ` +
+    `${''.padEnd(28)} CPU ${r.cpuSeconds.toFixed(1)} s (${perRecord(r.cpuSeconds * 1000)}/record, all threads; ` +
+      `main thread ${r.mainCpuSeconds.toFixed(1)} s, ${perRecord(r.mainCpuSeconds * 1000)}/record); ` +
       `stages per record (wall, threads summed): ${Object.entries(r.stages ?? {})
         .map(([stage, ms]) => `${stage.replace(/Ms$/, '')} ${perRecord(ms)}`)
         .join(', ')}`,

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bitsetGlyphCoverage, glyphBitsetOf } from './adapters/backfill/glyph-bitset.ts';
+import { bitsetGlyphCoverage, glyphBitsetOf, glyphBitsetOffThread } from './adapters/backfill/glyph-bitset.ts';
+import { startBulkWrites } from './adapters/backfill/wal-checkpointer.ts';
 import { createBackfillWorkerPool } from './adapters/backfill/worker-pool.ts';
 import { createCertificateSigner } from './adapters/certificate-production.ts';
 import { createCoseQrCodec } from './adapters/cose/cose-qr-codec.ts';
@@ -159,11 +160,11 @@ export function openOperatorTools(config: Config, clock: Clock = systemClock) {
      */
     backfillPorts(options: { threads?: number } = {}): BackfillPorts {
       const passphrase = keyPassphrase(config);
-      const glyphs = glyphBitsetOf(loadFonts());
       const statusStore = createSqliteStatusListStore(db, { baseUrl: config.publicBaseUrl });
       let workers: BackfillPorts['workers'];
       if (options.threads === 0) {
         const { keyStore } = openKeyStore({ ...config, keyPassphrase: passphrase }, db, clock);
+        const glyphs = glyphBitsetOf(loadFonts());
         workers = inProcessBackfillWorkers({
           institutions,
           validateCertificate: createCertificateValidator({
@@ -172,12 +173,14 @@ export function openOperatorTools(config: Config, clock: Clock = systemClock) {
             divisions: divisionDirectory,
             countries: countryDirectory,
           }),
-          signer: createCertificateSigner(keyStore),
+          signer: createCertificateSigner(keyStore, { compressQr: false }),
           secrets: nodeSecrets,
           licenceTypeCode: config.licenceTypeCode,
         });
       } else {
-        const entry = new URL(`./backfill-worker${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+        const entryOf = (name: string) =>
+          new URL(`./${name}${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+        const entry = entryOf('backfill-worker');
         workers = createBackfillWorkerPool(
           entry,
           {
@@ -186,8 +189,8 @@ export function openOperatorTools(config: Config, clock: Clock = systemClock) {
             passphrase,
             environment: config.env,
             licenceTypeCode: config.licenceTypeCode,
-            glyphs,
           },
+          glyphBitsetOffThread(entryOf('glyph-bitset-worker')),
           options.threads,
         );
       }
@@ -200,6 +203,7 @@ export function openOperatorTools(config: Config, clock: Clock = systemClock) {
         events: createSqliteEventOutbox(db, { newId: nodeSecrets.newId, committed: () => {} }),
         progress: createSqliteBackfillProgressStore(db),
         workers,
+        bulkWrites: () => startBulkWrites(db),
         clock,
       };
     },

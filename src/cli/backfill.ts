@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import cliProgress from 'cli-progress';
 import { parse as parseCsv } from 'csv-parse';
 import type { Operator } from '../domain/audit/audit-event.ts';
@@ -77,10 +76,30 @@ async function* readLines(file: string): AsyncGenerator<BackfillLine> {
   }
   let line = 0;
   // Parsed by the worker threads with the rest of the checks.
-  for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY })) {
+  for await (const text of textLines(file)) {
     line++;
     if (text.trim() !== '') yield { line, text };
   }
+}
+
+/**
+ * The file's lines (LF or CRLF), read as they are consumed: a chunk is read only when the lines
+ * before it are taken, so the input is never held whole. (readline's async iterator queues every
+ * line of a file that is read faster than it is consumed, which here is always.)
+ */
+async function* textLines(file: string): AsyncGenerator<string> {
+  let carry: Buffer | null = null;
+  for await (const chunk of createReadStream(file, { highWaterMark: 256 * 1024 })) {
+    const bytes: Buffer = carry ? Buffer.concat([carry, chunk as Buffer]) : (chunk as Buffer);
+    let start = 0;
+    for (let end = bytes.indexOf(0x0a); end !== -1; end = bytes.indexOf(0x0a, start)) {
+      const stop = end > start && bytes[end - 1] === 0x0d ? end - 1 : end;
+      yield bytes.toString('utf8', start, stop);
+      start = end + 1;
+    }
+    carry = start < bytes.length ? Buffer.from(bytes.subarray(start)) : null;
+  }
+  if (carry) yield carry.toString('utf8', 0, carry[carry.length - 1] === 0x0d ? carry.length - 1 : carry.length);
 }
 
 /**
@@ -157,6 +176,7 @@ export async function runBackfill(
   };
 
   let batch: BackfillLine[] = [];
+  const bulk = ports.bulkWrites?.();
   try {
     for await (const entry of readLines(file)) {
       if (entry.line <= resumedAfterLine) continue;
@@ -172,6 +192,7 @@ export async function runBackfill(
     // A failed batch stops the run; the others settle before the workers go.
     await Promise.allSettled(inFlight);
     await ports.workers.close();
+    await bulk?.finish();
   }
   ports.progress.finish(source, ports.clock.now());
   progress.stop();

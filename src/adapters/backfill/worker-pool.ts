@@ -14,8 +14,6 @@ export interface BackfillWorkerData {
   passphrase: string;
   environment: 'production' | 'development' | 'test';
   licenceTypeCode: string;
-  /** glyph-bitset.ts: the fonts' coverage, shared, not copied. */
-  glyphs: SharedArrayBuffer;
 }
 
 type Reply =
@@ -46,7 +44,7 @@ interface Slot {
  * The entry URL as this process can load it: compiled JavaScript directly, TypeScript (tsx,
  * vitest, the benchmark) through tsx's API, as the PDF inspector's workers do.
  */
-function workerSource(entry: URL): { code: string | URL; eval: boolean } {
+export function workerSource(entry: URL): { code: string | URL; eval: boolean } {
   if (!entry.pathname.endsWith('.ts')) return { code: entry, eval: false };
   const tsxApi = new URL(createRequire(import.meta.url).resolve('tsx/esm/api'), 'file:').href.replace(
     /index\.cjs$/,
@@ -69,6 +67,8 @@ function workerSource(entry: URL): { code: string | URL; eval: boolean } {
 export function createBackfillWorkerPool(
   entry: URL,
   data: BackfillWorkerData,
+  /** glyph-bitset.ts: the fonts' coverage, shared with every thread, not copied; sent once made. */
+  glyphs: Promise<SharedArrayBuffer>,
   threads = availableParallelism(),
 ): BackfillWorkers {
   const source = workerSource(entry);
@@ -123,6 +123,10 @@ export function createBackfillWorkerPool(
       next(slot);
     });
     thread.on('error', fail);
+    glyphs.then(
+      (buffer) => thread.postMessage({ glyphs: buffer }),
+      (error: unknown) => fail(error),
+    );
     return slot;
   });
 

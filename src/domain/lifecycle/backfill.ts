@@ -97,6 +97,8 @@ export type BackfillPorts = Pick<LifecyclePorts, 'transactions' | 'register' | '
   events: EventOutbox;
   progress: BackfillProgressStore;
   workers: BackfillWorkers;
+  /** Storage tuned for a long run of commits (say, checkpoints off the committing thread), until `finish`. */
+  bulkWrites?: () => { finish(): Promise<void> };
 };
 
 /** The input's fields besides the certificate's surface items (docs/backfill.md). */
