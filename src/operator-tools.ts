@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bitsetGlyphCoverage, glyphBitsetOf, glyphBitsetOffThread } from './adapters/backfill/glyph-bitset.ts';
+import { heapCompactor } from './adapters/backfill/heap.ts';
 import { startBulkWrites } from './adapters/backfill/wal-checkpointer.ts';
 import { createBackfillWorkerPool } from './adapters/backfill/worker-pool.ts';
 import { createCertificateSigner } from './adapters/certificate-production.ts';
@@ -190,7 +191,7 @@ export function openOperatorTools(config: Config, clock: Clock = systemClock) {
             environment: config.env,
             licenceTypeCode: config.licenceTypeCode,
           },
-          glyphBitsetOffThread(entryOf('glyph-bitset-worker')),
+          glyphBitsetOffThread(entryOf('adapters/backfill/glyph-bitset-worker')),
           options.threads,
         );
       }
@@ -204,6 +205,7 @@ export function openOperatorTools(config: Config, clock: Clock = systemClock) {
         progress: createSqliteBackfillProgressStore(db),
         workers,
         bulkWrites: () => startBulkWrites(db),
+        compactMemory: heapCompactor(),
         clock,
       };
     },

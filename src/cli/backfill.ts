@@ -19,6 +19,9 @@ import { recordOfCsvRow } from './backfill-csv.ts';
  */
 const BATCH_LINES = 500;
 
+/** Batches between two full collections of this thread's heap (BackfillPorts.compactMemory). */
+const COMPACT_EVERY_BATCHES = 5;
+
 export interface BackfillOptions {
   /** Where rejected lines go; defaults to `<file>.rejects.ndjson`. */
   rejectFile?: string;
@@ -131,6 +134,7 @@ export async function runBackfill(
    */
   const pending = new Set<string>();
   const stages = { admitMs: 0, commitMs: 0, checkMs: 0, signMs: 0 };
+  let batchesCommitted = 0;
   let admitted: Promise<unknown> = Promise.resolve();
   let committed: Promise<unknown> = Promise.resolve();
   const inFlight: Promise<void>[] = [];
@@ -170,6 +174,7 @@ export async function runBackfill(
       counts.skipped += outcome.skipped;
       done += lines.length;
       progress.update(done, counts);
+      if (++batchesCommitted % COMPACT_EVERY_BATCHES === 0) ports.compactMemory?.();
     });
     committed = commit.catch(() => {});
     return commit;

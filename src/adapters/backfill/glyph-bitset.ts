@@ -31,7 +31,7 @@ export function glyphBitsetOf(fonts: FontSet): SharedArrayBuffer {
 }
 
 /**
- * glyphBitsetOf on a thread that loads the fonts and ends (`entry`: src/glyph-bitset-worker),
+ * glyphBitsetOf on a thread that loads the fonts and ends (`entry`: glyph-bitset-worker.ts beside this file),
  * so the calling thread never holds the parsed faces.
  */
 export function glyphBitsetOffThread(entry: URL): Promise<SharedArrayBuffer> {

@@ -99,6 +99,8 @@ export type BackfillPorts = Pick<LifecyclePorts, 'transactions' | 'register' | '
   workers: BackfillWorkers;
   /** Storage tuned for a long run of commits (say, checkpoints off the committing thread), until `finish`. */
   bulkWrites?: () => { finish(): Promise<void> };
+  /** A full garbage collection of the committing thread, run every few batches to keep its memory flat. */
+  compactMemory?: () => void;
 };
 
 /** The input's fields besides the certificate's surface items (docs/backfill.md). */

@@ -4,7 +4,7 @@
  * asked (the back-issuance run) never holds them.
  */
 import { parentPort } from 'node:worker_threads';
-import { glyphBitsetOf } from './adapters/backfill/glyph-bitset.ts';
-import { loadFonts } from './adapters/pdf/index.ts';
+import { loadFonts } from '../pdf/index.ts';
+import { glyphBitsetOf } from './glyph-bitset.ts';
 
 parentPort?.postMessage(glyphBitsetOf(loadFonts()));
