@@ -90,7 +90,7 @@ async function* readLines(file: string): AsyncGenerator<BackfillLine> {
  * before it are taken, so the input is never held whole. (readline's async iterator queues every
  * line of a file that is read faster than it is consumed, which here is always.)
  */
-async function* textLines(file: string): AsyncGenerator<string> {
+export async function* textLines(file: string): AsyncGenerator<string> {
   let carry: Buffer | null = null;
   for await (const chunk of createReadStream(file, { highWaterMark: 256 * 1024 })) {
     const bytes: Buffer = carry ? Buffer.concat([carry, chunk as Buffer]) : (chunk as Buffer);
@@ -167,6 +167,7 @@ export async function runBackfill(
         { records, rejects: a.rejects, skipped: a.skipped, lastLine },
         ports.clock.now(),
       );
+      bulk?.committed();
       stages.commitMs += performance.now() - t;
       for (const entry of a.admitted) pending.delete(entry.certificateNo);
       counts.issued += outcome.issued;
