@@ -31,7 +31,7 @@ it('bulk writes: no automatic checkpoint, the WAL started over every few commits
   expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(0);
   await writeMuch(db, () => bulk.committed());
   // 40 MB committed; the WAL starts over after each writer's checkpoint (every 8 commits of 1 MB).
-  expect(walBytes(file)).toBeLessThan(24 * 1024 * 1024);
+  expect(walBytes(file)).toBeLessThan(16 * 1024 * 1024);
   await bulk.finish();
   expect(db.pragma('wal_autocheckpoint', { simple: true })).toBe(1000);
   expect(db.prepare('SELECT count(*) FROM filler').pluck().get()).toBe(640);
