@@ -7,6 +7,7 @@
  * as a shared bit set, so validation here answers exactly as the API's.
  */
 import 'reflect-metadata';
+import { once } from 'node:events';
 import { parentPort, workerData } from 'node:worker_threads';
 import { bitsetGlyphCoverage } from './adapters/backfill/glyph-bitset.ts';
 import { openReadOnlyDatabase } from './adapters/backfill/read-only-database.ts';
@@ -21,11 +22,13 @@ import { createSqliteInstitutionRepository } from './adapters/sqlite/institution
 import { createSqliteSealedKeyVault } from './adapters/sqlite/sealed-key-vault.ts';
 import { DomainError } from './domain/errors.ts';
 import { createBackfillTickets } from './domain/lifecycle/backfill.ts';
-import { systemClock } from './domain/ports.ts';
+import { type SigningKey, systemClock } from './domain/ports.ts';
 import type { KeyRegister } from './domain/trust/ports.ts';
 import { createCertificateValidator } from './validation/validator.ts';
 
 const data = workerData as BackfillWorkerData;
+// The fonts' coverage arrives once made (glyph-bitset.ts), shared by every worker thread.
+const [{ glyphs }] = (await once(parentPort!, 'message')) as [{ glyphs: SharedArrayBuffer }];
 const db = openReadOnlyDatabase(data.databaseFile);
 const register = createSigningKeyRepository(db);
 
@@ -36,6 +39,8 @@ const register = createSigningKeyRepository(db);
 const cache = {
   get: new Map<string, ReturnType<KeyRegister['get']>>(),
   active: new Map<string, ReturnType<KeyRegister['active']>>(),
+  /** The institutions' current keys as the signer takes them (public material, x5c decoded once). */
+  signing: new Map<string, SigningKey>(),
 };
 const cachedRegister: KeyRegister = {
   ...register,
@@ -61,9 +66,20 @@ const tickets = createBackfillTickets({
     clock: systemClock,
     divisions: divisionDirectory,
     countries: countryDirectory,
-    glyphs: bitsetGlyphCoverage(data.glyphs),
+    glyphs: bitsetGlyphCoverage(glyphs),
   }),
-  signer: createCertificateSigner(keyStore),
+  signer: createCertificateSigner(keyStore, {
+    activeKey(code) {
+      let key = cache.signing.get(code);
+      if (!key) {
+        key = keyStore.activeKey(code);
+        cache.signing.set(code, key);
+      }
+      return key;
+    },
+    // Every valid record fits version 13 uncompressed; zlib shortened none of the generated ones.
+    compressQr: false,
+  }),
   secrets: nodeSecrets,
   licenceTypeCode: data.licenceTypeCode,
 });
@@ -77,6 +93,7 @@ parentPort?.on('message', async (request: BackfillWorkerRequest) => {
     } else {
       cache.get.clear();
       cache.active.clear();
+      cache.signing.clear();
       const { ticket, placed, issuedAt, operator } = request;
       const records = await tickets.sign(ticket, placed, new Date(issuedAt), operator);
       parentPort?.postMessage({ id: request.id, result: records, ms: performance.now() - started });

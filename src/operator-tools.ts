@@ -1,7 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { bitsetGlyphCoverage, glyphBitsetOf } from './adapters/backfill/glyph-bitset.ts';
+import { bitsetGlyphCoverage, glyphBitsetOf, glyphBitsetOffThread } from './adapters/backfill/glyph-bitset.ts';
+import { heapCompactor } from './adapters/backfill/heap.ts';
+import { startBulkWrites } from './adapters/backfill/wal-checkpointer.ts';
 import { createBackfillWorkerPool } from './adapters/backfill/worker-pool.ts';
 import { createCertificateSigner } from './adapters/certificate-production.ts';
 import { createCoseQrCodec } from './adapters/cose/cose-qr-codec.ts';
@@ -170,11 +172,11 @@ export function openOperatorTools(
      */
     backfillPorts(options: { threads?: number } = {}): BackfillPorts {
       const passphrase = keyPassphrase(config);
-      const glyphs = glyphBitsetOf(loadFonts());
       const statusStore = createSqliteStatusListStore(db, { baseUrl: config.publicBaseUrl });
       let workers: BackfillPorts['workers'];
       if (options.threads === 0) {
         const { keyStore } = keys();
+        const glyphs = glyphBitsetOf(loadFonts());
         workers = inProcessBackfillWorkers({
           institutions,
           validateCertificate: createCertificateValidator({
@@ -183,12 +185,14 @@ export function openOperatorTools(
             divisions: divisionDirectory,
             countries: countryDirectory,
           }),
-          signer: createCertificateSigner(keyStore),
+          signer: createCertificateSigner(keyStore, { compressQr: false }),
           secrets: nodeSecrets,
           licenceTypeCode: config.licenceTypeCode,
         });
       } else {
-        const entry = new URL(`./backfill-worker${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+        const entryOf = (name: string) =>
+          new URL(`./${name}${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url);
+        const entry = entryOf('backfill-worker');
         workers = createBackfillWorkerPool(
           entry,
           {
@@ -196,8 +200,8 @@ export function openOperatorTools(
             passphrase,
             environment: config.env,
             licenceTypeCode: config.licenceTypeCode,
-            glyphs,
           },
+          glyphBitsetOffThread(entryOf('adapters/backfill/glyph-bitset-worker')),
           options.threads,
         );
       }
@@ -210,6 +214,8 @@ export function openOperatorTools(
         events: createSqliteEventOutbox(db, { newId: nodeSecrets.newId, committed: () => {} }),
         progress: createSqliteBackfillProgressStore(db),
         workers,
+        bulkWrites: () => startBulkWrites(db),
+        compactMemory: heapCompactor(),
         clock,
       };
     },

@@ -1,7 +1,7 @@
 import type { ELicencePayload } from '../domain/certificate.ts';
 import type { CountryDirectory } from '../domain/codes/countries.ts';
 import type { CertificateRenderer, CertificateSigner } from '../domain/lifecycle/ports.ts';
-import type { DivisionDirectory } from '../domain/ports.ts';
+import type { DivisionDirectory, SigningKey } from '../domain/ports.ts';
 import { certificateViewOf } from './certificate-view-of.ts';
 import { licenceDigest } from './jws/licence-digest.ts';
 import { signCredentials } from './jws/sign-credentials.ts';
@@ -10,12 +10,21 @@ import { type FontSet, renderCertificatePdf } from './pdf/index.ts';
 import type { PdfRenderJob, PdfRenderPool } from './pdf/render-pool.ts';
 import type { PadesServices } from './pdf/sign-pdf.ts';
 
-/** Both signatures with the issuing institution's current key, at the issue instant. */
-export function createCertificateSigner(keyStore: SealedKeyStore): CertificateSigner {
+/**
+ * Both signatures with the issuing institution's current key, at the issue instant. Options for
+ * bulk signing (back-issuance): `activeKey` may answer from a memo (one key lookup per batch, not
+ * per certificate), and `compressQr: false` skips trying zlib on the QR (see encodeQrText).
+ */
+export function createCertificateSigner(
+  keyStore: SealedKeyStore,
+  options: { activeKey?: (institutionCreditCode: string) => SigningKey; compressQr?: boolean } = {},
+): CertificateSigner {
+  const activeKey = options.activeKey ?? ((code: string) => keyStore.activeKey(code));
+  const signOptions = options.compressQr === undefined ? {} : { compressQr: options.compressQr };
   return {
     async sign(payload, issuedAt) {
-      const key = keyStore.activeKey(payload.certificate.issuer.creditCode);
-      const signed = await signCredentials(payload, key, keyStore, { now: () => issuedAt });
+      const key = activeKey(payload.certificate.issuer.creditCode);
+      const signed = await signCredentials(payload, key, keyStore, { now: () => issuedAt }, signOptions);
       return {
         signedJson: JSON.stringify(signed.signedJson),
         qrText: signed.qr,

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import cliProgress from 'cli-progress';
 import { parse as parseCsv } from 'csv-parse';
 import type { Operator } from '../domain/audit/audit-event.ts';
@@ -19,6 +18,9 @@ import { recordOfCsvRow } from './backfill-csv.ts';
  * small enough to redo cheaply after a stop.
  */
 const BATCH_LINES = 500;
+
+/** Batches between two full collections of this thread's heap (BackfillPorts.compactMemory). */
+const COMPACT_EVERY_BATCHES = 5;
 
 export interface BackfillOptions {
   /** Where rejected lines go; defaults to `<file>.rejects.ndjson`. */
@@ -77,10 +79,30 @@ async function* readLines(file: string): AsyncGenerator<BackfillLine> {
   }
   let line = 0;
   // Parsed by the worker threads with the rest of the checks.
-  for await (const text of createInterface({ input: createReadStream(file), crlfDelay: Number.POSITIVE_INFINITY })) {
+  for await (const text of textLines(file)) {
     line++;
     if (text.trim() !== '') yield { line, text };
   }
+}
+
+/**
+ * The file's lines (LF or CRLF), read as they are consumed: a chunk is read only when the lines
+ * before it are taken, so the input is never held whole. (readline's async iterator queues every
+ * line of a file that is read faster than it is consumed, which here is always.)
+ */
+export async function* textLines(file: string): AsyncGenerator<string> {
+  let carry: Buffer | null = null;
+  for await (const chunk of createReadStream(file, { highWaterMark: 256 * 1024 })) {
+    const bytes: Buffer = carry ? Buffer.concat([carry, chunk as Buffer]) : (chunk as Buffer);
+    let start = 0;
+    for (let end = bytes.indexOf(0x0a); end !== -1; end = bytes.indexOf(0x0a, start)) {
+      const stop = end > start && bytes[end - 1] === 0x0d ? end - 1 : end;
+      yield bytes.toString('utf8', start, stop);
+      start = end + 1;
+    }
+    carry = start < bytes.length ? Buffer.from(bytes.subarray(start)) : null;
+  }
+  if (carry) yield carry.toString('utf8', 0, carry[carry.length - 1] === 0x0d ? carry.length - 1 : carry.length);
 }
 
 /**
@@ -112,6 +134,7 @@ export async function runBackfill(
    */
   const pending = new Set<string>();
   const stages = { admitMs: 0, commitMs: 0, checkMs: 0, signMs: 0 };
+  let batchesCommitted = 0;
   let admitted: Promise<unknown> = Promise.resolve();
   let committed: Promise<unknown> = Promise.resolve();
   const inFlight: Promise<void>[] = [];
@@ -144,6 +167,7 @@ export async function runBackfill(
         { records, rejects: a.rejects, skipped: a.skipped, lastLine },
         ports.clock.now(),
       );
+      bulk?.committed();
       stages.commitMs += performance.now() - t;
       for (const entry of a.admitted) pending.delete(entry.certificateNo);
       counts.issued += outcome.issued;
@@ -151,12 +175,14 @@ export async function runBackfill(
       counts.skipped += outcome.skipped;
       done += lines.length;
       progress.update(done, counts);
+      if (++batchesCommitted % COMPACT_EVERY_BATCHES === 0) ports.compactMemory?.();
     });
     committed = commit.catch(() => {});
     return commit;
   };
 
   let batch: BackfillLine[] = [];
+  const bulk = ports.bulkWrites?.();
   try {
     for await (const entry of readLines(file)) {
       if (entry.line <= resumedAfterLine) continue;
@@ -172,6 +198,7 @@ export async function runBackfill(
     // A failed batch stops the run; the others settle before the workers go.
     await Promise.allSettled(inFlight);
     await ports.workers.close();
+    await bulk?.finish();
   }
   ports.progress.finish(source, ports.clock.now());
   progress.stop();

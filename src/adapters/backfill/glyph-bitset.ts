@@ -1,5 +1,7 @@
+import { Worker } from 'node:worker_threads';
 import type { GlyphCoverage } from '../../domain/ports.ts';
 import { type FontSet, isIgnorableCodePoint } from '../pdf/fonts.ts';
+import { workerSource } from './worker-pool.ts';
 
 /** One bit per Unicode code point: 139,264 bytes. */
 const CODE_POINTS = 0x110000;
@@ -26,6 +28,23 @@ export function glyphBitsetOf(fonts: FontSet): SharedArrayBuffer {
   set(0x3000);
   for (let cp = 0; cp < CODE_POINTS; cp++) if (isIgnorableCodePoint(cp)) set(cp);
   return buffer;
+}
+
+/**
+ * glyphBitsetOf on a thread that loads the fonts and ends (`entry`: glyph-bitset-worker.ts beside this file),
+ * so the calling thread never holds the parsed faces.
+ */
+export function glyphBitsetOffThread(entry: URL): Promise<SharedArrayBuffer> {
+  const source = workerSource(entry);
+  const thread = new Worker(source.code, { eval: source.eval });
+  return new Promise<SharedArrayBuffer>((resolve, reject) => {
+    thread.once('message', (buffer: SharedArrayBuffer) => {
+      resolve(buffer);
+      void thread.terminate();
+    });
+    thread.once('error', reject);
+    thread.once('exit', (code) => reject(new Error(`The glyph coverage thread ended with ${code}`)));
+  });
 }
 
 /** GlyphCoverage over a bit set made by glyphBitsetOf: the same answers, without the fonts. */

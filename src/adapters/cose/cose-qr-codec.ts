@@ -83,12 +83,15 @@ export interface QrTextParts {
 
 /**
  * `BC1:` + base45(zlib(COSE_Sign1) where that is shorter, else COSE_Sign1): the EU DCC's
- * structure. `sign` makes the ES256 signature (IEEE P1363) over the Sig_structure.
+ * structure. `sign` makes the ES256 signature (IEEE P1363) over the Sig_structure. With
+ * `compress: false` zlib is not tried (each try costs a zlib stream set up and torn down, tens
+ * of µs, and a COSE_Sign1 that fits uncompressed stays valid either way).
  */
 export async function encodeQrText(
   claims: CborMap | Uint8Array,
   kid8: Uint8Array,
   sign: (toBeSigned: Uint8Array) => Promise<Uint8Array>,
+  options: { compress?: boolean } = {},
 ): Promise<QrTextParts> {
   const protectedBytes = protectedHeaderOf(kid8);
   // Claims already encoded (encodeQrClaims) are not encoded again.
@@ -96,6 +99,7 @@ export async function encodeQrText(
   const signature = await sign(toBeSignedOf(protectedBytes, payload));
   if (signature.length !== ES256_SIGNATURE_BYTES) throw new TypeError('The signature is not ES256 P1363');
   const cose = sign1(protectedBytes, payload, signature);
+  if (options.compress === false) return { text: QR_PREFIX + encodeBase45(cose), cose, compressed: false };
   const deflated = new Uint8Array(deflateSync(cose, { level: 9 }));
   const compressed = deflated.length < cose.length;
   return { text: QR_PREFIX + encodeBase45(compressed ? deflated : cose), cose, compressed };

@@ -17,10 +17,14 @@ export async function signCredentials(
   key: SigningKey,
   keyStore: KeyStore,
   clock: Clock,
+  options: { compressQr?: boolean } = {},
 ): Promise<SignedCredentials> {
   // Whole seconds: `sigT` and the QR's issue time have second precision and must agree.
   const signedAt = new Date(Math.floor(clock.now().getTime() / 1000) * 1000);
   const signedJson = await signELicence(payload, key, keyStore, { signedAt });
-  const qr = await signQrToken(payload, signedJson, key, keyStore, { signedAt });
+  const qr = await signQrToken(payload, signedJson, key, keyStore, {
+    signedAt,
+    ...(options.compressQr !== undefined && { compress: options.compressQr }),
+  });
   return { signedJson, qr, signedAt };
 }

@@ -52,7 +52,7 @@ export async function signQrToken(
   signed: FlattenedJws,
   key: SigningKey,
   keyStore: KeyStore,
-  options: SignOptions = {},
+  options: SignOptions & { compress?: boolean } = {},
 ): Promise<string> {
   assertKeyFitsLicence(payload, key);
   const kid8 = kid8BytesOf(key.kid);
@@ -62,6 +62,8 @@ export async function signQrToken(
     encoded = encodeQrClaims(qrClaimsMap(candidate));
     return coseSizeOfPayload(encoded, kid8) <= QR_MAX_COSE_BYTES;
   });
-  const qr = await encodeQrText(encoded, kid8, (toBeSigned) => keyStore.sign(key.kid, toBeSigned));
+  const qr = await encodeQrText(encoded, kid8, (toBeSigned) => keyStore.sign(key.kid, toBeSigned), {
+    ...(options.compress !== undefined && { compress: options.compress }),
+  });
   return qr.text;
 }

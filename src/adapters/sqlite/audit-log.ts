@@ -85,7 +85,7 @@ export function createSqliteAuditLog(
   const params = (filter: Omit<AuditEventFilter, 'limit'>) =>
     Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined));
 
-  const append = db.transaction((event: AuditEventInput, now: Date): AuditEvent => {
+  const appendRow = (event: AuditEventInput, now: Date): AuditEvent => {
     const previous = last.get();
     const row = {
       seq: (previous?.seq ?? 0) + 1,
@@ -102,10 +102,12 @@ export function createSqliteAuditLog(
     const hash = chainHash(prevHash, row);
     insert.run({ ...row, prev_hash: prevHash, hash });
     return toEvent({ ...row, prev_hash: prevHash, hash });
-  });
+  };
+  const append = db.transaction(appendRow);
 
   return {
-    record: (event, now) => append(event, now),
+    // Inside the caller's transaction no savepoint is needed: the one INSERT lands or nothing does.
+    record: (event, now) => (db.inTransaction ? appendRow(event, now) : append(event, now)),
     verify(anchors?: AuditAnchor | readonly AuditAnchor[]): AuditChainReport {
       const pinned = new Map<number, string[]>();
       for (const anchor of anchors === undefined ? [] : 'seq' in anchors ? [anchors] : anchors) {

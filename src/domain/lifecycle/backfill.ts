@@ -97,6 +97,13 @@ export type BackfillPorts = Pick<LifecyclePorts, 'transactions' | 'register' | '
   events: EventOutbox;
   progress: BackfillProgressStore;
   workers: BackfillWorkers;
+  /**
+   * Storage tuned for a long run of commits (say, checkpoints off the committing thread) until
+   * `finish`; told after each commit.
+   */
+  bulkWrites?: () => { committed(): void; finish(): Promise<void> };
+  /** A full garbage collection of the committing thread, run every few batches to keep its memory flat. */
+  compactMemory?: () => void;
 };
 
 /** The input's fields besides the certificate's surface items (docs/backfill.md). */
