@@ -390,7 +390,7 @@ export function createService(config: Config, deps: ServiceDeps) {
         keys: keyAdministration,
         accounts: accountAdministration,
         stock: { institutions, audit, clock, transaction: (work) => signingKeys.transaction(work) },
-        usage: createSqliteReportsStore(db).usage,
+        usage: reportPorts.reports.usage,
       },
       newPassword: newStaffPassword,
       staffOidc: staffOidc !== null,

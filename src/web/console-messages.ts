@@ -40,7 +40,7 @@ const zh = {
   'role.statistician': '统计人员',
 
   'home.title': '我的工作台',
-  'home.notYet': '此角色的网页功能尚在建设中，请暂用接口（API）或命令行办理。',
+  'home.body': '请从上方的菜单进入本角色的工作页面。',
 
   'midwife.title': '登记分娩信息',
   'midwife.intro': '请在分娩后 24 小时内登记；超过 24 小时需填写补录原因。填写时系统即时检查。',

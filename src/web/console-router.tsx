@@ -115,7 +115,7 @@ export function createConsoleRouter(deps: ConsoleDeps): express.Router {
 
   router.get('/console', (_req, res) => res.redirect(303, homeOf[locals(res).principal.role]));
   router.get('/console/home', (_req, res) =>
-    send(res, 200, <MessagePage user={locals(res).user} title={t('home.title')} body={t('home.notYet')} />),
+    send(res, 200, <MessagePage user={locals(res).user} title={t('home.title')} body={t('home.body')} />),
   );
   router.post('/console/sign-out', ...post, (req, res) => {
     sessions.end(res, locals(res).token);
