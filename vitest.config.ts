@@ -1,5 +1,11 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * The suites `npm run test:pg` runs again on PostgreSQL (they run on SQLite in `npm test`): the
+ * stores', through tests/storage-kit.ts.
+ */
+const SUITES_ON_BOTH_ENGINES = ['tests/adapters/sql-layer.test.ts'];
+
 export default defineConfig({
   test: {
     projects: [
@@ -51,7 +57,8 @@ export default defineConfig({
         test: {
           // The same schema on a real PostgreSQL server (a throwaway cluster): `npm run test:pg`.
           name: 'pg',
-          include: ['tests/pg/**/*.test.ts'],
+          include: ['tests/pg/**/*.test.ts', ...SUITES_ON_BOTH_ENGINES],
+          env: { TEST_ENGINE: 'postgres' },
           globalSetup: ['tests/pg/global-setup.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,

@@ -9,6 +9,11 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly dataDir: string;
+  /**
+   * DATABASE_URL: a PostgreSQL database (postgres://user:password@host:port/name, SCRAM or md5)
+   * shared by every node; null keeps the embedded SQLite file in DATA_DIR.
+   */
+  readonly databaseUrl: string | null;
   /** Passphrase that encrypts institution private keys at rest. */
   readonly keyPassphrase: string | null;
   /** Lifetime of staff bearer tokens. */
@@ -194,6 +199,16 @@ function readEnvironment(raw: string | undefined): Environment {
   return 'development';
 }
 
+function readDatabaseUrl(value: string | undefined): string | null {
+  if (value === undefined || value === '') return null;
+  if (!/^postgres(ql)?:\/\/[^/]/i.test(value)) {
+    throw new ConfigError(
+      'DATABASE_URL must be a postgres:// or postgresql:// URL (unset: the SQLite file in DATA_DIR)',
+    );
+  }
+  return value;
+}
+
 /** Reads the environment once. `KEY_PASSPHRASE_FILE` wins over `KEY_PASSPHRASE`. */
 export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<Config> {
   let keyPassphrase = env.KEY_PASSPHRASE ?? null;
@@ -206,6 +221,7 @@ export async function loadConfig(env: NodeJS.ProcessEnv = process.env): Promise<
     port: readPort(env.PORT),
     host: env.HOST ?? '0.0.0.0',
     dataDir: path.resolve(env.DATA_DIR ?? './data'),
+    databaseUrl: readDatabaseUrl(env.DATABASE_URL),
     keyPassphrase: keyPassphrase === '' ? null : keyPassphrase,
     tokenTtlSeconds: readPositiveInt('TOKEN_TTL_SECONDS', env.TOKEN_TTL_SECONDS, 900),
     licenceTypeCode: env.LICENCE_TYPE_CODE ?? '11100000000013338W001',

@@ -21,6 +21,9 @@ import { derToPem } from './adapters/pki/pem.ts';
 import { nodeTimestampTokens } from './adapters/pki/timestamp-authority.ts';
 import { createScryptPasswordHasher } from './adapters/scrypt-password-hasher.ts';
 import { nodeSecrets } from './adapters/secrets.ts';
+import { openStorage } from './adapters/sql/open-storage.ts';
+import { sqliteConnectionOf } from './adapters/sql/sqlite-sql.ts';
+import { createSqlUnitOfWork } from './adapters/sql/unit-of-work.ts';
 import { createSqliteAccountRepository } from './adapters/sqlite/account-repository.ts';
 import { createSqliteAuditCheckpointStore } from './adapters/sqlite/audit-checkpoint-store.ts';
 import { createSqliteAuditLog } from './adapters/sqlite/audit-log.ts';
@@ -28,7 +31,6 @@ import { createSqliteBackfillProgressStore } from './adapters/sqlite/backfill-pr
 import { createSqliteStoredPdfs } from './adapters/sqlite/certificate-pdf-store.ts';
 import { createSqliteCertificateRegister } from './adapters/sqlite/certificate-register.ts';
 import { createSqliteCrlStore } from './adapters/sqlite/crl-store.ts';
-import { openDatabase } from './adapters/sqlite/database.ts';
 import { createSqliteEventOutbox } from './adapters/sqlite/event-outbox.ts';
 import { createSqliteIdentityStore } from './adapters/sqlite/identity-store.ts';
 import { createSqliteInstitutionRepository } from './adapters/sqlite/institution-repository.ts';
@@ -36,7 +38,6 @@ import { createSqliteSealedKeyVault } from './adapters/sqlite/sealed-key-vault.t
 import { createSqliteSignInThrottle } from './adapters/sqlite/sign-in-throttle-store.ts';
 import { createSqliteStatusListStore } from './adapters/sqlite/status-list-store.ts';
 import { createSqliteTokenStore } from './adapters/sqlite/token-store.ts';
-import { createSqliteUnitOfWork } from './adapters/sqlite/unit-of-work.ts';
 import { zlibCompression } from './adapters/status-lists/zlib-compression.ts';
 import { zxcvbnPasswordStrength } from './adapters/zxcvbn-password-strength.ts';
 import type { Config } from './config.ts';
@@ -64,7 +65,8 @@ export function openOperatorTools(
   clock: Clock = systemClock,
   options: { /** A sealed root key from offline custody, held for this run only. */ rootKeyFile?: string } = {},
 ) {
-  const db = openDatabase(path.join(config.dataDir, 'service.sqlite'));
+  const sql = openStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl ?? undefined });
+  const db = sqliteConnectionOf(sql);
   const offlineKeys = options.rootKeyFile ? [readSealedKeyFile(options.rootKeyFile)] : undefined;
   /** The key store over the database's sealed keys (and the root brought for this run, if any). */
   const keys = () =>
@@ -206,7 +208,7 @@ export function openOperatorTools(
         );
       }
       return {
-        transactions: createSqliteUnitOfWork(db),
+        transactions: createSqlUnitOfWork(sql),
         register: createSqliteCertificateRegister(db),
         statusLists: createStatusListAssigner(statusStore),
         audit,

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
 import express from 'express';
 import type { Logger } from 'pino';
 import QRCode from 'qrcode';
@@ -25,6 +24,10 @@ import { nodeTimestampTokens } from './adapters/pki/timestamp-authority.ts';
 import { decodeQrImage } from './adapters/qr/zxing-qr-decoder.ts';
 import { createScryptPasswordHasher } from './adapters/scrypt-password-hasher.ts';
 import { newStaffPassword, nodeSecrets } from './adapters/secrets.ts';
+import { createSqlNumberStock } from './adapters/sql/number-stock.ts';
+import { openStorage } from './adapters/sql/open-storage.ts';
+import { sqliteConnectionOf } from './adapters/sql/sqlite-sql.ts';
+import { createSqlUnitOfWork } from './adapters/sql/unit-of-work.ts';
 import { createSqliteAccountRepository } from './adapters/sqlite/account-repository.ts';
 import { createSqliteApplicationStore } from './adapters/sqlite/application-store.ts';
 import { createSqliteAuditCheckpointStore } from './adapters/sqlite/audit-checkpoint-store.ts';
@@ -35,12 +38,10 @@ import { createSqliteClaimCodeStore } from './adapters/sqlite/claim-code-store.t
 import { createSqliteCollectionStore } from './adapters/sqlite/collection-store.ts';
 import { createSqliteConsoleSessionStore, createSqliteSharedSecrets } from './adapters/sqlite/console-session-store.ts';
 import { createSqliteCrlStore } from './adapters/sqlite/crl-store.ts';
-import { openDatabase, type SqliteDatabase } from './adapters/sqlite/database.ts';
 import { createSqliteEventOutbox } from './adapters/sqlite/event-outbox.ts';
 import { createSqliteHouseholdRegistrations } from './adapters/sqlite/household-registrations.ts';
 import { createSqliteIdentityStore } from './adapters/sqlite/identity-store.ts';
 import { createSqliteInstitutionRepository } from './adapters/sqlite/institution-repository.ts';
-import { createSqliteNumberStock } from './adapters/sqlite/number-stock.ts';
 import { createSqliteOnlineApplicationStore } from './adapters/sqlite/online-application-store.ts';
 import { createSqlitePoliceArchiveStore, policeUnitsOf } from './adapters/sqlite/police-archive-store.ts';
 import { createSqliteRateLimitCounter } from './adapters/sqlite/rate-limit-store.ts';
@@ -49,7 +50,6 @@ import { createSqliteSignInThrottle } from './adapters/sqlite/sign-in-throttle-s
 import { createSqliteStatusListStore } from './adapters/sqlite/status-list-store.ts';
 import { createSqliteSubscriptionStore } from './adapters/sqlite/subscription-store.ts';
 import { createSqliteTokenStore } from './adapters/sqlite/token-store.ts';
-import { createSqliteUnitOfWork } from './adapters/sqlite/unit-of-work.ts';
 import { createSqliteWebhookDeliveryQueue } from './adapters/sqlite/webhook-delivery-queue.ts';
 import { zlibCompression } from './adapters/status-lists/zlib-compression.ts';
 import { nodeWebhookSecrets } from './adapters/webhooks/standard-webhooks.ts';
@@ -125,7 +125,8 @@ export interface ServiceDeps {
 export function createService(config: Config, deps: ServiceDeps) {
   const { clock, kdfCost } = deps;
   if (kdfCost && config.env === 'production') throw new Error('a lowered KDF cost is for tests, never production');
-  const db: SqliteDatabase = openDatabase(path.join(config.dataDir, 'service.sqlite'));
+  const sql = openStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl ?? undefined });
+  const db = sqliteConnectionOf(sql);
   const accounts = createSqliteAccountRepository(db);
   const institutions = createSqliteInstitutionRepository(db);
   const tokens = createSqliteTokenStore(db);
@@ -183,8 +184,8 @@ export function createService(config: Config, deps: ServiceDeps) {
   const pdfRenderPool =
     config.pdfRenderThreads > 0 ? createPdfRenderPool({ keyStore, clock, threads: config.pdfRenderThreads }) : null;
   const lifecycle: LifecyclePorts = {
-    transactions: createSqliteUnitOfWork(db),
-    stock: createSqliteNumberStock(db),
+    transactions: createSqlUnitOfWork(sql),
+    stock: createSqlNumberStock(sql),
     applications: createSqliteApplicationStore(db),
     register,
     claimCodes: createSqliteClaimCodeStore(db),

@@ -1,0 +1,64 @@
+import { compiled, type Query, queryBuilder, type Sql } from '../sql/sql.ts';
+import { openSyncConnection, type SyncConnection, type SyncConnectionOptions } from './sync-connection.ts';
+
+/**
+ * The advisory lock every write transaction holds until it ends (pg_advisory_xact_lock, 8.2+;
+ * openGauss and KingbaseES have it). Writers of all nodes go one at a time, as SQLite's single
+ * writer does, so what the stores read inside a unit of work stays true until it commits: the
+ * next number of a stock range, the head of the audit chain, the current certificate of a birth.
+ * Reads outside a unit of work take no lock and see the last commit.
+ */
+export const WRITERS_LOCK = 0x62_63_32; // "bc2"
+
+/** The query layer over one PostgreSQL connection (see sql.ts and sync-connection.ts). */
+export function postgresSql(url: string, options: SyncConnectionOptions = {}): Sql & { connection: SyncConnection } {
+  const connection = openSyncConnection(url, options);
+  const db = queryBuilder('postgres');
+  let depth = 0;
+  const query = <R>(q: Query<R>) => {
+    const { sql, parameters } = compiled(q, db);
+    return connection.query<R>(sql, parameters);
+  };
+  return {
+    engine: 'postgres',
+    db,
+    connection,
+    all: (q) => query(q).rows,
+    get: (q) => query(q).rows[0],
+    run: (q) => query(q).changes,
+    iterate: (q) => query(q).rows[Symbol.iterator](),
+    exec: (text) => connection.exec(text),
+    transaction<T>(fn: () => T): T {
+      const savepoint = depth === 0 ? null : `sp${depth}`;
+      if (savepoint) connection.exec(`SAVEPOINT ${savepoint}`);
+      else {
+        connection.exec('BEGIN');
+        try {
+          connection.query('SELECT pg_advisory_xact_lock($1)', [WRITERS_LOCK]);
+        } catch (error) {
+          connection.exec('ROLLBACK');
+          throw error;
+        }
+      }
+      depth++;
+      try {
+        const result = fn();
+        connection.exec(savepoint ? `RELEASE SAVEPOINT ${savepoint}` : 'COMMIT');
+        return result;
+      } catch (error) {
+        try {
+          connection.exec(savepoint ? `ROLLBACK TO SAVEPOINT ${savepoint}` : 'ROLLBACK');
+        } catch {
+          // The connection is gone: the server has rolled the transaction back.
+        }
+        throw error;
+      } finally {
+        depth--;
+      }
+    },
+    get inTransaction() {
+      return depth > 0;
+    },
+    close: () => connection.close(),
+  };
+}

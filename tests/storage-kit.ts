@@ -1,0 +1,46 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { inject } from 'vitest';
+import { postgresSql } from '../src/adapters/postgres/postgres-sql.ts';
+import type { Engine, Sql } from '../src/adapters/sql/sql.ts';
+import { sqliteSql } from '../src/adapters/sql/sqlite-sql.ts';
+import { openDatabase } from '../src/adapters/sqlite/database.ts';
+
+/**
+ * The engine the store tests run on: SQLite for `npm test`, PostgreSQL for `npm run test:pg`
+ * (its project sets TEST_ENGINE=postgres and starts the throwaway cluster).
+ */
+export const testEngine: Engine = process.env.TEST_ENGINE === 'postgres' ? 'postgres' : 'sqlite';
+
+/** The migrated, empty database each PostgreSQL test database is copied from (tests/pg/global-setup.ts). */
+export const PG_TEMPLATE = 'bc_schema_template';
+
+/** Runs SQL as the throwaway cluster's superuser on its `postgres` database. */
+export async function clusterQuery(text: string): Promise<void> {
+  const client = new pg.Client({ connectionString: inject('pgAdminUrl') });
+  await client.connect();
+  try {
+    await client.query(text);
+  } finally {
+    await client.end();
+  }
+}
+
+/**
+ * A fresh, migrated, empty database of the test engine: an in-memory SQLite one, or a copy of
+ * the migrated template on the throwaway PostgreSQL cluster. `template` copies another database
+ * of the cluster (one a test seeded). Close it after.
+ */
+export async function openTestSql(options: { template?: string } = {}): Promise<Sql> {
+  if (testEngine === 'sqlite') return sqliteSql(openDatabase(':memory:'));
+  return postgresSql(await copyOfDatabase(options.template ?? PG_TEMPLATE));
+}
+
+/** A new database of the cluster copied from `template`; its superuser URL. */
+export async function copyOfDatabase(template: string): Promise<string> {
+  const name = `bc_${randomBytes(6).toString('hex')}`;
+  await clusterQuery(`CREATE DATABASE ${name} TEMPLATE ${template}`);
+  const url = new URL(inject('pgAdminUrl'));
+  url.pathname = `/${name}`;
+  return url.href;
+}
