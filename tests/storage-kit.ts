@@ -14,6 +14,26 @@ export const testEngine: Engine = process.env.TEST_ENGINE === 'postgres' ? 'post
 
 /** The migrated, empty database each PostgreSQL test database is copied from (tests/pg/global-setup.ts). */
 export const PG_TEMPLATE = 'bc_schema_template';
+/** The database the service seeded with the demo trust domain, copied by each HTTP test service. */
+export const PG_DEMO_TEMPLATE = 'bc_demo_template';
+
+const databaseOfDataDir = new Map<string, string>();
+
+/**
+ * The environment that puts a test service's data directory on the test engine: nothing on
+ * SQLite (the file is in the directory); on PostgreSQL, DATABASE_URL of a database of its own,
+ * the same one each time the directory's service starts again — a copy of the demo seed when
+ * `seeded`, else an empty migrated one the service seeds itself, as in production.
+ */
+export async function databaseEnvFor(dataDir: string, seeded: boolean): Promise<Record<string, string>> {
+  if (testEngine === 'sqlite') return {};
+  let url = databaseOfDataDir.get(dataDir);
+  if (!url) {
+    url = await copyOfDatabase(seeded ? PG_DEMO_TEMPLATE : PG_TEMPLATE);
+    databaseOfDataDir.set(dataDir, url);
+  }
+  return { DATABASE_URL: url };
+}
 
 /** Runs SQL as the throwaway cluster's superuser on its `postgres` database. */
 export async function clusterQuery(text: string): Promise<void> {

@@ -34,8 +34,11 @@ export async function startInProcess(
   });
 }
 
-/** Seeds the demo trust domain (PKI, institutions, accounts, demo-credentials.json) into an empty `dataDir`. */
-export async function seedDemoDataDir(dataDir: string): Promise<void> {
-  const running = await startInProcess(dataDir);
+/**
+ * Seeds the demo trust domain (PKI, institutions, accounts, demo-credentials.json) into an empty
+ * `dataDir` (and the database `env.DATABASE_URL` names, when it names one).
+ */
+export async function seedDemoDataDir(dataDir: string, env: Record<string, string> = {}): Promise<void> {
+  const running = await startInProcess(dataDir, { env });
   await running.stop();
 }

@@ -5,6 +5,7 @@ import { inject } from 'vitest';
 import type { Clock } from '../../src/domain/ports.ts';
 import type { ServiceDeps } from '../../src/service.ts';
 import type { Running } from '../../src/start.ts';
+import { databaseEnvFor } from '../storage-kit.ts';
 import { startInProcess } from './demo-data-dir.ts';
 
 export interface DemoAccountEntry {
@@ -39,12 +40,13 @@ export async function startTestService(
   options: { clock?: Clock; dataDir?: string; env?: Record<string, string>; webhooks?: ServiceDeps['webhooks'] } = {},
 ): Promise<TestService> {
   let dataDir = options.dataDir;
+  const seeded = !dataDir && Boolean(inject('demoDataDir'));
   if (!dataDir) {
     dataDir = mkdtempSync(path.join(tmpdir(), 'bc-test-'));
-    const seeded = inject('demoDataDir');
-    if (seeded) cpSync(seeded, dataDir, { recursive: true });
+    if (seeded) cpSync(inject('demoDataDir'), dataDir, { recursive: true });
   }
-  const running = await startInProcess(dataDir, options);
+  const database = await databaseEnvFor(dataDir, seeded);
+  const running = await startInProcess(dataDir, { ...options, env: { ...database, ...options.env } });
   const accounts = (
     JSON.parse(readFileSync(path.join(dataDir, 'demo-credentials.json'), 'utf8')) as { accounts: DemoAccountEntry[] }
   ).accounts;

@@ -3,7 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listPostgresMigrations, openPostgres } from '../../src/adapters/postgres/database.ts';
+import { listMigrations, migrationsDirOf } from '../../src/adapters/migration-files.ts';
+import { postgresSql } from '../../src/adapters/postgres/postgres-sql.ts';
+import { migrateSchema } from '../../src/adapters/sql/migrate.ts';
 import { listSqliteMigrations, openDatabase, type SqliteDatabase } from '../../src/adapters/sqlite/database.ts';
 import { freshDatabase } from './pg-kit.ts';
 
@@ -142,8 +144,9 @@ describe('one schema, two engines', () => {
     sqlite = sqliteSchema(db);
     db.close();
     const { url } = await freshDatabase();
-    const pool = await openPostgres(url);
-    await pool.end();
+    const migrated = postgresSql(url);
+    migrateSchema(migrated);
+    migrated.close();
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     postgres = await postgresSchema(client);
@@ -153,7 +156,7 @@ describe('one schema, two engines', () => {
 
   it('lists the same migrations for both engines, in the same order', () => {
     const names = (list: { name: string }[]) => list.map((m) => m.name);
-    expect(names(listPostgresMigrations())).toEqual(names(listSqliteMigrations()));
+    expect(names(listMigrations(migrationsDirOf('postgres')))).toEqual(names(listSqliteMigrations()));
   });
 
   it('ends in the same tables and columns', () => {

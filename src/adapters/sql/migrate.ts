@@ -22,7 +22,11 @@ export function migrateSchema(db: Sql, migrations: Migration[] = listMigrations(
     for (const migration of migrations) {
       if (applied.has(migration.version)) continue;
       db.transaction(() => {
-        db.exec(migration.sql);
+        try {
+          db.exec(migration.sql);
+        } catch (error) {
+          throw new Error(`migration ${migration.name} failed: ${(error as Error).message}`, { cause: error });
+        }
         db.run(
           sql`INSERT INTO schema_migrations (version, name, applied_at) VALUES (${migration.version}, ${migration.name}, ${new Date().toISOString()})`,
         );
