@@ -249,7 +249,7 @@ export function openOperatorTools(
       vault.removeRoot(root.kid);
       return root.kid;
     },
-    close: () => db.close(),
+    close: () => sql.close(),
   };
 }
 

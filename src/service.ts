@@ -61,6 +61,7 @@ import type { AccountAdministration } from './domain/accounts/account-administra
 import type { AppointmentPorts } from './domain/appointments/ports.ts';
 import { createAuditCheckpointer } from './domain/audit/audit-checkpoint.ts';
 import { DomainError } from './domain/errors.ts';
+import { voidInterruptedReservations } from './domain/lifecycle/numbers.ts';
 import type { OnlinePorts } from './domain/lifecycle/online-applications.ts';
 import type { PoliceArchivePorts } from './domain/lifecycle/police-archives.ts';
 import type { LifecyclePorts } from './domain/lifecycle/ports.ts';
@@ -102,6 +103,9 @@ import { CALLBACK_PATH, createOidcRouter, type OidcSide } from './web/oidc-route
 import { createPagesRouter } from './web/pages-router.tsx';
 
 export const serviceVersion = '1.0.0';
+
+/** How often a node voids the numbers reserved by processes that are gone (see numbers.ts). */
+const RESERVATION_SWEEP_MS = 60_000;
 
 /**
  * scrypt costs as log2 N, of password hashes and of new sealed keys. Absent in production, where
@@ -167,6 +171,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     clock,
   });
   let checkpointTimer: NodeJS.Timeout | null = null;
+  let reservationSweep: NodeJS.Timeout | null = null;
   const fonts = loadFonts();
   const directories = { divisions: divisionDirectory, countries: countryDirectory };
   const validate = createValidator({ clock, glyphs: fonts, ...directories });
@@ -520,6 +525,17 @@ export function createService(config: Config, deps: ServiceDeps) {
           .catch((error: unknown) => deps.logger.error({ err: error }, 'signing an audit checkpoint failed'));
       checkpointTimer = setInterval(tick, config.auditCheckpointSeconds * 1000);
       checkpointTimer.unref();
+      // Another node may die between reserving a number and landing its certificate.
+      reservationSweep = setInterval(() => {
+        try {
+          for (const certificateNo of voidInterruptedReservations(lifecycle)) {
+            deps.logger.warn({ certificateNo }, 'voided a number left reserved by a process that is gone');
+          }
+        } catch (error) {
+          deps.logger.error({ err: error }, 'sweeping abandoned number reservations failed');
+        }
+      }, RESERVATION_SWEEP_MS);
+      reservationSweep.unref();
     },
     setReady(value: boolean) {
       ready = value;
@@ -527,10 +543,11 @@ export function createService(config: Config, deps: ServiceDeps) {
     close() {
       ready = false;
       if (checkpointTimer) clearInterval(checkpointTimer);
+      if (reservationSweep) clearInterval(reservationSweep);
       void pdfWorkers.close();
       void pdfRenderPool?.close();
       webhooks.stop();
-      db.close();
+      sql.close();
     },
   };
 }

@@ -1,9 +1,15 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { sql as raw } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { postgresSql } from '../../src/adapters/postgres/postgres-sql.ts';
 import { createSqlNumberStock } from '../../src/adapters/sql/number-stock.ts';
 import type { Sql } from '../../src/adapters/sql/sql.ts';
+import { sqliteSql } from '../../src/adapters/sql/sqlite-sql.ts';
 import { createSqlUnitOfWork } from '../../src/adapters/sql/unit-of-work.ts';
-import { openTestSql, testEngine } from '../storage-kit.ts';
+import { openDatabase } from '../../src/adapters/sqlite/database.ts';
+import { copyOfDatabase, openTestSql, PG_TEMPLATE, testEngine } from '../storage-kit.ts';
 
 const at = new Date('2026-11-29T08:00:00Z');
 const institution = '12440000455862437X';
@@ -39,7 +45,8 @@ describe(`the query layer on ${testEngine}`, () => {
     const holder = { kind: 'amendment', purpose: 'reissue' } as const;
     const taken = [1, 2, 3, 4].map(() => stock.reserve(institution, holder, at)?.certificateNo ?? null);
     expect(taken).toEqual(['Q440000001', 'Q440000002', 'Q440000003', null]);
-    expect(stock.abandoned().map((r) => r.certificateNo)).toEqual(['Q440000001', 'Q440000002', 'Q440000003']);
+    // Held by this process, which is running: none is abandoned.
+    expect(stock.abandoned()).toEqual([]);
     expect(stock.ownerOf('Q440000002')).toBe(institution);
     expect(stock.ownerOf('Q440000004')).toBeNull();
   });
@@ -100,5 +107,70 @@ describe(`the query layer on ${testEngine}`, () => {
         .groupBy(['institutions.name', 'number_ranges.last_no']),
     );
     expect(row).toEqual({ name, last_no: 440000003, ranges: 1 });
+  });
+});
+
+describe(`reservations of processes sharing one ${testEngine} database`, () => {
+  const holder = { kind: 'amendment', purpose: 'replacement' } as const;
+  let open: () => Sql;
+  let cleanUp: () => void;
+
+  beforeEach(async () => {
+    if (testEngine === 'postgres') {
+      const url = await copyOfDatabase(PG_TEMPLATE);
+      open = () => postgresSql(url);
+      cleanUp = () => {};
+    } else {
+      const dir = mkdtempSync(path.join(tmpdir(), 'bc-presence-'));
+      open = () => sqliteSql(openDatabase(path.join(dir, 'shared.sqlite')));
+      cleanUp = () => rmSync(dir, { recursive: true, force: true });
+    }
+    const setUp = open();
+    setUp.run(
+      setUp.db.insertInto('institutions').values({
+        credit_code: institution,
+        name: '广州市妇女儿童医疗中心',
+        division_code: '440106',
+        created_at: at.toISOString(),
+      }),
+    );
+    setUp.run(
+      setUp.db.insertInto('number_ranges').values({
+        institution,
+        prefix: 'Q',
+        first_no: 440000001,
+        last_no: 440000009,
+        next_no: 440000001,
+        received_on: '2026-11-01',
+      }),
+    );
+    setUp.close();
+  });
+  afterEach(() => cleanUp());
+
+  it("never takes a live process's reservation for abandoned, and does once the process is gone", () => {
+    const [a, b] = [open(), open()];
+    const stockOfA = createSqlNumberStock(a);
+    const stockOfB = createSqlNumberStock(b);
+    const reserved = stockOfA.reserve(institution, holder, at)!.certificateNo;
+    expect(stockOfB.abandoned()).toEqual([]);
+    expect(stockOfA.abandoned()).toEqual([]);
+    a.close();
+    expect(stockOfB.abandoned()).toEqual([{ certificateNo: reserved, institution, holder }]);
+    b.close();
+  });
+
+  it('refuses to settle a reservation another process voided meanwhile, and ends it only once', () => {
+    const [a, b] = [open(), open()];
+    const stockOfA = createSqlNumberStock(a);
+    const reservation = stockOfA.reserve(institution, holder, at)!;
+    expect(createSqlNumberStock(b).release(reservation.certificateNo)).toBe(true);
+    expect(stockOfA.settle(reservation, at)).toBe(false);
+    expect(stockOfA.release(reservation.certificateNo)).toBe(false);
+    const next = stockOfA.reserve(institution, holder, at)!;
+    expect(next.certificateNo).toBe('Q440000002');
+    expect(stockOfA.settle(next, at)).toBe(true);
+    a.close();
+    b.close();
   });
 });

@@ -33,12 +33,15 @@ export default async function setup(project: TestProject) {
   migrateSchema(template);
   template.close();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'bc-seed-pg-'));
-  // Through tsx, as tests/http/global-setup.ts explains.
-  const seeding: typeof import('../http/demo-data-dir.ts') = await tsImport(
-    '../http/demo-data-dir.ts',
-    import.meta.url,
-  );
-  await seeding.seedDemoDataDir(dataDir, { DATABASE_URL: cluster.url(PG_DEMO_TEMPLATE) });
+  // The demo seed, when HTTP suites run (`vitest run --project pg tests/adapters/…` runs none).
+  if (project.config.include.some((glob) => glob.startsWith('tests/http/'))) {
+    // Through tsx, as tests/http/global-setup.ts explains.
+    const seeding: typeof import('../http/demo-data-dir.ts') = await tsImport(
+      '../http/demo-data-dir.ts',
+      import.meta.url,
+    );
+    await seeding.seedDemoDataDir(dataDir, { DATABASE_URL: cluster.url(PG_DEMO_TEMPLATE) });
+  }
   project.provide('pgAdminUrl', cluster.url());
   project.provide('demoDataDir', dataDir);
   return () => {

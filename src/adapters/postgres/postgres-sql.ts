@@ -1,3 +1,4 @@
+import { newNodeName, PRESENCE_LOCKS, postgresPresence, presenceKey } from '../sql/presence.ts';
 import { compiled, type Query, queryBuilder, type Sql } from '../sql/sql.ts';
 import { openSyncConnection, type SyncConnection, type SyncConnectionOptions } from './sync-connection.ts';
 
@@ -12,9 +13,22 @@ export const WRITERS_LOCK = 0x62_63_32; // "bc2"
 
 /** The query layer over one PostgreSQL connection (see sql.ts and sync-connection.ts). */
 export function postgresSql(url: string, options: SyncConnectionOptions = {}): Sql & { connection: SyncConnection } {
-  const connection = openSyncConnection(url, options);
+  // This process's presence lock, held by the connection (taken again by each reconnection).
+  const self = newNodeName();
+  const connection = openSyncConnection(url, {
+    ...options,
+    onConnect: [{ sql: 'SELECT pg_advisory_lock($1, $2)', params: [PRESENCE_LOCKS, presenceKey(self)] }],
+  });
   const db = queryBuilder('postgres');
   let depth = 0;
+  const presence = postgresPresence(self, (key) => {
+    const { free } = connection.query<{ free: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS free', [
+      PRESENCE_LOCKS,
+      key,
+    ]).rows[0]!;
+    if (free) connection.query('SELECT pg_advisory_unlock($1, $2)', [PRESENCE_LOCKS, key]);
+    return free;
+  });
   const query = <R>(q: Query<R>) => {
     const { sql, parameters } = compiled(q, db);
     return connection.query<R>(sql, parameters);
@@ -59,6 +73,7 @@ export function postgresSql(url: string, options: SyncConnectionOptions = {}): S
     get inTransaction() {
       return depth > 0;
     },
+    presence,
     close: () => connection.close(),
   };
 }

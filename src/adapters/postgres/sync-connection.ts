@@ -35,6 +35,7 @@ async function connection() {
   // statement connects again.
   fresh.on('error', () => { if (client === fresh) { client = null; named.clear(); } });
   await fresh.connect();
+  for (const statement of workerData.onConnect) await fresh.query(statement.sql, statement.params);
   client = fresh;
   return fresh;
 }
@@ -80,6 +81,8 @@ export interface SyncConnectionOptions {
   /** The server cancels a statement that runs longer (also bounds how long this thread waits). */
   statementTimeoutMs?: number;
   connectTimeoutMs?: number;
+  /** Statements run on every new connection (the first and each after a lost one), before anything else. */
+  onConnect?: { sql: string; params: unknown[] }[];
 }
 
 export interface QueryResult<R> {
@@ -121,6 +124,7 @@ export function openSyncConnection(url: string, options: SyncConnectionOptions =
       applicationName: options.applicationName ?? 'birth-certificate',
       statementTimeoutMs,
       connectTimeoutMs,
+      onConnect: options.onConnect ?? [],
     },
     transferList: [port2 as unknown as MessagePort],
   });

@@ -6,7 +6,8 @@ import type { Sql } from './sql.ts';
  * The number stock over `number_ranges`, `voided_numbers` and the two places a reservation is
  * kept: an application being issued holds its number (and licence serial) on its own row,
  * status `issuing`, so it survives a restart for the retry; an amendment's reservation is a
- * `number_reservations` row, which the next start voids if it is still there. A number is taken
+ * `number_reservations` row naming the process that holds it; once that process is gone (see
+ * presence.ts) the reservation is abandoned, and its number gets voided. A number is taken
  * inside the issuing unit of work, which on PostgreSQL holds the writers' lock: two nodes never
  * read the same `next_no`.
  */
@@ -74,6 +75,7 @@ export function createSqlNumberStock(sql: Sql): NumberStock {
             institution,
             purpose: holder.purpose,
             reserved_at: at.toISOString(),
+            holder_node: sql.presence.self,
           }),
         );
       }
@@ -95,26 +97,26 @@ export function createSqlNumberStock(sql: Sql): NumberStock {
       };
     },
     settle(reservation, at) {
-      if (reservation.holder.kind === 'application') {
-        sql.run(
-          db
-            .updateTable('applications')
-            .set({ status: 'issued', issued_at: at.toISOString() })
-            .where('id', '=', reservation.holder.applicationId),
-        );
-      } else {
-        release(reservation.certificateNo);
-      }
+      if (reservation.holder.kind === 'amendment') return release(reservation.certificateNo) === 1;
+      const settled = sql.run(
+        db
+          .updateTable('applications')
+          .set({ status: 'issued', issued_at: at.toISOString() })
+          .where('id', '=', reservation.holder.applicationId)
+          .where('status', '=', 'issuing'),
+      );
+      return settled === 1;
     },
-    release: (no) => void release(no),
+    release: (no) => release(no) === 1,
     abandoned: () =>
       sql
         .all(
           db
             .selectFrom('number_reservations')
-            .select(['certificate_no', 'institution', 'purpose'])
+            .select(['certificate_no', 'institution', 'purpose', 'holder_node'])
             .orderBy('certificate_no'),
         )
+        .filter((r) => !sql.presence.isAlive(r.holder_node))
         .map((r) => ({
           certificateNo: r.certificate_no,
           institution: r.institution,

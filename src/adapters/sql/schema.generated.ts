@@ -224,6 +224,7 @@ export interface NumberRanges {
 
 export interface NumberReservations {
   certificate_no: string;
+  holder_node: string | null;
   institution: string;
   purpose: string;
   reserved_at: string;

@@ -10,6 +10,7 @@ import {
   SqliteQueryCompiler,
 } from 'kysely';
 import type { Engine } from '../migration-files.ts';
+import type { Presence } from './presence.ts';
 import type { DB } from './schema.generated.ts';
 
 export type { Engine } from '../migration-files.ts';
@@ -44,6 +45,8 @@ export interface Sql {
   transaction<T>(fn: () => T): T;
   /** Whether a transaction of this connection is open. */
   readonly inTransaction: boolean;
+  /** This process among those sharing the database. */
+  readonly presence: Presence;
   close(): void;
 }
 

@@ -1,5 +1,6 @@
 import type { Statement } from 'better-sqlite3';
 import type { SqliteDatabase } from '../sqlite/database.ts';
+import { localPresence } from './presence.ts';
 import { compiled, type Query, queryBuilder, type Sql } from './sql.ts';
 
 /** Prepared statements kept per connection, by SQL text; the stores use a few hundred at most. */
@@ -9,6 +10,7 @@ const MAX_STATEMENTS = 2_000;
 export function sqliteSql(connection: SqliteDatabase): Sql & { readonly connection: SqliteDatabase } {
   const db = queryBuilder('sqlite');
   const statements = new Map<string, Statement>();
+  const presence = localPresence();
   function prepared(query: Query<unknown>): [Statement, readonly unknown[]] {
     const { sql, parameters } = compiled(query, db);
     let statement = statements.get(sql);
@@ -44,7 +46,11 @@ export function sqliteSql(connection: SqliteDatabase): Sql & { readonly connecti
     get inTransaction() {
       return connection.inTransaction;
     },
-    close: () => connection.close(),
+    presence,
+    close() {
+      presence.close();
+      connection.close();
+    },
   };
 }
 

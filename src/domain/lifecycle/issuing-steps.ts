@@ -167,7 +167,13 @@ export function commit(
       ports.register.supersede(predecessor.record.certificateNo, no, predecessor.reason, issuedAt);
       ports.claimCodes.withdraw(predecessor.record.certificateNo);
     }
-    ports.stock.settle(reservation, issuedAt);
+    if (!ports.stock.settle(reservation, issuedAt)) {
+      // Another node took this process for gone and voided the number: nothing lands under it.
+      throw new DomainError(
+        'INVALID_STATE',
+        `certificate number ${no} was voided as abandoned before the certificate landed; try again`,
+      );
+    }
     ports.audit.record(
       eventBy(actor, auditAction[draft.kind], no, {
         licenceId: record.licenceId,

@@ -17,7 +17,9 @@ export function voidAbandonedNumber(
 ): void {
   const { certificateNo, institution } = reservation;
   ports.transactions.run(() => {
-    if (!ports.register.find(certificateNo)) {
+    // Whoever ends the reservation voids the number: once, though a failing amendment and
+    // another process's sweep may both try.
+    if (ports.stock.release(certificateNo) && !ports.register.find(certificateNo)) {
       const now = ports.clock.now();
       ports.stock.voidNumber(certificateNo, institution, 'OTHER', cause, actor.username, now);
       ports.audit.record(
@@ -29,13 +31,13 @@ export function voidAbandonedNumber(
         now,
       );
     }
-    ports.stock.release(certificateNo);
   });
 }
 
 /**
- * At start, before the service listens: numbers reserved by amendments that a stopped process
- * never finished are voided. Returns the numbers voided.
+ * Numbers reserved by amendments whose process is gone (stopped or killed) before it finished are
+ * voided: at start, before the service listens, and every minute after (another node may be the
+ * one that died). Returns the numbers voided.
  */
 export function voidInterruptedReservations(ports: AbandonPorts): string[] {
   const system = { username: 'system', role: null };

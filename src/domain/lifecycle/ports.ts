@@ -44,11 +44,14 @@ export interface NumberStock {
   reserve<H extends NumberHolder>(institution: string, holder: H, at: Date): Reservation<H> | null;
   /** The reservation an application still holds from an attempt that did not land, or null. */
   heldByApplication(applicationId: string): Reservation<ApplicationHolder> | null;
-  /** The certificate landed: the reservation ends (an application becomes issued). */
-  settle(reservation: Reservation, at: Date): void;
-  /** Ends an amendment's reservation without a certificate (its number is voided alongside). */
-  release(certificateNo: string): void;
-  /** Amendments' reservations a stopped process left behind. */
+  /**
+   * The certificate landed: the reservation ends (an application becomes issued). False when the
+   * reservation is no longer there: its number was voided as abandoned meanwhile.
+   */
+  settle(reservation: Reservation, at: Date): boolean;
+  /** Ends an amendment's reservation without a certificate; false when there was none. */
+  release(certificateNo: string): boolean;
+  /** Amendments' reservations held by service processes that are gone (stopped or killed). */
   abandoned(): Reservation[];
   /** Issued, voided or reserved: a number that is never handed out again. */
   isUsed(certificateNo: string): boolean;

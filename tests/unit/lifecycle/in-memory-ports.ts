@@ -125,15 +125,13 @@ function numberStock(holder: { state: State }): NumberStock {
       };
     },
     settle(reservation) {
-      if (reservation.holder.kind === 'application') {
-        s().applications.get(reservation.holder.applicationId)!.status = 'issued';
-      } else {
-        s().reservations.delete(reservation.certificateNo);
-      }
+      if (reservation.holder.kind === 'amendment') return s().reservations.delete(reservation.certificateNo);
+      const application = s().applications.get(reservation.holder.applicationId)!;
+      if (application.status !== 'issuing') return false;
+      application.status = 'issued';
+      return true;
     },
-    release(no) {
-      s().reservations.delete(no);
-    },
+    release: (no) => s().reservations.delete(no),
     abandoned: () =>
       [...s().reservations].map(([certificateNo, r]) => ({
         certificateNo,
