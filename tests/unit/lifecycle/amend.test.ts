@@ -131,6 +131,25 @@ describe('换发 and 补发 reuse the issuing steps', () => {
     expect(w.ports.register.find('Q440000003')).toBeNull();
   });
 
+  it('fails an amendment whose number another node voided as abandoned while it signed; the number is voided once', async () => {
+    const w = world();
+    const { certificateNo } = await w.issueBirth();
+    let open!: () => void;
+    w.signer.hold(new Promise<void>((resolve) => (open = resolve)));
+    const reissue = failureOf(() => reissueCertificate(w.ports, actors.issuer, certificateNo, { reason: '原证遗失' }));
+    await Promise.resolve();
+    // Another node took this one for gone (in memory, every reservation's process is "gone").
+    expect(voidInterruptedReservations(w.ports)).toEqual(['Q440000002']);
+    open();
+
+    expect(await reissue).toMatchObject({ code: 'INVALID_STATE', message: expect.stringContaining('Q440000002') });
+    expect(w.ports.register.find('Q440000002')).toBeNull();
+    expect(w.ports.register.find(certificateNo)!.status).toBe('valid');
+    expect(w.state().voided.get('Q440000002')).toMatchObject({ note: 'reissue interrupted', by: 'system' });
+    const voids = w.state().audit.filter((e) => e.action === 'certificate.voided' && e.target === 'Q440000002');
+    expect(voids).toHaveLength(1);
+  });
+
   it('voids at start the numbers amendments left reserved when the process stopped', async () => {
     const w = world();
     const { certificateNo } = await w.issueBirth();
