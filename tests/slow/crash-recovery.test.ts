@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
-import { afterAll, expect, it } from 'vitest';
+import { CompiledQuery } from 'kysely';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { postgresSql } from '../../src/adapters/postgres/postgres-sql.ts';
 import { formatCertificateNo } from '../../src/domain/institution.ts';
 import { demoInstitutions } from '../../src/setup/demo-trust-domain.ts';
 import {
@@ -16,7 +18,8 @@ import {
   withAnotherMother,
   withBirthTime,
 } from '../fixtures/records.ts';
-import { killHard, launchService } from './service-process.ts';
+import { copyOfDatabase, PG_TEMPLATE, testEngine } from '../storage-kit.ts';
+import { killHard, type Launched, launchService } from './service-process.ts';
 
 /**
  * The real service process, killed with SIGKILL at random moments while it issues, replaces and
@@ -24,21 +27,32 @@ import { killHard, launchService } from './service-process.ts';
  * register must account for every number once, hold no certificate without its signed e-licence
  * and PDF, let interrupted issues finish with their reserved numbers, keep its audit chain, and
  * verify every certificate it answered 201 for.
+ *
+ * On PostgreSQL (`npm run test:pg`) two nodes share the database and no disk, the load runs
+ * through both at once, and each round kills one of them while the other keeps working: numbers
+ * are never handed out twice across nodes, and the survivor loses nothing.
  */
 
 const guangzhou = demoInstitutions.find((institution) => institution.key === 'gz')!;
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const dataDir = mkdtempSync(path.join(tmpdir(), 'bc-crash-'));
+const nodeCount = testEngine === 'postgres' ? 2 : 1;
+/** One data directory per node: on PostgreSQL a node keeps nothing there but the demo credentials. */
+const dataDirs = Array.from({ length: nodeCount }, () => mkdtempSync(path.join(tmpdir(), 'bc-crash-')));
+const dataDir = dataDirs[0]!;
 const rounds = Number(process.env.CRASH_ROUNDS ?? 4);
 const workers = 3;
 // A fixed seed, printed: every run picks the same operations and kill delays; TEST_SEED (or CRASH_SEED) picks others.
 const seed = Number(process.env.TEST_SEED ?? process.env.CRASH_SEED ?? 20_260_801);
-console.log(`crash recovery: seed ${seed} (replay with TEST_SEED=${seed})`);
-let current: ChildProcess | null = null;
+console.log(`crash recovery on ${testEngine}, ${nodeCount} node(s): seed ${seed} (replay with TEST_SEED=${seed})`);
+const running = new Set<ChildProcess>();
+let databaseUrl: string | null = null;
 
+beforeAll(async () => {
+  if (testEngine === 'postgres') databaseUrl = await copyOfDatabase(PG_TEMPLATE);
+});
 afterAll(() => {
-  if (current && current.exitCode === null) current.kill('SIGKILL');
-  rmSync(dataDir, { recursive: true, force: true });
+  for (const child of running) if (child.exitCode === null) child.kill('SIGKILL');
+  for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
 });
 
 /** mulberry32: a seeded generator, so a failing run can be replayed with TEST_SEED. */
@@ -57,12 +71,14 @@ let births = 0;
 /** Birth times count back from one instant, so no two births of one mother share a minute. */
 const loadStartedAt = Date.now();
 
-const launch = () =>
+const launch = (node = 0) =>
   launchService({
-    dataDir,
+    dataDir: dataDirs[node]!,
     passphrase: 'crash-test-passphrase',
+    env: databaseUrl ? { DATABASE_URL: databaseUrl } : {},
     spawned: (child) => {
-      current = child;
+      running.add(child);
+      child.once('exit', () => running.delete(child));
     },
   });
 
@@ -155,17 +171,27 @@ async function runLoad(call: Call, tokens: { midwife: string; issuer: string }, 
   }
 }
 
-const openRegister = () => new Database(path.join(dataDir, 'service.sqlite'), { readonly: true, fileMustExist: true });
+/** Read access to the register behind the service, on either engine, for the checks. */
+interface RegisterReader {
+  rows<R>(sql: string): R[];
+  close(): void;
+}
+type Db = RegisterReader;
 
-const column = (db: Database.Database, sql: string): string[] =>
-  db
-    .prepare(sql)
-    .pluck()
-    .all()
-    .map((v) => String(v));
+function openRegister(): RegisterReader {
+  if (databaseUrl) {
+    const db = postgresSql(databaseUrl);
+    return { rows: (sql) => db.all(CompiledQuery.raw(sql)), close: () => db.close() };
+  }
+  const db = new Database(path.join(dataDir, 'service.sqlite'), { readonly: true, fileMustExist: true });
+  return { rows: <R>(sql: string) => db.prepare(sql).all() as R[], close: () => db.close() };
+}
+
+const column = (db: Db, sql: string): string[] =>
+  db.rows<Record<string, unknown>>(sql).map((row) => String(Object.values(row)[0]));
 
 /** Every number taken from a range is in exactly one place, and only taken numbers are anywhere. */
-function numberAccounting(db: Database.Database) {
+function numberAccounting(db: Db) {
   const places: Record<string, string[]> = {
     certificate: column(db, 'SELECT certificate_no FROM certificates'),
     voided: column(db, 'SELECT certificate_no FROM voided_numbers'),
@@ -176,11 +202,9 @@ function numberAccounting(db: Database.Database) {
   for (const [place, numbers] of Object.entries(places)) {
     for (const no of numbers) where.set(no, [...(where.get(no) ?? []), place]);
   }
-  const ranges = db
-    .prepare<[], { prefix: string; first_no: number; next_no: number }>(
-      'SELECT prefix, first_no, next_no FROM number_ranges',
-    )
-    .all();
+  const ranges = db.rows<{ prefix: string; first_no: number; next_no: number }>(
+    'SELECT prefix, first_no, next_no FROM number_ranges',
+  );
   const taken = new Set(
     ranges.flatMap((r) =>
       Array.from({ length: r.next_no - r.first_no }, (_, i) => formatCertificateNo(r.prefix, r.first_no + i)),
@@ -195,38 +219,33 @@ function numberAccounting(db: Database.Database) {
 }
 
 /** Certificates without their e-licence, PDF, application or predecessor, and broken lineages. */
-function registerFaults(db: Database.Database): string[] {
+function registerFaults(db: Db): string[] {
   const faults: string[] = [];
-  const rows = db
-    .prepare<
-      [],
-      {
-        certificate_no: string;
-        kind: string;
-        status: string;
-        lineage: string;
-        version: number;
-        application_id: string | null;
-        supersedes: string | null;
-        superseded_by: string | null;
-        signed_json: string;
-        qr_text: string;
-        pdf_head: Buffer | null;
-        pdf_bytes: number;
-        application_status: string | null;
-        application_no: string | null;
-        predecessor_successor: string | null;
-      }
-    >(
-      `SELECT c.certificate_no, c.kind, c.status, c.lineage, c.version, c.application_id, c.supersedes,
+  const rows = db.rows<{
+    certificate_no: string;
+    kind: string;
+    status: string;
+    lineage: string;
+    version: number;
+    application_id: string | null;
+    supersedes: string | null;
+    superseded_by: string | null;
+    signed_json: string;
+    qr_text: string;
+    pdf_head: Buffer | null;
+    pdf_bytes: number;
+    application_status: string | null;
+    application_no: string | null;
+    predecessor_successor: string | null;
+  }>(
+    `SELECT c.certificate_no, c.kind, c.status, c.lineage, c.version, c.application_id, c.supersedes,
               c.superseded_by, c.signed_json, c.qr_text, substr(c.pdf, 1, 5) AS pdf_head, length(c.pdf) AS pdf_bytes,
               a.status AS application_status, a.certificate_no AS application_no,
               p.superseded_by AS predecessor_successor
          FROM certificates c
          LEFT JOIN applications a ON a.id = c.application_id
          LEFT JOIN certificates p ON p.certificate_no = c.supersedes`,
-    )
-    .all();
+  );
   const lineages = new Map<string, typeof rows>();
   for (const row of rows) {
     const no = row.certificate_no;
@@ -266,7 +285,7 @@ function registerFaults(db: Database.Database): string[] {
 }
 
 /** Certificates and voids with no audit event about them. */
-function unauditedChanges(db: Database.Database): string[] {
+function unauditedChanges(db: Db): string[] {
   const action: Record<string, string> = {
     first: 'certificate.issued',
     'out-of-institution': 'certificate.issued',
@@ -275,13 +294,11 @@ function unauditedChanges(db: Database.Database): string[] {
   };
   const events = new Set(
     db
-      .prepare<[], { action: string; target: string }>('SELECT action, target FROM audit_events')
-      .all()
+      .rows<{ action: string; target: string }>('SELECT action, target FROM audit_events')
       .map((e) => `${e.action} ${e.target}`),
   );
   const certificates = db
-    .prepare<[], { certificate_no: string; kind: string }>('SELECT certificate_no, kind FROM certificates')
-    .all()
+    .rows<{ certificate_no: string; kind: string }>('SELECT certificate_no, kind FROM certificates')
     .map((c) => `${action[c.kind]} ${c.certificate_no}`);
   const voids = column(db, 'SELECT certificate_no FROM voided_numbers').map((no) => `certificate.voided ${no}`);
   return [...certificates, ...voids].filter((e) => !events.has(e));
@@ -294,7 +311,9 @@ async function auditIntact(call: Call, auditor: string) {
 }
 
 it('survives SIGKILL at random moments under load: every number accounted for, interrupted issues finish, audit intact', async () => {
-  let service = await launch();
+  // The first node seeds the demo trust domain; the others join the populated database.
+  const nodes: Launched[] = [];
+  for (let node = 0; node < nodeCount; node++) nodes.push(await launch(node));
   const accounts = (
     JSON.parse(readFileSync(path.join(dataDir, 'demo-credentials.json'), 'utf8')) as {
       accounts: { role: string; username: string; password: string }[];
@@ -309,46 +328,56 @@ it('survives SIGKILL at random moments under load: every number accounted for, i
     expect(reply.status).toBe(200);
     return reply.body.accessToken as string;
   };
-  // Bearer tokens live in the database, so they outlast the restarts.
-  let call = client(service.url);
-  const tokens = { midwife: await signIn(call, 'demo-midwife-gz'), issuer: await signIn(call, 'demo-issuer-gz') };
-  const auditor = await signIn(call, 'demo-auditor');
+  // Bearer tokens live in the database, so they outlast the restarts and work on every node.
+  const calls = nodes.map((node) => client(node.url));
+  const tokens = {
+    midwife: await signIn(calls[0]!, 'demo-midwife-gz'),
+    issuer: await signIn(calls[0]!, 'demo-issuer-gz'),
+  };
+  const auditor = await signIn(calls[0]!, 'demo-auditor');
   const ledger: Ledger = { applications: new Set(), answered: new Set(), unexpected: [] };
   let interrupted = 0;
   let voidedAtStart = 0;
 
   for (let round = 1; round <= rounds; round++) {
-    const context = `seed ${seed}, round ${round}`;
+    const victim = Math.floor(random() * nodeCount);
+    const context = `seed ${seed}, round ${round}, node ${victim} killed`;
     let killed = false;
-    const load = Array.from({ length: workers }, () => runLoad(call, tokens, ledger, () => killed));
+    const load = calls.flatMap((call) =>
+      Array.from({ length: workers }, () => runLoad(call, tokens, ledger, () => killed)),
+    );
     await new Promise((resolve) => setTimeout(resolve, 300 + random() * 1_200));
     const reservedBeforeKill = openRegister();
     killed = true;
-    await killHard(service.child);
+    await killHard(nodes[victim]!.child);
     const leftReserved = column(reservedBeforeKill, 'SELECT certificate_no FROM number_reservations');
     reservedBeforeKill.close();
+    // The survivors finish what they had in flight.
     await Promise.all(load);
 
-    service = await launch();
-    call = client(service.url);
+    nodes[victim] = await launch(victim);
+    calls[victim] = client(nodes[victim]!.url);
+    const call = calls[victim]!;
     let db = openRegister();
     const afterStart = numberAccounting(db);
     expect(afterStart.usedTwice, context).toEqual([]);
     expect(afterStart.unaccounted, context).toEqual([]);
     expect(afterStart.outsideRanges, context).toEqual([]);
-    // Numbers left reserved by interrupted amendments were voided before the service listened.
+    // Numbers left reserved by the killed node's amendments were voided before it listened
+    // again; a survivor's landed or was voided by the survivor itself.
     expect(afterStart.places.reserved, context).toEqual([]);
-    for (const no of leftReserved) expect(afterStart.places.voided, context).toContain(no);
-    voidedAtStart += leftReserved.length;
+    for (const no of leftReserved) {
+      const landed = nodeCount > 1 && afterStart.places.certificate!.includes(no);
+      if (!landed) expect(afterStart.places.voided, context).toContain(no);
+    }
+    voidedAtStart += leftReserved.filter((no) => afterStart.places.voided!.includes(no)).length;
     expect(registerFaults(db), context).toEqual([]);
     for (const no of ledger.answered) expect(afterStart.places.certificate, `${context}: answered ${no}`).toContain(no);
 
     // Interrupted issues finish with the number they reserved; never-issued ones get a new one.
-    const pending = db
-      .prepare<[], { id: string; status: string; certificate_no: string | null }>(
-        "SELECT id, status, certificate_no FROM applications WHERE status IN ('issuing', 'submitted')",
-      )
-      .all();
+    const pending = db.rows<{ id: string; status: string; certificate_no: string | null }>(
+      "SELECT id, status, certificate_no FROM applications WHERE status IN ('issuing', 'submitted')",
+    );
     db.close();
     for (const application of pending) {
       const retried = await call('POST', `/api/v1/applications/${application.id}/issue`, tokens.issuer);
@@ -371,17 +400,18 @@ it('survives SIGKILL at random moments under load: every number accounted for, i
     expect(await auditIntact(call, auditor), context).toMatchObject({ intact: true });
   }
 
-  // Every certificate verifies as the register says: the current ones valid, the others superseded.
+  // Every certificate verifies as the register says, on every node: the current ones valid, the others superseded.
   const db = openRegister();
-  const register = db
-    .prepare<
-      [],
-      { certificate_no: string; status: string; superseded_by: string | null; qr_text: string; signed_json: string }
-    >('SELECT certificate_no, status, superseded_by, qr_text, signed_json FROM certificates')
-    .all();
+  const register = db.rows<{
+    certificate_no: string;
+    status: string;
+    superseded_by: string | null;
+    qr_text: string;
+    signed_json: string;
+  }>('SELECT certificate_no, status, superseded_by, qr_text, signed_json FROM certificates');
   db.close();
-  for (const row of register) {
-    const verdict = await call('POST', '/api/v1/verifications', undefined, {
+  for (const [index, row] of register.entries()) {
+    const verdict = await calls[index % nodeCount]!('POST', '/api/v1/verifications', undefined, {
       qr: row.qr_text,
       signedJson: row.signed_json,
     });
@@ -395,15 +425,15 @@ it('survives SIGKILL at random moments under load: every number accounted for, i
   // The kills must have hit work in progress, or this test proved nothing about recovery.
   expect(interrupted + voidedAtStart, `seed ${seed}`).toBeGreaterThan(0);
   console.info(
-    `crash recovery (seed ${seed}): ${rounds} kills, ${register.length} certificates, ` +
+    `crash recovery on ${testEngine} (seed ${seed}): ${rounds} kills of ${nodeCount} node(s), ${register.length} certificates, ` +
       `${interrupted} interrupted issues finished, ${voidedAtStart} interrupted amendments voided`,
   );
 
-  await killHard(service.child);
+  await Promise.all(nodes.map((node) => killHard(node.child)));
   // The operator's check of the audit chain agrees, from a separate process.
   const cli = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'verify-audit'], {
     cwd: repoRoot,
-    env: { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'test' },
+    env: { ...process.env, DATA_DIR: dataDir, NODE_ENV: 'test', ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -415,4 +445,4 @@ it('survives SIGKILL at random moments under load: every number accounted for, i
     code: 0,
     report: { intact: true },
   });
-}, 120_000);
+}, 240_000);

@@ -1,0 +1,160 @@
+/**
+ * The storage on both engines (figures for the closing note; nothing asserted): the real service
+ * in one or two node processes, its PDF left out (BENCHMARK ONLY, see storage-node.ts), on
+ *   - SQLite: the embedded file (two nodes: two processes on one file), and
+ *   - PostgreSQL: a throwaway cluster on this machine (initdb + pg_ctl, as `npm run test:pg`).
+ * Each configuration starts from a fresh database; every node prepares `--count` applications of
+ * the same institution, then all nodes issue at once (issues/s: all issued ÷ the slowest node's
+ * time), then all verify QR codes at once for `--seconds` (verifications/s summed).
+ *
+ *   tsx bench/bench-storage.ts [--count 300] [--concurrency 8] [--seconds 5]
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface, type Interface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { startCluster } from '../tests/pg/cluster.ts';
+
+const { values } = parseArgs({
+  options: {
+    count: { type: 'string', default: '300' },
+    concurrency: { type: 'string', default: '8' },
+    seconds: { type: 'string', default: '5' },
+  },
+});
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+interface Node {
+  child: ChildProcess;
+  lines: AsyncIterator<string>;
+}
+
+function startNode(index: number, dataDir: string, databaseUrl: string | null): Node {
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      'bench/storage-node.ts',
+      '--node',
+      String(index),
+      '--data-dir',
+      dataDir,
+      '--count',
+      values.count!,
+      '--concurrency',
+      values.concurrency!,
+      '--seconds',
+      values.seconds!,
+      ...(databaseUrl ? ['--database-url', databaseUrl] : []),
+    ],
+    { cwd: root, stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'test' } },
+  );
+  const reader: Interface = createInterface({ input: child.stdout! });
+  return { child, lines: reader[Symbol.asyncIterator]() };
+}
+
+async function answer(node: Node): Promise<Record<string, number | boolean>> {
+  for (;;) {
+    const { value, done } = await node.lines.next();
+    if (done) throw new Error('a node stopped before answering');
+    if (value.startsWith('{')) return JSON.parse(value);
+  }
+}
+
+const ask = async (nodes: Node[], command: string) => {
+  for (const node of nodes) node.child.stdin!.write(`${command}\n`);
+  return Promise.all(nodes.map(answer));
+};
+
+interface Figures {
+  issuesPerS: number;
+  verificationsPerS: number;
+}
+
+async function run(
+  engine: 'sqlite' | 'postgres',
+  nodeCount: number,
+  newDatabase: () => Promise<string>,
+): Promise<Figures> {
+  const dirs = Array.from({ length: nodeCount }, () => mkdtempSync(path.join(tmpdir(), 'bench-storage-')));
+  const databaseUrl = engine === 'postgres' ? await newDatabase() : null;
+  // SQLite nodes share the one file; PostgreSQL nodes share nothing but the database.
+  const dirOf = (i: number) => (engine === 'sqlite' ? dirs[0]! : dirs[i]!);
+  const nodes: Node[] = [];
+  try {
+    for (let i = 0; i < nodeCount; i++) {
+      // The first node seeds the demo trust domain; the others sign in with its demo credentials.
+      if (i > 0 && engine === 'postgres') {
+        copyFileSync(path.join(dirs[0]!, 'demo-credentials.json'), path.join(dirs[i]!, 'demo-credentials.json'));
+      }
+      const node = startNode(i, dirOf(i), databaseUrl);
+      nodes.push(node);
+      await answer(node);
+    }
+    const issued = await ask(nodes, 'issue');
+    const total = issued.reduce((sum, r) => sum + Number(r.issued), 0);
+    const slowest = Math.max(...issued.map((r) => Number(r.ms)));
+    const verified = await ask(nodes, 'verify');
+    const verificationsPerS = verified.reduce((sum, r) => sum + Number(r.verified) / (Number(r.ms) / 1000), 0);
+    await ask(nodes, 'stop');
+    return { issuesPerS: total / (slowest / 1000), verificationsPerS };
+  } finally {
+    for (const node of nodes) if (node.child.exitCode === null) node.child.kill('SIGKILL');
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const cluster = await startCluster();
+let databases = 0;
+const newDatabase = async () => {
+  const name = `bench_${++databases}`;
+  const admin = new pg.Client({ connectionString: cluster.url() });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  return cluster.url(name);
+};
+try {
+  console.log(
+    `storage: ${values.count} issues per node (one institution), ${values.concurrency} requests in flight per node, ` +
+      `verification for ${values.seconds} s; load average at start ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
+  );
+  const figures: Record<string, Figures> = {};
+  for (const engine of ['sqlite', 'postgres'] as const) {
+    for (const nodes of [1, 2]) {
+      const key = `${engine}, ${nodes} node${nodes > 1 ? 's' : ''}`;
+      figures[key] = await run(engine, nodes, newDatabase);
+      const f = figures[key]!;
+      console.log(
+        `${key.padEnd(20)} issues without the PDF ${f.issuesPerS.toFixed(0).padStart(5)}/s   QR verifications ${f.verificationsPerS
+          .toFixed(0)
+          .padStart(5)}/s`,
+      );
+    }
+  }
+  const ratio = (a: string, b: string, of: keyof Figures) => (figures[a]![of] / figures[b]![of]).toFixed(2);
+  console.log(
+    `PostgreSQL ÷ SQLite, one node: issues ${ratio('postgres, 1 node', 'sqlite, 1 node', 'issuesPerS')}×, ` +
+      `verifications ${ratio('postgres, 1 node', 'sqlite, 1 node', 'verificationsPerS')}×`,
+  );
+  for (const engine of ['sqlite', 'postgres']) {
+    console.log(
+      `${engine}: two nodes ÷ one: issues ${ratio(`${engine}, 2 nodes`, `${engine}, 1 node`, 'issuesPerS')}×, ` +
+        `verifications ${ratio(`${engine}, 2 nodes`, `${engine}, 1 node`, 'verificationsPerS')}×`,
+    );
+  }
+  console.log(
+    `load average at end ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')} (2 cores)`,
+  );
+} finally {
+  cluster.stop();
+}

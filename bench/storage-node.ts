@@ -1,0 +1,122 @@
+/**
+ * One node of `npm run bench:storage`: the real service in this process (port 0) on the data
+ * directory and database it is given, its PDF left out (BENCHMARK ONLY: an empty PDF, so the
+ * figures are the storage's), driven from this process over HTTP. Talks to the parent in JSON
+ * lines: prepares its applications and says `ready`; on `issue` issues them all with
+ * `--concurrency` requests in flight; on `verify` verifies their QR codes for `--seconds`.
+ */
+import { createInterface } from 'node:readline';
+import { parseArgs } from 'node:util';
+import type { LifecyclePorts } from '../src/domain/lifecycle/ports.ts';
+import {
+  applicationBodyFor,
+  chinaTime,
+  deliveryBodyFor,
+  fixtureRecords,
+  isInstitutionalBirth,
+  withAnotherMother,
+  withBirthTime,
+} from '../tests/fixtures/records.ts';
+import { startTestService } from '../tests/http/harness.ts';
+
+const { values } = parseArgs({
+  options: {
+    node: { type: 'string', default: '0' },
+    'data-dir': { type: 'string' },
+    'database-url': { type: 'string' },
+    count: { type: 'string', default: '300' },
+    concurrency: { type: 'string', default: '8' },
+    seconds: { type: 'string', default: '5' },
+  },
+});
+const node = Number(values.node);
+const count = Number(values.count);
+const concurrency = Number(values.concurrency);
+const say = (message: object) => process.stdout.write(`${JSON.stringify(message)}\n`);
+
+const svc = await startTestService({
+  dataDir: values['data-dir']!,
+  env: {
+    ...(values['database-url'] ? { DATABASE_URL: values['database-url'] } : {}),
+    RATE_LIMIT_PER_MINUTE: '1000000',
+  },
+});
+const ports: LifecyclePorts = svc.running.service.lifecycle;
+// BENCHMARK ONLY: no PDF, so what is measured is issuing's storage and signatures.
+ports.renderer = { render: async () => new Uint8Array(0) };
+const midwife = await svc.token('midwife', 'gz');
+const issuer = await svc.token('issuer', 'gz');
+
+/** Births distinct across nodes: each node its own mothers (serials) and minutes. */
+async function prepare(): Promise<string[]> {
+  const ids: string[] = [];
+  const from = Date.now();
+  for (let k = 0; k < count; k++) {
+    const base = fixtureRecords[k % fixtureRecords.length]!;
+    const minutesAgo = 30 + node * 10_000 + Math.floor(k / fixtureRecords.length);
+    const record = withAnotherMother(
+      withBirthTime(base, chinaTime(new Date(from - minutesAgo * 60_000))),
+      node * 250 + Math.floor(k / fixtureRecords.length),
+    );
+    if (isInstitutionalBirth(record)) record.birthPlace = { divisionCode: '440106' };
+    let body = applicationBodyFor(record);
+    if (isInstitutionalBirth(record)) {
+      const delivery = await svc.request('POST', '/api/v1/deliveries', {
+        token: midwife,
+        json: deliveryBodyFor(record),
+      });
+      if (delivery.status !== 201) throw new Error(`delivery refused: ${JSON.stringify(delivery.body)}`);
+      body = applicationBodyFor(record, delivery.body.id);
+    }
+    const application = await svc.request('POST', '/api/v1/applications', { token: issuer, json: body });
+    if (application.status !== 201) throw new Error(`application refused: ${JSON.stringify(application.body)}`);
+    ids.push(application.body.id);
+  }
+  return ids;
+}
+
+/** Runs `work` over `items` with `concurrency` in flight. */
+async function inFlight<T>(items: T[], work: (item: T) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await work(items[next++]!);
+    }),
+  );
+}
+
+const applications = await prepare();
+const issued: string[] = [];
+say({ ready: true });
+for await (const line of createInterface({ input: process.stdin })) {
+  if (line === 'issue') {
+    const started = performance.now();
+    await inFlight(applications, async (id) => {
+      const reply = await svc.request('POST', `/api/v1/applications/${id}/issue`, { token: issuer });
+      if (reply.status !== 201) throw new Error(`issue refused: ${reply.status} ${JSON.stringify(reply.body)}`);
+      issued.push(reply.body.certificateNo);
+    });
+    say({ issued: issued.length, ms: performance.now() - started });
+  } else if (line === 'verify') {
+    const qrs = issued.map((no) => ports.register.find(no)!.qrText);
+    const until = performance.now() + Number(values.seconds) * 1000;
+    let verified = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        while (performance.now() < until) {
+          const reply = await svc.request('POST', '/api/v1/verifications', {
+            json: { qr: qrs[verified % qrs.length] },
+          });
+          if (reply.status !== 200 || reply.body.valid !== true) throw new Error(`verification: ${reply.status}`);
+          verified++;
+        }
+      }),
+    );
+    say({ verified, ms: performance.now() - started });
+  } else if (line === 'stop') {
+    await svc.stop();
+    say({ stopped: true });
+    process.exit(0);
+  }
+}
