@@ -4,7 +4,12 @@ import { defineConfig } from 'vitest/config';
  * The suites `npm run test:pg` runs again on PostgreSQL (they run on SQLite in `npm test`): the
  * stores', through tests/storage-kit.ts.
  */
-const SUITES_ON_BOTH_ENGINES = ['tests/adapters/sql-layer.test.ts'];
+const SUITES_ON_BOTH_ENGINES = [
+  'tests/adapters/sql-layer.test.ts',
+  // Two nodes on one database, and two nodes killed under load (on SQLite: one file; one node).
+  'tests/slow/two-nodes.test.ts',
+  'tests/slow/crash-recovery.test.ts',
+];
 
 export default defineConfig({
   test: {

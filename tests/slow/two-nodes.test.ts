@@ -1,5 +1,5 @@
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,31 +13,39 @@ import {
   withAnotherMother,
   withBirthTime,
 } from '../fixtures/records.ts';
+import { copyOfDatabase, PG_TEMPLATE, testEngine } from '../storage-kit.ts';
 import { killHard, type Launched, launchService } from './service-process.ts';
 
 /**
- * Two service processes on one database (one SQLite file; nothing else shared): a node keeps no
- * key file and no memory the other needs. A certificate issued through A verifies, is amended and
- * downloads through B; a key rotated through A signs B's next certificate; a console session
- * moves between them; a per-minute limit counts the requests of both.
+ * Two service processes on one database: a node keeps no key file and no memory the other needs.
+ * A certificate issued through A verifies, is amended and downloads through B; a key rotated
+ * through A signs B's next certificate; a console session moves between them; a per-minute limit
+ * counts the requests of both. On SQLite the two share the database file (and so its directory);
+ * on PostgreSQL (`npm run test:pg`) they share the database and no disk at all: B gets only the
+ * demo credentials A wrote, as an operator would hand them out.
  */
 const guangzhou = demoInstitutions.find((institution) => institution.key === 'gz')!;
 const dataDir = mkdtempSync(path.join(tmpdir(), 'bc-two-nodes-'));
+const dataDirOfB = testEngine === 'postgres' ? mkdtempSync(path.join(tmpdir(), 'bc-two-nodes-b-')) : dataDir;
 const children: ChildProcess[] = [];
-const env = { RATE_LIMIT_PER_MINUTE: '3', PDF_VERIFICATIONS_PER_MINUTE: '2' };
-const launch = () =>
-  launchService({ dataDir, passphrase: 'two-nodes-passphrase', env, spawned: (child) => children.push(child) });
+const env: Record<string, string> = { RATE_LIMIT_PER_MINUTE: '3', PDF_VERIFICATIONS_PER_MINUTE: '2' };
+const launch = (dir: string) =>
+  launchService({ dataDir: dir, passphrase: 'two-nodes-passphrase', env, spawned: (child) => children.push(child) });
 let a: Launched;
 let b: Launched;
 
 beforeAll(async () => {
+  if (testEngine === 'postgres') env.DATABASE_URL = await copyOfDatabase(PG_TEMPLATE);
   // A seeds the demo trust domain on its first start; B then joins the populated database.
-  a = await launch();
-  b = await launch();
+  a = await launch(dataDir);
+  if (dataDirOfB !== dataDir) {
+    copyFileSync(path.join(dataDir, 'demo-credentials.json'), path.join(dataDirOfB, 'demo-credentials.json'));
+  }
+  b = await launch(dataDirOfB);
 }, 60_000);
 afterAll(async () => {
   await Promise.all(children.map((child) => killHard(child)));
-  rmSync(dataDir, { recursive: true, force: true });
+  for (const dir of new Set([dataDir, dataDirOfB])) rmSync(dir, { recursive: true, force: true });
 });
 
 interface Reply {
@@ -105,8 +113,10 @@ describe('two service processes on one database', () => {
   });
 
   it('keep no key file: the keys directory is absent', () => {
-    const keys = path.join(dataDir, 'keys');
-    expect(existsSync(keys) ? readdirSync(keys) : []).toEqual([]);
+    for (const dir of new Set([dataDir, dataDirOfB])) {
+      const keys = path.join(dir, 'keys');
+      expect(existsSync(keys) ? readdirSync(keys) : []).toEqual([]);
+    }
   });
 
   it('issue through A; verify, amend (换发) and download the PDF through B', async () => {
@@ -188,7 +198,9 @@ describe('two service processes on one database', () => {
   });
 
   it('still keep no key file after issuing, rotating and signing', () => {
-    const keys = path.join(dataDir, 'keys');
-    expect(existsSync(keys) ? readdirSync(keys) : []).toEqual([]);
+    for (const dir of new Set([dataDir, dataDirOfB])) {
+      const keys = path.join(dir, 'keys');
+      expect(existsSync(keys) ? readdirSync(keys) : []).toEqual([]);
+    }
   });
 });
