@@ -253,7 +253,8 @@ describe(`online applications on ${testEngine}`, () => {
     expect(queued('submitted').map(([id]) => id)).toEqual(['app-c', 'app-a']);
     expect(online.queue('12440000455862437X', 'submitted')).toEqual([]);
 
-    const corrected = { ...application('app-b', 'dlv-1').input, note: '已更正' } as ApplicationRecord['input'];
+    const corrected = structuredClone(application('app-b', 'dlv-1').input);
+    corrected.newborn.name = '更正后的名字';
     online.resubmit('app-b', corrected, at);
     expect(online.find('app-b')).toMatchObject({ returnReason: null });
     expect(store.findApplication('app-b')).toMatchObject({ status: 'submitted', input: corrected });
@@ -296,7 +297,7 @@ describe(`police archives on ${testEngine}`, () => {
     officer: 'police-a1',
     purpose: '核验留档',
     signedJson: '{"payload":"出生医学证明 𠮷","signature":"AA"}',
-    result: { valid: true, status: 'valid' },
+    result: { valid: true, status: 'valid', householdRegistered: false, checks: [] },
     verifiedAt: at.toISOString(),
     archivedAt: at.toISOString(),
     ...fields,
@@ -310,10 +311,18 @@ describe(`police archives on ${testEngine}`, () => {
     for (const id of ids) archives.insert(archive(id));
     archives.insert(archive('pa-other-case', { caseNo: '2026-002' }));
     archives.insert(archive('pa-other-unit', { policeUnit: '北京街派出所' }));
-    archives.insert(archive('pa-early', { archivedAt: iso(-1), result: { valid: false, status: 'superseded' } }));
+    archives.insert(
+      archive('pa-early', {
+        archivedAt: iso(-1),
+        result: { valid: false, status: 'superseded', householdRegistered: true, checks: [] },
+      }),
+    );
 
     expect(archives.find('pa-early')).toEqual(
-      archive('pa-early', { archivedAt: iso(-1), result: { valid: false, status: 'superseded' } }),
+      archive('pa-early', {
+        archivedAt: iso(-1),
+        result: { valid: false, status: 'superseded', householdRegistered: true, checks: [] },
+      }),
     );
     expect(archives.find('pa-none')).toBeNull();
     const stored = sql.get(sql.db.selectFrom('police_archives').select('signed_json').where('id', '=', 'pa-z'));

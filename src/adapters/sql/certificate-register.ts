@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
-import { sql as raw } from 'kysely';
+import { type ExpressionBuilder, sql as raw } from 'kysely';
 import type { CertificateRegister } from '../../domain/lifecycle/ports.ts';
 import type { CertificateRecord } from '../../domain/lifecycle/records.ts';
+import type { DB } from './schema.generated.ts';
 import type { Sql } from './sql.ts';
 
 interface CertificateRow {
@@ -152,25 +153,43 @@ function backfillPdfDigests(sql: Sql): void {
   while (batch() > 0);
 }
 
+type RegisterScope = ExpressionBuilder<DB & { c: DB['certificates'] }, 'c'>;
+
 /**
- * Whether some version of the birth went through 落户, as 0/1: a comparison or EXISTS in a select
- * list is 0/1 in SQLite but a boolean in PostgreSQL, a CASE is 0/1 in both.
+ * Whether some version of the birth went through 落户, as 0/1: EXISTS in a select list is 0/1 in
+ * SQLite but a boolean in PostgreSQL; a CASE is 0/1 in both.
  */
-const householdRegistered = raw<number>`CASE WHEN EXISTS (SELECT 1 FROM household_registrations h WHERE h.lineage = c.lineage) THEN 1 ELSE 0 END`;
+const householdRegistered = (eb: RegisterScope) =>
+  eb
+    .case()
+    .when(
+      eb.exists(
+        eb
+          .selectFrom('household_registrations as h')
+          .select(eb.lit(1).as('one'))
+          .whereRef('h.lineage', '=', 'c.lineage'),
+      ),
+    )
+    .then(eb.lit(1))
+    .else(eb.lit(0))
+    .end()
+    .as('household_registered');
 
 /**
  * The digests of a certificate's earlier PDFs, comma-separated (digests are base64url: a comma
- * cannot occur in one), null when there are none. SQLite calls the aggregate group_concat,
- * PostgreSQL string_agg; neither promises an order, and verification only asks for membership.
+ * cannot occur in one), null when there are none. The aggregate is group_concat in SQLite and
+ * string_agg in PostgreSQL; neither promises an order, and verification only asks for membership.
  */
-const earlierPdfDigests = (sql: Sql) =>
-  sql.engine === 'sqlite'
-    ? raw<
-        string | null
-      >`(SELECT group_concat(h.pdf_sha256, ',') FROM certificate_pdf_history h WHERE h.certificate_no = c.certificate_no)`
-    : raw<
-        string | null
-      >`(SELECT string_agg(h.pdf_sha256, ',') FROM certificate_pdf_history h WHERE h.certificate_no = c.certificate_no)`;
+const earlierPdfDigests = (sql: Sql, eb: RegisterScope) =>
+  eb
+    .selectFrom('certificate_pdf_history as h')
+    .select((sub) =>
+      sub.fn
+        .agg<string | null>(sql.engine === 'sqlite' ? 'group_concat' : 'string_agg', ['h.pdf_sha256', raw.lit(',')])
+        .as('digests'),
+    )
+    .whereRef('h.certificate_no', '=', 'c.certificate_no')
+    .as('earlier_pdf_digests');
 
 const registerEntryColumns = [
   'c.certificate_no',
@@ -224,11 +243,7 @@ export function createSqlCertificateRegister(sql: Sql): CertificateRegister {
   // Verification's one read per request: compiled once here, only its parameter bound per call.
   const lookup = db
     .selectFrom('certificates as c')
-    .select([
-      ...registerEntryColumns,
-      householdRegistered.as('household_registered'),
-      earlierPdfDigests(sql).as('earlier_pdf_digests'),
-    ])
+    .select((eb) => [...registerEntryColumns, householdRegistered(eb), earlierPdfDigests(sql, eb)])
     .where('c.certificate_no', '=', '')
     .compile();
 
@@ -316,7 +331,7 @@ export function createSqlCertificateRegister(sql: Sql): CertificateRegister {
         .all(
           db
             .selectFrom('certificates as c')
-            .select([...registerEntryColumns, householdRegistered.as('household_registered')])
+            .select((eb) => [...registerEntryColumns, householdRegistered(eb)])
             .orderBy('c.certificate_no'),
         )
         .map((row) => ({ certificateNo: row.certificate_no, ...toRegisterEntry(row) })),
