@@ -9,6 +9,8 @@ const SUITES_ON_BOTH_ENGINES = [
   // Two nodes on one database, and two nodes killed under load (on SQLite: one file; one node).
   'tests/slow/two-nodes.test.ts',
   'tests/slow/crash-recovery.test.ts',
+  'tests/adapters/certificate-register-store.test.ts',
+  'tests/adapters/lifecycle-stores.test.ts',
 ];
 
 export default defineConfig({

@@ -21,6 +21,8 @@ import { derToPem } from './adapters/pki/pem.ts';
 import { nodeTimestampTokens } from './adapters/pki/timestamp-authority.ts';
 import { createScryptPasswordHasher } from './adapters/scrypt-password-hasher.ts';
 import { nodeSecrets } from './adapters/secrets.ts';
+import { createSqlStoredPdfs } from './adapters/sql/certificate-pdf-store.ts';
+import { createSqlCertificateRegister } from './adapters/sql/certificate-register.ts';
 import { openStorage } from './adapters/sql/open-storage.ts';
 import { sqliteConnectionOf } from './adapters/sql/sqlite-sql.ts';
 import { createSqlUnitOfWork } from './adapters/sql/unit-of-work.ts';
@@ -28,8 +30,6 @@ import { createSqliteAccountRepository } from './adapters/sqlite/account-reposit
 import { createSqliteAuditCheckpointStore } from './adapters/sqlite/audit-checkpoint-store.ts';
 import { createSqliteAuditLog } from './adapters/sqlite/audit-log.ts';
 import { createSqliteBackfillProgressStore } from './adapters/sqlite/backfill-progress-store.ts';
-import { createSqliteStoredPdfs } from './adapters/sqlite/certificate-pdf-store.ts';
-import { createSqliteCertificateRegister } from './adapters/sqlite/certificate-register.ts';
 import { createSqliteCrlStore } from './adapters/sqlite/crl-store.ts';
 import { createSqliteEventOutbox } from './adapters/sqlite/event-outbox.ts';
 import { createSqliteIdentityStore } from './adapters/sqlite/identity-store.ts';
@@ -132,7 +132,7 @@ export function openOperatorTools(
       const endOf = (pem: string) => new Date(nodeX509.describe(pem).notAfter);
       return retimestampPdfs(
         {
-          pdfs: createSqliteStoredPdfs(db),
+          pdfs: createSqlStoredPdfs(sql),
           async timestampExpiry(pdf) {
             const reading = await pdfInspector.readSignature(pdf);
             if (!reading.ok) return null;
@@ -209,7 +209,7 @@ export function openOperatorTools(
       }
       return {
         transactions: createSqlUnitOfWork(sql),
-        register: createSqliteCertificateRegister(db),
+        register: createSqlCertificateRegister(sql),
         statusLists: createStatusListAssigner(statusStore),
         audit,
         // Delivered by the service's dispatcher, which finds committed events by polling.

@@ -24,26 +24,26 @@ import { nodeTimestampTokens } from './adapters/pki/timestamp-authority.ts';
 import { decodeQrImage } from './adapters/qr/zxing-qr-decoder.ts';
 import { createScryptPasswordHasher } from './adapters/scrypt-password-hasher.ts';
 import { newStaffPassword, nodeSecrets } from './adapters/secrets.ts';
+import { createSqlApplicationStore } from './adapters/sql/application-store.ts';
+import { createSqlCertificateRegister } from './adapters/sql/certificate-register.ts';
+import { createSqlClaimCodeStore } from './adapters/sql/claim-code-store.ts';
+import { createSqlHouseholdRegistrations } from './adapters/sql/household-registrations.ts';
 import { createSqlNumberStock } from './adapters/sql/number-stock.ts';
+import { createSqlOnlineApplicationStore } from './adapters/sql/online-application-store.ts';
 import { openStorage } from './adapters/sql/open-storage.ts';
+import { createSqlPoliceArchiveStore, policeUnitsOf } from './adapters/sql/police-archive-store.ts';
 import { sqliteConnectionOf } from './adapters/sql/sqlite-sql.ts';
 import { createSqlUnitOfWork } from './adapters/sql/unit-of-work.ts';
 import { createSqliteAccountRepository } from './adapters/sqlite/account-repository.ts';
-import { createSqliteApplicationStore } from './adapters/sqlite/application-store.ts';
 import { createSqliteAuditCheckpointStore } from './adapters/sqlite/audit-checkpoint-store.ts';
 import { createSqliteAuditLog } from './adapters/sqlite/audit-log.ts';
 import { createSqliteBirthExportSource, nodeSha256 } from './adapters/sqlite/birth-export-source.ts';
-import { createSqliteCertificateRegister } from './adapters/sqlite/certificate-register.ts';
-import { createSqliteClaimCodeStore } from './adapters/sqlite/claim-code-store.ts';
 import { createSqliteCollectionStore } from './adapters/sqlite/collection-store.ts';
 import { createSqliteConsoleSessionStore, createSqliteSharedSecrets } from './adapters/sqlite/console-session-store.ts';
 import { createSqliteCrlStore } from './adapters/sqlite/crl-store.ts';
 import { createSqliteEventOutbox } from './adapters/sqlite/event-outbox.ts';
-import { createSqliteHouseholdRegistrations } from './adapters/sqlite/household-registrations.ts';
 import { createSqliteIdentityStore } from './adapters/sqlite/identity-store.ts';
 import { createSqliteInstitutionRepository } from './adapters/sqlite/institution-repository.ts';
-import { createSqliteOnlineApplicationStore } from './adapters/sqlite/online-application-store.ts';
-import { createSqlitePoliceArchiveStore, policeUnitsOf } from './adapters/sqlite/police-archive-store.ts';
 import { createSqliteRateLimitCounter } from './adapters/sqlite/rate-limit-store.ts';
 import { createSqliteReportsStore } from './adapters/sqlite/reports-store.ts';
 import { createSqliteSignInThrottle } from './adapters/sqlite/sign-in-throttle-store.ts';
@@ -175,7 +175,7 @@ export function createService(config: Config, deps: ServiceDeps) {
   const fonts = loadFonts();
   const directories = { divisions: divisionDirectory, countries: countryDirectory };
   const validate = createValidator({ clock, glyphs: fonts, ...directories });
-  const register = createSqliteCertificateRegister(db);
+  const register = createSqlCertificateRegister(sql);
   const statusStore = createSqliteStatusListStore(db, { baseUrl: config.publicBaseUrl });
   const webhooks = createWebhookDispatcher({
     queue: createSqliteWebhookDeliveryQueue(db),
@@ -191,10 +191,10 @@ export function createService(config: Config, deps: ServiceDeps) {
   const lifecycle: LifecyclePorts = {
     transactions: createSqlUnitOfWork(sql),
     stock: createSqlNumberStock(sql),
-    applications: createSqliteApplicationStore(db),
+    applications: createSqlApplicationStore(sql),
     register,
-    claimCodes: createSqliteClaimCodeStore(db),
-    households: createSqliteHouseholdRegistrations(db),
+    claimCodes: createSqlClaimCodeStore(sql),
+    households: createSqlHouseholdRegistrations(sql),
     institutions,
     signer: createCertificateSigner(keyStore),
     statusLists: createStatusListAssigner(statusStore),
@@ -208,7 +208,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     clock,
     licenceTypeCode: config.licenceTypeCode,
   };
-  const online = { ...lifecycle, online: createSqliteOnlineApplicationStore(db) } satisfies OnlinePorts;
+  const online = { ...lifecycle, online: createSqlOnlineApplicationStore(sql) } satisfies OnlinePorts;
   const appointments: AppointmentPorts = { ...lifecycle, collection: createSqliteCollectionStore(db) };
   const verification: VerificationPorts = {
     trust: createRegisterTrustSource(signingKeys, nodeX509, config.licenceTypeCode),
@@ -220,7 +220,7 @@ export function createService(config: Config, deps: ServiceDeps) {
 
   const policeArchives: PoliceArchivePorts = {
     ...lifecycle,
-    archives: createSqlitePoliceArchiveStore(db),
+    archives: createSqlPoliceArchiveStore(sql),
     policeUnits: policeUnitsOf(accounts),
     verification,
   };

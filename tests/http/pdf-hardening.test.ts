@@ -5,7 +5,8 @@ import { countryDirectory } from '../../src/adapters/countries.ts';
 import { divisionDirectory } from '../../src/adapters/divisions.ts';
 import type { CertificateView } from '../../src/adapters/pdf/certificate-view.ts';
 import { renderCertificatePdf } from '../../src/adapters/pdf/render.ts';
-import { createSqliteCertificateRegister } from '../../src/adapters/sqlite/certificate-register.ts';
+import { createSqlCertificateRegister } from '../../src/adapters/sql/certificate-register.ts';
+import { sqliteSql } from '../../src/adapters/sql/sqlite-sql.ts';
 import type { RegisterLookup, VerificationPorts } from '../../src/domain/verification/ports.ts';
 import { verifyPdf } from '../../src/domain/verification/verify-pdf.ts';
 import { offlineVerificationTools } from '../../src/operator-tools.ts';
@@ -115,7 +116,7 @@ describe('the printed page is bound to the e-licence', () => {
     const digest = createHash('sha256').update(genuine).digest('base64url');
     expect(pdfDigestOf(await service().verification.register.lookup(certificateNo, null))).toBe(digest);
     service().db.prepare('UPDATE certificates SET pdf_sha256 = NULL').run();
-    expect(pdfDigestOf(await createSqliteCertificateRegister(service().db).lookup(certificateNo))).toBe(digest);
+    expect(pdfDigestOf(await createSqlCertificateRegister(sqliteSql(service().db)).lookup(certificateNo))).toBe(digest);
   });
 
   it('accepts the PDF as issued', async () => {

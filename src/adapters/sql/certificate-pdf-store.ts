@@ -1,0 +1,48 @@
+import { createHash } from 'node:crypto';
+import type { StoredPdfs } from '../../domain/maintenance/retimestamp-pdfs.ts';
+import type { Sql } from './sql.ts';
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('base64url');
+
+/** The issued PDFs for maintenance: read in batches by number, replaced with their history kept. */
+export function createSqlStoredPdfs(sql: Sql): StoredPdfs {
+  const { db } = sql;
+  return {
+    batchAfter: (cursor, limit) =>
+      sql
+        .all(
+          db
+            .selectFrom('certificates')
+            .select(['certificate_no', 'pdf', 'pdf_sha256'])
+            .where('certificate_no', '>', cursor)
+            .orderBy('certificate_no')
+            .limit(limit),
+        )
+        .map((row) => ({
+          certificateNo: row.certificate_no,
+          pdf: new Uint8Array(row.pdf),
+          // Null only for a back-issued certificate whose PDF was never rendered (an empty PDF,
+          // which the maintenance finds no timestamp in and leaves alone).
+          pdfDigest: row.pdf_sha256 as string,
+        })),
+    replace: (no, expected, pdf, at) =>
+      sql.transaction(() => {
+        // Only over the bytes that were read: a concurrent re-issue or re-timestamp wins.
+        const replaced = sql.run(
+          db
+            .updateTable('certificates')
+            .set({ pdf: Buffer.from(pdf), pdf_sha256: sha256(pdf) })
+            .where('certificate_no', '=', no)
+            .where('pdf_sha256', '=', expected),
+        );
+        if (replaced !== 1) return false;
+        sql.run(
+          db
+            .insertInto('certificate_pdf_history')
+            .values({ certificate_no: no, pdf_sha256: expected, replaced_at: at.toISOString() })
+            .onConflict((oc) => oc.columns(['certificate_no', 'pdf_sha256']).doNothing()),
+        );
+        return true;
+      }),
+  };
+}

@@ -1,0 +1,339 @@
+import { createHash } from 'node:crypto';
+import { type ExpressionBuilder, sql as raw } from 'kysely';
+import type { CertificateRegister } from '../../domain/lifecycle/ports.ts';
+import type { CertificateRecord } from '../../domain/lifecycle/records.ts';
+import type { DB } from './schema.generated.ts';
+import type { Sql } from './sql.ts';
+
+interface CertificateRow {
+  certificate_no: string;
+  licence_id: string;
+  lineage: string;
+  version: number;
+  institution: string;
+  application_id: string | null;
+  kind: string;
+  status: string;
+  status_reason: string | null;
+  status_note: string | null;
+  status_changed_at: string | null;
+  supersedes: string | null;
+  superseded_by: string | null;
+  change_reason: string | null;
+  child_registered: number | null;
+  certificate: string;
+  licence: string;
+  registration: string;
+  signed_json: string;
+  licence_digest: string;
+  qr_text: string;
+  issued_at: string;
+  issued_by: string;
+  backfilled: number;
+}
+
+/** The columns a read selects: the inserted ones and the back-issuance mark (migration 011); not the PDF. */
+const selectColumns = [
+  'certificate_no',
+  'licence_id',
+  'lineage',
+  'version',
+  'institution',
+  'application_id',
+  'kind',
+  'status',
+  'status_reason',
+  'status_note',
+  'status_changed_at',
+  'supersedes',
+  'superseded_by',
+  'change_reason',
+  'child_registered',
+  'certificate',
+  'licence',
+  'registration',
+  'signed_json',
+  'licence_digest',
+  'qr_text',
+  'issued_at',
+  'issued_by',
+  'backfilled',
+] as const;
+
+const toCertificate = (row: CertificateRow): CertificateRecord => ({
+  certificateNo: row.certificate_no,
+  licenceId: row.licence_id,
+  lineage: row.lineage,
+  version: row.version,
+  institution: row.institution,
+  applicationId: row.application_id,
+  kind: row.kind as CertificateRecord['kind'],
+  status: row.status as CertificateRecord['status'],
+  statusReason: row.status_reason,
+  statusNote: row.status_note,
+  statusChangedAt: row.status_changed_at,
+  supersedes: row.supersedes,
+  supersededBy: row.superseded_by,
+  changeReason: row.change_reason,
+  householdRegisteredAtReissue: row.child_registered === null ? null : row.child_registered === 1,
+  certificate: JSON.parse(row.certificate),
+  licence: JSON.parse(row.licence),
+  registrationItems: JSON.parse(row.registration),
+  signedJson: row.signed_json,
+  licenceDigest: row.licence_digest,
+  qrText: row.qr_text,
+  issuedAt: row.issued_at,
+  issuedBy: row.issued_by,
+  ...(row.backfilled === 1 && { backfilled: true }),
+});
+
+interface RegisterRow {
+  certificate_no: string;
+  status: string;
+  superseded_by: string | null;
+  licence_id: string;
+  licence_digest: string;
+  pdf_sha256: string | null;
+  household_registered: number;
+  backfilled: number;
+  earlier_pdf_digests?: string | null;
+}
+
+const toRegisterEntry = (row: RegisterRow) => ({
+  status: row.status as CertificateRecord['status'],
+  supersededBy: row.superseded_by,
+  licenceId: row.licence_id,
+  licenceDigest: row.licence_digest,
+  pdfDigest: row.pdf_sha256,
+  ...(row.earlier_pdf_digests ? { earlierPdfDigests: row.earlier_pdf_digests.split(',') } : {}),
+  householdRegistered: row.household_registered === 1,
+  ...(row.backfilled === 1 && { backfilled: true }),
+});
+
+/** The `kid` and `sigT` of a stored flattened JWS's protected header; null if unreadable. */
+function signingHeaderOf(signedJson: string): { kid: string; sigT: string } | null {
+  try {
+    const jws = JSON.parse(signedJson) as { protected?: unknown };
+    if (typeof jws.protected !== 'string') return null;
+    const header = JSON.parse(Buffer.from(jws.protected, 'base64url').toString('utf8')) as Record<string, unknown>;
+    return typeof header.kid === 'string' && typeof header.sigT === 'string'
+      ? { kid: header.kid, sigT: header.sigT }
+      : null;
+  } catch {
+    return null;
+  }
+}
+
+const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('base64url');
+
+/** Fills in the PDF digest of rows issued before migration 004, once (a back-issued row without its PDF yet has none). */
+function backfillPdfDigests(sql: Sql): void {
+  const { db } = sql;
+  // In batches: a register's PDFs together are far larger than memory should hold at once.
+  const batch = () =>
+    sql.transaction(() => {
+      const rows = sql.all(
+        db
+          .selectFrom('certificates')
+          .select(['certificate_no', 'pdf'])
+          .where('pdf_sha256', 'is', null)
+          .where((eb) => eb(eb.fn('length', ['pdf']), '>', 0))
+          .limit(200),
+      );
+      for (const row of rows) {
+        sql.run(
+          db
+            .updateTable('certificates')
+            .set({ pdf_sha256: sha256(row.pdf) })
+            .where('certificate_no', '=', row.certificate_no),
+        );
+      }
+      return rows.length;
+    });
+  while (batch() > 0);
+}
+
+type RegisterScope = ExpressionBuilder<DB & { c: DB['certificates'] }, 'c'>;
+
+/**
+ * Whether some version of the birth went through 落户, as 0/1: EXISTS in a select list is 0/1 in
+ * SQLite but a boolean in PostgreSQL; a CASE is 0/1 in both.
+ */
+const householdRegistered = (eb: RegisterScope) =>
+  eb
+    .case()
+    .when(
+      eb.exists(
+        eb
+          .selectFrom('household_registrations as h')
+          .select(eb.lit(1).as('one'))
+          .whereRef('h.lineage', '=', 'c.lineage'),
+      ),
+    )
+    .then(eb.lit(1))
+    .else(eb.lit(0))
+    .end()
+    .as('household_registered');
+
+/**
+ * The digests of a certificate's earlier PDFs, comma-separated (digests are base64url: a comma
+ * cannot occur in one), null when there are none. The aggregate is group_concat in SQLite and
+ * string_agg in PostgreSQL; neither promises an order, and verification only asks for membership.
+ */
+const earlierPdfDigests = (sql: Sql, eb: RegisterScope) =>
+  eb
+    .selectFrom('certificate_pdf_history as h')
+    .select((sub) =>
+      sub.fn
+        .agg<string | null>(sql.engine === 'sqlite' ? 'group_concat' : 'string_agg', ['h.pdf_sha256', raw.lit(',')])
+        .as('digests'),
+    )
+    .whereRef('h.certificate_no', '=', 'c.certificate_no')
+    .as('earlier_pdf_digests');
+
+const registerEntryColumns = [
+  'c.certificate_no',
+  'c.status',
+  'c.superseded_by',
+  'c.licence_id',
+  'c.licence_digest',
+  'c.pdf_sha256',
+  'c.backfilled',
+] as const;
+
+/** The columns of a certificate row but its PDF. */
+const rowOf = (r: CertificateRecord) => ({
+  certificate_no: r.certificateNo,
+  licence_id: r.licenceId,
+  lineage: r.lineage,
+  version: r.version,
+  institution: r.institution,
+  application_id: r.applicationId,
+  kind: r.kind,
+  status: r.status,
+  status_reason: r.statusReason,
+  status_note: r.statusNote,
+  status_changed_at: r.statusChangedAt,
+  supersedes: r.supersedes,
+  superseded_by: r.supersededBy,
+  change_reason: r.changeReason,
+  child_registered: r.householdRegisteredAtReissue === null ? null : Number(r.householdRegisteredAtReissue),
+  certificate: JSON.stringify(r.certificate),
+  licence: JSON.stringify(r.licence),
+  registration: JSON.stringify(r.registrationItems),
+  signed_json: r.signedJson,
+  licence_digest: r.licenceDigest,
+  qr_text: r.qrText,
+  issued_at: r.issuedAt,
+  issued_by: r.issuedBy,
+  mother_id_number: r.certificate.mother.idNumber,
+  birth_time: r.certificate.newborn.birthTime,
+  sex: r.certificate.newborn.sex,
+  division_code: r.certificate.birthPlace.divisionCode,
+});
+
+/**
+ * The certificate register: certificates, their status and documents. The claim code columns of
+ * the same rows are the claim code store's; a lookup also says whether the birth went through 落户.
+ */
+export function createSqlCertificateRegister(sql: Sql): CertificateRegister {
+  backfillPdfDigests(sql);
+  const { db } = sql;
+  const certificates = () => db.selectFrom('certificates').select(selectColumns);
+  // Verification's one read per request: compiled once here, only its parameter bound per call.
+  const lookup = db
+    .selectFrom('certificates as c')
+    .select((eb) => [...registerEntryColumns, householdRegistered(eb), earlierPdfDigests(sql, eb)])
+    .where('c.certificate_no', '=', '')
+    .compile();
+
+  return {
+    insert(r, pdf) {
+      sql.run(db.insertInto('certificates').values({ ...rowOf(r), pdf: Buffer.from(pdf), pdf_sha256: sha256(pdf) }));
+    },
+    insertBackfilled(r) {
+      // A back-issued certificate enters without its PDF (the empty blob until first download).
+      sql.run(
+        db.insertInto('certificates').values({ ...rowOf(r), pdf: Buffer.alloc(0), pdf_sha256: null, backfilled: 1 }),
+      );
+    },
+    backfilledOf(no) {
+      const row = sql.get(db.selectFrom('certificates').select('backfilled').where('certificate_no', '=', no));
+      return row === undefined ? null : row.backfilled === 1;
+    },
+    storePdf(no, pdf) {
+      const stored = sql.run(
+        db
+          .updateTable('certificates')
+          .set({ pdf: Buffer.from(pdf), pdf_sha256: sha256(pdf) })
+          .where('certificate_no', '=', no)
+          .where((eb) => eb(eb.fn('length', ['pdf']), '=', 0)),
+      );
+      return stored === 1;
+    },
+    find(no) {
+      const row = sql.get(certificates().where('certificate_no', '=', no));
+      return row ? toCertificate(row) : null;
+    },
+    findByMother: (id) =>
+      sql.all(certificates().where('mother_id_number', '=', id).orderBy('issued_at')).map(toCertificate),
+    lineage: (lineage) => sql.all(certificates().where('lineage', '=', lineage).orderBy('version')).map(toCertificate),
+    pdf(no) {
+      const row = sql.get(db.selectFrom('certificates').select('pdf').where('certificate_no', '=', no));
+      // The empty blob: a back-issued certificate whose PDF nobody has downloaded yet.
+      return row && row.pdf.length > 0 ? new Uint8Array(row.pdf) : null;
+    },
+    supersede(no, successor, reason, at) {
+      sql.run(
+        db
+          .updateTable('certificates')
+          .set({
+            status: 'superseded',
+            superseded_by: successor,
+            status_reason: reason,
+            status_changed_at: at.toISOString(),
+          })
+          .where('certificate_no', '=', no),
+      );
+    },
+    setStatus(no, status, reason, note, at) {
+      sql.run(
+        db
+          .updateTable('certificates')
+          .set({ status, status_reason: reason, status_note: note, status_changed_at: at.toISOString() })
+          .where('certificate_no', '=', no),
+      );
+    },
+    lookup(no) {
+      const row = sql.get<RegisterRow>({ ...lookup, parameters: [no] });
+      return row ? toRegisterEntry(row) : null;
+    },
+    signedWithKeySince(institution, kid, since) {
+      // issued_at is never before the signing time (`sigT` is issued_at to the whole second below).
+      const rows = sql.all(
+        db
+          .selectFrom('certificates')
+          .select(['certificate_no', 'signed_json'])
+          .where('institution', '=', institution)
+          .where('issued_at', '>=', since.toISOString())
+          .orderBy('issued_at')
+          .orderBy('certificate_no'),
+      );
+      return rows
+        .filter((row) => {
+          const header = signingHeaderOf(row.signed_json);
+          return header !== null && header.kid === kid && Date.parse(header.sigT) >= since.getTime();
+        })
+        .map((row) => row.certificate_no);
+    },
+    snapshot: () =>
+      sql
+        .all(
+          db
+            .selectFrom('certificates as c')
+            .select((eb) => [...registerEntryColumns, householdRegistered(eb)])
+            .orderBy('c.certificate_no'),
+        )
+        .map((row) => ({ certificateNo: row.certificate_no, ...toRegisterEntry(row) })),
+  };
+}
