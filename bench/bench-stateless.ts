@@ -15,21 +15,19 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { MemoryStore } from 'express-rate-limit';
-import {
-  createSqliteConsoleSessionStore,
-  createSqliteSharedSecrets,
-} from '../src/adapters/sqlite/console-session-store.ts';
+import { createSqlConsoleSessionStore, createSqlSharedSecrets } from '../src/adapters/sql/console-session-store.ts';
+import { createSqlRateLimitCounter } from '../src/adapters/sql/rate-limit-store.ts';
+import { sqliteSql } from '../src/adapters/sql/sqlite-sql.ts';
 import { openDatabase } from '../src/adapters/sqlite/database.ts';
-import { createSqliteRateLimitCounter } from '../src/adapters/sqlite/rate-limit-store.ts';
 
 const { values } = parseArgs({ options: { ops: { type: 'string', default: '200000' } } });
 const ops = Number(values.ops);
 const dir = mkdtempSync(path.join(tmpdir(), 'bench-stateless-'));
 const file = path.join(dir, 'service.sqlite');
-const db = openDatabase(file);
+const sql = sqliteSql(openDatabase(file));
 const now = () => new Date();
-const counter = createSqliteRateLimitCounter(db, createSqliteSharedSecrets(db, now), () => new Uint8Array(32).fill(1));
-const sessions = createSqliteConsoleSessionStore(db);
+const counter = createSqlRateLimitCounter(sql, createSqlSharedSecrets(sql, now), () => new Uint8Array(32).fill(1));
+const sessions = createSqlConsoleSessionStore(sql);
 
 const rate = async (label: string, run: (i: number) => unknown) => {
   const started = performance.now();
@@ -86,6 +84,6 @@ try {
   console.log(`the other connection committed ${written} hits meanwhile`);
   await other.terminate();
 } finally {
-  db.close();
+  sql.close();
   rmSync(dir, { recursive: true, force: true });
 }
