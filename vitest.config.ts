@@ -9,6 +9,7 @@ const SUITES_ON_BOTH_ENGINES = [
   'tests/adapters/stateless-stores.test.ts',
   'tests/adapters/account-stores.test.ts',
   'tests/adapters/institution-collection-stores.test.ts',
+  'tests/adapters/compile-once.test.ts',
 ];
 
 export default defineConfig({

@@ -5,10 +5,13 @@
  *      express-rate-limit's MemoryStore.increment;
  *   2. a console page's session check: the idle clock read from `console_sessions` against a Map
  *      lookup (the write happens at most once a minute per session, so it is left out);
- *   3. the same two with a second connection writing to the file at the same time (another node).
+ *   3. the same two with a second connection writing to the file at the same time (another node);
+ *   4. the query layer's own cost: both through the stores (Kysely, compiled once) against the
+ *      same statements prepared by hand on the better-sqlite3 connection.
  *
  *   tsx bench/bench-stateless.ts [--ops 200000]
  */
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -43,6 +46,34 @@ const show = (base: { label: string; perSecond: number }, measured: { label: str
   );
 
 const keys = 1000;
+
+/** The stores' statements as the SQLite-only stores prepared them before the query layer. */
+async function queryLayerCost() {
+  const { connection } = sql;
+  const key = new Uint8Array(32).fill(9);
+  const hit = connection.prepare<{ key: string; now: number; window: number }, { hits: number }>(
+    `INSERT INTO rate_limit_hits (key, window_start_ms, hits) VALUES (@key, @now, 1)
+     ON CONFLICT (key) DO UPDATE SET
+       hits = CASE WHEN rate_limit_hits.window_start_ms <= @now - @window THEN 1 ELSE rate_limit_hits.hits + 1 END,
+       window_start_ms = CASE WHEN rate_limit_hits.window_start_ms <= @now - @window
+         THEN @now ELSE rate_limit_hits.window_start_ms END
+     RETURNING hits, window_start_ms`,
+  );
+  const read = connection.prepare<[string], number>('SELECT last_seen_ms FROM console_sessions WHERE token_hash = ?');
+  const byHand = await rate('hand-prepared hit', (i) =>
+    hit.get({
+      key: createHmac('sha256', key)
+        .update(`p${i % keys}`)
+        .digest('base64url'),
+      now: Date.now(),
+      window: 60_000,
+    }),
+  );
+  show(byHand, await rate('store hit', (i) => counter.hit(`q${i % keys}`, 60_000, Date.now())));
+  const readByHand = await rate('hand-prepared session read', (i) => read.get(`h${i % keys}`));
+  show(readByHand, await rate('store session read', (i) => sessions.lastSeen(`h${i % keys}`)));
+}
+
 async function round(note: string) {
   const memory = new MemoryStore();
   memory.init({ windowMs: 60_000 } as never);
@@ -63,6 +94,7 @@ async function round(note: string) {
 
 try {
   await round('');
+  await queryLayerCost();
   // Another node: a second process's worth of writes, from a worker thread committing a hit a
   // millisecond on its own connection while the round runs.
   const other = new Worker(

@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import type { SharedSecrets } from '../../domain/accounts/console-session-store.ts';
 import type { RateLimitCounter } from '../../domain/rate-limits.ts';
+import { compileOnce } from './compile-once.ts';
 import type { Sql } from './sql.ts';
 
 /** Finished windows are deleted at most this often per process. */
@@ -19,14 +20,17 @@ export function createSqlRateLimitCounter(
   randomKey: () => Uint8Array,
 ): RateLimitCounter {
   const { db } = sql;
-  const hit = (key: string, nowMs: number, windowMs: number) =>
-    sql.get(
+  // Compiled once: a hit is made on every limited request (see compile-once.ts).
+  const hit = compileOnce<{ key: string; nowMs: number; startedBy: number }, { hits: number; window_start_ms: number }>(
+    sql,
+    (value) =>
       db
         .insertInto('rate_limit_hits')
-        .values({ key, window_start_ms: nowMs, hits: 1 })
+        .values({ key: value('key'), window_start_ms: value('nowMs'), hits: 1 })
         .onConflict((oc) =>
           oc.column('key').doUpdateSet((eb) => {
-            const finished = eb('rate_limit_hits.window_start_ms', '<=', nowMs - windowMs);
+            // The stored window is over when it started at or before now minus the window.
+            const finished = eb('rate_limit_hits.window_start_ms', '<=', value('startedBy'));
             return {
               hits: eb
                 .case()
@@ -44,7 +48,17 @@ export function createSqlRateLimitCounter(
           }),
         )
         .returning(['hits', 'window_start_ms']),
-    )!;
+  );
+  const undo = compileOnce<{ key: string }, unknown>(sql, (value) =>
+    db
+      .updateTable('rate_limit_hits')
+      .set((eb) => ({ hits: eb('hits', '-', eb.lit(1)) }))
+      .where('key', '=', value('key'))
+      .where('hits', '>', 0),
+  );
+  const reset = compileOnce<{ key: string }, unknown>(sql, (value) =>
+    db.deleteFrom('rate_limit_hits').where('key', '=', value('key')),
+  );
   let secret: Uint8Array | null = null;
   const keyOf = (key: string) => {
     secret ??= secrets.secret('rate-limit-keys', randomKey);
@@ -59,20 +73,14 @@ export function createSqlRateLimitCounter(
         sweptAtMs = nowMs;
         sql.run(db.deleteFrom('rate_limit_hits').where('window_start_ms', '<', nowMs - longestWindowMs));
       }
-      const row = hit(keyOf(key), nowMs, windowMs);
+      const row = sql.get(hit({ key: keyOf(key), nowMs, startedBy: nowMs - windowMs }))!;
       return { hits: row.hits, resetAtMs: row.window_start_ms + windowMs };
     },
     undo(key) {
-      sql.run(
-        db
-          .updateTable('rate_limit_hits')
-          .set((eb) => ({ hits: eb('hits', '-', eb.lit(1)) }))
-          .where('key', '=', keyOf(key))
-          .where('hits', '>', 0),
-      );
+      sql.run(undo({ key: keyOf(key) }));
     },
     reset(key) {
-      sql.run(db.deleteFrom('rate_limit_hits').where('key', '=', keyOf(key)));
+      sql.run(reset({ key: keyOf(key) }));
     },
   };
 }

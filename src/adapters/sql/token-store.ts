@@ -1,6 +1,15 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { type Principal, principalOf, type TokenStore } from '../../domain/accounts/account.ts';
+import { compileOnce } from './compile-once.ts';
 import type { Sql } from './sql.ts';
+
+interface TokenRow {
+  account_id: number | null;
+  username: string | null;
+  role: string;
+  institution: string | null;
+  certificate_no: string | null;
+}
 
 const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 
@@ -11,6 +20,16 @@ const hashToken = (token: string) => createHash('sha256').update(token).digest('
  */
 export function createSqlTokenStore(sql: Sql): TokenStore {
   const { db } = sql;
+  // Compiled once: every API request with a bearer token resolves it (see compile-once.ts).
+  const find = compileOnce<{ tokenHash: string; nowMs: number }, TokenRow>(sql, (value) =>
+    db
+      .selectFrom('access_tokens as t')
+      .leftJoin('accounts as a', 'a.id', 't.account_id')
+      .select(['t.account_id', 'a.username', 't.role', 't.institution', 't.certificate_no'])
+      .where('t.token_hash', '=', value('tokenHash'))
+      .where('t.expires_at', '>', value('nowMs'))
+      .where((eb) => eb.or([eb('a.id', 'is', null), eb('a.disabled', '=', 0)])),
+  );
   return {
     issue(principal: Principal, ttlSeconds, now) {
       const token = randomBytes(32).toString('base64url');
@@ -30,15 +49,7 @@ export function createSqlTokenStore(sql: Sql): TokenStore {
       return { token, expiresInSeconds: ttlSeconds };
     },
     resolve(token, now) {
-      const row = sql.get(
-        db
-          .selectFrom('access_tokens as t')
-          .leftJoin('accounts as a', 'a.id', 't.account_id')
-          .select(['t.account_id', 'a.username', 't.role', 't.institution', 't.certificate_no'])
-          .where('t.token_hash', '=', hashToken(token))
-          .where('t.expires_at', '>', now.getTime())
-          .where((eb) => eb.or([eb('a.id', 'is', null), eb('a.disabled', '=', 0)])),
-      );
+      const row = sql.get(find({ tokenHash: hashToken(token), nowMs: now.getTime() }));
       if (!row) return null;
       return principalOf({
         role: row.role,
