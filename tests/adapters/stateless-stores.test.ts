@@ -3,7 +3,7 @@ import { createSqlConsoleSessionStore, createSqlSharedSecrets } from '../../src/
 import { createSqlRateLimitCounter } from '../../src/adapters/sql/rate-limit-store.ts';
 import type { Sql } from '../../src/adapters/sql/sql.ts';
 import { testEngine } from '../storage-kit.ts';
-import { sharedTestDatabase } from './two-connections.ts';
+import { sharedTestDatabase } from './shared-test-database.ts';
 
 /** Two connections to one database: what two service nodes on one database hold. */
 let database: Awaited<ReturnType<typeof sharedTestDatabase>>;

@@ -2,7 +2,7 @@ import { Worker } from 'node:worker_threads';
 import { afterEach, describe, expect, it } from 'vitest';
 import { workerSource } from '../../src/adapters/backfill/worker-pool.ts';
 import { createSqlConsoleSessionStore } from '../../src/adapters/sql/console-session-store.ts';
-import { sharedTestDatabase } from '../adapters/two-connections.ts';
+import { sharedTestDatabase } from '../adapters/shared-test-database.ts';
 import { testEngine } from '../storage-kit.ts';
 
 const nodes = 4;
