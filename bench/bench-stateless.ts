@@ -7,9 +7,12 @@
  *      lookup (the write happens at most once a minute per session, so it is left out);
  *   3. the same two with a second connection writing to the file at the same time (another node);
  *   4. the query layer's own cost: both through the stores (Kysely, compiled once) against the
- *      same statements prepared by hand on the better-sqlite3 connection.
+ *      same statements prepared by hand on the better-sqlite3 connection;
+ *   5. with --postgres: the rate-limit hit and the session read on PostgreSQL (a throwaway
+ *      cluster of Debian's server, as `npm run test:pg` starts: fsync off, one connection
+ *      thread) against the same on the SQLite file.
  *
- *   tsx bench/bench-stateless.ts [--ops 200000]
+ *   tsx bench/bench-stateless.ts [--ops 200000] [--postgres]
  */
 import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -18,12 +21,17 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { MemoryStore } from 'express-rate-limit';
+import { postgresSql } from '../src/adapters/postgres/postgres-sql.ts';
 import { createSqlConsoleSessionStore, createSqlSharedSecrets } from '../src/adapters/sql/console-session-store.ts';
+import { migrateSchema } from '../src/adapters/sql/migrate.ts';
 import { createSqlRateLimitCounter } from '../src/adapters/sql/rate-limit-store.ts';
 import { sqliteSql } from '../src/adapters/sql/sqlite-sql.ts';
 import { openDatabase } from '../src/adapters/sqlite/database.ts';
+import { startCluster } from '../tests/pg/cluster.ts';
 
-const { values } = parseArgs({ options: { ops: { type: 'string', default: '200000' } } });
+const { values } = parseArgs({
+  options: { ops: { type: 'string', default: '200000' }, postgres: { type: 'boolean', default: false } },
+});
 const ops = Number(values.ops);
 const dir = mkdtempSync(path.join(tmpdir(), 'bench-stateless-'));
 const file = path.join(dir, 'service.sqlite');
@@ -74,6 +82,25 @@ async function queryLayerCost() {
   show(readByHand, await rate('store session read', (i) => sessions.lastSeen(`h${i % keys}`)));
 }
 
+/** A round trip to another thread and the server per statement: what a PostgreSQL node pays. */
+async function onPostgres() {
+  const cluster = await startCluster();
+  const pg = postgresSql(cluster.url());
+  try {
+    migrateSchema(pg);
+    const pgCounter = createSqlRateLimitCounter(pg, createSqlSharedSecrets(pg, now), () => new Uint8Array(32).fill(1));
+    const pgSessions = createSqlConsoleSessionStore(pg);
+    for (let i = 0; i < keys; i++) pgSessions.touch(`h${i}`, Date.now());
+    const liteHits = await rate('SQLite hit', (i) => counter.hit(`r${i % keys}`, 60_000, Date.now()));
+    show(liteHits, await rate('PostgreSQL hit', (i) => pgCounter.hit(`r${i % keys}`, 60_000, Date.now())));
+    const liteReads = await rate('SQLite session read', (i) => sessions.lastSeen(`h${i % keys}`));
+    show(liteReads, await rate('PostgreSQL session read', (i) => pgSessions.lastSeen(`h${i % keys}`)));
+  } finally {
+    pg.close();
+    await cluster.stop();
+  }
+}
+
 async function round(note: string) {
   const memory = new MemoryStore();
   memory.init({ windowMs: 60_000 } as never);
@@ -95,6 +122,7 @@ async function round(note: string) {
 try {
   await round('');
   await queryLayerCost();
+  if (values.postgres) await onPostgres();
   // Another node: a second process's worth of writes, from a worker thread committing a hit a
   // millisecond on its own connection while the round runs.
   const other = new Worker(
