@@ -11,6 +11,10 @@ const SUITES_ON_BOTH_ENGINES = [
   'tests/slow/crash-recovery.test.ts',
   'tests/adapters/certificate-register-store.test.ts',
   'tests/adapters/lifecycle-stores.test.ts',
+  'tests/adapters/stateless-stores.test.ts',
+  'tests/adapters/account-stores.test.ts',
+  'tests/adapters/institution-collection-stores.test.ts',
+  'tests/adapters/compile-once.test.ts',
 ];
 
 export default defineConfig({

@@ -5,31 +5,40 @@
  *      express-rate-limit's MemoryStore.increment;
  *   2. a console page's session check: the idle clock read from `console_sessions` against a Map
  *      lookup (the write happens at most once a minute per session, so it is left out);
- *   3. the same two with a second connection writing to the file at the same time (another node).
+ *   3. the same two with a second connection writing to the file at the same time (another node);
+ *   4. the query layer's own cost: both through the stores (Kysely, compiled once) against the
+ *      same statements prepared by hand on the better-sqlite3 connection;
+ *   5. with --postgres: the rate-limit hit and the session read on PostgreSQL (a throwaway
+ *      cluster of Debian's server, as `npm run test:pg` starts: fsync off, one connection
+ *      thread) against the same on the SQLite file.
  *
- *   tsx bench/bench-stateless.ts [--ops 200000]
+ *   tsx bench/bench-stateless.ts [--ops 200000] [--postgres]
  */
+import { createHmac } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { MemoryStore } from 'express-rate-limit';
-import {
-  createSqliteConsoleSessionStore,
-  createSqliteSharedSecrets,
-} from '../src/adapters/sqlite/console-session-store.ts';
+import { postgresSql } from '../src/adapters/postgres/postgres-sql.ts';
+import { createSqlConsoleSessionStore, createSqlSharedSecrets } from '../src/adapters/sql/console-session-store.ts';
+import { migrateSchema } from '../src/adapters/sql/migrate.ts';
+import { createSqlRateLimitCounter } from '../src/adapters/sql/rate-limit-store.ts';
+import { sqliteSql } from '../src/adapters/sql/sqlite-sql.ts';
 import { openDatabase } from '../src/adapters/sqlite/database.ts';
-import { createSqliteRateLimitCounter } from '../src/adapters/sqlite/rate-limit-store.ts';
+import { startCluster } from '../tests/pg/cluster.ts';
 
-const { values } = parseArgs({ options: { ops: { type: 'string', default: '200000' } } });
+const { values } = parseArgs({
+  options: { ops: { type: 'string', default: '200000' }, postgres: { type: 'boolean', default: false } },
+});
 const ops = Number(values.ops);
 const dir = mkdtempSync(path.join(tmpdir(), 'bench-stateless-'));
 const file = path.join(dir, 'service.sqlite');
-const db = openDatabase(file);
+const sql = sqliteSql(openDatabase(file));
 const now = () => new Date();
-const counter = createSqliteRateLimitCounter(db, createSqliteSharedSecrets(db, now), () => new Uint8Array(32).fill(1));
-const sessions = createSqliteConsoleSessionStore(db);
+const counter = createSqlRateLimitCounter(sql, createSqlSharedSecrets(sql, now), () => new Uint8Array(32).fill(1));
+const sessions = createSqlConsoleSessionStore(sql);
 
 const rate = async (label: string, run: (i: number) => unknown) => {
   const started = performance.now();
@@ -45,6 +54,53 @@ const show = (base: { label: string; perSecond: number }, measured: { label: str
   );
 
 const keys = 1000;
+
+/** The stores' statements as the SQLite-only stores prepared them before the query layer. */
+async function queryLayerCost() {
+  const { connection } = sql;
+  const key = new Uint8Array(32).fill(9);
+  const hit = connection.prepare<{ key: string; now: number; window: number }, { hits: number }>(
+    `INSERT INTO rate_limit_hits (key, window_start_ms, hits) VALUES (@key, @now, 1)
+     ON CONFLICT (key) DO UPDATE SET
+       hits = CASE WHEN rate_limit_hits.window_start_ms <= @now - @window THEN 1 ELSE rate_limit_hits.hits + 1 END,
+       window_start_ms = CASE WHEN rate_limit_hits.window_start_ms <= @now - @window
+         THEN @now ELSE rate_limit_hits.window_start_ms END
+     RETURNING hits, window_start_ms`,
+  );
+  const read = connection.prepare<[string], number>('SELECT last_seen_ms FROM console_sessions WHERE token_hash = ?');
+  const byHand = await rate('hand-prepared hit', (i) =>
+    hit.get({
+      key: createHmac('sha256', key)
+        .update(`p${i % keys}`)
+        .digest('base64url'),
+      now: Date.now(),
+      window: 60_000,
+    }),
+  );
+  show(byHand, await rate('store hit', (i) => counter.hit(`q${i % keys}`, 60_000, Date.now())));
+  const readByHand = await rate('hand-prepared session read', (i) => read.get(`h${i % keys}`));
+  show(readByHand, await rate('store session read', (i) => sessions.lastSeen(`h${i % keys}`)));
+}
+
+/** A round trip to another thread and the server per statement: what a PostgreSQL node pays. */
+async function onPostgres() {
+  const cluster = await startCluster();
+  const pg = postgresSql(cluster.url());
+  try {
+    migrateSchema(pg);
+    const pgCounter = createSqlRateLimitCounter(pg, createSqlSharedSecrets(pg, now), () => new Uint8Array(32).fill(1));
+    const pgSessions = createSqlConsoleSessionStore(pg);
+    for (let i = 0; i < keys; i++) pgSessions.touch(`h${i}`, Date.now());
+    const liteHits = await rate('SQLite hit', (i) => counter.hit(`r${i % keys}`, 60_000, Date.now()));
+    show(liteHits, await rate('PostgreSQL hit', (i) => pgCounter.hit(`r${i % keys}`, 60_000, Date.now())));
+    const liteReads = await rate('SQLite session read', (i) => sessions.lastSeen(`h${i % keys}`));
+    show(liteReads, await rate('PostgreSQL session read', (i) => pgSessions.lastSeen(`h${i % keys}`)));
+  } finally {
+    pg.close();
+    await cluster.stop();
+  }
+}
+
 async function round(note: string) {
   const memory = new MemoryStore();
   memory.init({ windowMs: 60_000 } as never);
@@ -65,6 +121,8 @@ async function round(note: string) {
 
 try {
   await round('');
+  await queryLayerCost();
+  if (values.postgres) await onPostgres();
   // Another node: a second process's worth of writes, from a worker thread committing a hit a
   // millisecond on its own connection while the round runs.
   const other = new Worker(
@@ -86,6 +144,6 @@ try {
   console.log(`the other connection committed ${written} hits meanwhile`);
   await other.terminate();
 } finally {
-  db.close();
+  sql.close();
   rmSync(dir, { recursive: true, force: true });
 }

@@ -18,7 +18,8 @@ import { divisionDirectory } from './adapters/divisions.ts';
 import { SealedKeyStore } from './adapters/keystore/sealed-key-store.ts';
 import { createSigningKeyRepository } from './adapters/keystore/signing-key-repository.ts';
 import { nodeSecrets } from './adapters/secrets.ts';
-import { createSqliteInstitutionRepository } from './adapters/sqlite/institution-repository.ts';
+import { createSqlInstitutionRepository } from './adapters/sql/institution-repository.ts';
+import { sqliteSql } from './adapters/sql/sqlite-sql.ts';
 import { createSqliteSealedKeyVault } from './adapters/sqlite/sealed-key-vault.ts';
 import { DomainError } from './domain/errors.ts';
 import { createBackfillTickets } from './domain/lifecycle/backfill.ts';
@@ -61,7 +62,7 @@ const keyStore = SealedKeyStore.open({
   environment: data.environment,
 });
 const tickets = createBackfillTickets({
-  institutions: createSqliteInstitutionRepository(db),
+  institutions: createSqlInstitutionRepository(sqliteSql(db)),
   validateCertificate: createCertificateValidator({
     clock: systemClock,
     divisions: divisionDirectory,

@@ -21,23 +21,23 @@ import { derToPem } from './adapters/pki/pem.ts';
 import { nodeTimestampTokens } from './adapters/pki/timestamp-authority.ts';
 import { createScryptPasswordHasher } from './adapters/scrypt-password-hasher.ts';
 import { nodeSecrets } from './adapters/secrets.ts';
+import { createSqlAccountRepository } from './adapters/sql/account-repository.ts';
 import { createSqlStoredPdfs } from './adapters/sql/certificate-pdf-store.ts';
 import { createSqlCertificateRegister } from './adapters/sql/certificate-register.ts';
+import { createSqlIdentityStore } from './adapters/sql/identity-store.ts';
+import { createSqlInstitutionRepository } from './adapters/sql/institution-repository.ts';
 import { openStorage } from './adapters/sql/open-storage.ts';
+import { createSqlSignInThrottle } from './adapters/sql/sign-in-throttle-store.ts';
 import { sqliteConnectionOf } from './adapters/sql/sqlite-sql.ts';
+import { createSqlTokenStore } from './adapters/sql/token-store.ts';
 import { createSqlUnitOfWork } from './adapters/sql/unit-of-work.ts';
-import { createSqliteAccountRepository } from './adapters/sqlite/account-repository.ts';
 import { createSqliteAuditCheckpointStore } from './adapters/sqlite/audit-checkpoint-store.ts';
 import { createSqliteAuditLog } from './adapters/sqlite/audit-log.ts';
 import { createSqliteBackfillProgressStore } from './adapters/sqlite/backfill-progress-store.ts';
 import { createSqliteCrlStore } from './adapters/sqlite/crl-store.ts';
 import { createSqliteEventOutbox } from './adapters/sqlite/event-outbox.ts';
-import { createSqliteIdentityStore } from './adapters/sqlite/identity-store.ts';
-import { createSqliteInstitutionRepository } from './adapters/sqlite/institution-repository.ts';
 import { createSqliteSealedKeyVault } from './adapters/sqlite/sealed-key-vault.ts';
-import { createSqliteSignInThrottle } from './adapters/sqlite/sign-in-throttle-store.ts';
 import { createSqliteStatusListStore } from './adapters/sqlite/status-list-store.ts';
-import { createSqliteTokenStore } from './adapters/sqlite/token-store.ts';
 import { zlibCompression } from './adapters/status-lists/zlib-compression.ts';
 import { zxcvbnPasswordStrength } from './adapters/zxcvbn-password-strength.ts';
 import type { Config } from './config.ts';
@@ -71,14 +71,14 @@ export function openOperatorTools(
   /** The key store over the database's sealed keys (and the root brought for this run, if any). */
   const keys = () =>
     openKeyStore({ ...config, keyPassphrase: keyPassphrase(config) }, db, clock, undefined, offlineKeys);
-  const institutions = createSqliteInstitutionRepository(db);
+  const institutions = createSqlInstitutionRepository(sql);
   const audit = createSqliteAuditLog(db);
-  const accounts = createSqliteAccountRepository(db);
+  const accounts = createSqlAccountRepository(sql);
   const hasher = createScryptPasswordHasher();
   const accountAdministration: AccountAdministration = {
     accounts,
-    tokens: createSqliteTokenStore(db),
-    throttle: createSqliteSignInThrottle(db),
+    tokens: createSqlTokenStore(sql),
+    throttle: createSqlSignInThrottle(sql),
     hasher,
     strength: zxcvbnPasswordStrength,
     audit,
@@ -89,7 +89,7 @@ export function openOperatorTools(
     accounts,
     accountAdministration,
     /** Links of staff accounts to identity-provider subjects (link-identity, unlink-identity). */
-    identityLinks: { accounts, store: createSqliteIdentityStore(db), audit, clock },
+    identityLinks: { accounts, store: createSqlIdentityStore(sql), audit, clock },
     audit,
     hasher,
     passwordStrength: zxcvbnPasswordStrength,

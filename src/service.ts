@@ -24,32 +24,32 @@ import { nodeTimestampTokens } from './adapters/pki/timestamp-authority.ts';
 import { decodeQrImage } from './adapters/qr/zxing-qr-decoder.ts';
 import { createScryptPasswordHasher } from './adapters/scrypt-password-hasher.ts';
 import { newStaffPassword, nodeSecrets } from './adapters/secrets.ts';
+import { createSqlAccountRepository } from './adapters/sql/account-repository.ts';
 import { createSqlApplicationStore } from './adapters/sql/application-store.ts';
 import { createSqlCertificateRegister } from './adapters/sql/certificate-register.ts';
 import { createSqlClaimCodeStore } from './adapters/sql/claim-code-store.ts';
+import { createSqlCollectionStore } from './adapters/sql/collection-store.ts';
+import { createSqlConsoleSessionStore, createSqlSharedSecrets } from './adapters/sql/console-session-store.ts';
 import { createSqlHouseholdRegistrations } from './adapters/sql/household-registrations.ts';
+import { createSqlIdentityStore } from './adapters/sql/identity-store.ts';
+import { createSqlInstitutionRepository } from './adapters/sql/institution-repository.ts';
 import { createSqlNumberStock } from './adapters/sql/number-stock.ts';
 import { createSqlOnlineApplicationStore } from './adapters/sql/online-application-store.ts';
 import { openStorage } from './adapters/sql/open-storage.ts';
 import { createSqlPoliceArchiveStore, policeUnitsOf } from './adapters/sql/police-archive-store.ts';
+import { createSqlRateLimitCounter } from './adapters/sql/rate-limit-store.ts';
+import { createSqlSignInThrottle } from './adapters/sql/sign-in-throttle-store.ts';
 import { sqliteConnectionOf } from './adapters/sql/sqlite-sql.ts';
+import { createSqlTokenStore } from './adapters/sql/token-store.ts';
 import { createSqlUnitOfWork } from './adapters/sql/unit-of-work.ts';
-import { createSqliteAccountRepository } from './adapters/sqlite/account-repository.ts';
 import { createSqliteAuditCheckpointStore } from './adapters/sqlite/audit-checkpoint-store.ts';
 import { createSqliteAuditLog } from './adapters/sqlite/audit-log.ts';
 import { createSqliteBirthExportSource, nodeSha256 } from './adapters/sqlite/birth-export-source.ts';
-import { createSqliteCollectionStore } from './adapters/sqlite/collection-store.ts';
-import { createSqliteConsoleSessionStore, createSqliteSharedSecrets } from './adapters/sqlite/console-session-store.ts';
 import { createSqliteCrlStore } from './adapters/sqlite/crl-store.ts';
 import { createSqliteEventOutbox } from './adapters/sqlite/event-outbox.ts';
-import { createSqliteIdentityStore } from './adapters/sqlite/identity-store.ts';
-import { createSqliteInstitutionRepository } from './adapters/sqlite/institution-repository.ts';
-import { createSqliteRateLimitCounter } from './adapters/sqlite/rate-limit-store.ts';
 import { createSqliteReportsStore } from './adapters/sqlite/reports-store.ts';
-import { createSqliteSignInThrottle } from './adapters/sqlite/sign-in-throttle-store.ts';
 import { createSqliteStatusListStore } from './adapters/sqlite/status-list-store.ts';
 import { createSqliteSubscriptionStore } from './adapters/sqlite/subscription-store.ts';
-import { createSqliteTokenStore } from './adapters/sqlite/token-store.ts';
 import { createSqliteWebhookDeliveryQueue } from './adapters/sqlite/webhook-delivery-queue.ts';
 import { zlibCompression } from './adapters/status-lists/zlib-compression.ts';
 import { nodeWebhookSecrets } from './adapters/webhooks/standard-webhooks.ts';
@@ -131,12 +131,12 @@ export function createService(config: Config, deps: ServiceDeps) {
   if (kdfCost && config.env === 'production') throw new Error('a lowered KDF cost is for tests, never production');
   const sql = openStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl ?? undefined });
   const db = sqliteConnectionOf(sql);
-  const accounts = createSqliteAccountRepository(db);
-  const institutions = createSqliteInstitutionRepository(db);
-  const tokens = createSqliteTokenStore(db);
+  const accounts = createSqlAccountRepository(sql);
+  const institutions = createSqlInstitutionRepository(sql);
+  const tokens = createSqlTokenStore(sql);
   const audit = createSqliteAuditLog(db);
   const hasher = createScryptPasswordHasher(kdfCost && { N: 2 ** kdfCost.passwordLog2N });
-  const throttle = createSqliteSignInThrottle(db);
+  const throttle = createSqlSignInThrottle(sql);
   const accountAdministration: AccountAdministration = {
     accounts,
     tokens,
@@ -209,7 +209,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     licenceTypeCode: config.licenceTypeCode,
   };
   const online = { ...lifecycle, online: createSqlOnlineApplicationStore(sql) } satisfies OnlinePorts;
-  const appointments: AppointmentPorts = { ...lifecycle, collection: createSqliteCollectionStore(db) };
+  const appointments: AppointmentPorts = { ...lifecycle, collection: createSqlCollectionStore(sql) };
   const verification: VerificationPorts = {
     trust: createRegisterTrustSource(signingKeys, nodeX509, config.licenceTypeCode),
     register: registerWithStatusEntries(register, statusStore),
@@ -282,9 +282,9 @@ export function createService(config: Config, deps: ServiceDeps) {
   };
   const reportPorts = { reports: createSqliteReportsStore(db), audit, clock };
   /** Secrets every node shares (the console's CSRF key, the rate-limit key hash), made on first use. */
-  const sharedSecrets = createSqliteSharedSecrets(db, () => clock.now());
+  const sharedSecrets = createSqlSharedSecrets(sql, () => clock.now());
   /** The per-minute limits' counters, in the database: every node counts the same requests. */
-  const rateLimits = createSqliteRateLimitCounter(db, sharedSecrets, () => randomBytes(32));
+  const rateLimits = createSqlRateLimitCounter(sql, sharedSecrets, () => randomBytes(32));
   const routes: Route[] = [
     ...systemRoutes({ isReady: () => ready, openApi: () => openApi }),
     ...authRoutes({
@@ -337,7 +337,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     }),
   ];
   // Sign-in through the identity providers (OIDC_CITIZEN_*, OIDC_STAFF_*): off unless configured.
-  const identityStore = createSqliteIdentityStore(db);
+  const identityStore = createSqlIdentityStore(sql);
   const identity = { store: identityStore, audit, clock };
   const oidcSide = (settings: OidcSettings | null): OidcSide | null =>
     settings && {
@@ -360,7 +360,7 @@ export function createService(config: Config, deps: ServiceDeps) {
   const sessions = createConsoleSessions({
     tokens,
     clock,
-    store: createSqliteConsoleSessionStore(db),
+    store: createSqlConsoleSessionStore(sql),
     secrets: sharedSecrets,
   });
   pages.use(

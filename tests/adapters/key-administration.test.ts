@@ -5,9 +5,10 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SealedKeyStore } from '../../src/adapters/keystore/sealed-key-store.ts';
 import { createSigningKeyRepository } from '../../src/adapters/keystore/signing-key-repository.ts';
 import { nodeX509 } from '../../src/adapters/pki/node-x509.ts';
+import { createSqlInstitutionRepository } from '../../src/adapters/sql/institution-repository.ts';
+import { sqliteSql } from '../../src/adapters/sql/sqlite-sql.ts';
 import { createSqliteAuditLog } from '../../src/adapters/sqlite/audit-log.ts';
 import { openDatabase, type SqliteDatabase } from '../../src/adapters/sqlite/database.ts';
-import { createSqliteInstitutionRepository } from '../../src/adapters/sqlite/institution-repository.ts';
 import { createSqliteSealedKeyVault } from '../../src/adapters/sqlite/sealed-key-vault.ts';
 import type { AuditLog, Operator } from '../../src/domain/audit/audit-event.ts';
 import {
@@ -48,7 +49,7 @@ beforeEach(async () => {
     clock: { now: () => now },
     scryptLog2N: 10,
   });
-  const institutions = createSqliteInstitutionRepository(db);
+  const institutions = createSqlInstitutionRepository(sqliteSql(db));
   ports = { keyStore, register, x509: nodeX509, institutions, audit, clock: { now: () => now } };
   await createRootCa(ports, operator, {
     commonName: '出生医学证明电子证照测试根CA',
