@@ -15,10 +15,10 @@
  * level, request log lines to a file). `--profile` runs it once more under `node --cpu-prof`
  * and prints where its CPU time goes.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -58,7 +58,17 @@ function serveBareRoute(): void {
   process.on('SIGTERM', () => server.close(() => process.exit(0)));
 }
 
-type Measured = LoadResult & { serverCpuPercent: number };
+/**
+ * The server's CPU over the generator's measured window: all its threads (the event loop, libuv's
+ * pool doing the ECDSA checks, V8's GC and compiler threads) and its main thread alone, in percent
+ * of one core and per answered request.
+ */
+type Measured = LoadResult & {
+  serverCpuPercent: number;
+  serverMainCpuPercent: number;
+  serverCpuUsPerRequest: number;
+  serverMainCpuUsPerRequest: number;
+};
 
 interface Server {
   child: ChildProcess;
@@ -116,13 +126,42 @@ function stopServer(server: Server): Promise<void> {
   });
 }
 
-/** utime + stime of a process, in ms (Linux /proc; 100 ticks per second). */
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10;
+/** utime + stime in ms from a Linux /proc stat file (the fields after the command's `)`). */
+function statCpuMs(file: string): number {
+  const text = readFileSync(file, 'utf8');
+  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicksPerSecond;
+}
+/** USER_HZ: 100 on every Linux this runs on (the kernel's ABI since 2.6), asked once all the same. */
+const clockTicksPerSecond = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+interface CpuSample {
+  atMs: number;
+  /** Every thread of the process. */
+  allMs: number;
+  /** The main thread (its thread id is the process id): the event loop. */
+  mainMs: number;
 }
 
-/** Runs bench/load.ts in its own process; samples the server's CPU over the measured window. */
+function sampleCpu(pid: number): CpuSample {
+  return {
+    atMs: performance.now(),
+    allMs: statCpuMs(`/proc/${pid}/stat`),
+    mainMs: statCpuMs(`/proc/${pid}/task/${pid}/stat`),
+  };
+}
+
+/**
+ * Runs bench/load.ts in its own process and samples the server's CPU when the generator says its
+ * measured window opens and closes (before, the window was guessed from timers here, and a
+ * generator that finished before the second guess left a zero reading: a negative CPU figure).
+ */
 async function runLoad(
   server: Server,
   route: string,
@@ -131,6 +170,7 @@ async function runLoad(
   rate: number | null = null,
 ): Promise<Measured> {
   const seconds = Number(values.seconds);
+  const pid = server.child.pid!;
   const child = spawn(
     process.execPath,
     [
@@ -148,27 +188,35 @@ async function runLoad(
     ],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] },
   );
-  let out = '';
+  let pending = '';
+  let result: LoadResult | null = null;
+  let before: CpuSample | null = null;
+  let after: CpuSample | null = null;
   child.stdout!.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
+    pending += chunk.toString();
+    for (let nl = pending.indexOf('\n'); nl >= 0; nl = pending.indexOf('\n')) {
+      const line = pending.slice(0, nl).trim();
+      pending = pending.slice(nl + 1);
+      if (!line) continue;
+      const message = JSON.parse(line) as { event?: string } & LoadResult;
+      if (message.event === 'window-start') before = sampleCpu(pid);
+      else if (message.event === 'window-end') after = sampleCpu(pid);
+      else result = message;
+    }
   });
-  // The generator needs ~0.5 s to start and warms up for 2 s; sample the server inside the window.
-  let cpuBefore = 0;
-  let cpuAfter = 0;
-  const sampleStart = setTimeout(() => {
-    cpuBefore = cpuMs(server.child.pid!);
-    setTimeout(
-      () => {
-        cpuAfter = cpuMs(server.child.pid!);
-      },
-      (seconds - 0.5) * 1000,
-    );
-  }, 2_800);
-  const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-  clearTimeout(sampleStart);
+  const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
   if (code !== 0) throw new Error(`load generator exited with ${code}`);
-  const result = JSON.parse(out.trim()) as LoadResult;
-  return { ...result, serverCpuPercent: Math.round(((cpuAfter - cpuBefore) / ((seconds - 0.5) * 1000)) * 100) };
+  if (!result || !before || !after) throw new Error('the load generator printed no result or no window');
+  const [loaded, from, to] = [result as LoadResult, before as CpuSample, after as CpuSample];
+  const wallMs = to.atMs - from.atMs;
+  const perRequest = (ms: number) => (loaded.requests > 0 ? Math.round((ms * 1000) / loaded.requests) : Number.NaN);
+  return {
+    ...loaded,
+    serverCpuPercent: Math.round(((to.allMs - from.allMs) / wallMs) * 100),
+    serverMainCpuPercent: Math.round(((to.mainMs - from.mainMs) / wallMs) * 100),
+    serverCpuUsPerRequest: perRequest(to.allMs - from.allMs),
+    serverMainCpuUsPerRequest: perRequest(to.mainMs - from.mainMs),
+  };
 }
 
 async function post(url: string, route: string, json: unknown, token?: string) {
@@ -213,13 +261,18 @@ function serviceEnv(dataDir: string, logLevel: string): NodeJS.ProcessEnv {
 const fmt = (r: Measured) =>
   `${String(r.requestsPerS).padStart(6)} req/s  p50 ${r.p50Ms.toFixed(2).padStart(6)} ms  p99 ${r.p99Ms
     .toFixed(2)
-    .padStart(6)} ms  max ${r.maxMs.toFixed(1).padStart(6)} ms  server CPU ${r.serverCpuPercent}%  generator CPU ${
-    r.generatorCpuPercent
-  }%  statuses ${JSON.stringify(r.statuses)}${r.errors ? `  errors ${r.errors}` : ''}${
+    .padStart(6)} ms  max ${r.maxMs.toFixed(1).padStart(6)} ms  server CPU ${r.serverCpuPercent}% (main ${
+    r.serverMainCpuPercent
+  }%) = ${r.serverCpuUsPerRequest} µs/req (main ${r.serverMainCpuUsPerRequest})  generator CPU ${r.generatorCpuPercent}%  statuses ${JSON.stringify(r.statuses)}${r.errors ? `  errors ${r.errors}` : ''}${
     r.unexpectedBodies ? `  UNEXPECTED BODIES ${r.unexpectedBodies}` : ''
   }`;
 
 const started: Server[] = [];
+
+const loadAverage = () =>
+  loadavg()
+    .map((n) => n.toFixed(2))
+    .join(' ');
 
 async function orchestrate(): Promise<void> {
   const work = mkdtempSync(path.join(tmpdir(), 'bench-verify-http-'));
@@ -227,7 +280,8 @@ async function orchestrate(): Promise<void> {
     const dataDir = path.join(work, 'data');
     mkdirSync(dataDir);
     console.log(
-      `node ${process.version}, ${values.connections} connections, ${values.seconds} s per measurement after 2 s warm-up`,
+      `node ${process.version}, ${values.connections} connections, ${values.seconds} s per measurement after 2 s warm-up, ` +
+        `${cpus().length} cores, load average ${loadAverage()}`,
     );
 
     // The product: a fresh demo service, one certificate issued through the API.
@@ -299,6 +353,16 @@ async function orchestrate(): Promise<void> {
         `open loop at ${rate}/s: ${verifyAtRate.p99Ms.toFixed(1)} ms = ${(verifyAtRate.p99Ms / bareAtRate.p99Ms).toFixed(2)} × ` +
         `bare ${bareAtRate.p99Ms.toFixed(1)} ms (${verdict(verifyAtRate.p99Ms <= 2 * bareAtRate.p99Ms)})`,
     );
+    // CPU per answer depends far less on what else runs on a shared machine than requests/s do.
+    const cpuRatio = (a: number, b: number) => (a / b).toFixed(2);
+    console.log(
+      `server CPU per answer (medians): verify ${verify.serverCpuUsPerRequest} µs (main thread ${verify.serverMainCpuUsPerRequest}), ` +
+        `bare ${bare.serverCpuUsPerRequest} µs (main thread ${bare.serverMainCpuUsPerRequest}): ` +
+        `${cpuRatio(verify.serverCpuUsPerRequest, bare.serverCpuUsPerRequest)} × all threads, ` +
+        `${cpuRatio(verify.serverMainCpuUsPerRequest, bare.serverMainCpuUsPerRequest)} × main thread; ` +
+        `open loop at ${rate}/s: ${verifyAtRate.serverCpuUsPerRequest} against ${bareAtRate.serverCpuUsPerRequest} µs`,
+    );
+    console.log(`load average at the end: ${loadAverage()}`);
 
     if (values.profile) await profile(work, dataDir, bodyFile);
   } finally {

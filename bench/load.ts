@@ -12,6 +12,9 @@
  * mean latency is connections ÷ throughput. With --rate the requests are sent on a fixed
  * schedule spread over the connections, and latency counts from the scheduled time, so a stalled
  * server is not hidden by the generator waiting for it (no coordinated omission).
+ *
+ * Besides the result it prints `{"event":"window-start"}` and `{"event":"window-end"}` lines as the
+ * measured window opens and closes, so a caller can sample the server's CPU over exactly that window.
  */
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
@@ -90,15 +93,32 @@ let unexpectedBodies = 0;
 const statuses: Record<string, number> = {};
 let cpuAtStart: NodeJS.CpuUsage | null = null;
 
+const emitted = new Set<string>();
+const emit = (event: 'window-start' | 'window-end') => {
+  if (emitted.has(event)) return;
+  emitted.add(event);
+  process.stdout.write(`${JSON.stringify({ event })}\n`);
+};
+const windowStart = setTimeout(() => emit('window-start'), warmupMs);
+const windowEnd = setTimeout(() => emit('window-end'), warmupMs + durationMs);
+
+/**
+ * Waits until `due` on the performance clock. A timer can fire up to a millisecond or more early
+ * by that clock (libuv's loop time is cached in whole milliseconds), and an answer that then came
+ * back before its scheduled time gave a negative latency; so wait again until the time has come.
+ */
+async function sleepUntil(due: number): Promise<void> {
+  for (let wait = due - performance.now(); wait > 0; wait = due - performance.now()) {
+    await new Promise((resolve) => (wait >= 1 ? setTimeout(resolve, wait) : setImmediate(resolve)));
+  }
+}
+
 async function loop(index: number): Promise<void> {
   // Open loop: connection `index` sends requests index, index + connections, … of the schedule.
   const spacingMs = rate === null ? 0 : (1000 / rate) * connections;
   let due = start + (rate === null ? 0 : (index * 1000) / rate);
   for (;;) {
-    if (rate !== null) {
-      const wait = due - performance.now();
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    }
+    if (rate !== null) await sleepUntil(due);
     const sentAt = rate === null ? performance.now() : due;
     due += spacingMs;
     if (sentAt >= stopAt) return;
@@ -125,6 +145,10 @@ async function loop(index: number): Promise<void> {
 await Promise.all(Array.from({ length: connections }, (_, i) => loop(i)));
 const cpu = process.cpuUsage(cpuAtStart ?? undefined);
 agent.destroy();
+clearTimeout(windowStart);
+clearTimeout(windowEnd);
+emit('window-start');
+emit('window-end');
 
 const sorted = latencies.subarray(0, count).sort();
 const percentile = (p: number) =>

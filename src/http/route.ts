@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { Request, RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { Principal, PrincipalOf, TokenStore } from '../domain/accounts/account.ts';
 import { DomainError } from '../domain/errors.ts';
 import type { Clock } from '../domain/ports.ts';
@@ -198,10 +198,29 @@ export function bindRoute(
       } else if (reply.contentType) {
         res.type(reply.contentType).send(JSON.stringify(reply.body));
       } else {
-        res.json(reply.body);
+        sendJson(req, res, reply.body);
       }
     } catch (error) {
       next(error);
     }
   };
+}
+
+/**
+ * `res.json` without express's `send` on the way: that looks the type up again, re-reads headers
+ * through `res.get`, copies a body of 1,000 characters or more into a Buffer (two chunks on the
+ * socket instead of one) and parses the request's conditional headers for a freshness check that
+ * can never succeed here (no ETag, no Last-Modified). The same bytes and headers go out; HEAD and
+ * the body-less statuses still take express's path.
+ */
+function sendJson(req: Request, res: Response, body: unknown): void {
+  const status = res.statusCode;
+  if (req.method === 'HEAD' || status === 204 || status === 205 || status === 304) {
+    res.json(body);
+    return;
+  }
+  const text = JSON.stringify(body) ?? '';
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', Buffer.byteLength(text));
+  res.end(text);
 }

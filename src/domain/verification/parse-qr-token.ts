@@ -11,7 +11,8 @@ const HEADER_LABELS = new Set<unknown>([COSE_HEADER.alg, 2, COSE_HEADER.kid]);
 function byteString(bytes: Uint8Array): string {
   let text = '';
   for (let offset = 0; offset < bytes.length; offset += 4096) {
-    text += String.fromCharCode(...bytes.subarray(offset, offset + 4096));
+    // apply reads the typed array by index; a spread would walk it through its iterator.
+    text += String.fromCharCode.apply(null, bytes.subarray(offset, offset + 4096) as unknown as number[]);
   }
   return text;
 }
