@@ -24,21 +24,24 @@ import { nodeTimestampTokens } from './adapters/pki/timestamp-authority.ts';
 import { decodeQrImage } from './adapters/qr/zxing-qr-decoder.ts';
 import { createScryptPasswordHasher } from './adapters/scrypt-password-hasher.ts';
 import { newStaffPassword, nodeSecrets } from './adapters/secrets.ts';
+import { createSqlAuditCheckpointStore } from './adapters/sql/audit-checkpoint-store.ts';
+import { createSqlAuditLog } from './adapters/sql/audit-log.ts';
+import { createSqlEventOutbox } from './adapters/sql/event-outbox.ts';
 import { createSqlNumberStock } from './adapters/sql/number-stock.ts';
 import { openStorage } from './adapters/sql/open-storage.ts';
 import { sqliteConnectionOf } from './adapters/sql/sqlite-sql.ts';
+import { createSqlStatusListStore } from './adapters/sql/status-list-store.ts';
+import { createSqlSubscriptionStore } from './adapters/sql/subscription-store.ts';
 import { createSqlUnitOfWork } from './adapters/sql/unit-of-work.ts';
+import { createSqlWebhookDeliveryQueue } from './adapters/sql/webhook-delivery-queue.ts';
 import { createSqliteAccountRepository } from './adapters/sqlite/account-repository.ts';
 import { createSqliteApplicationStore } from './adapters/sqlite/application-store.ts';
-import { createSqliteAuditCheckpointStore } from './adapters/sqlite/audit-checkpoint-store.ts';
-import { createSqliteAuditLog } from './adapters/sqlite/audit-log.ts';
 import { createSqliteBirthExportSource, nodeSha256 } from './adapters/sqlite/birth-export-source.ts';
 import { createSqliteCertificateRegister } from './adapters/sqlite/certificate-register.ts';
 import { createSqliteClaimCodeStore } from './adapters/sqlite/claim-code-store.ts';
 import { createSqliteCollectionStore } from './adapters/sqlite/collection-store.ts';
 import { createSqliteConsoleSessionStore, createSqliteSharedSecrets } from './adapters/sqlite/console-session-store.ts';
 import { createSqliteCrlStore } from './adapters/sqlite/crl-store.ts';
-import { createSqliteEventOutbox } from './adapters/sqlite/event-outbox.ts';
 import { createSqliteHouseholdRegistrations } from './adapters/sqlite/household-registrations.ts';
 import { createSqliteIdentityStore } from './adapters/sqlite/identity-store.ts';
 import { createSqliteInstitutionRepository } from './adapters/sqlite/institution-repository.ts';
@@ -47,10 +50,7 @@ import { createSqlitePoliceArchiveStore, policeUnitsOf } from './adapters/sqlite
 import { createSqliteRateLimitCounter } from './adapters/sqlite/rate-limit-store.ts';
 import { createSqliteReportsStore } from './adapters/sqlite/reports-store.ts';
 import { createSqliteSignInThrottle } from './adapters/sqlite/sign-in-throttle-store.ts';
-import { createSqliteStatusListStore } from './adapters/sqlite/status-list-store.ts';
-import { createSqliteSubscriptionStore } from './adapters/sqlite/subscription-store.ts';
 import { createSqliteTokenStore } from './adapters/sqlite/token-store.ts';
-import { createSqliteWebhookDeliveryQueue } from './adapters/sqlite/webhook-delivery-queue.ts';
 import { zlibCompression } from './adapters/status-lists/zlib-compression.ts';
 import { nodeWebhookSecrets } from './adapters/webhooks/standard-webhooks.ts';
 import { createWebhookDispatcher, type DispatcherOptions } from './adapters/webhooks/webhook-dispatcher.ts';
@@ -130,7 +130,7 @@ export function createService(config: Config, deps: ServiceDeps) {
   const accounts = createSqliteAccountRepository(db);
   const institutions = createSqliteInstitutionRepository(db);
   const tokens = createSqliteTokenStore(db);
-  const audit = createSqliteAuditLog(db);
+  const audit = createSqlAuditLog(sql);
   const hasher = createScryptPasswordHasher(kdfCost && { N: 2 ** kdfCost.passwordLog2N });
   const throttle = createSqliteSignInThrottle(db);
   const accountAdministration: AccountAdministration = {
@@ -162,7 +162,7 @@ export function createService(config: Config, deps: ServiceDeps) {
   const keyHere = (kid: string): boolean => keyStore.holdsKey(kid);
   const auditCheckpoints = createAuditCheckpointer({
     audit,
-    checkpoints: createSqliteAuditCheckpointStore(db),
+    checkpoints: createSqlAuditCheckpointStore(sql),
     key: createAuditKey(keyStore, signingKeys),
     clock,
   });
@@ -171,14 +171,14 @@ export function createService(config: Config, deps: ServiceDeps) {
   const directories = { divisions: divisionDirectory, countries: countryDirectory };
   const validate = createValidator({ clock, glyphs: fonts, ...directories });
   const register = createSqliteCertificateRegister(db);
-  const statusStore = createSqliteStatusListStore(db, { baseUrl: config.publicBaseUrl });
+  const statusStore = createSqlStatusListStore(sql, { baseUrl: config.publicBaseUrl });
   const webhooks = createWebhookDispatcher({
-    queue: createSqliteWebhookDeliveryQueue(db),
+    queue: createSqlWebhookDeliveryQueue(sql),
     clock,
     log: deps.logger,
     ...(deps.webhooks && { options: deps.webhooks }),
   });
-  const events = createSqliteEventOutbox(db, { newId: nodeSecrets.newId, committed: () => webhooks.wake() });
+  const events = createSqlEventOutbox(sql, { newId: nodeSecrets.newId, committed: () => webhooks.wake() });
 
   // Certificate PDFs are laid out and signed in worker threads; the keys stay in this thread's key store.
   const pdfRenderPool =
@@ -313,7 +313,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     ...reportRoutes(reportPorts),
     ...auditRoutes({ audit, checkpoints: auditCheckpoints, auditKeys: () => signingKeys.list('audit') }),
     ...eventRoutes({
-      subscriptions: createSqliteSubscriptionStore(db),
+      subscriptions: createSqlSubscriptionStore(sql),
       secrets: nodeWebhookSecrets(nodeSecrets.newId),
       audit,
       clock,
