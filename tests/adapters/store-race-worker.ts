@@ -3,19 +3,23 @@ import { postgresSql } from '../../src/adapters/postgres/postgres-sql.ts';
 import { createSqlAuditLog } from '../../src/adapters/sql/audit-log.ts';
 import type { Engine, Sql } from '../../src/adapters/sql/sql.ts';
 import { sqliteSql } from '../../src/adapters/sql/sqlite-sql.ts';
+import { createSqlStatusListStore } from '../../src/adapters/sql/status-list-store.ts';
 import { createSqlWebhookDeliveryQueue } from '../../src/adapters/sql/webhook-delivery-queue.ts';
 import { openDatabase } from '../../src/adapters/sqlite/database.ts';
 
 /**
  * One "node" of a race (store-race.ts): its own connection to the shared database, waiting on
- * a shared flag so both start at once, then claiming deliveries or appending audit events.
+ * a shared flag so both start at once, then claiming deliveries, appending audit events or taking status list entries.
  */
 export interface RaceJob {
   engine: Engine;
   /** A PostgreSQL URL or an SQLite file. */
   database: string;
   start: SharedArrayBuffer;
-  task: { kind: 'claim'; ids: string[]; now: number; until: number } | { kind: 'audit'; node: string; events: number };
+  task:
+    | { kind: 'claim'; ids: string[]; now: number; until: number }
+    | { kind: 'audit'; node: string; events: number }
+    | { kind: 'status'; certificateNos: string[]; institution: string; year: number; listSize: number };
 }
 
 const job = workerData as RaceJob;
@@ -30,6 +34,9 @@ try {
   if (task.kind === 'claim') {
     const queue = createSqlWebhookDeliveryQueue(sql);
     result = task.ids.filter((id) => queue.claim(id, task.now, task.until));
+  } else if (task.kind === 'status') {
+    const store = createSqlStatusListStore(sql, { baseUrl: 'https://zzzx.example.cn', listSize: task.listSize });
+    result = task.certificateNos.map((no) => store.assign(no, task));
   } else {
     const audit = createSqlAuditLog(sql);
     const at = new Date('2026-11-29T08:00:00Z');
