@@ -134,8 +134,10 @@ export function createSqlAuditLog(
       let prevHash = genesis;
       let expectedSeq = 1;
       let events = 0;
-      // Streams on SQLite; on PostgreSQL the connection hands over all rows at once.
-      for (const row of sql.iterate<AuditRow>(db.selectFrom('audit_events').selectAll().orderBy('seq'))) {
+      // Streams on SQLite; on PostgreSQL the connection hands over all rows at once. The columns
+      // named, not `*`: a statement of its own, so a check run while `range({})` streams (the same
+      // text with `*`) does not find SQLite's cached statement busy.
+      for (const row of sql.iterate<AuditRow>(db.selectFrom('audit_events').select(auditColumns).orderBy('seq'))) {
         events++;
         const broken = row.seq !== expectedSeq || row.prev_hash !== prevHash || row.hash !== chainHash(prevHash, row);
         if (broken) return { intact: false, events, firstBrokenAt: expectedSeq };
