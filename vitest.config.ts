@@ -15,6 +15,9 @@ const SUITES_ON_BOTH_ENGINES = [
   'tests/adapters/account-stores.test.ts',
   'tests/adapters/institution-collection-stores.test.ts',
   'tests/adapters/compile-once.test.ts',
+  'tests/adapters/audit-log.test.ts',
+  'tests/adapters/webhook-stores.test.ts',
+  'tests/adapters/status-list-store.test.ts',
 ];
 
 export default defineConfig({

@@ -22,22 +22,22 @@ import { nodeTimestampTokens } from './adapters/pki/timestamp-authority.ts';
 import { createScryptPasswordHasher } from './adapters/scrypt-password-hasher.ts';
 import { nodeSecrets } from './adapters/secrets.ts';
 import { createSqlAccountRepository } from './adapters/sql/account-repository.ts';
+import { createSqlAuditCheckpointStore } from './adapters/sql/audit-checkpoint-store.ts';
+import { createSqlAuditLog } from './adapters/sql/audit-log.ts';
 import { createSqlStoredPdfs } from './adapters/sql/certificate-pdf-store.ts';
 import { createSqlCertificateRegister } from './adapters/sql/certificate-register.ts';
+import { createSqlEventOutbox } from './adapters/sql/event-outbox.ts';
 import { createSqlIdentityStore } from './adapters/sql/identity-store.ts';
 import { createSqlInstitutionRepository } from './adapters/sql/institution-repository.ts';
 import { openStorage } from './adapters/sql/open-storage.ts';
 import { createSqlSignInThrottle } from './adapters/sql/sign-in-throttle-store.ts';
 import { sqliteConnectionOf } from './adapters/sql/sqlite-sql.ts';
+import { createSqlStatusListStore } from './adapters/sql/status-list-store.ts';
 import { createSqlTokenStore } from './adapters/sql/token-store.ts';
 import { createSqlUnitOfWork } from './adapters/sql/unit-of-work.ts';
-import { createSqliteAuditCheckpointStore } from './adapters/sqlite/audit-checkpoint-store.ts';
-import { createSqliteAuditLog } from './adapters/sqlite/audit-log.ts';
 import { createSqliteBackfillProgressStore } from './adapters/sqlite/backfill-progress-store.ts';
 import { createSqliteCrlStore } from './adapters/sqlite/crl-store.ts';
-import { createSqliteEventOutbox } from './adapters/sqlite/event-outbox.ts';
 import { createSqliteSealedKeyVault } from './adapters/sqlite/sealed-key-vault.ts';
-import { createSqliteStatusListStore } from './adapters/sqlite/status-list-store.ts';
 import { zlibCompression } from './adapters/status-lists/zlib-compression.ts';
 import { zxcvbnPasswordStrength } from './adapters/zxcvbn-password-strength.ts';
 import type { Config } from './config.ts';
@@ -72,8 +72,8 @@ export function openOperatorTools(
   const keys = () =>
     openKeyStore({ ...config, keyPassphrase: keyPassphrase(config) }, db, clock, undefined, offlineKeys);
   const institutions = createSqlInstitutionRepository(sql);
-  const audit = createSqliteAuditLog(db);
   const accounts = createSqlAccountRepository(sql);
+  const audit = createSqlAuditLog(sql);
   const hasher = createScryptPasswordHasher();
   const accountAdministration: AccountAdministration = {
     accounts,
@@ -174,7 +174,7 @@ export function openOperatorTools(
      */
     backfillPorts(options: { threads?: number } = {}): BackfillPorts {
       const passphrase = keyPassphrase(config);
-      const statusStore = createSqliteStatusListStore(db, { baseUrl: config.publicBaseUrl });
+      const statusStore = createSqlStatusListStore(sql, { baseUrl: config.publicBaseUrl });
       let workers: BackfillPorts['workers'];
       if (options.threads === 0) {
         const { keyStore } = keys();
@@ -213,7 +213,7 @@ export function openOperatorTools(
         statusLists: createStatusListAssigner(statusStore),
         audit,
         // Delivered by the service's dispatcher, which finds committed events by polling.
-        events: createSqliteEventOutbox(db, { newId: nodeSecrets.newId, committed: () => {} }),
+        events: createSqlEventOutbox(sql, { newId: nodeSecrets.newId, committed: () => {} }),
         progress: createSqliteBackfillProgressStore(db),
         workers,
         bulkWrites: () => startBulkWrites(db),
@@ -224,7 +224,7 @@ export function openOperatorTools(
     /** The audit log with its signed checkpoints, checked against the key store's audit keys. */
     auditCheckpoints() {
       const { keyStore, repository } = keys();
-      const checkpoints = createSqliteAuditCheckpointStore(db);
+      const checkpoints = createSqlAuditCheckpointStore(sql);
       return createAuditCheckpointer({ audit, checkpoints, key: createAuditKey(keyStore, repository), clock });
     },
     /**

@@ -26,10 +26,13 @@ import { createScryptPasswordHasher } from './adapters/scrypt-password-hasher.ts
 import { newStaffPassword, nodeSecrets } from './adapters/secrets.ts';
 import { createSqlAccountRepository } from './adapters/sql/account-repository.ts';
 import { createSqlApplicationStore } from './adapters/sql/application-store.ts';
+import { createSqlAuditCheckpointStore } from './adapters/sql/audit-checkpoint-store.ts';
+import { createSqlAuditLog } from './adapters/sql/audit-log.ts';
 import { createSqlCertificateRegister } from './adapters/sql/certificate-register.ts';
 import { createSqlClaimCodeStore } from './adapters/sql/claim-code-store.ts';
 import { createSqlCollectionStore } from './adapters/sql/collection-store.ts';
 import { createSqlConsoleSessionStore, createSqlSharedSecrets } from './adapters/sql/console-session-store.ts';
+import { createSqlEventOutbox } from './adapters/sql/event-outbox.ts';
 import { createSqlHouseholdRegistrations } from './adapters/sql/household-registrations.ts';
 import { createSqlIdentityStore } from './adapters/sql/identity-store.ts';
 import { createSqlInstitutionRepository } from './adapters/sql/institution-repository.ts';
@@ -40,17 +43,14 @@ import { createSqlPoliceArchiveStore, policeUnitsOf } from './adapters/sql/polic
 import { createSqlRateLimitCounter } from './adapters/sql/rate-limit-store.ts';
 import { createSqlSignInThrottle } from './adapters/sql/sign-in-throttle-store.ts';
 import { sqliteConnectionOf } from './adapters/sql/sqlite-sql.ts';
+import { createSqlStatusListStore } from './adapters/sql/status-list-store.ts';
+import { createSqlSubscriptionStore } from './adapters/sql/subscription-store.ts';
 import { createSqlTokenStore } from './adapters/sql/token-store.ts';
 import { createSqlUnitOfWork } from './adapters/sql/unit-of-work.ts';
-import { createSqliteAuditCheckpointStore } from './adapters/sqlite/audit-checkpoint-store.ts';
-import { createSqliteAuditLog } from './adapters/sqlite/audit-log.ts';
+import { createSqlWebhookDeliveryQueue } from './adapters/sql/webhook-delivery-queue.ts';
 import { createSqliteBirthExportSource, nodeSha256 } from './adapters/sqlite/birth-export-source.ts';
 import { createSqliteCrlStore } from './adapters/sqlite/crl-store.ts';
-import { createSqliteEventOutbox } from './adapters/sqlite/event-outbox.ts';
 import { createSqliteReportsStore } from './adapters/sqlite/reports-store.ts';
-import { createSqliteStatusListStore } from './adapters/sqlite/status-list-store.ts';
-import { createSqliteSubscriptionStore } from './adapters/sqlite/subscription-store.ts';
-import { createSqliteWebhookDeliveryQueue } from './adapters/sqlite/webhook-delivery-queue.ts';
 import { zlibCompression } from './adapters/status-lists/zlib-compression.ts';
 import { nodeWebhookSecrets } from './adapters/webhooks/standard-webhooks.ts';
 import { createWebhookDispatcher, type DispatcherOptions } from './adapters/webhooks/webhook-dispatcher.ts';
@@ -134,7 +134,7 @@ export function createService(config: Config, deps: ServiceDeps) {
   const accounts = createSqlAccountRepository(sql);
   const institutions = createSqlInstitutionRepository(sql);
   const tokens = createSqlTokenStore(sql);
-  const audit = createSqliteAuditLog(db);
+  const audit = createSqlAuditLog(sql);
   const hasher = createScryptPasswordHasher(kdfCost && { N: 2 ** kdfCost.passwordLog2N });
   const throttle = createSqlSignInThrottle(sql);
   const accountAdministration: AccountAdministration = {
@@ -166,7 +166,7 @@ export function createService(config: Config, deps: ServiceDeps) {
   const keyHere = (kid: string): boolean => keyStore.holdsKey(kid);
   const auditCheckpoints = createAuditCheckpointer({
     audit,
-    checkpoints: createSqliteAuditCheckpointStore(db),
+    checkpoints: createSqlAuditCheckpointStore(sql),
     key: createAuditKey(keyStore, signingKeys),
     clock,
   });
@@ -176,14 +176,14 @@ export function createService(config: Config, deps: ServiceDeps) {
   const directories = { divisions: divisionDirectory, countries: countryDirectory };
   const validate = createValidator({ clock, glyphs: fonts, ...directories });
   const register = createSqlCertificateRegister(sql);
-  const statusStore = createSqliteStatusListStore(db, { baseUrl: config.publicBaseUrl });
+  const statusStore = createSqlStatusListStore(sql, { baseUrl: config.publicBaseUrl });
   const webhooks = createWebhookDispatcher({
-    queue: createSqliteWebhookDeliveryQueue(db),
+    queue: createSqlWebhookDeliveryQueue(sql),
     clock,
     log: deps.logger,
     ...(deps.webhooks && { options: deps.webhooks }),
   });
-  const events = createSqliteEventOutbox(db, { newId: nodeSecrets.newId, committed: () => webhooks.wake() });
+  const events = createSqlEventOutbox(sql, { newId: nodeSecrets.newId, committed: () => webhooks.wake() });
 
   // Certificate PDFs are laid out and signed in worker threads; the keys stay in this thread's key store.
   const pdfRenderPool =
@@ -318,7 +318,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     ...reportRoutes(reportPorts),
     ...auditRoutes({ audit, checkpoints: auditCheckpoints, auditKeys: () => signingKeys.list('audit') }),
     ...eventRoutes({
-      subscriptions: createSqliteSubscriptionStore(db),
+      subscriptions: createSqlSubscriptionStore(sql),
       secrets: nodeWebhookSecrets(nodeSecrets.newId),
       audit,
       clock,

@@ -5,9 +5,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SealedKeyStore } from '../../src/adapters/keystore/sealed-key-store.ts';
 import { createSigningKeyRepository } from '../../src/adapters/keystore/signing-key-repository.ts';
 import { nodeX509 } from '../../src/adapters/pki/node-x509.ts';
+import { createSqlAuditLog } from '../../src/adapters/sql/audit-log.ts';
 import { createSqlInstitutionRepository } from '../../src/adapters/sql/institution-repository.ts';
 import { sqliteSql } from '../../src/adapters/sql/sqlite-sql.ts';
-import { createSqliteAuditLog } from '../../src/adapters/sqlite/audit-log.ts';
 import { openDatabase, type SqliteDatabase } from '../../src/adapters/sqlite/database.ts';
 import { createSqliteSealedKeyVault } from '../../src/adapters/sqlite/sealed-key-vault.ts';
 import type { AuditLog, Operator } from '../../src/domain/audit/audit-event.ts';
@@ -33,13 +33,13 @@ const admin: KeyAdministrator = {
 
 let directory: string;
 let db: SqliteDatabase;
-let audit: ReturnType<typeof createSqliteAuditLog>;
+let audit: ReturnType<typeof createSqlAuditLog>;
 let ports: KeyAdministration;
 
 beforeEach(async () => {
   directory = mkdtempSync(path.join(tmpdir(), 'key-administration-'));
   db = openDatabase(':memory:');
-  audit = createSqliteAuditLog(db);
+  audit = createSqlAuditLog(sqliteSql(db));
   const register = createSigningKeyRepository(db);
   const keyStore = SealedKeyStore.open({
     vault: createSqliteSealedKeyVault(db),

@@ -3,7 +3,7 @@ import { rmSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chainHash } from '../../src/adapters/sqlite/audit-log.ts';
+import { chainHash } from '../../src/adapters/sql/audit-log.ts';
 import { loadConfig } from '../../src/config.ts';
 import { openOperatorTools } from '../../src/operator-tools.ts';
 import { fixtureRecords, withAnotherMother } from '../fixtures/records.ts';

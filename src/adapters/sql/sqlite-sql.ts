@@ -42,7 +42,10 @@ export function sqliteSql(connection: SqliteDatabase): Sql & { readonly connecti
       return statement.iterate(...parameters) as IterableIterator<R>;
     },
     exec: (text) => void connection.exec(text),
-    transaction: (fn) => connection.transaction(fn)(),
+    // BEGIN IMMEDIATE: a transaction that reads and then writes (the audit head, a stock range)
+    // takes the write lock first, so another connection to the file waits its turn (busy_timeout)
+    // instead of failing with SQLITE_BUSY when the read lock cannot be upgraded. Nested: savepoints.
+    transaction: (fn) => connection.transaction(fn).immediate(),
     get inTransaction() {
       return connection.inTransaction;
     },

@@ -1,5 +1,5 @@
 import type { Clock } from '../../domain/ports.ts';
-import type { DueDelivery, Endpoint, WebhookDeliveryQueue } from '../sqlite/webhook-delivery-queue.ts';
+import type { DueDelivery, Endpoint, WebhookDeliveryQueue } from '../sql/webhook-delivery-queue.ts';
 import { nextAttemptAt, RETRY_WINDOW_MS } from './retry-schedule.ts';
 import { webhookHeaders } from './standard-webhooks.ts';
 

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { CompiledQuery } from 'kysely';
 import type { AuditEventFilter, AuditEventReader } from '../../domain/audit/audit-browse.ts';
 import type {
   AuditAnchor,
@@ -7,7 +8,7 @@ import type {
   AuditEventInput,
   AuditLog,
 } from '../../domain/audit/audit-event.ts';
-import type { SqliteDatabase } from './database.ts';
+import type { Sql } from './sql.ts';
 
 const genesis = '0'.repeat(64);
 
@@ -24,6 +25,21 @@ interface AuditRow {
   prev_hash: string;
   hash: string;
 }
+
+const auditColumns = [
+  'seq',
+  'at',
+  'action',
+  'actor',
+  'role',
+  'institution',
+  'target',
+  'purpose',
+  'details',
+  'prev_hash',
+  'hash',
+] as const satisfies readonly (keyof AuditRow)[];
+type AuditColumn = (typeof auditColumns)[number];
 
 /** The hashed content of an event: every column but the hash itself, in a fixed order. */
 function canonical(row: Omit<AuditRow, 'hash' | 'prev_hash'>): string {
@@ -47,46 +63,49 @@ export const chainHash = (prevHash: string, row: Omit<AuditRow, 'hash' | 'prev_h
  * Each event's hash covers its sequence number and the previous hash, so an edited, deleted,
  * inserted or reordered event breaks the chain from that point on. Appends run inside the
  * caller's transaction when there is one, so an event lands with the change it describes.
+ *
+ * The writer reads the head and appends head+1 in one transaction: on SQLite the one writer, on
+ * PostgreSQL the writers' lock every transaction takes (postgres-sql.ts) keep two nodes from
+ * chaining to the same head; `seq` is the primary key, so if they ever did, the second insert
+ * would fail instead of forking the chain.
  */
-export function createSqliteAuditLog(
-  db: SqliteDatabase,
+export function createSqlAuditLog(
+  sql: Sql,
 ): AuditLog & AuditEventReader & { list(limit: number, afterSeq: number): AuditEvent[] } {
-  const last = db.prepare<[], { seq: number; hash: string }>(
-    'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
-  );
-  const insert = db.prepare(
-    `INSERT INTO audit_events (seq, at, action, actor, role, institution, target, purpose, details, prev_hash, hash)
-     VALUES (@seq, @at, @action, @actor, @role, @institution, @target, @purpose, @details, @prev_hash, @hash)`,
-  );
-  const all = db.prepare<[], AuditRow>('SELECT * FROM audit_events ORDER BY seq');
-  const page = db.prepare<[number, number], AuditRow>('SELECT * FROM audit_events WHERE seq > ? ORDER BY seq LIMIT ?');
+  const { db } = sql;
+  // An append runs on every audited act (each police read among them), so its two statements are
+  // compiled once, not per call: compiling the 11-value INSERT costs more CPU than SQLite takes to
+  // run it (bench:audit-store). The INSERT is compiled with each value standing for its column's
+  // name; its parameters then say in which order to bind a row's values.
+  const newest = db.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).compile();
+  const head = () => sql.get(newest);
+  const insert = db
+    .insertInto('audit_events')
+    .values(Object.fromEntries(auditColumns.map((column) => [column, column])) as Record<AuditColumn, never>)
+    .compile();
+  const bindOrder = insert.parameters as AuditColumn[];
+  const insertRow = (row: AuditRow) =>
+    sql.run(
+      CompiledQuery.raw(
+        insert.sql,
+        bindOrder.map((column) => row[column]),
+      ),
+    );
 
-  /** The WHERE clause of a filter; only fixed SQL text, every value a bound parameter. */
-  const where = (filter: Omit<AuditEventFilter, 'limit'>) => {
-    const clauses: string[] = [];
-    if (filter.from !== undefined) clauses.push('at >= @from');
-    if (filter.to !== undefined) clauses.push('at < @to');
-    if (filter.actor !== undefined) clauses.push('actor = @actor');
-    if (filter.action !== undefined) clauses.push('action = @action');
-    if (filter.certificateNo !== undefined) clauses.push('target = @certificateNo');
-    if (filter.before !== undefined) clauses.push('seq < @before');
-    return clauses.length > 0 ? `WHERE ${clauses.join(' AND ')}` : '';
+  /** Events matching a filter; at most 2^6 shapes of SQL text, every value a bound parameter. */
+  const matching = (filter: Omit<AuditEventFilter, 'limit'>) => {
+    let query = db.selectFrom('audit_events').selectAll();
+    if (filter.from !== undefined) query = query.where('at', '>=', filter.from);
+    if (filter.to !== undefined) query = query.where('at', '<', filter.to);
+    if (filter.actor !== undefined) query = query.where('actor', '=', filter.actor);
+    if (filter.action !== undefined) query = query.where('action', '=', filter.action);
+    if (filter.certificateNo !== undefined) query = query.where('target', '=', filter.certificateNo);
+    if (filter.before !== undefined) query = query.where('seq', '<', filter.before);
+    return query;
   };
-  // At most 2^6 shapes of filter: each statement is prepared once, on first use.
-  const statements = new Map<string, ReturnType<typeof db.prepare<Record<string, unknown>, AuditRow>>>();
-  const statement = (sql: string) => {
-    let prepared = statements.get(sql);
-    if (!prepared) {
-      prepared = db.prepare<Record<string, unknown>, AuditRow>(sql);
-      statements.set(sql, prepared);
-    }
-    return prepared;
-  };
-  const params = (filter: Omit<AuditEventFilter, 'limit'>) =>
-    Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined));
 
   const appendRow = (event: AuditEventInput, now: Date): AuditEvent => {
-    const previous = last.get();
+    const previous = head();
     const row = {
       seq: (previous?.seq ?? 0) + 1,
       at: now.toISOString(),
@@ -100,14 +119,13 @@ export function createSqliteAuditLog(
     };
     const prevHash = previous?.hash ?? genesis;
     const hash = chainHash(prevHash, row);
-    insert.run({ ...row, prev_hash: prevHash, hash });
+    insertRow({ ...row, prev_hash: prevHash, hash });
     return toEvent({ ...row, prev_hash: prevHash, hash });
   };
-  const append = db.transaction(appendRow);
 
   return {
     // Inside the caller's transaction no savepoint is needed: the one INSERT lands or nothing does.
-    record: (event, now) => (db.inTransaction ? appendRow(event, now) : append(event, now)),
+    record: (event, now) => (sql.inTransaction ? appendRow(event, now) : sql.transaction(() => appendRow(event, now))),
     verify(anchors?: AuditAnchor | readonly AuditAnchor[]): AuditChainReport {
       const pinned = new Map<number, string[]>();
       for (const anchor of anchors === undefined ? [] : 'seq' in anchors ? [anchors] : anchors) {
@@ -116,7 +134,10 @@ export function createSqliteAuditLog(
       let prevHash = genesis;
       let expectedSeq = 1;
       let events = 0;
-      for (const row of all.iterate()) {
+      // Streams on SQLite; on PostgreSQL the connection hands over all rows at once. The columns
+      // named, not `*`: a statement of its own, so a check run while `range({})` streams (the same
+      // text with `*`) does not find SQLite's cached statement busy.
+      for (const row of sql.iterate<AuditRow>(db.selectFrom('audit_events').select(auditColumns).orderBy('seq'))) {
         events++;
         const broken = row.seq !== expectedSeq || row.prev_hash !== prevHash || row.hash !== chainHash(prevHash, row);
         if (broken) return { intact: false, events, firstBrokenAt: expectedSeq };
@@ -134,18 +155,19 @@ export function createSqliteAuditLog(
       return { intact: true, events };
     },
     head(): AuditAnchor {
-      const newest = last.get();
+      const newest = head();
       return { seq: newest?.seq ?? 0, hash: newest?.hash ?? genesis };
     },
-    list: (limit, afterSeq) => page.all(afterSeq, limit).map(toEvent),
-    find: ({ limit, ...filter }) =>
-      statement(`SELECT * FROM audit_events ${where(filter)} ORDER BY seq DESC LIMIT @limit`)
-        .all({ ...params(filter), limit })
+    list: (limit, afterSeq) =>
+      sql
+        .all<AuditRow>(
+          db.selectFrom('audit_events').selectAll().where('seq', '>', afterSeq).orderBy('seq').limit(limit),
+        )
         .map(toEvent),
+    find: ({ limit, ...filter }) =>
+      sql.all<AuditRow>(matching(filter).orderBy('seq', 'desc').limit(limit)).map(toEvent),
     *range(filter) {
-      for (const row of statement(`SELECT * FROM audit_events ${where(filter)} ORDER BY seq`).iterate(params(filter))) {
-        yield toEvent(row);
-      }
+      for (const row of sql.iterate<AuditRow>(matching(filter).orderBy('seq'))) yield toEvent(row);
     },
   };
 }

@@ -1,11 +1,5 @@
 import { type BirthEvent, divisionCovers, type EventOutbox } from '../../domain/events/birth-event.ts';
-import type { SqliteDatabase } from './database.ts';
-
-interface SubscriptionRow {
-  id: string;
-  event_types: string;
-  divisions: string | null;
-}
+import type { Sql } from './sql.ts';
 
 /**
  * The outbox in the service database. `append` runs inside the caller's transaction: the event
@@ -13,20 +7,13 @@ interface SubscriptionRow {
  * is called once the synchronous transaction has ended (committed, or rolled back, in which case
  * the dispatcher simply finds nothing new).
  */
-export function createSqliteEventOutbox(
-  db: SqliteDatabase,
+export function createSqlEventOutbox(
+  sql: Sql,
   options: { newId(prefix: string): string; committed(): void },
 ): EventOutbox {
-  const insertEvent = db.prepare<[string, string, string, string, string, string]>(
-    `INSERT INTO events (id, type, ordering_key, division_code, body, occurred_at) VALUES (?, ?, ?, ?, ?, ?)`,
-  );
-  const subscriptions = db.prepare<[], SubscriptionRow>(
-    'SELECT id, event_types, divisions FROM subscriptions WHERE deleted_at IS NULL',
-  );
-  const insertDelivery = db.prepare<[string, string, number | bigint, string, number, number]>(
-    `INSERT INTO webhook_deliveries (id, subscription_id, event_seq, ordering_key, status, window_started_at, next_attempt_at)
-     VALUES (?, ?, ?, ?, 'pending', ?, ?)`,
-  );
+  const { db } = sql;
+  const subscriptions = () =>
+    sql.all(db.selectFrom('subscriptions').select(['id', 'event_types', 'divisions']).where('deleted_at', 'is', null));
   let wakeScheduled = false;
   return {
     append(birthEvent) {
@@ -35,24 +22,39 @@ export function createSqliteEventOutbox(
       // `id` near the top, where a reader looks for it; it is also the webhook-id of every delivery.
       const { specversion, ...rest } = birthEvent.event;
       const event = { specversion, id, ...rest };
-      const { lastInsertRowid: seq } = insertEvent.run(
-        event.id,
-        event.type,
-        orderingKey,
-        event.divisioncode,
-        JSON.stringify(event),
-        event.time,
-      );
+      const { seq } = sql.get(
+        db
+          .insertInto('events')
+          .values({
+            id: event.id,
+            type: event.type,
+            ordering_key: orderingKey,
+            division_code: event.divisioncode,
+            body: JSON.stringify(event),
+            occurred_at: event.time,
+          })
+          .returning('seq'),
+      )!;
       const at = Date.parse(event.time);
-      for (const row of subscriptions.all()) {
+      for (const row of subscriptions()) {
         if (!(JSON.parse(row.event_types) as string[]).includes(event.type)) continue;
         const divisions = row.divisions === null ? null : (JSON.parse(row.divisions) as string[]);
         if (divisions && !divisions.some((d) => divisionCovers(d, event.divisioncode))) continue;
-        insertDelivery.run(options.newId('dlv_'), row.id, seq, orderingKey, at, at);
+        sql.run(
+          db.insertInto('webhook_deliveries').values({
+            id: options.newId('dlv_'),
+            subscription_id: row.id,
+            event_seq: seq,
+            ordering_key: orderingKey,
+            status: 'pending',
+            window_started_at: at,
+            next_attempt_at: at,
+          }),
+        );
       }
       if (!wakeScheduled) {
         wakeScheduled = true;
-        // better-sqlite3 transactions are synchronous: by the next turn of the loop this one has ended.
+        // Transactions are synchronous on either engine: by the next turn of the loop this one has ended.
         setImmediate(() => {
           wakeScheduled = false;
           options.committed();

@@ -1,0 +1,138 @@
+import { randomInt } from 'node:crypto';
+import type { CertificateStatus } from '../../domain/certificate.ts';
+import type { StatusListRecord, StatusListStore } from '../../domain/status-lists/ports.ts';
+import type { StatusReference } from '../../domain/verification/ports.ts';
+import type { Sql } from './sql.ts';
+
+/** 2^16 entries: 16 KB of bits before compression, and an index costs 3 bytes in the QR's CBOR. */
+export const STATUS_LIST_SIZE = 65_536;
+
+interface ListRow {
+  id: number;
+  uri: string;
+  institution: string;
+  year: number;
+  size: number;
+  used: number;
+  revision: number;
+}
+
+const toRecord = (row: ListRow): StatusListRecord => ({
+  id: String(row.id),
+  uri: row.uri,
+  institution: row.institution,
+  year: row.year,
+  size: row.size,
+  revision: row.revision,
+});
+
+/**
+ * Status lists over `status_lists` and `status_list_entries` (migration 007). `baseUrl` is the
+ * service's public address: a list's URI is made from it once, when the list is created. The
+ * lists' `used` and `revision` are kept by the migration's triggers.
+ */
+export function createSqlStatusListStore(sql: Sql, options: { baseUrl: string; listSize?: number }): StatusListStore {
+  const { db } = sql;
+  const size = options.listSize ?? STATUS_LIST_SIZE;
+  // A list half used is closed; random picks in the open list then need fewer than 2 tries on average.
+  const maxUsed = Math.max(1, Math.floor(size / 2));
+  const listUri = (id: number) => `${options.baseUrl.replace(/\/+$/, '')}/api/v1/status-lists/${id}`;
+  const findList = (id: number) => sql.get<ListRow>(db.selectFrom('status_lists').selectAll().where('id', '=', id));
+  const entryOf = (certificateNo: string) =>
+    sql.get(
+      db
+        .selectFrom('status_list_entries as e')
+        .innerJoin('status_lists as l', 'l.id', 'e.list_id')
+        .select(['e.idx', 'l.uri'])
+        .where('e.certificate_no', '=', certificateNo),
+    );
+  const isTaken = (listId: number, idx: number) =>
+    sql.get(
+      db
+        .selectFrom('status_list_entries')
+        .select((eb) => eb.lit(1).as('taken'))
+        .where('list_id', '=', listId)
+        .where('idx', '=', idx),
+    ) !== undefined;
+
+  /** The open list of the partition, or a new one. */
+  function openList(institution: string, year: number): ListRow {
+    const open = sql.get<ListRow>(
+      db
+        .selectFrom('status_lists')
+        .selectAll()
+        .where('institution', '=', institution)
+        .where('year', '=', year)
+        .where('used', '<', maxUsed)
+        .orderBy('id', 'desc')
+        .limit(1),
+    );
+    if (open) return open;
+    // The URI names the id, which the insert makes: inserted with a placeholder, then set.
+    const { id } = sql.get(
+      db
+        .insertInto('status_lists')
+        .values({ uri: '', institution, year, size, created_at: new Date().toISOString() })
+        .returning('id'),
+    )!;
+    sql.run(
+      db
+        .updateTable('status_lists')
+        .set({ uri: listUri(id) })
+        .where('id', '=', id),
+    );
+    return findList(id)!;
+  }
+
+  function assign(certificateNo: string, institution: string, year: number): StatusReference {
+    const existing = entryOf(certificateNo);
+    if (existing) return { idx: existing.idx, uri: existing.uri };
+    const list = openList(institution, year);
+    for (;;) {
+      const idx = randomInt(list.size);
+      if (isTaken(list.id, idx)) continue;
+      sql.run(db.insertInto('status_list_entries').values({ list_id: list.id, idx, certificate_no: certificateNo }));
+      return { idx, uri: list.uri };
+    }
+  }
+
+  return {
+    // One transaction, so on PostgreSQL the writers' lock keeps two nodes from picking the same open
+    // list's index or both creating a list. Inside the caller's transaction no savepoint is needed:
+    // whatever throws rolls the caller's unit back.
+    assign: (certificateNo, { institution, year }) =>
+      sql.inTransaction
+        ? assign(certificateNo, institution, year)
+        : sql.transaction(() => assign(certificateNo, institution, year)),
+    find(id) {
+      if (!/^[1-9][0-9]{0,15}$/.test(id)) return null;
+      const row = findList(Number(id));
+      return row ? toRecord(row) : null;
+    },
+    all: () => sql.all<ListRow>(db.selectFrom('status_lists').selectAll().orderBy('id')).map(toRecord),
+    nonValidEntries: (id) =>
+      sql.all(
+        db
+          .selectFrom('status_list_entries as e')
+          .innerJoin('certificates as c', 'c.certificate_no', 'e.certificate_no')
+          .select(['e.idx', 'c.status'])
+          .where('e.list_id', '=', Number(id))
+          .where('c.status', '<>', 'valid'),
+      ) as { idx: number; status: CertificateStatus }[],
+    entryOf(certificateNo) {
+      const row = entryOf(certificateNo);
+      return row ? { idx: row.idx, uri: row.uri } : null;
+    },
+    changeMark() {
+      const { revisions, lists } = sql.get(
+        db
+          .selectFrom('status_lists')
+          .select((eb) => [
+            eb.fn.coalesce(eb.fn.sum<number>('revision'), eb.lit(0)).as('revisions'),
+            eb.fn.countAll<number>().as('lists'),
+          ]),
+      )!;
+      return `${revisions}.${lists}`;
+    },
+  };
+}
