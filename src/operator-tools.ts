@@ -21,7 +21,9 @@ import { derToPem } from './adapters/pki/pem.ts';
 import { nodeTimestampTokens } from './adapters/pki/timestamp-authority.ts';
 import { createScryptPasswordHasher } from './adapters/scrypt-password-hasher.ts';
 import { nodeSecrets } from './adapters/secrets.ts';
+import { createSqlCrlStore } from './adapters/sql/crl-store.ts';
 import { openStorage } from './adapters/sql/open-storage.ts';
+import { createSqlSealedKeyVault } from './adapters/sql/sealed-key-vault.ts';
 import { sqliteConnectionOf } from './adapters/sql/sqlite-sql.ts';
 import { createSqlUnitOfWork } from './adapters/sql/unit-of-work.ts';
 import { createSqliteAccountRepository } from './adapters/sqlite/account-repository.ts';
@@ -30,11 +32,9 @@ import { createSqliteAuditLog } from './adapters/sqlite/audit-log.ts';
 import { createSqliteBackfillProgressStore } from './adapters/sqlite/backfill-progress-store.ts';
 import { createSqliteStoredPdfs } from './adapters/sqlite/certificate-pdf-store.ts';
 import { createSqliteCertificateRegister } from './adapters/sqlite/certificate-register.ts';
-import { createSqliteCrlStore } from './adapters/sqlite/crl-store.ts';
 import { createSqliteEventOutbox } from './adapters/sqlite/event-outbox.ts';
 import { createSqliteIdentityStore } from './adapters/sqlite/identity-store.ts';
 import { createSqliteInstitutionRepository } from './adapters/sqlite/institution-repository.ts';
-import { createSqliteSealedKeyVault } from './adapters/sqlite/sealed-key-vault.ts';
 import { createSqliteSignInThrottle } from './adapters/sqlite/sign-in-throttle-store.ts';
 import { createSqliteStatusListStore } from './adapters/sqlite/status-list-store.ts';
 import { createSqliteTokenStore } from './adapters/sqlite/token-store.ts';
@@ -70,7 +70,7 @@ export function openOperatorTools(
   const offlineKeys = options.rootKeyFile ? [readSealedKeyFile(options.rootKeyFile)] : undefined;
   /** The key store over the database's sealed keys (and the root brought for this run, if any). */
   const keys = () =>
-    openKeyStore({ ...config, keyPassphrase: keyPassphrase(config) }, db, clock, undefined, offlineKeys);
+    openKeyStore({ ...config, keyPassphrase: keyPassphrase(config) }, sql, clock, undefined, offlineKeys);
   const institutions = createSqliteInstitutionRepository(db);
   const audit = createSqliteAuditLog(db);
   const accounts = createSqliteAccountRepository(db);
@@ -110,7 +110,7 @@ export function openOperatorTools(
     /** Re-signs the root's CRL now (the root key must be in this key store). */
     async publishCrl() {
       const { keyStore, repository } = keys();
-      return signCrl({ register: repository, keyStore, x509: nodeX509, crls: createSqliteCrlStore(db), clock });
+      return signCrl({ register: repository, keyStore, x509: nodeX509, crls: createSqlCrlStore(sql), clock });
     },
     /**
      * Re-timestamps the stored PDFs whose newest timestamp's TSA certificate ends within
@@ -123,7 +123,7 @@ export function openOperatorTools(
         register: repository,
         keyStore,
         x509: nodeX509,
-        crls: createSqliteCrlStore(db),
+        crls: createSqlCrlStore(sql),
         clock,
         rootKeyHere,
       };
@@ -236,7 +236,7 @@ export function openOperatorTools(
       const { keyStore, repository } = keys();
       const root = repository.active('root');
       if (!root) throw new DomainError('KEY_NOT_FOUND', 'There is no root key');
-      const vault = createSqliteSealedKeyVault(db);
+      const vault = createSqlSealedKeyVault(sql);
       const sealed = vault.read(root.kid);
       if (!sealed) throw new DomainError('KEY_NOT_FOUND', 'The root key is not in the database (offline already)');
       // A key file of an earlier version would bring the root back at the next start (it is imported).

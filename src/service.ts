@@ -24,20 +24,21 @@ import { nodeTimestampTokens } from './adapters/pki/timestamp-authority.ts';
 import { decodeQrImage } from './adapters/qr/zxing-qr-decoder.ts';
 import { createScryptPasswordHasher } from './adapters/scrypt-password-hasher.ts';
 import { newStaffPassword, nodeSecrets } from './adapters/secrets.ts';
+import { createSqlBirthExportSource, exportReaders, nodeSha256 } from './adapters/sql/birth-export-source.ts';
+import { createSqlCrlStore } from './adapters/sql/crl-store.ts';
 import { createSqlNumberStock } from './adapters/sql/number-stock.ts';
 import { openStorage } from './adapters/sql/open-storage.ts';
+import { createSqlReportsStore } from './adapters/sql/reports-store.ts';
 import { sqliteConnectionOf } from './adapters/sql/sqlite-sql.ts';
 import { createSqlUnitOfWork } from './adapters/sql/unit-of-work.ts';
 import { createSqliteAccountRepository } from './adapters/sqlite/account-repository.ts';
 import { createSqliteApplicationStore } from './adapters/sqlite/application-store.ts';
 import { createSqliteAuditCheckpointStore } from './adapters/sqlite/audit-checkpoint-store.ts';
 import { createSqliteAuditLog } from './adapters/sqlite/audit-log.ts';
-import { createSqliteBirthExportSource, nodeSha256 } from './adapters/sqlite/birth-export-source.ts';
 import { createSqliteCertificateRegister } from './adapters/sqlite/certificate-register.ts';
 import { createSqliteClaimCodeStore } from './adapters/sqlite/claim-code-store.ts';
 import { createSqliteCollectionStore } from './adapters/sqlite/collection-store.ts';
 import { createSqliteConsoleSessionStore, createSqliteSharedSecrets } from './adapters/sqlite/console-session-store.ts';
-import { createSqliteCrlStore } from './adapters/sqlite/crl-store.ts';
 import { createSqliteEventOutbox } from './adapters/sqlite/event-outbox.ts';
 import { createSqliteHouseholdRegistrations } from './adapters/sqlite/household-registrations.ts';
 import { createSqliteIdentityStore } from './adapters/sqlite/identity-store.ts';
@@ -45,7 +46,6 @@ import { createSqliteInstitutionRepository } from './adapters/sqlite/institution
 import { createSqliteOnlineApplicationStore } from './adapters/sqlite/online-application-store.ts';
 import { createSqlitePoliceArchiveStore, policeUnitsOf } from './adapters/sqlite/police-archive-store.ts';
 import { createSqliteRateLimitCounter } from './adapters/sqlite/rate-limit-store.ts';
-import { createSqliteReportsStore } from './adapters/sqlite/reports-store.ts';
 import { createSqliteSignInThrottle } from './adapters/sqlite/sign-in-throttle-store.ts';
 import { createSqliteStatusListStore } from './adapters/sqlite/status-list-store.ts';
 import { createSqliteSubscriptionStore } from './adapters/sqlite/subscription-store.ts';
@@ -148,7 +148,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     imported,
   } = openKeyStore(
     { ...config, keyPassphrase: keyPassphrase(config) },
-    db,
+    sql,
     clock,
     kdfCost && { scryptLog2N: kdfCost.keyFileLog2N },
   );
@@ -237,7 +237,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     register: signingKeys,
     keyStore,
     x509: nodeX509,
-    crls: createSqliteCrlStore(db),
+    crls: createSqlCrlStore(sql),
     clock,
     rootKeyHere: keyHere,
   };
@@ -275,7 +275,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     clock,
     licenceTypeCode: config.licenceTypeCode,
   };
-  const reportPorts = { reports: createSqliteReportsStore(db), audit, clock };
+  const reportPorts = { reports: createSqlReportsStore(sql), audit, clock };
   /** Secrets every node shares (the console's CSRF key, the rate-limit key hash), made on first use. */
   const sharedSecrets = createSqliteSharedSecrets(db, () => clock.now());
   /** The per-minute limits' counters, in the database: every node counts the same requests. */
@@ -322,7 +322,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     }),
     ...appointmentRoutes({ appointments, tokens, online: online.online, applications: lifecycle.applications }),
     ...exportRoutes({
-      source: createSqliteBirthExportSource(db.name),
+      source: createSqlBirthExportSource(exportReaders(sql, config.databaseUrl ?? undefined)),
       sha256: nodeSha256,
       audit,
       clock,

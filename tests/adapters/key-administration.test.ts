@@ -5,10 +5,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SealedKeyStore } from '../../src/adapters/keystore/sealed-key-store.ts';
 import { createSigningKeyRepository } from '../../src/adapters/keystore/signing-key-repository.ts';
 import { nodeX509 } from '../../src/adapters/pki/node-x509.ts';
+import { createSqlSealedKeyVault } from '../../src/adapters/sql/sealed-key-vault.ts';
+import { sqliteSql } from '../../src/adapters/sql/sqlite-sql.ts';
 import { createSqliteAuditLog } from '../../src/adapters/sqlite/audit-log.ts';
 import { openDatabase, type SqliteDatabase } from '../../src/adapters/sqlite/database.ts';
 import { createSqliteInstitutionRepository } from '../../src/adapters/sqlite/institution-repository.ts';
-import { createSqliteSealedKeyVault } from '../../src/adapters/sqlite/sealed-key-vault.ts';
 import type { AuditLog, Operator } from '../../src/domain/audit/audit-event.ts';
 import {
   createInstitution,
@@ -39,9 +40,9 @@ beforeEach(async () => {
   directory = mkdtempSync(path.join(tmpdir(), 'key-administration-'));
   db = openDatabase(':memory:');
   audit = createSqliteAuditLog(db);
-  const register = createSigningKeyRepository(db);
+  const register = createSigningKeyRepository(sqliteSql(db));
   const keyStore = SealedKeyStore.open({
-    vault: createSqliteSealedKeyVault(db),
+    vault: createSqlSealedKeyVault(sqliteSql(db)),
     passphrase: 'test passphrase',
     register,
     environment: 'test',

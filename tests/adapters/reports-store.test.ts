@@ -2,8 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createSqlReportsStore } from '../../src/adapters/sql/reports-store.ts';
+import { sqliteSql } from '../../src/adapters/sql/sqlite-sql.ts';
 import { openDatabase, type SqliteDatabase } from '../../src/adapters/sqlite/database.ts';
-import { createSqliteReportsStore } from '../../src/adapters/sqlite/reports-store.ts';
 import { seedCertificates } from '../fixtures/seed-certificates.ts';
 
 let dir: string;
@@ -51,7 +52,7 @@ function byMonthPlainly(from: string, to: string) {
 
 describe('the reports store', () => {
   it('counts births by month one range at a time, the same as grouping every row', () => {
-    const store = createSqliteReportsStore(db);
+    const store = createSqlReportsStore(sqliteSql(db));
     const whole = store.sexCounts({ from: '2025-01-01', to: '2027-01-01' }, 'month', null);
     expect(whole).toHaveLength(24);
     expect(whole).toEqual(byMonthPlainly('2025-01-01', '2027-01-01'));
@@ -64,7 +65,7 @@ describe('the reports store', () => {
   });
 
   it('answers usage for every institution with the same figures as one institution at a time', () => {
-    const store = createSqliteReportsStore(db);
+    const store = createSqlReportsStore(sqliteSql(db));
     const period = { from: '2025-06-01', to: '2026-06-01' };
     const all = store.usageByInstitution(period);
     expect(all).toHaveLength(21);
