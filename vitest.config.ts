@@ -4,7 +4,11 @@ import { defineConfig } from 'vitest/config';
  * The suites `npm run test:pg` runs again on PostgreSQL (they run on SQLite in `npm test`): the
  * stores', through tests/storage-kit.ts.
  */
-const SUITES_ON_BOTH_ENGINES = ['tests/adapters/sql-layer.test.ts', 'tests/adapters/key-register-store.test.ts'];
+const SUITES_ON_BOTH_ENGINES = [
+  'tests/adapters/sql-layer.test.ts',
+  'tests/adapters/key-register-store.test.ts',
+  'tests/adapters/reports-store.test.ts',
+];
 
 export default defineConfig({
   test: {
