@@ -8,6 +8,7 @@ const SUITES_ON_BOTH_ENGINES = [
   'tests/adapters/sql-layer.test.ts',
   'tests/adapters/key-register-store.test.ts',
   'tests/adapters/reports-store.test.ts',
+  'tests/adapters/birth-export-source.test.ts',
 ];
 
 export default defineConfig({
