@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import { type CompiledQuery, sql as raw, type Selectable } from 'kysely';
 import type { KeyPurpose, KeyRegister, SigningKeyRecord } from '../../domain/trust/ports.ts';
 import type { EcPublicJwk, TrustedKeyStatus } from '../../domain/verification/ports.ts';
 import type { SigningKeys } from '../sql/schema.generated.ts';
@@ -20,6 +20,24 @@ const toRecord = (row: Selectable<SigningKeys>): SigningKeyRecord => ({
   revokedAt: row.revoked_at,
   revocationReason: row.revocation_reason,
 });
+
+/** Stands in for a value in a query compiled once (a NUL-led name: no kid, purpose or code has one). */
+const slot = (name: string) => `\u0000${name}`;
+
+/**
+ * A query compiled once with slots for its values, bound per call. The register is read on every
+ * signature and verification, and on SQLite building and compiling a query each time costs more
+ * than running it (npm run bench:key-register); the statement text stays the same, so the
+ * connection's statement cache still applies.
+ */
+function bindable<R, K extends string>(query: CompiledQuery<R>) {
+  return (values: Record<K, unknown>): CompiledQuery<R> => ({
+    ...query,
+    parameters: query.parameters.map((p) =>
+      typeof p === 'string' && p.startsWith('\u0000') ? values[p.slice(1) as K] : p,
+    ),
+  });
+}
 
 /**
  * The key register in the service database: `signing_keys` (migration 002). Every write also
@@ -44,9 +62,23 @@ export function createSigningKeyRepository(sql: Sql): KeyRegister {
       changed();
     });
 
+  // Read about once per verification (trust lookups check it before using what they cached):
+  // compiled once, as building and compiling the query each time cost more than running it.
+  const mark = db.selectFrom('key_register_changes').select('generation').where('id', '=', 1).compile();
+  const byKid = bindable<Selectable<SigningKeys>, 'kid'>(keys().where('kid', '=', slot('kid')).compile());
+  // The status and the coalesce default as literals: the planners use migration 002's partial
+  // index on (purpose, coalesce(institution_credit_code, '')) WHERE status = 'active' only for a
+  // query whose own text matches it (with parameters SQLite scans the table, 3–4× slower).
+  const activeKey = bindable<Selectable<SigningKeys>, 'purpose' | 'institution'>(
+    keys()
+      .where('status', '=', raw.lit('active'))
+      .where('purpose', '=', slot('purpose'))
+      .where((eb) => eb.fn.coalesce('institution_credit_code', raw.lit('')), '=', slot('institution'))
+      .compile(),
+  );
+
   return {
-    changeMark: () =>
-      String(sql.get(db.selectFrom('key_register_changes').select('generation').where('id', '=', 1))?.generation),
+    changeMark: () => String(sql.get(mark)?.generation),
     insert(record) {
       write(() =>
         sql.run(
@@ -70,7 +102,7 @@ export function createSigningKeyRepository(sql: Sql): KeyRegister {
       );
     },
     get(kid) {
-      const row = sql.get(keys().where('kid', '=', kid));
+      const row = sql.get(byKid({ kid }));
       return row ? toRecord(row) : null;
     },
     findByKid: (kid) =>
@@ -80,16 +112,11 @@ export function createSigningKeyRepository(sql: Sql): KeyRegister {
             ? keys()
                 .where((eb) => eb.fn('substr', ['kid', eb.lit(1), eb.lit(8)]), '=', kid)
                 .orderBy('kid')
-            : keys().where('kid', '=', kid),
+            : byKid({ kid }),
         )
         .map(toRecord),
     active(purpose, institutionCreditCode) {
-      const row = sql.get(
-        keys()
-          .where('status', '=', 'active')
-          .where('purpose', '=', purpose)
-          .where((eb) => eb.fn.coalesce('institution_credit_code', eb.val('')), '=', institutionCreditCode ?? ''),
-      );
+      const row = sql.get(activeKey({ purpose, institution: institutionCreditCode ?? '' }));
       return row ? toRecord(row) : null;
     },
     list: (purpose) =>
