@@ -18,6 +18,9 @@ const SUITES_ON_BOTH_ENGINES = [
   'tests/adapters/audit-log.test.ts',
   'tests/adapters/webhook-stores.test.ts',
   'tests/adapters/status-list-store.test.ts',
+  'tests/adapters/key-register-store.test.ts',
+  'tests/adapters/reports-store.test.ts',
+  'tests/adapters/birth-export-source.test.ts',
 ];
 
 export default defineConfig({

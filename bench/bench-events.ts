@@ -19,7 +19,9 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
 import { pino } from 'pino';
-import { createSqliteBirthExportSource } from '../src/adapters/sqlite/birth-export-source.ts';
+import { openReadOnlyDatabase } from '../src/adapters/backfill/read-only-database.ts';
+import { createSqlBirthExportSource } from '../src/adapters/sql/birth-export-source.ts';
+import { sqliteSql } from '../src/adapters/sql/sqlite-sql.ts';
 import { openDatabase } from '../src/adapters/sqlite/database.ts';
 import { loadConfig } from '../src/config.ts';
 import { certificateEvent } from '../src/domain/events/birth-event.ts';
@@ -192,7 +194,7 @@ openDatabase(file).close();
   db.close();
   console.log(`   (${births} births generated in ${((performance.now() - generated) / 1000).toFixed(1)} s)`);
 }
-const source = createSqliteBirthExportSource(file);
+const source = createSqlBirthExportSource(() => sqliteSql(openReadOnlyDatabase(file)));
 const request: ExportRequest = {
   from: '2026-11-01',
   to: '2026-12-01',

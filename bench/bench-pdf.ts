@@ -32,7 +32,8 @@ import {
 import { TextWriter } from '../src/adapters/pdf/text.ts';
 import { pemToDer } from '../src/adapters/pki/pem.ts';
 import { nodeTimestampTokens } from '../src/adapters/pki/timestamp-authority.ts';
-import { createSqliteCrlStore } from '../src/adapters/sqlite/crl-store.ts';
+import { createSqlCrlStore } from '../src/adapters/sql/crl-store.ts';
+import { sqliteSql } from '../src/adapters/sql/sqlite-sql.ts';
 import { provisionTimestampAuthority } from '../src/domain/trust/provision-signing-key.ts';
 import { signCrl } from '../src/domain/trust/publish-crl.ts';
 import { timestampDigest } from '../src/domain/trust/timestamp-authority.ts';
@@ -89,7 +90,7 @@ const domain = await createTestDomain(now);
 const clock = { now: () => now };
 await provisionTimestampAuthority({ keyStore: domain.keyStore, register: domain.register, x509: domain.x509, now });
 const tsaPorts = { register: domain.register, keyStore: domain.keyStore, tokens: nodeTimestampTokens, clock };
-const crl = await signCrl({ ...tsaPorts, x509: domain.x509, crls: createSqliteCrlStore(domain.db) });
+const crl = await signCrl({ ...tsaPorts, x509: domain.x509, crls: createSqlCrlStore(sqliteSql(domain.db)) });
 let timestampMs = 0;
 let timestampCpuMs = 0;
 const cpuMsNow = () => {

@@ -19,8 +19,8 @@ import { SealedKeyStore } from './adapters/keystore/sealed-key-store.ts';
 import { createSigningKeyRepository } from './adapters/keystore/signing-key-repository.ts';
 import { nodeSecrets } from './adapters/secrets.ts';
 import { createSqlInstitutionRepository } from './adapters/sql/institution-repository.ts';
+import { createSqlSealedKeyVault } from './adapters/sql/sealed-key-vault.ts';
 import { sqliteSql } from './adapters/sql/sqlite-sql.ts';
-import { createSqliteSealedKeyVault } from './adapters/sqlite/sealed-key-vault.ts';
 import { DomainError } from './domain/errors.ts';
 import { createBackfillTickets } from './domain/lifecycle/backfill.ts';
 import { type SigningKey, systemClock } from './domain/ports.ts';
@@ -31,7 +31,8 @@ const data = workerData as BackfillWorkerData;
 // The fonts' coverage arrives once made (glyph-bitset.ts), shared by every worker thread.
 const [{ glyphs }] = (await once(parentPort!, 'message')) as [{ glyphs: SharedArrayBuffer }];
 const db = openReadOnlyDatabase(data.databaseFile);
-const register = createSigningKeyRepository(db);
+const sql = sqliteSql(db);
+const register = createSigningKeyRepository(sql);
 
 /**
  * The key register read once per batch rather than twice per signature: a rotation made while
@@ -56,7 +57,7 @@ const cachedRegister: KeyRegister = {
   },
 };
 const keyStore = SealedKeyStore.open({
-  vault: createSqliteSealedKeyVault(db),
+  vault: createSqlSealedKeyVault(sql),
   passphrase: data.passphrase,
   register: cachedRegister,
   environment: data.environment,

@@ -26,18 +26,18 @@ import { createSqlAuditCheckpointStore } from './adapters/sql/audit-checkpoint-s
 import { createSqlAuditLog } from './adapters/sql/audit-log.ts';
 import { createSqlStoredPdfs } from './adapters/sql/certificate-pdf-store.ts';
 import { createSqlCertificateRegister } from './adapters/sql/certificate-register.ts';
+import { createSqlCrlStore } from './adapters/sql/crl-store.ts';
 import { createSqlEventOutbox } from './adapters/sql/event-outbox.ts';
 import { createSqlIdentityStore } from './adapters/sql/identity-store.ts';
 import { createSqlInstitutionRepository } from './adapters/sql/institution-repository.ts';
 import { openStorage } from './adapters/sql/open-storage.ts';
+import { createSqlSealedKeyVault } from './adapters/sql/sealed-key-vault.ts';
 import { createSqlSignInThrottle } from './adapters/sql/sign-in-throttle-store.ts';
 import { sqliteConnectionOf } from './adapters/sql/sqlite-sql.ts';
 import { createSqlStatusListStore } from './adapters/sql/status-list-store.ts';
 import { createSqlTokenStore } from './adapters/sql/token-store.ts';
 import { createSqlUnitOfWork } from './adapters/sql/unit-of-work.ts';
 import { createSqliteBackfillProgressStore } from './adapters/sqlite/backfill-progress-store.ts';
-import { createSqliteCrlStore } from './adapters/sqlite/crl-store.ts';
-import { createSqliteSealedKeyVault } from './adapters/sqlite/sealed-key-vault.ts';
 import { zlibCompression } from './adapters/status-lists/zlib-compression.ts';
 import { zxcvbnPasswordStrength } from './adapters/zxcvbn-password-strength.ts';
 import type { Config } from './config.ts';
@@ -70,7 +70,7 @@ export function openOperatorTools(
   const offlineKeys = options.rootKeyFile ? [readSealedKeyFile(options.rootKeyFile)] : undefined;
   /** The key store over the database's sealed keys (and the root brought for this run, if any). */
   const keys = () =>
-    openKeyStore({ ...config, keyPassphrase: keyPassphrase(config) }, db, clock, undefined, offlineKeys);
+    openKeyStore({ ...config, keyPassphrase: keyPassphrase(config) }, sql, clock, undefined, offlineKeys);
   const institutions = createSqlInstitutionRepository(sql);
   const accounts = createSqlAccountRepository(sql);
   const audit = createSqlAuditLog(sql);
@@ -110,7 +110,7 @@ export function openOperatorTools(
     /** Re-signs the root's CRL now (the root key must be in this key store). */
     async publishCrl() {
       const { keyStore, repository } = keys();
-      return signCrl({ register: repository, keyStore, x509: nodeX509, crls: createSqliteCrlStore(db), clock });
+      return signCrl({ register: repository, keyStore, x509: nodeX509, crls: createSqlCrlStore(sql), clock });
     },
     /**
      * Re-timestamps the stored PDFs whose newest timestamp's TSA certificate ends within
@@ -123,7 +123,7 @@ export function openOperatorTools(
         register: repository,
         keyStore,
         x509: nodeX509,
-        crls: createSqliteCrlStore(db),
+        crls: createSqlCrlStore(sql),
         clock,
         rootKeyHere,
       };
@@ -236,7 +236,7 @@ export function openOperatorTools(
       const { keyStore, repository } = keys();
       const root = repository.active('root');
       if (!root) throw new DomainError('KEY_NOT_FOUND', 'There is no root key');
-      const vault = createSqliteSealedKeyVault(db);
+      const vault = createSqlSealedKeyVault(sql);
       const sealed = vault.read(root.kid);
       if (!sealed) throw new DomainError('KEY_NOT_FOUND', 'The root key is not in the database (offline already)');
       // A key file of an earlier version would bring the root back at the next start (it is imported).

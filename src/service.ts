@@ -28,10 +28,12 @@ import { createSqlAccountRepository } from './adapters/sql/account-repository.ts
 import { createSqlApplicationStore } from './adapters/sql/application-store.ts';
 import { createSqlAuditCheckpointStore } from './adapters/sql/audit-checkpoint-store.ts';
 import { createSqlAuditLog } from './adapters/sql/audit-log.ts';
+import { createSqlBirthExportSource, exportReaders, nodeSha256 } from './adapters/sql/birth-export-source.ts';
 import { createSqlCertificateRegister } from './adapters/sql/certificate-register.ts';
 import { createSqlClaimCodeStore } from './adapters/sql/claim-code-store.ts';
 import { createSqlCollectionStore } from './adapters/sql/collection-store.ts';
 import { createSqlConsoleSessionStore, createSqlSharedSecrets } from './adapters/sql/console-session-store.ts';
+import { createSqlCrlStore } from './adapters/sql/crl-store.ts';
 import { createSqlEventOutbox } from './adapters/sql/event-outbox.ts';
 import { createSqlHouseholdRegistrations } from './adapters/sql/household-registrations.ts';
 import { createSqlIdentityStore } from './adapters/sql/identity-store.ts';
@@ -41,6 +43,7 @@ import { createSqlOnlineApplicationStore } from './adapters/sql/online-applicati
 import { openStorage } from './adapters/sql/open-storage.ts';
 import { createSqlPoliceArchiveStore, policeUnitsOf } from './adapters/sql/police-archive-store.ts';
 import { createSqlRateLimitCounter } from './adapters/sql/rate-limit-store.ts';
+import { createSqlReportsStore } from './adapters/sql/reports-store.ts';
 import { createSqlSignInThrottle } from './adapters/sql/sign-in-throttle-store.ts';
 import { sqliteConnectionOf } from './adapters/sql/sqlite-sql.ts';
 import { createSqlStatusListStore } from './adapters/sql/status-list-store.ts';
@@ -48,9 +51,6 @@ import { createSqlSubscriptionStore } from './adapters/sql/subscription-store.ts
 import { createSqlTokenStore } from './adapters/sql/token-store.ts';
 import { createSqlUnitOfWork } from './adapters/sql/unit-of-work.ts';
 import { createSqlWebhookDeliveryQueue } from './adapters/sql/webhook-delivery-queue.ts';
-import { createSqliteBirthExportSource, nodeSha256 } from './adapters/sqlite/birth-export-source.ts';
-import { createSqliteCrlStore } from './adapters/sqlite/crl-store.ts';
-import { createSqliteReportsStore } from './adapters/sqlite/reports-store.ts';
 import { zlibCompression } from './adapters/status-lists/zlib-compression.ts';
 import { nodeWebhookSecrets } from './adapters/webhooks/standard-webhooks.ts';
 import { createWebhookDispatcher, type DispatcherOptions } from './adapters/webhooks/webhook-dispatcher.ts';
@@ -152,7 +152,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     imported,
   } = openKeyStore(
     { ...config, keyPassphrase: keyPassphrase(config) },
-    db,
+    sql,
     clock,
     kdfCost && { scryptLog2N: kdfCost.keyFileLog2N },
   );
@@ -242,7 +242,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     register: signingKeys,
     keyStore,
     x509: nodeX509,
-    crls: createSqliteCrlStore(db),
+    crls: createSqlCrlStore(sql),
     clock,
     rootKeyHere: keyHere,
   };
@@ -280,7 +280,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     clock,
     licenceTypeCode: config.licenceTypeCode,
   };
-  const reportPorts = { reports: createSqliteReportsStore(db), audit, clock };
+  const reportPorts = { reports: createSqlReportsStore(sql), audit, clock };
   /** Secrets every node shares (the console's CSRF key, the rate-limit key hash), made on first use. */
   const sharedSecrets = createSqlSharedSecrets(sql, () => clock.now());
   /** The per-minute limits' counters, in the database: every node counts the same requests. */
@@ -327,7 +327,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     }),
     ...appointmentRoutes({ appointments, tokens, online: online.online, applications: lifecycle.applications }),
     ...exportRoutes({
-      source: createSqliteBirthExportSource(db.name),
+      source: createSqlBirthExportSource(exportReaders(sql, config.databaseUrl ?? undefined)),
       sha256: nodeSha256,
       audit,
       clock,

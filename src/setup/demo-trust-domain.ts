@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { AccountRepository, PasswordHasher, Role } from '../domain/accounts/account.ts';
 import { completeCreditCode } from '../domain/check/credit-code.ts';
 import type { InstitutionRepository } from '../domain/institution.ts';
+import type { UnitOfWork } from '../domain/lifecycle/ports.ts';
 
 /** Demo institutions: invented names and numbers with valid check characters. Demo only. */
 export const demoInstitutions = [
@@ -38,7 +39,8 @@ export interface DemoAccount {
 
 /** Where the demo accounts land: the service's stores, nothing more. */
 export interface DemoSeedTarget {
-  db: { transaction(work: () => void): () => void };
+  /** The seed lands in one transaction: all of it or, after a stop, none. */
+  lifecycle: { transactions: UnitOfWork };
   institutions: Pick<InstitutionRepository, 'create' | 'addNumberRange'>;
   accounts: Pick<AccountRepository, 'create'>;
 }
@@ -89,7 +91,7 @@ export async function seedDemoAccounts(
   await writeFile(path.join(dataDir, 'demo-credentials.json'), `${JSON.stringify({ accounts }, null, 2)}\n`, {
     mode: 0o600,
   });
-  target.db.transaction(() => {
+  target.lifecycle.transactions.run(() => {
     for (const inst of demoInstitutions) {
       target.institutions.create(
         { creditCode: inst.creditCode, name: inst.name, divisionCode: inst.divisionCode },
@@ -113,6 +115,6 @@ export async function seedDemoAccounts(
         now,
       );
     }
-  })();
+  });
   return accounts;
 }

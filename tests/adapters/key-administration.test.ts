@@ -7,9 +7,9 @@ import { createSigningKeyRepository } from '../../src/adapters/keystore/signing-
 import { nodeX509 } from '../../src/adapters/pki/node-x509.ts';
 import { createSqlAuditLog } from '../../src/adapters/sql/audit-log.ts';
 import { createSqlInstitutionRepository } from '../../src/adapters/sql/institution-repository.ts';
+import { createSqlSealedKeyVault } from '../../src/adapters/sql/sealed-key-vault.ts';
 import { sqliteSql } from '../../src/adapters/sql/sqlite-sql.ts';
 import { openDatabase, type SqliteDatabase } from '../../src/adapters/sqlite/database.ts';
-import { createSqliteSealedKeyVault } from '../../src/adapters/sqlite/sealed-key-vault.ts';
 import type { AuditLog, Operator } from '../../src/domain/audit/audit-event.ts';
 import {
   createInstitution,
@@ -40,9 +40,9 @@ beforeEach(async () => {
   directory = mkdtempSync(path.join(tmpdir(), 'key-administration-'));
   db = openDatabase(':memory:');
   audit = createSqlAuditLog(sqliteSql(db));
-  const register = createSigningKeyRepository(db);
+  const register = createSigningKeyRepository(sqliteSql(db));
   const keyStore = SealedKeyStore.open({
-    vault: createSqliteSealedKeyVault(db),
+    vault: createSqlSealedKeyVault(sqliteSql(db)),
     passphrase: 'test passphrase',
     register,
     environment: 'test',

@@ -9,8 +9,9 @@ import { importKeyDirectory } from '../../src/adapters/keystore/sealed-key-vault
 import { createSigningKeyRepository } from '../../src/adapters/keystore/signing-key-repository.ts';
 import { nodeX509 } from '../../src/adapters/pki/node-x509.ts';
 import { isLowS } from '../../src/adapters/pki/p256-low-s.ts';
+import { createSqlSealedKeyVault } from '../../src/adapters/sql/sealed-key-vault.ts';
+import { sqliteSql } from '../../src/adapters/sql/sqlite-sql.ts';
 import { migrate, openDatabase } from '../../src/adapters/sqlite/database.ts';
-import { createSqliteSealedKeyVault } from '../../src/adapters/sqlite/sealed-key-vault.ts';
 import { provisionDemoTrustDomain } from '../../src/domain/trust/provision-demo-trust-domain.ts';
 import { provisionInstitutionKey } from '../../src/domain/trust/provision-signing-key.ts';
 import { revokeSigningKey } from '../../src/domain/trust/revoke-signing-key.ts';
@@ -25,7 +26,7 @@ afterEach(() => domain.close());
 const keysDirectory = () => path.join(domain.directory, 'keys');
 const reopen = (overrides: Partial<Parameters<typeof SealedKeyStore.open>[0]> = {}) =>
   SealedKeyStore.open({
-    vault: createSqliteSealedKeyVault(domain.db),
+    vault: createSqlSealedKeyVault(sqliteSql(domain.db)),
     passphrase: 'test passphrase',
     register: domain.register,
     environment: 'test',
@@ -77,7 +78,7 @@ describe('the sealed key store', () => {
   });
 
   it('decrypts a key once and keeps it: the sealed key is read from the database once', async () => {
-    const vault = createSqliteSealedKeyVault(domain.db);
+    const vault = createSqlSealedKeyVault(sqliteSql(domain.db));
     const reads: string[] = [];
     const read = (kid: string) => {
       reads.push(kid);
@@ -99,7 +100,7 @@ describe('the sealed key store', () => {
   it('refuses a registered key it does not hold, a wrong passphrase and a sealed key in another key’s place', async () => {
     const empty = new Database(':memory:');
     migrate(empty);
-    const elsewhere = createSqliteSealedKeyVault(empty);
+    const elsewhere = createSqlSealedKeyVault(sqliteSql(empty));
     // A registered key not held here is a fault of key custody (503), not an unknown key (404).
     await expect(reopen({ vault: elsewhere }).sign(domain.keyA.kid, new Uint8Array([1]))).rejects.toMatchObject({
       code: 'KEY_UNREADABLE',
@@ -107,7 +108,7 @@ describe('the sealed key store', () => {
     await expect(reopen({ passphrase: 'wrong' }).sign(domain.keyA.kid, new Uint8Array([1]))).rejects.toMatchObject({
       code: 'KEY_UNREADABLE',
     });
-    const sealedB = createSqliteSealedKeyVault(domain.db).read(domain.keyB.kid)!;
+    const sealedB = createSqlSealedKeyVault(sqliteSql(domain.db)).read(domain.keyB.kid)!;
     empty
       .prepare("INSERT INTO sealed_keys (kid, sealed, created_at) VALUES (?, ?, '2026-01-01')")
       .run(domain.keyA.kid, JSON.stringify({ ...sealedB, kid: domain.keyA.kid }));
@@ -180,10 +181,15 @@ describe('in production', () => {
   const openProduction = (directory: string | null, passphrase = 'a real passphrase') => {
     const db = new Database(':memory:');
     migrate(db);
-    const vault = createSqliteSealedKeyVault(db);
+    const vault = createSqlSealedKeyVault(sqliteSql(db));
     if (directory) importKeyDirectory(directory, vault, new Date());
     return () =>
-      SealedKeyStore.open({ vault, passphrase, register: createSigningKeyRepository(db), environment: 'production' });
+      SealedKeyStore.open({
+        vault,
+        passphrase,
+        register: createSigningKeyRepository(sqliteSql(db)),
+        environment: 'production',
+      });
   };
 
   it('refuses the example passphrase', () => {
@@ -205,10 +211,10 @@ describe('in production', () => {
     copyFileSync(exampleKey, path.join(directory, path.basename(exampleKey.pathname)));
     const db = new Database(':memory:');
     migrate(db);
-    const repository = createSigningKeyRepository(db);
+    const repository = createSigningKeyRepository(sqliteSql(db));
     const rows = JSON.parse(readFileSync(new URL('../../keys.example/signing-keys.json', import.meta.url), 'utf8'));
     for (const row of rows) repository.insert(row);
-    const vault = createSqliteSealedKeyVault(db);
+    const vault = createSqlSealedKeyVault(sqliteSql(db));
     expect(importKeyDirectory(directory, vault, new Date())).toEqual([rows[1].kid]);
     const store = SealedKeyStore.open({
       vault,
@@ -225,11 +231,11 @@ describe('key files of an earlier version', () => {
   it('are imported into the database once, left in place, and a misnamed or broken file is skipped', () => {
     const directory = path.join(domain.directory, 'old-keys');
     mkdirSync(directory, { recursive: true });
-    const vault = createSqliteSealedKeyVault(domain.db);
+    const vault = createSqlSealedKeyVault(sqliteSql(domain.db));
     const sealedA = vault.read(domain.keyA.kid)!;
     const db = new Database(':memory:');
     migrate(db);
-    const fresh = createSqliteSealedKeyVault(db);
+    const fresh = createSqlSealedKeyVault(sqliteSql(db));
     writeFileSync(path.join(directory, `${domain.keyA.kid}.key`), JSON.stringify(sealedA));
     writeFileSync(path.join(directory, `${domain.keyB.kid}.key`), JSON.stringify(sealedA));
     writeFileSync(path.join(directory, `${'x'.repeat(43)}.key`), '{not json');
@@ -249,7 +255,7 @@ describe('a deployment’s key store', () => {
   it('sets up the demo trust domain in the database (no DATA_DIR/keys), with every migration applied', async () => {
     const db = openDatabase(':memory:');
     const config = { dataDir: path.join(domain.directory, 'data'), keyPassphrase: null, env: 'development' as const };
-    const { keyStore, repository } = openKeyStore(config, db);
+    const { keyStore, repository } = openKeyStore(config, sqliteSql(db));
     const now = new Date('2026-01-01T00:00:00Z');
     const keys = await provisionDemoTrustDomain({
       keyStore,
@@ -261,9 +267,9 @@ describe('a deployment’s key store', () => {
     expect(keys.map((key) => key.institutionCreditCode)).toEqual([HOSPITAL_A.creditCode, HOSPITAL_B.creditCode]);
     const purposes = repository.list().map((key) => key.purpose);
     expect(purposes.sort()).toEqual(['audit', 'licence', 'licence', 'root', 'status-list', 'trust-list', 'tsa']);
-    await expect(openKeyStore(config, db).keyStore.unlockActiveKeys()).resolves.toHaveLength(7);
+    await expect(openKeyStore(config, sqliteSql(db)).keyStore.unlockActiveKeys()).resolves.toHaveLength(7);
     expect(existsSync(path.join(config.dataDir, 'keys'))).toBe(false);
-    const wrong = openKeyStore({ ...config, keyPassphrase: 'not the passphrase' }, db).keyStore;
+    const wrong = openKeyStore({ ...config, keyPassphrase: 'not the passphrase' }, sqliteSql(db)).keyStore;
     await expect(wrong.unlockActiveKeys()).rejects.toMatchObject({ code: 'KEY_UNREADABLE' });
     db.close();
   });
@@ -280,11 +286,11 @@ describe('a deployment’s key store', () => {
     const rows = JSON.parse(readFileSync(new URL('../../keys.example/signing-keys.json', import.meta.url), 'utf8'));
     const config = { dataDir, keyPassphrase: 'example-only', env: 'development' as const };
     const clock = { now: () => new Date('2026-06-01T00:00:00Z') };
-    const first = openKeyStore(config, db, clock);
+    const first = openKeyStore(config, sqliteSql(db), clock);
     for (const row of rows) first.repository.insert(row);
     expect(first.imported).toEqual([rows[1].kid]);
     await expect(first.keyStore.sign(rows[1].kid, new Uint8Array([1]))).resolves.toHaveLength(64);
-    expect(openKeyStore(config, db, clock).imported).toEqual([]);
+    expect(openKeyStore(config, sqliteSql(db), clock).imported).toEqual([]);
     expect(readdirSync(path.join(dataDir, 'keys'))).toEqual([path.basename(exampleFile.pathname)]);
     db.close();
   });

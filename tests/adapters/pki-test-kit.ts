@@ -9,8 +9,9 @@ import Database from 'better-sqlite3';
 import { SealedKeyStore } from '../../src/adapters/keystore/sealed-key-store.ts';
 import { createSigningKeyRepository } from '../../src/adapters/keystore/signing-key-repository.ts';
 import { nodeX509 } from '../../src/adapters/pki/node-x509.ts';
+import { createSqlSealedKeyVault } from '../../src/adapters/sql/sealed-key-vault.ts';
+import { sqliteSql } from '../../src/adapters/sql/sqlite-sql.ts';
 import { migrate } from '../../src/adapters/sqlite/database.ts';
-import { createSqliteSealedKeyVault } from '../../src/adapters/sqlite/sealed-key-vault.ts';
 import type { ELicencePayload, Institution } from '../../src/domain/certificate.ts';
 import type { SigningKey } from '../../src/domain/ports.ts';
 import type { KeyRegister, X509Tools } from '../../src/domain/trust/ports.ts';
@@ -142,9 +143,9 @@ export async function createTestDomain(now = new Date('2026-01-01T00:00:00Z')): 
   const db = new Database(':memory:');
   db.pragma('foreign_keys = ON');
   migrate(db);
-  const register = createSigningKeyRepository(db);
+  const register = createSigningKeyRepository(sqliteSql(db));
   const keyStore = SealedKeyStore.open({
-    vault: createSqliteSealedKeyVault(db),
+    vault: createSqlSealedKeyVault(sqliteSql(db)),
     passphrase: 'test passphrase',
     register,
     environment: 'test',

@@ -15,8 +15,9 @@ import { divisionDirectory } from '../../src/adapters/divisions.ts';
 import { SealedKeyStore } from '../../src/adapters/keystore/sealed-key-store.ts';
 import { createSigningKeyRepository } from '../../src/adapters/keystore/signing-key-repository.ts';
 import { loadFonts } from '../../src/adapters/pdf/fonts.ts';
+import { createSqlSealedKeyVault } from '../../src/adapters/sql/sealed-key-vault.ts';
+import { sqliteSql } from '../../src/adapters/sql/sqlite-sql.ts';
 import { openDatabase } from '../../src/adapters/sqlite/database.ts';
-import { createSqliteSealedKeyVault } from '../../src/adapters/sqlite/sealed-key-vault.ts';
 import { runBackfill } from '../../src/cli/backfill.ts';
 import { loadConfig } from '../../src/config.ts';
 import { openOperatorTools } from '../../src/operator-tools.ts';
@@ -181,9 +182,9 @@ describe('back-issued certificates over HTTP', () => {
     const db = openDatabase(path.join(svc.dataDir, 'service.sqlite'));
     try {
       const keyStore = SealedKeyStore.open({
-        vault: createSqliteSealedKeyVault(db),
+        vault: createSqlSealedKeyVault(sqliteSql(db)),
         passphrase: 'test-passphrase',
-        register: createSigningKeyRepository(db),
+        register: createSigningKeyRepository(sqliteSql(db)),
         environment: 'test',
       });
       const renderer = createCertificateRenderer({

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSigningKeyRepository } from '../../src/adapters/keystore/signing-key-repository.ts';
+import { sqliteSql } from '../../src/adapters/sql/sqlite-sql.ts';
 import { openDatabase } from '../../src/adapters/sqlite/database.ts';
 import { loadVectors } from '../vectors/load-vectors.ts';
 import type { Vector } from '../vectors/vector-cases.ts';
@@ -32,7 +33,7 @@ let dataDir: string;
 beforeAll(async () => {
   dataDir = mkdtempSync(path.join(tmpdir(), 'bc-vectors-'));
   const db = openDatabase(path.join(dataDir, 'service.sqlite'));
-  const keys = createSigningKeyRepository(db);
+  const keys = createSigningKeyRepository(sqliteSql(db));
   for (const key of context.keys) keys.insert(key);
   db.close();
   svc = await startTestService({ dataDir, clock });

@@ -1,8 +1,8 @@
 import path from 'node:path';
-import type Database from 'better-sqlite3';
 import { type Clock, systemClock } from '../../domain/ports.ts';
 import type { KeyRegister } from '../../domain/trust/ports.ts';
-import { createSqliteSealedKeyVault } from '../sqlite/sealed-key-vault.ts';
+import { createSqlSealedKeyVault } from '../sql/sealed-key-vault.ts';
+import type { Sql } from '../sql/sql.ts';
 import type { EncryptedKeyFile } from './encrypted-key-file.ts';
 import { SealedKeyStore, type SealedKeyStoreOptions } from './sealed-key-store.ts';
 import { importKeyDirectory } from './sealed-key-vault.ts';
@@ -22,13 +22,13 @@ export const DEVELOPMENT_PASSPHRASE = 'development-only';
  */
 export function openKeyStore(
   config: { dataDir: string; keyPassphrase: string | null; env: SealedKeyStoreOptions['environment'] },
-  db: Database.Database,
+  sql: Sql,
   clock?: Clock,
   cost?: Pick<SealedKeyStoreOptions, 'scryptLog2N'>,
   offlineKeys?: readonly EncryptedKeyFile[],
 ): { keyStore: SealedKeyStore; repository: KeyRegister; imported: string[] } {
-  const repository = createSigningKeyRepository(db);
-  const vault = createSqliteSealedKeyVault(db);
+  const repository = createSigningKeyRepository(sql);
+  const vault = createSqlSealedKeyVault(sql);
   const imported = importKeyDirectory(path.join(config.dataDir, 'keys'), vault, (clock ?? systemClock).now());
   const keyStore = SealedKeyStore.open({
     vault,

@@ -1,27 +1,12 @@
-import type Database from 'better-sqlite3';
+import { type CompiledQuery, sql as raw, type Selectable } from 'kysely';
 import type { KeyPurpose, KeyRegister, SigningKeyRecord } from '../../domain/trust/ports.ts';
 import type { EcPublicJwk, TrustedKeyStatus } from '../../domain/verification/ports.ts';
+import type { SigningKeys } from '../sql/schema.generated.ts';
+import type { Sql } from '../sql/sql.ts';
 
-interface Row {
-  kid: string;
-  purpose: KeyPurpose;
-  institution_credit_code: string | null;
-  institution_name: string | null;
-  public_jwk: string;
-  x509_pem: string;
-  issuer_kid: string | null;
-  not_before: string;
-  not_after: string;
-  status: TrustedKeyStatus;
-  created_at: string;
-  retired_at: string | null;
-  revoked_at: string | null;
-  revocation_reason: string | null;
-}
-
-const toRecord = (row: Row): SigningKeyRecord => ({
+const toRecord = (row: Selectable<SigningKeys>): SigningKeyRecord => ({
   kid: row.kid,
-  purpose: row.purpose,
+  purpose: row.purpose as KeyPurpose,
   institutionCreditCode: row.institution_credit_code,
   institutionName: row.institution_name,
   publicJwk: JSON.parse(row.public_jwk) as EcPublicJwk,
@@ -29,68 +14,139 @@ const toRecord = (row: Row): SigningKeyRecord => ({
   issuerKid: row.issuer_kid,
   notBefore: row.not_before,
   notAfter: row.not_after,
-  status: row.status,
+  status: row.status as TrustedKeyStatus,
   createdAt: row.created_at,
   retiredAt: row.retired_at,
   revokedAt: row.revoked_at,
   revocationReason: row.revocation_reason,
 });
 
-/** The key register in the service database: `signing_keys` (migration 002). */
-export function createSigningKeyRepository(db: Database.Database): KeyRegister {
-  const insert = db.prepare(`INSERT INTO signing_keys (kid, purpose, institution_credit_code, institution_name,
-      public_jwk, x509_pem, issuer_kid, not_before, not_after, status, created_at, retired_at, revoked_at,
-      revocation_reason)
-    VALUES (@kid, @purpose, @institutionCreditCode, @institutionName, @publicJwk, @x509Pem, @issuerKid, @notBefore,
-      @notAfter, @status, @createdAt, @retiredAt, @revokedAt, @revocationReason)`);
-  const byKid = db.prepare<[string], Row>('SELECT * FROM signing_keys WHERE kid = ?');
-  const byHint = db.prepare<[string], Row>('SELECT * FROM signing_keys WHERE substr(kid, 1, 8) = ? ORDER BY kid');
-  const active = db.prepare<[string, string], Row>(
-    `SELECT * FROM signing_keys WHERE status = 'active' AND purpose = ? AND coalesce(institution_credit_code, '') = ?`,
-  );
-  const all = db.prepare<[], Row>('SELECT * FROM signing_keys ORDER BY created_at, kid');
-  const ofPurpose = db.prepare<[string], Row>('SELECT * FROM signing_keys WHERE purpose = ? ORDER BY created_at, kid');
-  const retire = db.prepare(
-    `UPDATE signing_keys SET status = 'retired', retired_at = ? WHERE kid = ? AND status = 'active'`,
-  );
-  const revoke = db.prepare(
-    `UPDATE signing_keys SET status = 'revoked', revoked_at = ?, revocation_reason = ? WHERE kid = ?`,
-  );
+/** Stands in for a value in a query compiled once (a NUL-led name: no kid, purpose or code has one). */
+const slot = (name: string) => `\u0000${name}`;
 
-  const replaceCertificate = db.prepare('UPDATE signing_keys SET x509_pem = ? WHERE kid = ?');
+/**
+ * A query compiled once with slots for its values, bound per call. The register is read on every
+ * signature and verification, and on SQLite building and compiling a query each time costs more
+ * than running it (npm run bench:key-register); the statement text stays the same, so the
+ * connection's statement cache still applies.
+ */
+function bindable<R, K extends string>(query: CompiledQuery<R>) {
+  return (values: Record<K, unknown>): CompiledQuery<R> => ({
+    ...query,
+    parameters: query.parameters.map((p) =>
+      typeof p === 'string' && p.startsWith('\u0000') ? values[p.slice(1) as K] : p,
+    ),
+  });
+}
 
-  // data_version moves when another connection commits; our own writes bump `generation`.
-  const dataVersion = db.prepare<[], number>('PRAGMA data_version').pluck();
-  let generation = 0;
+/**
+ * The key register in the service database: `signing_keys` (migration 002). Every write also
+ * bumps the counter of `key_register_changes` (migration 019) in the same transaction; the
+ * counter is the change mark, so a node sees another node's rotation or revocation on its next
+ * read of one row, on either engine.
+ */
+export function createSigningKeyRepository(sql: Sql): KeyRegister {
+  const { db } = sql;
+  const keys = () => db.selectFrom('signing_keys').selectAll();
+  const changed = () =>
+    sql.run(
+      db
+        .updateTable('key_register_changes')
+        .set((eb) => ({ generation: eb('generation', '+', 1) }))
+        .where('id', '=', 1),
+    );
+  /** A write and its bump of the counter, together (a savepoint when a transaction is open). */
+  const write = (statement: () => void) =>
+    sql.transaction(() => {
+      statement();
+      changed();
+    });
+
+  // Read about once per verification (trust lookups check it before using what they cached):
+  // compiled once, as building and compiling the query each time cost more than running it.
+  const mark = db.selectFrom('key_register_changes').select('generation').where('id', '=', 1).compile();
+  const byKid = bindable<Selectable<SigningKeys>, 'kid'>(keys().where('kid', '=', slot('kid')).compile());
+  // The status and the coalesce default as literals: the planners use migration 002's partial
+  // index on (purpose, coalesce(institution_credit_code, '')) WHERE status = 'active' only for a
+  // query whose own text matches it (with parameters SQLite scans the table, 3–4× slower).
+  const activeKey = bindable<Selectable<SigningKeys>, 'purpose' | 'institution'>(
+    keys()
+      .where('status', '=', raw.lit('active'))
+      .where('purpose', '=', slot('purpose'))
+      .where((eb) => eb.fn.coalesce('institution_credit_code', raw.lit('')), '=', slot('institution'))
+      .compile(),
+  );
 
   return {
-    changeMark: () => `${dataVersion.get()}:${generation}`,
+    changeMark: () => String(sql.get(mark)?.generation),
     insert(record) {
-      generation++;
-      insert.run({ ...record, publicJwk: JSON.stringify(record.publicJwk) });
+      write(() =>
+        sql.run(
+          db.insertInto('signing_keys').values({
+            kid: record.kid,
+            purpose: record.purpose,
+            institution_credit_code: record.institutionCreditCode,
+            institution_name: record.institutionName,
+            public_jwk: JSON.stringify(record.publicJwk),
+            x509_pem: record.x509Pem,
+            issuer_kid: record.issuerKid,
+            not_before: record.notBefore,
+            not_after: record.notAfter,
+            status: record.status,
+            created_at: record.createdAt,
+            retired_at: record.retiredAt,
+            revoked_at: record.revokedAt,
+            revocation_reason: record.revocationReason,
+          }),
+        ),
+      );
     },
-    get: (kid) => {
-      const row = byKid.get(kid);
+    get(kid) {
+      const row = sql.get(byKid({ kid }));
       return row ? toRecord(row) : null;
     },
-    findByKid: (kid) => (kid.length === 8 ? byHint.all(kid) : byKid.all(kid)).map(toRecord),
-    active: (purpose, institutionCreditCode) => {
-      const row = active.get(purpose, institutionCreditCode ?? '');
+    findByKid: (kid) =>
+      sql
+        .all(
+          kid.length === 8
+            ? keys()
+                .where((eb) => eb.fn('substr', ['kid', eb.lit(1), eb.lit(8)]), '=', kid)
+                .orderBy('kid')
+            : byKid({ kid }),
+        )
+        .map(toRecord),
+    active(purpose, institutionCreditCode) {
+      const row = sql.get(activeKey({ purpose, institution: institutionCreditCode ?? '' }));
       return row ? toRecord(row) : null;
     },
-    list: (purpose) => (purpose ? ofPurpose.all(purpose) : all.all()).map(toRecord),
+    list: (purpose) =>
+      sql
+        .all((purpose ? keys().where('purpose', '=', purpose) : keys()).orderBy('created_at').orderBy('kid'))
+        .map(toRecord),
     retire(kid, retiredAt) {
-      generation++;
-      retire.run(retiredAt, kid);
+      write(() =>
+        sql.run(
+          db
+            .updateTable('signing_keys')
+            .set({ status: 'retired', retired_at: retiredAt })
+            .where('kid', '=', kid)
+            .where('status', '=', 'active'),
+        ),
+      );
     },
     revoke(kid, revokedAt, reason) {
-      generation++;
-      revoke.run(revokedAt, reason, kid);
+      write(() =>
+        sql.run(
+          db
+            .updateTable('signing_keys')
+            .set({ status: 'revoked', revoked_at: revokedAt, revocation_reason: reason })
+            .where('kid', '=', kid),
+        ),
+      );
     },
     replaceCertificate(kid, x509Pem) {
-      generation++;
-      replaceCertificate.run(x509Pem, kid);
+      write(() => sql.run(db.updateTable('signing_keys').set({ x509_pem: x509Pem }).where('kid', '=', kid)));
     },
-    transaction: (work) => db.transaction(work)(),
+    transaction: (work) => sql.transaction(work),
   };
 }

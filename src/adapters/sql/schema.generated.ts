@@ -212,6 +212,11 @@ export interface Institutions {
   status: Generated<string>;
 }
 
+export interface KeyRegisterChanges {
+  generation: number;
+  id: Generated<number>;
+}
+
 export interface NumberRanges {
   first_no: number;
   id: Generated<number>;
@@ -413,6 +418,7 @@ export interface DB {
   events: Events;
   household_registrations: HouseholdRegistrations;
   institutions: Institutions;
+  key_register_changes: KeyRegisterChanges;
   number_ranges: NumberRanges;
   number_reservations: NumberReservations;
   oidc_apply_grants: OidcApplyGrants;
