@@ -1,10 +1,26 @@
 import { defineConfig } from 'vitest/config';
 
 /**
+ * The HTTP suites that look at the SQLite file itself (tampering rows under the service, the
+ * file's mode, back-issuance's bulk writes to the file, fixed SQLite vectors): SQLite only.
+ */
+const SQLITE_ONLY_HTTP_SUITES = [
+  'tests/http/audit-checkpoints.test.ts',
+  'tests/http/backfill-documents.test.ts',
+  'tests/http/backfill.test.ts',
+  'tests/http/console-admin-keys.test.ts',
+  'tests/http/integrity.test.ts',
+  'tests/http/kdf-cost.test.ts',
+  'tests/http/verification-vectors.test.ts',
+];
+
+/**
  * The suites `npm run test:pg` runs again on PostgreSQL (they run on SQLite in `npm test`): the
- * stores', through tests/storage-kit.ts.
+ * stores' (through tests/storage-kit.ts), every HTTP suite but the SQLite-only ones (the whole
+ * service on a database of its own, copied from one the service seeded), and the two-node tests.
  */
 const SUITES_ON_BOTH_ENGINES = [
+  'tests/http/*.test.ts',
   'tests/adapters/sql-layer.test.ts',
   // Two nodes on one database, and two nodes killed under load (on SQLite: one file; one node).
   'tests/slow/two-nodes.test.ts',
@@ -75,6 +91,9 @@ export default defineConfig({
           // The same schema on a real PostgreSQL server (a throwaway cluster): `npm run test:pg`.
           name: 'pg',
           include: ['tests/pg/**/*.test.ts', ...SUITES_ON_BOTH_ENGINES],
+          exclude: SQLITE_ONLY_HTTP_SUITES,
+          // As the default project: one module graph per worker (every file still starts its own service).
+          isolate: false,
           env: { TEST_ENGINE: 'postgres' },
           globalSetup: ['tests/pg/global-setup.ts'],
           testTimeout: 30_000,

@@ -66,7 +66,6 @@ export function openOperatorTools(
   options: { /** A sealed root key from offline custody, held for this run only. */ rootKeyFile?: string } = {},
 ) {
   const sql = openStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl ?? undefined });
-  const db = sqliteConnectionOf(sql);
   const offlineKeys = options.rootKeyFile ? [readSealedKeyFile(options.rootKeyFile)] : undefined;
   /** The key store over the database's sealed keys (and the root brought for this run, if any). */
   const keys = () =>
@@ -173,6 +172,8 @@ export function openOperatorTools(
      * make the shared coverage bit set validation needs, and then let go.
      */
     backfillPorts(options: { threads?: number } = {}): BackfillPorts {
+      // Back-issuance writes in bulk to the SQLite file (a PostgreSQL database refuses here).
+      const db = sqliteConnectionOf(sql);
       const passphrase = keyPassphrase(config);
       const statusStore = createSqlStatusListStore(sql, { baseUrl: config.publicBaseUrl });
       let workers: BackfillPorts['workers'];

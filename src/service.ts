@@ -45,7 +45,6 @@ import { createSqlPoliceArchiveStore, policeUnitsOf } from './adapters/sql/polic
 import { createSqlRateLimitCounter } from './adapters/sql/rate-limit-store.ts';
 import { createSqlReportsStore } from './adapters/sql/reports-store.ts';
 import { createSqlSignInThrottle } from './adapters/sql/sign-in-throttle-store.ts';
-import { sqliteConnectionOf } from './adapters/sql/sqlite-sql.ts';
 import { createSqlStatusListStore } from './adapters/sql/status-list-store.ts';
 import { createSqlSubscriptionStore } from './adapters/sql/subscription-store.ts';
 import { createSqlTokenStore } from './adapters/sql/token-store.ts';
@@ -130,7 +129,6 @@ export function createService(config: Config, deps: ServiceDeps) {
   const { clock, kdfCost } = deps;
   if (kdfCost && config.env === 'production') throw new Error('a lowered KDF cost is for tests, never production');
   const sql = openStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl ?? undefined });
-  const db = sqliteConnectionOf(sql);
   const accounts = createSqlAccountRepository(sql);
   const institutions = createSqlInstitutionRepository(sql);
   const tokens = createSqlTokenStore(sql);
@@ -450,7 +448,8 @@ export function createService(config: Config, deps: ServiceDeps) {
   webhooks.start();
   return {
     app,
-    db,
+    /** The database (tests look under the API through it). */
+    sql,
     accounts,
     institutions,
     tokens,

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { CompiledQuery } from 'kysely';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { postgresSql } from '../src/adapters/postgres/postgres-sql.ts';
@@ -63,4 +64,38 @@ export async function copyOfDatabase(template: string): Promise<string> {
   const url = new URL(inject('pgAdminUrl'));
   url.pathname = `/${name}`;
   return url.href;
+}
+
+/**
+ * Plain SQL with `?` parameters against the service's database, for tests that look under the
+ * API (better-sqlite3's statement shape, on either engine): `statements(sql).prepare(text).all(…)`.
+ */
+export function statements(sql: Sql) {
+  const numbered = (text: string) => {
+    let n = 0;
+    return sql.engine === 'postgres' ? text.replace(/\?/g, () => `$${++n}`) : text;
+  };
+  const first = (row: unknown) => (row === undefined ? undefined : Object.values(row as object)[0]);
+  return {
+    prepare(text: string) {
+      let plucked = false;
+      const query = (params: unknown[]) => CompiledQuery.raw(numbered(text), params);
+      const statement = {
+        pluck() {
+          plucked = true;
+          return statement;
+        },
+        all: (...params: unknown[]): unknown[] => {
+          const rows = sql.all<unknown>(query(params));
+          return plucked ? rows.map(first) : rows;
+        },
+        get: (...params: unknown[]): unknown => {
+          const row = sql.get<unknown>(query(params));
+          return plucked ? first(row) : row;
+        },
+        run: (...params: unknown[]) => ({ changes: sql.run(query(params)) }),
+      };
+      return statement;
+    },
+  };
 }

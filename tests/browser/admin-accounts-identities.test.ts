@@ -2,6 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestService } from '../http/harness.ts';
 import type { TestProvider } from '../http/oidc-test-provider.ts';
+import { statements } from '../storage-kit.ts';
 import { launch } from './browser-kit.ts';
 import { consoleKit } from './console-kit.ts';
 import { atProvider, startServiceWithProvider } from './oidc-kit.ts';
@@ -121,7 +122,7 @@ describe('the administrator’s account page', () => {
     expect(await page.getByText('现为：广州市公安局天河区分局石牌派出所').count()).toBe(1);
     await kit.expectAccessible(page);
     await kit.screens(page, 'admin-police-unit');
-    const events = svc.running.service.db
+    const events = statements(svc.running.service.sql)
       .prepare("SELECT actor, target, details FROM audit_events WHERE action = 'account.police-unit-set'")
       .all() as { actor: string; target: string; details: string }[];
     expect(events.map((e) => [e.actor, e.target, JSON.parse(e.details)])).toEqual([

@@ -13,6 +13,7 @@ import {
   staffOf,
 } from '../http/lifecycle-helpers.ts';
 import { realPersonAcr, type TestProvider } from '../http/oidc-test-provider.ts';
+import { statements } from '../storage-kit.ts';
 import { launch } from './browser-kit.ts';
 import { consoleKit } from './console-kit.ts';
 import { atProvider, fillItems, startServiceWithProvider } from './oidc-kit.ts';
@@ -142,7 +143,7 @@ describe('issue 17 journeys', () => {
 
     // Each act is in the audit log, by whom it was done.
     const actions = (
-      svc.running.service.db
+      statements(svc.running.service.sql)
         .prepare(
           "SELECT action, actor FROM audit_events WHERE action IN ('oidc.sign-in', 'certificate.issued', 'appointment.booked', 'appointment.handed-over') ORDER BY seq",
         )
@@ -230,7 +231,7 @@ describe('issue 17 journeys', () => {
     await kit.expectAccessible(page);
 
     const actions = (
-      svc.running.service.db
+      statements(svc.running.service.sql)
         .prepare(
           "SELECT action, target FROM audit_events WHERE action IN ('police-archive.created', 'household.registered', 'certificate.reissued', 'police-archive.read') AND target IN (?, ?) ORDER BY seq",
         )

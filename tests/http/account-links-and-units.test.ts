@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoPoliceUnit } from '../../src/setup/demo-trust-domain.ts';
 import { fixtureRecords } from '../fixtures/records.ts';
+import { statements } from '../storage-kit.ts';
 import { consoleClient, errorBeside } from './console-session.ts';
 import { startTestService, type TestService } from './harness.ts';
 import { bornBefore, issueBirth, staffOf } from './lifecycle-helpers.ts';
@@ -22,7 +23,7 @@ afterAll(async () => {
 const usernameOf = (role: string) =>
   svc.accounts.find((a) => a.role === role && (a.institution === null || a.username.endsWith('-gz')))!.username;
 const auditOf = (action: string) =>
-  svc.running.service.db
+  statements(svc.running.service.sql)
     .prepare('SELECT actor, role, target, details FROM audit_events WHERE action = ? ORDER BY seq')
     .all(action) as { actor: string; role: string; target: string; details: string }[];
 const putUnit = async (username: string, json: unknown, role = 'admin') =>

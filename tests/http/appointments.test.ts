@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureRecords, withAnotherMother } from '../fixtures/records.ts';
+import { statements } from '../storage-kit.ts';
 import { startTestService, type TestService } from './harness.ts';
 import {
   auditTrail,
@@ -290,11 +291,11 @@ describe('booking, moving, cancelling', () => {
     const statuses = answers.map((a) => a.status).sort();
     expect(statuses).toEqual([201, 201, 201, 409, 409, 409, 409, 409, 409, 409]);
     for (const refused of answers.filter((a) => a.status === 409)) expect(refused.body).toEqual(full);
-    const row = svc.running.service.db
+    const row = statements(svc.running.service.sql)
       .prepare('SELECT capacity, booked FROM collection_slots WHERE id = ?')
       .get(slot.id) as { capacity: number; booked: number };
     expect(row).toEqual({ capacity: 3, booked: 3 });
-    const count = svc.running.service.db
+    const count = statements(svc.running.service.sql)
       .prepare("SELECT count(*) FROM collection_appointments WHERE slot_id = ? AND status = 'booked'")
       .pluck()
       .get(slot.id);

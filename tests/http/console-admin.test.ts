@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { statements } from '../storage-kit.ts';
 import { consoleSession } from './console-helpers.ts';
 import { startTestService, type TestService } from './harness.ts';
 import { auditTrail } from './lifecycle-helpers.ts';
@@ -230,7 +231,9 @@ describe('the administrator console over HTTP', () => {
       { action: 'signing-key.rotated', target: gz(), purpose: null },
       { action: 'certificate.searched', target: null, purpose: '办理新生儿医疗保险参保' },
     ]);
-    const rows = svc.running.service.db.prepare('SELECT details FROM audit_events').all() as { details: string }[];
+    const rows = statements(svc.running.service.sql).prepare('SELECT details FROM audit_events').all() as {
+      details: string;
+    }[];
     expect(rows.some((r) => r.details.includes(password))).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicationChangedEvent } from '../../src/domain/events/lifecycle-events.ts';
 import { fixtureRecords, withAnotherMother } from '../fixtures/records.ts';
+import { statements } from '../storage-kit.ts';
 import { startTestService, type TestService } from './harness.ts';
 import {
   bornBefore,
@@ -122,7 +123,7 @@ describe('subscriptions', () => {
     expect(removed.status).toBe(204);
     const again = await svc.request('DELETE', `/api/v1/subscriptions/${created.body.id}`, { token: admin });
     expect(again.body).toEqual(errorOf('NOT_FOUND', `No subscription ${created.body.id}`));
-    const actions = svc.running.service.db
+    const actions = statements(svc.running.service.sql)
       .prepare("SELECT action, target FROM audit_events WHERE action LIKE 'subscription.%' ORDER BY seq")
       .all();
     expect(actions).toEqual([
@@ -219,7 +220,9 @@ describe('delivery', () => {
     ).toBe(200);
     // Returning an online application is another route's; its event goes through the same outbox.
     const service = svc.running.service;
-    const application = service.db.prepare('SELECT id, institution, record FROM applications LIMIT 1').get() as {
+    const application = statements(service.sql)
+      .prepare('SELECT id, institution, record FROM applications LIMIT 1')
+      .get() as {
       id: string;
       institution: string;
       record: string;
@@ -385,16 +388,16 @@ describe('delivery', () => {
 describe('the outbox', () => {
   it('keeps no event, and queues no delivery, of a change that rolled back', async () => {
     await receiverFor(['cn.birth-certificate.application.submitted']);
-    const { db, lifecycle } = svc.running.service;
+    const { sql, lifecycle } = svc.running.service;
     const count = () =>
-      db
+      statements(sql)
         .prepare(
           'SELECT (SELECT count(*) FROM events) AS events, (SELECT count(*) FROM webhook_deliveries) AS deliveries',
         )
         .get();
     const before = count();
     const application = lifecycle.applications.findApplication(
-      (db.prepare('SELECT id FROM applications LIMIT 1').get() as { id: string }).id,
+      (statements(sql).prepare('SELECT id FROM applications LIMIT 1').get() as { id: string }).id,
     )!;
     expect(() =>
       lifecycle.transactions.run(() => {

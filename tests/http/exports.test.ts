@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { flattenedVerify, importX509 } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureRecords } from '../fixtures/records.ts';
+import { statements } from '../storage-kit.ts';
 import { startTestService, type TestService } from './harness.ts';
 import {
   bornBefore,
@@ -72,7 +73,7 @@ describe('the births export', () => {
     expect(csv.status).toBe(200);
     expect(csv.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     const lines = csv.body.toString('utf8').split('\r\n').filter(Boolean);
-    const registered = svc.running.service.db
+    const registered = statements(svc.running.service.sql)
       .prepare("SELECT count(*) AS n FROM certificates WHERE status = 'valid'")
       .get() as { n: number };
     expect(lines.length - 1).toBe(5);
@@ -155,7 +156,7 @@ describe('the births export', () => {
       'householdRegistered',
     ]);
     expect(rows[0]).toMatchObject({ licenceId: issued[4]!.licenceId, licenceVersion: 1, householdRegistered: false });
-    const audit = svc.running.service.db
+    const audit = statements(svc.running.service.sql)
       .prepare("SELECT action, purpose FROM audit_events WHERE action = 'export.downloaded' AND role = 'agency'")
       .all();
     expect(audit).toEqual([{ action: 'export.downloaded', purpose: '医保参保登记' }]);

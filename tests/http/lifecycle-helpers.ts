@@ -16,6 +16,7 @@ import {
   isInstitutionalBirth,
   withBirthTime,
 } from '../fixtures/records.ts';
+import { statements } from '../storage-kit.ts';
 import type { TestService } from './harness.ts';
 
 export type InstitutionKey = 'gz' | 'bj';
@@ -134,7 +135,9 @@ export async function nextStockNumber(svc: TestService, at: InstitutionKey): Pro
 
 /** Audit rows as stored: what happened to what (the HTTP surface only reports the chain's state). */
 export function auditTrail(svc: TestService): { action: string; target: string | null; purpose: string | null }[] {
-  return svc.running.service.db.prepare('SELECT action, target, purpose FROM audit_events ORDER BY seq').all() as {
+  return statements(svc.running.service.sql)
+    .prepare('SELECT action, target, purpose FROM audit_events ORDER BY seq')
+    .all() as {
     action: string;
     target: string | null;
     purpose: string | null;

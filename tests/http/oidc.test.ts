@@ -2,6 +2,7 @@ import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formOfItems } from '../../src/web/forms.ts';
 import { applicationBodyFor, fixtureRecords, withAnotherMother } from '../fixtures/records.ts';
+import { statements } from '../storage-kit.ts';
 import { startTestService, type TestService } from './harness.ts';
 import {
   bornBefore,
@@ -115,7 +116,7 @@ async function stopBeforeCallback(browser: CookieBrowser, path: string, form: Re
 }
 
 const auditOf = (action: string) =>
-  svc.running.service.db
+  statements(svc.running.service.sql)
     .prepare('SELECT actor, role, target, details FROM audit_events WHERE action = ? ORDER BY seq')
     .all(action) as { actor: string | null; role: string | null; target: string | null; details: string }[];
 
@@ -142,7 +143,7 @@ describe('parents on /apply', () => {
     const events = auditOf('oidc.sign-in').filter((e) => JSON.parse(e.details).purpose === 'apply');
     expect(events.length).toBe(1);
     expect(JSON.parse(events[0]!.details)).toEqual({ purpose: 'apply', issuer: idp.issuer, acr: realPersonAcr });
-    const everything = JSON.stringify(svc.running.service.db.prepare('SELECT * FROM audit_events').all());
+    const everything = JSON.stringify(statements(svc.running.service.sql).prepare('SELECT * FROM audit_events').all());
     expect(everything).not.toContain(applyRecord.mother.idNumber);
   });
 
@@ -295,7 +296,7 @@ describe('the application code’s wrong-guess lock', () => {
       signIn(new CookieBrowser(), '/apply/oidc', { 'oidc.applicationCode': code }, login);
     const failuresOf = () =>
       (
-        svc.running.service.db
+        statements(svc.running.service.sql)
           .prepare('SELECT failures FROM application_codes WHERE delivery_id = ?')
           .get(delivery.id) as { failures: number }
       ).failures;

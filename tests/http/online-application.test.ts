@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FixtureRecord, fixtureRecords } from '../fixtures/records.ts';
+import { statements } from '../storage-kit.ts';
 import { startTestService, type TestService } from './harness.ts';
 import {
   auditTrail,
@@ -58,7 +59,7 @@ describe('online application (线上申领)', () => {
   it('the delivery record carries a 10-character application code, stored only hashed', async () => {
     const { deliveryId, applicationCode } = await delivered(main);
     expect(applicationCode).toMatch(/^[2-9A-HJKMNP-Z]{10}$/);
-    const stored = svc.running.service.db
+    const stored = statements(svc.running.service.sql)
       .prepare('SELECT code_hash FROM application_codes WHERE delivery_id = ?')
       .get(deliveryId) as { code_hash: string };
     expect(stored.code_hash).toMatch(/^[0-9a-f]{64}$/);
@@ -254,7 +255,7 @@ describe('online application (线上申领)', () => {
   });
 
   it('tells subscribers of each step as an online application: submitted, returned, submitted again', async () => {
-    const rows = svc.running.service.db
+    const rows = statements(svc.running.service.sql)
       .prepare("SELECT type, body FROM events WHERE type LIKE 'cn.birth-certificate.application.%' ORDER BY seq")
       .all() as { type: string; body: string }[];
     const steps = rows

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FixtureRecord, fixtureRecords, withAnotherMother } from '../fixtures/records.ts';
+import { statements } from '../storage-kit.ts';
 import { startTestService, type TestService } from './harness.ts';
 import { bornBefore, frozenClock, issueBirth, recordDelivery, type Staff, staffOf } from './lifecycle-helpers.ts';
 
@@ -85,7 +86,7 @@ describe("the parents' sign-out on the pages", () => {
     const signedOut = await fetch(`${svc.url}/apply/sign-out`, form({}, `apply_session=${id}.${accessToken}`));
     expect([signedOut.status, signedOut.headers.get('location')]).toEqual([303, '/apply']);
     expect((await read()).status).toBe(401);
-    const audit = svc.running.service.db
+    const audit = statements(svc.running.service.sql)
       .prepare("SELECT action, target FROM audit_events WHERE action = 'citizen.application-signed-out'")
       .all();
     expect(audit).toEqual([{ action: 'citizen.application-signed-out', target: id }]);

@@ -6,13 +6,13 @@ import { divisionDirectory } from '../../src/adapters/divisions.ts';
 import type { CertificateView } from '../../src/adapters/pdf/certificate-view.ts';
 import { renderCertificatePdf } from '../../src/adapters/pdf/render.ts';
 import { createSqlCertificateRegister } from '../../src/adapters/sql/certificate-register.ts';
-import { sqliteSql } from '../../src/adapters/sql/sqlite-sql.ts';
 import type { RegisterLookup, VerificationPorts } from '../../src/domain/verification/ports.ts';
 import { verifyPdf } from '../../src/domain/verification/verify-pdf.ts';
 import { offlineVerificationTools } from '../../src/operator-tools.ts';
 import { createTestDomain } from '../adapters/pki-test-kit.ts';
 import { buildPdfBomb } from '../fixtures/pdf-bomb.ts';
 import { fixtureRecords } from '../fixtures/records.ts';
+import { statements } from '../storage-kit.ts';
 import { startTestService, type TestService } from './harness.ts';
 import { bornBefore, demo, issueBirth, staffOf } from './lifecycle-helpers.ts';
 
@@ -115,8 +115,8 @@ describe('the printed page is bound to the e-licence', () => {
   it('keeps the SHA-256 of the PDF as issued, and fills it in for rows issued before it was kept', async () => {
     const digest = createHash('sha256').update(genuine).digest('base64url');
     expect(pdfDigestOf(await service().verification.register.lookup(certificateNo, null))).toBe(digest);
-    service().db.prepare('UPDATE certificates SET pdf_sha256 = NULL').run();
-    expect(pdfDigestOf(await createSqlCertificateRegister(sqliteSql(service().db)).lookup(certificateNo))).toBe(digest);
+    statements(service().sql).prepare('UPDATE certificates SET pdf_sha256 = NULL').run();
+    expect(pdfDigestOf(await createSqlCertificateRegister(service().sql).lookup(certificateNo))).toBe(digest);
   });
 
   it('accepts the PDF as issued', async () => {

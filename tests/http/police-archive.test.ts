@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureRecords } from '../fixtures/records.ts';
+import { statements } from '../storage-kit.ts';
 import { startTestService, type TestService } from './harness.ts';
 import {
   auditTrail,
@@ -63,7 +64,7 @@ const register = (issued: Issued, record: typeof births.registered, extra: Recor
 
 const eventsOfType = (type: string) =>
   (
-    svc.running.service.db.prepare('SELECT body FROM events WHERE type = ? ORDER BY seq').all(type) as {
+    statements(svc.running.service.sql).prepare('SELECT body FROM events WHERE type = ? ORDER BY seq').all(type) as {
       body: string;
     }[]
   ).map((row) => JSON.parse(row.body) as { subject: string; data: Record<string, unknown> });

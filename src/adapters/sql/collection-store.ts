@@ -153,6 +153,7 @@ export function createSqlCollectionStore(sql: Sql): CollectionStore {
           changed_at: a.changedAt,
           handed_over_at: a.handedOverAt,
           handed_over_by: a.handedOverBy,
+          seq: raw<number>`(SELECT coalesce(max(seq), 0) + 1 FROM collection_appointments)`,
         }),
       );
     },
@@ -166,7 +167,7 @@ export function createSqlCollectionStore(sql: Sql): CollectionStore {
     },
     ofLineage: (lineage) =>
       sql
-        .all(appointments().where('lineage', '=', lineage).orderBy('booked_at', 'desc').orderBy('id', 'desc'))
+        .all(appointments().where('lineage', '=', lineage).orderBy('booked_at', 'desc').orderBy('seq', 'desc'))
         .map(appointmentOf),
     ofSlots: (ids) =>
       ids.length === 0
@@ -177,7 +178,7 @@ export function createSqlCollectionStore(sql: Sql): CollectionStore {
                 .where(amongSlots(ids))
                 .where('status', '<>', 'cancelled')
                 .orderBy('booked_at')
-                .orderBy('id'),
+                .orderBy('seq'),
             )
             .map(appointmentOf),
     handedOver: (no) =>

@@ -33,14 +33,6 @@ const toArchive = (row: ArchiveRow): PoliceArchive => ({
   archivedAt: row.archived_at,
 });
 
-/**
- * The order rows went in, to order archives of the same instant (a case's archives are listed
- * oldest first, and a frozen clock in tests gives several one instant): SQLite's `rowid`;
- * PostgreSQL has no such column, and its `ctid` (the row's place in the table) follows insertion
- * order in this table because archives are only ever inserted, never updated or deleted.
- */
-const insertionOrder = (sql: Sql) => (sql.engine === 'sqlite' ? raw`rowid` : raw`ctid`);
-
 const archiveColumns = [
   'id',
   'certificate_no',
@@ -72,6 +64,7 @@ export function createSqlPoliceArchiveStore(sql: Sql): PoliceArchiveStore {
           result: JSON.stringify(a.result),
           verified_at: a.verifiedAt,
           archived_at: a.archivedAt,
+          seq: raw<number>`(SELECT coalesce(max(seq), 0) + 1 FROM police_archives)`,
         }),
       );
     },
@@ -86,7 +79,7 @@ export function createSqlPoliceArchiveStore(sql: Sql): PoliceArchiveStore {
             .where('police_unit', '=', policeUnit)
             .where('case_no', '=', caseNo)
             .orderBy('archived_at')
-            .orderBy(insertionOrder(sql)),
+            .orderBy('seq'),
         )
         .map(toArchive),
   };

@@ -151,6 +151,7 @@ export interface CollectionAppointments {
   handed_over_by: string | null;
   id: string;
   lineage: string;
+  seq: number | null;
   slot_id: string;
   status: string;
 }
@@ -278,6 +279,7 @@ export interface PoliceArchives {
   police_unit: string;
   purpose: string;
   result: string;
+  seq: number | null;
   signed_json: Buffer;
   verified_at: string;
 }
