@@ -1,10 +1,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { bitsetGlyphCoverage, glyphBitsetOf, glyphBitsetOffThread } from './adapters/backfill/glyph-bitset.ts';
-import { heapCompactor } from './adapters/backfill/heap.ts';
-import { startBulkWrites } from './adapters/backfill/wal-checkpointer.ts';
-import { createBackfillWorkerPool } from './adapters/backfill/worker-pool.ts';
+import { bitsetGlyphCoverage } from './adapters/backfill/glyph-bitset.ts';
+import { glyphBitsetOf } from './adapters/backfill/glyph-bitset-of.ts';
 import { createCertificateSigner } from './adapters/certificate-production.ts';
 import { createCoseQrCodec } from './adapters/cose/cose-qr-codec.ts';
 import { countryDirectory } from './adapters/countries.ts';
@@ -23,23 +20,19 @@ import { createScryptPasswordHasher } from './adapters/scrypt-password-hasher.ts
 import { nodeSecrets } from './adapters/secrets.ts';
 import { openStorage } from './adapters/sql/open-storage.ts';
 import { sqliteConnectionOf } from './adapters/sql/sqlite-sql.ts';
-import { createSqlUnitOfWork } from './adapters/sql/unit-of-work.ts';
 import { createSqliteAccountRepository } from './adapters/sqlite/account-repository.ts';
 import { createSqliteAuditCheckpointStore } from './adapters/sqlite/audit-checkpoint-store.ts';
 import { createSqliteAuditLog } from './adapters/sqlite/audit-log.ts';
-import { createSqliteBackfillProgressStore } from './adapters/sqlite/backfill-progress-store.ts';
 import { createSqliteStoredPdfs } from './adapters/sqlite/certificate-pdf-store.ts';
-import { createSqliteCertificateRegister } from './adapters/sqlite/certificate-register.ts';
 import { createSqliteCrlStore } from './adapters/sqlite/crl-store.ts';
-import { createSqliteEventOutbox } from './adapters/sqlite/event-outbox.ts';
 import { createSqliteIdentityStore } from './adapters/sqlite/identity-store.ts';
 import { createSqliteInstitutionRepository } from './adapters/sqlite/institution-repository.ts';
 import { createSqliteSealedKeyVault } from './adapters/sqlite/sealed-key-vault.ts';
 import { createSqliteSignInThrottle } from './adapters/sqlite/sign-in-throttle-store.ts';
-import { createSqliteStatusListStore } from './adapters/sqlite/status-list-store.ts';
 import { createSqliteTokenStore } from './adapters/sqlite/token-store.ts';
 import { zlibCompression } from './adapters/status-lists/zlib-compression.ts';
 import { zxcvbnPasswordStrength } from './adapters/zxcvbn-password-strength.ts';
+import { backfillPortsOf } from './backfill-tools.ts';
 import type { Config } from './config.ts';
 import type { AccountAdministration } from './domain/accounts/account-administration.ts';
 import { createAuditCheckpointer } from './domain/audit/audit-checkpoint.ts';
@@ -47,7 +40,6 @@ import { DomainError } from './domain/errors.ts';
 import { type BackfillPorts, inProcessBackfillWorkers } from './domain/lifecycle/backfill.ts';
 import { retimestampPdfs } from './domain/maintenance/retimestamp-pdfs.ts';
 import { type Clock, systemClock } from './domain/ports.ts';
-import { createStatusListAssigner } from './domain/status-lists/assign-status.ts';
 import type { KeyAdministration } from './domain/trust/key-administration.ts';
 import { provisionTimestampAuthority } from './domain/trust/provision-signing-key.ts';
 import { type CrlPublication, signCrl } from './domain/trust/publish-crl.ts';
@@ -173,53 +165,20 @@ export function openOperatorTools(
      * make the shared coverage bit set validation needs, and then let go.
      */
     backfillPorts(options: { threads?: number } = {}): BackfillPorts {
-      const passphrase = keyPassphrase(config);
-      const statusStore = createSqliteStatusListStore(db, { baseUrl: config.publicBaseUrl });
-      let workers: BackfillPorts['workers'];
-      if (options.threads === 0) {
-        const { keyStore } = keys();
-        const glyphs = glyphBitsetOf(loadFonts());
-        workers = inProcessBackfillWorkers({
+      const inProcessWorkers = () =>
+        inProcessBackfillWorkers({
           institutions,
           validateCertificate: createCertificateValidator({
             clock,
-            glyphs: bitsetGlyphCoverage(glyphs),
+            glyphs: bitsetGlyphCoverage(glyphBitsetOf(loadFonts())),
             divisions: divisionDirectory,
             countries: countryDirectory,
           }),
-          signer: createCertificateSigner(keyStore, { compressQr: false }),
+          signer: createCertificateSigner(keys().keyStore, { compressQr: false }),
           secrets: nodeSecrets,
           licenceTypeCode: config.licenceTypeCode,
         });
-      } else {
-        const entryOf = (name: string) =>
-          new URL(`./${name}${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url);
-        const entry = entryOf('backfill-worker');
-        workers = createBackfillWorkerPool(
-          entry,
-          {
-            databaseFile: db.name,
-            passphrase,
-            environment: config.env,
-            licenceTypeCode: config.licenceTypeCode,
-          },
-          glyphBitsetOffThread(entryOf('adapters/backfill/glyph-bitset-worker')),
-          options.threads,
-        );
-      }
-      return {
-        transactions: createSqlUnitOfWork(sql),
-        register: createSqliteCertificateRegister(db),
-        statusLists: createStatusListAssigner(statusStore),
-        audit,
-        // Delivered by the service's dispatcher, which finds committed events by polling.
-        events: createSqliteEventOutbox(db, { newId: nodeSecrets.newId, committed: () => {} }),
-        progress: createSqliteBackfillProgressStore(db),
-        workers,
-        bulkWrites: () => startBulkWrites(db),
-        compactMemory: heapCompactor(),
-        clock,
-      };
+      return backfillPortsOf({ sql, config, clock, inProcessWorkers }, options);
     },
     /** The audit log with its signed checkpoints, checked against the key store's audit keys. */
     auditCheckpoints() {
