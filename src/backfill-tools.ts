@@ -8,6 +8,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { createBackfillRowWriter } from './adapters/backfill/backfill-rows.ts';
 import { bitsetGlyphCoverage, glyphBitsetOffThread } from './adapters/backfill/glyph-bitset.ts';
 import { heapCompactor } from './adapters/backfill/heap.ts';
 import { startBulkWrites } from './adapters/backfill/wal-checkpointer.ts';
@@ -71,6 +72,7 @@ export function backfillPortsOf(
     // Delivered by the service's dispatcher, which finds committed events by polling.
     events: createSqliteEventOutbox(db, { newId: nodeSecrets.newId, committed: () => {} }),
     progress: createSqliteBackfillProgressStore(db),
+    rows: createBackfillRowWriter(db),
     workers,
     bulkWrites: () => startBulkWrites(db),
     compactMemory: heapCompactor(),
@@ -95,6 +97,7 @@ export function openBackfillTools(config: Config, clock: Clock = systemClock): B
       { countryDirectory },
       { createBackfillSigner },
       { createSqliteInstitutionRepository },
+      { storedBackfillRow },
     ] = await Promise.all([
       import('./domain/lifecycle/backfill.ts'),
       import('./adapters/keystore/open-key-store.ts'),
@@ -105,6 +108,7 @@ export function openBackfillTools(config: Config, clock: Clock = systemClock): B
       import('./adapters/countries.ts'),
       import('./adapters/backfill/backfill-signer.ts'),
       import('./adapters/sqlite/institution-repository.ts'),
+      import('./adapters/backfill/backfill-rows.ts'),
     ]);
     return () => {
       const { keyStore } = openKeyStore({ ...config, keyPassphrase: keyPassphrase(config) }, db, clock);
@@ -117,6 +121,7 @@ export function openBackfillTools(config: Config, clock: Clock = systemClock): B
           countries: countryDirectory,
         }),
         signer: createBackfillSigner(keyStore),
+        storedRow: storedBackfillRow,
         secrets: nodeSecrets,
         licenceTypeCode: config.licenceTypeCode,
       });
