@@ -9,10 +9,11 @@
 import 'reflect-metadata';
 import { once } from 'node:events';
 import { parentPort, workerData } from 'node:worker_threads';
+import { storedBackfillRow } from './adapters/backfill/backfill-rows.ts';
+import { createBackfillSigner } from './adapters/backfill/backfill-signer.ts';
 import { bitsetGlyphCoverage } from './adapters/backfill/glyph-bitset.ts';
 import { openReadOnlyDatabase } from './adapters/backfill/read-only-database.ts';
 import type { BackfillWorkerData, BackfillWorkerRequest } from './adapters/backfill/worker-pool.ts';
-import { createCertificateSigner } from './adapters/certificate-production.ts';
 import { countryDirectory } from './adapters/countries.ts';
 import { divisionDirectory } from './adapters/divisions.ts';
 import { SealedKeyStore } from './adapters/keystore/sealed-key-store.ts';
@@ -70,18 +71,17 @@ const tickets = createBackfillTickets({
     countries: countryDirectory,
     glyphs: bitsetGlyphCoverage(glyphs),
   }),
-  signer: createCertificateSigner(keyStore, {
-    activeKey(code) {
-      let key = cache.signing.get(code);
-      if (!key) {
-        key = keyStore.activeKey(code);
-        cache.signing.set(code, key);
-      }
-      return key;
-    },
-    // Every valid record fits version 13 uncompressed; zlib shortened none of the generated ones.
-    compressQr: false,
+  // Every valid record fits version 13 uncompressed; zlib shortened none of the generated ones.
+  signer: createBackfillSigner(keyStore, (code) => {
+    let key = cache.signing.get(code);
+    if (!key) {
+      key = keyStore.activeKey(code);
+      cache.signing.set(code, key);
+    }
+    return key;
   }),
+  // Each record's register row is made here: the main thread only binds it.
+  storedRow: storedBackfillRow,
   secrets: nodeSecrets,
   licenceTypeCode: data.licenceTypeCode,
 });

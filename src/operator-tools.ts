@@ -1,10 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { bitsetGlyphCoverage, glyphBitsetOf, glyphBitsetOffThread } from './adapters/backfill/glyph-bitset.ts';
-import { heapCompactor } from './adapters/backfill/heap.ts';
-import { startBulkWrites } from './adapters/backfill/wal-checkpointer.ts';
-import { createBackfillWorkerPool } from './adapters/backfill/worker-pool.ts';
+import { storedBackfillRow } from './adapters/backfill/backfill-rows.ts';
+import { bitsetGlyphCoverage } from './adapters/backfill/glyph-bitset.ts';
+import { glyphBitsetOf } from './adapters/backfill/glyph-bitset-of.ts';
 import { createCertificateSigner } from './adapters/certificate-production.ts';
 import { createCoseQrCodec } from './adapters/cose/cose-qr-codec.ts';
 import { countryDirectory } from './adapters/countries.ts';
@@ -25,21 +23,16 @@ import { createSqlAccountRepository } from './adapters/sql/account-repository.ts
 import { createSqlAuditCheckpointStore } from './adapters/sql/audit-checkpoint-store.ts';
 import { createSqlAuditLog } from './adapters/sql/audit-log.ts';
 import { createSqlStoredPdfs } from './adapters/sql/certificate-pdf-store.ts';
-import { createSqlCertificateRegister } from './adapters/sql/certificate-register.ts';
 import { createSqlCrlStore } from './adapters/sql/crl-store.ts';
-import { createSqlEventOutbox } from './adapters/sql/event-outbox.ts';
 import { createSqlIdentityStore } from './adapters/sql/identity-store.ts';
 import { createSqlInstitutionRepository } from './adapters/sql/institution-repository.ts';
 import { openStorage } from './adapters/sql/open-storage.ts';
 import { createSqlSealedKeyVault } from './adapters/sql/sealed-key-vault.ts';
 import { createSqlSignInThrottle } from './adapters/sql/sign-in-throttle-store.ts';
-import { sqliteConnectionOf } from './adapters/sql/sqlite-sql.ts';
-import { createSqlStatusListStore } from './adapters/sql/status-list-store.ts';
 import { createSqlTokenStore } from './adapters/sql/token-store.ts';
-import { createSqlUnitOfWork } from './adapters/sql/unit-of-work.ts';
-import { createSqliteBackfillProgressStore } from './adapters/sqlite/backfill-progress-store.ts';
 import { zlibCompression } from './adapters/status-lists/zlib-compression.ts';
 import { zxcvbnPasswordStrength } from './adapters/zxcvbn-password-strength.ts';
+import { backfillPortsOf } from './backfill-tools.ts';
 import type { Config } from './config.ts';
 import type { AccountAdministration } from './domain/accounts/account-administration.ts';
 import { createAuditCheckpointer } from './domain/audit/audit-checkpoint.ts';
@@ -47,7 +40,6 @@ import { DomainError } from './domain/errors.ts';
 import { type BackfillPorts, inProcessBackfillWorkers } from './domain/lifecycle/backfill.ts';
 import { retimestampPdfs } from './domain/maintenance/retimestamp-pdfs.ts';
 import { type Clock, systemClock } from './domain/ports.ts';
-import { createStatusListAssigner } from './domain/status-lists/assign-status.ts';
 import type { KeyAdministration } from './domain/trust/key-administration.ts';
 import { provisionTimestampAuthority } from './domain/trust/provision-signing-key.ts';
 import { type CrlPublication, signCrl } from './domain/trust/publish-crl.ts';
@@ -172,55 +164,21 @@ export function openOperatorTools(
      * make the shared coverage bit set validation needs, and then let go.
      */
     backfillPorts(options: { threads?: number } = {}): BackfillPorts {
-      // Back-issuance writes in bulk to the SQLite file (a PostgreSQL database refuses here).
-      const db = sqliteConnectionOf(sql);
-      const passphrase = keyPassphrase(config);
-      const statusStore = createSqlStatusListStore(sql, { baseUrl: config.publicBaseUrl });
-      let workers: BackfillPorts['workers'];
-      if (options.threads === 0) {
-        const { keyStore } = keys();
-        const glyphs = glyphBitsetOf(loadFonts());
-        workers = inProcessBackfillWorkers({
+      const inProcessWorkers = () =>
+        inProcessBackfillWorkers({
           institutions,
           validateCertificate: createCertificateValidator({
             clock,
-            glyphs: bitsetGlyphCoverage(glyphs),
+            glyphs: bitsetGlyphCoverage(glyphBitsetOf(loadFonts())),
             divisions: divisionDirectory,
             countries: countryDirectory,
           }),
-          signer: createCertificateSigner(keyStore, { compressQr: false }),
+          signer: createCertificateSigner(keys().keyStore, { compressQr: false }),
+          storedRow: storedBackfillRow,
           secrets: nodeSecrets,
           licenceTypeCode: config.licenceTypeCode,
         });
-      } else {
-        const entryOf = (name: string) =>
-          new URL(`./${name}${path.extname(fileURLToPath(import.meta.url))}`, import.meta.url);
-        const entry = entryOf('backfill-worker');
-        workers = createBackfillWorkerPool(
-          entry,
-          {
-            databaseFile: db.name,
-            passphrase,
-            environment: config.env,
-            licenceTypeCode: config.licenceTypeCode,
-          },
-          glyphBitsetOffThread(entryOf('adapters/backfill/glyph-bitset-worker')),
-          options.threads,
-        );
-      }
-      return {
-        transactions: createSqlUnitOfWork(sql),
-        register: createSqlCertificateRegister(sql),
-        statusLists: createStatusListAssigner(statusStore),
-        audit,
-        // Delivered by the service's dispatcher, which finds committed events by polling.
-        events: createSqlEventOutbox(sql, { newId: nodeSecrets.newId, committed: () => {} }),
-        progress: createSqliteBackfillProgressStore(db),
-        workers,
-        bulkWrites: () => startBulkWrites(db),
-        compactMemory: heapCompactor(),
-        clock,
-      };
+      return backfillPortsOf({ sql, config, clock, inProcessWorkers }, options);
     },
     /** The audit log with its signed checkpoints, checked against the key store's audit keys. */
     auditCheckpoints() {

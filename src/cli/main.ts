@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { loadConfig } from '../config.ts';
+import { type Config, loadConfig } from '../config.ts';
 import { institutionRoles, isRole } from '../domain/accounts/account.ts';
 import {
   clearLocks,
@@ -24,7 +24,6 @@ import {
 } from '../domain/trust/key-administration.ts';
 import { checkProductionPassphrase } from '../domain/trust/production-guards.ts';
 import { reissueCertificates } from '../domain/trust/reissue-certificates.ts';
-import { openOperatorTools } from '../operator-tools.ts';
 import { runBackfill } from './backfill.ts';
 
 const usage = `Operator commands (DATA_DIR selects the data directory; KEY_PASSPHRASE or KEY_PASSPHRASE_FILE the key passphrase):
@@ -118,7 +117,10 @@ async function run(argv: string[]): Promise<number> {
   });
   if (command !== 'backfill' && positionals.length > 0) throw new UsageError(`unexpected argument "${positionals[0]}"`);
   const config = await loadConfig();
+  // Back-issuance has a composition root of its own, without the rest of the service's modules.
+  if (command === 'backfill') return backfill(config, positionals, values);
   const rootKeyFile = values['root-key'];
+  const { openOperatorTools } = await import('../operator-tools.ts');
   const tools = openOperatorTools(config, undefined, rootKeyFile ? { rootKeyFile } : {});
   const { institutions, accounts, audit } = tools;
   const now = tools.clock.now();
@@ -295,34 +297,6 @@ async function run(argv: string[]): Promise<number> {
         console.log(JSON.stringify(report));
         return report.intact ? 0 : 1;
       }
-      case 'backfill': {
-        const file = positionals[0];
-        if (!file || positionals.length > 1) throw new UsageError('backfill takes one input file');
-        const threads = values.threads === undefined ? undefined : Number(values.threads);
-        if (threads !== undefined && !(Number.isInteger(threads) && threads >= 0 && threads <= 64)) {
-          throw new UsageError('--threads is a whole number 0–64 (0: everything on the main thread)');
-        }
-        const summary = await runBackfill(
-          tools.backfillPorts(threads === undefined ? {} : { threads }),
-          operator,
-          file,
-          {
-            ...(values['reject-file'] && { rejectFile: values['reject-file'] }),
-            tty: process.stderr.isTTY === true,
-            log: (line) => console.log(line),
-          },
-        );
-        console.log(
-          JSON.stringify({
-            issued: summary.issued,
-            rejected: summary.rejected,
-            skipped: summary.skipped,
-            seconds: summary.seconds,
-            stages: summary.stages,
-          }),
-        );
-        return 0;
-      }
       case 'take-root-offline': {
         const kid = await tools.takeRootOffline(need(values, 'out'));
         console.log(`root key ${kid} written to ${values.out} and removed from the database`);
@@ -354,6 +328,47 @@ async function run(argv: string[]): Promise<number> {
       default:
         throw new UsageError(command ? `unknown command "${command}"` : 'no command');
     }
+  } finally {
+    tools.close();
+  }
+}
+
+/** `backfill FILE [--reject-file R] [--threads N]` (docs/backfill.md). */
+async function backfill(
+  config: Config,
+  positionals: string[],
+  values: { threads?: string | undefined; 'reject-file'?: string | undefined },
+): Promise<number> {
+  const file = positionals[0];
+  if (!file || positionals.length > 1) throw new UsageError('backfill takes one input file');
+  const threads = values.threads === undefined ? undefined : Number(values.threads);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 0 && threads <= 64)) {
+    throw new UsageError('--threads is a whole number 0–64 (0: everything on the main thread)');
+  }
+  const { openBackfillTools } = await import('../backfill-tools.ts');
+  const tools = openBackfillTools(config);
+  try {
+    await tools.checkProductionPassphrase();
+    const summary = await runBackfill(
+      await tools.ports(threads === undefined ? {} : { threads }),
+      { username: 'cli', role: 'operator' },
+      file,
+      {
+        ...(values['reject-file'] && { rejectFile: values['reject-file'] }),
+        tty: process.stderr.isTTY === true,
+        log: (line) => console.log(line),
+      },
+    );
+    console.log(
+      JSON.stringify({
+        issued: summary.issued,
+        rejected: summary.rejected,
+        skipped: summary.skipped,
+        seconds: summary.seconds,
+        stages: summary.stages,
+      }),
+    );
+    return 0;
   } finally {
     tools.close();
   }

@@ -11,9 +11,16 @@ const SRC = path.resolve(import.meta.dirname, '../../src');
 
 /**
  * The composition root: the only files that see every layer (operator-tools.ts wires the operator
- * CLI's, backfill-worker.ts its worker thread's).
+ * CLI's, backfill-worker.ts its worker thread's, backfill-tools.ts the backfill command's).
  */
-const COMPOSITION_ROOT = ['service.ts', 'operator-tools.ts', 'main.ts', 'start.ts', 'backfill-worker.ts'];
+const COMPOSITION_ROOT = [
+  'service.ts',
+  'operator-tools.ts',
+  'main.ts',
+  'start.ts',
+  'backfill-worker.ts',
+  'backfill-tools.ts',
+];
 
 /** Which layers each layer may import (a layer is a folder of src/, or a file at its top). */
 const ALLOWED: Record<string, readonly string[]> = {
@@ -25,7 +32,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   'config.ts': [],
   setup: ['setup', 'domain', 'config.ts'],
   // Operator commands are entry points: they get their adapters from the composition root.
-  cli: ['cli', 'domain', 'config.ts', 'operator-tools.ts'],
+  cli: ['cli', 'domain', 'config.ts', 'operator-tools.ts', 'backfill-tools.ts'],
   // Pages call the same use cases as the JSON routes; their adapters come from the composition root.
   web: ['web', 'http', 'domain'],
 };

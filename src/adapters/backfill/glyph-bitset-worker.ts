@@ -5,6 +5,6 @@
  */
 import { parentPort } from 'node:worker_threads';
 import { loadFonts } from '../pdf/index.ts';
-import { glyphBitsetOf } from './glyph-bitset.ts';
+import { glyphBitsetOf } from './glyph-bitset-of.ts';
 
 parentPort?.postMessage(glyphBitsetOf(loadFonts()));

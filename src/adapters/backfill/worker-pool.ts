@@ -3,8 +3,13 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { Operator } from '../../domain/audit/audit-event.ts';
 import { DomainError, type ErrorCode } from '../../domain/errors.ts';
-import type { BackfillLine, BackfillWorkers, CheckedLines, PlacedLine } from '../../domain/lifecycle/backfill.ts';
-import type { CertificateRecord } from '../../domain/lifecycle/records.ts';
+import type {
+  BackfillLine,
+  BackfillWorkers,
+  CheckedLines,
+  PlacedLine,
+  SignedBackfillRecord,
+} from '../../domain/lifecycle/backfill.ts';
 
 /** What a backfill worker opens by itself (see src/backfill-worker.ts). */
 export interface BackfillWorkerData {
@@ -173,7 +178,7 @@ export function createBackfillWorkerPool(
     parallelism: slots.length,
     check: (lines) => submit<CheckedLines>({ op: 'check', ticket: nextTicket++, lines }),
     sign: (ticket, placed, issuedAt, operator) =>
-      submit<CertificateRecord[]>({ op: 'sign', ticket, placed, issuedAt: issuedAt.getTime(), operator }),
+      submit<SignedBackfillRecord[]>({ op: 'sign', ticket, placed, issuedAt: issuedAt.getTime(), operator }),
     timings: () => ({ ...timings }),
     async close() {
       await Promise.allSettled(slots.map((slot) => slot.ready));

@@ -59,10 +59,9 @@ const sourceOf = (institution: string) => `/institutions/${institution}`;
 export function certificateEvent(
   at: Date,
   type: Exclude<EventType, `${string}.application.${string}`>,
-  record: Pick<
-    CertificateRecord,
-    'certificateNo' | 'licenceId' | 'version' | 'institution' | 'lineage' | 'certificate'
-  >,
+  record: Pick<CertificateRecord, 'certificateNo' | 'licenceId' | 'version' | 'institution' | 'lineage'> & {
+    certificate: Pick<CertificateRecord['certificate'], 'birthPlace'>;
+  },
   data: CloudEvent['data'] = {},
 ): BirthEvent {
   return {

@@ -30,7 +30,12 @@ export const issuedEvent = (record: CertificateRecord, at: Date): BirthEvent =>
  * 补录: a paper certificate back-issued as an e-licence (`npm run cli -- backfill`); `issueDate`
  * is the paper's original issue date, the event's time when the e-licence was made.
  */
-export const backfilledEvent = (record: CertificateRecord, at: Date): BirthEvent =>
+export const backfilledEvent = (
+  record: Pick<CertificateRecord, 'certificateNo' | 'licenceId' | 'version' | 'institution' | 'lineage'> & {
+    certificate: Pick<CertificateRecord['certificate'], 'issueDate' | 'birthPlace'>;
+  },
+  at: Date,
+): BirthEvent =>
   certificateEvent(at, 'cn.birth-certificate.backfilled', record, { issueDate: record.certificate.issueDate });
 
 /** 作废 of an issued certificate (a blank number voided from the stock concerns no birth). */

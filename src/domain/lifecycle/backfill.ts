@@ -68,6 +68,25 @@ export interface CheckedLines {
   rejects: BackfillReject[];
 }
 
+/**
+ * A certificate's register row as the storage binds it, made by the thread that signed it
+ * (BackfillSignPorts.storedRow): the committing thread only binds and steps it, and a record
+ * crosses between threads as a flat row of strings rather than as nested objects.
+ */
+export type StoredBackfillRow = readonly (string | number | null)[];
+
+/** A signed back-issued certificate as the committing thread gets it: what its audit and outbox events name, and its row. */
+export interface SignedBackfillRecord {
+  certificateNo: string;
+  licenceId: string;
+  lineage: string;
+  version: number;
+  institution: string;
+  /** The paper's issue date and the birth place's division (the outbox event's). */
+  certificate: Pick<Certificate, 'issueDate' | 'birthPlace'>;
+  row: StoredBackfillRow;
+}
+
 /** An admitted line and its status-list place. */
 export interface PlacedLine {
   line: number;
@@ -81,7 +100,7 @@ export interface BackfillWorkers {
    * Signs the admitted lines of a checked ticket (in the order given) and lets the ticket go;
    * lines of the ticket not named are dropped.
    */
-  sign(ticket: number, placed: PlacedLine[], issuedAt: Date, operator: Operator): Promise<CertificateRecord[]>;
+  sign(ticket: number, placed: PlacedLine[], issuedAt: Date, operator: Operator): Promise<SignedBackfillRecord[]>;
   /** How many batches it works on at once (the number of threads). */
   readonly parallelism: number;
   /** Milliseconds spent so far in each step, summed over the threads (the benchmark's stage table). */
@@ -90,12 +109,17 @@ export interface BackfillWorkers {
 }
 
 export type BackfillCheckPorts = Pick<LifecyclePorts, 'institutions' | 'validateCertificate'>;
-export type BackfillSignPorts = Pick<LifecyclePorts, 'signer' | 'secrets' | 'licenceTypeCode'>;
+export type BackfillSignPorts = Pick<LifecyclePorts, 'signer' | 'secrets' | 'licenceTypeCode'> & {
+  /** The register row of a signed record, made on the signing thread (the storage's own serialisation). */
+  storedRow(record: CertificateRecord): StoredBackfillRow;
+};
 
 export type BackfillPorts = Pick<LifecyclePorts, 'transactions' | 'register' | 'statusLists' | 'clock'> & {
   audit: Pick<LifecyclePorts['audit'], 'record'>;
   events: EventOutbox;
   progress: BackfillProgressStore;
+  /** Inserts the rows made by `BackfillSignPorts.storedRow`, inside the caller's unit of work. */
+  rows: { insert(row: StoredBackfillRow): void };
   workers: BackfillWorkers;
   /**
    * Storage tuned for a long run of commits (say, checkpoints off the committing thread) until
@@ -254,8 +278,26 @@ export function createBackfillTickets(ports: BackfillCheckPorts & BackfillSignPo
         if (!certificate) throw new Error(`Line ${line} was not accepted in batch ${ticket}`);
         return { certificate, place };
       });
-      return signBackfillRecords(ports, items, issuedAt, operator);
+      return signBackfillRecords(ports, items, issuedAt, operator).then((records) =>
+        records.map((record) => signedBackfillRecord(ports, record)),
+      );
     },
+  };
+}
+
+/** What the committing thread needs of a signed record: its events' items and its stored row. */
+function signedBackfillRecord(
+  ports: Pick<BackfillSignPorts, 'storedRow'>,
+  record: CertificateRecord,
+): SignedBackfillRecord {
+  return {
+    certificateNo: record.certificateNo,
+    licenceId: record.licenceId,
+    lineage: record.lineage,
+    version: record.version,
+    institution: record.institution,
+    certificate: { issueDate: record.certificate.issueDate, birthPlace: record.certificate.birthPlace },
+    row: ports.storedRow(record),
   };
 }
 
@@ -330,16 +372,16 @@ export function admitBackfillLines(
  * and the run's progress up to `lastLine`.
  */
 export function commitBackfillBatch(
-  ports: Pick<BackfillPorts, 'transactions' | 'register' | 'audit' | 'events' | 'progress'>,
+  ports: Pick<BackfillPorts, 'transactions' | 'rows' | 'audit' | 'events' | 'progress'>,
   operator: Operator,
   source: string,
-  batch: { records: CertificateRecord[]; rejects: BackfillReject[]; skipped: number; lastLine: number },
+  batch: { records: SignedBackfillRecord[]; rejects: BackfillReject[]; skipped: number; lastLine: number },
   at: Date,
 ): BackfillCounts {
   const counts = { issued: batch.records.length, rejected: batch.rejects.length, skipped: batch.skipped };
   ports.transactions.run(() => {
     for (const record of batch.records) {
-      ports.register.insertBackfilled(record);
+      ports.rows.insert(record.row);
       ports.audit.record(
         eventBy(operator, 'certificate.backfilled', record.certificateNo, {
           licenceId: record.licenceId,
