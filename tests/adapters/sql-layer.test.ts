@@ -174,3 +174,26 @@ describe(`reservations of processes sharing one ${testEngine} database`, () => {
     b.close();
   });
 });
+
+describe('the SQLite statement cache', () => {
+  it('runs the same query inside the loop of its own iteration', async () => {
+    const sql = await openTestSql();
+    try {
+      for (const code of ['12440000455862437X', '12110000400000000X']) {
+        sql.run(
+          sql.db
+            .insertInto('institutions')
+            .values({ credit_code: code, name: code, division_code: '440106', created_at: at.toISOString() }),
+        );
+      }
+      const names = sql.db.selectFrom('institutions').select('credit_code').orderBy('credit_code');
+      const pairs: string[] = [];
+      for (const outer of sql.iterate(names)) {
+        for (const inner of sql.all(names)) pairs.push(`${outer.credit_code}/${inner.credit_code}`);
+      }
+      expect(pairs).toHaveLength(4);
+    } finally {
+      sql.close();
+    }
+  });
+});

@@ -14,6 +14,8 @@ export function sqliteSql(connection: SqliteDatabase): Sql & { readonly connecti
   function prepared(query: Query<unknown>): [Statement, readonly unknown[]] {
     const { sql, parameters } = compiled(query, db);
     let statement = statements.get(sql);
+    // A statement still stepping through an `iterate` is busy: the same text inside its loop gets one of its own.
+    if (statement?.busy) return [connection.prepare(sql), parameters];
     if (!statement) {
       if (statements.size >= MAX_STATEMENTS) statements.clear();
       statement = connection.prepare(sql);
