@@ -6,6 +6,7 @@ import { postgresSql } from '../src/adapters/postgres/postgres-sql.ts';
 import type { Engine, Sql } from '../src/adapters/sql/sql.ts';
 import { sqliteSql } from '../src/adapters/sql/sqlite-sql.ts';
 import { openDatabase } from '../src/adapters/sqlite/database.ts';
+import { knownDatabaseEnv, rememberDatabase } from './database-of-data-dir.ts';
 
 /**
  * The engine the store tests run on: SQLite for `npm test`, PostgreSQL for `npm run test:pg`
@@ -18,8 +19,6 @@ export const PG_TEMPLATE = 'bc_schema_template';
 /** The database the service seeded with the demo trust domain, copied by each HTTP test service. */
 export const PG_DEMO_TEMPLATE = 'bc_demo_template';
 
-const databaseOfDataDir = new Map<string, string>();
-
 /**
  * The environment that puts a test service's data directory on the test engine: nothing on
  * SQLite (the file is in the directory); on PostgreSQL, DATABASE_URL of a database of its own,
@@ -28,11 +27,10 @@ const databaseOfDataDir = new Map<string, string>();
  */
 export async function databaseEnvFor(dataDir: string, seeded: boolean): Promise<Record<string, string>> {
   if (testEngine === 'sqlite') return {};
-  let url = databaseOfDataDir.get(dataDir);
-  if (!url) {
-    url = await copyOfDatabase(seeded ? PG_DEMO_TEMPLATE : PG_TEMPLATE);
-    databaseOfDataDir.set(dataDir, url);
-  }
+  const known = knownDatabaseEnv(dataDir);
+  if (known.DATABASE_URL) return known;
+  const url = await copyOfDatabase(seeded ? PG_DEMO_TEMPLATE : PG_TEMPLATE);
+  rememberDatabase(dataDir, url);
   return { DATABASE_URL: url };
 }
 

@@ -197,3 +197,33 @@ describe('the SQLite statement cache', () => {
     }
   });
 });
+
+describe(`values the engines hold differently, on ${testEngine}`, () => {
+  it('reads bytes back as a Buffer, and finds nothing by a key holding U+0000 (PostgreSQL text cannot)', async () => {
+    const sql = await openTestSql();
+    try {
+      sql.run(
+        sql.db.insertInto('institutions').values({
+          credit_code: institution,
+          name: '广州市妇女儿童医疗中心',
+          division_code: '440106',
+          created_at: at.toISOString(),
+        }),
+      );
+      const bytes = Buffer.from('%PDF-1.7 出生医学证明', 'utf8');
+      // A bytea (PostgreSQL) or blob (SQLite) value, as PDFs and sealed archives are stored.
+      const pdfHead = sql.get(
+        sql.engine === 'postgres'
+          ? raw<{ head: Buffer }>`SELECT ${bytes}::bytea AS head`
+          : raw<{ head: Buffer }>`SELECT ${bytes} AS head`,
+      );
+      expect(Buffer.isBuffer(pdfHead?.head)).toBe(true);
+      expect(pdfHead?.head.toString('utf8')).toBe('%PDF-1.7 出生医学证明');
+      expect(
+        sql.get(sql.db.selectFrom('institutions').select('name').where('credit_code', '=', '\u202e\u0000')),
+      ).toBeUndefined();
+    } finally {
+      sql.close();
+    }
+  });
+});

@@ -4,6 +4,7 @@ import { loadConfig } from '../../src/config.ts';
 import type { Clock } from '../../src/domain/ports.ts';
 import type { KdfCost, ServiceDeps } from '../../src/service.ts';
 import { type Running, start } from '../../src/start.ts';
+import { knownDatabaseEnv } from '../database-of-data-dir.ts';
 
 /**
  * scrypt at the lowest cost the key files accept (N = 2^10, 1 MiB): a test service seeds, signs in
@@ -13,6 +14,9 @@ export const testKdfCost: KdfCost = { passwordLog2N: 10, keyFileLog2N: 10 };
 
 /** The environment every in-process test service runs with. */
 export const testEnvironment = (dataDir: string): Record<string, string> => ({
+  // On PostgreSQL, the database the harness made for this data directory (operator tools and
+  // restarts open the same one).
+  ...knownDatabaseEnv(dataDir),
   DATA_DIR: dataDir,
   PORT: '0',
   HOST: '127.0.0.1',

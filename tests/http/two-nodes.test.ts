@@ -1,10 +1,10 @@
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TOUCH_INTERVAL_MS } from '../../src/web/console-session.ts';
 import { fixtureRecords, withAnotherMother } from '../fixtures/records.ts';
+import { statements } from '../storage-kit.ts';
 import { startTestService, type TestService } from './harness.ts';
 import { bornBefore, issueBirth, staffOf } from './lifecycle-helpers.ts';
 import { startReceiver } from './webhook-receiver.ts';
@@ -48,14 +48,8 @@ const page = (node: TestService, cookie: string, route = '/console/home') =>
   fetch(`${node.url}${route}`, { headers: { cookie }, redirect: 'manual' });
 const csrfOf = async (node: TestService, cookie: string) =>
   /name="_csrf" value="([^"]+)"/.exec(await (await page(node, cookie)).text())![1]!;
-const lastSeen = () => {
-  const db = new Database(path.join(dataDir, 'service.sqlite'), { readonly: true });
-  try {
-    return db.prepare('SELECT last_seen_ms FROM console_sessions').pluck().all() as number[];
-  } finally {
-    db.close();
-  }
-};
+const lastSeen = () =>
+  statements(a.running.service.sql).prepare('SELECT last_seen_ms FROM console_sessions').pluck().all() as number[];
 
 describe('two nodes on one database', () => {
   it('share a console session: signed in on A, used on B with A’s CSRF token, signed out on B, over on A', async () => {

@@ -11,6 +11,21 @@ import { openSyncConnection, type SyncConnection, type SyncConnectionOptions } f
  */
 export const WRITERS_LOCK = 0x62_63_32; // "bc2"
 
+const hasNul = (value: unknown) => typeof value === 'string' && value.includes('\u0000');
+
+/**
+ * bytea values cross from the connection's thread as Uint8Array; the stores get Buffers, as
+ * better-sqlite3 gives them (a view of the same memory, not a copy).
+ */
+function asBuffers(row: Record<string, unknown>): void {
+  for (const key in row) {
+    const value = row[key];
+    if (value instanceof Uint8Array && !Buffer.isBuffer(value)) {
+      row[key] = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+    }
+  }
+}
+
 /** The query layer over one PostgreSQL connection (see sql.ts and sync-connection.ts). */
 export function postgresSql(url: string, options: SyncConnectionOptions = {}): Sql & { connection: SyncConnection } {
   // This process's presence lock, held by the connection (taken again by each reconnection).
@@ -31,7 +46,12 @@ export function postgresSql(url: string, options: SyncConnectionOptions = {}): S
   });
   const query = <R>(q: Query<R>) => {
     const { sql, parameters } = compiled(q, db);
-    return connection.query<R>(sql, parameters);
+    // PostgreSQL text cannot hold U+0000, so no stored value has one: a read keyed by such a
+    // value finds nothing, as on SQLite, instead of failing. (Writes validate their text first.)
+    if (parameters.some(hasNul) && /^\s*select\b/i.test(sql)) return { rows: [], changes: 0 };
+    const result = connection.query<R>(sql, parameters);
+    for (const row of result.rows) asBuffers(row as Record<string, unknown>);
+    return result;
   };
   return {
     engine: 'postgres',

@@ -276,7 +276,15 @@ export function createSqlCertificateRegister(sql: Sql): CertificateRegister {
       return row ? toCertificate(row) : null;
     },
     findByMother: (id) =>
-      sql.all(certificates().where('mother_id_number', '=', id).orderBy('issued_at')).map(toCertificate),
+      sql
+        .all(
+          certificates()
+            .where('mother_id_number', '=', id)
+            .orderBy('issued_at')
+            .orderBy('version')
+            .orderBy('certificate_no'),
+        )
+        .map(toCertificate),
     lineage: (lineage) => sql.all(certificates().where('lineage', '=', lineage).orderBy('version')).map(toCertificate),
     pdf(no) {
       const row = sql.get(db.selectFrom('certificates').select('pdf').where('certificate_no', '=', no));
