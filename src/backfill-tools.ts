@@ -15,6 +15,7 @@ import { startBulkWrites } from './adapters/backfill/wal-checkpointer.ts';
 import { createBackfillWorkerPool } from './adapters/backfill/worker-pool.ts';
 import { nodeSecrets } from './adapters/secrets.ts';
 import { createSqlAuditLog } from './adapters/sql/audit-log.ts';
+import { createSqlBackfillProgressStore } from './adapters/sql/backfill-progress-store.ts';
 import { createSqlCertificateRegister } from './adapters/sql/certificate-register.ts';
 import { createSqlEventOutbox } from './adapters/sql/event-outbox.ts';
 import { openStorage } from './adapters/sql/open-storage.ts';
@@ -22,7 +23,6 @@ import type { Sql } from './adapters/sql/sql.ts';
 import { sqliteConnectionOf } from './adapters/sql/sqlite-sql.ts';
 import { createSqlStatusListStore } from './adapters/sql/status-list-store.ts';
 import { createSqlUnitOfWork } from './adapters/sql/unit-of-work.ts';
-import { createSqliteBackfillProgressStore } from './adapters/sqlite/backfill-progress-store.ts';
 import type { Config } from './config.ts';
 import type { BackfillPorts } from './domain/lifecycle/backfill.ts';
 import { type Clock, systemClock } from './domain/ports.ts';
@@ -46,7 +46,6 @@ export function backfillPortsOf(
   options: { threads?: number } = {},
 ): BackfillPorts {
   const { sql, config, clock } = deps;
-  const db = sqliteConnectionOf(sql);
   const extension = path.extname(fileURLToPath(import.meta.url));
   const entryOf = (name: string) => new URL(`./${name}${extension}`, import.meta.url);
   const workers =
@@ -55,7 +54,7 @@ export function backfillPortsOf(
       : createBackfillWorkerPool(
           entryOf('backfill-worker'),
           {
-            databaseFile: db.name,
+            database: config.databaseUrl ? { url: config.databaseUrl } : { file: sqliteConnectionOf(sql).name },
             passphrase: keyPassphrase(config),
             environment: config.env,
             licenceTypeCode: config.licenceTypeCode,
@@ -71,10 +70,14 @@ export function backfillPortsOf(
     audit: createSqlAuditLog(sql),
     // Delivered by the service's dispatcher, which finds committed events by polling.
     events: createSqlEventOutbox(sql, { newId: nodeSecrets.newId, committed: () => {} }),
-    progress: createSqliteBackfillProgressStore(db),
-    rows: createBackfillRowWriter(db),
+    progress: createSqlBackfillProgressStore(sql),
+    rows: createBackfillRowWriter(sql),
     workers,
-    bulkWrites: () => startBulkWrites(db),
+    // SQLite's WAL checkpoints off the writing thread; PostgreSQL checkpoints by itself.
+    bulkWrites: () =>
+      sql.engine === 'sqlite'
+        ? startBulkWrites(sqliteConnectionOf(sql))
+        : { committed: () => {}, finish: async () => {} },
     compactMemory: heapCompactor(),
     clock,
   };
@@ -83,7 +86,6 @@ export function backfillPortsOf(
 /** The backfill command's own root: the service database, and the one-thread steps' modules loaded only when asked for. */
 export function openBackfillTools(config: Config, clock: Clock = systemClock): BackfillTools {
   const sql = openStorage({ dataDir: config.dataDir, databaseUrl: config.databaseUrl ?? undefined });
-  const db = sqliteConnectionOf(sql);
 
   /** The modules of the CPU-bound steps on this thread; the key store is opened here. */
   const loadInProcessWorkers = async (): Promise<() => BackfillPorts['workers']> => {
@@ -146,6 +148,6 @@ export function openBackfillTools(config: Config, clock: Clock = systemClock): B
       ]);
       checkProductionPassphrase(config.keyPassphrase, zxcvbnPasswordStrength);
     },
-    close: () => db.close(),
+    close: () => sql.close(),
   };
 }

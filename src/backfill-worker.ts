@@ -18,6 +18,7 @@ import { countryDirectory } from './adapters/countries.ts';
 import { divisionDirectory } from './adapters/divisions.ts';
 import { SealedKeyStore } from './adapters/keystore/sealed-key-store.ts';
 import { createSigningKeyRepository } from './adapters/keystore/signing-key-repository.ts';
+import { postgresSql } from './adapters/postgres/postgres-sql.ts';
 import { nodeSecrets } from './adapters/secrets.ts';
 import { createSqlInstitutionRepository } from './adapters/sql/institution-repository.ts';
 import { createSqlSealedKeyVault } from './adapters/sql/sealed-key-vault.ts';
@@ -31,8 +32,9 @@ import { createCertificateValidator } from './validation/validator.ts';
 const data = workerData as BackfillWorkerData;
 // The fonts' coverage arrives once made (glyph-bitset.ts), shared by every worker thread.
 const [{ glyphs }] = (await once(parentPort!, 'message')) as [{ glyphs: SharedArrayBuffer }];
-const db = openReadOnlyDatabase(data.databaseFile);
-const sql = sqliteSql(db);
+// The keys and institutions are read from the service's database, as the main thread's.
+const sql =
+  'url' in data.database ? postgresSql(data.database.url) : sqliteSql(openReadOnlyDatabase(data.database.file));
 const register = createSigningKeyRepository(sql);
 
 /**
@@ -64,7 +66,7 @@ const keyStore = SealedKeyStore.open({
   environment: data.environment,
 });
 const tickets = createBackfillTickets({
-  institutions: createSqlInstitutionRepository(sqliteSql(db)),
+  institutions: createSqlInstitutionRepository(sql),
   validateCertificate: createCertificateValidator({
     clock: systemClock,
     divisions: divisionDirectory,

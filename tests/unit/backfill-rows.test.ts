@@ -66,7 +66,7 @@ describe('a back-issued certificate row made on the signing thread', () => {
     const record = backIssued('N100000001');
     createSqlCertificateRegister(sqliteSql(byRegister)).insertBackfilled(record);
     // Through a structured clone, as it crosses from the worker thread.
-    createBackfillRowWriter(byWriter).insert(structuredClone(storedBackfillRow(record)));
+    createBackfillRowWriter(sqliteSql(byWriter)).insert(structuredClone(storedBackfillRow(record)));
 
     const all = 'SELECT * FROM certificates';
     const written = byWriter.prepare(all).all();
@@ -77,7 +77,7 @@ describe('a back-issued certificate row made on the signing thread', () => {
   });
 
   it('refuses a row of another shape rather than shifting columns', () => {
-    const writer = createBackfillRowWriter(database());
+    const writer = createBackfillRowWriter(sqliteSql(database()));
     expect(() => writer.insert(storedBackfillRow(backIssued('N100000002')).slice(1))).toThrow(/26 columns/);
   });
 });

@@ -1,6 +1,7 @@
+import { CompiledQuery } from 'kysely';
 import type { StoredBackfillRow } from '../../domain/lifecycle/backfill.ts';
 import type { CertificateRecord } from '../../domain/lifecycle/records.ts';
-import type { SqliteDatabase } from '../sqlite/database.ts';
+import type { Sql } from '../sql/sql.ts';
 
 /*
  * A back-issued certificate's row in `certificates`, as the register's `insertBackfilled` writes
@@ -75,15 +76,15 @@ export function storedBackfillRow(r: CertificateRecord): StoredBackfillRow {
 }
 
 /** Inserts rows made by `storedBackfillRow`, marked back-issued, without a PDF yet. */
-export function createBackfillRowWriter(db: SqliteDatabase): { insert(row: StoredBackfillRow): void } {
-  const insert = db.prepare(
-    `INSERT INTO certificates (${COLUMNS.join(', ')}, pdf, pdf_sha256, backfilled)
-     VALUES (${COLUMNS.map(() => '?').join(', ')}, X'', NULL, 1)`,
-  );
+export function createBackfillRowWriter(sql: Sql): { insert(row: StoredBackfillRow): void } {
+  // One statement text, parameters in COLUMNS' order ($n on PostgreSQL), prepared once per connection.
+  const placeholders = COLUMNS.map((_, i) => (sql.engine === 'postgres' ? `$${i + 1}` : '?'));
+  const text = `INSERT INTO certificates (${COLUMNS.join(', ')}, pdf, pdf_sha256, backfilled)
+     VALUES (${placeholders.join(', ')}, ${sql.engine === 'postgres' ? "''::bytea" : "X''"}, NULL, 1)`;
   return {
     insert(row) {
       if (row.length !== COLUMNS.length) throw new Error(`A stored back-issuance row has ${row.length} columns`);
-      insert.run(row);
+      sql.run(CompiledQuery.raw(text, [...row]));
     },
   };
 }

@@ -13,7 +13,8 @@ import type {
 
 /** What a backfill worker opens by itself (see src/backfill-worker.ts). */
 export interface BackfillWorkerData {
-  databaseFile: string;
+  /** Where the service's database is: its SQLite file, or DATABASE_URL's PostgreSQL database. */
+  database: { file: string } | { url: string };
   /** The sealed keys' passphrase: the worker's key store decrypts its keys itself. */
   passphrase: string;
   environment: 'production' | 'development' | 'test';
