@@ -7,7 +7,6 @@ import { defineConfig } from 'vitest/config';
 const SQLITE_ONLY_HTTP_SUITES = [
   'tests/http/audit-checkpoints.test.ts',
   'tests/http/backfill-documents.test.ts',
-  'tests/http/backfill.test.ts',
   'tests/http/console-admin-keys.test.ts',
   'tests/http/integrity.test.ts',
   'tests/http/kdf-cost.test.ts',

@@ -6,6 +6,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { demoInstitutions } from '../../src/setup/demo-trust-domain.ts';
 import { start } from '../../src/start.ts';
+import { databaseEnvFor } from '../storage-kit.ts';
 import { testEnvironment } from './demo-data-dir.ts';
 
 const dirs: string[] = [];
@@ -44,6 +45,8 @@ describe('a production start', () => {
   it('refuses a data directory seeded by the demo, naming each trace, and its published passphrase', async () => {
     const dataDir = tempDir();
     cpSync(inject('demoDataDir'), dataDir, { recursive: true });
+    // On PostgreSQL the demo seed is a database: this directory gets a copy of it.
+    await databaseEnvFor(dataDir, true);
     expect(await refusalOf(startInProduction(dataDir, 'test-passphrase'))).toEqual({
       code: 'UNSAFE_FOR_PRODUCTION',
       message: `Production refuses to start: the key passphrase is a published example or development passphrase; the data directory was seeded by the demo: the trust root is the demo root CA; demo institutions (${demoInstitutions

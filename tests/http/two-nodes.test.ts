@@ -4,7 +4,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { TOUCH_INTERVAL_MS } from '../../src/web/console-session.ts';
 import { fixtureRecords, withAnotherMother } from '../fixtures/records.ts';
-import { statements } from '../storage-kit.ts';
+import { databaseEnvFor, statements } from '../storage-kit.ts';
 import { startTestService, type TestService } from './harness.ts';
 import { bornBefore, issueBirth, staffOf } from './lifecycle-helpers.ts';
 import { startReceiver } from './webhook-receiver.ts';
@@ -24,6 +24,8 @@ const webhooks = { timeoutMs: 2_000, random: () => 0.5 };
 
 beforeAll(async () => {
   cpSync(inject('demoDataDir'), dataDir, { recursive: true });
+  // On PostgreSQL the demo seed is a database: this directory gets a copy of it.
+  await databaseEnvFor(dataDir, true);
   a = await startTestService({ dataDir, clock, env, webhooks });
   b = await startTestService({ dataDir, clock, env, webhooks });
 });
