@@ -53,7 +53,7 @@ async function prepare(): Promise<string[]> {
   const from = Date.now();
   for (let k = 0; k < count; k++) {
     const base = fixtureRecords[k % fixtureRecords.length]!;
-    const minutesAgo = 30 + node * 10_000 + Math.floor(k / fixtureRecords.length);
+    const minutesAgo = 30 + node * 120 + Math.floor(k / fixtureRecords.length);
     const record = withAnotherMother(
       withBirthTime(base, chinaTime(new Date(from - minutesAgo * 60_000))),
       node * 250 + Math.floor(k / fixtureRecords.length),
