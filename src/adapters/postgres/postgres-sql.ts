@@ -66,9 +66,9 @@ export function postgresSql(url: string, options: SyncConnectionOptions = {}): S
       const savepoint = depth === 0 ? null : `sp${depth}`;
       if (savepoint) connection.exec(`SAVEPOINT ${savepoint}`);
       else {
-        connection.exec('BEGIN');
+        // One round trip: the transaction and its lock (a failed lock leaves it aborted, rolled back below).
         try {
-          connection.query('SELECT pg_advisory_xact_lock($1)', [WRITERS_LOCK]);
+          connection.exec(`BEGIN; SELECT pg_advisory_xact_lock(${WRITERS_LOCK})`);
         } catch (error) {
           connection.exec('ROLLBACK');
           throw error;
