@@ -15,11 +15,11 @@
  *     machine the main thread's share is the figure to watch: it bounds what a second core can add.
  *   - `PROFILE_MAIN=file.cpuprofile`: a CPU profile of the main thread over the worker rounds.
  *
- *   tsx bench/bench-issue.ts [--count 100] [--concurrency 4] [--threads 0]
+ *   tsx bench/bench-issue.ts [--count 100] [--concurrency 4] [--threads 0] [--pool-warmup 200] [--pools-only]
  */
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { citizenIdCheckCharacter } from '../src/domain/check/citizen-id.ts';
@@ -40,6 +40,15 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '4' },
     /** Render workers of the main measured service (0: PDFs on the event loop). */
     threads: { type: 'string', default: '0' },
+    /**
+     * Issues each pool's service makes before its measured rounds. Every render worker is its own
+     * V8 isolate that compiles pdf-lib, fontkit and the CMS code for itself: over the first ~100
+     * PDFs per worker the JIT compiler threads cost as much CPU as the rendering, which is a
+     * start-up cost, not the steady state these rounds measure.
+     */
+    'pool-warmup': { type: 'string', default: '200' },
+    /** Only the render-worker rounds (1 worker against one per core), not the event-loop runs before them. */
+    'pools-only': { type: 'boolean', default: false },
   },
 });
 const count = Number(values.count);
@@ -214,7 +223,11 @@ async function issueAll(ids: string[], inFlight: number): Promise<Run> {
     const ms = (ns - (threadsBefore.get(tid) ?? 0)) / 1e6;
     if (tid === process.pid) threadMs.main += ms;
     else if (poolThreads.has(tid)) threadMs.workers += ms;
-    else threadMs.other += ms;
+    else {
+      threadMs.other += ms;
+      if (process.env.BENCH_THREAD_DEBUG && ms > 1)
+        console.log(`    other thread ${tid - process.pid}: ${(ms / ids.length).toFixed(2)} ms/issue`);
+    }
   }
   latencies.sort((a, b) => a - b);
   const stages = { ...stageMs };
@@ -252,31 +265,44 @@ const split = (r: Run) => {
     .join('  ')}  other (HTTP, auth, cross-check, client) ${(total - known).toFixed(2)}  = ${total.toFixed(2)} ms`;
 };
 
-console.log(`node ${process.version}, ${count} issues per run, ${concurrency} in flight for the concurrent runs`);
-console.log(`preparing ${4 * count + 20} deliveries and applications…`);
-const batches = await prepare(4 * count + 20);
-const take = (n: number) => batches.splice(0, n);
+/** The machine's load average (1, 5, 15 minutes): these machines are shared, so every figure is read against it. */
+const load = () =>
+  `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ')}`;
+console.log(
+  `node ${process.version}, ${count} issues per run, ${concurrency} in flight for the concurrent runs; ${load()}`,
+);
+const poolsOnly = values['pools-only'];
+console.log(`preparing ${poolsOnly ? 0 : 4 * count + 20} deliveries and applications…`);
+let pdfMany: Run | null = null;
+if (!poolsOnly) {
+  const batches = await prepare(4 * count + 20);
+  const take = (n: number) => batches.splice(0, n);
 
-ports.renderer = pdfRenderer;
-await issueAll(take(20), concurrency); // warm-up: JIT, fonts, key caches
-const pdfOne = await issueAll(take(count), 1);
-const pdfMany = await issueAll(take(count), concurrency);
-ports.renderer = noPdfRenderer;
-const bareOne = await issueAll(take(count), 1);
-const bareMany = await issueAll(take(count), concurrency);
-ports.renderer = real.renderer;
+  ports.renderer = pdfRenderer;
+  await issueAll(take(20), concurrency); // warm-up: JIT, fonts, key caches
+  const pdfOne = await issueAll(take(count), 1);
+  pdfMany = await issueAll(take(count), concurrency);
+  ports.renderer = noPdfRenderer;
+  const bareOne = await issueAll(take(count), 1);
+  const bareMany = await issueAll(take(count), concurrency);
+  ports.renderer = real.renderer;
 
-console.log('\nwith the signed PDF (the product):');
-console.log(line('  one at a time', pdfOne));
-console.log(line(`  ${concurrency} in flight`, pdfMany));
-console.log(`  per issue, one at a time, ms: ${split(pdfOne)}`);
-console.log(`  store by call, ms: ${pdfOne.storeTop}`);
-console.log('without the PDF (BENCHMARK ONLY: empty PDF renderer):');
-console.log(line('  one at a time', bareOne));
-console.log(line(`  ${concurrency} in flight`, bareMany));
-console.log(`  per issue, one at a time, ms: ${split(bareOne)}`);
-console.log(`  store by call, ms: ${bareOne.storeTop}`);
-console.log(`\nthe PDF costs ${(1000 / pdfOne.perS - 1000 / bareOne.perS).toFixed(1)} ms of each issue, one at a time`);
+  console.log('\nwith the signed PDF (the product):');
+  console.log(line('  one at a time', pdfOne));
+  console.log(line(`  ${concurrency} in flight`, pdfMany));
+  console.log(`  per issue, one at a time, ms: ${split(pdfOne)}`);
+  console.log(`  store by call, ms: ${pdfOne.storeTop}`);
+  console.log('without the PDF (BENCHMARK ONLY: empty PDF renderer):');
+  console.log(line('  one at a time', bareOne));
+  console.log(line(`  ${concurrency} in flight`, bareMany));
+  console.log(`  per issue, one at a time, ms: ${split(bareOne)}`);
+  console.log(`  store by call, ms: ${bareOne.storeTop}`);
+  console.log(
+    `\nthe PDF costs ${(1000 / pdfOne.perS - 1000 / bareOne.perS).toFixed(1)} ms of each issue, one at a time`,
+  );
+}
 await svc.stop();
 
 // Render workers, same run: a service per pool size, both up at once and given batches in turn,
@@ -284,6 +310,7 @@ await svc.stop();
 const cores = availableParallelism();
 const rounds = 5;
 const batch = Math.max(1, Math.floor(count / rounds));
+const poolWarmup = Math.max(20, Number(values['pool-warmup']));
 const pools = [];
 for (const threads of [1, cores]) {
   const before = threadIds();
@@ -291,8 +318,8 @@ for (const threads of [1, cores]) {
   const started = [...threadIds()].filter((tid) => !before.has(tid));
   midwife = await svc.token('midwife', 'gz');
   issuer = await svc.token('issuer', 'gz');
-  const ids = await prepare(rounds * batch + 20);
-  await issueAll(ids.splice(0, 20), concurrency);
+  const ids = await prepare(rounds * batch + poolWarmup);
+  await issueAll(ids.splice(0, poolWarmup), concurrency);
   pools.push({ threads, svc, issuer, ids, runs: [] as Run[], workerThreads: new Set(started) });
 }
 // `PROFILE_MAIN=file.cpuprofile`: a CPU profile of this (the main) thread over the worker rounds.
@@ -302,6 +329,7 @@ if (profiler) {
   await profiler.post('Profiler.enable');
   await profiler.post('Profiler.start');
 }
+console.log(`\nworker rounds start: ${load()}`);
 for (let r = 0; r < rounds; r++) {
   for (const pool of pools) {
     ({ svc, issuer } = pool);
@@ -309,6 +337,7 @@ for (let r = 0; r < rounds; r++) {
     pool.runs.push(await issueAll(pool.ids.splice(0, batch), concurrency));
   }
 }
+console.log(`worker rounds end: ${load()}`);
 if (profiler) {
   const { profile } = await profiler.post('Profiler.stop');
   writeFileSync(process.env.PROFILE_MAIN!, JSON.stringify(profile));
@@ -329,11 +358,24 @@ const merged = (runs: Run[]): Run => {
   };
 };
 console.log(
-  `\nwith the PDF rendered by worker threads (${concurrency} in flight, ${cores} cores, ${rounds} rounds of ${batch}):`,
+  `\nwith the PDF rendered by worker threads (${concurrency} in flight, ${cores} cores, ${rounds} rounds of ${batch}, after ${poolWarmup} warm-up issues per pool):`,
 );
 const [one, all] = pools.map((pool) => merged(pool.runs)) as [Run, Run];
 console.log(line('  1 worker', one));
 console.log(line(`  ${cores} workers`, all));
+// The ceiling these CPU figures allow on an otherwise idle machine: a pool of 1 is held to one
+// core by its worker (1000 / W per second) and all of them together share the cores; a pool of
+// `cores` has only the shared bound.
+const cpuEach = (r: Run) => r.mainCpuMsEach + r.workerCpuMsEach + r.otherCpuMsEach;
+const oneCeiling = Math.min(1000 / one.workerCpuMsEach, (cores * 1000) / cpuEach(one));
+const allCeiling = (cores * 1000) / cpuEach(all);
+const besideWorkers = all.mainCpuMsEach + all.otherCpuMsEach;
 console.log(
-  `  ${cores} workers / 1 worker: ${(all.perS / one.perS).toFixed(2)}× throughput (goal ≥ 1.7×); ${cores} workers / event loop (${concurrency} in flight, above): ${(all.perS / pdfMany.perS).toFixed(2)}×`,
+  `  ceiling on ${cores} idle cores from these CPU figures: 1 worker ≤ ${oneCeiling.toFixed(0)}/s (the lower of its worker's ${one.workerCpuMsEach.toFixed(2)} ms on one core and ${cpuEach(one).toFixed(2)} ms on ${cores}), ${cores} workers ≤ ${allCeiling.toFixed(0)}/s (${cpuEach(all).toFixed(2)} ms on ${cores} cores) → ratio ≤ ${(allCeiling / oneCeiling).toFixed(2)}×`,
+);
+console.log(
+  `  ≥ 1.7× needs main + other ≤ ${((cores / 1.7 - 1) * all.workerCpuMsEach).toFixed(2)} ms per issue beside ${all.workerCpuMsEach.toFixed(2)} ms in the workers (now ${besideWorkers.toFixed(2)} ms; with the main thread at 0, other threads alone allow ≤ ${((cores * all.workerCpuMsEach) / (all.workerCpuMsEach + all.otherCpuMsEach)).toFixed(2)}×)`,
+);
+console.log(
+  `  ${cores} workers / 1 worker: ${(all.perS / one.perS).toFixed(2)}× throughput (goal ≥ 1.7×)${pdfMany ? `; ${cores} workers / event loop (${concurrency} in flight, above): ${(all.perS / pdfMany.perS).toFixed(2)}×` : ''}`,
 );
