@@ -6,7 +6,7 @@
  *   - the same with the PDF left out (BENCHMARK ONLY: the renderer returns an empty PDF);
  *   - the cost of one issue split by stage (validate, sign, render, store), by timing the
  *     service's own LifecyclePorts wrapped here, in the one-at-a-time runs.
- * The HTTP client runs in this process too; its share shows in "other".
+ * The HTTP client runs in a thread of its own in this process; its CPU is reported apart.
  *
  *   - the same with the PDF in a pool of 1 and of one-per-core render workers (fresh services).
  *   - for every run, CPU per issue by thread (Linux schedstat): the main thread (HTTP, SQLite, the
@@ -22,6 +22,7 @@ import { Session } from 'node:inspector/promises';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { citizenIdCheckCharacter } from '../src/domain/check/citizen-id.ts';
 import type { CertificateRenderer, LifecyclePorts } from '../src/domain/lifecycle/ports.ts';
 import {
@@ -41,7 +42,7 @@ const { values } = parseArgs({
     /** Render workers of the main measured service (0: PDFs on the event loop). */
     threads: { type: 'string', default: '0' },
     /**
-     * Issues each pool's service makes before its measured rounds. Every render worker is its own
+     * Issues per render worker that each pool's service makes before its measured rounds. Every render worker is its own
      * V8 isolate that compiles pdf-lib, fontkit and the CMS code for itself: over the first ~100
      * PDFs per worker the JIT compiler threads cost as much CPU as the rendering, which is a
      * start-up cost, not the steady state these rounds measure.
@@ -192,42 +193,72 @@ interface Run {
   mainCpuMsEach: number;
   workerCpuMsEach: number;
   otherCpuMsEach: number;
+  /** The HTTP client's thread (not part of the service's figures). */
+  clientCpuMsEach: number;
   stages: Record<Stage, number>;
   storeTop: string;
 }
 
+/**
+ * The HTTP client: its own thread, so that the main thread's figure is the service's alone (its
+ * CPU is reported as "client"; it still runs on the same cores, as a load generator on this
+ * machine must).
+ */
+const clientThreadIds = threadIds();
+const client = new Worker(
+  `const { parentPort } = require('node:worker_threads');
+  parentPort.on('message', async ({ url, token, ids, inFlight }) => {
+    const latencies = [];
+    const queue = [...ids];
+    let failure = null;
+    await Promise.all(Array.from({ length: inFlight }, async () => {
+      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+        const sent = performance.now();
+        const res = await fetch(url + '/api/v1/applications/' + id + '/issue', {
+          method: 'POST',
+          headers: { authorization: 'Bearer ' + token },
+        });
+        const body = await res.text();
+        latencies.push(performance.now() - sent);
+        if (res.status !== 201) failure ??= 'issue failed: ' + res.status + ' ' + body;
+      }
+    }));
+    parentPort.postMessage({ latencies, failure });
+  });`,
+  { eval: true },
+);
+client.unref();
+interface ClientAnswer {
+  latencies: number[];
+  failure: string | null;
+}
+let clientAnswered: (answer: ClientAnswer) => void = () => undefined;
+client.on('message', (answer: ClientAnswer) => clientAnswered(answer));
+client.on('error', (error) => clientAnswered({ latencies: [], failure: String(error) }));
+await new Promise((resolve) => setTimeout(resolve, 100));
+const clientThreads = new Set([...threadIds()].filter((tid) => !clientThreadIds.has(tid)));
+
 async function issueAll(ids: string[], inFlight: number): Promise<Run> {
   for (const stage of Object.keys(stageMs) as Stage[]) stageMs[stage] = 0;
   storeByMethod.clear();
-  const latencies: number[] = [];
-  const queue = [...ids];
-  const cpu = process.cpuUsage();
   const threadsBefore = threadCpuNs();
   const started = performance.now();
   timing = true;
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-        const sent = performance.now();
-        const res = await svc.request('POST', `/api/v1/applications/${id}/issue`, { token: issuer });
-        latencies.push(performance.now() - sent);
-        if (res.status !== 201) throw new Error(`issue failed: ${res.status} ${JSON.stringify(res.body)}`);
-      }
-    }),
-  );
+  const answer = new Promise<ClientAnswer>((resolve) => {
+    clientAnswered = resolve;
+  });
+  client.postMessage({ url: svc.url, token: issuer, ids, inFlight });
+  const { latencies, failure } = await answer;
   timing = false;
+  if (failure) throw new Error(failure);
   const wallMs = performance.now() - started;
-  const used = process.cpuUsage(cpu);
-  const threadMs = { main: 0, workers: 0, other: 0 };
+  const threadMs = { main: 0, workers: 0, other: 0, client: 0 };
   for (const [tid, ns] of threadCpuNs()) {
     const ms = (ns - (threadsBefore.get(tid) ?? 0)) / 1e6;
     if (tid === process.pid) threadMs.main += ms;
     else if (poolThreads.has(tid)) threadMs.workers += ms;
-    else {
-      threadMs.other += ms;
-      if (process.env.BENCH_THREAD_DEBUG && ms > 1)
-        console.log(`    other thread ${tid - process.pid}: ${(ms / ids.length).toFixed(2)} ms/issue`);
-    }
+    else if (clientThreads.has(tid)) threadMs.client += ms;
+    else threadMs.other += ms;
   }
   latencies.sort((a, b) => a - b);
   const stages = { ...stageMs };
@@ -242,7 +273,8 @@ async function issueAll(ids: string[], inFlight: number): Promise<Run> {
     perS: (ids.length * 1000) / wallMs,
     p50Ms: latencies[Math.floor(latencies.length * 0.5)]!,
     p99Ms: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))]!,
-    cpuMsEach: (used.user + used.system) / 1000 / ids.length,
+    cpuMsEach: (threadMs.main + threadMs.workers + threadMs.other) / ids.length,
+    clientCpuMsEach: threadMs.client / ids.length,
     mainCpuMsEach: threadMs.main / ids.length,
     workerCpuMsEach: threadMs.workers / ids.length,
     otherCpuMsEach: threadMs.other / ids.length,
@@ -255,7 +287,7 @@ const line = (label: string, r: Run) =>
     .toFixed(1)
     .padStart(
       6,
-    )} ms  ${r.cpuMsEach.toFixed(1).padStart(5)} ms CPU each (all threads)\n${''.padEnd(46)}CPU per issue: main thread ${r.mainCpuMsEach.toFixed(2)} ms, render workers ${r.workerCpuMsEach.toFixed(2)} ms, other threads ${r.otherCpuMsEach.toFixed(2)} ms`;
+    )} ms  ${r.cpuMsEach.toFixed(1).padStart(5)} ms CPU each (service)\n${''.padEnd(46)}CPU per issue: main thread ${r.mainCpuMsEach.toFixed(2)} ms, render workers ${r.workerCpuMsEach.toFixed(2)} ms, other threads ${r.otherCpuMsEach.toFixed(2)} ms; the HTTP client ${r.clientCpuMsEach.toFixed(2)} ms`;
 
 const split = (r: Run) => {
   const total = 1000 / r.perS;
@@ -318,8 +350,11 @@ for (const threads of [1, cores]) {
   const started = [...threadIds()].filter((tid) => !before.has(tid));
   midwife = await svc.token('midwife', 'gz');
   issuer = await svc.token('issuer', 'gz');
-  const ids = await prepare(rounds * batch + poolWarmup);
-  await issueAll(ids.splice(0, poolWarmup), concurrency);
+  const ids = await prepare(rounds * batch + poolWarmup * threads);
+  console.log(
+    `pool of ${threads}: ${ids.length} applications prepared, warming up with ${poolWarmup * threads} issues…`,
+  );
+  await issueAll(ids.splice(0, poolWarmup * threads), concurrency);
   pools.push({ threads, svc, issuer, ids, runs: [] as Run[], workerThreads: new Set(started) });
 }
 // `PROFILE_MAIN=file.cpuprofile`: a CPU profile of this (the main) thread over the worker rounds.
@@ -355,10 +390,11 @@ const merged = (runs: Run[]): Run => {
     mainCpuMsEach: runs.reduce((sum, run) => sum + run.mainCpuMsEach, 0) / runs.length,
     workerCpuMsEach: runs.reduce((sum, run) => sum + run.workerCpuMsEach, 0) / runs.length,
     otherCpuMsEach: runs.reduce((sum, run) => sum + run.otherCpuMsEach, 0) / runs.length,
+    clientCpuMsEach: runs.reduce((sum, run) => sum + run.clientCpuMsEach, 0) / runs.length,
   };
 };
 console.log(
-  `\nwith the PDF rendered by worker threads (${concurrency} in flight, ${cores} cores, ${rounds} rounds of ${batch}, after ${poolWarmup} warm-up issues per pool):`,
+  `\nwith the PDF rendered by worker threads (${concurrency} in flight, ${cores} cores, ${rounds} rounds of ${batch}, after ${poolWarmup} warm-up issues per worker):`,
 );
 const [one, all] = pools.map((pool) => merged(pool.runs)) as [Run, Run];
 console.log(line('  1 worker', one));
