@@ -204,39 +204,43 @@ interface Run {
  * CPU is reported as "client"; it still runs on the same cores, as a load generator on this
  * machine must).
  */
-const clientThreadIds = threadIds();
-const client = new Worker(
-  `const { parentPort } = require('node:worker_threads');
-  parentPort.on('message', async ({ url, token, ids, inFlight }) => {
-    const latencies = [];
-    const queue = [...ids];
-    let failure = null;
-    await Promise.all(Array.from({ length: inFlight }, async () => {
-      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-        const sent = performance.now();
-        const res = await fetch(url + '/api/v1/applications/' + id + '/issue', {
-          method: 'POST',
-          headers: { authorization: 'Bearer ' + token },
-        });
-        const body = await res.text();
-        latencies.push(performance.now() - sent);
-        if (res.status !== 201) failure ??= 'issue failed: ' + res.status + ' ' + body;
-      }
-    }));
-    parentPort.postMessage({ latencies, failure });
-  });`,
-  { eval: true },
-);
-client.unref();
 interface ClientAnswer {
   latencies: number[];
   failure: string | null;
 }
 let clientAnswered: (answer: ClientAnswer) => void = () => undefined;
-client.on('message', (answer: ClientAnswer) => clientAnswered(answer));
-client.on('error', (error) => clientAnswered({ latencies: [], failure: String(error) }));
-await new Promise((resolve) => setTimeout(resolve, 100));
-const clientThreads = new Set([...threadIds()].filter((tid) => !clientThreadIds.has(tid)));
+async function startClient() {
+  const before = threadIds();
+  const worker = new Worker(
+    `const { parentPort } = require('node:worker_threads');
+    parentPort.on('message', async ({ url, token, ids, inFlight }) => {
+      const latencies = [];
+      const queue = [...ids];
+      let failure = null;
+      await Promise.all(Array.from({ length: inFlight }, async () => {
+        for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+          const sent = performance.now();
+          const res = await fetch(url + '/api/v1/applications/' + id + '/issue', {
+            method: 'POST',
+            headers: { authorization: 'Bearer ' + token },
+          });
+          const body = await res.text();
+          latencies.push(performance.now() - sent);
+          if (res.status !== 201) failure ??= 'issue failed: ' + res.status + ' ' + body;
+        }
+      }));
+      parentPort.postMessage({ latencies, failure });
+    });
+    parentPort.postMessage('ready');`,
+    { eval: true },
+  );
+  worker.unref();
+  await new Promise((resolve) => worker.once('message', resolve));
+  worker.on('message', (answer: ClientAnswer) => clientAnswered(answer));
+  worker.on('error', (error) => clientAnswered({ latencies: [], failure: String(error) }));
+  return { worker, threads: new Set([...threadIds()].filter((tid) => !before.has(tid))) };
+}
+let client = await startClient();
 
 async function issueAll(ids: string[], inFlight: number): Promise<Run> {
   for (const stage of Object.keys(stageMs) as Stage[]) stageMs[stage] = 0;
@@ -247,7 +251,7 @@ async function issueAll(ids: string[], inFlight: number): Promise<Run> {
   const answer = new Promise<ClientAnswer>((resolve) => {
     clientAnswered = resolve;
   });
-  client.postMessage({ url: svc.url, token: issuer, ids, inFlight });
+  client.worker.postMessage({ url: svc.url, token: issuer, ids, inFlight });
   const { latencies, failure } = await answer;
   timing = false;
   if (failure) throw new Error(failure);
@@ -257,7 +261,7 @@ async function issueAll(ids: string[], inFlight: number): Promise<Run> {
     const ms = (ns - (threadsBefore.get(tid) ?? 0)) / 1e6;
     if (tid === process.pid) threadMs.main += ms;
     else if (poolThreads.has(tid)) threadMs.workers += ms;
-    else if (clientThreads.has(tid)) threadMs.client += ms;
+    else if (client.threads.has(tid)) threadMs.client += ms;
     else threadMs.other += ms;
   }
   latencies.sort((a, b) => a - b);
@@ -335,7 +339,10 @@ if (!poolsOnly) {
     `\nthe PDF costs ${(1000 / pdfOne.perS - 1000 / bareOne.perS).toFixed(1)} ms of each issue, one at a time`,
   );
 }
+// The client's keep-alive connections would hold a closing server open: end them first.
+await client.worker.terminate();
 await svc.stop();
+client = await startClient();
 
 // Render workers, same run: a service per pool size, both up at once and given batches in turn,
 // so that the machine's other load falls on both alike.
@@ -377,6 +384,7 @@ if (profiler) {
   const { profile } = await profiler.post('Profiler.stop');
   writeFileSync(process.env.PROFILE_MAIN!, JSON.stringify(profile));
 }
+await client.worker.terminate();
 for (const pool of pools) await pool.svc.stop();
 /** The batches of one pool as one run: throughput over their summed time, the worst batch's p99. */
 const merged = (runs: Run[]): Run => {
