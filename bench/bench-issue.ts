@@ -6,7 +6,7 @@
  *   - the same with the PDF left out (BENCHMARK ONLY: the renderer returns an empty PDF);
  *   - the cost of one issue split by stage (validate, sign, render, store), by timing the
  *     service's own LifecyclePorts wrapped here, in the one-at-a-time runs.
- * The HTTP client runs in this process too; its share shows in "other".
+ * The HTTP client runs in a thread of its own in this process; its CPU is reported apart.
  *
  *   - the same with the PDF in a pool of 1 and of one-per-core render workers (fresh services).
  *   - for every run, CPU per issue by thread (Linux schedstat): the main thread (HTTP, SQLite, the
@@ -15,13 +15,14 @@
  *     machine the main thread's share is the figure to watch: it bounds what a second core can add.
  *   - `PROFILE_MAIN=file.cpuprofile`: a CPU profile of the main thread over the worker rounds.
  *
- *   tsx bench/bench-issue.ts [--count 100] [--concurrency 4] [--threads 0]
+ *   tsx bench/bench-issue.ts [--count 100] [--concurrency 4] [--threads 0] [--pool-warmup 200] [--pools-only]
  */
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector/promises';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
 import { citizenIdCheckCharacter } from '../src/domain/check/citizen-id.ts';
 import type { CertificateRenderer, LifecyclePorts } from '../src/domain/lifecycle/ports.ts';
 import {
@@ -40,6 +41,15 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '4' },
     /** Render workers of the main measured service (0: PDFs on the event loop). */
     threads: { type: 'string', default: '0' },
+    /**
+     * Issues per render worker that each pool's service makes before its measured rounds. Every render worker is its own
+     * V8 isolate that compiles pdf-lib, fontkit and the CMS code for itself: over the first ~100
+     * PDFs per worker the JIT compiler threads cost as much CPU as the rendering, which is a
+     * start-up cost, not the steady state these rounds measure.
+     */
+    'pool-warmup': { type: 'string', default: '200' },
+    /** Only the render-worker rounds (1 worker against one per core), not the event-loop runs before them. */
+    'pools-only': { type: 'boolean', default: false },
   },
 });
 const count = Number(values.count);
@@ -183,37 +193,75 @@ interface Run {
   mainCpuMsEach: number;
   workerCpuMsEach: number;
   otherCpuMsEach: number;
+  /** The HTTP client's thread (not part of the service's figures). */
+  clientCpuMsEach: number;
   stages: Record<Stage, number>;
   storeTop: string;
 }
 
+/**
+ * The HTTP client: its own thread, so that the main thread's figure is the service's alone (its
+ * CPU is reported as "client"; it still runs on the same cores, as a load generator on this
+ * machine must).
+ */
+interface ClientAnswer {
+  latencies: number[];
+  failure: string | null;
+}
+let clientAnswered: (answer: ClientAnswer) => void = () => undefined;
+async function startClient() {
+  const before = threadIds();
+  const worker = new Worker(
+    `const { parentPort } = require('node:worker_threads');
+    parentPort.on('message', async ({ url, token, ids, inFlight }) => {
+      const latencies = [];
+      const queue = [...ids];
+      let failure = null;
+      await Promise.all(Array.from({ length: inFlight }, async () => {
+        for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
+          const sent = performance.now();
+          const res = await fetch(url + '/api/v1/applications/' + id + '/issue', {
+            method: 'POST',
+            headers: { authorization: 'Bearer ' + token },
+          });
+          const body = await res.text();
+          latencies.push(performance.now() - sent);
+          if (res.status !== 201) failure ??= 'issue failed: ' + res.status + ' ' + body;
+        }
+      }));
+      parentPort.postMessage({ latencies, failure });
+    });
+    parentPort.postMessage('ready');`,
+    { eval: true },
+  );
+  worker.unref();
+  await new Promise((resolve) => worker.once('message', resolve));
+  worker.on('message', (answer: ClientAnswer) => clientAnswered(answer));
+  worker.on('error', (error) => clientAnswered({ latencies: [], failure: String(error) }));
+  return { worker, threads: new Set([...threadIds()].filter((tid) => !before.has(tid))) };
+}
+let client = await startClient();
+
 async function issueAll(ids: string[], inFlight: number): Promise<Run> {
   for (const stage of Object.keys(stageMs) as Stage[]) stageMs[stage] = 0;
   storeByMethod.clear();
-  const latencies: number[] = [];
-  const queue = [...ids];
-  const cpu = process.cpuUsage();
   const threadsBefore = threadCpuNs();
   const started = performance.now();
   timing = true;
-  await Promise.all(
-    Array.from({ length: inFlight }, async () => {
-      for (let id = queue.shift(); id !== undefined; id = queue.shift()) {
-        const sent = performance.now();
-        const res = await svc.request('POST', `/api/v1/applications/${id}/issue`, { token: issuer });
-        latencies.push(performance.now() - sent);
-        if (res.status !== 201) throw new Error(`issue failed: ${res.status} ${JSON.stringify(res.body)}`);
-      }
-    }),
-  );
+  const answer = new Promise<ClientAnswer>((resolve) => {
+    clientAnswered = resolve;
+  });
+  client.worker.postMessage({ url: svc.url, token: issuer, ids, inFlight });
+  const { latencies, failure } = await answer;
   timing = false;
+  if (failure) throw new Error(failure);
   const wallMs = performance.now() - started;
-  const used = process.cpuUsage(cpu);
-  const threadMs = { main: 0, workers: 0, other: 0 };
+  const threadMs = { main: 0, workers: 0, other: 0, client: 0 };
   for (const [tid, ns] of threadCpuNs()) {
     const ms = (ns - (threadsBefore.get(tid) ?? 0)) / 1e6;
     if (tid === process.pid) threadMs.main += ms;
     else if (poolThreads.has(tid)) threadMs.workers += ms;
+    else if (client.threads.has(tid)) threadMs.client += ms;
     else threadMs.other += ms;
   }
   latencies.sort((a, b) => a - b);
@@ -229,7 +277,8 @@ async function issueAll(ids: string[], inFlight: number): Promise<Run> {
     perS: (ids.length * 1000) / wallMs,
     p50Ms: latencies[Math.floor(latencies.length * 0.5)]!,
     p99Ms: latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * 0.99))]!,
-    cpuMsEach: (used.user + used.system) / 1000 / ids.length,
+    cpuMsEach: (threadMs.main + threadMs.workers + threadMs.other) / ids.length,
+    clientCpuMsEach: threadMs.client / ids.length,
     mainCpuMsEach: threadMs.main / ids.length,
     workerCpuMsEach: threadMs.workers / ids.length,
     otherCpuMsEach: threadMs.other / ids.length,
@@ -242,7 +291,7 @@ const line = (label: string, r: Run) =>
     .toFixed(1)
     .padStart(
       6,
-    )} ms  ${r.cpuMsEach.toFixed(1).padStart(5)} ms CPU each (all threads)\n${''.padEnd(46)}CPU per issue: main thread ${r.mainCpuMsEach.toFixed(2)} ms, render workers ${r.workerCpuMsEach.toFixed(2)} ms, other threads ${r.otherCpuMsEach.toFixed(2)} ms`;
+    )} ms  ${r.cpuMsEach.toFixed(1).padStart(5)} ms CPU each (service)\n${''.padEnd(46)}CPU per issue: main thread ${r.mainCpuMsEach.toFixed(2)} ms, render workers ${r.workerCpuMsEach.toFixed(2)} ms, other threads ${r.otherCpuMsEach.toFixed(2)} ms; the HTTP client ${r.clientCpuMsEach.toFixed(2)} ms`;
 
 const split = (r: Run) => {
   const total = 1000 / r.perS;
@@ -252,38 +301,55 @@ const split = (r: Run) => {
     .join('  ')}  other (HTTP, auth, cross-check, client) ${(total - known).toFixed(2)}  = ${total.toFixed(2)} ms`;
 };
 
-console.log(`node ${process.version}, ${count} issues per run, ${concurrency} in flight for the concurrent runs`);
-console.log(`preparing ${4 * count + 20} deliveries and applications…`);
-const batches = await prepare(4 * count + 20);
-const take = (n: number) => batches.splice(0, n);
+/** The machine's load average (1, 5, 15 minutes): these machines are shared, so every figure is read against it. */
+const load = () =>
+  `load average ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(', ')}`;
+console.log(
+  `node ${process.version}, ${count} issues per run, ${concurrency} in flight for the concurrent runs; ${load()}`,
+);
+const poolsOnly = values['pools-only'];
+console.log(`preparing ${poolsOnly ? 0 : 4 * count + 20} deliveries and applications…`);
+let pdfMany: Run | null = null;
+if (!poolsOnly) {
+  const batches = await prepare(4 * count + 20);
+  const take = (n: number) => batches.splice(0, n);
 
-ports.renderer = pdfRenderer;
-await issueAll(take(20), concurrency); // warm-up: JIT, fonts, key caches
-const pdfOne = await issueAll(take(count), 1);
-const pdfMany = await issueAll(take(count), concurrency);
-ports.renderer = noPdfRenderer;
-const bareOne = await issueAll(take(count), 1);
-const bareMany = await issueAll(take(count), concurrency);
-ports.renderer = real.renderer;
+  ports.renderer = pdfRenderer;
+  await issueAll(take(20), concurrency); // warm-up: JIT, fonts, key caches
+  const pdfOne = await issueAll(take(count), 1);
+  pdfMany = await issueAll(take(count), concurrency);
+  ports.renderer = noPdfRenderer;
+  const bareOne = await issueAll(take(count), 1);
+  const bareMany = await issueAll(take(count), concurrency);
+  ports.renderer = real.renderer;
 
-console.log('\nwith the signed PDF (the product):');
-console.log(line('  one at a time', pdfOne));
-console.log(line(`  ${concurrency} in flight`, pdfMany));
-console.log(`  per issue, one at a time, ms: ${split(pdfOne)}`);
-console.log(`  store by call, ms: ${pdfOne.storeTop}`);
-console.log('without the PDF (BENCHMARK ONLY: empty PDF renderer):');
-console.log(line('  one at a time', bareOne));
-console.log(line(`  ${concurrency} in flight`, bareMany));
-console.log(`  per issue, one at a time, ms: ${split(bareOne)}`);
-console.log(`  store by call, ms: ${bareOne.storeTop}`);
-console.log(`\nthe PDF costs ${(1000 / pdfOne.perS - 1000 / bareOne.perS).toFixed(1)} ms of each issue, one at a time`);
+  console.log('\nwith the signed PDF (the product):');
+  console.log(line('  one at a time', pdfOne));
+  console.log(line(`  ${concurrency} in flight`, pdfMany));
+  console.log(`  per issue, one at a time, ms: ${split(pdfOne)}`);
+  console.log(`  store by call, ms: ${pdfOne.storeTop}`);
+  console.log('without the PDF (BENCHMARK ONLY: empty PDF renderer):');
+  console.log(line('  one at a time', bareOne));
+  console.log(line(`  ${concurrency} in flight`, bareMany));
+  console.log(`  per issue, one at a time, ms: ${split(bareOne)}`);
+  console.log(`  store by call, ms: ${bareOne.storeTop}`);
+  console.log(
+    `\nthe PDF costs ${(1000 / pdfOne.perS - 1000 / bareOne.perS).toFixed(1)} ms of each issue, one at a time`,
+  );
+}
+// The client's keep-alive connections would hold a closing server open: end them first.
+await client.worker.terminate();
 await svc.stop();
+client = await startClient();
 
 // Render workers, same run: a service per pool size, both up at once and given batches in turn,
 // so that the machine's other load falls on both alike.
 const cores = availableParallelism();
 const rounds = 5;
 const batch = Math.max(1, Math.floor(count / rounds));
+const poolWarmup = Math.max(20, Number(values['pool-warmup']));
 const pools = [];
 for (const threads of [1, cores]) {
   const before = threadIds();
@@ -291,8 +357,11 @@ for (const threads of [1, cores]) {
   const started = [...threadIds()].filter((tid) => !before.has(tid));
   midwife = await svc.token('midwife', 'gz');
   issuer = await svc.token('issuer', 'gz');
-  const ids = await prepare(rounds * batch + 20);
-  await issueAll(ids.splice(0, 20), concurrency);
+  const ids = await prepare(rounds * batch + poolWarmup * threads);
+  console.log(
+    `pool of ${threads}: ${ids.length} applications prepared, warming up with ${poolWarmup * threads} issues…`,
+  );
+  await issueAll(ids.splice(0, poolWarmup * threads), concurrency);
   pools.push({ threads, svc, issuer, ids, runs: [] as Run[], workerThreads: new Set(started) });
 }
 // `PROFILE_MAIN=file.cpuprofile`: a CPU profile of this (the main) thread over the worker rounds.
@@ -302,6 +371,7 @@ if (profiler) {
   await profiler.post('Profiler.enable');
   await profiler.post('Profiler.start');
 }
+console.log(`\nworker rounds start: ${load()}`);
 for (let r = 0; r < rounds; r++) {
   for (const pool of pools) {
     ({ svc, issuer } = pool);
@@ -309,10 +379,12 @@ for (let r = 0; r < rounds; r++) {
     pool.runs.push(await issueAll(pool.ids.splice(0, batch), concurrency));
   }
 }
+console.log(`worker rounds end: ${load()}`);
 if (profiler) {
   const { profile } = await profiler.post('Profiler.stop');
   writeFileSync(process.env.PROFILE_MAIN!, JSON.stringify(profile));
 }
+await client.worker.terminate();
 for (const pool of pools) await pool.svc.stop();
 /** The batches of one pool as one run: throughput over their summed time, the worst batch's p99. */
 const merged = (runs: Run[]): Run => {
@@ -326,14 +398,28 @@ const merged = (runs: Run[]): Run => {
     mainCpuMsEach: runs.reduce((sum, run) => sum + run.mainCpuMsEach, 0) / runs.length,
     workerCpuMsEach: runs.reduce((sum, run) => sum + run.workerCpuMsEach, 0) / runs.length,
     otherCpuMsEach: runs.reduce((sum, run) => sum + run.otherCpuMsEach, 0) / runs.length,
+    clientCpuMsEach: runs.reduce((sum, run) => sum + run.clientCpuMsEach, 0) / runs.length,
   };
 };
 console.log(
-  `\nwith the PDF rendered by worker threads (${concurrency} in flight, ${cores} cores, ${rounds} rounds of ${batch}):`,
+  `\nwith the PDF rendered by worker threads (${concurrency} in flight, ${cores} cores, ${rounds} rounds of ${batch}, after ${poolWarmup} warm-up issues per worker):`,
 );
 const [one, all] = pools.map((pool) => merged(pool.runs)) as [Run, Run];
 console.log(line('  1 worker', one));
 console.log(line(`  ${cores} workers`, all));
+// The ceiling these CPU figures allow on an otherwise idle machine: a pool of 1 is held to one
+// core by its worker (1000 / W per second) and all of them together share the cores; a pool of
+// `cores` has only the shared bound.
+const cpuEach = (r: Run) => r.mainCpuMsEach + r.workerCpuMsEach + r.otherCpuMsEach;
+const oneCeiling = Math.min(1000 / one.workerCpuMsEach, (cores * 1000) / cpuEach(one));
+const allCeiling = (cores * 1000) / cpuEach(all);
+const besideWorkers = all.mainCpuMsEach + all.otherCpuMsEach;
 console.log(
-  `  ${cores} workers / 1 worker: ${(all.perS / one.perS).toFixed(2)}× throughput (goal ≥ 1.7×); ${cores} workers / event loop (${concurrency} in flight, above): ${(all.perS / pdfMany.perS).toFixed(2)}×`,
+  `  ceiling on ${cores} idle cores from these CPU figures: 1 worker ≤ ${oneCeiling.toFixed(0)}/s (the lower of its worker's ${one.workerCpuMsEach.toFixed(2)} ms on one core and ${cpuEach(one).toFixed(2)} ms on ${cores}), ${cores} workers ≤ ${allCeiling.toFixed(0)}/s (${cpuEach(all).toFixed(2)} ms on ${cores} cores) → ratio ≤ ${(allCeiling / oneCeiling).toFixed(2)}×`,
+);
+console.log(
+  `  ≥ 1.7× needs main + other ≤ ${((cores / 1.7 - 1) * all.workerCpuMsEach).toFixed(2)} ms per issue beside ${all.workerCpuMsEach.toFixed(2)} ms in the workers (now ${besideWorkers.toFixed(2)} ms; with the main thread at 0, other threads alone allow ≤ ${((cores * all.workerCpuMsEach) / (all.workerCpuMsEach + all.otherCpuMsEach)).toFixed(2)}×)`,
+);
+console.log(
+  `  ${cores} workers / 1 worker: ${(all.perS / one.perS).toFixed(2)}× throughput (goal ≥ 1.7×)${pdfMany ? `; ${cores} workers / event loop (${concurrency} in flight, above): ${(all.perS / pdfMany.perS).toFixed(2)}×` : ''}`,
 );
