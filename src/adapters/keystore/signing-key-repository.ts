@@ -1,6 +1,7 @@
-import { type CompiledQuery, sql as raw, type Selectable } from 'kysely';
+import { sql as raw, type Selectable } from 'kysely';
 import type { KeyPurpose, KeyRegister, SigningKeyRecord } from '../../domain/trust/ports.ts';
 import type { EcPublicJwk, TrustedKeyStatus } from '../../domain/verification/ports.ts';
+import { compileOnce } from '../sql/compile-once.ts';
 import type { SigningKeys } from '../sql/schema.generated.ts';
 import type { Sql } from '../sql/sql.ts';
 
@@ -20,24 +21,6 @@ const toRecord = (row: Selectable<SigningKeys>): SigningKeyRecord => ({
   revokedAt: row.revoked_at,
   revocationReason: row.revocation_reason,
 });
-
-/** Stands in for a value in a query compiled once (a NUL-led name: no kid, purpose or code has one). */
-const slot = (name: string) => `\u0000${name}`;
-
-/**
- * A query compiled once with slots for its values, bound per call. The register is read on every
- * signature and verification, and on SQLite building and compiling a query each time costs more
- * than running it (npm run bench:key-register); the statement text stays the same, so the
- * connection's statement cache still applies.
- */
-function bindable<R, K extends string>(query: CompiledQuery<R>) {
-  return (values: Record<K, unknown>): CompiledQuery<R> => ({
-    ...query,
-    parameters: query.parameters.map((p) =>
-      typeof p === 'string' && p.startsWith('\u0000') ? values[p.slice(1) as K] : p,
-    ),
-  });
-}
 
 /**
  * The key register in the service database: `signing_keys` (migration 002). Every write also
@@ -65,16 +48,18 @@ export function createSigningKeyRepository(sql: Sql): KeyRegister {
   // Read about once per verification (trust lookups check it before using what they cached):
   // compiled once, as building and compiling the query each time cost more than running it.
   const mark = db.selectFrom('key_register_changes').select('generation').where('id', '=', 1).compile();
-  const byKid = bindable<Selectable<SigningKeys>, 'kid'>(keys().where('kid', '=', slot('kid')).compile());
+  // Read on every signature and verification: compiled once (npm run bench:key-register).
+  const byKid = compileOnce<{ kid: string }, Selectable<SigningKeys>>(sql, (value) =>
+    keys().where('kid', '=', value('kid')),
+  );
   // The status and the coalesce default as literals: the planners use migration 002's partial
   // index on (purpose, coalesce(institution_credit_code, '')) WHERE status = 'active' only for a
   // query whose own text matches it (with parameters SQLite scans the table, 3–4× slower).
-  const activeKey = bindable<Selectable<SigningKeys>, 'purpose' | 'institution'>(
+  const activeKey = compileOnce<{ purpose: string; institution: string }, Selectable<SigningKeys>>(sql, (value) =>
     keys()
       .where('status', '=', raw.lit('active'))
-      .where('purpose', '=', slot('purpose'))
-      .where((eb) => eb.fn.coalesce('institution_credit_code', raw.lit('')), '=', slot('institution'))
-      .compile(),
+      .where('purpose', '=', value('purpose'))
+      .where((eb) => eb.fn.coalesce('institution_credit_code', raw.lit('')), '=', value('institution')),
   );
 
   return {

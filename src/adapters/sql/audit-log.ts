@@ -1,5 +1,4 @@
 import { createHash } from 'node:crypto';
-import { CompiledQuery } from 'kysely';
 import type { AuditEventFilter, AuditEventReader } from '../../domain/audit/audit-browse.ts';
 import type {
   AuditAnchor,
@@ -8,6 +7,7 @@ import type {
   AuditEventInput,
   AuditLog,
 } from '../../domain/audit/audit-event.ts';
+import { compileOnce } from './compile-once.ts';
 import type { Sql } from './sql.ts';
 
 const genesis = '0'.repeat(64);
@@ -75,22 +75,15 @@ export function createSqlAuditLog(
   const { db } = sql;
   // An append runs on every audited act (each police read among them), so its two statements are
   // compiled once, not per call: compiling the 11-value INSERT costs more CPU than SQLite takes to
-  // run it (bench:audit-store). The INSERT is compiled with each value standing for its column's
-  // name; its parameters then say in which order to bind a row's values.
+  // run it (bench:audit-store).
   const newest = db.selectFrom('audit_events').select(['seq', 'hash']).orderBy('seq', 'desc').limit(1).compile();
   const head = () => sql.get(newest);
-  const insert = db
-    .insertInto('audit_events')
-    .values(Object.fromEntries(auditColumns.map((column) => [column, column])) as Record<AuditColumn, never>)
-    .compile();
-  const bindOrder = insert.parameters as AuditColumn[];
-  const insertRow = (row: AuditRow) =>
-    sql.run(
-      CompiledQuery.raw(
-        insert.sql,
-        bindOrder.map((column) => row[column]),
-      ),
-    );
+  const insert = compileOnce<AuditRow & Record<string, unknown>, unknown>(sql, (value) =>
+    db
+      .insertInto('audit_events')
+      .values(Object.fromEntries(auditColumns.map((column) => [column, value(column)])) as Record<AuditColumn, never>),
+  );
+  const insertRow = (row: AuditRow) => sql.run(insert(row as AuditRow & Record<string, unknown>));
 
   /** Events matching a filter; at most 2^6 shapes of SQL text, every value a bound parameter. */
   const matching = (filter: Omit<AuditEventFilter, 'limit'>) => {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { type ExpressionBuilder, sql as raw } from 'kysely';
 import type { CertificateRegister } from '../../domain/lifecycle/ports.ts';
 import type { CertificateRecord } from '../../domain/lifecycle/records.ts';
+import { compileOnce } from './compile-once.ts';
 import type { DB } from './schema.generated.ts';
 import type { Sql } from './sql.ts';
 
@@ -241,11 +242,12 @@ export function createSqlCertificateRegister(sql: Sql): CertificateRegister {
   const { db } = sql;
   const certificates = () => db.selectFrom('certificates').select(selectColumns);
   // Verification's one read per request: compiled once here, only its parameter bound per call.
-  const lookup = db
-    .selectFrom('certificates as c')
-    .select((eb) => [...registerEntryColumns, householdRegistered(eb), earlierPdfDigests(sql, eb)])
-    .where('c.certificate_no', '=', '')
-    .compile();
+  const lookup = compileOnce<{ no: string }, RegisterRow>(sql, (value) =>
+    db
+      .selectFrom('certificates as c')
+      .select((eb) => [...registerEntryColumns, householdRegistered(eb), earlierPdfDigests(sql, eb)])
+      .where('c.certificate_no', '=', value('no')),
+  );
 
   return {
     insert(r, pdf) {
@@ -313,7 +315,7 @@ export function createSqlCertificateRegister(sql: Sql): CertificateRegister {
       );
     },
     lookup(no) {
-      const row = sql.get<RegisterRow>({ ...lookup, parameters: [no] });
+      const row = sql.get(lookup({ no }));
       return row ? toRegisterEntry(row) : null;
     },
     signedWithKeySince(institution, kid, since) {
