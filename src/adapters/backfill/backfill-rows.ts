@@ -1,6 +1,7 @@
 import { CompiledQuery } from 'kysely';
 import type { StoredBackfillRow } from '../../domain/lifecycle/backfill.ts';
 import type { CertificateRecord } from '../../domain/lifecycle/records.ts';
+import { certificateRowOf } from '../sql/certificate-register.ts';
 import type { Sql } from '../sql/sql.ts';
 
 /*
@@ -12,68 +13,13 @@ import type { Sql } from '../sql/sql.ts';
  * worker) as on SQLite itself. tests/unit/backfill-rows.test.ts checks the two write the same row.
  */
 
-/** The columns in the order `storedBackfillRow` gives them; the PDF is the empty blob until its first download. */
-const COLUMNS = [
-  'certificate_no',
-  'licence_id',
-  'lineage',
-  'version',
-  'institution',
-  'application_id',
-  'kind',
-  'status',
-  'status_reason',
-  'status_note',
-  'status_changed_at',
-  'supersedes',
-  'superseded_by',
-  'change_reason',
-  'child_registered',
-  'certificate',
-  'licence',
-  'registration',
-  'signed_json',
-  'licence_digest',
-  'qr_text',
-  'issued_at',
-  'issued_by',
-  'mother_id_number',
-  'birth_time',
-  'sex',
-  'division_code',
-] as const;
-
+/** A back-issued record's columns, as the register makes them for its own insert. */
 export function storedBackfillRow(r: CertificateRecord): StoredBackfillRow {
-  return [
-    r.certificateNo,
-    r.licenceId,
-    r.lineage,
-    r.version,
-    r.institution,
-    r.applicationId,
-    r.kind,
-    r.status,
-    r.statusReason,
-    r.statusNote,
-    r.statusChangedAt,
-    r.supersedes,
-    r.supersededBy,
-    r.changeReason,
-    r.householdRegisteredAtReissue === null ? null : Number(r.householdRegisteredAtReissue),
-    JSON.stringify(r.certificate),
-    JSON.stringify(r.licence),
-    JSON.stringify(r.registrationItems),
-    r.signedJson,
-    r.licenceDigest,
-    r.qrText,
-    r.issuedAt,
-    r.issuedBy,
-    r.certificate.mother.idNumber,
-    r.certificate.newborn.birthTime,
-    r.certificate.newborn.sex,
-    r.certificate.birthPlace.divisionCode,
-  ];
+  return Object.values(certificateRowOf(r));
 }
+
+/** The column names, in the order `storedBackfillRow` gives the values (the register's row's key order). */
+const COLUMNS = Object.keys(certificateRowOf(sampleRecord()));
 
 /** Inserts rows made by `storedBackfillRow`, marked back-issued, without a PDF yet. */
 export function createBackfillRowWriter(sql: Sql): { insert(row: StoredBackfillRow): void } {
@@ -87,4 +33,12 @@ export function createBackfillRowWriter(sql: Sql): { insert(row: StoredBackfillR
       sql.run(CompiledQuery.raw(text, [...row]));
     },
   };
+}
+
+/** A record whose row is made once, only for its column names (certificateRowOf reads these fields). */
+function sampleRecord(): CertificateRecord {
+  return {
+    householdRegisteredAtReissue: null,
+    certificate: { mother: {}, newborn: {}, birthPlace: {} },
+  } as unknown as CertificateRecord;
 }

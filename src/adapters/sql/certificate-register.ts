@@ -202,8 +202,8 @@ const registerEntryColumns = [
   'c.backfilled',
 ] as const;
 
-/** The columns of a certificate row but its PDF. */
-const rowOf = (r: CertificateRecord) => ({
+/** The columns of a certificate row but its PDF (back-issuance's rows are made from it too: backfill-rows.ts). */
+export const certificateRowOf = (r: CertificateRecord) => ({
   certificate_no: r.certificateNo,
   licence_id: r.licenceId,
   lineage: r.lineage,
@@ -251,12 +251,18 @@ export function createSqlCertificateRegister(sql: Sql): CertificateRegister {
 
   return {
     insert(r, pdf) {
-      sql.run(db.insertInto('certificates').values({ ...rowOf(r), pdf: Buffer.from(pdf), pdf_sha256: sha256(pdf) }));
+      sql.run(
+        db
+          .insertInto('certificates')
+          .values({ ...certificateRowOf(r), pdf: Buffer.from(pdf), pdf_sha256: sha256(pdf) }),
+      );
     },
     insertBackfilled(r) {
       // A back-issued certificate enters without its PDF (the empty blob until first download).
       sql.run(
-        db.insertInto('certificates').values({ ...rowOf(r), pdf: Buffer.alloc(0), pdf_sha256: null, backfilled: 1 }),
+        db
+          .insertInto('certificates')
+          .values({ ...certificateRowOf(r), pdf: Buffer.alloc(0), pdf_sha256: null, backfilled: 1 }),
       );
     },
     backfilledOf(no) {
