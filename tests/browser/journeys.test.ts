@@ -276,6 +276,10 @@ describe('parents apply online, the issuer issues, the parents collect, a clerk 
     const ctx = await browser.newContext({ locale: 'zh-CN' });
     const p = await ctx.newPage();
     await p.goto(`${svc.url}/my`);
+    // The number box takes the focus itself (autofocus); typing before it has would lose keys.
+    await expect
+      .poll(() => p.evaluate<string>("document.activeElement?.getAttribute('name') ?? ''"))
+      .toBe('certificateNo');
     await p.keyboard.type('Q000000000');
     await p.keyboard.press('Tab');
     await p.keyboard.type(record.mother.idNumber);
