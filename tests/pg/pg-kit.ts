@@ -32,7 +32,9 @@ export async function freshDatabase(options: { role?: string; encryption?: 'scra
   await client.connect();
   try {
     await client.query(`SET password_encryption = '${options.encryption ?? 'scram-sha-256'}'`);
-    await client.query(`CREATE ROLE ${role} LOGIN PASSWORD '${password}'`);
+    // The md5 role is one fixed name (the cluster's pg_hba.conf names it): a second use sets a new password.
+    const exists = (await client.query('SELECT 1 FROM pg_roles WHERE rolname = $1', [role])).rowCount === 1;
+    await client.query(`${exists ? 'ALTER' : 'CREATE'} ROLE ${role} LOGIN PASSWORD '${password}'`);
     await client.query(`CREATE DATABASE ${name} OWNER ${role}`);
   } finally {
     await client.end();

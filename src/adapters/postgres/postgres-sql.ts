@@ -1,6 +1,7 @@
 import { newNodeName, PRESENCE_LOCKS, postgresPresence, presenceKey } from '../sql/presence.ts';
 import { compiled, type Query, queryBuilder, type Sql } from '../sql/sql.ts';
-import { openSyncConnection, type SyncConnection, type SyncConnectionOptions } from './sync-connection.ts';
+import { libpqBinding, openLibpqConnection } from './libpq-connection.ts';
+import { openThreadConnection, type SyncConnection, type SyncConnectionOptions } from './sync-connection.ts';
 
 /**
  * The advisory lock every write transaction holds until it ends (pg_advisory_xact_lock, 8.2+;
@@ -24,6 +25,12 @@ function asBuffers(row: Record<string, unknown>): void {
       row[key] = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
     }
   }
+}
+
+/** A connection by the transport asked for: libpq's own calls where installed, else a thread. */
+export function openSyncConnection(url: string, options: SyncConnectionOptions = {}): SyncConnection {
+  const transport = options.transport ?? (libpqBinding() ? 'libpq' : 'thread');
+  return transport === 'libpq' ? openLibpqConnection(url, options) : openThreadConnection(url, options);
 }
 
 /** The query layer over one PostgreSQL connection (see sql.ts and sync-connection.ts). */

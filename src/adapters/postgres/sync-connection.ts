@@ -2,7 +2,8 @@ import { createRequire } from 'node:module';
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 
 /**
- * One PostgreSQL connection, used synchronously: its client (node-postgres) lives in a worker
+ * One PostgreSQL connection, used synchronously, for where the libpq binding is not installed
+ * (libpq-connection.ts is the faster way, and the default): its client (node-postgres) lives in a worker
  * thread, and this thread posts each statement and waits on a shared flag for the answer
  * (Atomics.wait, then receiveMessageOnPort). The stores' ports are synchronous, as SQLite's
  * driver is; the cost is that a node's event loop waits for each statement's round trip (on a
@@ -83,7 +84,14 @@ export interface SyncConnectionOptions {
   connectTimeoutMs?: number;
   /** Statements run on every new connection (the first and each after a lost one), before anything else. */
   onConnect?: { sql: string; params: unknown[] }[];
+  /**
+   * libpq's synchronous calls (libpq-connection.ts) or a node-postgres client in a thread of its
+   * own (this file). By default libpq where its binding is installed, the thread otherwise.
+   */
+  transport?: PostgresTransport;
 }
+
+export type PostgresTransport = 'libpq' | 'thread';
 
 export interface QueryResult<R> {
   rows: R[];
@@ -103,12 +111,13 @@ export class PostgresError extends Error {
 }
 
 export interface SyncConnection {
+  readonly transport: PostgresTransport;
   query<R>(sql: string, params: readonly unknown[]): QueryResult<R>;
   exec(sql: string): void;
   close(): void;
 }
 
-export function openSyncConnection(url: string, options: SyncConnectionOptions = {}): SyncConnection {
+export function openThreadConnection(url: string, options: SyncConnectionOptions = {}): SyncConnection {
   const statementTimeoutMs = options.statementTimeoutMs ?? 30_000;
   const connectTimeoutMs = options.connectTimeoutMs ?? 10_000;
   const { port1, port2 } = new MessageChannel();
@@ -160,6 +169,7 @@ export function openSyncConnection(url: string, options: SyncConnectionOptions =
   }
 
   return {
+    transport: 'thread',
     query: (sql, params) => call({ op: 'query', sql, params }),
     exec: (sql) => void call({ op: 'exec', sql }),
     close() {
