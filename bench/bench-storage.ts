@@ -10,7 +10,8 @@
  *   tsx bench/bench-storage.ts [--count 300] [--concurrency 8] [--seconds 5]
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { once } from 'node:events';
+import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
@@ -24,8 +25,11 @@ const { values } = parseArgs({
     count: { type: 'string', default: '300' },
     concurrency: { type: 'string', default: '8' },
     seconds: { type: 'string', default: '5' },
+    /** `postgres` alone skips SQLite (and the ratios between the engines). */
+    engines: { type: 'string', default: 'sqlite,postgres' },
   },
 });
+const engines = values.engines.split(',') as ('sqlite' | 'postgres')[];
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
 interface Node {
@@ -71,9 +75,32 @@ const ask = async (nodes: Node[], command: string) => {
   return Promise.all(nodes.map(answer));
 };
 
+/** CPU seconds used so far by the PostgreSQL server's processes (Linux /proc; 0 elsewhere). */
+function serverCpuSeconds(): number {
+  let ticks = 0;
+  for (const pid of existsSync('/proc') ? readdirSync('/proc') : []) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      if (!stat.includes('(postgres)')) continue;
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return ticks / 100; // USER_HZ
+}
+
 interface Figures {
   issuesPerS: number;
   verificationsPerS: number;
+  /** PostgreSQL statements (round trips) per issue, over all nodes. */
+  statementsPerIssue: number;
+  /** CPU of the node processes (all threads, the HTTP client included) per issue. */
+  nodeCpuMsPerIssue: number;
+  /** CPU of the PostgreSQL server per issue. */
+  serverCpuMsPerIssue: number;
 }
 
 async function run(
@@ -96,13 +123,25 @@ async function run(
       nodes.push(node);
       await answer(node);
     }
+    const serverBefore = serverCpuSeconds();
     const issued = await ask(nodes, 'issue');
+    const serverSeconds = serverCpuSeconds() - serverBefore;
     const total = issued.reduce((sum, r) => sum + Number(r.issued), 0);
     const slowest = Math.max(...issued.map((r) => Number(r.ms)));
     const verified = await ask(nodes, 'verify');
     const verificationsPerS = verified.reduce((sum, r) => sum + Number(r.verified) / (Number(r.ms) / 1000), 0);
     await ask(nodes, 'stop');
-    return { issuesPerS: total / (slowest / 1000), verificationsPerS };
+    // Let them exit on their own (a CPU profile is written at exit).
+    await Promise.all(nodes.map((n) => (n.child.exitCode === null ? once(n.child, 'exit') : null)));
+    const statements = issued.reduce((sum, r) => sum + Number(r.statements), 0);
+    const cpuMs = issued.reduce((sum, r) => sum + Number(r.cpuMs), 0);
+    return {
+      issuesPerS: total / (slowest / 1000),
+      verificationsPerS,
+      statementsPerIssue: statements / total,
+      nodeCpuMsPerIssue: cpuMs / total,
+      serverCpuMsPerIssue: (serverSeconds * 1000) / total,
+    };
   } finally {
     for (const node of nodes) if (node.child.exitCode === null) node.child.kill('SIGKILL');
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
@@ -127,7 +166,7 @@ try {
         .join(' ')}`,
   );
   const figures: Record<string, Figures> = {};
-  for (const engine of ['sqlite', 'postgres'] as const) {
+  for (const engine of engines) {
     for (const nodes of [1, 2]) {
       const key = `${engine}, ${nodes} node${nodes > 1 ? 's' : ''}`;
       figures[key] = await run(engine, nodes, newDatabase);
@@ -135,16 +174,21 @@ try {
       console.log(
         `${key.padEnd(20)} issues without the PDF ${f.issuesPerS.toFixed(0).padStart(5)}/s   QR verifications ${f.verificationsPerS
           .toFixed(0)
-          .padStart(5)}/s`,
+          .padStart(5)}/s   node CPU ${f.nodeCpuMsPerIssue.toFixed(2)} ms per issue${
+          engine === 'postgres'
+            ? `, ${f.statementsPerIssue.toFixed(1)} statements, server CPU ${f.serverCpuMsPerIssue.toFixed(2)} ms`
+            : ''
+        }`,
       );
     }
   }
   const ratio = (a: string, b: string, of: keyof Figures) => (figures[a]![of] / figures[b]![of]).toFixed(2);
-  console.log(
-    `PostgreSQL ÷ SQLite, one node: issues ${ratio('postgres, 1 node', 'sqlite, 1 node', 'issuesPerS')}×, ` +
-      `verifications ${ratio('postgres, 1 node', 'sqlite, 1 node', 'verificationsPerS')}×`,
-  );
-  for (const engine of ['sqlite', 'postgres']) {
+  if (engines.length === 2)
+    console.log(
+      `PostgreSQL ÷ SQLite, one node: issues ${ratio('postgres, 1 node', 'sqlite, 1 node', 'issuesPerS')}×, ` +
+        `verifications ${ratio('postgres, 1 node', 'sqlite, 1 node', 'verificationsPerS')}×`,
+    );
+  for (const engine of engines) {
     console.log(
       `${engine}: two nodes ÷ one: issues ${ratio(`${engine}, 2 nodes`, `${engine}, 1 node`, 'issuesPerS')}×, ` +
         `verifications ${ratio(`${engine}, 2 nodes`, `${engine}, 1 node`, 'verificationsPerS')}×`,

@@ -5,6 +5,9 @@
  * lines: prepares its applications and says `ready`; on `issue` issues them all with
  * `--concurrency` requests in flight; on `verify` verifies their QR codes for `--seconds`.
  */
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
+import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { LifecyclePorts } from '../src/domain/lifecycle/ports.ts';
@@ -44,6 +47,21 @@ const svc = await startTestService({
 const ports: LifecyclePorts = svc.running.service.lifecycle;
 // BENCHMARK ONLY: no PDF, so what is measured is issuing's storage and signatures.
 ports.renderer = { render: async () => new Uint8Array(0) };
+/** Statements sent to PostgreSQL (each one round trip), counted while issuing. */
+const statements = new Map<string, number>();
+let counting = false;
+type Call = (text: string, ...rest: unknown[]) => unknown;
+const sqlLayer = svc.running.service.sql as { engine: string; connection?: { query: Call; exec: Call } };
+if (sqlLayer.engine === 'postgres' && sqlLayer.connection) {
+  const connection = sqlLayer.connection;
+  for (const op of ['query', 'exec'] as const) {
+    const original = connection[op].bind(connection);
+    connection[op] = (text: string, ...rest: unknown[]) => {
+      if (counting) statements.set(text, (statements.get(text) ?? 0) + 1);
+      return original(text, ...rest);
+    };
+  }
+}
 const midwife = await svc.token('midwife', 'gz');
 const issuer = await svc.token('issuer', 'gz');
 
@@ -75,6 +93,23 @@ async function prepare(): Promise<string[]> {
   return ids;
 }
 
+/** A CPU profile of this process's main thread, from now until `stopInto(file)` (ISSUE_PROFILE_DIR). */
+async function startProfile() {
+  const session = new Session();
+  session.connect();
+  const post = (method: string) =>
+    new Promise<unknown>((resolve, reject) => session.post(method, (e, r) => (e ? reject(e) : resolve(r))));
+  await post('Profiler.enable');
+  await post('Profiler.start');
+  return {
+    async stopInto(file: string) {
+      const { profile } = (await post('Profiler.stop')) as { profile: object };
+      writeFileSync(file, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
 /** Runs `work` over `items` with `concurrency` in flight. */
 async function inFlight<T>(items: T[], work: (item: T) => Promise<void>) {
   let next = 0;
@@ -91,12 +126,25 @@ say({ ready: true });
 for await (const line of createInterface({ input: process.stdin })) {
   if (line === 'issue') {
     const started = performance.now();
+    const cpuBefore = process.cpuUsage();
+    const profiler = process.env.ISSUE_PROFILE_DIR ? await startProfile() : null;
+    counting = true;
     await inFlight(applications, async (id) => {
       const reply = await svc.request('POST', `/api/v1/applications/${id}/issue`, { token: issuer });
       if (reply.status !== 201) throw new Error(`issue refused: ${reply.status} ${JSON.stringify(reply.body)}`);
       issued.push(reply.body.certificateNo);
     });
-    say({ issued: issued.length, ms: performance.now() - started });
+    const ms = performance.now() - started;
+    const cpu = process.cpuUsage(cpuBefore);
+    counting = false;
+    if (profiler) await profiler.stopInto(path.join(process.env.ISSUE_PROFILE_DIR!, `issue-node${node}.cpuprofile`));
+    const sent = [...statements.values()].reduce((a, b) => a + b, 0);
+    if (process.env.TRACE_STATEMENTS) {
+      for (const [text, n] of [...statements].sort((a, b) => b[1] - a[1])) {
+        process.stderr.write(`${(n / issued.length).toFixed(2)}  ${text.replace(/\s+/g, ' ').slice(0, 160)}\n`);
+      }
+    }
+    say({ issued: issued.length, ms, statements: sent, cpuMs: (cpu.user + cpu.system) / 1000 });
   } else if (line === 'verify') {
     const qrs = issued.map((no) => ports.register.find(no)!.qrText);
     const until = performance.now() + Number(values.seconds) * 1000;

@@ -19,12 +19,14 @@ export function createCertificateSigner(
   keyStore: SealedKeyStore,
   options: { activeKey?: (institutionCreditCode: string) => SigningKey; compressQr?: boolean } = {},
 ): CertificateSigner {
-  const activeKey = options.activeKey ?? ((code: string) => keyStore.activeKey(code));
   const signOptions = options.compressQr === undefined ? {} : { compressQr: options.compressQr };
+  const { activeKey } = options;
+  // With a memo, each signature checks the key; otherwise the lookup that finds it active does.
+  const signerFor = (code: string) => (activeKey ? { key: activeKey(code), keyStore } : keyStore.activeSigner(code));
   return {
     async sign(payload, issuedAt) {
-      const key = activeKey(payload.certificate.issuer.creditCode);
-      const signed = await signCredentials(payload, key, keyStore, { now: () => issuedAt }, signOptions);
+      const { key, keyStore: signing } = signerFor(payload.certificate.issuer.creditCode);
+      const signed = await signCredentials(payload, key, signing, { now: () => issuedAt }, signOptions);
       return {
         signedJson: JSON.stringify(signed.signedJson),
         qrText: signed.qr,

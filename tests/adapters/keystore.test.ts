@@ -129,6 +129,41 @@ describe('the sealed key store', () => {
     );
   });
 
+  it('signs one credential with the active key it found, without reading the register per signature', async () => {
+    let reads = 0;
+    const counted = new Proxy(domain.register, {
+      get: (target, name, receiver) => {
+        const value = Reflect.get(target, name, receiver);
+        if (typeof value !== 'function') return value;
+        return (...args: unknown[]) => {
+          reads++;
+          return value.apply(target, args);
+        };
+      },
+    });
+    const store = reopen({ register: counted });
+    reads = 0;
+    const { key, keyStore } = store.activeSigner(HOSPITAL_A.creditCode);
+    expect(key).toEqual(domain.keyA);
+    const data = new Uint8Array([1, 2, 3]);
+    const signatures = [await keyStore.sign(key.kid, data), await keyStore.sign(key.kid, data)];
+    expect(reads).toBe(1);
+    for (const signature of signatures) {
+      expect(
+        verify(
+          'sha256',
+          data,
+          { key: createPublicKey({ key: key.publicJwk, format: 'jwk' }), dsaEncoding: 'ieee-p1363' },
+          signature,
+        ),
+      ).toBe(true);
+    }
+    // Any other key is checked in the register as ever.
+    await keyStore.sign(domain.keyB.kid, data);
+    expect(reads).toBe(2);
+    expect(() => store.activeSigner('12110000400000990D')).toThrow(expect.objectContaining({ code: 'NO_SIGNING_KEY' }));
+  });
+
   it('rotates: a new active key, the old one retired, kept, and no longer signing', async () => {
     const now = new Date('2027-01-01T00:00:00Z');
     const next = await provisionInstitutionKey({ ...domain, now, institution: HOSPITAL_A });

@@ -1,6 +1,13 @@
 import { createPublicKey, generateKeyPairSync, type KeyObject, sign as signData } from 'node:crypto';
 import { DomainError } from '../../domain/errors.ts';
-import { type Clock, type ManagedKeyStore, type PendingKey, type SigningKey, systemClock } from '../../domain/ports.ts';
+import {
+  type Clock,
+  type KeyStore,
+  type ManagedKeyStore,
+  type PendingKey,
+  type SigningKey,
+  systemClock,
+} from '../../domain/ports.ts';
 import type { KeyRegister, SigningKeyRecord } from '../../domain/trust/ports.ts';
 import { toLowS } from '../pki/p256-low-s.ts';
 import { pemToX5c } from '../pki/pem.ts';
@@ -77,6 +84,23 @@ export class SealedKeyStore implements ManagedKeyStore {
       throw new DomainError('NO_SIGNING_KEY', `Institution ${institutionCreditCode} has no valid signing key`);
     }
     return this.toSigningKey(record);
+  }
+
+  /**
+   * The institution's current key, and a key store that signs with it without reading the
+   * register again: for the signatures of one credential, made together right after this lookup
+   * found the key active (two register reads fewer per issue). A revocation stops the next
+   * credential, not the second half of this one.
+   */
+  activeSigner(institutionCreditCode: string): { key: SigningKey; keyStore: KeyStore } {
+    const key = this.activeKey(institutionCreditCode);
+    return {
+      key,
+      keyStore: {
+        activeKey: (code) => this.activeKey(code),
+        sign: async (kid, data) => (kid === key.kid ? this.signWith(kid, data) : this.sign(kid, data)),
+      },
+    };
   }
 
   /** Public material of any e-licence signing key, current or not. */

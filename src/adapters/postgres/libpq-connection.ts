@@ -44,11 +44,13 @@ let binding: LibpqConstructor | null | undefined;
  */
 export function libpqBinding(): LibpqConstructor | null {
   if (binding === undefined) {
-    if (!isMainThread) return (binding = null);
-    try {
-      binding = createRequire(import.meta.url)('libpq') as LibpqConstructor;
-    } catch {
-      binding = null;
+    binding = null;
+    if (isMainThread) {
+      try {
+        binding = createRequire(import.meta.url)('libpq') as LibpqConstructor;
+      } catch {
+        // not installed: the thread connection serves
+      }
     }
   }
   return binding;

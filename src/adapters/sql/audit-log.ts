@@ -8,7 +8,7 @@ import type {
   AuditLog,
 } from '../../domain/audit/audit-event.ts';
 import { compileOnce } from './compile-once.ts';
-import type { Sql } from './sql.ts';
+import { atomically, type Sql } from './sql.ts';
 
 const genesis = '0'.repeat(64);
 
@@ -118,7 +118,7 @@ export function createSqlAuditLog(
 
   return {
     // Inside the caller's transaction no savepoint is needed: the one INSERT lands or nothing does.
-    record: (event, now) => (sql.inTransaction ? appendRow(event, now) : sql.transaction(() => appendRow(event, now))),
+    record: (event, now) => atomically(sql, () => appendRow(event, now)),
     verify(anchors?: AuditAnchor | readonly AuditAnchor[]): AuditChainReport {
       const pinned = new Map<number, string[]>();
       for (const anchor of anchors === undefined ? [] : 'seq' in anchors ? [anchors] : anchors) {

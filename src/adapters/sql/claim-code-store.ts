@@ -1,5 +1,5 @@
 import type { ClaimCodeStore } from '../../domain/lifecycle/ports.ts';
-import type { Sql } from './sql.ts';
+import { atomically, type Sql } from './sql.ts';
 
 /** Claim codes live on the certificate's row: `claim_code_hash` and `claim_failures`. */
 export function createSqlClaimCodeStore(sql: Sql): ClaimCodeStore {
@@ -15,7 +15,7 @@ export function createSqlClaimCodeStore(sql: Sql): ClaimCodeStore {
     // A new code ends the tokens opened with earlier ones: handing the parents a new code is how
     // an issuer shuts out whoever got hold of the old one. One transaction, so no token outlives it.
     set(no, hash) {
-      sql.transaction(() => {
+      atomically(sql, () => {
         sql.run(certificate(no).set({ claim_code_hash: hash, claim_failures: 0 }));
         sql.run(db.deleteFrom('access_tokens').where('role', '=', 'citizen').where('certificate_no', '=', no));
       });

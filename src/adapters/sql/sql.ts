@@ -40,7 +40,7 @@ export interface Sql {
   /**
    * Runs `fn` in one transaction: committed when it returns, rolled back when it throws. Nested
    * calls become savepoints. On PostgreSQL the outermost also takes the writers' lock (see
-   * postgres/sync-sql.ts), so nodes write one at a time, as SQLite's single writer does.
+   * postgres/postgres-sql.ts), so nodes write one at a time, as SQLite's single writer does.
    */
   transaction<T>(fn: () => T): T;
   /** Whether a transaction of this connection is open. */
@@ -48,6 +48,15 @@ export interface Sql {
   /** This process among those sharing the database. */
   readonly presence: Presence;
   close(): void;
+}
+
+/**
+ * A store's writes that must land together: part of the caller's unit of work when one is open,
+ * else a transaction of their own. Inside a unit of work no savepoint is taken (on PostgreSQL two
+ * round trips fewer): whatever throws here rolls the whole unit back.
+ */
+export function atomically<T>(sql: Sql, fn: () => T): T {
+  return sql.inTransaction ? fn() : sql.transaction(fn);
 }
 
 /** A Kysely that only compiles, for the engine's SQL dialect. */

@@ -1,8 +1,9 @@
 import { randomInt } from 'node:crypto';
+import { sql as raw } from 'kysely';
 import type { CertificateStatus } from '../../domain/certificate.ts';
 import type { StatusListRecord, StatusListStore } from '../../domain/status-lists/ports.ts';
 import type { StatusReference } from '../../domain/verification/ports.ts';
-import type { Sql } from './sql.ts';
+import { atomically, type Sql } from './sql.ts';
 
 /** 2^16 entries: 16 KB of bits before compression, and an index costs 3 bytes in the QR's CBOR. */
 export const STATUS_LIST_SIZE = 65_536;
@@ -46,28 +47,63 @@ export function createSqlStatusListStore(sql: Sql, options: { baseUrl: string; l
         .select(['e.idx', 'l.uri'])
         .where('e.certificate_no', '=', certificateNo),
     );
-  const isTaken = (listId: number, idx: number) =>
-    sql.get(
+  /** Takes place `idx` of the list unless it is taken: one statement (whether it took it, 1 or 0). */
+  const take = (listId: number, idx: number, certificateNo: string) =>
+    sql.run(
       db
-        .selectFrom('status_list_entries')
-        .select((eb) => eb.lit(1).as('taken'))
-        .where('list_id', '=', listId)
-        .where('idx', '=', idx),
-    ) !== undefined;
+        .insertInto('status_list_entries')
+        .columns(['list_id', 'idx', 'certificate_no'])
+        .expression(
+          db
+            .selectNoFrom((eb) => [eb.val(listId).as('list_id'), eb.val(idx).as('idx'), eb.val(certificateNo).as('c')])
+            .where((eb) =>
+              eb.not(
+                eb.exists(
+                  eb
+                    .selectFrom('status_list_entries')
+                    .select(eb.lit(1).as('taken'))
+                    .where('list_id', '=', listId)
+                    .where('idx', '=', idx),
+                ),
+              ),
+            ),
+        ),
+    ) === 1;
 
-  /** The open list of the partition, or a new one. */
-  function openList(institution: string, year: number): ListRow {
-    const open = sql.get<ListRow>(
+  /**
+   * The place the certificate already has (a retried issue), else the partition's open list, if
+   * any: one statement for both, as every issue asks.
+   */
+  function placeOrOpenList(certificateNo: string, institution: string, year: number) {
+    const rows = sql.all(
       db
-        .selectFrom('status_lists')
-        .selectAll()
-        .where('institution', '=', institution)
-        .where('year', '=', year)
-        .where('used', '<', maxUsed)
-        .orderBy('id', 'desc')
-        .limit(1),
+        .selectFrom('status_list_entries as e')
+        .innerJoin('status_lists as l', 'l.id', 'e.list_id')
+        .select((eb) => [eb.ref('e.idx').$castTo<number | null>().as('idx'), 'l.id', 'l.uri', 'l.size'])
+        .where('e.certificate_no', '=', certificateNo)
+        .unionAll(
+          db
+            .selectFrom((eb) =>
+              eb
+                .selectFrom('status_lists')
+                .select(['id', 'uri', 'size'])
+                .where('institution', '=', institution)
+                .where('year', '=', year)
+                .where('used', '<', maxUsed)
+                .orderBy('id', 'desc')
+                .limit(1)
+                .as('o'),
+            )
+            .select([raw<number | null>`NULL`.as('idx'), 'o.id', 'o.uri', 'o.size']),
+        ),
     );
-    if (open) return open;
+    const placed = rows.find((row) => row.idx !== null);
+    if (placed) return { placed: { idx: placed.idx!, uri: placed.uri } };
+    return { open: rows[0] };
+  }
+
+  /** A new list for the partition. */
+  function newList(institution: string, year: number): Pick<ListRow, 'id' | 'uri' | 'size'> {
     // The URI names the id, which the insert makes: inserted with a placeholder, then set.
     const { id } = sql.get(
       db
@@ -85,25 +121,19 @@ export function createSqlStatusListStore(sql: Sql, options: { baseUrl: string; l
   }
 
   function assign(certificateNo: string, institution: string, year: number): StatusReference {
-    const existing = entryOf(certificateNo);
-    if (existing) return { idx: existing.idx, uri: existing.uri };
-    const list = openList(institution, year);
+    const { placed, open } = placeOrOpenList(certificateNo, institution, year);
+    if (placed) return placed;
+    const list = open ?? newList(institution, year);
     for (;;) {
       const idx = randomInt(list.size);
-      if (isTaken(list.id, idx)) continue;
-      sql.run(db.insertInto('status_list_entries').values({ list_id: list.id, idx, certificate_no: certificateNo }));
-      return { idx, uri: list.uri };
+      if (take(list.id, idx, certificateNo)) return { idx, uri: list.uri };
     }
   }
 
   return {
-    // One transaction, so on PostgreSQL the writers' lock keeps two nodes from picking the same open
-    // list's index or both creating a list. Inside the caller's transaction no savepoint is needed:
-    // whatever throws rolls the caller's unit back.
-    assign: (certificateNo, { institution, year }) =>
-      sql.inTransaction
-        ? assign(certificateNo, institution, year)
-        : sql.transaction(() => assign(certificateNo, institution, year)),
+    // One transaction (or the caller's), so on PostgreSQL the writers' lock keeps two nodes from
+    // picking the same open list's index or both creating a list.
+    assign: (certificateNo, { institution, year }) => atomically(sql, () => assign(certificateNo, institution, year)),
     find(id) {
       if (!/^[1-9][0-9]{0,15}$/.test(id)) return null;
       const row = findList(Number(id));

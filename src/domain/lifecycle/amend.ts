@@ -9,6 +9,7 @@ import {
   commit,
   type IssueDraft,
   type IssueResult,
+  placeInStatusList,
   render,
   reserveNumber,
   sign,
@@ -53,10 +54,11 @@ async function supersedeWith(
 ): Promise<IssueResult> {
   // 1. check
   checkCertificate(ports, certificate, old.certificateNo);
-  // 2. reserve number
-  const reservation = ports.transactions.run(() =>
-    reserveNumber(ports, old.institution, { kind: 'amendment', purpose: kind }),
-  );
+  // 2. reserve number, and place it in its status list
+  const { reservation, status } = ports.transactions.run(() => {
+    const reservation = reserveNumber(ports, old.institution, { kind: 'amendment', purpose: kind });
+    return { reservation, status: placeInStatusList(ports, reservation) };
+  });
   const draft: IssueDraft = {
     certificate,
     registrationItems: old.registrationItems,
@@ -70,7 +72,7 @@ async function supersedeWith(
   try {
     const issuedAt = ports.clock.now();
     // 3. sign
-    const signed = await sign(ports, draft, reservation, issuedAt);
+    const signed = await sign(ports, draft, reservation, status, issuedAt);
     // 4. render
     const pdf = await render(ports, signed, issuedAt);
     // 5. commit (fails with INVALID_STATE when a concurrent amendment superseded `old` first)

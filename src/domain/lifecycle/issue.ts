@@ -9,6 +9,7 @@ import {
   commit,
   type IssueDraft,
   type IssueResult,
+  placeInStatusList,
   render,
   reserveNumber,
   sign,
@@ -46,16 +47,17 @@ export async function issueCertificate(ports: IssuePorts, actor: Issuer, applica
   const certificate = composeCertificate(application.input, delivery, institution, chinaDate(ports.clock.now()));
   checkCertificate(ports, certificate, 'A000000000');
 
-  // 2. reserve number, or take up the one an earlier attempt at this application reserved
-  const reservation = ports.transactions.run(() => {
+  // 2. reserve number, or take up the one an earlier attempt at this application reserved; place it in its status list
+  const reserved = ports.transactions.run(() => {
     const current = ports.applications.findApplication(applicationId)!;
     if (current.status === 'issued') return current.certificateNo!;
-    return (
-      ports.stock.heldByApplication(applicationId) ?? reserveForApplication(ports, application, delivery, certificate)
-    );
+    const held = current.status === 'issuing' ? ports.stock.heldByApplication(applicationId) : null;
+    const reservation = held ?? reserveForApplication(ports, application, delivery, certificate);
+    return { reservation, status: placeInStatusList(ports, reservation) };
   });
   // A concurrent request for the same application landed in between.
-  if (typeof reservation === 'string') return { created: false, result: replay(ports, reservation) };
+  if (typeof reserved === 'string') return { created: false, result: replay(ports, reserved) };
+  const { reservation, status } = reserved;
   const draft: IssueDraft = {
     certificate,
     registrationItems: registrationItems(application.input, delivery),
@@ -70,7 +72,7 @@ export async function issueCertificate(ports: IssuePorts, actor: Issuer, applica
   try {
     const issuedAt = ports.clock.now();
     // 3. sign
-    const signed = await sign(ports, draft, reservation, issuedAt);
+    const signed = await sign(ports, draft, reservation, status, issuedAt);
     // 4. render
     const pdf = await render(ports, signed, issuedAt);
     // 5. commit

@@ -2,6 +2,7 @@ import { eventBy } from '../audit/audit-event.ts';
 import type { Certificate, ELicencePayload } from '../certificate.ts';
 import { DomainError, invalidRequest } from '../errors.ts';
 import { issuedEvent } from '../events/lifecycle-events.ts';
+import type { StatusReference } from '../verification/ports.ts';
 import { envelope } from './compose.ts';
 import { requireCurrent } from './guards.ts';
 import type { Issuer, LifecyclePorts, NumberHolder, Reservation } from './ports.ts';
@@ -66,6 +67,18 @@ export function reserveNumber<H extends NumberHolder>(
   return reservation;
 }
 
+/**
+ * 2. (in the same unit of work as the reservation) the certificate's place in its status list,
+ * kept if a retried issue already has one. Its partition is the year of the reservation, a moment
+ * before the signing instant.
+ */
+export function placeInStatusList(
+  ports: Pick<LifecyclePorts, 'statusLists' | 'clock'>,
+  reservation: Reservation,
+): StatusReference {
+  return ports.statusLists.assign(reservation.certificateNo, reservation.institution, ports.clock.now());
+}
+
 export interface Signed {
   payload: ELicencePayload;
   signedJson: string;
@@ -74,14 +87,12 @@ export interface Signed {
   kid: string;
 }
 
-/**
- * 3. sign: the certificate's place in its status list (kept if a retried issue already has one),
- * then the e-licence and the QR credential, at the signing instant `issuedAt`.
- */
+/** 3. sign: the e-licence and the QR credential, at the signing instant `issuedAt`. */
 export async function sign(
-  ports: Pick<LifecyclePorts, 'signer' | 'licenceTypeCode' | 'statusLists'>,
+  ports: Pick<LifecyclePorts, 'signer' | 'licenceTypeCode'>,
   draft: IssueDraft,
   reservation: Reservation,
+  status: StatusReference,
   issuedAt: Date,
 ): Promise<Signed> {
   const old = draft.supersedes?.record;
@@ -93,7 +104,7 @@ export async function sign(
       version: draft.version,
       supersedes: old ? { licenceId: old.licenceId, certificateNo: old.certificateNo } : null,
     },
-    ports.statusLists.assign(reservation.certificateNo, reservation.institution, issuedAt),
+    status,
   );
   return { payload, ...(await ports.signer.sign(payload, issuedAt)) };
 }
