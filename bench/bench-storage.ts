@@ -95,8 +95,9 @@ function serverCpuSeconds(): number {
 interface Figures {
   issuesPerS: number;
   verificationsPerS: number;
-  /** PostgreSQL statements (round trips) per issue, over all nodes. */
+  /** PostgreSQL statements per issue, over all nodes, and the round trips that sent them. */
   statementsPerIssue: number;
+  roundTripsPerIssue: number;
   /** CPU of the node processes (all threads, the HTTP client included) per issue. */
   nodeCpuMsPerIssue: number;
   /** CPU of the PostgreSQL server per issue. */
@@ -139,6 +140,7 @@ async function run(
       issuesPerS: total / (slowest / 1000),
       verificationsPerS,
       statementsPerIssue: statements / total,
+      roundTripsPerIssue: issued.reduce((sum, r) => sum + Number(r.roundTrips), 0) / total,
       nodeCpuMsPerIssue: cpuMs / total,
       serverCpuMsPerIssue: (serverSeconds * 1000) / total,
     };
@@ -176,7 +178,7 @@ try {
           .toFixed(0)
           .padStart(5)}/s   node CPU ${f.nodeCpuMsPerIssue.toFixed(2)} ms per issue${
           engine === 'postgres'
-            ? `, ${f.statementsPerIssue.toFixed(1)} statements, server CPU ${f.serverCpuMsPerIssue.toFixed(2)} ms`
+            ? `, ${f.statementsPerIssue.toFixed(1)} statements in ${f.roundTripsPerIssue.toFixed(1)} round trips, server CPU ${f.serverCpuMsPerIssue.toFixed(2)} ms`
             : ''
         }`,
       );

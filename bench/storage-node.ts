@@ -47,19 +47,26 @@ const svc = await startTestService({
 const ports: LifecyclePorts = svc.running.service.lifecycle;
 // BENCHMARK ONLY: no PDF, so what is measured is issuing's storage and signatures.
 ports.renderer = { render: async () => new Uint8Array(0) };
-/** Statements sent to PostgreSQL (each one round trip), counted while issuing. */
+/** Statements sent to PostgreSQL, and the calls that sent them (round trips), counted while issuing. */
 const statements = new Map<string, number>();
+let roundTrips = 0;
 let counting = false;
-type Call = (text: string, ...rest: unknown[]) => unknown;
-const sqlLayer = svc.running.service.sql as { engine: string; connection?: { query: Call; exec: Call } };
+type Call = (...args: never[]) => unknown;
+type Counted = { query: Call; exec: Call; batch: Call };
+const sqlLayer = svc.running.service.sql as { engine: string; connection?: Counted };
 if (sqlLayer.engine === 'postgres' && sqlLayer.connection) {
   const connection = sqlLayer.connection;
-  for (const op of ['query', 'exec'] as const) {
-    const original = connection[op].bind(connection);
-    connection[op] = (text: string, ...rest: unknown[]) => {
-      if (counting) statements.set(text, (statements.get(text) ?? 0) + 1);
-      return original(text, ...rest);
-    };
+  const seen = (text: string) => statements.set(text, (statements.get(text) ?? 0) + 1);
+  for (const op of ['query', 'exec', 'batch'] as const) {
+    const original = connection[op].bind(connection) as (...args: unknown[]) => unknown;
+    connection[op] = ((...args: unknown[]) => {
+      if (counting) {
+        roundTrips++;
+        if (op === 'batch') for (const statement of args[0] as { sql: string }[]) seen(statement.sql);
+        else seen(args[0] as string);
+      }
+      return original(...args);
+    }) as Call;
   }
 }
 const midwife = await svc.token('midwife', 'gz');
@@ -144,7 +151,7 @@ for await (const line of createInterface({ input: process.stdin })) {
         process.stderr.write(`${(n / issued.length).toFixed(2)}  ${text.replace(/\s+/g, ' ').slice(0, 160)}\n`);
       }
     }
-    say({ issued: issued.length, ms, statements: sent, cpuMs: (cpu.user + cpu.system) / 1000 });
+    say({ issued: issued.length, ms, statements: sent, roundTrips, cpuMs: (cpu.user + cpu.system) / 1000 });
   } else if (line === 'verify') {
     const qrs = issued.map((no) => ports.register.find(no)!.qrText);
     const until = performance.now() + Number(values.seconds) * 1000;

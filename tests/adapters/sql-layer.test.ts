@@ -79,6 +79,67 @@ describe(`the query layer on ${testEngine}`, () => {
     expect(['Q440000001', 'Q440000002'].map((no) => stock.isUsed(no))).toEqual([true, false]);
   });
 
+  const voided = (no: string) =>
+    sql.db.insertInto('voided_numbers').values({
+      certificate_no: no,
+      institution,
+      reason: 'misprint',
+      note: null,
+      voided_at: at.toISOString(),
+      voided_by: 'issuer-gz',
+    });
+  const voidedNumbers = () =>
+    sql
+      .all<{ certificate_no: string }>(
+        sql.db.selectFrom('voided_numbers').select('certificate_no').orderBy('certificate_no'),
+      )
+      .map((row) => row.certificate_no);
+
+  it('lands writes with their unit of work, seen by its own reads, and a failing write fails the unit whole', () => {
+    const uow = createSqlUnitOfWork(sql);
+    const seen = uow.run(() => {
+      sql.write(voided('Q440000001'));
+      sql.write(voided('Q440000002'));
+      return voidedNumbers();
+    });
+    expect(seen).toEqual(['Q440000001', 'Q440000002']);
+    expect(() =>
+      uow.run(() => {
+        sql.write(voided('Q440000003'));
+        sql.write(voided('Q440000001')); // already voided
+      }),
+    ).toThrow(/unique|UNIQUE/);
+    expect(voidedNumbers()).toEqual(['Q440000001', 'Q440000002']);
+    expect(sql.inTransaction).toBe(false);
+    // Outside a unit of work a write runs at once.
+    sql.write(voided('Q440000003'));
+    expect(voidedNumbers()).toEqual(['Q440000001', 'Q440000002', 'Q440000003']);
+  });
+
+  it('drops the writes of a nested unit that throws, and keeps those around it', () => {
+    const uow = createSqlUnitOfWork(sql);
+    uow.run(() => {
+      sql.write(voided('Q440000001'));
+      // The nested unit throws before anything of it reached the database…
+      expect(() =>
+        uow.run(() => {
+          sql.write(voided('Q440000002'));
+          throw new Error('inner, before any read');
+        }),
+      ).toThrow('inner, before any read');
+      // …and after its savepoint and write did.
+      expect(() =>
+        uow.run(() => {
+          sql.write(voided('Q440000002'));
+          expect(voidedNumbers()).toEqual(['Q440000001', 'Q440000002']);
+          throw new Error('inner, after a read');
+        }),
+      ).toThrow('inner, after a read');
+      sql.write(voided('Q440000003'));
+    });
+    expect(voidedNumbers()).toEqual(['Q440000001', 'Q440000003']);
+  });
+
   it('reports a broken constraint as an error and stays usable', () => {
     const insert = () =>
       sql.run(

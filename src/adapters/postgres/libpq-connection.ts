@@ -1,6 +1,12 @@
 import { createRequire } from 'node:module';
 import { isMainThread } from 'node:worker_threads';
-import { PostgresError, type QueryResult, type SyncConnection, type SyncConnectionOptions } from './sync-connection.ts';
+import {
+  PostgresError,
+  type QueryResult,
+  type Statement,
+  type SyncConnection,
+  type SyncConnectionOptions,
+} from './sync-connection.ts';
 
 /**
  * One PostgreSQL connection through libpq's own synchronous calls (the `libpq` package, the
@@ -19,6 +25,14 @@ interface Libpq {
   prepare(name: string, sql: string, parameters: number): void;
   execPrepared(name: string, parameters: (string | null)[]): void;
   execParams(sql: string, parameters: (string | null)[]): void;
+  sendPrepare(name: string, sql: string, parameters: number): boolean;
+  sendQueryPrepared(name: string, parameters: (string | null)[]): boolean;
+  sendQueryParams(sql: string, parameters: (string | null)[]): boolean;
+  getResult(): boolean;
+  pipelineModeSupported(): boolean;
+  enterPipelineMode(): boolean;
+  exitPipelineMode(): boolean;
+  pipelineSync(): boolean;
   resultStatus(): string;
   resultErrorMessage(): string;
   resultErrorFields(): { sqlState?: string; messagePrimary?: string; messageDetail?: string } | undefined;
@@ -210,12 +224,19 @@ export function openLibpqConnection(url: string, options: SyncConnectionOptions 
     return rows;
   }
 
-  // Each distinct statement is parsed once per connection: a named prepared statement (up to a
-  // bound, past which statements are parsed each time rather than held by the server forever).
+  /**
+   * Whether a statement gets a name of its own: each distinct statement with parameters is parsed
+   * once per connection (up to a bound, past which statements are parsed each time rather than
+   * held by the server forever); those without (BEGIN, COMMIT, savepoints) go unnamed.
+   */
+  const worthNaming = (params: readonly unknown[], named: number) => params.length > 0 && named < MAX_PREPARED;
+
+  const resultOf = <R>(pq: Libpq): QueryResult<R> => ({ rows: rowsOf<R>(pq), changes: Number(pq.cmdTuples()) || 0 });
+
   function run<R>(sql: string, params: readonly unknown[]): QueryResult<R> {
     const pq = connection();
     let name = prepared.get(sql);
-    if (name === undefined && prepared.size < MAX_PREPARED) {
+    if (name === undefined && worthNaming(params, prepared.size)) {
       name = `s${prepared.size}`;
       pq.prepare(name, sql, params.length);
       check(pq);
@@ -224,12 +245,71 @@ export function openLibpqConnection(url: string, options: SyncConnectionOptions 
     if (name === undefined) pq.execParams(sql, params.map(parameterOf));
     else pq.execPrepared(name, params.map(parameterOf));
     check(pq);
-    return { rows: rowsOf<R>(pq), changes: Number(pq.cmdTuples()) || 0 };
+    return resultOf<R>(pq);
+  }
+
+  /** The connection broke in the middle of a pipeline: dropped, and the next statement connects again. */
+  function broken(pq: Libpq): PostgresError {
+    const error = new PostgresError(
+      pq.errorMessage().trim() || 'the connection to PostgreSQL was lost',
+      undefined,
+      undefined,
+    );
+    drop();
+    return error;
+  }
+
+  /** The statements in one pipeline: sent together, then a sync, then every result read. */
+  function pipeline(pq: Libpq, statements: readonly Statement[]): QueryResult<unknown>[] {
+    if (!pq.enterPipelineMode()) throw broken(pq);
+    // What was sent, in order: a statement's index, or the SQL of a statement prepared on the way.
+    const sent: (number | { prepared: string; name: string })[] = [];
+    const naming = new Map<string, string>();
+    statements.forEach(({ sql, params }, i) => {
+      let name = prepared.get(sql) ?? naming.get(sql);
+      if (name === undefined && worthNaming(params, prepared.size + naming.size)) {
+        name = `s${prepared.size + naming.size}`;
+        if (!pq.sendPrepare(name, sql, params.length)) throw broken(pq);
+        naming.set(sql, name);
+        sent.push({ prepared: sql, name });
+      }
+      const values = params.map(parameterOf);
+      if (!(name === undefined ? pq.sendQueryParams(sql, values) : pq.sendQueryPrepared(name, values)))
+        throw broken(pq);
+      sent.push(i);
+    });
+    if (!pq.pipelineSync()) throw broken(pq);
+    const results: QueryResult<unknown>[] = [];
+    let first: PostgresError | null = null;
+    for (const command of sent) {
+      if (!pq.getResult()) throw broken(pq);
+      const status = pq.resultStatus();
+      if (status === 'PGRES_FATAL_ERROR') first ??= failure(pq);
+      else if (status !== 'PGRES_PIPELINE_ABORTED') {
+        if (typeof command === 'number') results[command] = resultOf(pq);
+        else prepared.set(command.prepared, command.name);
+      }
+      while (pq.getResult()) {
+        // the end of this command's results
+      }
+    }
+    if (!pq.getResult() || pq.resultStatus() !== 'PGRES_PIPELINE_SYNC') throw broken(pq);
+    if (!pq.exitPipelineMode()) throw broken(pq);
+    if (first) {
+      if (pq.transactionStatus() === TRANSACTION_UNKNOWN) drop();
+      throw first;
+    }
+    return results;
   }
 
   return {
     transport: 'libpq',
     query: run,
+    batch(statements) {
+      const pq = connection();
+      if (statements.length > 1 && pq.pipelineModeSupported()) return pipeline(pq, statements);
+      return statements.map(({ sql, params }) => run(sql, params));
+    },
     exec(sql) {
       const pq = connection();
       pq.exec(sql);

@@ -1,7 +1,13 @@
 import { newNodeName, PRESENCE_LOCKS, postgresPresence, presenceKey } from '../sql/presence.ts';
 import { compiled, type Query, queryBuilder, type Sql } from '../sql/sql.ts';
 import { libpqBinding, openLibpqConnection } from './libpq-connection.ts';
-import { openThreadConnection, type SyncConnection, type SyncConnectionOptions } from './sync-connection.ts';
+import {
+  openThreadConnection,
+  type QueryResult,
+  type Statement,
+  type SyncConnection,
+  type SyncConnectionOptions,
+} from './sync-connection.ts';
 
 /**
  * The advisory lock every write transaction holds until it ends (pg_advisory_xact_lock, 8.2+;
@@ -33,7 +39,19 @@ export function openSyncConnection(url: string, options: SyncConnectionOptions =
   return transport === 'libpq' ? openLibpqConnection(url, options) : openThreadConnection(url, options);
 }
 
-/** The query layer over one PostgreSQL connection (see sql.ts and sync-connection.ts). */
+/** A statement waiting to travel with the next one (see `write`), numbered in the order queued. */
+interface Queued extends Statement {
+  seq: number;
+}
+
+/**
+ * The query layer over one PostgreSQL connection (see sql.ts and sync-connection.ts).
+ *
+ * Inside a transaction, statements whose answer nobody waits for are queued and sent with the
+ * next statement that needs one, in one round trip: the BEGIN and the writers' lock go with the
+ * transaction's first statement, savepoints and their release with whatever follows them, and
+ * `write`s (inserts and updates the caller does not read back) with the next read or the COMMIT.
+ */
 export function postgresSql(url: string, options: SyncConnectionOptions = {}): Sql & { connection: SyncConnection } {
   // This process's presence lock, held by the connection (taken again by each reconnection).
   const self = newNodeName();
@@ -43,12 +61,29 @@ export function postgresSql(url: string, options: SyncConnectionOptions = {}): S
   });
   const db = queryBuilder('postgres');
   let depth = 0;
+  let queue: Queued[] = [];
+  let queued = 0;
+  /** The number of the last statement handed to the connection (sent, or failed on the way). */
+  let handed = 0;
+
+  const enqueue = (sql: string, params: readonly unknown[] = []) => {
+    queue.push({ sql, params, seq: ++queued });
+    return queued;
+  };
+
+  /** One statement, with whatever is queued before it: its own result. */
+  function send<R>(sql: string, params: readonly unknown[] = []): QueryResult<R> {
+    handed = ++queued;
+    if (queue.length === 0) return connection.query<R>(sql, params);
+    const statements = [...queue, { sql, params }];
+    queue = [];
+    return connection.batch(statements).at(-1) as QueryResult<R>;
+  }
+
   const presence = postgresPresence(self, (key) => {
-    const { free } = connection.query<{ free: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS free', [
-      PRESENCE_LOCKS,
-      key,
-    ]).rows[0]!;
-    if (free) connection.query('SELECT pg_advisory_unlock($1, $2)', [PRESENCE_LOCKS, key]);
+    const { free } = send<{ free: boolean }>('SELECT pg_try_advisory_lock($1, $2) AS free', [PRESENCE_LOCKS, key])
+      .rows[0]!;
+    if (free) send('SELECT pg_advisory_unlock($1, $2)', [PRESENCE_LOCKS, key]);
     return free;
   });
   const query = <R>(q: Query<R>) => {
@@ -56,10 +91,25 @@ export function postgresSql(url: string, options: SyncConnectionOptions = {}): S
     // PostgreSQL text cannot hold U+0000, so no stored value has one: a read keyed by such a
     // value finds nothing, as on SQLite, instead of failing. (Writes validate their text first.)
     if (parameters.some(hasNul) && /^\s*select\b/i.test(sql)) return { rows: [], changes: 0 };
-    const result = connection.query<R>(sql, parameters);
+    const result = send<R>(sql, parameters);
     for (const row of result.rows) asBuffers(row as Record<string, unknown>);
     return result;
   };
+
+  /**
+   * Undoes a (sub)transaction begun by the statement numbered `begun`: what it queued is dropped;
+   * the server is told only if its BEGIN or SAVEPOINT reached it.
+   */
+  function rollBack(begun: number, savepoint: string | null): void {
+    queue = queue.filter((statement) => statement.seq < begun);
+    if (begun > handed) return;
+    try {
+      send(savepoint ? `ROLLBACK TO SAVEPOINT ${savepoint}` : 'ROLLBACK');
+    } catch {
+      // The connection is gone: the server has rolled the transaction back.
+    }
+  }
+
   return {
     engine: 'postgres',
     db,
@@ -67,31 +117,40 @@ export function postgresSql(url: string, options: SyncConnectionOptions = {}): S
     all: (q) => query(q).rows,
     get: (q) => query(q).rows[0],
     run: (q) => query(q).changes,
+    write(q) {
+      if (depth === 0) return void query(q);
+      const { sql, parameters } = compiled(q, db);
+      enqueue(sql, parameters);
+    },
     iterate: (q) => query(q).rows[Symbol.iterator](),
-    exec: (text) => connection.exec(text),
+    exec(text) {
+      // Several statements in one text cannot join a pipeline: what is queued goes first.
+      if (queue.length > 0) {
+        handed = queued;
+        const statements = queue;
+        queue = [];
+        connection.batch(statements);
+      }
+      handed = ++queued;
+      connection.exec(text);
+    },
     transaction<T>(fn: () => T): T {
       const savepoint = depth === 0 ? null : `sp${depth}`;
-      if (savepoint) connection.exec(`SAVEPOINT ${savepoint}`);
+      let begun: number;
+      if (savepoint) begun = enqueue(`SAVEPOINT ${savepoint}`);
       else {
-        // One round trip: the transaction and its lock (a failed lock leaves it aborted, rolled back below).
-        try {
-          connection.exec(`BEGIN; SELECT pg_advisory_xact_lock(${WRITERS_LOCK})`);
-        } catch (error) {
-          connection.exec('ROLLBACK');
-          throw error;
-        }
+        begun = enqueue('BEGIN');
+        // A failed lock leaves the transaction aborted: rolled back below.
+        enqueue('SELECT pg_advisory_xact_lock($1)', [WRITERS_LOCK]);
       }
       depth++;
       try {
         const result = fn();
-        connection.exec(savepoint ? `RELEASE SAVEPOINT ${savepoint}` : 'COMMIT');
+        if (savepoint) enqueue(`RELEASE SAVEPOINT ${savepoint}`);
+        else send('COMMIT');
         return result;
       } catch (error) {
-        try {
-          connection.exec(savepoint ? `ROLLBACK TO SAVEPOINT ${savepoint}` : 'ROLLBACK');
-        } catch {
-          // The connection is gone: the server has rolled the transaction back.
-        }
+        rollBack(begun, savepoint);
         throw error;
       } finally {
         depth--;

@@ -52,13 +52,23 @@ async function answer(request) {
     await c.query(request.sql);
     return {};
   }
-  // Each distinct statement is parsed once per connection: a named prepared statement.
-  let name = named.get(request.sql);
-  if (name === undefined && named.size < 2000) {
-    name = 's' + named.size;
-    named.set(request.sql, name);
+  if (request.op === 'batch') {
+    const results = [];
+    for (const statement of request.statements) results.push(await run(c, statement.sql, statement.params));
+    return { results };
   }
-  const result = await c.query({ name, text: request.sql, values: request.params });
+  return run(c, request.sql, request.params);
+}
+
+// Each distinct statement with parameters is parsed once per connection: a named prepared
+// statement. Those without (BEGIN, COMMIT, savepoints) go unnamed.
+async function run(c, sql, params) {
+  let name = named.get(sql);
+  if (name === undefined && params.length > 0 && named.size < 2000) {
+    name = 's' + named.size;
+    named.set(sql, name);
+  }
+  const result = await c.query({ name, text: sql, values: params });
   return { rows: result.rows, changes: result.rowCount ?? 0 };
 }
 
@@ -110,9 +120,22 @@ export class PostgresError extends Error {
   }
 }
 
+export interface Statement {
+  sql: string;
+  params: readonly unknown[];
+}
+
 export interface SyncConnection {
   readonly transport: PostgresTransport;
   query<R>(sql: string, params: readonly unknown[]): QueryResult<R>;
+  /**
+   * Several statements, in order, sent together where the transport can (libpq's pipeline mode:
+   * one round trip); the results in the same order. The first failure is thrown, and the
+   * statements after it did not run. Meant for inside a transaction: outside one, libpq's
+   * pipeline is one implicit transaction (a failure undoes the statements before it), the
+   * thread's batch is not.
+   */
+  batch(statements: readonly Statement[]): QueryResult<unknown>[];
   exec(sql: string): void;
   close(): void;
 }
@@ -143,7 +166,12 @@ export function openThreadConnection(url: string, options: SyncConnectionOptions
   // The server's own timeouts answer first; this only ends a wait on a thread that died.
   const waitMs = statementTimeoutMs + connectTimeoutMs + 5_000;
 
-  function call<R>(request: { op: string; sql?: string; params?: readonly unknown[] }): QueryResult<R> {
+  function call<R>(request: {
+    op: string;
+    sql?: string;
+    params?: readonly unknown[];
+    statements?: readonly Statement[];
+  }): QueryResult<R> & { results?: QueryResult<unknown>[] } {
     if (closed) throw new Error('the PostgreSQL connection is closed');
     const id = ++lastId;
     Atomics.store(signal, 0, 0);
@@ -155,11 +183,12 @@ export function openThreadConnection(url: string, options: SyncConnectionOptions
           id: number;
           rows?: R[];
           changes?: number;
+          results?: QueryResult<unknown>[];
           error?: { message: string; code?: string; detail?: string };
         };
         if (reply.id !== id) continue; // the late answer of a statement given up on
         if (reply.error) throw new PostgresError(reply.error.message, reply.error.code, reply.error.detail);
-        return { rows: reply.rows ?? [], changes: reply.changes ?? 0 };
+        return { rows: reply.rows ?? [], changes: reply.changes ?? 0, results: reply.results };
       }
       if (Atomics.wait(signal, 0, 0, waitMs) === 'timed-out') {
         throw new Error(`PostgreSQL did not answer within ${waitMs} ms`);
@@ -171,6 +200,7 @@ export function openThreadConnection(url: string, options: SyncConnectionOptions
   return {
     transport: 'thread',
     query: (sql, params) => call({ op: 'query', sql, params }),
+    batch: (statements) => call({ op: 'batch', statements }).results!,
     exec: (sql) => void call({ op: 'exec', sql }),
     close() {
       if (closed) return;

@@ -83,7 +83,7 @@ export function createSqlAuditLog(
       .insertInto('audit_events')
       .values(Object.fromEntries(auditColumns.map((column) => [column, value(column)])) as Record<AuditColumn, never>),
   );
-  const insertRow = (row: AuditRow) => sql.run(insert(row as AuditRow & Record<string, unknown>));
+  const insertRow = (row: AuditRow) => sql.write(insert(row as AuditRow & Record<string, unknown>));
 
   /** Events matching a filter; at most 2^6 shapes of SQL text, every value a bound parameter. */
   const matching = (filter: Omit<AuditEventFilter, 'limit'>) => {

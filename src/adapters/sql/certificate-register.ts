@@ -251,7 +251,7 @@ export function createSqlCertificateRegister(sql: Sql): CertificateRegister {
 
   return {
     insert(r, pdf) {
-      sql.run(
+      sql.write(
         db
           .insertInto('certificates')
           .values({ ...certificateRowOf(r), pdf: Buffer.from(pdf), pdf_sha256: sha256(pdf) }),

@@ -16,8 +16,8 @@ export function createSqlClaimCodeStore(sql: Sql): ClaimCodeStore {
     // an issuer shuts out whoever got hold of the old one. One transaction, so no token outlives it.
     set(no, hash) {
       atomically(sql, () => {
-        sql.run(certificate(no).set({ claim_code_hash: hash, claim_failures: 0 }));
-        sql.run(db.deleteFrom('access_tokens').where('role', '=', 'citizen').where('certificate_no', '=', no));
+        sql.write(certificate(no).set({ claim_code_hash: hash, claim_failures: 0 }));
+        sql.write(db.deleteFrom('access_tokens').where('role', '=', 'citizen').where('certificate_no', '=', no));
       });
     },
     withdraw(no) {

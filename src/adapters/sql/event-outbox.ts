@@ -22,35 +22,37 @@ export function createSqlEventOutbox(
       // `id` near the top, where a reader looks for it; it is also the webhook-id of every delivery.
       const { specversion, ...rest } = birthEvent.event;
       const event = { specversion, id, ...rest };
-      const { seq } = sql.get(
-        db
-          .insertInto('events')
-          .values({
-            id: event.id,
-            type: event.type,
-            ordering_key: orderingKey,
-            division_code: event.divisioncode,
-            body: JSON.stringify(event),
-            occurred_at: event.time,
-          })
-          .returning('seq'),
-      )!;
       const at = Date.parse(event.time);
-      for (const row of subscriptions()) {
-        if (!(JSON.parse(row.event_types) as string[]).includes(event.type)) continue;
+      const subscribers = subscriptions().filter((row) => {
+        if (!(JSON.parse(row.event_types) as string[]).includes(event.type)) return false;
         const divisions = row.divisions === null ? null : (JSON.parse(row.divisions) as string[]);
-        if (divisions && !divisions.some((d) => divisionCovers(d, event.divisioncode))) continue;
-        sql.run(
-          db.insertInto('webhook_deliveries').values({
-            id: options.newId('dlv_'),
-            subscription_id: row.id,
-            event_seq: seq,
-            ordering_key: orderingKey,
-            status: 'pending',
-            window_started_at: at,
-            next_attempt_at: at,
-          }),
-        );
+        return !divisions || divisions.some((d) => divisionCovers(d, event.divisioncode));
+      });
+      const insert = db.insertInto('events').values({
+        id: event.id,
+        type: event.type,
+        ordering_key: orderingKey,
+        division_code: event.divisioncode,
+        body: JSON.stringify(event),
+        occurred_at: event.time,
+      });
+      // With no delivery to make, the insert travels with the unit of work's next statement.
+      if (subscribers.length === 0) sql.write(insert);
+      else {
+        const { seq } = sql.get(insert.returning('seq'))!;
+        for (const row of subscribers) {
+          sql.write(
+            db.insertInto('webhook_deliveries').values({
+              id: options.newId('dlv_'),
+              subscription_id: row.id,
+              event_seq: seq,
+              ordering_key: orderingKey,
+              status: 'pending',
+              window_started_at: at,
+              next_attempt_at: at,
+            }),
+          );
+        }
       }
       if (!wakeScheduled) {
         wakeScheduled = true;

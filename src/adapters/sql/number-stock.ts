@@ -28,7 +28,7 @@ export function createSqlNumberStock(sql: Sql): NumberStock {
   };
   const isUsed = (no: string) => sql.get(usedQuery(no)) !== undefined;
   const advanceRange = (id: number, next: number) =>
-    sql.run(db.updateTable('number_ranges').set({ next_no: next }).where('id', '=', id));
+    sql.write(db.updateTable('number_ranges').set({ next_no: next }).where('id', '=', id));
 
   /** The next unused number of the institution's ranges, taken for good; null when exhausted. */
   function takeNumber(institution: string): string | null {

@@ -33,6 +33,13 @@ export interface Sql {
   get<R>(query: Query<R>): R | undefined;
   /** Runs a statement; the number of rows it inserted, updated or deleted. */
   run(query: Query<unknown>): number;
+  /**
+   * A write whose outcome the caller does not read (its constraints are its checks). Inside a
+   * transaction on PostgreSQL it travels with the next statement that needs an answer, or with
+   * COMMIT: one round trip for several (libpq's pipeline mode). Should it fail, that statement
+   * fails with its error and the transaction rolls back. Elsewhere it runs at once.
+   */
+  write(query: Query<unknown>): void;
   /** Rows one at a time where the engine can stream them (SQLite); all at once on PostgreSQL. */
   iterate<R>(query: Query<R>): IterableIterator<R>;
   /** Statements without parameters, several separated by `;` (migrations). */

@@ -39,6 +39,10 @@ export function sqliteSql(connection: SqliteDatabase): Sql & { readonly connecti
       const [statement, parameters] = prepared(query);
       return statement.run(...parameters).changes;
     },
+    write(query) {
+      const [statement, parameters] = prepared(query);
+      statement.run(...parameters);
+    },
     iterate<R>(query: Query<R>) {
       const [statement, parameters] = prepared(query);
       return statement.iterate(...parameters) as IterableIterator<R>;
