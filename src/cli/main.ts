@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
+import { PostgresError } from '../adapters/postgres/sync-connection.ts';
 import { type Config, loadConfig } from '../config.ts';
 import { institutionRoles, isRole } from '../domain/accounts/account.ts';
 import {
@@ -374,6 +375,13 @@ async function backfill(
   }
 }
 
+/** A write the database refused by a constraint: SQLite's SQLITE_CONSTRAINT_*, PostgreSQL's class 23. */
+function isConstraintViolation(error: unknown): boolean {
+  const code = (error as { code?: unknown }).code;
+  if (typeof code !== 'string') return false;
+  return code.startsWith('SQLITE_CONSTRAINT') || (error instanceof PostgresError && code.startsWith('23'));
+}
+
 run(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
@@ -381,7 +389,7 @@ run(process.argv.slice(2)).then(
       console.error(`${(error as Error).message}\n\n${usage}`);
       process.exit(2);
     }
-    if (error instanceof DomainError || (error as { code?: string }).code?.startsWith('SQLITE_CONSTRAINT')) {
+    if (error instanceof DomainError || isConstraintViolation(error)) {
       console.error(`refused: ${(error as Error).message}`);
       process.exit(1);
     }
