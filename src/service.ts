@@ -67,7 +67,6 @@ import type { LifecyclePorts } from './domain/lifecycle/ports.ts';
 import type { Clock } from './domain/ports.ts';
 import { createStatusListAssigner } from './domain/status-lists/assign-status.ts';
 import { createStatusListPublisher } from './domain/status-lists/publish-status-lists.ts';
-import { registerWithStatusEntries } from './domain/status-lists/status-list-register.ts';
 import type { KeyAdministration } from './domain/trust/key-administration.ts';
 import { ensureAuditSigner, ensureTimestampAuthority } from './domain/trust/provision-signing-key.ts';
 import { type CrlPublication, currentCrl } from './domain/trust/publish-crl.ts';
@@ -210,7 +209,7 @@ export function createService(config: Config, deps: ServiceDeps) {
   const appointments: AppointmentPorts = { ...lifecycle, collection: createSqlCollectionStore(sql) };
   const verification: VerificationPorts = {
     trust: createRegisterTrustSource(signingKeys, nodeX509, config.licenceTypeCode),
-    register: registerWithStatusEntries(register, statusStore),
+    register,
     jws: createNodeJwsVerifier(),
     qr: createCoseQrCodec(),
     clock,

@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { PostgresError } from '../adapters/postgres/sync-connection.ts';
 import { type Config, loadConfig } from '../config.ts';
 import { institutionRoles, isRole } from '../domain/accounts/account.ts';
 import {
@@ -379,7 +378,7 @@ async function backfill(
 function isConstraintViolation(error: unknown): boolean {
   const code = (error as { code?: unknown }).code;
   if (typeof code !== 'string') return false;
-  return code.startsWith('SQLITE_CONSTRAINT') || (error instanceof PostgresError && code.startsWith('23'));
+  return code.startsWith('SQLITE_CONSTRAINT') || ((error as Error).name === 'PostgresError' && code.startsWith('23'));
 }
 
 run(process.argv.slice(2)).then(

@@ -3,6 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createSqlCertificateRegister } from '../../src/adapters/sql/certificate-register.ts';
 import { createSqlHouseholdRegistrations } from '../../src/adapters/sql/household-registrations.ts';
 import type { Sql } from '../../src/adapters/sql/sql.ts';
+import { createSqlStatusListStore } from '../../src/adapters/sql/status-list-store.ts';
 import { openTestSql, testEngine } from '../storage-kit.ts';
 import { at, certificateRecord, seedInstitution } from './lifecycle-store-kit.ts';
 
@@ -42,8 +43,16 @@ describe(`the certificate register on ${testEngine}`, () => {
       licenceDigest: 'digest-Q440000001',
       pdfDigest: sha256(pdfOf('one')),
       householdRegistered: false,
+      statusList: null,
     });
     expect(register.lookup('Q440000009')).toBeNull();
+    // With its place in a status list, the lookup names it (a credential must name the same one).
+    const place = createSqlStatusListStore(sql, { baseUrl: 'https://elicence.example' }).assign('Q440000001', {
+      institution: certificateRecord('Q440000001').institution,
+      year: 2026,
+    });
+    expect(place.uri).toMatch(/^https:\/\/elicence\.example\/api\/v1\/status-lists\/\d+$/);
+    expect(register.lookup('Q440000001')?.statusList).toEqual(place);
   });
 
   it('lists a mother’s certificates by issue time and a birth’s versions oldest first', () => {

@@ -98,6 +98,9 @@ interface RegisterRow {
   household_registered: number;
   backfilled: number;
   earlier_pdf_digests?: string | null;
+  /** The status list entry the register assigned (verification's lookup joins it). */
+  status_idx?: number | null;
+  status_uri?: string | null;
 }
 
 const toRegisterEntry = (row: RegisterRow) => ({
@@ -241,11 +244,20 @@ export function createSqlCertificateRegister(sql: Sql): CertificateRegister {
   backfillPdfDigests(sql);
   const { db } = sql;
   const certificates = () => db.selectFrom('certificates').select(selectColumns);
-  // Verification's one read per request: compiled once here, only its parameter bound per call.
+  // Verification's one read per request, with the status list entry the certificate was given (a
+  // credential must name it): compiled once here, only its parameter bound per call.
   const lookup = compileOnce<{ no: string }, RegisterRow>(sql, (value) =>
     db
       .selectFrom('certificates as c')
-      .select((eb) => [...registerEntryColumns, householdRegistered(eb), earlierPdfDigests(sql, eb)])
+      .leftJoin('status_list_entries as e', 'e.certificate_no', 'c.certificate_no')
+      .leftJoin('status_lists as l', 'l.id', 'e.list_id')
+      .select((eb) => [
+        ...registerEntryColumns,
+        householdRegistered(eb),
+        earlierPdfDigests(sql, eb),
+        'e.idx as status_idx',
+        'l.uri as status_uri',
+      ])
       .where('c.certificate_no', '=', value('no')),
   );
 
@@ -322,7 +334,9 @@ export function createSqlCertificateRegister(sql: Sql): CertificateRegister {
     },
     lookup(no) {
       const row = sql.get(lookup({ no }));
-      return row ? toRegisterEntry(row) : null;
+      if (!row) return null;
+      const statusList = row.status_uri ? { idx: row.status_idx!, uri: row.status_uri } : null;
+      return { ...toRegisterEntry(row), statusList };
     },
     signedWithKeySince(institution, kid, since) {
       // issued_at is never before the signing time (`sigT` is issued_at to the whole second below).

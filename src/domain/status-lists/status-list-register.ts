@@ -25,17 +25,3 @@ export function statusListRegister(
     },
   };
 }
-
-/** Online: the register by number, with the status list entry it assigned (a credential must name it). */
-export function registerWithStatusEntries(
-  register: { lookup(certificateNo: string): ReturnType<CertificateRegister['lookup']> },
-  entries: { entryOf(certificateNo: string): { idx: number; uri: string } | null },
-): CertificateRegister {
-  return {
-    async lookup(certificateNo) {
-      const entry = await register.lookup(certificateNo);
-      if (!entry || entry === STATUS_UNAVAILABLE) return entry;
-      return { ...entry, statusList: entries.entryOf(certificateNo) };
-    },
-  };
-}
