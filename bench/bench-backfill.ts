@@ -11,6 +11,7 @@
  * slower start).
  *
  *   npm run bench:backfill [-- --count 1000000] [--threads N] [--no-single] [--source]
+ *   BACKFILL_PROFILE_DIR=dir: CPU profiles of every thread of each run (node --cpu-prof)
  */
 import 'reflect-metadata';
 import { execFileSync, spawn } from 'node:child_process';
@@ -61,7 +62,11 @@ function bareSigningRecordsPerSecond(ms = 2000): number {
 async function backfill(label: string, file: string, threads: number | undefined) {
   const dataDir = path.join(work, `data-${label}`);
   await seedDemoDataDir(dataDir);
-  const cli = values.source ? ['--import', 'tsx', 'src/cli/main.ts'] : ['dist/src/cli/main.js'];
+  // BACKFILL_PROFILE_DIR: a CPU profile of each thread of the run (main and workers), written at exit.
+  const profile = process.env.BACKFILL_PROFILE_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${path.join(process.env.BACKFILL_PROFILE_DIR, label)}`]
+    : [];
+  const cli = [...profile, ...(values.source ? ['--import', 'tsx', 'src/cli/main.ts'] : ['dist/src/cli/main.js'])];
   const args = [...cli, 'backfill', file, '--reject-file', `${file}.${label}.rejects`];
   if (threads !== undefined) args.push('--threads', String(threads));
   const started = performance.now();

@@ -3,6 +3,7 @@ import { sql as raw } from 'kysely';
 import type { CertificateStatus } from '../../domain/certificate.ts';
 import type { StatusListRecord, StatusListStore } from '../../domain/status-lists/ports.ts';
 import type { StatusReference } from '../../domain/verification/ports.ts';
+import { compileOnce } from './compile-once.ts';
 import { atomically, type Sql } from './sql.ts';
 
 /** 2^16 entries: 16 KB of bits before compression, and an index costs 3 bytes in the QR's CBOR. */
@@ -47,56 +48,64 @@ export function createSqlStatusListStore(sql: Sql, options: { baseUrl: string; l
         .select(['e.idx', 'l.uri'])
         .where('e.certificate_no', '=', certificateNo),
     );
-  /** Takes place `idx` of the list unless it is taken: one statement (whether it took it, 1 or 0). */
-  const take = (listId: number, idx: number, certificateNo: string) =>
-    sql.run(
-      db
-        .insertInto('status_list_entries')
-        .columns(['list_id', 'idx', 'certificate_no'])
-        .expression(
-          db
-            .selectNoFrom((eb) => [eb.val(listId).as('list_id'), eb.val(idx).as('idx'), eb.val(certificateNo).as('c')])
-            .where((eb) =>
-              eb.not(
-                eb.exists(
-                  eb
-                    .selectFrom('status_list_entries')
-                    .select(eb.lit(1).as('taken'))
-                    .where('list_id', '=', listId)
-                    .where('idx', '=', idx),
-                ),
+  // The two statements of every issue (and of every back-issued record): built and compiled once.
+  /** Takes place `idx` of the list unless it is taken: whether it took it (1 or 0 rows). */
+  const takePlace = compileOnce<{ list: number; idx: number; no: string }, unknown>(sql, (value) =>
+    db
+      .insertInto('status_list_entries')
+      .columns(['list_id', 'idx', 'certificate_no'])
+      .expression(
+        db
+          .selectNoFrom((eb) => [
+            eb.val(value('list')).as('list_id'),
+            eb.val(value('idx')).as('idx'),
+            eb.val(value('no')).as('c'),
+          ])
+          .where((eb) =>
+            eb.not(
+              eb.exists(
+                eb
+                  .selectFrom('status_list_entries')
+                  .select(eb.lit(1).as('taken'))
+                  .where('list_id', '=', value('list'))
+                  .where('idx', '=', value('idx')),
               ),
             ),
-        ),
-    ) === 1;
+          ),
+      ),
+  );
+  const take = (list: number, idx: number, no: string) => sql.run(takePlace({ list, idx, no })) === 1;
 
-  /**
-   * The place the certificate already has (a retried issue), else the partition's open list, if
-   * any: one statement for both, as every issue asks.
-   */
-  function placeOrOpenList(certificateNo: string, institution: string, year: number) {
-    const rows = sql.all(
-      db
-        .selectFrom('status_list_entries as e')
-        .innerJoin('status_lists as l', 'l.id', 'e.list_id')
-        .select((eb) => [eb.ref('e.idx').$castTo<number | null>().as('idx'), 'l.id', 'l.uri', 'l.size'])
-        .where('e.certificate_no', '=', certificateNo)
-        .unionAll(
-          db
-            .selectFrom((eb) =>
-              eb
-                .selectFrom('status_lists')
-                .select(['id', 'uri', 'size'])
-                .where('institution', '=', institution)
-                .where('year', '=', year)
-                .where('used', '<', maxUsed)
-                .orderBy('id', 'desc')
-                .limit(1)
-                .as('o'),
-            )
-            .select([raw<number | null>`NULL`.as('idx'), 'o.id', 'o.uri', 'o.size']),
-        ),
-    );
+  /** The place the certificate already has, and the partition's open list if any: one statement. */
+  const placeAndOpenList = compileOnce<
+    { no: string; institution: string; year: number },
+    { idx: number | null; id: number; uri: string; size: number }
+  >(sql, (value) =>
+    db
+      .selectFrom('status_list_entries as e')
+      .innerJoin('status_lists as l', 'l.id', 'e.list_id')
+      .select((eb) => [eb.ref('e.idx').$castTo<number | null>().as('idx'), 'l.id', 'l.uri', 'l.size'])
+      .where('e.certificate_no', '=', value('no'))
+      .unionAll(
+        db
+          .selectFrom((eb) =>
+            eb
+              .selectFrom('status_lists')
+              .select(['id', 'uri', 'size'])
+              .where('institution', '=', value('institution'))
+              .where('year', '=', value('year'))
+              .where('used', '<', maxUsed)
+              .orderBy('id', 'desc')
+              .limit(1)
+              .as('o'),
+          )
+          .select([raw<number | null>`NULL`.as('idx'), 'o.id', 'o.uri', 'o.size']),
+      ),
+  );
+
+  /** The place the certificate already has (a retried issue), else the partition's open list, if any. */
+  function placeOrOpenList(no: string, institution: string, year: number) {
+    const rows = sql.all(placeAndOpenList({ no, institution, year }));
     const placed = rows.find((row) => row.idx !== null);
     if (placed) return { placed: { idx: placed.idx!, uri: placed.uri } };
     return { open: rows[0] };
