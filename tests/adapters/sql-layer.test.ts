@@ -140,6 +140,17 @@ describe(`the query layer on ${testEngine}`, () => {
     expect(voidedNumbers()).toEqual(['Q440000001', 'Q440000003']);
   });
 
+  it('raises a nested unit’s failing write inside it, where its caller can handle it', () => {
+    const uow = createSqlUnitOfWork(sql);
+    sql.run(voided('Q440000001'));
+    uow.run(() => {
+      sql.write(voided('Q440000002'));
+      expect(() => uow.run(() => sql.write(voided('Q440000001')))).toThrow(/unique|UNIQUE/);
+      sql.write(voided('Q440000003'));
+    });
+    expect(voidedNumbers()).toEqual(['Q440000001', 'Q440000002', 'Q440000003']);
+  });
+
   it('reports a broken constraint as an error and stays usable', () => {
     const insert = () =>
       sql.run(

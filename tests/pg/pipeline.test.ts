@@ -66,6 +66,66 @@ describe.each<PostgresTransport>(['libpq', 'thread'])('statements sent together 
     expect(calls).toEqual(['batch', 'query']);
   });
 
+  const voidedNumbers = () =>
+    sql
+      .all<{ certificate_no: string }>(
+        sql.db.selectFrom('voided_numbers').select('certificate_no').orderBy('certificate_no'),
+      )
+      .map((row) => row.certificate_no);
+  const readBack = (value: unknown) => sql.get(raw<{ v: string }>`SELECT ${value}::text AS v`);
+
+  it('rolls a unit back whole when a value cannot be sent, and holds no lock after', async () => {
+    await open();
+    const uow = createSqlUnitOfWork(sql);
+    expect(() =>
+      uow.run(() => {
+        readBack('first'); // BEGIN, lock and this read reach the server
+        sql.write(voided('Q440000001')); // queued
+        // A value that cannot be sent (libpq: its JSON throws; the thread: it cannot be cloned
+        // into the connection's thread): nothing of this batch reaches the server.
+        return readBack({
+          toJSON() {
+            throw new Error('not a value');
+          },
+        });
+      }),
+    ).toThrow();
+    expect(sql.inTransaction).toBe(false);
+    // Another node takes the writers' lock at once (a unit left open would hold it).
+    const other = postgresSql(await copyOfDatabase(PG_TEMPLATE), { transport, statementTimeoutMs: 2_000 });
+    try {
+      other.transaction(() => other.get(raw`SELECT 1 AS one`));
+    } finally {
+      other.close();
+    }
+    uow.run(() => sql.write(voided('Q440000002')));
+    expect(voidedNumbers()).toEqual(['Q440000002']);
+  });
+
+  it('never commits a unit one of whose statements failed, even when the failure was caught', async () => {
+    await open();
+    const uow = createSqlUnitOfWork(sql);
+    sql.run(voided('Q440000001'));
+    expect(() =>
+      uow.run(() => {
+        sql.write(voided('Q440000002'));
+        sql.write(voided('Q440000001')); // already there: fails when it reaches the server
+        // The nested unit's SAVEPOINT takes the queue along, so the failure is raised there, as
+        // the enclosing unit's; a caller that swallows it must not get a commit.
+        try {
+          uow.run(() => readBack('inner'));
+        } catch (error) {
+          expect(error).toMatchObject({ code: '23505' });
+        }
+        return 'carried on';
+      }),
+    ).toThrow(/only a rollback can follow/);
+    expect(voidedNumbers()).toEqual(['Q440000001']);
+    expect(sql.inTransaction).toBe(false);
+    uow.run(() => sql.write(voided('Q440000003')));
+    expect(voidedNumbers()).toEqual(['Q440000001', 'Q440000003']);
+  });
+
   it('answers a batch in order, throws its first failure, runs nothing after it, and stays usable', async () => {
     await open();
     const { connection } = sql;

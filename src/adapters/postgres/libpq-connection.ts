@@ -181,14 +181,15 @@ export function openLibpqConnection(url: string, options: SyncConnectionOptions 
     }
     client = fresh;
     try {
-      // Notices (CREATE … IF NOT EXISTS skipping) would go to stderr from libpq itself.
+      // Notices and warnings (CREATE … IF NOT EXISTS skipping; a ROLLBACK with no transaction
+      // after a reconnection) would go to stderr from libpq itself.
       run('SELECT set_config($1, $2, false), set_config($3, $4, false), set_config($5, $6, false)', [
         'statement_timeout',
         String(statementTimeoutMs),
         'application_name',
         options.applicationName ?? 'birth-certificate',
         'client_min_messages',
-        'warning',
+        'error',
       ]);
       for (const statement of options.onConnect ?? []) run(statement.sql, statement.params);
     } catch (error) {
@@ -259,8 +260,30 @@ export function openLibpqConnection(url: string, options: SyncConnectionOptions 
     return error;
   }
 
-  /** The statements in one pipeline: sent together, then a sync, then every result read. */
+  /**
+   * The statements in one pipeline: sent together, then a sync, then every result read. Should
+   * anything but a statement's own failure interrupt it, the connection is dropped (the server
+   * rolls back whatever it had begun): a connection left in pipeline mode would send what was
+   * left of this batch ahead of the next one.
+   */
   function pipeline(pq: Libpq, statements: readonly Statement[]): QueryResult<unknown>[] {
+    // Every value converted first: nothing is sent unless all of it can be.
+    const values = statements.map(({ params }) => params.map(parameterOf));
+    let read: { results: QueryResult<unknown>[]; first: PostgresError | null };
+    try {
+      read = sendAndRead(pq, statements, values);
+    } catch (error) {
+      if (client === pq) drop();
+      throw error;
+    }
+    if (read.first) {
+      if (pq.transactionStatus() === TRANSACTION_UNKNOWN) drop();
+      throw read.first;
+    }
+    return read.results;
+  }
+
+  function sendAndRead(pq: Libpq, statements: readonly Statement[], values: (string | null)[][]) {
     if (!pq.enterPipelineMode()) throw broken(pq);
     // What was sent, in order: a statement's index, or the SQL of a statement prepared on the way.
     const sent: (number | { prepared: string; name: string })[] = [];
@@ -273,9 +296,8 @@ export function openLibpqConnection(url: string, options: SyncConnectionOptions 
         naming.set(sql, name);
         sent.push({ prepared: sql, name });
       }
-      const values = params.map(parameterOf);
-      if (!(name === undefined ? pq.sendQueryParams(sql, values) : pq.sendQueryPrepared(name, values)))
-        throw broken(pq);
+      const sentOk = name === undefined ? pq.sendQueryParams(sql, values[i]!) : pq.sendQueryPrepared(name, values[i]!);
+      if (!sentOk) throw broken(pq);
       sent.push(i);
     });
     if (!pq.pipelineSync()) throw broken(pq);
@@ -295,11 +317,7 @@ export function openLibpqConnection(url: string, options: SyncConnectionOptions 
     }
     if (!pq.getResult() || pq.resultStatus() !== 'PGRES_PIPELINE_SYNC') throw broken(pq);
     if (!pq.exitPipelineMode()) throw broken(pq);
-    if (first) {
-      if (pq.transactionStatus() === TRANSACTION_UNKNOWN) drop();
-      throw first;
-    }
-    return results;
+    return { results, first };
   }
 
   return {
@@ -315,6 +333,7 @@ export function openLibpqConnection(url: string, options: SyncConnectionOptions 
       pq.exec(sql);
       check(pq);
     },
+    reset: drop,
     close() {
       if (closed) return;
       drop();

@@ -49,8 +49,9 @@ interface Queued extends Statement {
  *
  * Inside a transaction, statements whose answer nobody waits for are queued and sent with the
  * next statement that needs one, in one round trip: the BEGIN and the writers' lock go with the
- * transaction's first statement, savepoints and their release with whatever follows them, and
- * `write`s (inserts and updates the caller does not read back) with the next read or the COMMIT.
+ * transaction's first statement, and `write`s (inserts and updates the caller does not read back)
+ * with the next read or the COMMIT. A nested unit's SAVEPOINT goes at once, and its RELEASE too
+ * when it queued writes, so each failure is raised in the unit it belongs to, as on SQLite.
  */
 export function postgresSql(url: string, options: SyncConnectionOptions = {}): Sql & { connection: SyncConnection } {
   // This process's presence lock, held by the connection (taken again by each reconnection).
@@ -71,13 +72,29 @@ export function postgresSql(url: string, options: SyncConnectionOptions = {}): S
     return queued;
   };
 
+  /**
+   * Whether a statement of the open transaction failed. PostgreSQL then refuses everything but a
+   * rollback, and answers a COMMIT with a silent ROLLBACK; here too nothing but a rollback is sent
+   * (which also keeps a unit whose session was lost from going on in a new one, outside any
+   * transaction), and a COMMIT is refused.
+   */
+  let aborted = false;
+
   /** One statement, with whatever is queued before it: its own result. */
   function send<R>(sql: string, params: readonly unknown[] = []): QueryResult<R> {
+    if (aborted && !sql.startsWith('ROLLBACK')) {
+      throw new Error('a statement of this transaction failed: only a rollback can follow');
+    }
     handed = ++queued;
-    if (queue.length === 0) return connection.query<R>(sql, params);
-    const statements = [...queue, { sql, params }];
+    const statements = queue.length === 0 ? null : [...queue, { sql, params }];
     queue = [];
-    return connection.batch(statements).at(-1) as QueryResult<R>;
+    try {
+      if (!statements) return connection.query<R>(sql, params);
+      return connection.batch(statements).at(-1) as QueryResult<R>;
+    } catch (error) {
+      if (depth > 0) aborted = true;
+      throw error;
+    }
   }
 
   const presence = postgresPresence(self, (key) => {
@@ -102,12 +119,19 @@ export function postgresSql(url: string, options: SyncConnectionOptions = {}): S
    */
   function rollBack(begun: number, savepoint: string | null): void {
     queue = queue.filter((statement) => statement.seq < begun);
-    if (begun > handed) return;
-    try {
-      send(savepoint ? `ROLLBACK TO SAVEPOINT ${savepoint}` : 'ROLLBACK');
-    } catch {
-      // The connection is gone: the server has rolled the transaction back.
+    if (begun <= handed) {
+      try {
+        send(savepoint ? `ROLLBACK TO SAVEPOINT ${savepoint}` : 'ROLLBACK');
+      } catch {
+        // The session cannot even roll back: end it, and the server rolls the whole transaction
+        // back. An enclosing unit stays aborted: its next statement fails, it never commits.
+        connection.reset();
+        if (savepoint) return;
+      }
     }
+    // Back where the (sub)transaction began: before it, nothing had failed (its BEGIN or
+    // SAVEPOINT would have failed, and it would not have begun).
+    aborted = false;
   }
 
   return {
@@ -124,21 +148,31 @@ export function postgresSql(url: string, options: SyncConnectionOptions = {}): S
     },
     iterate: (q) => query(q).rows[Symbol.iterator](),
     exec(text) {
-      // Several statements in one text cannot join a pipeline: what is queued goes first.
-      if (queue.length > 0) {
-        handed = queued;
-        const statements = queue;
-        queue = [];
-        connection.batch(statements);
+      if (aborted) throw new Error('a statement of this transaction failed: only a rollback can follow');
+      try {
+        // Several statements in one text cannot join a pipeline: what is queued goes first.
+        if (queue.length > 0) {
+          handed = queued;
+          const statements = queue;
+          queue = [];
+          connection.batch(statements);
+        }
+        handed = ++queued;
+        connection.exec(text);
+      } catch (error) {
+        if (depth > 0) aborted = true;
+        throw error;
       }
-      handed = ++queued;
-      connection.exec(text);
     },
     transaction<T>(fn: () => T): T {
       const savepoint = depth === 0 ? null : `sp${depth}`;
       let begun: number;
-      if (savepoint) begun = enqueue(`SAVEPOINT ${savepoint}`);
-      else {
+      if (savepoint) {
+        // At once, with what the enclosing unit queued: a failure of that is the enclosing
+        // unit's, raised here before this one begins.
+        send(`SAVEPOINT ${savepoint}`);
+        begun = handed;
+      } else {
         begun = enqueue('BEGIN');
         // A failed lock leaves the transaction aborted: rolled back below.
         enqueue('SELECT pg_advisory_xact_lock($1)', [WRITERS_LOCK]);
@@ -146,8 +180,11 @@ export function postgresSql(url: string, options: SyncConnectionOptions = {}): S
       depth++;
       try {
         const result = fn();
-        if (savepoint) enqueue(`RELEASE SAVEPOINT ${savepoint}`);
-        else send('COMMIT');
+        if (savepoint) {
+          // Its queued writes fail inside it, as its caller expects of a nested unit.
+          if (queue.length > 0) send(`RELEASE SAVEPOINT ${savepoint}`);
+          else enqueue(`RELEASE SAVEPOINT ${savepoint}`);
+        } else send('COMMIT');
         return result;
       } catch (error) {
         rollBack(begun, savepoint);

@@ -42,9 +42,10 @@ async function connection() {
 }
 
 async function answer(request) {
-  if (request.op === 'close') {
+  if (request.op === 'close' || request.op === 'reset') {
     if (client) await client.end().catch(() => {});
     client = null;
+    named.clear();
     return {};
   }
   const c = await connection();
@@ -136,6 +137,8 @@ export interface SyncConnection {
    * thread's batch is not.
    */
   batch(statements: readonly Statement[]): QueryResult<unknown>[];
+  /** Ends the session (the server rolls back what it had begun); the next statement connects again. */
+  reset(): void;
   exec(sql: string): void;
   close(): void;
 }
@@ -201,6 +204,7 @@ export function openThreadConnection(url: string, options: SyncConnectionOptions
     transport: 'thread',
     query: (sql, params) => call({ op: 'query', sql, params }),
     batch: (statements) => call({ op: 'batch', statements }).results!,
+    reset: () => void call({ op: 'reset' }),
     exec: (sql) => void call({ op: 'exec', sql }),
     close() {
       if (closed) return;
