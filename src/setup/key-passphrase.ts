@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Config } from '../config.ts';
 
@@ -12,6 +12,8 @@ import type { Config } from '../config.ts';
 export function keyPassphrase(config: Config): string {
   if (config.keyPassphrase !== null) return config.keyPassphrase;
   const file = path.join(config.dataDir, 'demo-key-passphrase');
+  // With DATABASE_URL nothing else may have made the data directory yet (SQLite's file would have).
+  mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   if (!existsSync(file)) writeFileSync(file, randomBytes(24).toString('base64url'), { mode: 0o600, flag: 'wx' });
   return readFileSync(file, 'utf8').trim();
 }
