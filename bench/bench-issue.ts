@@ -17,23 +17,16 @@
  *
  *   tsx bench/bench-issue.ts [--count 100] [--concurrency 4] [--threads 0] [--pool-warmup 200] [--pools-only]
  */
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector/promises';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { citizenIdCheckCharacter } from '../src/domain/check/citizen-id.ts';
 import type { CertificateRenderer, LifecyclePorts } from '../src/domain/lifecycle/ports.ts';
-import {
-  applicationBodyFor,
-  chinaTime,
-  deliveryBodyFor,
-  fixtureRecords,
-  isInstitutionalBirth,
-  withBirthTime,
-} from '../tests/fixtures/records.ts';
+import { chinaTime, fixtureRecords, isInstitutionalBirth, withBirthTime } from '../tests/fixtures/records.ts';
 import { startTestService } from '../tests/http/harness.ts';
+import { startProfile, submitApplication } from './bench-kit.ts';
 
 const { values } = parseArgs({
   options: {
@@ -168,18 +161,7 @@ async function prepare(n: number): Promise<string[]> {
         idNumber: `${record.mother.idNumber.slice(0, -3)}${String(k % 1000).padStart(3, '0')}`,
       };
     }
-    let body = applicationBodyFor(record);
-    if (isInstitutionalBirth(record)) {
-      const delivery = await svc.request('POST', '/api/v1/deliveries', {
-        token: midwife,
-        json: deliveryBodyFor(record),
-      });
-      if (delivery.status !== 201) throw new Error(`delivery refused: ${JSON.stringify(delivery.body)}`);
-      body = applicationBodyFor(record, delivery.body.id);
-    }
-    const application = await svc.request('POST', '/api/v1/applications', { token: issuer, json: body });
-    if (application.status !== 201) throw new Error(`application refused: ${JSON.stringify(application.body)}`);
-    ids.push(application.body.id);
+    ids.push(await submitApplication(svc, record, { midwife, issuer }));
   }
   return ids;
 }
@@ -365,12 +347,7 @@ for (const threads of [1, cores]) {
   pools.push({ threads, svc, issuer, ids, runs: [] as Run[], workerThreads: new Set(started) });
 }
 // `PROFILE_MAIN=file.cpuprofile`: a CPU profile of this (the main) thread over the worker rounds.
-const profiler = process.env.PROFILE_MAIN ? new Session() : null;
-if (profiler) {
-  profiler.connect();
-  await profiler.post('Profiler.enable');
-  await profiler.post('Profiler.start');
-}
+const profiler = process.env.PROFILE_MAIN ? await startProfile() : null;
 console.log(`\nworker rounds start: ${load()}`);
 for (let r = 0; r < rounds; r++) {
   for (const pool of pools) {
@@ -380,10 +357,7 @@ for (let r = 0; r < rounds; r++) {
   }
 }
 console.log(`worker rounds end: ${load()}`);
-if (profiler) {
-  const { profile } = await profiler.post('Profiler.stop');
-  writeFileSync(process.env.PROFILE_MAIN!, JSON.stringify(profile));
-}
+if (profiler) await profiler.stopInto(process.env.PROFILE_MAIN!);
 await client.worker.terminate();
 for (const pool of pools) await pool.svc.stop();
 /** The batches of one pool as one run: throughput over their summed time, the worst batch's p99. */

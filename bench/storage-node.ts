@@ -5,22 +5,19 @@
  * lines: prepares its applications and says `ready`; on `issue` issues them all with
  * `--concurrency` requests in flight; on `verify` verifies their QR codes for `--seconds`.
  */
-import { writeFileSync } from 'node:fs';
-import { Session } from 'node:inspector';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import type { LifecyclePorts } from '../src/domain/lifecycle/ports.ts';
 import {
-  applicationBodyFor,
   chinaTime,
-  deliveryBodyFor,
   fixtureRecords,
   isInstitutionalBirth,
   withAnotherMother,
   withBirthTime,
 } from '../tests/fixtures/records.ts';
 import { startTestService } from '../tests/http/harness.ts';
+import { startProfile, submitApplication } from './bench-kit.ts';
 
 const { values } = parseArgs({
   options: {
@@ -84,37 +81,9 @@ async function prepare(): Promise<string[]> {
       node * 250 + Math.floor(k / fixtureRecords.length),
     );
     if (isInstitutionalBirth(record)) record.birthPlace = { divisionCode: '440106' };
-    let body = applicationBodyFor(record);
-    if (isInstitutionalBirth(record)) {
-      const delivery = await svc.request('POST', '/api/v1/deliveries', {
-        token: midwife,
-        json: deliveryBodyFor(record),
-      });
-      if (delivery.status !== 201) throw new Error(`delivery refused: ${JSON.stringify(delivery.body)}`);
-      body = applicationBodyFor(record, delivery.body.id);
-    }
-    const application = await svc.request('POST', '/api/v1/applications', { token: issuer, json: body });
-    if (application.status !== 201) throw new Error(`application refused: ${JSON.stringify(application.body)}`);
-    ids.push(application.body.id);
+    ids.push(await submitApplication(svc, record, { midwife, issuer }));
   }
   return ids;
-}
-
-/** A CPU profile of this process's main thread, from now until `stopInto(file)` (ISSUE_PROFILE_DIR). */
-async function startProfile() {
-  const session = new Session();
-  session.connect();
-  const post = (method: string) =>
-    new Promise<unknown>((resolve, reject) => session.post(method, (e, r) => (e ? reject(e) : resolve(r))));
-  await post('Profiler.enable');
-  await post('Profiler.start');
-  return {
-    async stopInto(file: string) {
-      const { profile } = (await post('Profiler.stop')) as { profile: object };
-      writeFileSync(file, JSON.stringify(profile));
-      session.disconnect();
-    },
-  };
 }
 
 /** Runs `work` over `items` with `concurrency` in flight. */
