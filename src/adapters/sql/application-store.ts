@@ -1,6 +1,61 @@
+import type { ExpressionBuilder } from 'kysely';
 import type { ApplicationStore } from '../../domain/lifecycle/ports.ts';
 import type { ApplicationRecord, DeliveryRecord } from '../../domain/lifecycle/records.ts';
+import type { DB } from './schema.generated.ts';
 import type { Sql } from './sql.ts';
+
+type ApplicationScope = ExpressionBuilder<DB & { a: DB['applications']; o: DB['online_applications'] }, 'a' | 'o'>;
+
+/**
+ * An application's status as the domain sees it: "returned" is an open return on a submitted
+ * online application (migration 008; the applications table's CHECK predates it).
+ */
+export const applicationStatus = (eb: ApplicationScope) =>
+  eb
+    .case()
+    .when(eb.and([eb('a.status', '=', 'submitted'), eb('o.return_reason', 'is not', null)]))
+    .then('returned')
+    .else(eb.ref('a.status'))
+    .end();
+
+/** Applications (`a`) with their online part (`o`), selecting what `applicationOf` reads. */
+export const applications = (db: Sql['db']) =>
+  db
+    .selectFrom('applications as a')
+    .leftJoin('online_applications as o', 'o.application_id', 'a.id')
+    .select((eb) => [
+      'a.id',
+      'a.institution',
+      'a.delivery_id',
+      'a.record',
+      'a.certificate_no',
+      'a.licence_serial',
+      'a.created_by',
+      'a.created_at',
+      applicationStatus(eb).as('status'),
+    ]);
+
+export const applicationOf = (row: {
+  id: string;
+  institution: string;
+  delivery_id: string | null;
+  record: string;
+  status: string;
+  certificate_no: string | null;
+  licence_serial: string | null;
+  created_by: string;
+  created_at: string;
+}): ApplicationRecord => ({
+  id: row.id,
+  institution: row.institution,
+  deliveryId: row.delivery_id,
+  input: JSON.parse(row.record),
+  status: row.status as ApplicationRecord['status'],
+  certificateNo: row.certificate_no,
+  licenceSerial: row.licence_serial,
+  createdBy: row.created_by,
+  createdAt: row.created_at,
+});
 
 interface DeliveryRow {
   record: string;
@@ -88,42 +143,8 @@ export function createSqlApplicationStore(sql: Sql): ApplicationStore {
       );
     },
     findApplication(id) {
-      const row = sql.get(
-        db
-          .selectFrom('applications as a')
-          .leftJoin('online_applications as o', 'o.application_id', 'a.id')
-          .select((eb) => [
-            'a.id',
-            'a.institution',
-            'a.delivery_id',
-            'a.record',
-            'a.certificate_no',
-            'a.licence_serial',
-            'a.created_by',
-            'a.created_at',
-            // An online application back with the parents (migration 008) reads as "returned".
-            eb
-              .case()
-              .when(eb.and([eb('a.status', '=', 'submitted'), eb('o.return_reason', 'is not', null)]))
-              .then('returned')
-              .else(eb.ref('a.status'))
-              .end()
-              .as('status'),
-          ])
-          .where('a.id', '=', id),
-      );
-      if (!row) return null;
-      return {
-        id: row.id,
-        institution: row.institution,
-        deliveryId: row.delivery_id,
-        input: JSON.parse(row.record),
-        status: row.status as ApplicationRecord['status'],
-        certificateNo: row.certificate_no,
-        licenceSerial: row.licence_serial,
-        createdBy: row.created_by,
-        createdAt: row.created_at,
-      };
+      const row = sql.get(applications(db).where('a.id', '=', id));
+      return row ? applicationOf(row) : null;
     },
   };
 }

@@ -1,9 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
-import type { ExpressionBuilder } from 'kysely';
+import { randomBytes } from 'node:crypto';
 import type { OnlineApplicationStore, QueueStatus } from '../../domain/lifecycle/online-application-ports.ts';
-import type { ApplicationRecord } from '../../domain/lifecycle/records.ts';
-import type { DB } from './schema.generated.ts';
+import { applicationOf, applicationStatus, applications } from './application-store.ts';
 import type { Sql } from './sql.ts';
+import { hashToken } from './token-store.ts';
 
 interface OnlineRow {
   application_id: string;
@@ -11,19 +10,6 @@ interface OnlineRow {
   return_reason: string | null;
   returned_at: string | null;
 }
-
-const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
-
-type QueueScope = ExpressionBuilder<DB & { a: DB['applications']; o: DB['online_applications'] }, 'a' | 'o'>;
-
-/** "returned" is an open return on a submitted application (the applications table's CHECK predates it). */
-const statusOf = (eb: QueueScope) =>
-  eb
-    .case()
-    .when(eb.and([eb('a.status', '=', 'submitted'), eb('o.return_reason', 'is not', null)]))
-    .then('returned')
-    .else(eb.ref('a.status'))
-    .end();
 
 /** The application codes, online applications and the parents' tokens of migration 008. */
 export function createSqlOnlineApplicationStore(sql: Sql): OnlineApplicationStore {
@@ -103,40 +89,19 @@ export function createSqlOnlineApplicationStore(sql: Sql): OnlineApplicationStor
     },
     queue(institution, status: QueueStatus) {
       const rows = sql.all(
-        db
-          .selectFrom('applications as a')
-          .leftJoin('online_applications as o', 'o.application_id', 'a.id')
-          .select((eb) => [
-            'a.id',
-            'a.institution',
-            'a.delivery_id',
-            'a.record',
-            'a.certificate_no',
-            'a.licence_serial',
-            'a.created_by',
-            'a.created_at',
-            statusOf(eb).as('status'),
-            // 0/1 on both engines (a bare IS NOT NULL is a boolean in PostgreSQL).
+        applications(db)
+          // 0/1 on both engines (a bare IS NOT NULL is a boolean in PostgreSQL).
+          .select((eb) =>
             eb.case().when('o.application_id', 'is not', null).then(eb.lit(1)).else(eb.lit(0)).end().as('online'),
-          ])
+          )
           .where('a.institution', '=', institution)
-          .where((eb) => eb(statusOf(eb), '=', status))
+          .where((eb) => eb(applicationStatus(eb), '=', status))
           .orderBy('a.created_at')
           .orderBy('a.id'),
       );
       return rows.map((row) => ({
         channel: row.online === 1 ? ('online' as const) : ('walk-in' as const),
-        application: {
-          id: row.id,
-          institution: row.institution,
-          deliveryId: row.delivery_id,
-          input: JSON.parse(row.record),
-          status: row.status as ApplicationRecord['status'],
-          certificateNo: row.certificate_no,
-          licenceSerial: row.licence_serial,
-          createdBy: row.created_by,
-          createdAt: row.created_at,
-        },
+        application: applicationOf(row),
       }));
     },
     issueToken(applicationId, ttlSeconds, now) {

@@ -11,7 +11,8 @@ interface TokenRow {
   certificate_no: string | null;
 }
 
-const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
+/** Bearer tokens are kept only as their SHA-256 (base64url): a copy of the table opens nothing. */
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('base64url');
 
 /**
  * Opaque bearer tokens: 256 random bits handed out once, only their SHA-256 kept, so a copy of
