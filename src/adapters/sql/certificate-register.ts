@@ -205,6 +205,24 @@ const registerEntryColumns = [
   'c.backfilled',
 ] as const;
 
+/**
+ * Verification's read of a certificate: its status, what a presented credential is checked
+ * against, and the status list entry it was given (a credential must name this one).
+ */
+export const registerLookup = (sql: Sql, no: string) =>
+  sql.db
+    .selectFrom('certificates as c')
+    .leftJoin('status_list_entries as e', 'e.certificate_no', 'c.certificate_no')
+    .leftJoin('status_lists as l', 'l.id', 'e.list_id')
+    .select((eb) => [
+      ...registerEntryColumns,
+      householdRegistered(eb),
+      earlierPdfDigests(sql, eb),
+      'e.idx as status_idx',
+      'l.uri as status_uri',
+    ])
+    .where('c.certificate_no', '=', no);
+
 /** The columns of a certificate row but its PDF (back-issuance's rows are made from it too: backfill-rows.ts). */
 export const certificateRowOf = (r: CertificateRecord) => ({
   certificate_no: r.certificateNo,
@@ -244,22 +262,8 @@ export function createSqlCertificateRegister(sql: Sql): CertificateRegister {
   backfillPdfDigests(sql);
   const { db } = sql;
   const certificates = () => db.selectFrom('certificates').select(selectColumns);
-  // Verification's one read per request, with the status list entry the certificate was given (a
-  // credential must name it): compiled once here, only its parameter bound per call.
-  const lookup = compileOnce<{ no: string }, RegisterRow>(sql, (value) =>
-    db
-      .selectFrom('certificates as c')
-      .leftJoin('status_list_entries as e', 'e.certificate_no', 'c.certificate_no')
-      .leftJoin('status_lists as l', 'l.id', 'e.list_id')
-      .select((eb) => [
-        ...registerEntryColumns,
-        householdRegistered(eb),
-        earlierPdfDigests(sql, eb),
-        'e.idx as status_idx',
-        'l.uri as status_uri',
-      ])
-      .where('c.certificate_no', '=', value('no')),
-  );
+  // Verification's one read per request: compiled once here, only its parameter bound per call.
+  const lookup = compileOnce<{ no: string }, RegisterRow>(sql, (value) => registerLookup(sql, value('no')));
 
   return {
     insert(r, pdf) {
