@@ -80,21 +80,28 @@ export function postgresSql(url: string, options: SyncConnectionOptions = {}): S
    */
   let aborted = false;
 
-  /** One statement, with whatever is queued before it: its own result. */
-  function send<R>(sql: string, params: readonly unknown[] = []): QueryResult<R> {
+  /** Runs `work` for the open transaction: refused once a statement of it failed; a failure marks it. */
+  function guarded<T>(sql: string, work: () => T): T {
     if (aborted && !sql.startsWith('ROLLBACK')) {
       throw new Error('a statement of this transaction failed: only a rollback can follow');
     }
-    handed = ++queued;
-    const statements = queue.length === 0 ? null : [...queue, { sql, params }];
-    queue = [];
     try {
-      if (!statements) return connection.query<R>(sql, params);
-      return connection.batch(statements).at(-1) as QueryResult<R>;
+      return work();
     } catch (error) {
       if (depth > 0) aborted = true;
       throw error;
     }
+  }
+
+  /** One statement, with whatever is queued before it: its own result. */
+  function send<R>(sql: string, params: readonly unknown[] = []): QueryResult<R> {
+    return guarded(sql, () => {
+      handed = ++queued;
+      if (queue.length === 0) return connection.query<R>(sql, params);
+      const statements = [...queue, { sql, params }];
+      queue = [];
+      return connection.batch(statements).at(-1) as QueryResult<R>;
+    });
   }
 
   const presence = postgresPresence(self, (key) => {
@@ -148,8 +155,7 @@ export function postgresSql(url: string, options: SyncConnectionOptions = {}): S
     },
     iterate: (q) => query(q).rows[Symbol.iterator](),
     exec(text) {
-      if (aborted) throw new Error('a statement of this transaction failed: only a rollback can follow');
-      try {
+      guarded(text, () => {
         // Several statements in one text cannot join a pipeline: what is queued goes first.
         if (queue.length > 0) {
           handed = queued;
@@ -159,10 +165,7 @@ export function postgresSql(url: string, options: SyncConnectionOptions = {}): S
         }
         handed = ++queued;
         connection.exec(text);
-      } catch (error) {
-        if (depth > 0) aborted = true;
-        throw error;
-      }
+      });
     },
     transaction<T>(fn: () => T): T {
       const savepoint = depth === 0 ? null : `sp${depth}`;
