@@ -3,7 +3,6 @@ import type { CountryDirectory } from '../domain/codes/countries.ts';
 import type { CertificateRenderer, CertificateSigner } from '../domain/lifecycle/ports.ts';
 import type { DivisionDirectory, SigningKey } from '../domain/ports.ts';
 import { certificateViewOf } from './certificate-view-of.ts';
-import { licenceDigest } from './jws/licence-digest.ts';
 import { signCredentials } from './jws/sign-credentials.ts';
 import type { SealedKeyStore } from './keystore/sealed-key-store.ts';
 import { type FontSet, renderCertificatePdf } from './pdf/index.ts';
@@ -30,7 +29,7 @@ export function createCertificateSigner(
       return {
         signedJson: JSON.stringify(signed.signedJson),
         qrText: signed.qr,
-        licenceDigest: licenceDigest(signed.signedJson),
+        licenceDigest: signed.licenceDigest,
         kid: key.kid,
       };
     },

@@ -1,3 +1,4 @@
+import base45 from 'base45';
 import { encode, Tag } from 'cbor2';
 import { describe, expect, it } from 'vitest';
 import { decodeBase45, encodeBase45 } from '../../src/adapters/cose/base45-text.ts';
@@ -7,6 +8,12 @@ import type { CborMap } from '../../src/domain/verification/ports.ts';
 import { fitQrClaims, type QrClaims, qrClaimsMap, readQrClaims } from '../../src/domain/verification/qr-claims.ts';
 
 const TYPE_CODE = '11100000000013338W001';
+/** Bytes from a fixed seed (a linear congruential generator): the same inputs every run. */
+const seededBytes = (seed: number) => (length: number) =>
+  Uint8Array.from({ length }, () => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return seed >>> 24;
+  });
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 const fromHex = (text: string) => new Uint8Array(Buffer.from(text.replaceAll(' ', ''), 'hex'));
 
@@ -35,6 +42,18 @@ describe('base45 (RFC 9285)', () => {
     expect(encodeBase45(new TextEncoder().encode('AB'))).toBe('BB8');
     expect(encodeBase45(new TextEncoder().encode('Hello!!'))).toBe('%69 VD92EX0');
     expect(new TextDecoder().decode(decodeBase45('QED8WEX0')!)).toBe('ietf!');
+  });
+
+  it('writes the same text as the base45 package for every length up to a QR’s, and reads it back', () => {
+    const random = seededBytes(7);
+    for (let length = 0; length <= 330; length++) {
+      const bytes = random(length);
+      const text = encodeBase45(bytes);
+      expect(text).toBe(base45.encode(Buffer.from(bytes)));
+      expect(decodeBase45(text)).toEqual(bytes);
+    }
+    // 65,535 = 15 + 16·45 + 32·45² and 255 = 30 + 5·45, least significant digit first
+    expect(encodeBase45(new Uint8Array([0xff, 0xff, 0xff]))).toBe('FGWU5');
   });
 
   it('refuses what the package would decode into some bytes anyway: foreign characters, a lone last character, overflow', () => {

@@ -1,6 +1,5 @@
 import type { CertificateSigner } from '../../domain/lifecycle/ports.ts';
 import type { SigningKey } from '../../domain/ports.ts';
-import { licenceDigest } from '../jws/licence-digest.ts';
 import { signCredentials } from '../jws/sign-credentials.ts';
 import type { SealedKeyStore } from '../keystore/sealed-key-store.ts';
 
@@ -21,7 +20,7 @@ export function createBackfillSigner(
       return {
         signedJson: JSON.stringify(signed.signedJson),
         qrText: signed.qr,
-        licenceDigest: licenceDigest(signed.signedJson),
+        licenceDigest: signed.licenceDigest,
         kid: key.kid,
       };
     },

@@ -182,21 +182,19 @@ export function encodeSigStructure(protectedBytes: Uint8Array, payload: Uint8Arr
  * encodes it with cbor2.
  */
 
-const textEncoder = new TextEncoder();
-
 class Writer {
-  buffer: Uint8Array;
+  /** A Buffer, so text is written into it in place (`Buffer#write`), without a copy per string. */
+  buffer: Buffer;
   length = 0;
 
-  /** Map keys are a few bytes: a 512-byte buffer per key was a third of a QR's encoding time. */
   constructor(size = 512) {
-    this.buffer = new Uint8Array(size);
+    this.buffer = Buffer.allocUnsafe(size);
   }
 
   private ensure(extra: number) {
     if (this.length + extra <= this.buffer.length) return;
-    const grown = new Uint8Array(Math.max(this.buffer.length * 2, this.length + extra));
-    grown.set(this.buffer.subarray(0, this.length));
+    const grown = Buffer.allocUnsafe(Math.max(this.buffer.length * 2, this.length + extra));
+    this.buffer.copy(grown, 0, 0, this.length);
     this.buffer = grown;
   }
 
@@ -221,6 +219,13 @@ class Writer {
     }
   }
 
+  text(value: string) {
+    const length = Buffer.byteLength(value, 'utf8');
+    this.head(3, length);
+    this.ensure(length);
+    this.length += this.buffer.write(value, this.length, length, 'utf8');
+  }
+
   bytes(bytes: Uint8Array) {
     this.ensure(bytes.length);
     this.buffer.set(bytes, this.length);
@@ -231,6 +236,29 @@ class Writer {
     this.ensure(1);
     this.buffer[this.length++] = value;
   }
+
+  /** A copy of what was written, as a plain Uint8Array (the buffer is reused). */
+  written(): Uint8Array {
+    return new Uint8Array(this.buffer.subarray(0, this.length));
+  }
+}
+
+/**
+ * Map keys are a handful of small integers and short names (the claims' labels), encoded once
+ * each: a writer and a byte array per key per map were most of what encoding a QR allocated.
+ */
+const encodedKeys = new Map<number | string, Uint8Array>();
+const MAX_ENCODED_KEYS = 256;
+
+function encodedKey(key: number | string, depth: number): Uint8Array {
+  const known = encodedKeys.get(key);
+  if (known) return known;
+  const k = new Writer(16);
+  write(k, key, depth);
+  const encoded = k.written();
+  if (encodedKeys.size < MAX_ENCODED_KEYS && (typeof key === 'number' || key.length <= 32))
+    encodedKeys.set(key, encoded);
+  return encoded;
 }
 
 const MAX_ARGUMENT = 0xffffffff;
@@ -249,9 +277,7 @@ function write(w: Writer, value: unknown, depth: number): void {
     return;
   }
   if (typeof value === 'string') {
-    const bytes = textEncoder.encode(value);
-    w.head(3, bytes.length);
-    w.bytes(bytes);
+    w.text(value);
     return;
   }
   if (value === true || value === false || value === null) {
@@ -275,9 +301,7 @@ function write(w: Writer, value: unknown, depth: number): void {
     const entries: { key: Uint8Array; value: unknown }[] = [];
     for (const [key, entry] of value) {
       if (typeof key !== 'number' && typeof key !== 'string') throw notHandled;
-      const k = new Writer(16);
-      write(k, key, depth + 1);
-      entries.push({ key: k.buffer.subarray(0, k.length), value: entry });
+      entries.push({ key: encodedKey(key, depth + 1), value: entry });
     }
     entries.sort((a, b) => compare(a.key, b.key));
     w.head(5, entries.length);
@@ -306,5 +330,5 @@ export function encodeCanonical(value: unknown): Uint8Array | typeof NOT_HANDLED
     if (error instanceof NotHandled) return NOT_HANDLED;
     throw error;
   }
-  return w.buffer.slice(0, w.length);
+  return w.written();
 }

@@ -13,19 +13,27 @@ export const base64url = (bytes: Uint8Array | string): string =>
 /** `sigT`-style signing time: ISO 8601 UTC to the second (ETSI JAdES `sigT` format). */
 export const signingTime = (date: Date): string => date.toISOString().replace(/\.\d{3}Z$/, 'Z');
 
+/** The `protected` part of a JWS: its header's JSON, base64url. */
+export const protectedPartOf = (header: Record<string, unknown>): string => base64url(JSON.stringify(header));
+
 /**
  * Signs `protected.payload` through the key-store port (so an HSM can do it) and returns the
  * three base64url parts. The JOSE work is done by hand on purpose: no library sees the key.
+ * `protectedPart` comes from `protectedPartOf`.
  */
 export async function signJwsParts(
-  header: Record<string, unknown>,
+  protectedPart: string,
   payload: Uint8Array,
   kid: string,
   keyStore: KeyStore,
 ): Promise<FlattenedJws> {
-  const protectedPart = base64url(JSON.stringify(header));
   const payloadPart = base64url(payload);
-  const signature = await keyStore.sign(kid, Buffer.from(`${protectedPart}.${payloadPart}`, 'ascii'));
+  // The signing input written once, in place (both parts are ASCII).
+  const input = Buffer.allocUnsafe(protectedPart.length + 1 + payloadPart.length);
+  input.write(protectedPart, 0, 'latin1');
+  input[protectedPart.length] = 0x2e;
+  input.write(payloadPart, protectedPart.length + 1, 'latin1');
+  const signature = await keyStore.sign(kid, input);
   if (signature.length !== 64) throw new TypeError('The key store returned a signature that is not ES256 P1363');
   return { protected: protectedPart, payload: payloadPart, signature: base64url(signature) };
 }

@@ -2,7 +2,7 @@ import type { ELicencePayload } from '../../domain/certificate.ts';
 import { DomainError } from '../../domain/errors.ts';
 import type { KeyStore, SigningKey } from '../../domain/ports.ts';
 import { ELICENCE_TYP } from '../../domain/verification/profile.ts';
-import { type FlattenedJws, signingTime, signJwsParts } from './flattened-jws.ts';
+import { type FlattenedJws, protectedPartOf, signingTime, signJwsParts } from './flattened-jws.ts';
 
 export interface SignOptions {
   /** The signing (= issue) time; revocation is judged against it. Defaults to now. */
@@ -32,12 +32,20 @@ export async function signELicence(
   options: SignOptions = {},
 ): Promise<FlattenedJws> {
   assertKeyFitsLicence(payload, key);
-  const header = {
-    alg: 'ES256',
-    typ: ELICENCE_TYP,
-    kid: key.kid,
-    x5c: key.x5c,
-    sigT: signingTime(options.signedAt ?? new Date()),
-  };
-  return signJwsParts(header, Buffer.from(JSON.stringify(payload), 'utf8'), key.kid, keyStore);
+  const protectedPart = elicenceHeaderPart(key, signingTime(options.signedAt ?? new Date()));
+  return signJwsParts(protectedPart, Buffer.from(JSON.stringify(payload), 'utf8'), key.kid, keyStore);
+}
+
+/**
+ * The protected header's part, made once for a run of e-licences signed with one key in one
+ * second (a back-issuance batch, a burst of issues): with the certificate chain it is ~1.6 KB of
+ * JSON and base64url, which made up a third of what signing allocated per licence.
+ */
+let lastHeader: { key: SigningKey; sigT: string; part: string } | null = null;
+function elicenceHeaderPart(key: SigningKey, sigT: string): string {
+  if (lastHeader?.key !== key || lastHeader.sigT !== sigT) {
+    const part = protectedPartOf({ alg: 'ES256', typ: ELICENCE_TYP, kid: key.kid, x5c: key.x5c, sigT });
+    lastHeader = { key, sigT, part };
+  }
+  return lastHeader.part;
 }

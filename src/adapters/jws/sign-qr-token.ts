@@ -19,8 +19,11 @@ export const QR_MAX_COSE_BYTES = base45Capacity(QR_VERSION_13_M_ALPHANUMERIC - Q
 export const kid8BytesOf = (kid: string): Uint8Array =>
   new Uint8Array(Buffer.from(kid, 'base64url').subarray(0, QR_KID_BYTES));
 
-/** The QR claims of an e-licence, names not yet fitted. */
-export function qrClaimsOf(payload: ELicencePayload, signed: FlattenedJws, signedAt: Date): QrClaims {
+/**
+ * The QR claims of an e-licence, names not yet fitted. `signed` is the signed e-licence, or its
+ * `licenceDigest` when the caller has it already.
+ */
+export function qrClaimsOf(payload: ELicencePayload, signed: FlattenedJws | string, signedAt: Date): QrClaims {
   const { licence, certificate } = payload;
   const status = readStatusReference(payload.status);
   if (!status) throw new DomainError('QR_UNENCODABLE', 'The e-licence carries no status list reference');
@@ -37,19 +40,19 @@ export function qrClaimsOf(payload: ELicencePayload, signed: FlattenedJws, signe
     motherName: certificate.mother.name,
     motherNameTruncated: false,
     issueDate: certificate.issueDate,
-    licenceDigest: licenceDigest(signed),
+    licenceDigest: typeof signed === 'string' ? signed : licenceDigest(signed),
   };
 }
 
 /**
  * The QR text (profile `BC1:`, docs/qr-profile.md): a COSE_Sign1 by the institution key over
- * the CWT claims, bound to `signed` by its digest. Names are carried whole when the credential
+ * the CWT claims, bound to `signed` by its digest (or to the digest given). Names are carried whole when the credential
  * fits version 13 at level M without compression; longer ones are cut (and flagged), so every
  * valid record fits whatever zlib makes of it. Pass the same `signedAt` as for the e-licence.
  */
 export async function signQrToken(
   payload: ELicencePayload,
-  signed: FlattenedJws,
+  signed: FlattenedJws | string,
   key: SigningKey,
   keyStore: KeyStore,
   options: SignOptions & { compress?: boolean } = {},
