@@ -100,6 +100,29 @@ describe(`the audit log on ${testEngine}`, () => {
     expect(audit.verify()).toEqual({ intact: true, events: 3 });
   });
 
+  it('records a batch as the same chain one-by-one records would make, after what is there', async () => {
+    const one = await logWithEvents(2, { guarded: true });
+    for (const i of [3, 4, 5]) one.audit.record(read(i), at);
+    const batch = await logWithEvents(2, { guarded: true });
+    batch.audit.recordAll([read(3), read(4), read(5)], at);
+    expect(batch.audit.list(10, 0)).toEqual(one.audit.list(10, 0));
+    expect(batch.audit.verify()).toEqual({ intact: true, events: 5 });
+    batch.audit.recordAll([], at);
+    expect(batch.audit.head()).toEqual(one.audit.head());
+  });
+
+  it('records a batch whole or not at all', async () => {
+    const { sql, audit } = await logWithEvents(1, { guarded: true });
+    expect(() =>
+      sql.transaction(() => {
+        audit.recordAll([read(2), read(3)], at);
+        throw new Error('the batch failed');
+      }),
+    ).toThrow('the batch failed');
+    expect(audit.head().seq).toBe(1);
+    expect(audit.verify()).toEqual({ intact: true, events: 1 });
+  });
+
   it('finds events by filter, newest first, and ranges over them oldest first', async () => {
     const { sql, audit } = await logWithEvents(0, { guarded: true });
     const times = ['2026-11-25T02:00:00Z', '2026-11-25T03:00:00Z', '2026-11-26T02:00:00Z', '2026-11-27T02:00:00Z'];

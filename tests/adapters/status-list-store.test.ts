@@ -117,6 +117,40 @@ describe(`the status list store on ${testEngine}`, () => {
     expect(store.nonValidEntries('2')).toEqual([]);
   });
 
+  it('places a batch as one-by-one assigns would: known places kept, a number twice placed once, lists closed at half', () => {
+    const store = createSqlStatusListStore(sql, { baseUrl, listSize: 8 });
+    const earlier = store.assign('Q440000001', partition);
+    const numbers = ['Q440000002', 'Q440000001', 'Q440000003', 'Q440000002', 'Q440000004', 'Q440000005'];
+    const places = store.assignAll([
+      ...numbers.map((certificateNo) => ({ certificateNo, partition })),
+      { certificateNo: 'Q440000006', partition: { institution: other, year: 2026 } },
+    ]);
+    const list = (n: number) => `https://zzzx.example.cn/api/v1/status-lists/${n}`;
+    // Q440000001 took list 1's first place; 002, 003 and 004 fill it to half; 005 opens list 2.
+    expect(places.map((p) => p.uri)).toEqual([list(1), list(1), list(1), list(1), list(1), list(2), list(3)]);
+    expect(places[1]).toEqual(earlier);
+    expect(places[3]).toEqual(places[0]);
+    expect(new Set([earlier, places[0], places[2], places[4]].map((p) => p!.idx)).size).toBe(4);
+    for (const [i, no] of numbers.entries()) expect(store.entryOf(no)).toEqual(places[i]);
+    expect(store.all().map((l) => [l.id, l.institution, l.revision])).toEqual([
+      ['1', institution, 4],
+      ['2', institution, 1],
+      ['3', other, 1],
+    ]);
+    expect(store.assignAll([])).toEqual([]);
+  });
+
+  it('keeps no place of a batch whose transaction rolled back', () => {
+    const store = createSqlStatusListStore(sql, { baseUrl, listSize: 8 });
+    expect(() =>
+      sql.transaction(() => {
+        store.assignAll([{ certificateNo: 'Q440000001', partition }]);
+        throw new Error('the batch failed');
+      }),
+    ).toThrow('the batch failed');
+    expect(store.entryOf('Q440000001')).toBeNull();
+  });
+
   it('finds a list only by a well-formed id it has', () => {
     const store = createSqlStatusListStore(sql, { baseUrl, listSize: 8 });
     store.assign('Q440000001', partition);

@@ -97,8 +97,8 @@ export function createSqlAuditLog(
     return query;
   };
 
-  const appendRow = (event: AuditEventInput, now: Date): AuditEvent => {
-    const previous = head();
+  /** Appends after `previous` (the head, read in this unit of work): the row as stored. */
+  const appendRow = (event: AuditEventInput, now: Date, previous = head()): AuditRow => {
     const row = {
       seq: (previous?.seq ?? 0) + 1,
       at: now.toISOString(),
@@ -111,14 +111,20 @@ export function createSqlAuditLog(
       details: JSON.stringify(event.details),
     };
     const prevHash = previous?.hash ?? genesis;
-    const hash = chainHash(prevHash, row);
-    insertRow({ ...row, prev_hash: prevHash, hash });
-    return toEvent({ ...row, prev_hash: prevHash, hash });
+    const stored = { ...row, prev_hash: prevHash, hash: chainHash(prevHash, row) };
+    insertRow(stored);
+    return stored;
   };
 
   return {
     // Inside the caller's transaction no savepoint is needed: the one INSERT lands or nothing does.
-    record: (event, now) => atomically(sql, () => appendRow(event, now)),
+    record: (event, now) => atomically(sql, () => toEvent(appendRow(event, now))),
+    // The head read once for the lot: each event chains to the one appended just before it.
+    recordAll: (events, now) =>
+      atomically(sql, () => {
+        let previous = head();
+        for (const event of events) previous = appendRow(event, now, previous);
+      }),
     verify(anchors?: AuditAnchor | readonly AuditAnchor[]): AuditChainReport {
       const pinned = new Map<number, string[]>();
       for (const anchor of anchors === undefined ? [] : 'seq' in anchors ? [anchors] : anchors) {

@@ -8,6 +8,8 @@ import { atomically, type Sql } from './sql.ts';
 
 /** 2^16 entries: 16 KB of bits before compression, and an index costs 3 bytes in the QR's CBOR. */
 export const STATUS_LIST_SIZE = 65_536;
+/** Certificate numbers per query of `assignAll`'s look-up (bound parameters; SQLite allows 32,766). */
+const PLACES_PER_QUERY = 500;
 
 interface ListRow {
   id: number;
@@ -129,20 +131,78 @@ export function createSqlStatusListStore(sql: Sql, options: { baseUrl: string; l
     return findList(id)!;
   }
 
-  function assign(certificateNo: string, institution: string, year: number): StatusReference {
-    const { placed, open } = placeOrOpenList(certificateNo, institution, year);
-    if (placed) return placed;
-    const list = open ?? newList(institution, year);
+  /** A random free index of `list`, taken for the certificate. */
+  function takeRandom(list: Pick<ListRow, 'id' | 'uri' | 'size'>, certificateNo: string): StatusReference {
     for (;;) {
       const idx = randomInt(list.size);
       if (take(list.id, idx, certificateNo)) return { idx, uri: list.uri };
     }
   }
 
+  function assign(certificateNo: string, institution: string, year: number): StatusReference {
+    const { placed, open } = placeOrOpenList(certificateNo, institution, year);
+    return placed ?? takeRandom(open ?? newList(institution, year), certificateNo);
+  }
+
+  /** The places some of these certificates already have, by number. */
+  function placesOf(numbers: readonly string[]): Map<string, StatusReference> {
+    const places = new Map<string, StatusReference>();
+    for (let i = 0; i < numbers.length; i += PLACES_PER_QUERY) {
+      const rows = sql.all(
+        db
+          .selectFrom('status_list_entries as e')
+          .innerJoin('status_lists as l', 'l.id', 'e.list_id')
+          .select(['e.certificate_no', 'e.idx', 'l.uri'])
+          .where('e.certificate_no', 'in', numbers.slice(i, i + PLACES_PER_QUERY)),
+      );
+      for (const row of rows) places.set(row.certificate_no, { idx: row.idx, uri: row.uri });
+    }
+    return places;
+  }
+
+  /** The partition's open list with its use, if any. */
+  const openList = (institution: string, year: number) =>
+    sql.get<Pick<ListRow, 'id' | 'uri' | 'size' | 'used'>>(
+      db
+        .selectFrom('status_lists')
+        .select(['id', 'uri', 'size', 'used'])
+        .where('institution', '=', institution)
+        .where('year', '=', year)
+        .where('used', '<', maxUsed)
+        .orderBy('id', 'desc')
+        .limit(1),
+    );
+
+  /**
+   * `assign` for many certificates (a back-issued batch): their existing places in one query,
+   * each partition's open list read once and its use counted here, then one conditional insert
+   * per new place. A certificate named twice gets one place.
+   */
+  function assignAll(items: readonly { certificateNo: string; institution: string; year: number }[]) {
+    const places = placesOf([...new Set(items.map((item) => item.certificateNo))]);
+    const lists = new Map<string, Pick<ListRow, 'id' | 'uri' | 'size' | 'used'>>();
+    return items.map(({ certificateNo, institution, year }) => {
+      const known = places.get(certificateNo);
+      if (known) return known;
+      const partition = `${institution}\0${year}`;
+      let list = lists.get(partition);
+      if (!list || list.used >= maxUsed) {
+        list = openList(institution, year) ?? { ...newList(institution, year), used: 0 };
+        lists.set(partition, list);
+      }
+      const place = takeRandom(list, certificateNo);
+      list.used++;
+      places.set(certificateNo, place);
+      return place;
+    });
+  }
+
   return {
     // One transaction (or the caller's), so on PostgreSQL the writers' lock keeps two nodes from
     // picking the same open list's index or both creating a list.
     assign: (certificateNo, { institution, year }) => atomically(sql, () => assign(certificateNo, institution, year)),
+    assignAll: (items) =>
+      atomically(sql, () => assignAll(items.map(({ certificateNo, partition }) => ({ certificateNo, ...partition })))),
     find(id) {
       if (!/^[1-9][0-9]{0,15}$/.test(id)) return null;
       const row = findList(Number(id));

@@ -37,6 +37,8 @@ export interface AuditAnchor {
 
 export interface AuditLog {
   record(event: AuditEventInput, now: Date): AuditEvent;
+  /** Events that land together (a back-issued batch), in order, as `record` would append them one by one. */
+  recordAll(events: readonly AuditEventInput[], now: Date): void;
   /**
    * Recomputes the chain. With anchors it also proves each anchored event still has the hash
    * it had, and that nothing up to it was cut off: the chain alone cannot tell a log whose

@@ -1,4 +1,4 @@
-import { eventBy, type Operator } from '../audit/audit-event.ts';
+import { type AuditLog, eventBy, type Operator } from '../audit/audit-event.ts';
 import type { Certificate } from '../certificate.ts';
 import type { ErrorDetail } from '../errors.ts';
 import type { EventOutbox } from '../events/birth-event.ts';
@@ -115,7 +115,7 @@ export type BackfillSignPorts = Pick<LifecyclePorts, 'signer' | 'secrets' | 'lic
 };
 
 export type BackfillPorts = Pick<LifecyclePorts, 'transactions' | 'register' | 'statusLists' | 'clock'> & {
-  audit: Pick<LifecyclePorts['audit'], 'record'>;
+  audit: Pick<AuditLog, 'recordAll'>;
   events: EventOutbox;
   progress: BackfillProgressStore;
   /** Inserts the rows made by `BackfillSignPorts.storedRow`, inside the caller's unit of work. */
@@ -361,9 +361,7 @@ export function admitBackfillLines(
     admitted.push(entry);
   }
   rejects.sort((a, b) => a.line - b.line);
-  const places = ports.transactions.run(() =>
-    admitted.map((a) => ports.statusLists.assign(a.certificateNo, a.institution, issuedAt)),
-  );
+  const places = ports.statusLists.assignAll(admitted, issuedAt);
   return { admitted, places, rejects, skipped };
 }
 
@@ -382,16 +380,18 @@ export function commitBackfillBatch(
   ports.transactions.run(() => {
     for (const record of batch.records) {
       ports.rows.insert(record.row);
-      ports.audit.record(
+      ports.events.append(backfilledEvent(record, at));
+    }
+    ports.audit.recordAll(
+      batch.records.map((record) =>
         eventBy(operator, 'certificate.backfilled', record.certificateNo, {
           licenceId: record.licenceId,
           paperIssueDate: record.certificate.issueDate,
           source,
         }),
-        at,
-      );
-      ports.events.append(backfilledEvent(record, at));
-    }
+      ),
+      at,
+    );
     for (const reject of batch.rejects) ports.progress.reject(source, reject);
     ports.progress.advance(source, batch.lastLine, counts, at);
   });

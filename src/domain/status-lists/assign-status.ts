@@ -11,9 +11,15 @@ export const chinaYearOf = (at: Date): number => new Date(at.getTime() + CHINA_O
  * register; a verifier fetches only the lists of the institutions it sees; a year's list stops
  * growing on 31 December; and a list reveals no more than the QR already shows (issuer, year).
  */
-export function createStatusListAssigner(store: Pick<StatusListStore, 'assign'>): StatusListAssigner {
+export function createStatusListAssigner(store: Pick<StatusListStore, 'assign' | 'assignAll'>): StatusListAssigner {
   return {
     assign: (certificateNo, institution, issuedAt) =>
       store.assign(certificateNo, { institution, year: chinaYearOf(issuedAt) }),
+    assignAll(items, issuedAt) {
+      const year = chinaYearOf(issuedAt);
+      return store.assignAll(
+        items.map(({ certificateNo, institution }) => ({ certificateNo, partition: { institution, year } })),
+      );
+    },
   };
 }

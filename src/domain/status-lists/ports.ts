@@ -21,6 +21,10 @@ export interface StatusListStore {
    * number), else a random index never used before in the open list of its partition.
    */
   assign(certificateNo: string, partition: { institution: string; year: number }): StatusReference;
+  /** `assign` for each item, in one unit of work: the places in the items' order. */
+  assignAll(
+    items: readonly { certificateNo: string; partition: { institution: string; year: number } }[],
+  ): StatusReference[];
   find(id: string): StatusListRecord | null;
   all(): StatusListRecord[];
   /** Every non-valid entry of the list with its register status (valid entries are zero bits). */
@@ -46,4 +50,6 @@ export interface StatusListCompression {
 /** Gives each certificate its place in a status list at issue. */
 export interface StatusListAssigner {
   assign(certificateNo: string, institution: string, issuedAt: Date): StatusReference;
+  /** Places for many certificates issued at one instant (a back-issued batch), in their order. */
+  assignAll(items: readonly { certificateNo: string; institution: string }[], issuedAt: Date): StatusReference[];
 }

@@ -396,16 +396,19 @@ export function recordingRenderer() {
 export function inMemoryStatusLists() {
   const assigned = new Map<string, { idx: number; uri: string }>();
   const used = new Map<string, number>();
+  const assign = (certificateNo: string, partition: { institution: string; year: number }) => {
+    const existing = assigned.get(certificateNo);
+    if (existing) return existing;
+    const uri = `https://status.test/${partition.institution}-${partition.year}`;
+    const idx = used.get(uri) ?? 0;
+    used.set(uri, idx + 1);
+    assigned.set(certificateNo, { idx, uri });
+    return { idx, uri };
+  };
   return {
-    assign(certificateNo: string, partition: { institution: string; year: number }) {
-      const existing = assigned.get(certificateNo);
-      if (existing) return existing;
-      const uri = `https://status.test/${partition.institution}-${partition.year}`;
-      const idx = used.get(uri) ?? 0;
-      used.set(uri, idx + 1);
-      assigned.set(certificateNo, { idx, uri });
-      return { idx, uri };
-    },
+    assign,
+    assignAll: (items: readonly { certificateNo: string; partition: { institution: string; year: number } }[]) =>
+      items.map((item) => assign(item.certificateNo, item.partition)),
   };
 }
 
