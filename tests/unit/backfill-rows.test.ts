@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createBackfillRowWriter, storedBackfillRow } from '../../src/adapters/backfill/backfill-rows.ts';
 import { createSqlCertificateRegister } from '../../src/adapters/sql/certificate-register.ts';
@@ -7,7 +8,7 @@ import type { CertificateRecord } from '../../src/domain/lifecycle/records.ts';
 import { certificateFor, fixtureRecords } from '../fixtures/records.ts';
 
 /** A back-issued record as signBackfillRecords makes it (the signed parts are opaque text here). */
-function backIssued(no: string): CertificateRecord {
+function backIssued(no: string, signedJson = '{"protected":"p","payload":"q","signature":"s"}'): CertificateRecord {
   const certificate = { ...certificateFor(fixtureRecords[0]!, no), issueDate: '2016-03-02' };
   return {
     certificateNo: no,
@@ -38,7 +39,7 @@ function backIssued(no: string): CertificateRecord {
       supersedes: null,
     },
     registrationItems: {},
-    signedJson: '{"protected":"p","payload":"q","signature":"s"}',
+    signedJson,
     licenceDigest: 'digest',
     qrText: 'BC1:QR',
     issuedAt: '2026-11-29T10:00:00.000Z',
@@ -72,12 +73,68 @@ describe('a back-issued certificate row made on the signing thread', () => {
     const written = byWriter.prepare(all).all();
     expect(written).toEqual(byRegister.prepare(all).all());
     expect(written).toHaveLength(1);
+    const headers = 'SELECT * FROM jws_headers';
+    expect(byWriter.prepare(headers).all()).toEqual(byRegister.prepare(headers).all());
+    expect(byWriter.prepare(headers).all()).toHaveLength(1);
     expect(createSqlCertificateRegister(sqliteSql(byWriter)).find('N100000001')).toEqual(record);
     expect(createSqlCertificateRegister(sqliteSql(byWriter)).pdf('N100000001')).toBeNull();
   });
 
+  it('stores a batch’s signature header once: the first row of the thread carries it, the others name it', () => {
+    const db = database();
+    const writer = createBackfillRowWriter(sqliteSql(db));
+    const signed = (no: string) => `{"protected":"aGVhZGVyLTE","payload":"${no}","signature":"c2ln"}`;
+    const records = ['N100000011', 'N100000012', 'N100000013'].map((no) => backIssued(no, signed(no)));
+    const rows = records.map((record) => structuredClone(storedBackfillRow(record)));
+    expect(rows.map((row) => row.shared !== undefined)).toEqual([true, false, false]);
+    for (const row of rows) writer.insert(row);
+
+    expect(db.prepare('SELECT digest, protected FROM jws_headers').all()).toEqual([
+      { digest: createHash('sha256').update('aGVhZGVyLTE').digest('base64url'), protected: 'aGVhZGVyLTE' },
+    ]);
+    expect(db.prepare('SELECT signed_json FROM certificates ORDER BY certificate_no').pluck().all()).toEqual(
+      ['N100000011', 'N100000012', 'N100000013'].map((no) => `{"payload":"${no}","signature":"c2ln"}`),
+    );
+    const register = createSqlCertificateRegister(sqliteSql(db));
+    for (const record of records) expect(register.find(record.certificateNo)?.signedJson).toBe(record.signedJson);
+    expect(register.signedWithKeySince(records[0]!.institution, 'no-such-kid', new Date(0))).toEqual([]);
+  });
+
+  it('refuses a row that names a header never stored, rather than keep a JWS it cannot give back whole', () => {
+    const header = storedBackfillRow(
+      backIssued('N100000021', '{"protected":"aGVhZGVyLTI","payload":"x","signature":"y"}'),
+    );
+    expect(header.shared).toBeDefined();
+    const writer = createBackfillRowWriter(sqliteSql(database()));
+    const later = storedBackfillRow(
+      backIssued('N100000022', '{"protected":"aGVhZGVyLTI","payload":"z","signature":"y"}'),
+    );
+    expect(later.shared).toBeUndefined();
+    expect(() => writer.insert(later)).toThrow(/FOREIGN KEY/);
+  });
+
+  it('keeps a JWS of another form whole', () => {
+    const db = database();
+    for (const signedJson of [
+      '{"payload":"q","protected":"p","signature":"s"}',
+      '{"protected":"a\\"b","payload":"q"}',
+    ]) {
+      db.prepare('DELETE FROM certificates').run();
+      const record = backIssued('N100000031', signedJson);
+      createBackfillRowWriter(sqliteSql(db)).insert(storedBackfillRow(record));
+      expect(db.prepare('SELECT signed_json, jws_header FROM certificates').get()).toEqual({
+        signed_json: signedJson,
+        jws_header: null,
+      });
+      expect(createSqlCertificateRegister(sqliteSql(db)).find('N100000031')?.signedJson).toBe(signedJson);
+    }
+  });
+
   it('refuses a row of another shape rather than shifting columns', () => {
     const writer = createBackfillRowWriter(sqliteSql(database()));
-    expect(() => writer.insert(storedBackfillRow(backIssued('N100000002')).slice(1))).toThrow(/26 columns/);
+    const row = storedBackfillRow(
+      backIssued('N100000002', '{"protected":"aGVhZGVyLTM","payload":"q","signature":"s"}'),
+    );
+    expect(() => writer.insert({ values: row.values.slice(1) })).toThrow(/27 columns/);
   });
 });

@@ -37,15 +37,17 @@ export async function signELicence(
 }
 
 /**
- * The protected header's part, made once for a run of e-licences signed with one key in one
- * second (a back-issuance batch, a burst of issues): with the certificate chain it is ~1.6 KB of
- * JSON and base64url, which made up a third of what signing allocated per licence.
+ * The protected header's part, made once per key for a run of e-licences it signs in one second
+ * (a back-issuance batch, a burst of issues): with the certificate chain it is ~1.6 KB of JSON
+ * and base64url, which made up a third of what signing allocated per licence. Kept per key
+ * object, as the institutions of a batch take turns.
  */
-let lastHeader: { key: SigningKey; sigT: string; part: string } | null = null;
+const lastHeaders = new WeakMap<SigningKey, { sigT: string; part: string }>();
 function elicenceHeaderPart(key: SigningKey, sigT: string): string {
-  if (lastHeader?.key !== key || lastHeader.sigT !== sigT) {
-    const part = protectedPartOf({ alg: 'ES256', typ: ELICENCE_TYP, kid: key.kid, x5c: key.x5c, sigT });
-    lastHeader = { key, sigT, part };
+  let last = lastHeaders.get(key);
+  if (last?.sigT !== sigT) {
+    last = { sigT, part: protectedPartOf({ alg: 'ES256', typ: ELICENCE_TYP, kid: key.kid, x5c: key.x5c, sigT }) };
+    lastHeaders.set(key, last);
   }
-  return lastHeader.part;
+  return last.part;
 }

@@ -53,13 +53,48 @@ const selectColumns = [
   'certificate',
   'licence',
   'registration',
-  'signed_json',
   'licence_digest',
   'qr_text',
   'issued_at',
   'issued_by',
   'backfilled',
 ] as const;
+
+/*
+ * A back-issued batch's e-licences share their JWS protected header (migration 023): it is stored
+ * once in `jws_headers`, and such a row's `signed_json` is the JWS without its first member.
+ * JSON.stringify of a flattened JWS writes `{"protected":"…","payload":…}`, and base64url needs
+ * no escaping, so the text splits and joins again exactly, byte for byte.
+ */
+const PROTECTED_MEMBER = '{"protected":"';
+const BASE64URL = /^[A-Za-z0-9_-]+$/;
+
+/** A signed e-licence's protected header and the rest of its text, or null when it is not of that form. */
+export function splitProtectedHeader(signedJson: string): { protected: string; rest: string } | null {
+  if (!signedJson.startsWith(PROTECTED_MEMBER)) return null;
+  const end = signedJson.indexOf('"', PROTECTED_MEMBER.length);
+  if (end === -1 || signedJson[end + 1] !== ',') return null;
+  const part = signedJson.slice(PROTECTED_MEMBER.length, end);
+  return BASE64URL.test(part) ? { protected: part, rest: `{${signedJson.slice(end + 2)}` } : null;
+}
+
+/** A header's name in `jws_headers`: its SHA-256, base64url. */
+export const jwsHeaderDigest = (protectedPart: string) =>
+  createHash('sha256').update(protectedPart, 'latin1').digest('base64url');
+
+/** Stores a shared header unless it is there already (a header is named by its content). */
+export const insertJwsHeader = (sql: Sql, header: { digest: string; protected: string }) =>
+  sql.run(
+    sql.db
+      .insertInto('jws_headers')
+      .values(header)
+      .onConflict((oc) => oc.column('digest').doNothing()),
+  );
+
+/** `signed_json` as it was signed: a shared header put back in front of the rest. */
+const signedJsonColumn = raw<string>`CASE WHEN certificates.jws_header IS NULL THEN certificates.signed_json
+  ELSE ${raw.lit(PROTECTED_MEMBER)} || (SELECT h.protected FROM jws_headers h WHERE h.digest = certificates.jws_header)
+    || '",' || substr(certificates.signed_json, 2) END`.as('signed_json');
 
 const toCertificate = (row: CertificateRow): CertificateRecord => ({
   certificateNo: row.certificate_no,
@@ -255,13 +290,26 @@ export const certificateRowOf = (r: CertificateRecord) => ({
 });
 
 /**
+ * A back-issued certificate's columns (the PDF aside): its JWS's protected header apart when it
+ * has the usual form, to be stored once for the batch (`insertJwsHeader`).
+ */
+export function backfilledRowOf(r: CertificateRecord) {
+  const split = splitProtectedHeader(r.signedJson);
+  const header = split && { digest: jwsHeaderDigest(split.protected), protected: split.protected };
+  return {
+    row: { ...certificateRowOf(r), signed_json: split?.rest ?? r.signedJson, jws_header: header?.digest ?? null },
+    header,
+  };
+}
+
+/**
  * The certificate register: certificates, their status and documents. The claim code columns of
  * the same rows are the claim code store's; a lookup also says whether the birth went through 落户.
  */
 export function createSqlCertificateRegister(sql: Sql): CertificateRegister {
   backfillPdfDigests(sql);
   const { db } = sql;
-  const certificates = () => db.selectFrom('certificates').select(selectColumns);
+  const certificates = () => db.selectFrom('certificates').select([...selectColumns, signedJsonColumn]);
   // Verification's one read per request: compiled once here, only its parameter bound per call.
   const lookup = compileOnce<{ no: string }, RegisterRow>(sql, (value) => registerLookup(sql, value('no')));
 
@@ -275,11 +323,9 @@ export function createSqlCertificateRegister(sql: Sql): CertificateRegister {
     },
     insertBackfilled(r) {
       // A back-issued certificate enters without its PDF (the empty blob until first download).
-      sql.run(
-        db
-          .insertInto('certificates')
-          .values({ ...certificateRowOf(r), pdf: Buffer.alloc(0), pdf_sha256: null, backfilled: 1 }),
-      );
+      const { row, header } = backfilledRowOf(r);
+      if (header) insertJwsHeader(sql, header);
+      sql.run(db.insertInto('certificates').values({ ...row, pdf: Buffer.alloc(0), pdf_sha256: null, backfilled: 1 }));
     },
     backfilledOf(no) {
       const row = sql.get(db.selectFrom('certificates').select('backfilled').where('certificate_no', '=', no));
@@ -347,7 +393,7 @@ export function createSqlCertificateRegister(sql: Sql): CertificateRegister {
       const rows = sql.all(
         db
           .selectFrom('certificates')
-          .select(['certificate_no', 'signed_json'])
+          .select(['certificate_no', signedJsonColumn])
           .where('institution', '=', institution)
           .where('issued_at', '>=', since.toISOString())
           .orderBy('issued_at')

@@ -122,6 +122,7 @@ export interface Certificates {
   institution: string;
   issued_at: string;
   issued_by: string;
+  jws_header: string | null;
   kind: string;
   licence: string;
   licence_digest: string;
@@ -211,6 +212,11 @@ export interface Institutions {
   division_code: string;
   name: string;
   status: Generated<string>;
+}
+
+export interface JwsHeaders {
+  digest: string;
+  protected: string;
 }
 
 export interface KeyRegisterChanges {
@@ -420,6 +426,7 @@ export interface DB {
   events: Events;
   household_registrations: HouseholdRegistrations;
   institutions: Institutions;
+  jws_headers: JwsHeaders;
   key_register_changes: KeyRegisterChanges;
   number_ranges: NumberRanges;
   number_reservations: NumberReservations;

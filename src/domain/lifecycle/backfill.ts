@@ -71,9 +71,15 @@ export interface CheckedLines {
 /**
  * A certificate's register row as the storage binds it, made by the thread that signed it
  * (BackfillSignPorts.storedRow): the committing thread only binds and steps it, and a record
- * crosses between threads as a flat row of strings rather than as nested objects.
+ * crosses between threads as a flat row of strings rather than as nested objects. `shared` is
+ * what many rows refer to and the storage keeps once (a batch's signature header): the first row
+ * of a thread that refers to it carries it, and a later row's reference finds it stored, as
+ * batches commit in input order and a failed commit ends the run.
  */
-export type StoredBackfillRow = readonly (string | number | null)[];
+export interface StoredBackfillRow {
+  readonly values: readonly (string | number | null)[];
+  readonly shared?: readonly (string | number | null)[];
+}
 
 /** A signed back-issued certificate as the committing thread gets it: what its audit and outbox events name, and its row. */
 export interface SignedBackfillRecord {
