@@ -5,11 +5,14 @@ import cliProgress from 'cli-progress';
 import { parse as parseCsv } from 'csv-parse';
 import type { Operator } from '../domain/audit/audit-event.ts';
 import {
+  type AcceptedLine,
   admitBackfillLines,
   type BackfillCounts,
   type BackfillLine,
   type BackfillPorts,
+  type BackfillReject,
   commitBackfillBatch,
+  type SignedBackfillRecord,
 } from '../domain/lifecycle/backfill.ts';
 import { recordOfCsvRow } from './backfill-csv.ts';
 
@@ -18,6 +21,15 @@ import { recordOfCsvRow } from './backfill-csv.ts';
  * small enough to redo cheaply after a stop.
  */
 const BATCH_LINES = 500;
+
+/**
+ * At most this many batches per unit of work of the register. The certificates' indexes take
+ * random keys (number, identifier, lineage, mother's ID number, birth time), so a commit writes a
+ * page of each index for nearly every row it adds; a unit of several batches writes each touched
+ * page once for more rows (commit time per record −30 % with 4 batches against 1). A commit takes
+ * the batches signed by then, so units grow when committing is what holds the run back.
+ */
+const COMMIT_BATCHES = 4;
 
 /** Batches between two full collections of this thread's heap (BackfillPorts.compactMemory). */
 const COMPACT_EVERY_BATCHES = 5;
@@ -138,7 +150,59 @@ export async function runBackfill(
   let admitted: Promise<unknown> = Promise.resolve();
   let committed: Promise<unknown> = Promise.resolve();
   const inFlight: Promise<void>[] = [];
-  const window = Math.max(2, ports.workers.parallelism * 2);
+  // Twice a group: the worker threads check and sign the next group while one commits.
+  const window = Math.max(2 * COMMIT_BATCHES, ports.workers.parallelism * 2);
+  /** The first failure of a batch: the run stops, and no later batch commits. */
+  let stopped: { error: unknown } | null = null;
+  /** Signed batches waiting for the rest of their group, in input order. */
+  let group: {
+    admitted: AcceptedLine[];
+    records: SignedBackfillRecord[];
+    rejects: BackfillReject[];
+    skipped: number;
+    lastLine: number;
+    lines: number;
+  }[] = [];
+  const commitGroup = () => {
+    if (group.length === 0) return;
+    const batches = group;
+    group = [];
+    const t = performance.now();
+    const outcome = commitBackfillBatch(
+      ports,
+      operator,
+      source,
+      {
+        records: batches.flatMap((b) => b.records),
+        rejects: batches.flatMap((b) => b.rejects),
+        skipped: batches.reduce((sum, b) => sum + b.skipped, 0),
+        lastLine: batches.at(-1)!.lastLine,
+      },
+      ports.clock.now(),
+    );
+    bulk?.committed();
+    stages.commitMs += performance.now() - t;
+    for (const b of batches) for (const entry of b.admitted) pending.delete(entry.certificateNo);
+    counts.issued += outcome.issued;
+    counts.rejected += outcome.rejected;
+    counts.skipped += outcome.skipped;
+    done += batches.reduce((sum, b) => sum + b.lines, 0);
+    progress.update(done, counts);
+    const before = batchesCommitted;
+    batchesCommitted += batches.length;
+    if (Math.floor(batchesCommitted / COMPACT_EVERY_BATCHES) > Math.floor(before / COMPACT_EVERY_BATCHES)) {
+      ports.compactMemory?.();
+    }
+  };
+  let flushScheduled = false;
+  const flush = () => {
+    flushScheduled = false;
+    try {
+      commitGroup();
+    } catch (error) {
+      stopped ??= { error };
+    }
+  };
   const process = (lines: BackfillLine[]): Promise<void> => {
     const lastLine = lines.at(-1)!.line;
     const checked = ports.workers.check(lines);
@@ -158,26 +222,23 @@ export async function runBackfill(
         operator,
       ),
     );
+    // In input order: the batch joins its group, and the group's last batch commits it.
     const commit = Promise.all([admission, signed, committed]).then(([a, records]) => {
-      const t = performance.now();
-      const outcome = commitBackfillBatch(
-        ports,
-        operator,
-        source,
-        { records, rejects: a.rejects, skipped: a.skipped, lastLine },
-        ports.clock.now(),
-      );
-      bulk?.committed();
-      stages.commitMs += performance.now() - t;
-      for (const entry of a.admitted) pending.delete(entry.certificateNo);
-      counts.issued += outcome.issued;
-      counts.rejected += outcome.rejected;
-      counts.skipped += outcome.skipped;
-      done += lines.length;
-      progress.update(done, counts);
-      if (++batchesCommitted % COMPACT_EVERY_BATCHES === 0) ports.compactMemory?.();
+      // Nothing after a failed batch commits: the run's progress must not pass its lines.
+      if (stopped) throw stopped.error;
+      const { admitted, rejects, skipped } = a;
+      group.push({ admitted, records, rejects, skipped, lastLine, lines: lines.length });
+      if (group.length >= COMMIT_BATCHES) commitGroup();
+      else if (!flushScheduled) {
+        // After the events already here: admissions first (the threads wait for them), and the
+        // batches signed meanwhile join this unit.
+        flushScheduled = true;
+        setImmediate(flush);
+      }
     });
-    committed = commit.catch(() => {});
+    committed = commit.catch((error: unknown) => {
+      stopped ??= { error };
+    });
     return commit;
   };
 
@@ -193,6 +254,13 @@ export async function runBackfill(
       if (inFlight.length >= window) await inFlight.shift();
     }
     if (batch.length > 0) inFlight.push(process(batch));
+    // The last group, however short, after every batch before it.
+    inFlight.push(
+      Promise.all(inFlight).then(() => {
+        commitGroup();
+        if (stopped) throw stopped.error;
+      }),
+    );
     while (inFlight.length > 0) await inFlight.shift();
   } finally {
     // A failed batch stops the run; the others settle before the workers go.

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateRecords } from '../../scripts/gen-records.ts';
 import { runBackfill } from '../../src/cli/backfill.ts';
 import { loadConfig } from '../../src/config.ts';
+import type { BackfillPorts } from '../../src/domain/lifecycle/backfill.ts';
 import { openOperatorTools } from '../../src/operator-tools.ts';
 import { seedDemoDataDir, testEnvironment } from './demo-data-dir.ts';
 
@@ -19,10 +20,12 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-async function backfill(file: string, threads: number) {
+async function backfill(file: string, threads: number, fault: (ports: BackfillPorts) => void = () => {}) {
   const tools = openOperatorTools(await loadConfig(testEnvironment(dataDir)));
   try {
-    return await runBackfill(tools.backfillPorts({ threads }), operator, file, {
+    const ports = tools.backfillPorts({ threads });
+    fault(ports);
+    return await runBackfill(ports, operator, file, {
       tty: false,
       rejectFile: `${file}.rejects`,
       log: () => {},
@@ -77,5 +80,34 @@ describe('backfill', () => {
     const third = await backfill(shuffled, 1);
     expect(third.issued).toBe(0);
     expect(third.skipped).toBe(first.issued);
+  });
+
+  it('stops at a unit of work that fails: nothing after it commits, and the next run continues after the last one committed', async () => {
+    const records = [...generateRecords(8000, 11)];
+    const file = path.join(dir, 'failing.ndjson');
+    writeFileSync(file, `${records.map((r) => JSON.stringify(r)).join('\n')}\n`);
+
+    // The disk fills up at the 2,100th record (near line 2,165, in the batch of lines 2,001–2,500).
+    let inserts = 0;
+    const diskFull = (ports: BackfillPorts) => {
+      const rows = ports.rows;
+      ports.rows = {
+        insert(row) {
+          if (++inserts === 2100) throw new Error('database or disk is full');
+          rows.insert(row);
+        },
+      };
+    };
+    await expect(backfill(file, 1, diskFull)).rejects.toThrow('database or disk is full');
+
+    const resumed = await backfill(file, 1);
+    // Units of work end at a batch's end; none after the failing one committed.
+    expect(resumed.resumedAfterLine % 500).toBe(0);
+    expect(resumed.resumedAfterLine).toBeLessThanOrEqual(2000);
+    expect(resumed.lines).toBe(8000);
+    // Every line issued or rejected once: none skipped over by a unit committed after the failure.
+    const rejects = readFileSync(`${file}.rejects`, 'utf8').trim().split('\n');
+    expect(resumed.issued + rejects.length).toBe(8000);
+    expect(resumed.skipped).toBe(0);
   });
 });
