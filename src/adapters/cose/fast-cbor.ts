@@ -303,7 +303,7 @@ function write(w: Writer, value: unknown, depth: number): void {
       if (typeof key !== 'number' && typeof key !== 'string') throw notHandled;
       entries.push({ key: encodedKey(key, depth + 1), value: entry });
     }
-    entries.sort((a, b) => compare(a.key, b.key));
+    sortByKey(entries);
     w.head(5, entries.length);
     for (let i = 0; i < entries.length; i++) {
       // Two keys with one encoding (1 and 1.0 cannot occur here; "a" twice cannot in a Map) — but be sure.
@@ -319,6 +319,23 @@ function write(w: Writer, value: unknown, depth: number): void {
     return;
   }
   throw notHandled;
+}
+
+/**
+ * Sorts a map's entries by their encoded keys, in place. An insertion sort: a map here has a
+ * dozen entries at most, mostly in order already, and Array#sort's scratch copies were a
+ * twentieth of what signing a back-issued record allocated.
+ */
+function sortByKey(entries: { key: Uint8Array; value: unknown }[]): void {
+  for (let i = 1; i < entries.length; i++) {
+    const entry = entries[i]!;
+    let j = i - 1;
+    while (j >= 0 && compare(entries[j]!.key, entry.key) > 0) {
+      entries[j + 1] = entries[j]!;
+      j--;
+    }
+    entries[j + 1] = entry;
+  }
 }
 
 /** The deterministic encoding of `value`, or NOT_HANDLED for anything the caller must give to cbor2. */

@@ -7,5 +7,10 @@ import type { FlattenedJws } from './flattened-jws.ts';
  * changes with any byte the signature covers, yet needs no canonical JSON.
  */
 export function licenceDigest(signed: FlattenedJws): string {
-  return createHash('sha256').update(`${signed.protected}.${signed.payload}`, 'ascii').digest('base64url');
+  // Part by part: joined first, the ~3.5 KB input was copied once more onto the heap per licence.
+  return createHash('sha256')
+    .update(signed.protected, 'ascii')
+    .update('.', 'ascii')
+    .update(signed.payload, 'ascii')
+    .digest('base64url');
 }
