@@ -99,7 +99,7 @@ export function openBackfillTools(config: Config, clock: Clock = systemClock): B
       { countryDirectory },
       { createBackfillSigner },
       { createSqlInstitutionRepository },
-      { storedBackfillRow },
+      { storedBackfillRows },
     ] = await Promise.all([
       import('./domain/lifecycle/backfill.ts'),
       import('./adapters/keystore/open-key-store.ts'),
@@ -123,7 +123,7 @@ export function openBackfillTools(config: Config, clock: Clock = systemClock): B
           countries: countryDirectory,
         }),
         signer: createBackfillSigner(keyStore),
-        storedRow: storedBackfillRow,
+        storedRows: storedBackfillRows,
         secrets: nodeSecrets,
         licenceTypeCode: config.licenceTypeCode,
       });

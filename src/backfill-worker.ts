@@ -9,7 +9,7 @@
 import 'reflect-metadata';
 import { once } from 'node:events';
 import { parentPort, workerData } from 'node:worker_threads';
-import { storedBackfillRow } from './adapters/backfill/backfill-rows.ts';
+import { storedBackfillRows } from './adapters/backfill/backfill-rows.ts';
 import { createBackfillSigner } from './adapters/backfill/backfill-signer.ts';
 import { bitsetGlyphCoverage } from './adapters/backfill/glyph-bitset.ts';
 import { openReadOnlyDatabase } from './adapters/backfill/read-only-database.ts';
@@ -83,7 +83,7 @@ const tickets = createBackfillTickets({
     return key;
   }),
   // Each record's register row is made here: the main thread only binds it.
-  storedRow: storedBackfillRow,
+  storedRows: storedBackfillRows,
   secrets: nodeSecrets,
   licenceTypeCode: data.licenceTypeCode,
 });

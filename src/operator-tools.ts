@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { storedBackfillRow } from './adapters/backfill/backfill-rows.ts';
+import { storedBackfillRows } from './adapters/backfill/backfill-rows.ts';
 import { bitsetGlyphCoverage } from './adapters/backfill/glyph-bitset.ts';
 import { glyphBitsetOf } from './adapters/backfill/glyph-bitset-of.ts';
 import { createCertificateSigner } from './adapters/certificate-production.ts';
@@ -174,7 +174,7 @@ export function openOperatorTools(
             countries: countryDirectory,
           }),
           signer: createCertificateSigner(keys().keyStore, { compressQr: false }),
-          storedRow: storedBackfillRow,
+          storedRows: storedBackfillRows,
           secrets: nodeSecrets,
           licenceTypeCode: config.licenceTypeCode,
         });

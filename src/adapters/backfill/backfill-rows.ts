@@ -7,7 +7,7 @@ import type { Sql } from '../sql/sql.ts';
 /*
  * A back-issued certificate's row in `certificates`, as the register's `insertBackfilled` writes
  * it (the same columns, the same JSON, the signature header stored once: migration 023), split
- * in two: `storedBackfillRow` serialises the record on the worker thread that signed it, and the
+ * in two: `storedBackfillRows` serialises the records on the worker thread that signed them, and the
  * committing thread's writer only binds the flat row and steps. On the main thread — whose serial
  * work bounds the run — the register's insert spent as much on turning nested records into
  * columns (after structured-cloning them over from the worker) as on SQLite itself.
@@ -15,28 +15,25 @@ import type { Sql } from '../sql/sql.ts';
  */
 
 /**
- * The shared headers this thread has handed over with a row already (bounded: a run has one per
- * key and signing second). A thread's batches commit in input order, so a later row naming one
- * finds it stored; if it were not, the reference would fail the commit (a foreign key), never
- * dangle.
+ * A batch's records' columns, as the register makes them for its own insert; the first row of
+ * the batch with a shared header carries its text (the rest name it). Per batch, not per thread:
+ * a batch brings what its rows need whatever was committed or failed before it (~1.6 KB a batch).
  */
-const headersHandedOver = new Set<string>();
-const MAX_HEADERS_REMEMBERED = 10_000;
-
-/** A back-issued record's columns, as the register makes them for its own insert, and its shared header the first time. */
-export function storedBackfillRow(r: CertificateRecord): StoredBackfillRow {
-  const { row, header } = backfilledRowOf(r);
-  const values = Object.values(row);
-  if (!header || headersHandedOver.has(header.digest)) return { values };
-  if (headersHandedOver.size >= MAX_HEADERS_REMEMBERED) headersHandedOver.clear();
-  headersHandedOver.add(header.digest);
-  return { values, shared: [header.digest, header.protected] };
+export function storedBackfillRows(records: readonly CertificateRecord[]): StoredBackfillRow[] {
+  const handedOver = new Set<string>();
+  return records.map((r) => {
+    const { row, header } = backfilledRowOf(r);
+    const values = Object.values(row);
+    if (!header || handedOver.has(header.digest)) return { values };
+    handedOver.add(header.digest);
+    return { values, shared: [header.digest, header.protected] };
+  });
 }
 
-/** The column names, in the order `storedBackfillRow` gives the values (the register's row's key order). */
+/** The column names, in the order `storedBackfillRows` gives the values (the register's row's key order). */
 const COLUMNS = Object.keys(backfilledRowOf(sampleRecord()).row);
 
-/** Inserts rows made by `storedBackfillRow`, marked back-issued, without a PDF yet. */
+/** Inserts rows made by `storedBackfillRows`, marked back-issued, without a PDF yet. */
 export function createBackfillRowWriter(sql: Sql): { insert(row: StoredBackfillRow): void } {
   // One statement text, parameters in COLUMNS' order ($n on PostgreSQL), prepared once per connection.
   const placeholders = COLUMNS.map((_, i) => (sql.engine === 'postgres' ? `$${i + 1}` : '?'));

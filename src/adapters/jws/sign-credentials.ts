@@ -26,7 +26,7 @@ export async function signCredentials(
   const signedAt = new Date(Math.floor(clock.now().getTime() / 1000) * 1000);
   const signedJson = await signELicence(payload, key, keyStore, { signedAt });
   const digest = licenceDigest(signedJson);
-  const qr = await signQrToken(payload, digest, key, keyStore, {
+  const qr = await signQrToken(payload, { licenceDigest: digest }, key, keyStore, {
     signedAt,
     ...(options.compressQr !== undefined && { compress: options.compressQr }),
   });

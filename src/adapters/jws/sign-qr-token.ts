@@ -19,11 +19,11 @@ export const QR_MAX_COSE_BYTES = base45Capacity(QR_VERSION_13_M_ALPHANUMERIC - Q
 export const kid8BytesOf = (kid: string): Uint8Array =>
   new Uint8Array(Buffer.from(kid, 'base64url').subarray(0, QR_KID_BYTES));
 
-/**
- * The QR claims of an e-licence, names not yet fitted. `signed` is the signed e-licence, or its
- * `licenceDigest` when the caller has it already.
- */
-export function qrClaimsOf(payload: ELicencePayload, signed: FlattenedJws | string, signedAt: Date): QrClaims {
+/** The signed e-licence a QR binds to, or its `licenceDigest` when the caller has it already. */
+export type SignedOrDigest = FlattenedJws | { licenceDigest: string };
+
+/** The QR claims of an e-licence, names not yet fitted. */
+export function qrClaimsOf(payload: ELicencePayload, signed: SignedOrDigest, signedAt: Date): QrClaims {
   const { licence, certificate } = payload;
   const status = readStatusReference(payload.status);
   if (!status) throw new DomainError('QR_UNENCODABLE', 'The e-licence carries no status list reference');
@@ -40,7 +40,7 @@ export function qrClaimsOf(payload: ELicencePayload, signed: FlattenedJws | stri
     motherName: certificate.mother.name,
     motherNameTruncated: false,
     issueDate: certificate.issueDate,
-    licenceDigest: typeof signed === 'string' ? signed : licenceDigest(signed),
+    licenceDigest: 'licenceDigest' in signed ? signed.licenceDigest : licenceDigest(signed),
   };
 }
 
@@ -52,7 +52,7 @@ export function qrClaimsOf(payload: ELicencePayload, signed: FlattenedJws | stri
  */
 export async function signQrToken(
   payload: ELicencePayload,
-  signed: FlattenedJws | string,
+  signed: SignedOrDigest,
   key: SigningKey,
   keyStore: KeyStore,
   options: SignOptions & { compress?: boolean } = {},

@@ -70,11 +70,10 @@ export interface CheckedLines {
 
 /**
  * A certificate's register row as the storage binds it, made by the thread that signed it
- * (BackfillSignPorts.storedRow): the committing thread only binds and steps it, and a record
+ * (BackfillSignPorts.storedRows): the committing thread only binds and steps it, and a record
  * crosses between threads as a flat row of strings rather than as nested objects. `shared` is
  * what many rows refer to and the storage keeps once (a batch's signature header): the first row
- * of a thread that refers to it carries it, and a later row's reference finds it stored, as
- * batches commit in input order and a failed commit ends the run.
+ * of a batch that refers to it carries it, so each batch brings what its rows need.
  */
 export interface StoredBackfillRow {
   readonly values: readonly (string | number | null)[];
@@ -116,15 +115,15 @@ export interface BackfillWorkers {
 
 export type BackfillCheckPorts = Pick<LifecyclePorts, 'institutions' | 'validateCertificate'>;
 export type BackfillSignPorts = Pick<LifecyclePorts, 'signer' | 'secrets' | 'licenceTypeCode'> & {
-  /** The register row of a signed record, made on the signing thread (the storage's own serialisation). */
-  storedRow(record: CertificateRecord): StoredBackfillRow;
+  /** The register rows of a batch's signed records, made on the signing thread (the storage's own serialisation). */
+  storedRows(records: readonly CertificateRecord[]): StoredBackfillRow[];
 };
 
 export type BackfillPorts = Pick<LifecyclePorts, 'transactions' | 'register' | 'statusLists' | 'clock'> & {
   audit: Pick<AuditLog, 'recordAll'>;
   events: EventOutbox;
   progress: BackfillProgressStore;
-  /** Inserts the rows made by `BackfillSignPorts.storedRow`, inside the caller's unit of work. */
+  /** Inserts the rows made by `BackfillSignPorts.storedRows`, inside the caller's unit of work. */
   rows: { insert(row: StoredBackfillRow): void };
   workers: BackfillWorkers;
   /**
@@ -284,18 +283,16 @@ export function createBackfillTickets(ports: BackfillCheckPorts & BackfillSignPo
         if (!certificate) throw new Error(`Line ${line} was not accepted in batch ${ticket}`);
         return { certificate, place };
       });
-      return signBackfillRecords(ports, items, issuedAt, operator).then((records) =>
-        records.map((record) => signedBackfillRecord(ports, record)),
-      );
+      return signBackfillRecords(ports, items, issuedAt, operator).then((records) => {
+        const rows = ports.storedRows(records);
+        return records.map((record, i) => signedBackfillRecord(record, rows[i]!));
+      });
     },
   };
 }
 
 /** What the committing thread needs of a signed record: its events' items and its stored row. */
-function signedBackfillRecord(
-  ports: Pick<BackfillSignPorts, 'storedRow'>,
-  record: CertificateRecord,
-): SignedBackfillRecord {
+function signedBackfillRecord(record: CertificateRecord, row: StoredBackfillRow): SignedBackfillRecord {
   return {
     certificateNo: record.certificateNo,
     licenceId: record.licenceId,
@@ -303,7 +300,7 @@ function signedBackfillRecord(
     version: record.version,
     institution: record.institution,
     certificate: { issueDate: record.certificate.issueDate, birthPlace: record.certificate.birthPlace },
-    row: ports.storedRow(record),
+    row,
   };
 }
 
