@@ -1,3 +1,5 @@
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicationChangedEvent } from '../../src/domain/events/lifecycle-events.ts';
 import { fixtureRecords, withAnotherMother } from '../fixtures/records.ts';
@@ -31,6 +33,9 @@ const advance = (ms: number) => {
   t += ms;
 };
 const MINUTE = 60_000;
+v8.setFlagsFromString('--expose_gc');
+/** A full collection now (the flag above exposes `gc` to contexts made from here on). */
+const collectGarbage = vm.runInNewContext('gc') as () => void;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 
@@ -359,6 +364,25 @@ describe('delivery', () => {
     expect(failing.processed.map((p) => p.event.subject)).toEqual([issued.certificateNo]);
     expect(slow.arrivals.length).toBe(2);
     expect(slow.processed.map((p) => p.event.subject)).toEqual([issued.certificateNo]);
+  });
+
+  it('times a hanging endpoint out even when memory is collected while it hangs', async () => {
+    const { receiver, subscription } = await receiverFor(['cn.birth-certificate.issued']);
+    receiver.answer = () => 'hang';
+    await issueNewBirth();
+    const drained = drain();
+    // Node 20 lost AbortSignal.timeout's signal inside AbortSignal.any when a collection ran
+    // meanwhile (nodejs/node#57736): the attempt then hung for good.
+    for (let i = 0; i < 5; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      collectGarbage();
+    }
+    await drained;
+    const pending = await svc.request('GET', `/api/v1/subscriptions/${subscription.id}/deliveries?status=pending`, {
+      token: await tokenOf('admin'),
+    });
+    expect(pending.body.deliveries).toMatchObject([{ attempts: 1, lastStatus: null, lastError: 'timeout' }]);
+    receiver.answer = () => 'ok';
   });
 
   it('signs with both secrets while a rotation overlaps, then with the new one only', async () => {

@@ -67,6 +67,17 @@ export function createWebhookDispatcher(deps: {
 
   async function attempt(endpoint: Endpoint, delivery: DueDelivery): Promise<Attempt> {
     const headers = webhookHeaders(endpoint.secrets, delivery.eventId, clock.now(), delivery.body);
+    /*
+     * The time-out is a controller of ours whose timer holds it: Node 20's
+     * AbortSignal.any([AbortSignal.timeout(…), …]) keeps the timeout signal only weakly, and a
+     * garbage collection while the endpoint keeps the request open lost it, so the attempt
+     * hung until a restart (nodejs/node#57736; tests/http/events.test.ts forces collections).
+     */
+    const timeout = new AbortController();
+    const timer = setTimeout(
+      () => timeout.abort(new DOMException('The endpoint did not answer in time', 'TimeoutError')),
+      options.timeoutMs,
+    );
     try {
       const response = await fetch(endpoint.url, {
         method: 'POST',
@@ -74,7 +85,7 @@ export function createWebhookDispatcher(deps: {
         body: delivery.body,
         // A redirect is a failure to fix at registration, not something to follow with a signed body.
         redirect: 'manual',
-        signal: AbortSignal.any([AbortSignal.timeout(options.timeoutMs), aborter.signal]),
+        signal: AbortSignal.any([timeout.signal, aborter.signal]),
       });
       // The answer's body is not read: only the status counts, and the socket goes back to the pool.
       await response.body?.cancel().catch(() => undefined);
@@ -86,6 +97,8 @@ export function createWebhookDispatcher(deps: {
       const reason =
         name === 'TimeoutError' ? 'timeout' : name === 'AbortError' ? 'aborted' : (cause ?? name ?? 'error');
       return { ok: false, status: null, error: reason };
+    } finally {
+      clearTimeout(timer);
     }
   }
 
