@@ -13,7 +13,7 @@ import { bitsetGlyphCoverage, glyphBitsetOffThread } from './adapters/backfill/g
 import { heapCompactor } from './adapters/backfill/heap.ts';
 import { startBulkWrites } from './adapters/backfill/wal-checkpointer.ts';
 import { createBackfillWorkerPool } from './adapters/backfill/worker-pool.ts';
-import { nodeSecrets } from './adapters/secrets.ts';
+import { newTimeLedId, nodeSecrets } from './adapters/secrets.ts';
 import { createSqlAuditLog } from './adapters/sql/audit-log.ts';
 import { createSqlBackfillProgressStore } from './adapters/sql/backfill-progress-store.ts';
 import { createSqlCertificateRegister } from './adapters/sql/certificate-register.ts';
@@ -69,7 +69,7 @@ export function backfillPortsOf(
     statusLists: createStatusListAssigner(statusStore),
     audit: createSqlAuditLog(sql),
     // Delivered by the service's dispatcher, which finds committed events by polling.
-    events: createSqlEventOutbox(sql, { newId: nodeSecrets.newId, committed: () => {} }),
+    events: createSqlEventOutbox(sql, { newId: newTimeLedId, committed: () => {} }),
     progress: createSqlBackfillProgressStore(sql),
     rows: createBackfillRowWriter(sql),
     workers,

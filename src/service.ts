@@ -23,7 +23,7 @@ import { pemToDer } from './adapters/pki/pem.ts';
 import { nodeTimestampTokens } from './adapters/pki/timestamp-authority.ts';
 import { decodeQrImage } from './adapters/qr/zxing-qr-decoder.ts';
 import { createScryptPasswordHasher } from './adapters/scrypt-password-hasher.ts';
-import { newStaffPassword, nodeSecrets } from './adapters/secrets.ts';
+import { newStaffPassword, newTimeLedId, nodeSecrets } from './adapters/secrets.ts';
 import { createSqlAccountRepository } from './adapters/sql/account-repository.ts';
 import { createSqlApplicationStore } from './adapters/sql/application-store.ts';
 import { createSqlAuditCheckpointStore } from './adapters/sql/audit-checkpoint-store.ts';
@@ -180,7 +180,7 @@ export function createService(config: Config, deps: ServiceDeps) {
     log: deps.logger,
     ...(deps.webhooks && { options: deps.webhooks }),
   });
-  const events = createSqlEventOutbox(sql, { newId: nodeSecrets.newId, committed: () => webhooks.wake() });
+  const events = createSqlEventOutbox(sql, { newId: newTimeLedId, committed: () => webhooks.wake() });
 
   // Certificate PDFs are laid out and signed in worker threads; the keys stay in this thread's key store.
   const pdfRenderPool =

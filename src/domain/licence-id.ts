@@ -73,7 +73,10 @@ export const LICENCE_SERIAL_RANDOM_BYTES = 13;
 
 /**
  * A 20-character serial from caller-supplied random bytes (the domain imports no crypto library).
- * A 32-letter alphabet takes exactly 5 bits per character, so there is no modulo bias.
+ * A 32-letter alphabet takes exactly 5 bits per character, so there is no modulo bias, and the
+ * serial sorts as its bytes do: the service leads them with the issue time in milliseconds (48
+ * bits, src/adapters/secrets.ts), so an issuer's identifiers grow in order, and the other 52 bits
+ * keep them unique and not guessable from the instant.
  */
 export function newLicenceSerial(randomBytes: Uint8Array): string {
   if (randomBytes.length < LICENCE_SERIAL_RANDOM_BYTES) {
