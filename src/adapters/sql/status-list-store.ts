@@ -78,6 +78,17 @@ export function createSqlStatusListStore(sql: Sql, options: { baseUrl: string; l
   );
   const take = (list: number, idx: number, no: string) => sql.run(takePlace({ list, idx, no })) === 1;
 
+  /** The partition's open list (not yet half used), with its use, if any. */
+  const openListQuery = (institution: string, year: number) =>
+    db
+      .selectFrom('status_lists')
+      .select(['id', 'uri', 'size', 'used'])
+      .where('institution', '=', institution)
+      .where('year', '=', year)
+      .where('used', '<', maxUsed)
+      .orderBy('id', 'desc')
+      .limit(1);
+
   /** The place the certificate already has, and the partition's open list if any: one statement. */
   const placeAndOpenList = compileOnce<
     { no: string; institution: string; year: number },
@@ -90,17 +101,7 @@ export function createSqlStatusListStore(sql: Sql, options: { baseUrl: string; l
       .where('e.certificate_no', '=', value('no'))
       .unionAll(
         db
-          .selectFrom((eb) =>
-            eb
-              .selectFrom('status_lists')
-              .select(['id', 'uri', 'size'])
-              .where('institution', '=', value('institution'))
-              .where('year', '=', value('year'))
-              .where('used', '<', maxUsed)
-              .orderBy('id', 'desc')
-              .limit(1)
-              .as('o'),
-          )
+          .selectFrom(openListQuery(value('institution'), value('year')).as('o'))
           .select([raw<number | null>`NULL`.as('idx'), 'o.id', 'o.uri', 'o.size']),
       ),
   );
@@ -160,35 +161,22 @@ export function createSqlStatusListStore(sql: Sql, options: { baseUrl: string; l
     return places;
   }
 
-  /** The partition's open list with its use, if any. */
-  const openList = (institution: string, year: number) =>
-    sql.get<Pick<ListRow, 'id' | 'uri' | 'size' | 'used'>>(
-      db
-        .selectFrom('status_lists')
-        .select(['id', 'uri', 'size', 'used'])
-        .where('institution', '=', institution)
-        .where('year', '=', year)
-        .where('used', '<', maxUsed)
-        .orderBy('id', 'desc')
-        .limit(1),
-    );
-
   /**
    * `assign` for many certificates (a back-issued batch): their existing places in one query,
    * each partition's open list read once and its use counted here, then one conditional insert
    * per new place. A certificate named twice gets one place.
    */
-  function assignAll(items: readonly { certificateNo: string; institution: string; year: number }[]) {
+  function assignAll(items: readonly { certificateNo: string; partition: { institution: string; year: number } }[]) {
     const places = placesOf([...new Set(items.map((item) => item.certificateNo))]);
     const lists = new Map<string, Pick<ListRow, 'id' | 'uri' | 'size' | 'used'>>();
-    return items.map(({ certificateNo, institution, year }) => {
+    return items.map(({ certificateNo, partition: { institution, year } }) => {
       const known = places.get(certificateNo);
       if (known) return known;
-      const partition = `${institution}\0${year}`;
-      let list = lists.get(partition);
+      const key = `${institution}\0${year}`;
+      let list = lists.get(key);
       if (!list || list.used >= maxUsed) {
-        list = openList(institution, year) ?? { ...newList(institution, year), used: 0 };
-        lists.set(partition, list);
+        list = sql.get(openListQuery(institution, year)) ?? { ...newList(institution, year), used: 0 };
+        lists.set(key, list);
       }
       const place = takeRandom(list, certificateNo);
       list.used++;
@@ -201,8 +189,7 @@ export function createSqlStatusListStore(sql: Sql, options: { baseUrl: string; l
     // One transaction (or the caller's), so on PostgreSQL the writers' lock keeps two nodes from
     // picking the same open list's index or both creating a list.
     assign: (certificateNo, { institution, year }) => atomically(sql, () => assign(certificateNo, institution, year)),
-    assignAll: (items) =>
-      atomically(sql, () => assignAll(items.map(({ certificateNo, partition }) => ({ certificateNo, ...partition })))),
+    assignAll: (items) => atomically(sql, () => assignAll(items)),
     find(id) {
       if (!/^[1-9][0-9]{0,15}$/.test(id)) return null;
       const row = findList(Number(id));
