@@ -1,7 +1,8 @@
 import { CompiledQuery } from 'kysely';
 import type { StoredBackfillRow } from '../../domain/lifecycle/backfill.ts';
 import type { CertificateRecord } from '../../domain/lifecycle/records.ts';
-import { backfilledRowOf, insertJwsHeader } from '../sql/certificate-register.ts';
+import { backfilledRowOf } from '../sql/certificate-register.ts';
+import { insertJwsHeader } from '../sql/shared-jws-headers.ts';
 import type { Sql } from '../sql/sql.ts';
 
 /*

@@ -4,6 +4,7 @@ import type { CertificateRegister } from '../../domain/lifecycle/ports.ts';
 import type { CertificateRecord } from '../../domain/lifecycle/records.ts';
 import { compileOnce } from './compile-once.ts';
 import type { DB } from './schema.generated.ts';
+import { insertJwsHeader, sharedHeaderOf, signedJsonColumn } from './shared-jws-headers.ts';
 import type { Sql } from './sql.ts';
 
 interface CertificateRow {
@@ -59,42 +60,6 @@ const selectColumns = [
   'issued_by',
   'backfilled',
 ] as const;
-
-/*
- * A back-issued batch's e-licences share their JWS protected header (migration 023): it is stored
- * once in `jws_headers`, and such a row's `signed_json` is the JWS without its first member.
- * JSON.stringify of a flattened JWS writes `{"protected":"…","payload":…}`, and base64url needs
- * no escaping, so the text splits and joins again exactly, byte for byte.
- */
-const PROTECTED_MEMBER = '{"protected":"';
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
-
-/** A signed e-licence's protected header and the rest of its text, or null when it is not of that form. */
-export function splitProtectedHeader(signedJson: string): { protected: string; rest: string } | null {
-  if (!signedJson.startsWith(PROTECTED_MEMBER)) return null;
-  const end = signedJson.indexOf('"', PROTECTED_MEMBER.length);
-  if (end === -1 || signedJson[end + 1] !== ',') return null;
-  const part = signedJson.slice(PROTECTED_MEMBER.length, end);
-  return BASE64URL.test(part) ? { protected: part, rest: `{${signedJson.slice(end + 2)}` } : null;
-}
-
-/** A header's name in `jws_headers`: its SHA-256, base64url. */
-export const jwsHeaderDigest = (protectedPart: string) =>
-  createHash('sha256').update(protectedPart, 'latin1').digest('base64url');
-
-/** Stores a shared header unless it is there already (a header is named by its content). */
-export const insertJwsHeader = (sql: Sql, header: { digest: string; protected: string }) =>
-  sql.run(
-    sql.db
-      .insertInto('jws_headers')
-      .values(header)
-      .onConflict((oc) => oc.column('digest').doNothing()),
-  );
-
-/** `signed_json` as it was signed: a shared header put back in front of the rest. */
-const signedJsonColumn = raw<string>`CASE WHEN certificates.jws_header IS NULL THEN certificates.signed_json
-  ELSE ${raw.lit(PROTECTED_MEMBER)} || (SELECT h.protected FROM jws_headers h WHERE h.digest = certificates.jws_header)
-    || '",' || substr(certificates.signed_json, 2) END`.as('signed_json');
 
 const toCertificate = (row: CertificateRow): CertificateRecord => ({
   certificateNo: row.certificate_no,
@@ -294,11 +259,14 @@ export const certificateRowOf = (r: CertificateRecord) => ({
  * has the usual form, to be stored once for the batch (`insertJwsHeader`).
  */
 export function backfilledRowOf(r: CertificateRecord) {
-  const split = splitProtectedHeader(r.signedJson);
-  const header = split && { digest: jwsHeaderDigest(split.protected), protected: split.protected };
+  const shared = sharedHeaderOf(r.signedJson);
   return {
-    row: { ...certificateRowOf(r), signed_json: split?.rest ?? r.signedJson, jws_header: header?.digest ?? null },
-    header,
+    row: {
+      ...certificateRowOf(r),
+      signed_json: shared?.rest ?? r.signedJson,
+      jws_header: shared?.header.digest ?? null,
+    },
+    header: shared?.header ?? null,
   };
 }
 
