@@ -32,6 +32,8 @@ function pooledRandom(bytes: number): { pool: Buffer; start: number; end: number
   return { pool, start, end: taken };
 }
 
+const TIME_BYTES = 6;
+
 /**
  * `bytes` bytes whose first six are the current time (milliseconds since the epoch, big-endian)
  * and the rest random. Keys made from them land at the end of their index rather than at a
@@ -44,7 +46,6 @@ function timeLedRandom(bytes: number): Buffer {
   led.writeUIntBE(Date.now(), 0, TIME_BYTES);
   return led;
 }
-const TIME_BYTES = 6;
 
 /**
  * An id led by the time (see `timeLedRandom`) and 48 random bits, `prefix` + 16 base64url

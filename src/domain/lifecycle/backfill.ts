@@ -335,7 +335,7 @@ export function inProcessBackfillWorkers(ports: BackfillCheckPorts & BackfillSig
  * number keeps its place when a stopped batch is run again, and the place goes into what is signed.
  */
 export function admitBackfillLines(
-  ports: Pick<BackfillPorts, 'transactions' | 'register' | 'statusLists'>,
+  ports: Pick<BackfillPorts, 'register' | 'statusLists'>,
   checked: CheckedLines,
   pending: Set<string>,
   issuedAt: Date,
