@@ -14,7 +14,8 @@ export function requestLog(logger: Logger): RequestHandler {
     const requestId = randomUUID();
     res.setHeader('X-Request-Id', requestId);
     res.on('finish', () => {
-      const route = (req.route as { path?: string } | undefined)?.path ?? '(unmatched)';
+      const route =
+        (res.locals.route as string | undefined) ?? (req.route as { path?: string } | undefined)?.path ?? '(unmatched)';
       logger.info(
         {
           requestId,

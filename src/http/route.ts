@@ -177,6 +177,8 @@ export function bindRoute(
   deps: { tokens: TokenStore; clock: Clock; validate: Validate },
 ): RequestHandler {
   return async (req, res, next) => {
+    // For the request log: a route answered from the fixed-path map (fixed-routes.ts) has no `req.route`.
+    res.locals.route = route.path;
     try {
       // Public routes ignore credentials: a stale or foreign Authorization header must not
       // turn away a verification or a health check.

@@ -60,6 +60,48 @@ describe('a fresh demo service', () => {
     expect(res.headers.get('x-powered-by')).toBeNull();
   });
 
+  it("answers the API with helmet's headers for a body that is not a page, and pages with all of them", async () => {
+    const securityHeaders = (headers: Headers) =>
+      [...headers.keys()].filter(
+        (name) =>
+          ![
+            'content-type',
+            'content-length',
+            'date',
+            'connection',
+            'keep-alive',
+            'cache-control',
+            'x-request-id',
+          ].includes(name),
+      );
+    const api = await svc.request('GET', '/api/v1/trust-list');
+    expect(api.status).toBe(200);
+    expect(securityHeaders(api.headers).sort()).toEqual([
+      'content-security-policy',
+      'cross-origin-resource-policy',
+      'referrer-policy',
+      'strict-transport-security',
+      'x-content-type-options',
+      'x-frame-options',
+      'x-permitted-cross-domain-policies',
+    ]);
+    const page = await svc.request('GET', '/');
+    expect(page.status).toBe(200);
+    const documentOnly = [
+      'cross-origin-opener-policy',
+      'origin-agent-cluster',
+      'x-dns-prefetch-control',
+      'x-download-options',
+      'x-xss-protection',
+    ];
+    expect(securityHeaders(page.headers)).toEqual(
+      expect.arrayContaining([...securityHeaders(api.headers), ...documentOnly]),
+    );
+    // The same values as helmet gives an answer outside the API (pages set a CSP of their own).
+    const health = await svc.request('GET', '/healthz');
+    for (const name of securityHeaders(api.headers)) expect(api.headers.get(name)).toBe(health.headers.get(name));
+  });
+
   it('ignores a stale or foreign Authorization header on public routes', async () => {
     for (const authorization of [`Bearer ${'A'.repeat(43)}`, 'Basic dXNlcjpwYXNz']) {
       const res = await svc.request('GET', '/healthz', { headers: { authorization } });
