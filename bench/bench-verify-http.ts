@@ -11,9 +11,10 @@
  * 25 ms there needs well over 2,000 answers/s. So latency is also measured open-loop, at a fixed
  * `--rate` below both servers' capacity, where it shows the cost of one request instead.
  *
- * The service runs as `npm start` would on a fresh checkout (demo trust domain, default log
- * level, request log lines to a file). `--profile` runs it once more under `node --cpu-prof`
- * and prints where its CPU time goes.
+ * The service runs as `npm start` runs it on a fresh checkout: the bundle `npm run build` makes
+ * (built first), the demo trust domain, the default log level, request log lines to a file.
+ * `--profile` runs it once more from the sources (`tsx`, so the profile names our files) under
+ * `node --cpu-prof` and prints where its CPU time goes.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { closeSync, mkdirSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -268,6 +269,8 @@ const fmt = (r: Measured) =>
   }`;
 
 const started: Server[] = [];
+/** What `npm start` runs. */
+const serviceEntry = 'dist/main.js';
 
 const loadAverage = () =>
   loadavg()
@@ -284,9 +287,12 @@ async function orchestrate(): Promise<void> {
         `${cpus().length} cores, load average ${loadAverage()}`,
     );
 
-    // The product: a fresh demo service, one certificate issued through the API.
+    // The product as `npm start` runs it: the bundle, built from this checkout.
+    console.log('building the service (npm run build)');
+    execFileSync('npm', ['run', 'build'], { cwd: repoRoot, stdio: 'ignore' });
+    // A fresh demo service, one certificate issued through the API.
     const product = await startServer(
-      ['--import', 'tsx', 'src/main.ts'],
+      [serviceEntry],
       serviceEnv(dataDir, 'info'),
       path.join(work, 'service.log'),
     );
@@ -304,7 +310,7 @@ async function orchestrate(): Promise<void> {
     );
     // The same service with request logging off, to show what the per-request log line costs.
     const quiet = await startServer(
-      ['--import', 'tsx', 'src/main.ts'],
+      [serviceEntry],
       serviceEnv(dataDir, 'warn'),
       path.join(work, 'quiet.log'),
     );
