@@ -291,11 +291,7 @@ async function orchestrate(): Promise<void> {
     console.log('building the service (npm run build)');
     execFileSync('npm', ['run', 'build'], { cwd: repoRoot, stdio: 'ignore' });
     // A fresh demo service, one certificate issued through the API.
-    const product = await startServer(
-      [serviceEntry],
-      serviceEnv(dataDir, 'info'),
-      path.join(work, 'service.log'),
-    );
+    const product = await startServer([serviceEntry], serviceEnv(dataDir, 'info'), path.join(work, 'service.log'));
     const qr = await issueOne(product.url, dataDir);
     const bodyFile = path.join(work, 'qr.json');
     writeFileSync(bodyFile, JSON.stringify({ qr }));
@@ -309,11 +305,7 @@ async function orchestrate(): Promise<void> {
       path.join(work, 'bare.log'),
     );
     // The same service with request logging off, to show what the per-request log line costs.
-    const quiet = await startServer(
-      [serviceEntry],
-      serviceEnv(dataDir, 'warn'),
-      path.join(work, 'quiet.log'),
-    );
+    const quiet = await startServer([serviceEntry], serviceEnv(dataDir, 'warn'), path.join(work, 'quiet.log'));
     const targets = {
       bare: { server: bareServer, route: '/bare', label: 'bare express 5 JSON route      ' },
       product: { server: product, route: '/api/v1/verifications', label: 'POST /api/v1/verifications {qr}' },
