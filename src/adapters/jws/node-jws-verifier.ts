@@ -38,7 +38,7 @@ export function createNodeJwsVerifier(): JwsVerifier {
         return await new Promise<boolean>((resolve) => {
           verifySignature(
             'sha256',
-            Buffer.from(signingInput, 'latin1'),
+            signingInput,
             { key, dsaEncoding: 'ieee-p1363' },
             signature,
             (error, ok) => resolve(!error && ok),
@@ -49,8 +49,8 @@ export function createNodeJwsVerifier(): JwsVerifier {
       }
     },
 
-    sha256(text) {
-      return createHash('sha256').update(text, 'latin1').digest('base64url');
+    sha256(bytes) {
+      return createHash('sha256').update(bytes).digest('base64url');
     },
 
     readX5cLeaf(x5c) {

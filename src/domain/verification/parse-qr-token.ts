@@ -7,16 +7,6 @@ import { readQrClaims, TRUNCATION_MARK } from './qr-claims.ts';
 /** Labels a protected header may hold: alg, crit (refused at the signature check) and kid. */
 const HEADER_LABELS = new Set<unknown>([COSE_HEADER.alg, 2, COSE_HEADER.kid]);
 
-/** The bytes as a byte string, one character per byte: the form the JWS verifier port signs over. */
-function byteString(bytes: Uint8Array): string {
-  let text = '';
-  for (let offset = 0; offset < bytes.length; offset += 4096) {
-    // apply reads the typed array by index; a spread would walk it through its iterator.
-    text += String.fromCharCode.apply(null, bytes.subarray(offset, offset + 4096) as unknown as number[]);
-  }
-  return text;
-}
-
 /**
  * The protected header as the signature check reads it: `alg` named as in JOSE (`ES256` for
  * -7, anything else kept as text so it fails there) and the kid in base64url. Null unless the
@@ -53,7 +43,7 @@ export function parseQrToken(text: unknown, codec: QrCodec, licenceTypeCode: str
       kind: 'qr',
       header,
       kid: header.kid as string,
-      signingInput: byteString(cose.toBeSigned),
+      signingInput: cose.toBeSigned,
       signature: cose.signature,
       x5c: null,
       signedAtMs: claims.issuedAt * 1000,

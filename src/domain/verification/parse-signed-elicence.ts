@@ -12,6 +12,8 @@ import { readELicencePayload } from './read-elicence-payload.ts';
 const MEMBERS = ['payload', 'protected', 'signature'];
 const BASE64_DER = /^[A-Za-z0-9+/]{1,8000}={0,2}$/;
 const SIGNING_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
+/** The JWS signing input is base64url text: its UTF-8 bytes are its ASCII bytes. */
+const ascii = new TextEncoder();
 
 /** Accepts the flattened JSON object or its JSON text (as read from a file). */
 function toObject(input: unknown): unknown {
@@ -53,7 +55,7 @@ export function parseSignedELicence(input: unknown): ParseOutcome {
       kind: 'signed-json',
       header,
       kid,
-      signingInput: `${protectedPart}.${payloadPart}`,
+      signingInput: ascii.encode(`${protectedPart}.${payloadPart}`),
       signature,
       x5c,
       signedAtMs: Date.parse(sigT),

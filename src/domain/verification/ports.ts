@@ -102,12 +102,12 @@ export type X5cChainCheck = { trusted: true; kid: string; notBefore: string; not
 /** The cryptography the verifier needs; adapters implement it (node crypto, WebCrypto, an HSM …). */
 export interface JwsVerifier {
   /**
-   * ES256 over the signing input, a byte string with one character per byte (the ASCII JWS
-   * signing input, or a COSE Sig_structure); false for any failure, never throws.
+   * ES256 over the signing input (the ASCII JWS signing input, or a COSE Sig_structure); false
+   * for any failure, never throws.
    */
-  verifyEs256(publicJwk: EcPublicJwk, signingInput: string, signature: Uint8Array): Promise<boolean>;
-  /** base64url SHA-256 of the byte string (one character per byte). */
-  sha256(text: string): string;
+  verifyEs256(publicJwk: EcPublicJwk, signingInput: Uint8Array, signature: Uint8Array): Promise<boolean>;
+  /** base64url SHA-256 of the bytes. */
+  sha256(bytes: Uint8Array): string;
   /** The P-256 public key and RFC 7638 thumbprint of an x5c entry; null when it is not one. */
   readX5cLeaf(x5c: string): { kid: string; publicJwk: EcPublicJwk } | null;
   /** Whether `x5c` chains to `rootX509` as an e-licence signing certificate. */

@@ -8,11 +8,8 @@ export interface PresentedCredential {
   header: Readonly<Record<string, unknown>>;
   /** The header's kid: a full thumbprint (signed JSON) or the QR's 8-byte kid in base64url. */
   kid: string;
-  /**
-   * What the signature covers, one character per byte: ASCII `protected.payload` (signed JSON)
-   * or the COSE Sig_structure (QR).
-   */
-  signingInput: string;
+  /** The bytes the signature covers: the ASCII `protected.payload` (signed JSON) or the COSE Sig_structure (QR). */
+  signingInput: Uint8Array;
   signature: Uint8Array;
   /** Signed JSON only. */
   x5c: readonly string[] | null;
