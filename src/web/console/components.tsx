@@ -109,7 +109,7 @@ export function VerifyCard({
   user: ConsoleUser;
   base: string;
   verify?: VerifyView | undefined;
-  /** What the counter may do with a verified certificate (the police's 归档), under the verdict. */
+  /** What the counter may do with a verified certificate (the police's 归档), under its items. */
   action?: ((certificateNo: string) => Child) | undefined;
 }) {
   const zh = translator('zh-CN');
@@ -142,7 +142,6 @@ export function VerifyCard({
         <div class={`verdict ${verdict.tone}`} role="status">
           <h3>{zh(verdict.key, { no: outcome.result.supersededBy ?? '' })}</h3>
           <p>{zh(verdict.body, { no: outcome.result.supersededBy ?? '' })}</p>
-          {action && outcome.result.certificate && action(outcome.result.certificate.certificateNo)}
           {outcome.result.certificate && (
             <Items
               rows={[
@@ -154,6 +153,7 @@ export function VerifyCard({
               ]}
             />
           )}
+          {action && outcome.result.certificate && action(outcome.result.certificate.certificateNo)}
         </div>
       )}
     </section>
