@@ -36,12 +36,8 @@ export function createNodeJwsVerifier(): JwsVerifier {
         // The callback form runs on libuv's thread pool, off the event loop: the ECDSA check is
         // the largest single cost of a verification and the second core is otherwise idle.
         return await new Promise<boolean>((resolve) => {
-          verifySignature(
-            'sha256',
-            signingInput,
-            { key, dsaEncoding: 'ieee-p1363' },
-            signature,
-            (error, ok) => resolve(!error && ok),
+          verifySignature('sha256', signingInput, { key, dsaEncoding: 'ieee-p1363' }, signature, (error, ok) =>
+            resolve(!error && ok),
           );
         });
       } catch {

@@ -4,7 +4,7 @@ const ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
 const M = 36;
 
 /** A character's value: 0–9 for the digits, 10–35 for A–Z, -1 for anything else. */
-function valueOf(code: number): number {
+function characterValue(code: number): number {
   if (code >= 48 && code <= 57) return code - 48;
   if (code >= 65 && code <= 90) return code - 55;
   return -1;
@@ -15,7 +15,7 @@ export function mod37_36CheckCharacter(text: string): string | null {
   let p = M;
   // By UTF-16 unit: a character outside the alphabet, astral or not, has no value either way.
   for (let i = 0; i < text.length; i++) {
-    const value = valueOf(text.charCodeAt(i));
+    const value = characterValue(text.charCodeAt(i));
     if (value < 0) return null;
     p = (p + value) % M;
     if (p === 0) p = M;
