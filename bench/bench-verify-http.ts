@@ -289,7 +289,7 @@ async function orchestrate(): Promise<void> {
 
     // The product as `npm start` runs it: the bundle, built from this checkout.
     console.log('building the service (npm run build)');
-    execFileSync('npm', ['run', 'build'], { cwd: repoRoot, stdio: 'ignore' });
+    execFileSync('npm', ['run', 'build'], { cwd: repoRoot, stdio: ['ignore', 'ignore', 'inherit'] });
     // A fresh demo service, one certificate issued through the API.
     const product = await startServer([serviceEntry], serviceEnv(dataDir, 'info'), path.join(work, 'service.log'));
     const qr = await issueOne(product.url, dataDir);

@@ -39,7 +39,10 @@ export interface AppDeps {
   pages?: express.Router;
 }
 
-/** Headers that speak only to an HTML document: a browsing context, its DNS prefetching, IE8's downloads, the old XSS filter. */
+/**
+ * Headers that speak only to HTML: a document's browsing context and DNS prefetching, the old XSS
+ * filter, and IE8's opening of a downloaded HTML file in the site's context.
+ */
 const documentOnlyHeaders = new Set([
   'cross-origin-opener-policy',
   'origin-agent-cluster',

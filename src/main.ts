@@ -9,13 +9,26 @@ async function main(): Promise<void> {
   const startedAt = process.hrtime.bigint();
   const config = await loadConfig();
   // Asynchronous writes keep logging off the request path (a synchronous write per request cost
-  // a quarter of verification throughput), and lines are written 4 KB at a time, or at the latest
-  // after a second (a write per line cost verification a further 4 %); pino writes what is left
-  // when the process exits. A reader that goes away (EPIPE) must not stop the service or hang
-  // its shutdown: such errors end logging, nothing else.
+  // a quarter of verification throughput), and info lines (a line per request) are written 4 KB at
+  // a time, or at the latest after a second (a write per line cost verification a further 4 %).
+  // Warnings and errors are written at once, the service's milestones too (below), and pino writes
+  // what is left when the process exits. A reader that goes away (EPIPE) must not stop the
+  // service or hang its shutdown: such errors end logging, nothing else.
   const destination = pino.destination({ dest: 1, sync: false, minLength: 4096, periodicFlush: 1000 });
   destination.on('error', () => destination.destroy());
-  const logger = pino({ level: config.logLevel, base: { service: 'birth-certificate' } }, destination);
+  const logger = pino(
+    {
+      level: config.logLevel,
+      base: { service: 'birth-certificate' },
+      hooks: {
+        logMethod(args, write, level) {
+          write.apply(this, args);
+          if (level >= pino.levels.values.warn!) this.flush();
+        },
+      },
+    },
+    destination,
+  );
   const running = await start(config, {
     logger,
     clock: systemClock,
@@ -24,7 +37,7 @@ async function main(): Promise<void> {
     { url: running.url, env: config.env, startMs: Math.round(Number(process.hrtime.bigint() - startedAt) / 1e6) },
     'listening',
   );
-  // The service's own milestones are written at once; only request lines wait for the buffer.
+  // The service's own milestones are written at once.
   logger.flush();
 
   let stopping = false;

@@ -7,39 +7,49 @@ export interface BoundRoute {
   handler: RequestHandler;
 }
 
-const isParameter = (segment: string) => segment.startsWith(':');
+/** A path with nothing express reads as a pattern: no parameter, wildcard, group or escape. */
+const FIXED_PATH = /^(\/[A-Za-z0-9._~-]+)+$/;
+/** A template whose segments are plain text or whole `:name` parameters. */
+const SIMPLE_TEMPLATE = /^(\/(:[A-Za-z_$][A-Za-z0-9_$]*|[A-Za-z0-9._~-]+))+$/;
 
-/** True when express would send a request for the fixed path `fixed` to the template `template`. */
-function templateMatches(template: string, fixed: string): boolean {
+/**
+ * True unless express certainly would not send a request for the fixed path `fixed` to
+ * `template`: a template of any other syntax (wildcards, optional groups) counts as matching.
+ */
+function mayMatch(template: string, fixed: string): boolean {
+  if (!SIMPLE_TEMPLATE.test(template)) return true;
   const [want, have] = [template.split('/'), fixed.split('/')];
   return (
     want.length === have.length &&
-    want.every((segment, i) => isParameter(segment) || segment.toLowerCase() === have[i]!.toLowerCase())
+    want.every((segment, i) => segment.startsWith(':') || segment.toLowerCase() === have[i]!.toLowerCase())
   );
 }
 
 /**
- * The route table's fixed paths (those without a `:parameter`), answered from a map by method and
- * path. Express tries its routes one by one, a regular expression each, and verification comes
- * after some forty of them; a map finds it in one look-up.
+ * The route table's fixed paths, answered from a map by method and path. Express tries its
+ * routes one by one, a regular expression each, and verification comes after some forty of
+ * them; a map finds it in one look-up.
  *
  * Express keeps every route as well, and the map never changes which route answers:
  * - a request it does not hold exactly (a trailing slash, other letter case, HEAD for a GET,
  *   a path with parameters) goes on to express as before;
- * - a fixed path that an earlier route would have taken (`/a/:id` before `/a/search`) is left out.
+ * - a fixed path that an earlier route would or might have taken (`/a/:id` before `/a/search`)
+ *   is left out.
+ * A handler answers or passes an error on; one that calls `next()` without an error would
+ * reach express's copy of itself.
  */
 export function fixedRoutes(routes: readonly BoundRoute[]): RequestHandler {
   const byKey = new Map<string, RequestHandler>();
   routes.forEach(({ method, path, handler }, index) => {
-    if (path.split('/').some(isParameter)) return;
+    if (!FIXED_PATH.test(path)) return;
     const key = `${method.toUpperCase()} ${path}`;
-    const earlier = routes.slice(0, index).some((r) => r.method === method && templateMatches(r.path, path));
+    const earlier = routes.slice(0, index).some((r) => r.method === method && mayMatch(r.path, path));
     if (!earlier && !byKey.has(key)) byKey.set(key, handler);
   });
   return (req, res, next) => {
     const query = req.url.indexOf('?');
     const handler = byKey.get(`${req.method} ${query < 0 ? req.url : req.url.slice(0, query)}`);
-    if (handler) void handler(req, res, next);
-    else next();
+    // Returned, so express passes a rejected promise on as an error, as for its own routes.
+    return handler ? handler(req, res, next) : next();
   };
 }
