@@ -42,9 +42,9 @@ export function fixedRoutes(routes: readonly BoundRoute[]): RequestHandler {
   const byKey = new Map<string, RequestHandler>();
   routes.forEach(({ method, path, handler }, index) => {
     if (!FIXED_PATH.test(path)) return;
-    const key = `${method.toUpperCase()} ${path}`;
+    // An earlier route that may take this path, the same path registered twice included, keeps it.
     const earlier = routes.slice(0, index).some((r) => r.method === method && mayMatch(r.path, path));
-    if (!earlier && !byKey.has(key)) byKey.set(key, handler);
+    if (!earlier) byKey.set(`${method.toUpperCase()} ${path}`, handler);
   });
   return (req, res, next) => {
     const query = req.url.indexOf('?');
