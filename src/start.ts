@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Config } from './config.ts';
+import { createHttpServer } from './http/server.ts';
 import { createService, type Service, type ServiceDeps } from './service.ts';
 import { guardProduction } from './setup/production-guards.ts';
 import { prepareToServe } from './setup/start-up.ts';
@@ -29,7 +30,7 @@ export async function start(config: Config, deps: ServiceDeps): Promise<Running>
     service.close();
     throw error;
   }
-  const server = service.app.listen(config.port, config.host);
+  const server = createHttpServer(service.app).listen(config.port, config.host);
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
