@@ -16,6 +16,7 @@ import { loadConfig } from '../../src/config.ts';
 import { openOperatorTools } from '../../src/operator-tools.ts';
 import { testEnvironment } from '../http/demo-data-dir.ts';
 import { startTestService, type TestService } from '../http/harness.ts';
+import { ZBAR_QR_ONLY } from './zbar.ts';
 
 const run = promisify(execFile);
 const purpose = `purpose=${encodeURIComponent('核验出生医学证明')}`;
@@ -83,7 +84,7 @@ it('pdfsig finds the first-download PDF of a back-issued certificate valid and t
   const file = await firstDownload(no);
   await expectPdfsigValid(file);
   await run('pdftoppm', ['-r', '150', '-png', file, path.join(scratch, 'page')]);
-  const { stdout } = await run('zbarimg', ['-q', '--raw', path.join(scratch, 'page-1.png')]);
+  const { stdout } = await run('zbarimg', [...ZBAR_QR_ONLY, path.join(scratch, 'page-1.png')]);
   const res = await svc.request('POST', '/api/v1/verifications', { json: { qr: stdout.replace(/\n$/, '') } });
   expect(res.body).toMatchObject({
     valid: true,

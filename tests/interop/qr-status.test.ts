@@ -18,6 +18,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureRecords } from '../fixtures/records.ts';
 import { startTestService, type TestService } from '../http/harness.ts';
 import { bornBefore, issueBirth, staffOf } from '../http/lifecycle-helpers.ts';
+import { ZBAR_QR_ONLY } from './zbar.ts';
 
 const run = promisify(execFile);
 const root = path.join(import.meta.dirname, '../..');
@@ -51,7 +52,7 @@ async function cli(...args: string[]): Promise<{ code: number; stdout: string; s
 async function scan(pdf: string, dpi: number): Promise<string> {
   const prefix = path.join(scratch, `page-${dpi}`);
   await run('pdftoppm', ['-r', String(dpi), '-png', '-singlefile', pdf, prefix]);
-  const { stdout } = await run('zbarimg', ['-q', '--raw', `${prefix}.png`]);
+  const { stdout } = await run('zbarimg', [...ZBAR_QR_ONLY, `${prefix}.png`]);
   return stdout.replace(/\n$/, '');
 }
 

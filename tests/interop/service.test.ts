@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fixtureRecords } from '../fixtures/records.ts';
 import { startTestService, type TestService } from '../http/harness.ts';
 import { bornBefore, issueBirth, staffOf } from '../http/lifecycle-helpers.ts';
+import { ZBAR_QR_ONLY } from './zbar.ts';
 
 const run = promisify(execFile);
 let svc: TestService;
@@ -88,7 +89,7 @@ describe('the issued PDF', () => {
 
   it('prints a QR that zbarimg reads from a 150 dpi render and the service verifies', async () => {
     await run('pdftoppm', ['-r', '150', '-png', pdfFile, path.join(scratch, 'page')]);
-    const { stdout } = await run('zbarimg', ['-q', '--raw', path.join(scratch, 'page-1.png')]);
+    const { stdout } = await run('zbarimg', [...ZBAR_QR_ONLY, path.join(scratch, 'page-1.png')]);
     const qr = stdout.replace(/\n$/, '');
     const res = await svc.request('POST', '/api/v1/verifications', { json: { qr } });
     expect(res.body).toMatchObject({ valid: true, status: 'valid', certificate: { certificateNo } });

@@ -35,6 +35,7 @@ import {
   TYPE_CODE,
   worstCaseLicence,
 } from '../adapters/pki-test-kit.ts';
+import { ZBAR_QR_ONLY } from './zbar.ts';
 
 const run = promisify(execFile);
 const now = new Date('2026-11-21T02:15:30Z');
@@ -193,7 +194,7 @@ describe('zbarimg', () => {
   ])('reads back the exact QR text of %s, which then verifies', async (_label, text) => {
     const png = path.join(scratch, `qr-${text().length}.png`);
     await QRCode.toFile(png, text(), { errorCorrectionLevel: 'M', scale: 4, margin: 4 });
-    const { stdout } = await run('zbarimg', ['-q', '--raw', png]);
+    const { stdout } = await run('zbarimg', [...ZBAR_QR_ONLY, png]);
     const scanned = stdout.replace(/\n$/, '');
     expect(scanned).toBe(text());
     expect((await verifyInProcess({ qr: scanned })).valid).toBe(true);
