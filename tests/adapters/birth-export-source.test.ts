@@ -100,7 +100,6 @@ function seed(sql: Sql, births: Birth[], registered: { no: string; at: string }[
           signed_json: '{}',
           licence_digest: 'd',
           qr_text: 'qr',
-          pdf: Buffer.alloc(0),
           mother_id_number: 'm',
           birth_time: b.birthTime,
           sex: '1',

@@ -116,7 +116,6 @@ describe(`collection slots and appointments on ${testEngine}`, () => {
         signed_json: '{}',
         licence_digest: 'digest',
         qr_text: 'qr',
-        pdf: Buffer.from('%PDF'),
         mother_id_number: 'mother',
         birth_time: '2026-11-20T01:00:00Z',
         sex: '1',

@@ -236,7 +236,6 @@ function seed(sql: Sql, certificates: Seeded[]) {
           signed_json: '{}',
           licence_digest: 'd',
           qr_text: 'qr',
-          pdf: Buffer.alloc(0),
           mother_id_number: 'm',
           birth_time: c.birthTime,
           sex: c.sex,

@@ -38,7 +38,6 @@ function addCertificate(sql: Sql, certificateNo: string, status: string) {
       signed_json: '{}',
       licence_digest: 'digest',
       qr_text: 'qr',
-      pdf: Buffer.from('%PDF-'),
       mother_id_number: 'not-an-id',
       birth_time: at,
       sex: '1',

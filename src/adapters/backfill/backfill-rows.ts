@@ -38,8 +38,8 @@ const COLUMNS = Object.keys(backfilledRowOf(sampleRecord()).row);
 export function createBackfillRowWriter(sql: Sql): { insert(row: StoredBackfillRow): void } {
   // One statement text, parameters in COLUMNS' order ($n on PostgreSQL), prepared once per connection.
   const placeholders = COLUMNS.map((_, i) => (sql.engine === 'postgres' ? `$${i + 1}` : '?'));
-  const text = `INSERT INTO certificates (${COLUMNS.join(', ')}, pdf, pdf_sha256, backfilled)
-     VALUES (${placeholders.join(', ')}, ${sql.engine === 'postgres' ? "''::bytea" : "X''"}, NULL, 1)`;
+  const text = `INSERT INTO certificates (${COLUMNS.join(', ')}, pdf_sha256, backfilled)
+     VALUES (${placeholders.join(', ')}, NULL, 1)`;
   return {
     insert({ values, shared }) {
       if (values.length !== COLUMNS.length) throw new Error(`A stored back-issuance row has ${values.length} columns`);

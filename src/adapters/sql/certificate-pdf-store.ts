@@ -12,17 +12,17 @@ export function createSqlStoredPdfs(sql: Sql): StoredPdfs {
       sql
         .all(
           db
-            .selectFrom('certificates')
-            .select(['certificate_no', 'pdf', 'pdf_sha256'])
-            .where('certificate_no', '>', cursor)
-            .orderBy('certificate_no')
+            .selectFrom('certificate_pdfs as p')
+            .innerJoin('certificates as c', 'c.certificate_no', 'p.certificate_no')
+            .select(['p.certificate_no', 'p.pdf', 'c.pdf_sha256'])
+            .where('p.certificate_no', '>', cursor)
+            .orderBy('p.certificate_no')
             .limit(limit),
         )
         .map((row) => ({
           certificateNo: row.certificate_no,
           pdf: new Uint8Array(row.pdf),
-          // Null only for a back-issued certificate whose PDF was never rendered (an empty PDF,
-          // which the maintenance finds no timestamp in and leaves alone).
+          // Every stored PDF has its digest (the register fills in those of rows older than it).
           pdfDigest: row.pdf_sha256 as string,
         })),
     replace: (no, expected, pdf, at) =>
@@ -31,11 +31,12 @@ export function createSqlStoredPdfs(sql: Sql): StoredPdfs {
         const replaced = sql.run(
           db
             .updateTable('certificates')
-            .set({ pdf: Buffer.from(pdf), pdf_sha256: sha256(pdf) })
+            .set({ pdf_sha256: sha256(pdf) })
             .where('certificate_no', '=', no)
             .where('pdf_sha256', '=', expected),
         );
         if (replaced !== 1) return false;
+        sql.write(db.updateTable('certificate_pdfs').set({ pdf: Buffer.from(pdf) }).where('certificate_no', '=', no));
         sql.run(
           db
             .insertInto('certificate_pdf_history')

@@ -108,6 +108,11 @@ export interface CertificatePdfHistory {
   replaced_at: string;
 }
 
+export interface CertificatePdfs {
+  certificate_no: string;
+  pdf: Buffer;
+}
+
 export interface Certificates {
   application_id: string | null;
   backfilled: Generated<number>;
@@ -129,7 +134,6 @@ export interface Certificates {
   licence_id: string;
   lineage: string;
   mother_id_number: string;
-  pdf: Buffer;
   pdf_sha256: string | null;
   qr_text: string;
   registration: string;
@@ -418,6 +422,7 @@ export interface DB {
   backfill_rejects: BackfillRejects;
   backfill_runs: BackfillRuns;
   certificate_pdf_history: CertificatePdfHistory;
+  certificate_pdfs: CertificatePdfs;
   certificates: Certificates;
   collection_appointments: CollectionAppointments;
   collection_slots: CollectionSlots;
