@@ -36,7 +36,12 @@ export function createSqlStoredPdfs(sql: Sql): StoredPdfs {
             .where('pdf_sha256', '=', expected),
         );
         if (replaced !== 1) return false;
-        sql.write(db.updateTable('certificate_pdfs').set({ pdf: Buffer.from(pdf) }).where('certificate_no', '=', no));
+        sql.write(
+          db
+            .updateTable('certificate_pdfs')
+            .set({ pdf: Buffer.from(pdf) })
+            .where('certificate_no', '=', no),
+        );
         sql.run(
           db
             .insertInto('certificate_pdf_history')

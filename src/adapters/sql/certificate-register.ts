@@ -314,10 +314,16 @@ export function createSqlCertificateRegister(sql: Sql): CertificateRegister {
     },
     storePdf(no, pdf) {
       return together(() => {
-        if (!sql.get(db.selectFrom('certificates').select('certificate_no').where('certificate_no', '=', no))) return false;
+        if (!sql.get(db.selectFrom('certificates').select('certificate_no').where('certificate_no', '=', no)))
+          return false;
         // The first PDF stored wins; a certificate that has one keeps it.
         if (sql.run(pdfRow(no, pdf).onConflict((oc) => oc.column('certificate_no').doNothing())) !== 1) return false;
-        sql.write(db.updateTable('certificates').set({ pdf_sha256: sha256(pdf) }).where('certificate_no', '=', no));
+        sql.write(
+          db
+            .updateTable('certificates')
+            .set({ pdf_sha256: sha256(pdf) })
+            .where('certificate_no', '=', no),
+        );
         return true;
       });
     },
