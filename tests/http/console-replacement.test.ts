@@ -130,7 +130,7 @@ describe('the 换发 form', () => {
     expect(summary.status).toBe(200);
     const rows = [
       ...summary.html.matchAll(
-        /<tr><th scope="row">([^<]*)<\/th><td>([^<]*)<\/td><td><strong>([^<]*)<\/strong><\/td><\/tr>/g,
+        /<tr><th scope="row">([^<]*)<\/th><td data-label="[^"]*">([^<]*)<\/td><td data-label="[^"]*"><strong>([^<]*)<\/strong><\/td><\/tr>/g,
       ),
     ].map((m) => m.slice(1));
     expect(rows).toEqual([

@@ -110,8 +110,8 @@ export function ReviewPage(props: {
                     {r.item}
                     {r.mismatch && <strong class="flag">（{t('issuer.review.mismatch')}）</strong>}
                   </th>
-                  <td>{r.application}</td>
-                  <td>{r.delivery}</td>
+                  <td data-label={t('issuer.review.application')}>{r.application}</td>
+                  <td data-label={t('issuer.review.delivery')}>{r.delivery}</td>
                 </tr>
               ))}
             </tbody>

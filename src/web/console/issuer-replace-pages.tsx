@@ -106,8 +106,8 @@ export function ReplacementSummaryPage(props: {
               {rows.map((r) => (
                 <tr key={r.item}>
                   <th scope="row">{r.item}</th>
-                  <td>{r.before}</td>
-                  <td>
+                  <td data-label={t('issuer.replace.summary.before')}>{r.before}</td>
+                  <td data-label={t('issuer.replace.summary.after')}>
                     <strong>{r.after}</strong>
                   </td>
                 </tr>
