@@ -36,6 +36,7 @@ const SUITES_ON_BOTH_ENGINES = [
   'tests/adapters/key-register-store.test.ts',
   'tests/adapters/reports-store.test.ts',
   'tests/adapters/birth-export-source.test.ts',
+  'tests/adapters/migration-024.test.ts',
 ];
 
 export default defineConfig({

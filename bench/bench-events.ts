@@ -161,9 +161,9 @@ openDatabase(file).close();
   db.pragma('foreign_keys = OFF');
   const insert = db.prepare(
     `INSERT INTO certificates (certificate_no, licence_id, lineage, version, institution, kind, status, certificate,
-       licence, registration, signed_json, licence_digest, qr_text, pdf, mother_id_number, birth_time, sex,
+       licence, registration, signed_json, licence_digest, qr_text, mother_id_number, birth_time, sex,
        division_code, issued_at, issued_by)
-     VALUES (?, ?, ?, 1, ?, 'first', 'valid', ?, '{}', '{}', '', '', '', x'', ?, ?, ?, ?, ?, 'bench')`,
+     VALUES (?, ?, ?, 1, ?, 'first', 'valid', ?, '{}', '{}', '', '', '', ?, ?, ?, ?, ?, 'bench')`,
   );
   const generated = performance.now();
   const batch = db.transaction((from: number, to: number) => {

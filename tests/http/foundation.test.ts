@@ -53,6 +53,22 @@ describe('a fresh demo service', () => {
     }
   });
 
+  it('serves on a server that makes each request with the app’s prototypes (src/http/server.ts)', async () => {
+    const { server, service } = svc.running;
+    const arrived: boolean[] = [];
+    const listener = (req: object, res: object) =>
+      arrived.push(
+        Object.getPrototypeOf(req) === service.app.request && Object.getPrototypeOf(res) === service.app.response,
+      );
+    server.prependListener('request', listener);
+    try {
+      expect((await svc.request('GET', '/healthz')).status).toBe(200);
+    } finally {
+      server.off('request', listener);
+    }
+    expect(arrived).toEqual([true]);
+  });
+
   it('sends security headers and no x-powered-by', async () => {
     const res = await svc.request('GET', '/healthz');
     expect(res.headers.get('x-content-type-options')).toBe('nosniff');

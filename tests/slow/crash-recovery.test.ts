@@ -239,10 +239,11 @@ function registerFaults(db: Db): string[] {
     predecessor_successor: string | null;
   }>(
     `SELECT c.certificate_no, c.kind, c.status, c.lineage, c.version, c.application_id, c.supersedes,
-              c.superseded_by, c.signed_json, c.qr_text, substr(c.pdf, 1, 5) AS pdf_head, length(c.pdf) AS pdf_bytes,
+              c.superseded_by, c.signed_json, c.qr_text, substr(f.pdf, 1, 5) AS pdf_head, length(f.pdf) AS pdf_bytes,
               a.status AS application_status, a.certificate_no AS application_no,
               p.superseded_by AS predecessor_successor
          FROM certificates c
+         LEFT JOIN certificate_pdfs f ON f.certificate_no = c.certificate_no
          LEFT JOIN applications a ON a.id = c.application_id
          LEFT JOIN certificates p ON p.certificate_no = c.supersedes`,
   );

@@ -36,12 +36,14 @@ export function createSqlStoredPdfs(sql: Sql): StoredPdfs {
             .where('pdf_sha256', '=', expected),
         );
         if (replaced !== 1) return false;
-        sql.write(
+        const stored = sql.run(
           db
             .updateTable('certificate_pdfs')
             .set({ pdf: Buffer.from(pdf) })
             .where('certificate_no', '=', no),
         );
+        // A digest must never describe other bytes than the stored ones: undone by the throw.
+        if (stored !== 1) throw new Error(`certificate ${no} has a PDF digest but no stored PDF`);
         sql.run(
           db
             .insertInto('certificate_pdf_history')

@@ -5,7 +5,7 @@ import type { CertificateRecord } from '../../domain/lifecycle/records.ts';
 import { compileOnce } from './compile-once.ts';
 import type { DB } from './schema.generated.ts';
 import { insertJwsHeader, sharedHeaderOf, signedJsonColumn } from './shared-jws-headers.ts';
-import type { Sql } from './sql.ts';
+import { atomically, type Sql } from './sql.ts';
 
 interface CertificateRow {
   certificate_no: string;
@@ -290,14 +290,13 @@ export function createSqlCertificateRegister(sql: Sql): CertificateRegister {
   // Verification's one read per request: compiled once here, only its parameter bound per call.
   const lookup = compileOnce<{ no: string }, RegisterRow>(sql, (value) => registerLookup(sql, value('no')));
 
-  /** Both rows of a certificate or neither: in the caller's transaction, or one of their own. */
-  const together = <T>(fn: () => T): T => (sql.inTransaction ? fn() : sql.transaction(fn));
   const pdfRow = (no: string, pdf: Uint8Array) =>
     db.insertInto('certificate_pdfs').values({ certificate_no: no, pdf: Buffer.from(pdf) });
 
   return {
     insert(r, pdf) {
-      together(() => {
+      // Both rows of a certificate or neither.
+      atomically(sql, () => {
         sql.write(db.insertInto('certificates').values({ ...certificateRowOf(r), pdf_sha256: sha256(pdf) }));
         sql.write(pdfRow(r.certificateNo, pdf));
       });
@@ -313,7 +312,7 @@ export function createSqlCertificateRegister(sql: Sql): CertificateRegister {
       return row === undefined ? null : row.backfilled === 1;
     },
     storePdf(no, pdf) {
-      return together(() => {
+      return atomically(sql, () => {
         if (!sql.get(db.selectFrom('certificates').select('certificate_no').where('certificate_no', '=', no)))
           return false;
         // The first PDF stored wins; a certificate that has one keeps it.

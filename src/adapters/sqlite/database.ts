@@ -45,6 +45,8 @@ export function openDatabase(file: string): SqliteDatabase {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  migrate(db);
+  // A migration that rewrites much (024 copied every PDF) leaves a WAL as large as what it wrote:
+  // given back to the disk once it is in the database file.
+  if (migrate(db).length > 0) db.pragma('wal_checkpoint(TRUNCATE)');
   return db;
 }
