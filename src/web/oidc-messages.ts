@@ -78,7 +78,6 @@ export const oidcT = (lang: Lang) => (key: OidcKey) => catalogue[lang][key];
 /** The console's texts (Chinese only, like the rest of the console). */
 export const consoleOidc = {
   button: '使用卫生健康委统一身份认证登录',
-  or: '或',
   intro: '已在卫生健康委统一身份认证平台开通账户的工作人员，可直接通过该平台登录；角色和所属机构以本系统账户为准。',
   refusedTitle: '未能通过统一身份认证登录',
   back: '返回登录页',

@@ -1,4 +1,5 @@
 import type { Request, Response } from 'express';
+import { ID_TYPES } from '../../domain/codes/id-types.ts';
 import { DomainError } from '../../domain/errors.ts';
 import { reissueCertificate } from '../../domain/lifecycle/amend.ts';
 import { applicationQueue, returnApplication } from '../../domain/lifecycle/application-review.ts';
@@ -58,9 +59,16 @@ export function issuerRoutes(routes: ConsoleRoutes) {
         application.input.deliveryId === undefined ? {} : application.input.newborn;
       const institutionName = (code: string) => ports.institutions.find(code)?.name ?? code;
       const sexText = (s: string | undefined) => (s ? t(`midwife.sex.${s}` as ConsoleKey) : '—');
+      // The document's name, as the certificate prints it; a code outside the table as it is.
+      const idTypeName = (code: string) => ID_TYPES[code as keyof typeof ID_TYPES] ?? code;
       rows = [
         { item: '母亲姓名', path: 'mother.name', a: application.input.mother.name, d: delivery.mother.name },
-        { item: '母亲证件类别', path: 'mother.idType', a: application.input.mother.idType, d: delivery.mother.idType },
+        {
+          item: '母亲证件类别',
+          path: 'mother.idType',
+          a: idTypeName(application.input.mother.idType),
+          d: idTypeName(delivery.mother.idType),
+        },
         {
           item: '母亲证件号码',
           path: 'mother.idNumber',

@@ -176,24 +176,24 @@ export function MidwifePage(props: { user: ConsoleUser; view: DeliveryFormView; 
           <p>{t('midwife.recent.none')}</p>
         ) : (
           <div class="table-wrap">
-            <table>
+            <table class="stack">
               <thead>
                 <tr>
-                  <th scope="col">{t('midwife.recent.recordedAt')}</th>
+                  <th scope="col">{t('midwife.recent.mother')}</th>
                   <th scope="col">{t('midwife.recent.birthTime')}</th>
                   <th scope="col">{t('midwife.sex')}</th>
-                  <th scope="col">{t('midwife.recent.mother')}</th>
                   <th scope="col">{t('midwife.hospitalRecordNo')}</th>
+                  <th scope="col">{t('midwife.recent.recordedAt')}</th>
                 </tr>
               </thead>
               <tbody>
                 {props.recent.map((d) => (
                   <tr key={d.id}>
-                    <td>{chinaDateTime(d.recordedAt)}</td>
-                    <td>{birthTimeText(d.newborn.birthTime)}</td>
-                    <td>{t(`midwife.sex.${d.newborn.sex}` as ConsoleKey)}</td>
-                    <td>{d.mother.name}</td>
-                    <td>{d.hospitalRecordNo}</td>
+                    <th scope="row">{d.mother.name}</th>
+                    <td data-label={t('midwife.recent.birthTime')}>{birthTimeText(d.newborn.birthTime)}</td>
+                    <td data-label={t('midwife.sex')}>{t(`midwife.sex.${d.newborn.sex}` as ConsoleKey)}</td>
+                    <td data-label={t('midwife.hospitalRecordNo')}>{d.hospitalRecordNo}</td>
+                    <td data-label={t('midwife.recent.recordedAt')}>{chinaDateTime(d.recordedAt)}</td>
                   </tr>
                 ))}
               </tbody>
