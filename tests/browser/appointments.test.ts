@@ -7,6 +7,7 @@ import { startTestService, type TestService } from '../http/harness.ts';
 import { bornBefore, chinaDateOf, type Issued, issueBirth, staffOf } from '../http/lifecycle-helpers.ts';
 import { launch, seriousViolations } from './browser-kit.ts';
 import { consoleKit } from './console-kit.ts';
+import { saveScreens } from './screens.ts';
 
 /**
  * 预约取证 in the browser: the issuer publishes tomorrow's slots on the console, a parent (claim
@@ -43,12 +44,7 @@ const kit = consoleKit(
 
 /** The parents' page at both widths for docs/screens/, when UPDATE_SCREENS=1. */
 async function screens(p: Page, name: string) {
-  if (process.env.UPDATE_SCREENS !== '1') return;
-  for (const width of [360, 1280]) {
-    await p.setViewportSize({ width, height: 800 });
-    await p.screenshot({ path: path.join(SCREENS, `${name}-${width}.png`), fullPage: true });
-  }
-  await p.setViewportSize({ width: 360, height: 800 });
+  await saveScreens(p, SCREENS, name);
 }
 
 const expectAccessible = async (p: Page) => expect(await seriousViolations(p)).toEqual([]);

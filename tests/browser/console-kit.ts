@@ -1,9 +1,9 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import type { TestService } from '../http/harness.ts';
 import { seriousViolations } from './browser-kit.ts';
+import { saveScreens } from './screens.ts';
 
 const SCREENS = path.resolve(import.meta.dirname, '../../docs/screens/console');
 
@@ -35,13 +35,7 @@ export function consoleKit(svc: () => TestService, browser: () => Browser) {
 
   /** Both widths of the page as it is now, for docs/screens/console/, when UPDATE_SCREENS=1. */
   async function screens(p: Page, name: string) {
-    if (process.env.UPDATE_SCREENS !== '1') return;
-    mkdirSync(SCREENS, { recursive: true });
-    for (const width of [360, 1280]) {
-      await p.setViewportSize({ width, height: 800 });
-      await p.screenshot({ path: path.join(SCREENS, `${name}-${width}.png`), fullPage: true });
-    }
-    await p.setViewportSize({ width: 360, height: 800 });
+    await saveScreens(p, SCREENS, name);
   }
 
   async function expectAccessible(p: Page) {

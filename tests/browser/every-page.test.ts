@@ -12,6 +12,7 @@ import { fixtureRecords } from '../fixtures/records.ts';
 import { startTestService, type TestService } from '../http/harness.ts';
 import { bornBefore, qrTextOf, recordDelivery, type Staff, staffOf } from '../http/lifecycle-helpers.ts';
 import { launch, seriousViolations } from './browser-kit.ts';
+import { saveScreens } from './screens.ts';
 
 const SCREENS = path.resolve(import.meta.dirname, '../../docs/screens');
 
@@ -36,12 +37,7 @@ afterAll(async () => {
 /** axe finds nothing serious; both widths saved when UPDATE_SCREENS=1. */
 async function check(p: Page, name: string) {
   expect(await seriousViolations(p), name).toEqual([]);
-  if (process.env.UPDATE_SCREENS !== '1') return;
-  for (const width of [360, 1280]) {
-    await p.setViewportSize({ width, height: 800 });
-    await p.screenshot({ path: path.join(SCREENS, `${name}-${width}.png`), fullPage: true });
-  }
-  await p.setViewportSize({ width: 360, height: 800 });
+  await saveScreens(p, SCREENS, name);
 }
 
 /** htmx is loaded and no swap is under way (polled from here: the page's CSP forbids eval). */

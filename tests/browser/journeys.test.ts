@@ -8,6 +8,7 @@ import { fixtureRecords } from '../fixtures/records.ts';
 import { startTestService, type TestService } from '../http/harness.ts';
 import { bornBefore, qrTextOf, recordDelivery, type Staff, staffOf } from '../http/lifecycle-helpers.ts';
 import { fakeCameraOf, launch, seriousViolations } from './browser-kit.ts';
+import { saveScreens } from './screens.ts';
 
 const SCREENS = path.resolve(import.meta.dirname, '../../docs/screens');
 const work = mkdtempSync(path.join(tmpdir(), 'bc-browser-'));
@@ -45,12 +46,7 @@ afterAll(async () => {
  * UPDATE_SCREENS=1: a plain test run leaves the committed screenshots alone.
  */
 async function screens(p: Page, name: string) {
-  if (process.env.UPDATE_SCREENS !== '1') return;
-  for (const width of [360, 1280]) {
-    await p.setViewportSize({ width, height: 800 });
-    await p.screenshot({ path: path.join(SCREENS, `${name}-${width}.png`), fullPage: true });
-  }
-  await p.setViewportSize({ width: 360, height: 800 });
+  await saveScreens(p, SCREENS, name);
 }
 
 async function expectAccessible(p: Page) {

@@ -3,7 +3,6 @@
  * service's origin keeps the page, its scripts, the trust list and the status lists; the page
  * verifies the QR in the browser (public/offline-verify.js) and says how current the status is.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,6 +18,7 @@ import {
   verifyOverHttp,
 } from '../http/lifecycle-helpers.ts';
 import { launch, seriousViolations } from './browser-kit.ts';
+import { saveScreens } from './screens.ts';
 
 const SCREENS = path.resolve(import.meta.dirname, '../../docs/screens');
 
@@ -57,13 +57,7 @@ const refreshedAt = () => page.evaluate<string>("document.documentElement.datase
 
 /** Both widths of the page as it is now, for docs/screens/, when UPDATE_SCREENS=1. */
 async function screens(name: string) {
-  if (process.env.UPDATE_SCREENS !== '1') return;
-  mkdirSync(SCREENS, { recursive: true });
-  for (const width of [360, 1280]) {
-    await page.setViewportSize({ width, height: 800 });
-    await page.screenshot({ path: path.join(SCREENS, `${name}-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 360, height: 800 });
+  await saveScreens(page, SCREENS, name);
 }
 
 async function verifyOffline(text: string) {

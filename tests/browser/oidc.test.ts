@@ -1,4 +1,3 @@
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +9,7 @@ import { realPersonAcr, type TestProvider } from '../http/oidc-test-provider.ts'
 import { launch } from './browser-kit.ts';
 import { consoleKit } from './console-kit.ts';
 import { atProvider, fillItems, startServiceWithProvider } from './oidc-kit.ts';
+import { saveScreens } from './screens.ts';
 
 /*
  * Sign-in through the identity providers in a real browser: the service, a real OpenID provider
@@ -39,13 +39,7 @@ afterAll(async () => {
 
 /** Both widths of a public page, for docs/screens/, when UPDATE_SCREENS=1. */
 async function screens(page: Page, name: string) {
-  if (process.env.UPDATE_SCREENS !== '1') return;
-  mkdirSync(SCREENS, { recursive: true });
-  for (const width of [360, 1280]) {
-    await page.setViewportSize({ width, height: 800 });
-    await page.screenshot({ path: path.join(SCREENS, `${name}-${width}.png`), fullPage: true });
-  }
-  await page.setViewportSize({ width: 360, height: 800 });
+  await saveScreens(page, SCREENS, name);
 }
 
 describe('parents', () => {
