@@ -27,7 +27,7 @@ const zh = {
   'console.csrf.body': '此表单不是从本系统页面提交的，或页面已过期。请回到工作台重新操作。',
   'console.notFound': '找不到该记录。',
   'console.error.generic': '操作未成功，请稍后再试。',
-  'console.form.errors': '有 {n} 处需要修改，已在下方各项旁标出。',
+  'console.form.errors': '有 {n} 处需要修改。',
   'console.print': '打印',
   'console.back': '返回',
 

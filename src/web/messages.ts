@@ -165,7 +165,7 @@ const zh = {
   'apply.step.issued': '签发',
   'apply.signOut': '退出',
 
-  'form.errors': '有 {n} 处需要更正，已在下方各项旁标出。',
+  'form.errors': '有 {n} 处需要更正。',
   'form.required': '此项必填。',
   'error.generic': '操作未能完成，请稍后重试。',
   'error.notFound': '页面不存在。',
@@ -376,7 +376,7 @@ const en: Record<MessageKey, string> = {
   'apply.step.issued': 'Issued',
   'apply.signOut': 'Sign out',
 
-  'form.errors': 'Please correct {n} answer(s), each marked below.',
+  'form.errors': 'Please correct {n} answer(s).',
   'form.required': 'This is required.',
   'error.generic': 'That did not work; try again later.',
   'error.notFound': 'There is no such page.',

@@ -13,11 +13,24 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('base6
 
 /** An empty database of the test engine, no migration applied yet. */
 async function emptyDatabase(): Promise<Sql> {
-  return testEngine === 'sqlite' ? sqliteSql(new Database(':memory:')) : postgresSql(await copyOfDatabase('template0'));
+  let connection: Sql;
+  if (testEngine === 'postgres') connection = postgresSql(await copyOfDatabase('template0'));
+  else {
+    // As the service opens SQLite: foreign keys enforced.
+    const db = new Database(':memory:');
+    db.pragma('foreign_keys = ON');
+    connection = sqliteSql(db);
+  }
+  opened.push(connection);
+  return connection;
 }
 
 let sql: Sql;
-afterEach(() => sql.close());
+/** Each test's connection, closed once after it (also when the test failed before using it). */
+const opened: Sql[] = [];
+afterEach(() => {
+  for (const connection of opened.splice(0)) connection.close();
+});
 
 /** The columns of `table` that a row must give: NOT NULL and without a default. */
 function requiredColumns(table: string): string[] {
@@ -90,6 +103,7 @@ it(`migration 024 moves each issued PDF to certificate_pdfs, byte for byte, and 
       )
       .pluck()
       .all(table);
+  if (sql.engine === 'sqlite') expect(db.prepare('PRAGMA foreign_key_check(certificate_pdfs)').all()).toEqual([]);
   expect(columnsOf('certificates')).not.toContain('pdf');
   expect(columnsOf('certificate_pdfs')).toEqual(['certificate_no', 'pdf']);
   const stored = db.prepare('SELECT certificate_no, pdf FROM certificate_pdfs ORDER BY certificate_no').all() as {

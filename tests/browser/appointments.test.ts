@@ -64,7 +64,7 @@ describe('collection appointments (预约取证)', () => {
     await page.getByLabel('结束时间', { exact: true }).fill('10:00');
     await page.getByRole('button', { name: '发布时段' }).click();
     await expect.poll(() => page.locator('#f-capacity-error').textContent()).toBeTruthy();
-    expect(await page.getByRole('alert').first().textContent()).toBe('有 1 处需要修改，已在下方各项旁标出。');
+    expect(await page.getByRole('alert').first().textContent()).toBe('有 1 处需要修改。');
     await kit.expectAccessible(page);
 
     await page.getByLabel('名额', { exact: true }).fill('3');

@@ -19,7 +19,13 @@ let gz: Staff;
 const record = withAnotherMother(bornBefore(fixtureRecords[0]!, NOW, 2), 9);
 const state = {} as { id: string; cookie: string; slot: string };
 
-const chinaText = (ms: number) => `${new Date(ms + 8 * 3_600_000).toISOString().slice(0, 16)}+08:00`;
+/**
+ * `hour`:00 China time on the day after NOW's China day: a slot from 10:00 to 11:00 never runs over
+ * midnight, whatever the time of day the test runs (one 30 hours on, at 17:00 China time, did: its
+ * end was then shown with its own date).
+ */
+const tomorrowAt = (hour: number) =>
+  `${new Date(NOW.getTime() + 8 * 3_600_000 + 24 * 3_600_000).toISOString().slice(0, 10)}T${String(hour).padStart(2, '0')}:00+08:00`;
 const page = (method: string, path: string, form?: Record<string, string>) =>
   fetch(`${svc.url}${path}`, {
     method,
@@ -55,8 +61,8 @@ beforeAll(async () => {
   const slot = await svc.request('POST', `/api/v1/institutions/${demo.gz.creditCode}/collection-slots`, {
     token: gz.issuer,
     json: {
-      startsAt: chinaText(NOW.getTime() + 30 * 3_600_000),
-      endsAt: chinaText(NOW.getTime() + 31 * 3_600_000),
+      startsAt: tomorrowAt(10),
+      endsAt: tomorrowAt(11),
       capacity: 2,
     },
   });

@@ -59,11 +59,10 @@ function formRefusal(error: unknown, values: FormValues): { status: number; form
   const refusal = refusalOf(error);
   return { status: refusal.status, form: { values, errors: refusal.errors, alert: refusal.alert } };
 }
-const formOf = (values: FormValues, details: ErrorDetail[]): FormState => ({
-  values,
-  errors: errorsByField(details, 'zh-CN'),
-  alert: t('console.form.errors', { n: details.length }),
-});
+const formOf = (values: FormValues, details: ErrorDetail[]): FormState => {
+  const errors = errorsByField(details, 'zh-CN');
+  return { values, errors, alert: t('console.form.errors', { n: errors.size }) };
+};
 
 /** The administrator's pages: number stock, accounts, signing keys, revoking a certificate. */
 export function adminRoutes(routes: ConsoleRoutes) {

@@ -72,7 +72,11 @@ export function auditorRoutes({ router, deps, post }: ConsoleRoutes) {
       const details = inChinese(error.details);
       status = 400;
       view = {
-        filter: { ...base, errors: messagesByField(details), alert: t('console.form.errors', { n: details.length }) },
+        filter: {
+          ...base,
+          errors: messagesByField(details),
+          alert: t('console.form.errors', { n: messagesByField(details).size }),
+        },
         events: [],
         paged: false,
         filterQuery: '',

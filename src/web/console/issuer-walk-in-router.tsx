@@ -188,7 +188,9 @@ export function walkInRoutes({ router, deps, post, now }: ConsoleRoutes) {
         if ((values[name] ?? '') === '' && BOXES.includes(name)) {
           errors.set(name, [t('console.required')]);
         }
-      formPage(res, refusal.status, delivery, values, errors, refusal.alert);
+      // A refusal of fields counts what is marked: its fields and the filled boxes judged besides.
+      const alert = refusal.errors.size > 0 ? t('console.form.errors', { n: errors.size }) : refusal.alert;
+      formPage(res, refusal.status, delivery, values, errors, alert);
     }
   });
 }

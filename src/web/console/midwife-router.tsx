@@ -148,7 +148,8 @@ export function midwifeRoutes({ router, deps, post, now }: ConsoleRoutes) {
       midwifePage(res, refusal.status, {
         values,
         errors,
-        alert: refusal.alert,
+        // A refusal of fields counts what is marked: its fields and the filled boxes judged besides.
+        alert: refusal.errors.size > 0 ? t('console.form.errors', { n: errors.size }) : refusal.alert,
         late: late || errors.has('lateEntryReason'),
       });
     }

@@ -128,13 +128,15 @@ export function refusalOf(error: unknown, rename: Record<string, string> = {}) {
       : [];
   const usedForHousehold = error.details.some((d) => d.message.includes('household registration'));
   const key = usedForHousehold ? 'refusal.usedForHousehold' : `refusal.${error.code}`;
+  const errors = errorsByField(fieldDetails, 'zh-CN');
   return {
     code: error.code,
     status: statusOf[error.code]!,
-    errors: errorsByField(fieldDetails, 'zh-CN'),
+    errors,
+    // Counted by field: one field can have two messages.
     alert:
       fieldDetails.length > 0
-        ? t('console.form.errors', { n: fieldDetails.length })
+        ? t('console.form.errors', { n: errors.size })
         : isConsoleKey(key)
           ? t(key as ConsoleKey)
           : t('console.error.generic'),

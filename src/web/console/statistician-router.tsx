@@ -102,7 +102,7 @@ export function statisticianRoutes({ router, deps }: ConsoleRoutes) {
             tab={tab}
             values={values}
             errors={messagesByField(details)}
-            alert={t('console.form.errors', { n: details.length })}
+            alert={t('console.form.errors', { n: messagesByField(details).size })}
           />,
         );
       }

@@ -103,11 +103,13 @@ export function pageRefusal(error: unknown, lang: Lang) {
   if (!(error instanceof DomainError) || !(error.code in statusOf)) throw error;
   const t = translator(lang);
   const fieldDetails: ErrorDetail[] = error.code === 'INVALID_REQUEST' ? error.details : [];
+  const errors = errorsByField(fieldDetails, lang);
   return {
     code: error.code,
     status: statusOf[error.code]!,
-    errors: errorsByField(fieldDetails, lang),
-    alert: error.code === 'INVALID_REQUEST' ? t('form.errors', { n: fieldDetails.length }) : t('error.generic'),
+    errors,
+    // Counted by field: one field can have two messages.
+    alert: error.code === 'INVALID_REQUEST' ? t('form.errors', { n: errors.size }) : t('error.generic'),
   };
 }
 
