@@ -60,7 +60,8 @@ export function issuerRoutes(routes: ConsoleRoutes) {
       const institutionName = (code: string) => ports.institutions.find(code)?.name ?? code;
       const sexText = (s: string | undefined) => (s ? t(`midwife.sex.${s}` as ConsoleKey) : '—');
       // The document's name, as the certificate prints it; a code outside the table as it is.
-      const idTypeName = (code: string) => (Object.hasOwn(ID_TYPES, code) ? ID_TYPES[code as keyof typeof ID_TYPES] : code);
+      const idTypeName = (code: string) =>
+        Object.hasOwn(ID_TYPES, code) ? ID_TYPES[code as keyof typeof ID_TYPES] : code;
       rows = [
         { item: '母亲姓名', path: 'mother.name', a: application.input.mother.name, d: delivery.mother.name },
         {
