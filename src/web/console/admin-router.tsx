@@ -32,6 +32,7 @@ import {
   StockPage,
 } from './admin-pages.tsx';
 import type { FormValues } from './components.tsx';
+import { fieldsAlert } from './page-errors.ts';
 import { type ConsoleRoutes, locals, notFound, param, refusalOf, send, summaryOf } from './routes.tsx';
 
 /** "440000001" → 440000001; anything else is passed as typed, for the schema to name. */
@@ -61,7 +62,7 @@ function formRefusal(error: unknown, values: FormValues): { status: number; form
 }
 const formOf = (values: FormValues, details: ErrorDetail[]): FormState => {
   const errors = errorsByField(details, 'zh-CN');
-  return { values, errors, alert: t('console.form.errors', { n: errors.size }) };
+  return { values, errors, alert: fieldsAlert(errors) };
 };
 
 /** The administrator's pages: number stock, accounts, signing keys, revoking a certificate. */

@@ -2,11 +2,10 @@ import type { Request, Response } from 'express';
 import type { Principal } from '../../domain/accounts/account.ts';
 import { browseAuditEvents, exportAuditEvents } from '../../domain/audit/audit-browse.ts';
 import { DomainError, type ErrorDetail } from '../../domain/errors.ts';
-import { consoleT as t } from '../console-messages.ts';
 import { formValues } from '../forms.ts';
 import { AuditorPage, type AuditorView, type ShownEvent } from './auditor-pages.tsx';
 import type { FormValues } from './components.tsx';
-import { messagesByField } from './page-errors.ts';
+import { fieldsAlert, messagesByField } from './page-errors.ts';
 import { type ConsoleRoutes, locals, send } from './routes.tsx';
 
 const filterNames = ['from', 'to', 'actor', 'action', 'certificateNo'] as const;
@@ -69,14 +68,10 @@ export function auditorRoutes({ router, deps, post }: ConsoleRoutes) {
       };
     } catch (error) {
       if (!(error instanceof DomainError) || error.code !== 'INVALID_REQUEST') throw error;
-      const details = inChinese(error.details);
+      const fieldErrors = messagesByField(inChinese(error.details));
       status = 400;
       view = {
-        filter: {
-          ...base,
-          errors: messagesByField(details),
-          alert: t('console.form.errors', { n: messagesByField(details).size }),
-        },
+        filter: { ...base, errors: fieldErrors, alert: fieldsAlert(fieldErrors) },
         events: [],
         paged: false,
         filterQuery: '',

@@ -7,6 +7,7 @@ import { type ConsoleKey, consoleT as t } from '../console-messages.ts';
 import { errorsByField } from '../field-errors.ts';
 import { formValues } from '../forms.ts';
 import { CollectionPage, type CollectionView } from './collection-pages.tsx';
+import { fieldsAlert } from './page-errors.ts';
 import { type ConsoleRoutes, guarded, locals, redirectAfterPost, send } from './routes.tsx';
 
 const isDate = (value: unknown): value is string => typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value);
@@ -82,7 +83,7 @@ export function collectionRoutes({ router, deps, post }: ConsoleRoutes) {
       const errors = errorsByField(details, 'zh-CN');
       page(req, res, 400, {
         ...(isDate(day) && { date: day }),
-        slotForm: { values, errors, alert: t('console.form.errors', { n: errors.size }) },
+        slotForm: { values, errors, alert: fieldsAlert(errors) },
       });
     }
   });

@@ -28,6 +28,7 @@ import {
 import type { FieldErrors, FormValues } from './components.tsx';
 import { CertificatePage } from './issuer-pages.tsx';
 import { type ChangeRow, ReplacementPage, ReplacementSummaryPage } from './issuer-replace-pages.tsx';
+import { fieldsAlert } from './page-errors.ts';
 import { type ConsoleRoutes, csp, guarded, locals, param, refusalOf, send, summaryOf } from './routes.tsx';
 
 /** Every box of the 换发 form, in page order. */
@@ -223,7 +224,7 @@ export function replacementRoutes({ router, deps, post }: ConsoleRoutes) {
       }
       const errors = checkedErrors(current, values, false);
       if (errors.size > 0) {
-        return formPage(res, no, 400, values, errors, t('console.form.errors', { n: errors.size }));
+        return formPage(res, no, 400, values, errors, fieldsAlert(errors));
       }
       if (values.step !== 'confirm') {
         const rows = changeRows(formOfCertificate(current), values, changes);
@@ -249,7 +250,7 @@ export function replacementRoutes({ router, deps, post }: ConsoleRoutes) {
         const errors: FieldErrors = new Map(
           error.details.map((d) => [rename[d.path] ?? d.path, [t('issuer.replace.departs')]]),
         );
-        return formPage(res, no, 409, values, errors, t('console.form.errors', { n: errors.size }));
+        return formPage(res, no, 409, values, errors, fieldsAlert(errors));
       }
       const refusal = refusalOf(error, rename);
       if (refusal.errors.has('paternityReportNo') && !values.paternityReportNo) {

@@ -22,6 +22,7 @@ import {
 } from './certificate-items.ts';
 import type { FieldErrors, FormValues } from './components.tsx';
 import { WalkInFormPage, WalkInStartPage } from './issuer-walk-in-pages.tsx';
+import { fieldsAlert } from './page-errors.ts';
 import { type ConsoleRoutes, csp, guarded, locals, param, redirectAfterPost, refusalOf, send } from './routes.tsx';
 
 const BOXES = [
@@ -189,7 +190,7 @@ export function walkInRoutes({ router, deps, post, now }: ConsoleRoutes) {
           errors.set(name, [t('console.required')]);
         }
       // A refusal of fields counts what is marked: its fields and the filled boxes judged besides.
-      const alert = refusal.errors.size > 0 ? t('console.form.errors', { n: errors.size }) : refusal.alert;
+      const alert = refusal.errors.size > 0 ? fieldsAlert(errors) : refusal.alert;
       formPage(res, refusal.status, delivery, values, errors, alert);
     }
   });

@@ -9,6 +9,7 @@ import { errorsByField } from '../field-errors.ts';
 import { formValues } from '../forms.ts';
 import type { FormValues } from './components.tsx';
 import { DeliveryCheck, type DeliveryFormView, DischargeSlipPage, MidwifePage } from './midwife-pages.tsx';
+import { fieldsAlert } from './page-errors.ts';
 import { type ConsoleRoutes, csp, locals, refusalOf, send } from './routes.tsx';
 
 const digits = (text: string | undefined) => (text !== undefined && /^[0-9]{1,6}$/.test(text) ? Number(text) : text);
@@ -149,7 +150,7 @@ export function midwifeRoutes({ router, deps, post, now }: ConsoleRoutes) {
         values,
         errors,
         // A refusal of fields counts what is marked: its fields and the filled boxes judged besides.
-        alert: refusal.errors.size > 0 ? t('console.form.errors', { n: errors.size }) : refusal.alert,
+        alert: refusal.errors.size > 0 ? fieldsAlert(errors) : refusal.alert,
         late: late || errors.has('lateEntryReason'),
       });
     }

@@ -26,6 +26,7 @@ import type { ConsoleSessions } from '../console-session.ts';
 import { errorsByField } from '../field-errors.ts';
 import { renderPage } from '../layout.tsx';
 import type { CertificateSummary } from './components.tsx';
+import { fieldsAlert } from './page-errors.ts';
 import { ForbiddenPage, MessagePage } from './shared-pages.tsx';
 
 export interface ConsoleDeps {
@@ -133,10 +134,9 @@ export function refusalOf(error: unknown, rename: Record<string, string> = {}) {
     code: error.code,
     status: statusOf[error.code]!,
     errors,
-    // Counted by field: one field can have two messages.
     alert:
       fieldDetails.length > 0
-        ? t('console.form.errors', { n: errors.size })
+        ? fieldsAlert(errors)
         : isConsoleKey(key)
           ? t(key as ConsoleKey)
           : t('console.error.generic'),

@@ -9,7 +9,7 @@ import { consoleT as t } from '../console-messages.ts';
 import { type CsvCell, toCsv } from '../csv.ts';
 import { formValues } from '../forms.ts';
 import type { FormValues } from './components.tsx';
-import { messagesByField } from './page-errors.ts';
+import { fieldsAlert, messagesByField } from './page-errors.ts';
 import { type ConsoleRoutes, locals, send } from './routes.tsx';
 import {
   csvPath,
@@ -93,17 +93,11 @@ export function statisticianRoutes({ router, deps }: ConsoleRoutes) {
         );
       } catch (error) {
         if (!(error instanceof DomainError) || error.code !== 'INVALID_REQUEST') throw error;
-        const details = error.details.map(periodMessage);
+        const errors = messagesByField(error.details.map(periodMessage));
         send(
           res,
           400,
-          <StatsPage
-            user={locals(res).user}
-            tab={tab}
-            values={values}
-            errors={messagesByField(details)}
-            alert={t('console.form.errors', { n: messagesByField(details).size })}
-          />,
+          <StatsPage user={locals(res).user} tab={tab} values={values} errors={errors} alert={fieldsAlert(errors)} />,
         );
       }
     });
